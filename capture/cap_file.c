@@ -1,0 +1,115 @@
+/*
+ * cap_file.c - saved captures through libpcap (see cap.h).
+ *
+ * libpcap reads pcap (either byte order, micro- or nanosecond magic) and
+ * pcapng; asking for nanosecond precision makes it scale microsecond files,
+ * so one time unit serves both.  Damage mid-file (a record longer than the
+ * snapshot length, a file cut inside a record) comes back from
+ * pcap_next_ex() as PCAP_ERROR with a message; the end of a file as
+ * PCAP_ERROR_BREAK.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cap.h"
+
+struct cap {
+	pcap_t *p;
+	uint64_t size;		/* file size, 0 for a pipe */
+	int dlt;
+};
+
+int cap_open_file(const char *path, struct cap **out, char *errbuf)
+{
+	struct cap *c = calloc(1, sizeof(*c));
+	struct stat st;
+
+	if (!c) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "out of memory");
+		return CAP_ERR_OPEN;
+	}
+	c->p = pcap_open_offline_with_tstamp_precision(
+		path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!c->p) {
+		free(c);
+		return CAP_ERR_OPEN;
+	}
+	c->dlt = pcap_datalink(c->p);
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode))
+		c->size = (uint64_t)st.st_size;
+	*out = c;
+	return CAP_OK;
+}
+
+void cap_close(struct cap *c)
+{
+	if (!c)
+		return;
+	pcap_close(c->p);
+	free(c);
+}
+
+int cap_datalink(const struct cap *c)
+{
+	return c->dlt;
+}
+
+const char *cap_dlt_name(int dlt, char *buf, size_t len)
+{
+	const char *n = pcap_datalink_val_to_name(dlt);
+
+	if (n)
+		snprintf(buf, len, "DLT_%s", n);
+	else
+		snprintf(buf, len, "DLT %d", dlt);
+	return buf;
+}
+
+int cap_set_filter(struct cap *c, const char *expr, char *errbuf)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", pcap_geterr(c->p));
+		return CAP_ERR_FILTER;
+	}
+	rc = pcap_setfilter(c->p, &prog);
+	pcap_freecode(&prog);
+	if (rc != 0) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", pcap_geterr(c->p));
+		return CAP_ERR_FILTER;
+	}
+	return CAP_OK;
+}
+
+int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc = pcap_next_ex(c->p, &h, &data);
+
+	if (rc == 1) {
+		p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec;
+		p->caplen = h->caplen;
+		p->len = h->len;
+		p->data = data;
+		return 1;
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", pcap_geterr(c->p));
+	return CAP_ERR_READ;
+}
+
+void cap_progress(const struct cap *c, uint64_t *done, uint64_t *total)
+{
+	FILE *f = pcap_file(c->p);
+	off_t pos = f ? ftello(f) : -1;
+
+	*done = pos > 0 ? (uint64_t)pos : 0;
+	*total = c->size;
+}

@@ -1,0 +1,167 @@
+/*
+ * dec.h - frame -> packet record.
+ *
+ * The decoder turns one captured frame into a small, self-contained record
+ * (struct dec_pkt) that the flow table consumes.  It never trusts a length
+ * field: every read is checked against the captured length (rd.h), and every
+ * length field is checked against its protocol's minimum and against the
+ * lengths around it.  A frame that cannot be placed in a flow gets a status
+ * saying why; the caller counts it.
+ *
+ * Two lengths, always: bytes are counted from the wire length (pcap `len`),
+ * headers are parsed only from the captured length (pcap `caplen`).
+ *
+ * Protocol facts: Ethernet II / IEEE 802.3 (EtherType >= 0x0600), IEEE 802.1Q
+ * and 802.1ad VLAN tags, RFC 3032 MPLS, RFC 2516 PPPoE, Linux "cooked"
+ * SLL/SLL2 (libpcap's pcap/sll.h, tcpdump.org/linktypes), BSD loopback
+ * (DLT_NULL host order, DLT_LOOP network order), RFC 791 IPv4, RFC 8200 IPv6
+ * and its extension headers, RFC 9293 TCP, RFC 768 UDP, RFC 9260 SCTP,
+ * RFC 792 ICMP and RFC 4443 ICMPv6.
+ */
+#ifndef PORTTOP_DEC_H
+#define PORTTOP_DEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Why a frame did or did not become part of a flow. */
+enum dec_status {
+	DEC_OK = 0,	    /* counted in a flow (pkt record is valid) */
+	DEC_TRUNCATED,	    /* captured bytes end before the flow key */
+	DEC_INVALID,	    /* a header's length or version field is impossible */
+	DEC_UNSUPPORTED,    /* not IP, or an encapsulation we do not decode */
+	DEC_FRAG_HELD,	    /* a later IP fragment whose first fragment is not
+			       seen yet: held in the fragment map, counted in
+			       the flow once the first fragment arrives */
+};
+
+/* Fragment role of a packet (RFC 791 / RFC 8200 fragment offset, MF bit). */
+enum dec_frag {
+	DEC_FRAG_NONE = 0,  /* not fragmented (or an atomic IPv6 fragment) */
+	DEC_FRAG_FIRST,	    /* offset 0, more fragments follow */
+	DEC_FRAG_LATER,	    /* offset > 0: no transport header of its own */
+};
+
+/* TCP flag bits as on the wire (RFC 9293 section 3.1). */
+#define DEC_TH_FIN 0x01
+#define DEC_TH_SYN 0x02
+#define DEC_TH_RST 0x04
+#define DEC_TH_PSH 0x08
+#define DEC_TH_ACK 0x10
+#define DEC_TH_URG 0x20
+
+/* pkt->l4 bits: which transport fields could be read. */
+#define DEC_L4_PORTS 0x01   /* sport/dport (or ICMP type/code) are valid */
+#define DEC_L4_HDR   0x02   /* the whole fixed transport header was captured
+			       (TCP 20, UDP 8, ICMP 8, SCTP 12 bytes) */
+
+#define DEC_NO_VLAN 0xffff
+
+/* The 5-tuple an ICMP error quotes (RFC 792: IP header + 8 bytes). */
+struct dec_inner {
+	uint8_t valid;	    /* 1 when addresses and proto were read */
+	uint8_t ipv;	    /* 4 or 6 */
+	uint8_t proto;	    /* IP protocol of the quoted datagram */
+	uint8_t has_ports;  /* 1 when the quoted ports were captured */
+	uint8_t src[16], dst[16];  /* IPv4 in the first 4 bytes, rest zero */
+	uint16_t sport, dport;	   /* host byte order */
+};
+
+/* One decoded packet.  Addresses are in network byte order (as on the
+ * wire), IPv4 in the first 4 bytes of the 16 with the rest zero; every other
+ * integer is in host byte order.  Lengths are bytes. */
+struct dec_pkt {
+	int64_t ts_ns;		/* capture time, nanoseconds since the epoch */
+	uint32_t wire_len;	/* pcap len: frame bytes on the wire, link
+				   header included (what tshark counts) */
+	uint32_t ip_len;	/* IPv4 total length, IPv6 payload length + 40
+				   (Zeek's *_ip_bytes); clamped to the bytes the
+				   frame could hold, never padding */
+	uint32_t l4_len;	/* transport header + payload per the IP length
+				   fields (0 for later fragments) */
+	uint16_t vlan;		/* outermost VLAN ID, DEC_NO_VLAN if untagged */
+	uint8_t ipv;		/* 4 or 6 */
+	uint8_t proto;		/* IP protocol number after IPv6 ext headers */
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;	/* TCP/UDP/SCTP ports; ICMP: type and code */
+	uint8_t l4;		/* DEC_L4_* bits */
+	uint8_t frag;		/* enum dec_frag */
+	uint8_t ip_bad_len;	/* IP length field claims more than the frame */
+
+	/* TCP, valid when proto == 6 and (l4 & DEC_L4_HDR) */
+	uint8_t tcp_flags;	/* DEC_TH_* */
+	uint32_t seq, ack;	/* raw sequence and acknowledgment numbers */
+	uint16_t win;		/* raw (unscaled) window */
+	uint32_t payload_len;	/* TCP: l4_len - data offset * 4;
+				   UDP: ulen - 8 (the datagram's, even when
+				   fragmented); ICMP: l4_len - 8 */
+
+	/* ICMP/ICMPv6 errors: the quoted datagram's tuple */
+	struct dec_inner inner;
+
+	/* Later fragments that arrived before this first fragment (same
+	 * direction): counted in the flow together with this packet. */
+	uint32_t held_pkts;
+	uint64_t held_wire, held_ip;
+};
+
+struct dec_frag_map;
+
+/* Decoder state: the fragment map and its counters.  One per capture
+ * thread; not thread-safe. */
+struct dec {
+	struct dec_frag_map *frags;
+	uint64_t frags_joined;	  /* later fragments counted in a flow */
+	uint64_t frags_orphaned;  /* later fragments never joined (expired or
+				     evicted before their first fragment) */
+	uint64_t frags_evicted;	  /* map entries evicted because it was full */
+	uint64_t frag_map_capacity;
+};
+
+/* A link-layer decoder: returns the offset of the network header and the
+ * network protocol (an EtherType: 0x0800 or 0x86dd) via *ethertype, or a
+ * status other than DEC_OK. */
+typedef int (*dec_link_fn)(const uint8_t *frame, uint32_t caplen,
+			   uint32_t *net_off, uint16_t *ethertype,
+			   uint16_t *vlan);
+
+struct dec_link {
+	int dlt;		/* libpcap DLT_* value (pcap/dlt.h) */
+	const char *name;	/* "DLT_EN10MB", ... */
+	dec_link_fn fn;
+};
+
+/* dec_link_find: the decoder for a libpcap DLT value (pcap_datalink()), or
+ * NULL when porttop does not decode that link type. */
+const struct dec_link *dec_link_find(int dlt);
+
+/* dec_init: set up a decoder with a fragment map of `frag_slots` entries
+ * (rounded up to a power of two; 0 = default 4096).  Returns 0, or -ENOMEM. */
+int dec_init(struct dec *d, uint32_t frag_slots);
+
+/* dec_free: release the fragment map.  Held fragments still pending are
+ * counted as orphans first (see dec_flush). */
+void dec_free(struct dec *d);
+
+/* dec_flush: count every later fragment still held as an orphan and empty
+ * the map (end of input). */
+void dec_flush(struct dec *d);
+
+/* dec_frame: decode one frame of link type `lk`.  `caplen` bytes are
+ * readable at `frame`; `wire_len` is the frame's length on the wire (>=
+ * caplen for sane inputs; a caplen larger than wire_len is clamped, as
+ * libpcap does for pre-2.3 files).  Fills *pkt and returns enum dec_status.
+ * Uses and updates the fragment map (times are packet times, ts_ns). */
+int dec_frame(struct dec *d, const struct dec_link *lk, const uint8_t *frame,
+	      uint32_t caplen, uint32_t wire_len, int64_t ts_ns,
+	      struct dec_pkt *pkt);
+
+/* dec_ip: decode an IPv4 or IPv6 datagram starting at net_off (the network
+ * header) of a frame whose link layer is already parsed.  `ethertype` is
+ * 0x0800 or 0x86dd (or 0 to pick by the version nibble).  Exposed for the
+ * link decoders' tests and the fuzzer; dec_frame is the normal entry. */
+int dec_ip(struct dec *d, const uint8_t *frame, uint32_t caplen,
+	   uint32_t wire_len, uint32_t net_off, uint16_t ethertype,
+	   int64_t ts_ns, struct dec_pkt *pkt);
+
+#endif

@@ -1,0 +1,28 @@
+/* dec_hash.c - see dec_hash.h.  SipHash-2-4 from libsodium. */
+#include <sodium.h>
+#include <string.h>
+
+#include "dec_hash.h"
+
+static unsigned char hash_key[crypto_shorthash_KEYBYTES];
+
+int dec_hash_init(const uint8_t seed[16])
+{
+	if (sodium_init() < 0)
+		return -1;
+	if (seed)
+		memcpy(hash_key, seed, sizeof(hash_key));
+	else
+		randombytes_buf(hash_key, sizeof(hash_key));
+	return 0;
+}
+
+uint64_t dec_hash(const void *key, size_t len)
+{
+	unsigned char out[crypto_shorthash_BYTES];
+	uint64_t h;
+
+	crypto_shorthash(out, key, len, hash_key);
+	memcpy(&h, out, sizeof(h));
+	return h;
+}

@@ -1,0 +1,93 @@
+/*
+ * conn.h - one flow's Zeek connection semantics (flowtable/ internal).
+ *
+ * conn.c follows Zeek's connection life cycle so that porttop's flows line
+ * up with Zeek's conn.log rows: who is orig (TCP.cc WantConnection, UDP.cc,
+ * IPBasedAnalyzer.cc), the TCP endpoint state machine, history letters and
+ * payload sizes (TCPSessionAdapter.cc, TCP_Endpoint.cc), port reuse
+ * (TCPSessionAdapter::IsReuse), the timers that remove a connection
+ * (attempt, close, expire and inactivity timers; init-bare.zeek constants)
+ * and conn_state (base/protocols/conn/main.zeek).  Paths are in
+ * github.com/zeek/zeek; ../shared/zeek/NOTES.md sums them up.
+ */
+#ifndef PORTTOP_CONN_H
+#define PORTTOP_CONN_H
+
+#include "ft.h"
+
+/* Zeek's TCP endpoint states (TCP_Endpoint.h EndpointState). */
+enum {
+	EP_INACTIVE = 0, EP_SYN_SENT, EP_SYN_ACK_SENT, EP_PARTIAL,
+	EP_ESTABLISHED, EP_CLOSED, EP_RESET
+};
+
+/* The part of Zeek's TCP_Endpoint that conn.log depends on.  UDP and
+ * other protocols use only `state` (0 inactive, 1 active). */
+struct conn_ep {
+	int64_t start_seq;	  /* initial sequence number (signed: Zeek) */
+	uint32_t last_seq;	  /* one past the last sequence number sent */
+	uint32_t ack_seq;	  /* highest acknowledgment from the peer */
+	uint32_t seq_wraps, ack_wraps;
+	uint32_t hist_last_syn, hist_last_fin, hist_last_rst; /* low 32 bits
+				     of Zeek's 64-bit relative numbers */
+	uint32_t rxmt_cnt, rxmt_thresh;	 /* 'T' letters, logarithmic */
+	uint32_t win0_cnt, win0_thresh;	 /* 'W' letters, logarithmic */
+	uint8_t state, prev_state;
+	uint8_t did_close;	  /* Zeek's did_close: FIN or RST processed */
+	uint8_t fin_seen;	  /* Zeek's FIN_cnt > 0 */
+};
+
+/* One flow record: writer-private state.  Kept to five cache lines. */
+struct ft_flow {
+	struct ft_key key;
+	uint64_t id;
+	int64_t first_ns, last_ns;
+	int64_t prev_ns;	  /* latest packet time seen by this flow (timer
+				     checks start after it) */
+	int64_t attempt_ns;	  /* TCP attempt timer, 0 when not armed */
+	int64_t delete_ns;	  /* close delay timer, 0 when not armed */
+	int64_t expire_ns[2];	  /* first times of the two ExpireTimer chains
+				     (every 6 s from there), 0 when not armed */
+	int64_t timeout_ns;	  /* current inactivity timeout */
+	struct ft_counts dir[2];
+	struct conn_ep ep[2];	  /* [FT_ORIG], [FT_RESP] */
+	uint32_t hist_seen;	  /* Zeek hist_seen: orig bits low, resp high */
+	uint32_t slot;		  /* index slot holding this record (ft.c) */
+	uint8_t kind;		  /* enum ft_kind */
+	uint8_t orig_is_a;
+	uint8_t hist_len;
+	uint8_t vflags;		  /* FT_V_* */
+	uint8_t in_use;
+	char history[FT_HIST_MAX];
+};
+
+/* Timeouts a flow starts with, from the table's configuration. */
+struct conn_timeouts {
+	int64_t ns[FT_NKIND];
+};
+
+/* conn_init: start a flow for packet p (already keyed in f->key; p is the
+ * flow's first packet).  Decides orig/resp as Zeek does at creation. */
+void conn_init(struct ft_flow *f, const struct dec_pkt *p, uint64_t id,
+	       const struct conn_timeouts *to);
+
+/* conn_from_a: 1 when packet p was sent by key endpoint a. */
+int conn_from_a(const struct ft_flow *f, const struct dec_pkt *p);
+
+/* conn_removed: true when Zeek would have removed this connection before a
+ * packet at time now_ns (its timers fired). */
+bool conn_removed(const struct ft_flow *f, int64_t now_ns);
+
+/* conn_is_reuse: true when packet p, arriving on this existing flow, starts
+ * a new connection instead (Zeek's IsReuse). */
+bool conn_is_reuse(const struct ft_flow *f, const struct dec_pkt *p);
+
+/* conn_update: count packet p (sent by orig when from_orig, before any
+ * flip this packet causes) and advance the flow's state. */
+void conn_update(struct ft_flow *f, const struct dec_pkt *p, int from_orig,
+		 const struct conn_timeouts *to);
+
+/* conn_view: the flow as readers and reports see it. */
+void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v);
+
+#endif

@@ -1,0 +1,446 @@
+/*
+ * ft.c - the flow table (see ft.h).
+ *
+ * Records live in one array of max_flows cache-line-aligned slots, taken
+ * from and returned to a free stack (most recently freed first, so a busy
+ * table keeps touching the same memory).  The index is a separate open-
+ * addressing array of 8-byte entries (keyed hash in the high half, record
+ * number + 1 in the low half), at most half full, with linear probing and
+ * backward-shift deletion, so no tombstones ever slow lookups.  Only the
+ * writer touches the index; readers scan records (ft_read).
+ *
+ * Flows end lazily: when their next packet finds them removed by Zeek's
+ * timers, when a sweep (one record per packet, a clock hand) finds them
+ * removed, or when a new flow needs a record and none is free (the sweep
+ * then reclaims removed flows first and evicts the idlest flow of a sample
+ * only when none is removed).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "../decode/dec_hash.h"
+#include "conn.h"
+
+#define NS	   1000000000LL
+#define EVICT_SAMPLE 64
+
+/* A published view with its sequence counter (seqlock). */
+struct ft_pub {
+	uint32_t seq;		/* odd while the writer updates v */
+	uint32_t live;		/* 1 when v is a flow in the table */
+	struct ft_view v;
+};
+
+struct ft_table {
+	struct ft_config cfg;
+	struct conn_timeouts to;
+	ft_done_fn done;
+	void *arg;
+	struct ft_flow *flows;	/* cap records */
+	struct ft_pub *pub;	/* cap views when cfg.publish, else NULL */
+	uint64_t *index;	/* imask + 1 slots */
+	uint32_t *free_stack;
+	size_t flows_bytes;
+	uint32_t nfree, cap, imask, hand;
+	uint32_t hwm;		/* records ever handed out: 0..hwm-1 */
+	int64_t now;		/* latest packet time seen */
+	struct ft_stats st;
+};
+
+static const char *const cs_names[FT_CS_NUM] = {
+	"OTH", "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR",
+	"RSTOS0", "RSTRH", "SH", "SHR",
+};
+
+const char *ft_conn_state_name(int cs)
+{
+	return cs >= 0 && cs < FT_CS_NUM ? cs_names[cs] : "OTH";
+}
+
+static uint32_t index_slots(uint32_t max_flows)
+{
+	uint32_t n = 2;
+
+	while (n < 2ull * max_flows)
+		n <<= 1;
+	return n;
+}
+
+static void apply_defaults(struct ft_config *c)
+{
+	static const int64_t zeek[FT_NKIND] = { 300 * NS, 60 * NS, 60 * NS,
+						60 * NS };
+
+	if (c->max_flows == 0)
+		c->max_flows = FT_DEFAULT_FLOWS;
+	for (int i = 0; i < FT_NKIND; i++)
+		if (c->timeout_ns[i] <= 0)
+			c->timeout_ns[i] = zeek[i];
+}
+
+static size_t round_up(size_t n, size_t a)
+{
+	return (n + a - 1) / a * a;
+}
+
+size_t ft_memory(const struct ft_config *cfg)
+{
+	struct ft_config c = *cfg;
+
+	apply_defaults(&c);
+	return round_up(sizeof(struct ft_flow), 64) * c.max_flows +
+	       (size_t)index_slots(c.max_flows) * sizeof(uint64_t) +
+	       (size_t)c.max_flows * sizeof(uint32_t) +
+	       (c.publish ? sizeof(struct ft_pub) * c.max_flows : 0);
+}
+
+struct ft_table *ft_create(const struct ft_config *cfg, ft_done_fn done,
+			   void *arg)
+{
+	struct ft_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->cfg = *cfg;
+	apply_defaults(&t->cfg);
+	if (t->cfg.max_flows > (1u << 30)) {
+		free(t);
+		errno = EINVAL;
+		return NULL;
+	}
+	memcpy(t->to.ns, t->cfg.timeout_ns, sizeof(t->to.ns));
+	t->done = done;
+	t->arg = arg;
+	t->cap = t->cfg.max_flows;
+	t->imask = index_slots(t->cap) - 1;
+	/* Anonymous memory is zero and not resident until touched, and
+	 * records are handed out from 0 upwards: a large table that is
+	 * mostly idle costs address space, not RAM. */
+	t->flows_bytes = round_up(sizeof(struct ft_flow), 64) * t->cap;
+	t->flows = mmap(NULL, t->flows_bytes, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (t->flows == MAP_FAILED)
+		t->flows = NULL;
+	t->index = calloc((size_t)t->imask + 1, sizeof(uint64_t));
+	t->free_stack = malloc(sizeof(uint32_t) * t->cap);
+	if (t->cfg.publish)
+		t->pub = calloc(t->cap, sizeof(struct ft_pub));
+	if (!t->flows || !t->index || !t->free_stack ||
+	    (t->cfg.publish && !t->pub)) {
+		ft_destroy(t);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (uint32_t i = 0; i < t->cap; i++)
+		t->free_stack[i] = t->cap - 1 - i;   /* pop 0 first */
+	t->nfree = t->cap;
+	return t;
+}
+
+void ft_destroy(struct ft_table *t)
+{
+	if (!t)
+		return;
+	if (t->flows)
+		munmap(t->flows, t->flows_bytes);
+	free(t->index);
+	free(t->free_stack);
+	free(t->pub);
+	free(t);
+}
+
+uint32_t ft_capacity(const struct ft_table *t)
+{
+	return __atomic_load_n(&t->hwm, __ATOMIC_ACQUIRE);
+}
+
+void ft_get_stats(const struct ft_table *t, struct ft_stats *s)
+{
+	*s = t->st;
+}
+
+/* ---- keys and the index ------------------------------------------------ */
+
+/* Zeek ICMP4_counterpart / ICMP6_counterpart: request/reply pairs share a
+ * connection; every other message is one-way with the code as "port". */
+static uint16_t icmp_counterpart(int v6, uint16_t type, uint16_t code,
+				 int *one_way)
+{
+	static const uint8_t v4[][2] = { { 8, 0 }, { 13, 14 }, { 15, 16 },
+					 { 10, 9 }, { 17, 18 } };
+	static const uint8_t v6p[][2] = { { 128, 129 }, { 133, 134 },
+					  { 135, 136 }, { 130, 131 },
+					  { 139, 140 }, { 144, 145 } };
+	const uint8_t(*tab)[2] = v6 ? v6p : v4;
+	size_t n = v6 ? sizeof(v6p) / 2 : sizeof(v4) / 2;
+
+	*one_way = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (tab[i][0] == type)
+			return tab[i][1];
+		if (tab[i][1] == type)
+			return tab[i][0];
+	}
+	*one_way = 1;
+	return code;
+}
+
+static void make_key(const struct dec_pkt *p, struct ft_key *k)
+{
+	uint16_t sp = 0, dp = 0;
+	int one_way = 0, swap;
+
+	memset(k, 0, sizeof(*k));
+	k->proto = p->proto;
+	k->vlan = p->vlan;
+	if (p->ipv == 6)
+		k->flags |= FT_K_V6;
+	if (p->l4 & DEC_L4_PORTS) {
+		k->flags |= FT_K_PORTS;
+		sp = p->sport;
+		dp = p->dport;
+		if (p->proto == 1 || p->proto == 58)
+			dp = icmp_counterpart(p->proto == 58, sp, dp, &one_way);
+	}
+	if (one_way) {
+		k->flags |= FT_K_ONEWAY;
+		swap = 0;
+	} else {
+		int c = memcmp(p->src, p->dst, 16);
+
+		swap = c > 0 || (c == 0 && sp > dp);
+	}
+	memcpy(k->a, swap ? p->dst : p->src, 16);
+	memcpy(k->b, swap ? p->src : p->dst, 16);
+	k->pa = swap ? dp : sp;
+	k->pb = swap ? sp : dp;
+}
+
+/* IPv4 keys are hashed in a compact 16-byte form: fewer SipHash rounds. */
+static uint64_t key_hash(const struct ft_key *k)
+{
+	uint8_t b[16];
+
+	if (k->flags & FT_K_V6)
+		return dec_hash(k, sizeof(*k));
+	memcpy(b, k->a, 4);
+	memcpy(b + 4, k->b, 4);
+	memcpy(b + 8, &k->pa, 2);
+	memcpy(b + 10, &k->pb, 2);
+	memcpy(b + 12, &k->vlan, 2);
+	b[14] = k->proto;
+	b[15] = k->flags;
+	return dec_hash(b, sizeof(b));
+}
+
+#define ENT(h, rec) ((uint64_t)(uint32_t)(h) << 32 | ((uint64_t)(rec) + 1))
+#define ENT_REC(e)  ((uint32_t)(e) - 1)
+#define ENT_HOME(t, e) ((uint32_t)((e) >> 32) & (t)->imask)
+
+static int64_t lookup(const struct ft_table *t, const struct ft_key *k,
+		      uint64_t h)
+{
+	uint32_t i = (uint32_t)h & t->imask;
+	uint32_t tag = (uint32_t)h;
+
+	for (;; i = (i + 1) & t->imask) {
+		uint64_t e = t->index[i];
+
+		if (e == 0)
+			return -1;
+		if ((uint32_t)(e >> 32) == tag &&
+		    memcmp(&t->flows[ENT_REC(e)].key, k, sizeof(*k)) == 0)
+			return ENT_REC(e);
+	}
+}
+
+static void index_insert(struct ft_table *t, uint64_t h, uint32_t rec)
+{
+	uint32_t i = (uint32_t)h & t->imask;
+
+	while (t->index[i])
+		i = (i + 1) & t->imask;
+	t->index[i] = ENT(h, rec);
+	t->flows[rec].slot = i;
+}
+
+/* Backward-shift deletion (Knuth 6.4, algorithm R). */
+static void index_delete(struct ft_table *t, uint32_t i)
+{
+	uint32_t j = i;
+
+	for (;;) {
+		j = (j + 1) & t->imask;
+		uint64_t e = t->index[j];
+		if (e == 0)
+			break;
+		uint32_t home = ENT_HOME(t, e);
+		/* move e back to i unless its home lies cyclically in (i, j] */
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			t->index[i] = e;
+			t->flows[ENT_REC(e)].slot = i;
+			i = j;
+		}
+	}
+	t->index[i] = 0;
+}
+
+/* ---- publishing (seqlock writer side) ----------------------------------- */
+
+static void store_words(void *dst, const void *src, size_t n)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	for (size_t i = 0; i < n / 8; i++)
+		__atomic_store_n(&d[i], s[i], __ATOMIC_RELAXED);
+}
+
+static void publish(struct ft_table *t, uint32_t rec, const struct ft_view *v)
+{
+	struct ft_pub *p = &t->pub[rec];
+	uint32_t s = p->seq;	/* only the writer stores seq */
+
+	__atomic_store_n(&p->seq, s + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	if (v)
+		store_words(&p->v, v, sizeof(*v));
+	__atomic_store_n(&p->live, v != NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->seq, s + 2, __ATOMIC_RELEASE);
+}
+
+int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v)
+{
+	const struct ft_pub *p;
+	uint32_t s1, s2, live;
+
+	if (!t->pub || i >= t->cap)
+		return 0;
+	p = &t->pub[i];
+	do {
+		s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
+		if (s1 & 1)
+			continue;	/* being written; try again */
+		live = __atomic_load_n(&p->live, __ATOMIC_RELAXED);
+		const uint64_t *src = (const uint64_t *)&p->v;
+		uint64_t *dst = (uint64_t *)v;
+		for (size_t w = 0; w < sizeof(*v) / 8; w++)
+			dst[w] = __atomic_load_n(&src[w], __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&p->seq, __ATOMIC_RELAXED);
+	} while ((s1 & 1) || s1 != s2);
+	return live != 0;
+}
+
+/* ---- flow life --------------------------------------------------------- */
+
+static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
+{
+	struct ft_flow *f = &t->flows[rec];
+	struct ft_view v;
+
+	conn_view(f, why, &v);
+	if (t->pub)
+		publish(t, rec, NULL);
+	index_delete(t, f->slot);
+	f->in_use = 0;
+	t->free_stack[t->nfree++] = rec;
+	t->st.active--;
+	t->st.ended++;
+	if (why == FT_END_EVICTED)
+		t->st.evicted++;
+	t->done(t->arg, &v);
+}
+
+/* Look at up to n records from the clock hand, ending removed flows.
+ * With evict set and nothing removed, evict the idlest one seen. */
+static void sweep(struct ft_table *t, uint32_t n, int evict)
+{
+	int64_t idle_ns = INT64_MAX;
+	uint32_t victim = UINT32_MAX;
+	int freed = 0;
+
+	for (uint32_t k = 0; k < n && t->hwm; k++) {
+		uint32_t rec = t->hand;
+		struct ft_flow *f = &t->flows[rec];
+
+		t->hand = t->hand + 1 >= t->hwm ? 0 : t->hand + 1;
+		if (!f->in_use)
+			continue;
+		if (conn_removed(f, t->now)) {
+			end_flow(t, rec, FT_END_TIMEOUT);
+			freed = 1;
+		} else if (f->last_ns < idle_ns) {
+			idle_ns = f->last_ns;
+			victim = rec;
+		}
+	}
+	if (evict && !freed && victim != UINT32_MAX)
+		end_flow(t, victim, FT_END_EVICTED);
+}
+
+static uint32_t alloc_record(struct ft_table *t)
+{
+	uint32_t rec;
+
+	while (t->nfree == 0)
+		sweep(t, EVICT_SAMPLE, 1);
+	rec = t->free_stack[--t->nfree];
+	if (rec >= t->hwm)
+		__atomic_store_n(&t->hwm, rec + 1, __ATOMIC_RELEASE);
+	return rec;
+}
+
+void ft_packet(struct ft_table *t, const struct dec_pkt *p)
+{
+	struct ft_key k;
+	struct ft_flow *f;
+	uint64_t h;
+	int64_t rec;
+	int from_orig;
+
+	if (p->ts_ns > t->now)
+		t->now = p->ts_ns;
+	make_key(p, &k);
+	h = key_hash(&k);
+	rec = lookup(t, &k, h);
+	if (rec >= 0) {
+		f = &t->flows[rec];
+		if (conn_removed(f, t->now)) {
+			end_flow(t, (uint32_t)rec, FT_END_TIMEOUT);
+			rec = -1;
+		} else if (conn_is_reuse(f, p)) {
+			end_flow(t, (uint32_t)rec, FT_END_REUSE);
+			rec = -1;
+		}
+	}
+	if (rec < 0) {
+		rec = alloc_record(t);
+		f = &t->flows[rec];
+		f->key = k;
+		index_insert(t, h, (uint32_t)rec);
+		conn_init(f, p, t->st.created++, &t->to);
+		if (++t->st.active > t->st.max_active)
+			t->st.max_active = t->st.active;
+	} else {
+		f = &t->flows[rec];
+	}
+	from_orig = conn_from_a(f, p) == f->orig_is_a;
+	conn_update(f, p, from_orig, &t->to);
+	if (t->pub) {
+		struct ft_view v;
+
+		conn_view(f, FT_END_ACTIVE, &v);
+		publish(t, (uint32_t)rec, &v);
+	}
+	sweep(t, 1, 0);
+}
+
+void ft_flush(struct ft_table *t)
+{
+	for (uint32_t rec = 0; rec < t->hwm; rec++)
+		if (t->flows[rec].in_use)
+			end_flow(t, rec, FT_END_FLUSH);
+}

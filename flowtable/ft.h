@@ -1,0 +1,165 @@
+/*
+ * ft.h - the flow table: bidirectional flows with Zeek conn.log semantics.
+ *
+ * One writer (the thread that decodes packets) calls ft_packet() for every
+ * decoded packet.  A flow ends when Zeek would remove its connection
+ * (timeouts and close delays on packet time, port reuse), when the table is
+ * full and it is the idlest one sampled (evicted), or at ft_flush(); each
+ * ended flow is handed, once, to the `done` callback as a struct ft_view.
+ *
+ * Memory is fixed at creation: max_flows records of sizeof(struct ft_flow)
+ * bytes plus an index of 2 * max_flows (rounded up to a power of two) 8-byte
+ * slots; ft_memory() says how much.  The index is keyed with the run's
+ * secret hash key (dec_hash.h), so crafted tuples cannot pile into one chain.
+ *
+ * Readers in other threads (the live view) read flows through ft_read(),
+ * which never blocks the writer and never returns a torn record: each record
+ * has a sequence counter, odd while the writer updates it (a seqlock), and
+ * readers copy the published view with relaxed atomic loads and retry when
+ * the counter moved (Boehm, "Can seqlocks get along with programming language
+ * memory models?", MSPC 2012).  Publishing is off unless cfg.publish is set,
+ * so a single-threaded offline run pays nothing for it.
+ *
+ * Vocabulary follows Zeek's conn.log (docs.zeek.org, base/protocols/conn):
+ * orig is the endpoint that sent the first packet (unless Zeek's rules flip
+ * it), resp the other; conn_state and history are Zeek's.
+ */
+#ifndef PORTTOP_FT_H
+#define PORTTOP_FT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../decode/dec.h"
+
+/* The canonical bidirectional key: endpoint a sorts before b (address,
+ * then port), so both directions of a flow find the same key.  Hashed and
+ * compared as 40 raw bytes: no padding. */
+struct ft_key {
+	uint8_t a[16], b[16];	/* addresses, network byte order; IPv4 in the
+				   first 4 bytes, the rest zero */
+	uint16_t pa, pb;	/* ports (ICMP: type/counterpart), host order */
+	uint16_t vlan;		/* outermost VLAN ID or DEC_NO_VLAN */
+	uint8_t proto;		/* IP protocol number */
+	uint8_t flags;		/* FT_K_* */
+};
+#define FT_K_V6	     0x01   /* IPv6 addresses */
+#define FT_K_ONEWAY  0x02   /* one-way ICMP message: a is the sender, the
+			       key is not canonicalised (Zeek's is_one_way) */
+#define FT_K_PORTS   0x04   /* the protocol has ports (TCP/UDP/SCTP/ICMP) */
+
+enum ft_dir_idx { FT_ORIG = 0, FT_RESP = 1 };
+
+/* Counters of one direction. */
+struct ft_counts {
+	uint64_t pkts;		  /* packets (every frame, fragments included) */
+	uint64_t wire_bytes;	  /* sum of pcap len (link header included) */
+	uint64_t ip_bytes;	  /* sum of IP total length (Zeek *_ip_bytes) */
+	uint64_t bytes;		  /* payload bytes as Zeek counts them:
+				     TCP from sequence numbers, UDP ulen - 8,
+				     ICMP IP payload - 8, other 0 */
+	uint64_t frag_pkts;	  /* later IP fragments included in pkts */
+	uint64_t frag_wire_bytes; /* their wire bytes, included in wire_bytes */
+};
+
+/* Zeek conn_state values (base/protocols/conn/main.zeek, conn_state()). */
+enum ft_conn_state {
+	FT_CS_OTH = 0, FT_CS_S0, FT_CS_S1, FT_CS_SF, FT_CS_REJ, FT_CS_S2,
+	FT_CS_S3, FT_CS_RSTO, FT_CS_RSTR, FT_CS_RSTOS0, FT_CS_RSTRH, FT_CS_SH,
+	FT_CS_SHR, FT_CS_NUM
+};
+
+/* Why a flow ended (the view's `end`). */
+enum ft_end {
+	FT_END_ACTIVE = 0,  /* still in the table (a live snapshot) */
+	FT_END_TIMEOUT,	    /* Zeek would have removed it: inactivity, attempt
+			       or close delay, half-closed linger */
+	FT_END_REUSE,	    /* a new connection reused the tuple */
+	FT_END_EVICTED,	    /* the table was full */
+	FT_END_FLUSH,	    /* end of input */
+};
+
+#define FT_HIST_MAX 24	    /* history letters kept (Zeek's are rarely longer;
+			       longer ones are cut, marked by FT_V_HIST_CUT) */
+
+/* What readers see of a flow; also what the done callback receives. */
+struct ft_view {
+	struct ft_key key;
+	uint64_t id;		  /* creation order, unique in the run */
+	int64_t first_ns;	  /* first packet (Zeek ts, before any flip) */
+	int64_t last_ns;	  /* Zeek last_time: last packet that counted */
+	struct ft_counts dir[2];  /* [FT_ORIG] orig -> resp, [FT_RESP] back */
+	uint8_t orig_is_a;	  /* 1 when key.a is the originator */
+	uint8_t conn_state;	  /* enum ft_conn_state */
+	uint8_t end;		  /* enum ft_end */
+	uint8_t vflags;		  /* FT_V_* */
+	char history[FT_HIST_MAX + 1];	/* NUL-terminated, "" when none */
+	uint8_t pad[3];
+};
+#define FT_V_HIST_CUT 0x01
+
+/* Per-kind inactivity timeouts (Zeek init-bare.zeek defaults). */
+enum ft_kind { FT_TCP = 0, FT_UDP, FT_ICMP, FT_OTHER, FT_NKIND };
+
+struct ft_config {
+	uint32_t max_flows;		/* live flows kept; 0 = FT_DEFAULT_FLOWS */
+	int64_t timeout_ns[FT_NKIND];	/* 0 = Zeek's: tcp 300 s, udp, icmp
+					   and other 60 s */
+	bool publish;			/* keep views current for ft_read() */
+};
+#define FT_DEFAULT_FLOWS 262144u
+
+struct ft_stats {
+	uint64_t created;	/* flows started */
+	uint64_t ended;		/* flows handed to the done callback */
+	uint64_t evicted;	/* of which ended because the table was full */
+	uint64_t active;	/* flows in the table now */
+	uint64_t max_active;	/* high-water mark of active */
+};
+
+struct ft_table;
+
+typedef void (*ft_done_fn)(void *arg, const struct ft_view *v);
+
+/* ft_create: a table for cfg (copied; zero fields take defaults).  `done`
+ * receives every ended flow, in the writer's thread.  Returns NULL with
+ * errno ENOMEM when the memory cannot be had, EINVAL for max_flows above
+ * 2^30. */
+struct ft_table *ft_create(const struct ft_config *cfg, ft_done_fn done,
+			   void *arg);
+
+/* ft_destroy: free the table.  Flows still in it are dropped, not ended;
+ * call ft_flush() first to report them. */
+void ft_destroy(struct ft_table *t);
+
+/* ft_memory: bytes ft_create(cfg) allocates (records + index + views). */
+size_t ft_memory(const struct ft_config *cfg);
+
+/* ft_packet: count one decoded packet (dec_frame() returned DEC_OK) in its
+ * flow, creating, ending and evicting flows as needed.  Time is the
+ * packet's own timestamp; a timestamp older than one already seen is
+ * accepted (captures are not always in order) but never moves timers
+ * backwards. */
+void ft_packet(struct ft_table *t, const struct dec_pkt *p);
+
+/* ft_flush: end every flow in the table (FT_END_FLUSH), as Zeek does at the
+ * end of a trace. */
+void ft_flush(struct ft_table *t);
+
+/* ft_get_stats: a copy of the counters (writer thread). */
+void ft_get_stats(const struct ft_table *t, struct ft_stats *s);
+
+/* ft_capacity: how many records readers may scan with ft_read (0..n-1):
+ * the records handed out so far, at most max_flows.  Any thread. */
+uint32_t ft_capacity(const struct ft_table *t);
+
+/* ft_read: from any thread, copy record i's view into *v if it holds a live
+ * flow.  Returns 1 when copied, 0 when the slot is empty, never blocks the
+ * writer and never returns a torn view.  Requires cfg.publish. */
+int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v);
+
+/* ft_conn_state_name: "S0", "SF", ... for enum ft_conn_state. */
+const char *ft_conn_state_name(int cs);
+
+#endif

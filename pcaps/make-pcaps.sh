@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# make-pcaps.sh [OUTDIR] - regenerate porttop's reference captures.
+#
+# Every capture is real traffic from real programs (curl, python3 -m http.server,
+# small python3 socket clients/servers) between two network namespaces made here:
+#
+#   ns pt-a (client)                              ns pt-b (server)
+#   veth-a  10.99.0.1/24   fd00:99::1/64  <---->  veth-b  10.99.0.2/24   fd00:99::2/64
+#   vlan-a  10.99.100.1/24 (802.1Q id 100) <---->  vlan-b  10.99.100.2/24 (802.1Q id 100)
+#
+# Nothing touches any other interface or the internet. Captures go to OUTDIR
+# (default: the directory of this script); see README.md there for what each
+# holds. Timestamps, ports, sequence numbers and packet counts may differ a
+# little from run to run; the committed files are the reference.
+# Must run as root. Namespaces, processes and mounts are removed on exit.
+set -euo pipefail
+
+[[ $EUID -eq 0 ]] || { echo "make-pcaps.sh: must run as root" >&2; exit 1; }
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mkdir -p "${1:-$HERE}"
+OUT=$(cd "${1:-$HERE}" && pwd)
+
+# --- tool dependencies (installed from Debian only when missing) -------------
+missing=()
+for dep in ip:iproute2 ss:iproute2 tc:iproute2 tcpdump:tcpdump dumpcap:wireshark-common \
+           curl:curl ethtool:ethtool nft:nftables python3:python3; do
+  command -v "${dep%%:*}" >/dev/null || missing+=("${dep#*:}")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+NA=pt-a NB=pt-b                          # client and server namespaces
+A4=10.99.0.1 B4=10.99.0.2 A6=fd00:99::1 B6=fd00:99::2
+AV=10.99.100.1 BV=10.99.100.2            # addresses on the VLAN 100 link
+WORK=$(mktemp -d /tmp/make-pcaps.XXXXXX)
+PIDS=()                                  # background processes we started
+
+cleanup() {
+  set +e
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for ns in "$NA" "$NB"; do               # anything left inside our namespaces
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid"; done
+    ip netns del "$ns" 2>/dev/null
+  done
+  mountpoint -q "$WORK/bpffs" && umount "$WORK/bpffs"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ina() { ip netns exec "$NA" "$@"; }
+inb() { ip netns exec "$NB" "$@"; }
+bg() { local ns=$1; shift; ip netns exec "$ns" "$@" & PIDS+=($!); }  # NS CMD...: background, pid kept
+
+# --- helper programs ---------------------------------------------------------
+# udp.py serve PORT: dual-stack UDP server on [::]:PORT; echoes datagrams of up
+#   to 512 bytes, answers bigger ones with a short "got N bytes".
+# udp.py send HOST PORT COUNT SIZE: sends COUNT datagrams of SIZE bytes from one
+#   connected socket, waiting up to 2 s for each reply (a closed port gives
+#   ICMP port unreachable -> ECONNREFUSED).
+cat >"$WORK/udp.py" <<'EOF'
+import socket, sys
+if sys.argv[1] == 'serve':
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(('::', int(sys.argv[2])))
+    while True:
+        data, peer = s.recvfrom(65535)
+        s.sendto(data if len(data) <= 512 else b'got %d bytes' % len(data), peer)
+host, port, count, size = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+s = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.connect((host, port))
+for i in range(count):
+    s.send((b'porttop datagram %d ' % i).ljust(size, b'.'))
+    try:
+        print(f'udp {host}:{port} reply of {len(s.recv(65535))} bytes')
+    except ConnectionRefusedError:
+        print(f'udp {host}:{port} refused (ICMP port unreachable)')
+    except socket.timeout:
+        print(f'udp {host}:{port} no reply')
+EOF
+
+# vlanbpf.py DIR: loads two tiny eBPF tc programs through the bpf() syscall and
+# pins them in the bpffs at DIR: "push" does bpf_skb_vlan_push(skb, 0x8100,
+# 100), "pop" does bpf_skb_vlan_pop(skb). Needed because this kernel has no
+# 802.1Q module (ip link ... type vlan fails); see scenario 6.
+cat >"$WORK/vlanbpf.py" <<'EOF'
+import ctypes, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+SYS_BPF = {'x86_64': 321, 'aarch64': 280}[os.uname().machine]
+PROG_LOAD, OBJ_PIN, SCHED_CLS = 5, 6, 3
+def insn(code, dst=0, imm=0):
+    return struct.pack('<BBhi', code, dst, 0, imm)
+MOV, CALL, EXIT = 0xb7, 0x85, 0x95                         # r_dst = imm; call; exit
+PROGS = {'push': insn(MOV, 2, 0x0081) + insn(MOV, 3, 100) + insn(CALL, 0, 18),
+         'pop': insn(CALL, 0, 19)}
+def bpf(cmd, attr):
+    r = libc.syscall(SYS_BPF, cmd, attr, len(attr))
+    if r < 0: raise OSError(ctypes.get_errno(), 'bpf(%d) failed' % cmd)
+    return r
+keep = []
+for name, body in PROGS.items():
+    code = ctypes.create_string_buffer(body + insn(MOV, 0, 0) + insn(EXIT))  # return TC_ACT_OK
+    lic = ctypes.create_string_buffer(b'GPL'); keep += [code, lic]
+    attr = ctypes.create_string_buffer(128)
+    struct.pack_into('<IIQQ', attr, 0, SCHED_CLS, (len(code) - 1) // 8,
+                     ctypes.addressof(code), ctypes.addressof(lic))
+    fd = bpf(PROG_LOAD, attr)
+    path = ctypes.create_string_buffer(os.path.join(sys.argv[1], name).encode())
+    attr = ctypes.create_string_buffer(128)
+    struct.pack_into('<QI', attr, 0, ctypes.addressof(path), fd)
+    bpf(OBJ_PIN, attr)
+EOF
+
+mkdir -p "$WORK/www"                     # files served by http.server
+for i in $(seq 1 3); do echo "porttop test file, line $i"; done >"$WORK/www/hello.txt"
+for i in $(seq 1 100); do printf 'porttop data line %03d .........................\n' "$i"; done \
+  >"$WORK/www/data.bin"                  # 4800 bytes: several full-size segments
+
+# --- namespaces and links ----------------------------------------------------
+for ns in "$NA" "$NB"; do ip netns del "$ns" 2>/dev/null || true; done  # stale run
+for ns in "$NA" "$NB"; do
+  ip netns add "$ns"
+  # no IPv6 duplicate address detection and no router solicitations: IPv6 is
+  # usable at once and the links stay quiet between scenarios
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+    net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.router_solicitations=0
+  ip -n "$ns" link set lo up
+done
+ip -n "$NA" link add veth-a address 02:00:00:99:00:01 type veth \
+  peer name veth-b address 02:00:00:99:00:02 netns "$NB"
+ip -n "$NA" link add vlan-a address 02:00:00:99:64:01 type veth \
+  peer name vlan-b address 02:00:00:99:64:02 netns "$NB"
+ip -n "$NA" addr add "$A4/24" dev veth-a
+ip -n "$NA" addr add "$A6/64" dev veth-a nodad
+ip -n "$NB" addr add "$B4/24" dev veth-b
+ip -n "$NB" addr add "$B6/64" dev veth-b nodad
+ip -n "$NA" addr add "$AV/24" dev vlan-a
+ip -n "$NB" addr add "$BV/24" dev vlan-b
+# real checksums and real segment sizes on the wire: no offloads (lo keeps its
+# fixed checksum offload, so TCP checksums in lo-nano.pcap are not filled in)
+for spec in "$NA:veth-a" "$NA:vlan-a" "$NA:lo" "$NB:veth-b" "$NB:vlan-b"; do
+  ip netns exec "${spec%%:*}" ethtool -K "${spec#*:}" tx off rx off tso off gso off \
+    gro off >/dev/null 2>&1 || true
+  ip netns exec "${spec%%:*}" ethtool -K "${spec#*:}" rxvlan off txvlan off >/dev/null 2>&1 || true
+  ip -n "${spec%%:*}" link set "${spec#*:}" up
+done
+# 802.1Q on vlan-a/vlan-b: tc pushes tag 100 on egress and pops it on ingress,
+# so the frames between the two ends carry the tag (what a vlan subinterface
+# on a veth would do). The bpffs is only needed until the filters hold the programs.
+mkdir "$WORK/bpffs" && mount -t bpf bpf "$WORK/bpffs"
+python3 "$WORK/vlanbpf.py" "$WORK/bpffs"
+for spec in "$NA:vlan-a" "$NB:vlan-b"; do
+  tc -n "${spec%%:*}" qdisc add dev "${spec#*:}" clsact
+  tc -n "${spec%%:*}" filter add dev "${spec#*:}" egress bpf da pinned "$WORK/bpffs/push"
+  tc -n "${spec%%:*}" filter add dev "${spec#*:}" ingress bpf da pinned "$WORK/bpffs/pop"
+done
+umount "$WORK/bpffs"
+
+# --- servers in pt-b (dual-stack, also reachable over the VLAN link) --------
+wait_listen() {  # NS tcp|udp PORT: wait until something listens there
+  local i
+  for i in $(seq 50); do
+    ip netns exec "$1" ss -Hln --"$2" "sport = :$3" | grep -q . && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on $2 port $3 in $1" >&2; return 1
+}
+bg "$NB" python3 -m http.server 8080 --bind :: --directory "$WORK/www" >"$WORK/http-b.log" 2>&1
+bg "$NB" python3 "$WORK/udp.py" serve 9999
+wait_listen "$NB" tcp 8080
+wait_listen "$NB" udp 9999
+sleep 2          # let the link-up chatter (IPv6 MLD reports) pass before capturing
+
+# --- capture helpers ---------------------------------------------------------
+CAP=
+start_capture() {  # FILE NS COMMAND...: start a capturer writing OUTDIR/FILE
+  local file=$1 ns=$2 i; shift 2
+  CAPLOG="$WORK/$file.log" CAPFILE="$OUT/$file"
+  if [[ -z ${KEEP_NEIGH:-} ]]; then      # forget neighbours: ARP/ND in each capture
+    ip -n "$NA" neigh flush all; ip -n "$NB" neigh flush all
+  fi
+  rm -f "$CAPFILE"
+  ip netns exec "$ns" "$@" -w "$CAPFILE" 2>"$CAPLOG" &
+  CAP=$!; PIDS+=("$CAP")
+  for i in $(seq 50); do                 # ready once it says so on stderr
+    if grep -qE 'listening on|Capturing on' "$CAPLOG"; then sleep 0.3; return 0; fi
+    sleep 0.1
+  done
+  echo "capture for $file did not start:" >&2; cat "$CAPLOG" >&2; return 1
+}
+stop_capture() {   # let the last packets arrive, then SIGINT and wait
+  sleep 1
+  kill -INT "$CAP"; wait "$CAP" || true
+  chmod 644 "$CAPFILE"                   # dumpcap creates its files 0600
+  echo "  -> $(grep -E 'packets? captured' "$CAPLOG" || tail -n1 "$CAPLOG")"
+}
+TCPDUMP=(tcpdump -n -U --immediate-mode -Z root -s 262144)
+curl_get() { ina curl -sS --max-time 5 -o /dev/null -w "curl %{url_effective} -> %{http_code}, %{size_download} bytes\n" "$@"; }
+udp_send() { ina python3 "$WORK/udp.py" send "$@"; }
+
+# --- scenarios -----------------------------------------------------------------
+echo "1. tcp-http-curl.pcap: two HTTP GETs, two TCP connections"
+start_capture tcp-http-curl.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+curl_get "http://$B4:8080/hello.txt"
+curl_get "http://$B4:8080/hello.txt"
+stop_capture
+
+echo "2. tcp-refused.pcap: connects to two closed TCP ports (SYN -> RST)"
+start_capture tcp-refused.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+curl_get "http://$B4:8081/" || true
+curl_get "http://$B4:8082/" || true
+stop_capture
+
+echo "3. udp-echo-unreach.pcap: 3 echoed datagrams, 1 to a closed port"
+start_capture udp-echo-unreach.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+udp_send "$B4" 9999 3 32
+udp_send "$B4" 9998 1 32
+stop_capture
+
+echo "4. ipv6-tcp-udp.pcap: scenario 1+3 over IPv6"
+start_capture ipv6-tcp-udp.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+curl_get -6 "http://[$B6]:8080/hello.txt"
+udp_send "$B6" 9999 3 32
+udp_send "$B6" 9998 1 32
+stop_capture
+
+echo "5. frag-udp.pcap: 4000-byte UDP datagrams over a 1500 MTU, IPv4 and IPv6"
+start_capture frag-udp.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+udp_send "$B4" 9999 2 4000
+udp_send "$B6" 9999 2 4000
+stop_capture
+
+echo "6. vlan-tcp.pcap: HTTP GET over the 802.1Q VLAN 100 link"
+start_capture vlan-tcp.pcap "$NA" "${TCPDUMP[@]}" -i vlan-a
+curl_get "http://$BV:8080/hello.txt"
+stop_capture
+
+for sll in any-sll:LINUX_SLL any-sll2:LINUX_SLL2; do
+  echo "7. ${sll%%:*}.pcap: tcpdump -i any -y ${sll#*:}, one TCP and one UDP exchange"
+  start_capture "${sll%%:*}.pcap" "$NA" "${TCPDUMP[@]}" -i any -y "${sll#*:}"
+  curl_get "http://$B4:8080/hello.txt"
+  udp_send "$B4" 9999 2 32
+  stop_capture
+done
+
+echo "8. lo-nano.pcap: HTTP GET on 127.0.0.1 inside pt-a, nanosecond timestamps"
+bg "$NA" python3 -m http.server 8081 --bind 127.0.0.1 --directory "$WORK/www" >"$WORK/http-a.log" 2>&1
+LOSRV=$!
+wait_listen "$NA" tcp 8081
+start_capture lo-nano.pcap "$NA" "${TCPDUMP[@]}" -i lo --time-stamp-precision=nano
+curl_get "http://127.0.0.1:8081/hello.txt"
+stop_capture
+kill "$LOSRV"; wait "$LOSRV" 2>/dev/null || true
+
+echo "9. dumpcap.pcapng: dumpcap (pcapng), one TCP and one UDP exchange"
+start_capture dumpcap.pcapng "$NA" dumpcap -n -i veth-a -s 262144
+curl_get "http://$B4:8080/hello.txt"
+udp_send "$B4" 9999 2 32
+stop_capture
+
+echo "10. snaplen-64.pcap: HTTP GET of 4800 bytes, 64-byte snaplen"
+ina ping -c 1 -q "$B4" >/dev/null        # resolve ARP first: no ARP frame (< 64 bytes)
+KEEP_NEIGH=1 start_capture snaplen-64.pcap "$NA" tcpdump -n -U --immediate-mode -Z root -s 64 -i veth-a
+curl_get "http://$B4:8080/data.bin"
+stop_capture
+
+echo "11. syn-timeout.pcap: SYNs to a port that silently drops them"
+inb nft add table inet f
+inb nft add chain inet f in '{ type filter hook input priority 0; }'
+inb nft add rule inet f in tcp dport 7777 drop
+start_capture syn-timeout.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+ina curl -sS --connect-timeout 8 -o /dev/null "http://$B4:7777/" || true
+stop_capture
+inb nft delete table inet f
+
+echo "done; captures in $OUT"
+if command -v capinfos >/dev/null; then
+  (cd "$OUT" && capinfos -T -t -E -c -r tcp-http-curl.pcap tcp-refused.pcap udp-echo-unreach.pcap \
+    ipv6-tcp-udp.pcap frag-udp.pcap vlan-tcp.pcap any-sll.pcap any-sll2.pcap lo-nano.pcap \
+    dumpcap.pcapng snaplen-64.pcap syn-timeout.pcap)
+fi

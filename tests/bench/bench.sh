@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# bench.sh — time porttop against peer flow tools on one large capture.
+#
+# Usage: tests/bench/bench.sh [--small] [--runs N] [--only LIST]
+#   --small      use the ~200k-packet capture (CI smoke run) instead of the 5M one
+#   --runs N     timed runs per tool (default 3); medians are reported
+#   --only LIST  comma-separated subset of: readloop porttop-flows porttop-ports
+#                softflowd softflowd-all argus tcpdump ndpiReader tshark
+# Env: PORTTOP=path overrides the binary (default ./porttop at the repo root).
+#
+# The capture is built once into .bench/ with ../shared/bench/make-bench-pcap.sh.
+# Each tool first runs once in a form that reports how many packets it read
+# (this is also the warm-up: the file is in the page cache afterwards); a tool
+# that errors out or reads short is reported as FAILED and not timed. Then N
+# timed runs, interleaved across tools, with /usr/bin/time -f '%e %M'.
+# Exit status: 0 whatever porttop's numbers are (a benchmark is not a test),
+# 1 if any tool failed, 2 on bad usage. See tests/bench/README.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SHARED="$ROOT/../shared"
+ALL_TOOLS=(readloop porttop-flows porttop-ports softflowd softflowd-all argus tcpdump ndpiReader tshark)
+SMALL=0; RUNS=3; ONLY=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --small) SMALL=1 ;;
+    --runs) RUNS="${2:-}"; shift ;;
+    --runs=*) RUNS="${1#*=}" ;;
+    --only) ONLY="${2:-}"; shift ;;
+    --only=*) ONLY="${1#*=}" ;;
+    -h|--help) sed -n '2,/^set -e/p' "$0" | grep '^#'; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs needs a positive integer" >&2; exit 2; }
+TOOLS=("${ALL_TOOLS[@]}")
+if [ -n "$ONLY" ]; then
+  IFS=, read -r -a TOOLS <<<"$ONLY"
+  for t in "${TOOLS[@]}"; do
+    [[ " ${ALL_TOOLS[*]} " == *" $t "* ]] || { echo "bench.sh: unknown tool '$t' (known: ${ALL_TOOLS[*]})" >&2; exit 2; }
+  done
+fi
+selected() { [[ " ${TOOLS[*]} " == *" $1 "* ]]; }
+
+# --- Debian packages, installed only when a command is missing --------------
+ensure() {  # args: "command-or-path:package" ...
+  local pair c pkgs=()
+  for pair in "$@"; do
+    c="${pair%%:*}"
+    if [[ "$c" == /* ]]; then [ -e "$c" ] && continue; else command -v "$c" >/dev/null && continue; fi
+    pkgs+=("${pair#*:}")
+  done
+  [ ${#pkgs[@]} -gt 0 ] || return 0
+  mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | sort -u)
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "bench.sh: installing ${pkgs[*]}" >&2
+  echo 'wireshark-common wireshark-common/install-setuid boolean false' | $sudo debconf-set-selections
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2 ||
+    { $sudo apt-get update -q >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2; }
+}
+NEED=(/usr/bin/time:time cc:gcc /usr/include/pcap/pcap.h:libpcap-dev)
+selected softflowd && NEED+=(softflowd:softflowd)
+selected softflowd-all && NEED+=(softflowd:softflowd)
+selected argus && NEED+=(argus:argus-server racount:argus-client)
+selected tcpdump && NEED+=(tcpdump:tcpdump)
+selected ndpiReader && NEED+=(ndpiReader:libndpi-bin)
+selected tshark && NEED+=(tshark:tshark)
+ensure "${NEED[@]}"
+
+# --- the capture, the read loop, scratch space --------------------------------
+cd "$ROOT"
+mkdir -p .bench
+if [ "$SMALL" = 1 ]; then NAME=bench-small.pcap; else NAME=bench-5m.pcap; fi
+PCAP="$ROOT/.bench/$NAME"
+TMPD="$(mktemp -d)"; BUILD=""
+trap 'rm -rf "$TMPD" ${BUILD:+"$BUILD"}' EXIT
+if [ ! -s "$PCAP" ]; then
+  ensure editcap:wireshark-common mergecap:wireshark-common capinfos:wireshark-common tcprewrite:tcpreplay tcpdump:tcpdump
+  echo "bench.sh: building $PCAP (once; about 30 s for the 5M capture)" >&2
+  BUILD="$(mktemp -d "$ROOT/.bench/build.XXXXXX")"   # built aside, moved in whole
+  "$SHARED/bench/make-bench-pcap.sh" $([ "$SMALL" = 1 ] && echo --small) "$BUILD" >&2
+  mv "$BUILD/$NAME" "$PCAP"
+fi
+READLOOP="$ROOT/.bench/readloop"
+if [ ! -x "$READLOOP" ] || [ tests/bench/readloop.c -nt "$READLOOP" ]; then
+  cc -O2 -o .bench/readloop tests/bench/readloop.c -lpcap
+fi
+PORTTOP="${PORTTOP:-$ROOT/porttop}"
+
+# ndpiReader 4.2 always rewrites /tmp/ses_result.csv and /tmp/des_result.csv
+# (built-in self-tests): give it a private /tmp in its own mount namespace.
+PRIVTMP=()
+if [[ "$PCAP" != /tmp/* ]] && unshare --mount --propagation private true 2>/dev/null; then
+  mkdir "$TMPD/ndpi-tmp"
+  PRIVTMP=(unshare --mount --propagation private sh -c 'mount --bind "$1" /tmp && shift && exec "$@"' sh "$TMPD/ndpi-tmp")
+elif selected ndpiReader; then
+  echo "bench.sh: no private mount namespace: ndpiReader will write /tmp/ses_result.csv, /tmp/des_result.csv" >&2
+fi
+
+# --- the command lines ---------------------------------------------------------
+set_cmd() {  # CMD = tool $1's timed command; its stdout goes to /dev/null
+  case "$1" in
+    readloop)      CMD=("$READLOOP" "$PCAP") ;;
+    porttop-flows) CMD=("$PORTTOP" -r "$PCAP" --report flows --format json -q) ;;
+    porttop-ports) CMD=("$PORTTOP" -r "$PCAP" --report ports -q) ;;
+    # -p/-c: keep softflowd away from /var/run (it unlinks its default pid file)
+    softflowd)     CMD=(softflowd -r "$PCAP" -d -p "$TMPD/sfd.pid" -c "$TMPD/sfd.ctl") ;;
+    softflowd-all) CMD=(softflowd -r "$PCAP" -d -m 4194304 -p "$TMPD/sfd.pid" -c "$TMPD/sfd.ctl") ;;
+    argus)         CMD=(argus -X -r "$PCAP" -w -) ;;   # -X: ignore /etc/argus.conf
+    tcpdump)       CMD=(tcpdump -nn -q -r "$PCAP") ;;
+    ndpiReader)    CMD=("${PRIVTMP[@]}" ndpiReader -i "$PCAP" -q) ;;
+    tshark)        CMD=(tshark -n -q -r "$PCAP" -z conv,tcp -z conv,udp) ;;
+  esac
+}
+
+seen() {  # warm-up run of tool $1; prints how many packets the tool says it read
+  local e="$TMPD/check.err"
+  set_cmd "$1"
+  case "$1" in
+    readloop) "${CMD[@]}" 2>"$e" | awk '$1 == "packets" {print $2}' ;;
+    porttop-*)  # its stderr summary, if it names a packet count; else "?"
+      "${CMD[@]}" >"$TMPD/check.out" 2>"$e" || return 1
+      [ -s "$TMPD/check.out" ] || { echo "no report on stdout" >"$e"; return 1; }
+      { grep -oE '[0-9][0-9,]* packets' "$e" || echo '?'; } | head -n1 | tr -d ', packets' ;;
+    softflowd*) "${CMD[@]}" 2>"$e" | awk '/^Packets processed:|^Ignored packets:/ {n += $3} END {print n}' ;;
+    argus) "${CMD[@]}" 2>"$e" | racount -r - 2>>"$e" | awk '$1 == "sum" {print $3}' ;;
+    tcpdump) "${CMD[@]}" 2>"$e" | wc -l ;;
+    ndpiReader) "${CMD[@]:0:${#CMD[@]}-1}" 2>"$e" | awk '/packets total/ {print $(NF-2)}' ;;  # without -q
+    tshark) "${CMD[@]}" -z io,stat,0 2>"$e" | awk -F'|' '/<>/ {gsub(/ /, "", $3); print $3}' ;;
+  esac
+}
+
+declare -A WALL RSS STATE MISS
+FAILED=0
+fail() { STATE[$1]="FAILED: $2"; FAILED=1; echo "bench.sh: $1 FAILED: $2" >&2; }
+
+# The packet count comes from the read loop; it always runs.
+PKTS="$(seen readloop)" || { cat "$TMPD/check.err" >&2; echo "bench.sh: cannot read $PCAP" >&2; exit 1; }
+for t in "${TOOLS[@]}"; do
+  if [[ "$t" == porttop-* ]] && [ ! -x "$PORTTOP" ]; then STATE[$t]="porttop: not built"; continue; fi
+  echo "bench.sh: warm-up + check: $t" >&2
+  if ! n="$(seen "$t")"; then fail "$t" "$(grep -v -i -E '^$|running as user' "$TMPD/check.err" | head -n2 | tr '\n' ' ')"; continue; fi
+  if [ "$n" = "?" ]; then MISS[$t]="?"; continue; fi
+  # argus (racount) and tshark (io,stat) miss a handful of odd packets: allow 0.1 %
+  if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -gt "$PKTS" ] || [ $((PKTS - n)) -gt $((PKTS / 1000)) ]; then
+    fail "$t" "read ${n:-no} of $PKTS packets"; continue
+  fi
+  MISS[$t]=$([ "$n" = "$PKTS" ] && echo all || echo "-$((PKTS - n))")
+done
+
+# --- timed runs, interleaved ---------------------------------------------------
+for r in $(seq 1 "$RUNS"); do
+  for t in "${TOOLS[@]}"; do
+    [ -z "${STATE[$t]:-}" ] || continue
+    set_cmd "$t"
+    if /usr/bin/time -f '%e %M' -o "$TMPD/time" "${CMD[@]}" >/dev/null 2>"$TMPD/err"; then
+      read -r w m <"$TMPD/time"
+      WALL[$t]+="$w "; RSS[$t]+="$m "
+      echo "bench.sh: run $r/$RUNS $t: $w s, $((m / 1024)) MiB" >&2
+    else
+      fail "$t" "run $r: $(tail -n2 "$TMPD/err" "$TMPD/time" | grep -v '^==>' | tr '\n' ' ')"
+    fi
+  done
+done
+
+# --- report ------------------------------------------------------------------------
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+declare -A PPS MIB
+for t in "${TOOLS[@]}"; do
+  [ -z "${STATE[$t]:-}" ] || continue
+  w="$(median <<<"${WALL[$t]}")"; WALL[$t]="$w"
+  MIB[$t]="$(median <<<"${RSS[$t]}" | awk '{printf "%.1f", $1 / 1024}')"
+  PPS[$t]="$(awk -v p="$PKTS" -v w="$w" 'BEGIN {print (w > 0) ? p / w : 0}')"
+done
+ratio() { awk -v a="${PPS[$1]:-0}" -v b="${PPS[$2]:-0}" 'BEGIN {if (a > 0 && b > 0) printf "%.2f", a / b; else print "-"}'; }
+
+printf 'porttop benchmark  %s  %s: %s packets  medians of %s run(s)  %s, %s cores\n' \
+  "$(date -u +%Y-%m-%d)" ".bench/$NAME" "$PKTS" "$RUNS" "$(uname -r)" "$(nproc)"
+FMT='%-14s %9s %9s %10s %12s %7s\n'
+printf "$FMT" tool "wall s" Mpps "peak MiB" "pps/ports" seen
+for t in "${TOOLS[@]}"; do
+  if [ -n "${STATE[$t]:-}" ]; then printf '%-14s %s\n' "$t" "${STATE[$t]}"; continue; fi
+  r="$(ratio "$t" porttop-ports)"; [ "$r" = - ] || r="${r}x"
+  printf "$FMT" "$t" "${WALL[$t]}" "$(awk -v p="${PPS[$t]}" 'BEGIN {printf "%.3f", p / 1e6}')" "${MIB[$t]}" "$r" "${MISS[$t]}"
+done
+
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {ok = (op == "<") ? v < t : v >= t; print ok ? "met" : "MISSED"}'; }
+if [ -n "${PPS[porttop-ports]:-}" ]; then
+  line="porttop --report ports:"
+  for ref in softflowd readloop; do
+    x="$(ratio porttop-ports "$ref")"; want=$([ "$ref" = softflowd ] && echo 2 || echo 0.3333)
+    if [ "$x" = - ]; then line+=" vs $ref: not measured;"
+    else line+=" ${x}x $ref (target >= $([ "$ref" = softflowd ] && echo 2x || echo 1/3): $(verdict "$x" "$want" '>='));"; fi
+  done
+  line+=" peak ${MIB[porttop-ports]} MiB (target < 256 MiB: $(verdict "${MIB[porttop-ports]}" 256 '<'))"
+  echo "$line"
+else
+  echo "porttop --report ports: ${STATE[porttop-ports]:-not selected}; targets (>= 2x softflowd, >= 1/3 of readloop, < 256 MiB) not evaluated"
+fi
+exit "$FAILED"

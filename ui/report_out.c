@@ -1,0 +1,376 @@
+/*
+ * report_out.c - writing report rows as text, CSV and JSON Lines.
+ *
+ * JSON goes through jansson.  One row object is built once and its values
+ * are updated in place for every row (json_integer_set and friends), so a
+ * million rows cost no million allocations; jansson keeps keys in insertion
+ * order, which is the documented field order.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+#include "report.h"
+
+static const char *const end_names[] = { "active", "timeout", "reuse",
+					 "evicted", "eof" };
+
+/* ---- flow rows ----------------------------------------------------------- */
+
+struct flow_row {
+	int64_t ts_us, dur_us;
+	const char *proto;	/* NULL: use ip_proto */
+	int ip_proto;
+	struct rep_ends e;
+	int vlan;		/* -1: none */
+	const struct ft_counts *c[2];
+	const char *state, *history, *end;
+};
+
+static void flow_row(const struct ft_view *v, struct flow_row *r)
+{
+	int64_t first_us = v->first_ns / 1000;
+
+	r->ts_us = first_us;
+	r->dur_us = v->last_ns / 1000 - first_us;
+	r->proto = rep_proto_name(v->key.proto);
+	r->ip_proto = v->key.proto;
+	rep_ends(v, &r->e);
+	r->vlan = v->key.vlan == DEC_NO_VLAN ? -1 : v->key.vlan;
+	r->c[0] = &v->dir[FT_ORIG];
+	r->c[1] = &v->dir[FT_RESP];
+	r->state = ft_conn_state_name(v->conn_state);
+	r->history = v->history;
+	r->end = v->end < 5 ? end_names[v->end] : "?";
+}
+
+/* The JSON keys, in order; CSV uses the same names for its header. */
+static const char *const flow_keys[] = {
+	"schema", "ts", "duration", "proto", "ip_proto", "orig_h", "orig_p",
+	"resp_h", "resp_p", "vlan", "orig_pkts", "resp_pkts",
+	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes", "resp_ip_bytes",
+	"orig_bytes", "resp_bytes", "conn_state", "history", "orig_frag_pkts",
+	"orig_frag_wire_bytes", "resp_frag_pkts", "resp_frag_wire_bytes",
+	"end", "orig_pid", "orig_comm", "resp_pid", "resp_comm",
+};
+#define NFLOW_KEYS (sizeof(flow_keys) / sizeof(flow_keys[0]))
+
+/* Values of a row in key order: integers (or -1 = null) and strings. */
+struct cell {
+	int is_str;
+	const char *s;		/* NULL = null */
+	int64_t i;		/* -1 = null for the nullable integers */
+	int is_time;		/* i is microseconds, print as seconds */
+};
+
+static void flow_cells(const struct flow_row *r, struct cell *c)
+{
+	int k = 0;
+
+#define INT(v) (c[k++] = (struct cell){ 0, NULL, (int64_t)(v), 0 })
+#define TIME(v) (c[k++] = (struct cell){ 0, NULL, (int64_t)(v), 1 })
+#define STR(v) (c[k++] = (struct cell){ 1, (v), 0, 0 })
+	INT(REP_SCHEMA);
+	TIME(r->ts_us);
+	TIME(r->dur_us);
+	if (r->proto)
+		STR(r->proto);
+	else
+		INT(r->ip_proto);
+	INT(r->ip_proto);
+	STR(r->e.orig_h);
+	INT(r->e.orig_p);
+	STR(r->e.resp_h);
+	INT(r->e.resp_p);
+	INT(r->vlan);
+	INT(r->c[0]->pkts);
+	INT(r->c[1]->pkts);
+	INT(r->c[0]->wire_bytes);
+	INT(r->c[1]->wire_bytes);
+	INT(r->c[0]->ip_bytes);
+	INT(r->c[1]->ip_bytes);
+	INT(r->c[0]->bytes);
+	INT(r->c[1]->bytes);
+	STR(r->state);
+	STR(r->history);
+	INT(r->c[0]->frag_pkts);
+	INT(r->c[0]->frag_wire_bytes);
+	INT(r->c[1]->frag_pkts);
+	INT(r->c[1]->frag_wire_bytes);
+	STR(r->end);
+	INT(-1);	/* orig_pid: attribution comes later */
+	STR(NULL);
+	INT(-1);
+	STR(NULL);
+#undef INT
+#undef TIME
+#undef STR
+}
+
+/* ---- the three formats, shared by flows and ports ----------------------- */
+
+static json_t *json_template(const char *const *keys, size_t n)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o && i < n; i++)
+		json_object_set_new(o, keys[i], json_null());
+	return o;
+}
+
+/* Put one cell into the template object, reusing its value objects. */
+static void json_cell(json_t *o, const char *key, const struct cell *c)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (c->is_str) {
+		if (!c->s)
+			json_object_set_new(o, key, json_null());
+		else if (json_is_string(v))
+			json_string_set(v, c->s);
+		else
+			json_object_set_new(o, key, json_string(c->s));
+	} else if (c->is_time) {
+		double s = (double)c->i / 1e6;
+
+		if (json_is_real(v))
+			json_real_set(v, s);
+		else
+			json_object_set_new(o, key, json_real(s));
+	} else if (c->i < 0) {
+		json_object_set_new(o, key, json_null());
+	} else if (json_is_integer(v)) {
+		json_integer_set(v, c->i);
+	} else {
+		json_object_set_new(o, key, json_integer(c->i));
+	}
+}
+
+static int json_row(FILE *out, json_t *o, const char *const *keys,
+		    const struct cell *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_cell(o, keys[i], &c[i]);
+	/* 16 significant digits: epoch seconds with microseconds */
+	if (json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(16)) < 0)
+		return -1;
+	return putc('\n', out) == EOF ? -1 : 0;
+}
+
+static void csv_header(FILE *out, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? "," : "", keys[i]);
+	putc('\n', out);
+}
+
+/* CSV (RFC 4180): our strings never hold commas, quotes or newlines
+ * (addresses, names, history letters), so no quoting is needed. */
+static void csv_row(FILE *out, const struct cell *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putc(',', out);
+		if (c[i].is_str) {
+			if (c[i].s)
+				fputs(c[i].s, out);
+		} else if (c[i].is_time) {
+			fprintf(out, "%" PRId64 ".%06" PRId64,
+				c[i].i / 1000000, c[i].i % 1000000);
+		} else if (c[i].i >= 0) {
+			fprintf(out, "%" PRId64, c[i].i);
+		}
+	}
+	putc('\n', out);
+}
+
+/* Human units for the text format: 1023, 1.0K, 12.3M (powers of 1024,
+ * like ls -h). */
+static const char *human(uint64_t v, char *buf, size_t len)
+{
+	static const char unit[] = "KMGTPE";
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return buf;
+	}
+	while (d >= 1024 && u < 5) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, d < 10 ? "%.1f%c" : "%.0f%c", d, unit[u]);
+	return buf;
+}
+
+static void utc_time(int64_t us, char *buf, size_t len)
+{
+	time_t s = (time_t)(us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%06" PRId64, us % 1000000);
+}
+
+static void endpoint(char *buf, size_t len, const char *h, int port, int v6)
+{
+	if (port < 0)
+		snprintf(buf, len, "%s", h);
+	else if (v6)
+		snprintf(buf, len, "[%s]:%d", h, port);
+	else
+		snprintf(buf, len, "%s:%d", h, port);
+}
+
+static void text_flows(FILE *out, const struct ft_view **v, uint64_t n)
+{
+	int wo = 4, wr = 4, wh = 7;
+	char o[64], r[64], b[4][16], t[40], p[8];
+	struct flow_row row;
+
+	for (uint64_t i = 0; i < n; i++) {
+		int v6 = v[i]->key.flags & FT_K_V6;
+
+		flow_row(v[i], &row);
+		endpoint(o, sizeof(o), row.e.orig_h, row.e.orig_p, v6);
+		endpoint(r, sizeof(r), row.e.resp_h, row.e.resp_p, v6);
+		if ((int)strlen(o) > wo) wo = (int)strlen(o);
+		if ((int)strlen(r) > wr) wr = (int)strlen(r);
+		if ((int)strlen(row.history) > wh) wh = (int)strlen(row.history);
+	}
+	fprintf(out, "%-26s %10s %-5s %-*s %-*s %-6s %-*s %7s %7s %7s %7s %7s %7s\n",
+		"START (UTC)", "DURATION", "PROTO", wo, "ORIG", wr, "RESP",
+		"STATE", wh, "HISTORY", "PKTS>", "PKTS<", "BYTES>", "BYTES<",
+		"DATA>", "DATA<");
+	for (uint64_t i = 0; i < n; i++) {
+		int v6 = v[i]->key.flags & FT_K_V6;
+
+		flow_row(v[i], &row);
+		endpoint(o, sizeof(o), row.e.orig_h, row.e.orig_p, v6);
+		endpoint(r, sizeof(r), row.e.resp_h, row.e.resp_p, v6);
+		utc_time(row.ts_us, t, sizeof(t));
+		if (!row.proto)
+			snprintf(p, sizeof(p), "%d", row.ip_proto);
+		fprintf(out,
+			"%-26s %3" PRId64 ".%06" PRId64 " %-5s %-*s %-*s %-6s %-*s %7" PRIu64
+			" %7" PRIu64 " %7s %7s %7s %7s\n",
+			t, row.dur_us / 1000000, row.dur_us % 1000000,
+			row.proto ? row.proto : p, wo, o, wr, r, row.state, wh,
+			*row.history ? row.history : "-", row.c[0]->pkts,
+			row.c[1]->pkts,
+			human(row.c[0]->wire_bytes, b[0], sizeof(b[0])),
+			human(row.c[1]->wire_bytes, b[1], sizeof(b[1])),
+			human(row.c[0]->bytes, b[2], sizeof(b[2])),
+			human(row.c[1]->bytes, b[3], sizeof(b[3])));
+	}
+}
+
+int rep_write_flows(FILE *out, enum rep_fmt fmt, const struct ft_view **v,
+		    uint64_t n)
+{
+	struct cell c[NFLOW_KEYS];
+	struct flow_row row;
+	json_t *o = NULL;
+	int rc = 0;
+
+	if (fmt == REP_TEXT) {
+		text_flows(out, v, n);
+		return ferror(out) ? -1 : 0;
+	}
+	if (fmt == REP_CSV)
+		csv_header(out, flow_keys, NFLOW_KEYS);
+	else if (!(o = json_template(flow_keys, NFLOW_KEYS)))
+		return -1;
+	for (uint64_t i = 0; i < n && rc == 0; i++) {
+		flow_row(v[i], &row);
+		flow_cells(&row, c);
+		if (fmt == REP_CSV)
+			csv_row(out, c, NFLOW_KEYS);
+		else
+			rc = json_row(out, o, flow_keys, c, NFLOW_KEYS);
+	}
+	json_decref(o);
+	return rc || ferror(out) ? -1 : 0;
+}
+
+/* ---- port rows ----------------------------------------------------------- */
+
+static const char *const port_keys[] = {
+	"schema", "proto", "port", "conns", "established", "rejected",
+	"unanswered", "clients", "servers", "orig_pkts", "resp_pkts",
+	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes",
+	"resp_ip_bytes", "orig_bytes", "resp_bytes", "first_ts", "last_ts",
+};
+#define NPORT_KEYS (sizeof(port_keys) / sizeof(port_keys[0]))
+
+static void port_cells(const struct rep_port *p, struct cell *c)
+{
+	int k = 0;
+
+#define INT(v) (c[k++] = (struct cell){ 0, NULL, (int64_t)(v), 0 })
+	INT(REP_SCHEMA);
+	c[k++] = (struct cell){ 1, rep_proto_name(p->proto), 0, 0 };
+	INT(p->port);
+	INT(p->conns);
+	INT(p->established);
+	INT(p->rejected);
+	INT(p->unanswered);
+	INT(p->clients);
+	INT(p->servers);
+	INT(p->dir[0].pkts);
+	INT(p->dir[1].pkts);
+	INT(p->dir[0].wire_bytes);
+	INT(p->dir[1].wire_bytes);
+	INT(p->dir[0].ip_bytes);
+	INT(p->dir[1].ip_bytes);
+	INT(p->dir[0].bytes);
+	INT(p->dir[1].bytes);
+	c[k++] = (struct cell){ 0, NULL, p->first_ns / 1000, 1 };
+	c[k++] = (struct cell){ 0, NULL, p->last_ns / 1000, 1 };
+#undef INT
+}
+
+int rep_write_ports(FILE *out, enum rep_fmt fmt,
+		    const struct rep_port *const *p, uint64_t n)
+{
+	struct cell c[NPORT_KEYS];
+	char b[4][16];
+	json_t *o = NULL;
+	int rc = 0;
+
+	if (fmt == REP_TEXT)
+		fprintf(out, "%-5s %5s %7s %7s %7s %7s %7s %7s %8s %8s %7s %7s\n",
+			"PROTO", "PORT", "CONNS", "ESTAB", "REJ", "UNANS",
+			"CLIENTS", "SERVERS", "PKTS_IN", "PKTS_OUT", "BYTES_IN",
+			"BYTES_OUT");
+	else if (fmt == REP_CSV)
+		csv_header(out, port_keys, NPORT_KEYS);
+	else if (!(o = json_template(port_keys, NPORT_KEYS)))
+		return -1;
+	for (uint64_t i = 0; i < n && rc == 0; i++) {
+		const struct rep_port *q = p[i];
+
+		if (fmt == REP_TEXT) {
+			fprintf(out, "%-5s %5u %7" PRIu64 " %7" PRIu64 " %7" PRIu64
+				" %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %8" PRIu64
+				" %8" PRIu64 " %7s %7s\n",
+				rep_proto_name(q->proto), q->port, q->conns,
+				q->established, q->rejected, q->unanswered,
+				q->clients, q->servers, q->dir[0].pkts,
+				q->dir[1].pkts,
+				human(q->dir[0].wire_bytes, b[0], sizeof(b[0])),
+				human(q->dir[1].wire_bytes, b[1], sizeof(b[1])));
+			continue;
+		}
+		port_cells(q, c);
+		if (fmt == REP_CSV)
+			csv_row(out, c, NPORT_KEYS);
+		else
+			rc = json_row(out, o, port_keys, c, NPORT_KEYS);
+	}
+	json_decref(o);
+	return rc || ferror(out) ? -1 : 0;
+}
