@@ -1,6 +1,7 @@
-# porttop - see README.md.  `make`, `make test`, `make bench`, `make install`.
-# `make test SAN=address,undefined` runs the suite on a sanitizer build;
-# `make test-tsan` runs the threaded tests under ThreadSanitizer.
+# porttop - see README.md.  `make`, `make test`, `make check`, `make bench`,
+# `make install` (PREFIX, DESTDIR).  `make test SAN=address,undefined` runs
+# the suite on a sanitizer build; `make test-tsan` runs the threaded test
+# under ThreadSanitizer; `make check` runs all three (what CI runs).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -31,8 +32,8 @@ BIN := $(if $(SAN),$(BUILD)/porttop,porttop)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test test-unit test-tsan bench install uninstall clean \
-	update-test
+.PHONY: all deps test test-unit test-tsan check bench install uninstall \
+	clean update-test
 
 all: $(BIN)
 
@@ -45,7 +46,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -pthread -o $@ $^ $(LIBS) -lcmocka $(LDFLAGS)
 
 deps:
 	./deps.sh
@@ -62,8 +63,15 @@ test-unit: $(UNIT_BIN)
 
 test-tsan:
 	./deps.sh --test
-	$(MAKE) SAN=thread $(BUILD:build/%=build/san-thread)/tests/test_ft_readers
+	$(MAKE) SAN=thread build/san-thread/tests/test_ft_readers
 	build/san-thread/tests/test_ft_readers
+
+# Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, and the
+# threaded test under TSan.
+check:
+	$(MAKE) test
+	$(MAKE) test SAN=address,undefined
+	$(MAKE) test-tsan
 
 # Regenerate one golden output after a reviewed change: make update-test T=name
 update-test: $(BIN)

@@ -15,7 +15,7 @@
  * Readers in other threads (the live view) read flows through ft_read(),
  * which never blocks the writer and never returns a torn record: each record
  * has a sequence counter, odd while the writer updates it (a seqlock), and
- * readers copy the published view with relaxed atomic loads and retry when
+ * readers copy the published view with atomic loads and retry when
  * the counter moved (Boehm, "Can seqlocks get along with programming language
  * memory models?", MSPC 2012).  Publishing is off unless cfg.publish is set,
  * so a single-threaded offline run pays nothing for it.

@@ -3,29 +3,38 @@
  *
  * Flows are kept in fixed-size chunks (no large reallocations, stable
  * addresses for the sort).  Ports are folded as flows end: totals per
- * (protocol, port) and an exact set of (port, role, address) to count
- * distinct clients and servers; the set is keyed with the run's SipHash
- * key like the flow table, since its contents are chosen by strangers.
+ * (protocol, port), and for the distinct client and server counts every
+ * (port, role, address) seen is appended to an array that is sorted and
+ * deduplicated whenever it fills up (and once at the end).  Appending is
+ * sequential and sorting is a radix sort, so the cost does not depend on
+ * what addresses strangers choose; memory stays near twice the number of
+ * distinct entries.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../decode/dec_hash.h"
 #include "report.h"
 
 #define CHUNK 65536
 
 enum { PI_TCP, PI_UDP, PI_SCTP, PI_NUM };
 
-struct addr_key {		/* hashed as bytes: no padding */
+/* An IPv6 (port, role, address) entry; IPv4 ones are packed in a uint64. */
+struct addr_key {
 	uint8_t addr[16];
 	uint16_t port;
 	uint8_t pi;
 	uint8_t role;		/* 0 client (orig_h), 1 server (resp_h) */
-	uint8_t v6;
-	uint8_t pad[3];
+};
+
+/* A growing array of entries, compacted (sorted, deduplicated) when full. */
+struct distinct {
+	uint64_t *v4;		/* pi << 49 | role << 48 | port << 32 | addr */
+	size_t n4, cap4;
+	struct addr_key *v6;
+	size_t n6, cap6;
 };
 
 struct report {
@@ -38,8 +47,7 @@ struct report {
 	uint32_t *port_idx[PI_NUM];	/* ports mode: port -> ports[] + 1 */
 	struct rep_port *ports;
 	size_t nports, ports_cap;
-	struct addr_key *set;		/* open addressing, pi == 0xff empty */
-	size_t set_cap, set_n;
+	struct distinct d;
 };
 
 struct report *report_new(enum rep_kind kind, enum rep_fmt fmt)
@@ -63,7 +71,8 @@ void report_free(struct report *r)
 	for (int i = 0; i < PI_NUM; i++)
 		free(r->port_idx[i]);
 	free(r->ports);
-	free(r->set);
+	free(r->d.v4);
+	free(r->d.v6);
 	free(r);
 }
 
@@ -130,42 +139,138 @@ static struct rep_port *port_get(struct report *r, uint8_t proto, int pi,
 	return p;
 }
 
-static int set_grow(struct report *r)
+/* LSD radix sort of 64-bit keys whose top byte is zero, then unique. */
+static size_t sort_unique64(uint64_t *a, size_t n, uint64_t *tmp)
 {
-	size_t cap = r->set_cap ? 2 * r->set_cap : 4096;
-	struct addr_key *ns = malloc(cap * sizeof(*ns));
+	for (int shift = 0; shift < 56; shift += 8) {
+		size_t cnt[257] = { 0 };
 
-	if (!ns)
-		return -1;
-	memset(ns, 0xff, cap * sizeof(*ns));
-	for (size_t i = 0; i < r->set_cap; i++) {
-		if (r->set[i].pi == 0xff)
-			continue;
-		size_t j = dec_hash(&r->set[i], sizeof(r->set[i])) & (cap - 1);
-		while (ns[j].pi != 0xff)
-			j = (j + 1) & (cap - 1);
-		ns[j] = r->set[i];
+		for (size_t i = 0; i < n; i++)
+			cnt[((a[i] >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			cnt[b + 1] += cnt[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[cnt[(a[i] >> shift) & 0xff]++] = a[i];
+		memcpy(a, tmp, n * sizeof(*a));
 	}
-	free(r->set);
-	r->set = ns;
-	r->set_cap = cap;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || a[i] != a[m - 1])
+			a[m++] = a[i];
+	return m;
+}
+
+static int cmp_key6(const void *a, const void *b)
+{
+	const struct addr_key *x = a, *y = b;
+
+	if (x->pi != y->pi)
+		return x->pi < y->pi ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->role != y->role)
+		return x->role < y->role ? -1 : 1;
+	return memcmp(x->addr, y->addr, 16);
+}
+
+static size_t sort_unique6(struct addr_key *a, size_t n)
+{
+	size_t m = 0;
+
+	qsort(a, n, sizeof(*a), cmp_key6);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || cmp_key6(&a[i], &a[m - 1]))
+			a[m++] = a[i];
+	return m;
+}
+
+/* Make room for one more entry: compact, and grow if still half full. */
+static int room64(struct distinct *d)
+{
+	if (d->n4 < d->cap4)
+		return 0;
+	if (d->n4) {
+		uint64_t *tmp = malloc(d->n4 * sizeof(*tmp));
+
+		if (!tmp)
+			return -1;
+		d->n4 = sort_unique64(d->v4, d->n4, tmp);
+		free(tmp);
+	}
+	if (2 * d->n4 >= d->cap4) {
+		size_t cap = d->cap4 ? 2 * d->cap4 : 65536;
+		uint64_t *nv = realloc(d->v4, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		d->v4 = nv;
+		d->cap4 = cap;
+	}
 	return 0;
 }
 
-/* Add k to the distinct set: 1 if new, 0 if present, -1 out of memory. */
-static int set_add(struct report *r, const struct addr_key *k)
+static int room6(struct distinct *d)
 {
-	if (2 * (r->set_n + 1) > r->set_cap && set_grow(r) < 0)
-		return -1;
-	size_t j = dec_hash(k, sizeof(*k)) & (r->set_cap - 1);
-	while (r->set[j].pi != 0xff) {
-		if (memcmp(&r->set[j], k, sizeof(*k)) == 0)
-			return 0;
-		j = (j + 1) & (r->set_cap - 1);
+	if (d->n6 < d->cap6)
+		return 0;
+	d->n6 = d->n6 ? sort_unique6(d->v6, d->n6) : 0;
+	if (2 * d->n6 >= d->cap6) {
+		size_t cap = d->cap6 ? 2 * d->cap6 : 4096;
+		struct addr_key *nv = realloc(d->v6, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		d->v6 = nv;
+		d->cap6 = cap;
 	}
-	r->set[j] = *k;
-	r->set_n++;
-	return 1;
+	return 0;
+}
+
+static int distinct_add(struct distinct *d, int pi, uint16_t port, int role,
+			const uint8_t *addr, int v6)
+{
+	if (!v6) {
+		if (room64(d) < 0)
+			return -1;
+		d->v4[d->n4++] = (uint64_t)pi << 49 | (uint64_t)role << 48 |
+				 (uint64_t)port << 32 |
+				 (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+				 (uint32_t)addr[2] << 8 | addr[3];
+		return 0;
+	}
+	if (room6(d) < 0)
+		return -1;
+	struct addr_key *k = &d->v6[d->n6++];
+	memcpy(k->addr, addr, 16);
+	k->port = port;
+	k->pi = (uint8_t)pi;
+	k->role = (uint8_t)role;
+	return 0;
+}
+
+/* Final counts: each sorted, unique entry is one client or server. */
+static int distinct_count(struct report *r)
+{
+	struct distinct *d = &r->d;
+	uint64_t *tmp = malloc((d->n4 ? d->n4 : 1) * sizeof(*tmp));
+
+	if (!tmp)
+		return -1;
+	d->n4 = sort_unique64(d->v4, d->n4, tmp);
+	free(tmp);
+	d->n6 = d->n6 ? sort_unique6(d->v6, d->n6) : 0;
+	for (size_t i = 0; i < d->n4; i++) {
+		int pi = (int)(d->v4[i] >> 49), role = (d->v4[i] >> 48) & 1;
+		struct rep_port *p = &r->ports[r->port_idx[pi]
+					       [(d->v4[i] >> 32) & 0xffff] - 1];
+		*(role ? &p->servers : &p->clients) += 1;
+	}
+	for (size_t i = 0; i < d->n6; i++) {
+		struct addr_key *k = &d->v6[i];
+		struct rep_port *p = &r->ports[r->port_idx[k->pi][k->port] - 1];
+		*(k->role ? &p->servers : &p->clients) += 1;
+	}
+	return 0;
 }
 
 static void add_counts(struct ft_counts *to, const struct ft_counts *c)
@@ -184,9 +289,9 @@ static int fold_port(struct report *r, const struct ft_view *v)
 	const uint8_t *oh = v->orig_is_a ? v->key.a : v->key.b;
 	const uint8_t *rh = v->orig_is_a ? v->key.b : v->key.a;
 	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
-	struct addr_key k;
+	int v6 = v->key.flags & FT_K_V6;
 	struct rep_port *p;
-	int cs = v->conn_state, n;
+	int cs = v->conn_state;
 
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
 		return 0;	/* no ports: not in this report */
@@ -208,19 +313,9 @@ static int fold_port(struct report *r, const struct ft_view *v)
 	if (v->last_ns > p->last_ns)
 		p->last_ns = v->last_ns;
 
-	memset(&k, 0, sizeof(k));
-	k.port = rp;
-	k.pi = (uint8_t)pi;
-	k.v6 = v->key.flags & FT_K_V6;
-	memcpy(k.addr, oh, 16);
-	if ((n = set_add(r, &k)) < 0)
+	if (distinct_add(&r->d, pi, rp, 0, oh, v6) < 0 ||
+	    distinct_add(&r->d, pi, rp, 1, rh, v6) < 0)
 		return -1;
-	p->clients += (uint64_t)n;
-	k.role = 1;
-	memcpy(k.addr, rh, 16);
-	if ((n = set_add(r, &k)) < 0)
-		return -1;
-	p->servers += (uint64_t)n;
 	return 0;
 }
 
@@ -320,7 +415,7 @@ int report_write(struct report *r, FILE *out)
 	void **rows;
 	int rc;
 
-	if (r->nomem) {
+	if (r->nomem || (r->kind == REP_PORTS && distinct_count(r) < 0)) {
 		errno = ENOMEM;
 		return -1;
 	}

@@ -152,10 +152,16 @@ static int json_row(FILE *out, json_t *o, const char *const *keys,
 {
 	for (size_t i = 0; i < n; i++)
 		json_cell(o, keys[i], &c[i]);
-	/* 16 significant digits: epoch seconds with microseconds */
-	if (json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(16)) < 0)
-		return -1;
-	return putc('\n', out) == EOF ? -1 : 0;
+	/* Dump into a buffer, then write once: json_dumpf would call fwrite
+	 * for every token.  16 significant digits: epoch seconds with
+	 * microseconds. */
+	char buf[4096];
+	size_t len = json_dumpb(o, buf, sizeof(buf) - 1,
+				JSON_COMPACT | JSON_REAL_PRECISION(16));
+	if (len == 0 || len >= sizeof(buf) - 1)
+		return -1;	/* rows are a few hundred bytes */
+	buf[len++] = '\n';
+	return fwrite(buf, 1, len, out) == len ? 0 : -1;
 }
 
 static void csv_header(FILE *out, const char *const *keys, size_t n)

@@ -119,6 +119,8 @@ int run_offline(const struct run_opts *o)
 		total >= PROGRESS_MIN_BYTES;
 	pg.start = pg.last = now_s();
 
+	/* Reports can be millions of lines: buffer them in large blocks. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	while ((rc = cap_next(c, &pk, err)) == 1) {
 		n.read++;
 		switch (dec_frame(&d, lk, pk.data, pk.caplen, pk.len, pk.ts_ns,

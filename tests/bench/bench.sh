@@ -79,7 +79,8 @@ if [ ! -s "$PCAP" ]; then
   ensure editcap:wireshark-common mergecap:wireshark-common capinfos:wireshark-common tcprewrite:tcpreplay tcpdump:tcpdump
   echo "bench.sh: building $PCAP (once; about 30 s for the 5M capture)" >&2
   BUILD="$(mktemp -d "$ROOT/.bench/build.XXXXXX")"   # built aside, moved in whole
-  "$SHARED/bench/make-bench-pcap.sh" $([ "$SMALL" = 1 ] && echo --small) "$BUILD" >&2
+  SIZE=(); [ "$SMALL" = 0 ] || SIZE=(--small)
+  "$SHARED/bench/make-bench-pcap.sh" "${SIZE[@]}" "$BUILD" >&2
   mv "$BUILD/$NAME" "$PCAP"
 fi
 READLOOP="$ROOT/.bench/readloop"
@@ -87,26 +88,30 @@ if [ ! -x "$READLOOP" ] || [ tests/bench/readloop.c -nt "$READLOOP" ]; then
   cc -O2 -o .bench/readloop tests/bench/readloop.c -lpcap
 fi
 PORTTOP="${PORTTOP:-$ROOT/porttop}"
+LIMIT="${BENCH_TIMEOUT:-1200}"   # seconds allowed for each warm-up run
 
 # ndpiReader 4.2 always rewrites /tmp/ses_result.csv and /tmp/des_result.csv
 # (built-in self-tests): give it a private /tmp in its own mount namespace.
 PRIVTMP=()
 if [[ "$PCAP" != /tmp/* ]] && unshare --mount --propagation private true 2>/dev/null; then
   mkdir "$TMPD/ndpi-tmp"
+  # shellcheck disable=SC2016  # $1 and $@ belong to the inner sh
   PRIVTMP=(unshare --mount --propagation private sh -c 'mount --bind "$1" /tmp && shift && exec "$@"' sh "$TMPD/ndpi-tmp")
 elif selected ndpiReader; then
   echo "bench.sh: no private mount namespace: ndpiReader will write /tmp/ses_result.csv, /tmp/des_result.csv" >&2
 fi
 
 # --- the command lines ---------------------------------------------------------
+# shellcheck disable=SC2054  # conv,tcp is one argument
 set_cmd() {  # CMD = tool $1's timed command; its stdout goes to /dev/null
   case "$1" in
     readloop)      CMD=("$READLOOP" "$PCAP") ;;
     porttop-flows) CMD=("$PORTTOP" -r "$PCAP" --report flows --format json -q) ;;
     porttop-ports) CMD=("$PORTTOP" -r "$PCAP" --report ports -q) ;;
-    # -p/-c: keep softflowd away from /var/run (it unlinks its default pid file)
-    softflowd)     CMD=(softflowd -r "$PCAP" -d -p "$TMPD/sfd.pid" -c "$TMPD/sfd.ctl") ;;
-    softflowd-all) CMD=(softflowd -r "$PCAP" -d -m 4194304 -p "$TMPD/sfd.pid" -c "$TMPD/sfd.ctl") ;;
+    # -p: keep softflowd out of /var/run (it unlinks its pid file at exit); no -c:
+    # with a control socket it waits for softflowctl after EOF instead of exiting
+    softflowd)     CMD=(softflowd -r "$PCAP" -d -p "$TMPD/sfd.pid") ;;
+    softflowd-all) CMD=(softflowd -r "$PCAP" -d -m 4194304 -p "$TMPD/sfd.pid") ;;
     argus)         CMD=(argus -X -r "$PCAP" -w -) ;;   # -X: ignore /etc/argus.conf
     tcpdump)       CMD=(tcpdump -nn -q -r "$PCAP") ;;
     ndpiReader)    CMD=("${PRIVTMP[@]}" ndpiReader -i "$PCAP" -q) ;;
@@ -116,7 +121,7 @@ set_cmd() {  # CMD = tool $1's timed command; its stdout goes to /dev/null
 
 seen() {  # warm-up run of tool $1; prints how many packets the tool says it read
   local e="$TMPD/check.err"
-  set_cmd "$1"
+  set_cmd "$1"; CMD=(timeout "$LIMIT" "${CMD[@]}")   # a hang fails instead of blocking
   case "$1" in
     readloop) "${CMD[@]}" 2>"$e" | awk '$1 == "packets" {print $2}' ;;
     porttop-*)  # its stderr summary, if it names a packet count; else "?"
@@ -140,7 +145,10 @@ PKTS="$(seen readloop)" || { cat "$TMPD/check.err" >&2; echo "bench.sh: cannot r
 for t in "${TOOLS[@]}"; do
   if [[ "$t" == porttop-* ]] && [ ! -x "$PORTTOP" ]; then STATE[$t]="porttop: not built"; continue; fi
   echo "bench.sh: warm-up + check: $t" >&2
-  if ! n="$(seen "$t")"; then fail "$t" "$(grep -v -i -E '^$|running as user' "$TMPD/check.err" | head -n2 | tr '\n' ' ')"; continue; fi
+  if ! n="$(seen "$t")"; then
+    fail "$t" "$( (grep -v -i -E '^$|running as user' "$TMPD/check.err" || echo "exit status non-zero or timed out (${LIMIT} s)") | head -n2 | tr '\n' ' ')"
+    continue
+  fi
   if [ "$n" = "?" ]; then MISS[$t]="?"; continue; fi
   # argus (racount) and tshark (io,stat) miss a handful of odd packets: allow 0.1 %
   if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -gt "$PKTS" ] || [ $((PKTS - n)) -gt $((PKTS / 1000)) ]; then
@@ -159,7 +167,7 @@ for r in $(seq 1 "$RUNS"); do
       WALL[$t]+="$w "; RSS[$t]+="$m "
       echo "bench.sh: run $r/$RUNS $t: $w s, $((m / 1024)) MiB" >&2
     else
-      fail "$t" "run $r: $(tail -n2 "$TMPD/err" "$TMPD/time" | grep -v '^==>' | tr '\n' ' ')"
+      rc=$?; fail "$t" "run $r: exit status $rc: $(grep -v -i -E '^$|running as user' "$TMPD/err" | tail -n2 | tr '\n' ' ')"
     fi
   done
 done
@@ -169,7 +177,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2
 declare -A PPS MIB
 for t in "${TOOLS[@]}"; do
   [ -z "${STATE[$t]:-}" ] || continue
-  w="$(median <<<"${WALL[$t]}")"; WALL[$t]="$w"
+  w="$(median <<<"${WALL[$t]}")"; WALL[$t]="$(printf '%.2f' "$w")"
   MIB[$t]="$(median <<<"${RSS[$t]}" | awk '{printf "%.1f", $1 / 1024}')"
   PPS[$t]="$(awk -v p="$PKTS" -v w="$w" 'BEGIN {print (w > 0) ? p / w : 0}')"
 done
@@ -177,12 +185,12 @@ ratio() { awk -v a="${PPS[$1]:-0}" -v b="${PPS[$2]:-0}" 'BEGIN {if (a > 0 && b >
 
 printf 'porttop benchmark  %s  %s: %s packets  medians of %s run(s)  %s, %s cores\n' \
   "$(date -u +%Y-%m-%d)" ".bench/$NAME" "$PKTS" "$RUNS" "$(uname -r)" "$(nproc)"
-FMT='%-14s %9s %9s %10s %12s %7s\n'
-printf "$FMT" tool "wall s" Mpps "peak MiB" "pps/ports" seen
+row() { printf '%-14s %9s %9s %10s %12s %7s\n' "$@"; }
+row tool "wall s" Mpps "peak MiB" "pps/ports" seen
 for t in "${TOOLS[@]}"; do
   if [ -n "${STATE[$t]:-}" ]; then printf '%-14s %s\n' "$t" "${STATE[$t]}"; continue; fi
   r="$(ratio "$t" porttop-ports)"; [ "$r" = - ] || r="${r}x"
-  printf "$FMT" "$t" "${WALL[$t]}" "$(awk -v p="${PPS[$t]}" 'BEGIN {printf "%.3f", p / 1e6}')" "${MIB[$t]}" "$r" "${MISS[$t]}"
+  row "$t" "${WALL[$t]}" "$(awk -v p="${PPS[$t]}" 'BEGIN {printf "%.3f", p / 1e6}')" "${MIB[$t]}" "$r" "${MISS[$t]}"
 done
 
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {ok = (op == "<") ? v < t : v >= t; print ok ? "met" : "MISSED"}'; }
@@ -196,6 +204,7 @@ if [ -n "${PPS[porttop-ports]:-}" ]; then
   line+=" peak ${MIB[porttop-ports]} MiB (target < 256 MiB: $(verdict "${MIB[porttop-ports]}" 256 '<'))"
   echo "$line"
 else
-  echo "porttop --report ports: ${STATE[porttop-ports]:-not selected}; targets (>= 2x softflowd, >= 1/3 of readloop, < 256 MiB) not evaluated"
+  st="${STATE[porttop-ports]:-not selected}"
+  echo "porttop --report ports: ${st#porttop: }; targets (>= 2x softflowd, >= 1/3 of readloop, < 256 MiB) not evaluated"
 fi
 exit "$FAILED"

@@ -1,0 +1,80 @@
+#!/bin/sh
+# tests/run.sh [SUITE...] - run porttop's test suites and add them up.
+# Suites: unit (cmocka), golden (expected outputs), oracle (tshark and Zeek
+# on ../shared), corrupt (damaged inputs).  Default: all.  Every suite
+# prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
+# (cmocka binaries print TAP, converted here).
+# Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir).
+set -u
+cd "$(dirname "$0")/.."
+PORTTOP=${PORTTOP:-./porttop}
+BUILD=${BUILD:-build/release}
+export PORTTOP TZ=UTC
+suites=${*:-unit golden oracle corrupt}
+out=tests/out
+mkdir -p "$out"
+pass=0 fail=0 skip=0
+
+for s in $suites; do
+	case $s in
+	unit)
+		for t in "$BUILD"/tests/test_*; do
+			[ -x "$t" ] || continue
+			n=$(basename "$t")
+			# Threaded tests have their own TSan build (make test-tsan).
+			CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$out/$n.log" 2>&1
+			rc=$?
+			sed -n 's/^\(not ok\|ok\) [0-9]* - /\1 /p' "$out/$n.log" |
+				sed "s/^\\(ok\\|not ok\\) /\\1 $n: /;s/^ok \\(.*\\) # SKIP\\(.*\\)/SKIP \\1:\\2/" > "$out/$n.res"
+			if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/$n.res"; then
+				echo "FAIL $n: exited $rc (see $out/$n.log)" >> "$out/$n.res"
+			fi
+			while IFS= read -r l; do
+				case "$l" in
+				"ok "*) pass=$((pass + 1)) ;;
+				"SKIP"*) skip=$((skip + 1)); echo "  unit: $l" ;;
+				*) fail=$((fail + 1)); echo "  unit: $l" ;;
+				esac
+			done < "$out/$n.res"
+		done ;;
+	golden|corrupt)
+		tests/$s/run.sh > "$out/$s.log" 2>&1
+		rc=$?
+		while IFS= read -r l; do
+			case "$l" in
+			"ok "*) pass=$((pass + 1)) ;;
+			"SKIP"*) skip=$((skip + 1)); echo "  $s: $l" ;;
+			"FAIL"*) fail=$((fail + 1)); echo "  $s: $l" ;;
+			esac
+		done < "$out/$s.log"
+		if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/$s.log"; then
+			fail=$((fail + 1)); echo "  $s: FAIL: exited $rc (see $out/$s.log)"
+		fi ;;
+	oracle)
+		shared=${SHARED:-../shared}
+		if [ ! -d "$shared/pcaps" ]; then
+			skip=$((skip + 1))
+			echo "  oracle: SKIP: $shared/pcaps not found (set SHARED)"
+			continue
+		fi
+		for o in tshark zeek; do
+			python3 tests/oracle/check_$o.py > "$out/oracle-$o.log" 2>&1
+			rc=$?
+			while IFS= read -r l; do
+				case "$l" in
+				"ok "*|"known difference "*) pass=$((pass + 1)) ;;
+				"FAIL"*) fail=$((fail + 1)); echo "  oracle-$o: $l" ;;
+				esac
+			done < "$out/oracle-$o.log"
+			if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/oracle-$o.log"; then
+				fail=$((fail + 1))
+				echo "  oracle-$o: FAIL: exited $rc (see $out/oracle-$o.log)"
+			fi
+			grep -E '^[0-9]+ captures' "$out/oracle-$o.log" | sed "s/^/  oracle-$o: /"
+		done ;;
+	*) echo "tests/run.sh: unknown suite $s" >&2; exit 2 ;;
+	esac
+done
+
+echo "tests: $pass passed, $fail failed, $skip skipped (logs in $out/)"
+[ "$fail" -eq 0 ]
