@@ -8,6 +8,7 @@
  * pcap_next_ex() as PCAP_ERROR with a message; the end of a file as
  * PCAP_ERROR_BREAK.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,12 @@
 
 #include "cap.h"
 
+/* stdio's default 4 KiB buffer costs a read(2) per few packets. */
+#define READ_BUFFER (1u << 20)
+
 struct cap {
 	pcap_t *p;
+	char *buf;		/* our stdio buffer for the file */
 	uint64_t size;		/* file size, 0 for a pipe */
 	int dlt;
 };
@@ -30,9 +35,23 @@ int cap_open_file(const char *path, struct cap **out, char *errbuf)
 		snprintf(errbuf, CAP_ERRBUF_SIZE, "out of memory");
 		return CAP_ERR_OPEN;
 	}
-	c->p = pcap_open_offline_with_tstamp_precision(
-		path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	/* We open the file so that we can give it a large buffer before
+	 * libpcap reads from it; libpcap then owns (and closes) it. */
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", strerror(errno));
+		free(c);
+		return CAP_ERR_OPEN;
+	}
+	c->buf = malloc(READ_BUFFER);
+	if (c->buf)
+		setvbuf(f, c->buf, _IOFBF, READ_BUFFER);
+	c->p = pcap_fopen_offline_with_tstamp_precision(
+		f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!c->p) {
+		if (f != stdin)
+			fclose(f);
+		free(c->buf);
 		free(c);
 		return CAP_ERR_OPEN;
 	}
@@ -48,7 +67,8 @@ void cap_close(struct cap *c)
 {
 	if (!c)
 		return;
-	pcap_close(c->p);
+	pcap_close(c->p);	/* closes the FILE too */
+	free(c->buf);
 	free(c);
 }
 

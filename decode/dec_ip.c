@@ -210,13 +210,25 @@ int dec_ip(struct dec *d, const uint8_t *frame, uint32_t caplen,
 	struct rd_span whole = { frame, caplen };
 	struct rd_span s = rd_sub(&whole, net_off);
 	uint32_t avail = wire_len > net_off ? wire_len - net_off : 0;
-	uint16_t vlan = pkt->vlan;
+	uint16_t vlan = pkt->vlan;	/* set by the link decoder */
 	uint8_t v;
 
-	memset(pkt, 0, sizeof(*pkt));
-	pkt->vlan = vlan;
+	/* Field by field, not memset: this runs for every packet and a
+	 * memset of the whole record compiles to a slow `rep stos`. */
 	pkt->ts_ns = ts_ns;
 	pkt->wire_len = wire_len;
+	pkt->ip_len = pkt->l4_len = 0;
+	pkt->vlan = vlan;
+	pkt->ipv = pkt->proto = 0;
+	memset(pkt->src, 0, sizeof(pkt->src));
+	memset(pkt->dst, 0, sizeof(pkt->dst));
+	pkt->sport = pkt->dport = 0;
+	pkt->l4 = pkt->frag = pkt->ip_bad_len = pkt->tcp_flags = 0;
+	pkt->seq = pkt->ack = pkt->payload_len = 0;
+	pkt->win = 0;
+	memset(&pkt->inner, 0, sizeof(pkt->inner));
+	pkt->held_pkts = 0;
+	pkt->held_wire = pkt->held_ip = 0;
 	if (!rd_u8(&s, 0, &v))
 		return DEC_TRUNCATED;
 	v >>= 4;

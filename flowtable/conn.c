@@ -20,8 +20,6 @@
 #define TCP_SYN_TIMEOUT	    (5 * NS)   /* first ExpireTimer */
 #define TCP_SESSION_TIMER   (6 * NS)   /* ExpireTimer period */
 #define TCP_CONNECTION_LINGER (5 * NS)
-#define HANDSHAKE_TIMEOUT   (60 * NS)  /* TCP starts with the UDP timeout
-					  (TCP.cc MakeSessionAdapter) */
 /* base/protocols/conn/inactivity.zeek: 1 h for interactive services */
 #define LONG_TIMEOUT	    (3600 * NS)
 
@@ -167,9 +165,10 @@ void conn_init(struct ft_flow *f, const struct dec_pkt *p, uint64_t id,
 					flip = true;
 			}
 		}
-		/* TCP inactivity starts at the UDP value until the
-		 * handshake states are left (TCP_Endpoint::SetState). */
-		f->timeout_ns = HANDSHAKE_TIMEOUT;
+		/* TCP inactivity starts at the UDP value (TCP.cc
+		 * MakeSessionAdapter) until the handshake states are left
+		 * (TCP_Endpoint::SetState). */
+		f->timeout_ns = to->ns[FT_UDP];
 		f->expire_ns[0] = p->ts_ns + TCP_SYN_TIMEOUT;
 	} else if (f->kind == FT_UDP) {
 		/* UDP.cc: flip iff only the source is a likely server port */
@@ -764,7 +763,6 @@ static int tcp_conn_state(const struct ft_flow *f, const char *hist,
 
 void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v)
 {
-	memset(v, 0, sizeof(*v));
 	v->key = f->key;
 	v->id = f->id;
 	v->first_ns = f->first_ns;
@@ -775,6 +773,9 @@ void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v)
 	v->end = end;
 	v->vflags = f->vflags;
 	memcpy(v->history, f->history, f->hist_len);
+	memset(v->history + f->hist_len, 0,
+	       sizeof(v->history) - f->hist_len);
+	memset(v->pad, 0, sizeof(v->pad));
 	if (f->kind == FT_TCP) {
 		v->dir[0].bytes = tcp_size(&f->ep[0], &f->ep[1]);
 		v->dir[1].bytes = tcp_size(&f->ep[1], &f->ep[0]);

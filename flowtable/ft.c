@@ -25,6 +25,7 @@
 
 #define NS	   1000000000LL
 #define EVICT_SAMPLE 64
+#define SWEEP_AHEAD 8
 
 /* A published view with its sequence counter (seqlock). */
 struct ft_pub {
@@ -369,6 +370,10 @@ static void sweep(struct ft_table *t, uint32_t n, int evict)
 		struct ft_flow *f = &t->flows[rec];
 
 		t->hand = t->hand + 1 >= t->hwm ? 0 : t->hand + 1;
+		/* Ending a flow deletes its index entry, a cache miss: start
+		 * loading the slot of a record the hand reaches soon. */
+		if (rec + SWEEP_AHEAD < t->hwm)
+			__builtin_prefetch(&t->index[t->flows[rec + SWEEP_AHEAD].slot]);
 		if (!f->in_use)
 			continue;
 		if (conn_removed(f, t->now)) {
@@ -395,18 +400,16 @@ static uint32_t alloc_record(struct ft_table *t)
 	return rec;
 }
 
-void ft_packet(struct ft_table *t, const struct dec_pkt *p)
+static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
+			 const struct ft_key *kp, uint64_t h)
 {
-	struct ft_key k;
+	struct ft_key k = *kp;
 	struct ft_flow *f;
-	uint64_t h;
 	int64_t rec;
 	int from_orig;
 
 	if (p->ts_ns > t->now)
 		t->now = p->ts_ns;
-	make_key(p, &k);
-	h = key_hash(&k);
 	rec = lookup(t, &k, h);
 	if (rec >= 0) {
 		f = &t->flows[rec];
@@ -440,9 +443,46 @@ void ft_packet(struct ft_table *t, const struct dec_pkt *p)
 	sweep(t, 1, 0);
 }
 
+void ft_packet(struct ft_table *t, const struct dec_pkt *p)
+{
+	struct ft_key k;
+
+	make_key(p, &k);
+	packet_keyed(t, p, &k, key_hash(&k));
+}
+
+/* Hash the whole batch first and prefetch each packet's index slot, then
+ * the record it points to: the cache misses of one packet overlap with
+ * the work on the others instead of stalling one after another. */
+void ft_packets(struct ft_table *t, const struct dec_pkt *p, unsigned n)
+{
+	struct ft_key k[FT_BATCH];
+	uint64_t h[FT_BATCH];
+
+	while (n > FT_BATCH) {
+		ft_packets(t, p, FT_BATCH);
+		p += FT_BATCH;
+		n -= FT_BATCH;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		make_key(&p[i], &k[i]);
+		h[i] = key_hash(&k[i]);
+		__builtin_prefetch(&t->index[h[i] & t->imask]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t e = t->index[h[i] & t->imask];
+
+		if (e)
+			__builtin_prefetch(&t->flows[ENT_REC(e)]);
+	}
+	for (unsigned i = 0; i < n; i++)
+		packet_keyed(t, &p[i], &k[i], h[i]);
+}
+
 void ft_flush(struct ft_table *t)
 {
 	for (uint32_t rec = 0; rec < t->hwm; rec++)
 		if (t->flows[rec].in_use)
-			end_flow(t, rec, FT_END_FLUSH);
+			end_flow(t, rec, conn_removed(&t->flows[rec], t->now) ?
+				 FT_END_TIMEOUT : FT_END_FLUSH);
 }

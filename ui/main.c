@@ -97,7 +97,8 @@ static int parse_timeouts(const char *spec, struct ft_config *c)
 		for (k = 0; k < FT_NKIND && strcmp(tok, names[k]); k++)
 			;
 		double s = strtod(eq + 1, &end);
-		if (k == FT_NKIND || *end || !(s > 0) || s > 1e9)
+		/* at least a nanosecond: 0 would mean "the default" */
+		if (k == FT_NKIND || *end || !(s >= 1e-9) || s > 1e9)
 			return -1;
 		c->timeout_ns[k] = (int64_t)(s * 1e9);
 	}
@@ -131,7 +132,8 @@ int main(int argc, char **argv)
 	uint64_t v;
 	int ch, status;
 
-	while ((ch = getopt_long(argc, argv, "+r:F:c:nqh", long_opts, NULL)) !=
+	opterr = 0;	/* one message of our own per error */
+	while ((ch = getopt_long(argc, argv, "+:r:F:c:nqh", long_opts, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case 'r':
@@ -185,8 +187,11 @@ int main(int argc, char **argv)
 			if (parse_timeouts(optarg, &o.ft) < 0)
 				return bad_usage("invalid --timeouts", optarg);
 			break;
+		case ':':
+			return bad_usage("option requires an argument",
+					 argv[optind - 1]);
 		default:
-			return bad_usage("unknown option", NULL);
+			return bad_usage("unknown option", argv[optind - 1]);
 		}
 	}
 	if (!o.read_file)

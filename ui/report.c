@@ -33,6 +33,7 @@ struct addr_key {
 struct distinct {
 	uint64_t *v4;		/* pi << 49 | role << 48 | port << 32 | addr */
 	size_t n4, cap4;
+	int compact4;		/* the last compaction removed >= 1/4 */
 	struct addr_key *v6;
 	size_t n6, cap6;
 };
@@ -57,6 +58,7 @@ struct report *report_new(enum rep_kind kind, enum rep_fmt fmt)
 	if (r) {
 		r->kind = kind;
 		r->fmt = fmt;
+		r->d.compact4 = 1;
 	}
 	return r;
 }
@@ -139,20 +141,28 @@ static struct rep_port *port_get(struct report *r, uint8_t proto, int pi,
 	return p;
 }
 
-/* LSD radix sort of 64-bit keys whose top byte is zero, then unique. */
+/* LSD radix sort of keys below 2^55 (five 11-bit digits), then unique. */
 static size_t sort_unique64(uint64_t *a, size_t n, uint64_t *tmp)
 {
-	for (int shift = 0; shift < 56; shift += 8) {
-		size_t cnt[257] = { 0 };
+	if (n == 0)
+		return 0;	/* a may be NULL: memcpy(NULL, ..., 0) is UB */
+	for (int shift = 0; shift < 55; shift += 11) {
+		static size_t cnt[2049];
 
+		memset(cnt, 0, sizeof(cnt));
 		for (size_t i = 0; i < n; i++)
-			cnt[((a[i] >> shift) & 0xff) + 1]++;
-		for (int b = 0; b < 256; b++)
+			cnt[((a[i] >> shift) & 0x7ff) + 1]++;
+		for (int b = 0; b < 2048; b++)
 			cnt[b + 1] += cnt[b];
 		for (size_t i = 0; i < n; i++)
-			tmp[cnt[(a[i] >> shift) & 0xff]++] = a[i];
-		memcpy(a, tmp, n * sizeof(*a));
+			tmp[cnt[(a[i] >> shift) & 0x7ff]++] = a[i];
+		uint64_t *t = a;
+		a = tmp;
+		tmp = t;
 	}
+	/* five passes leave the result in the other buffer: copy it back */
+	memcpy(tmp, a, n * sizeof(*a));
+	a = tmp;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
 		if (m == 0 || a[i] != a[m - 1])
@@ -184,18 +194,23 @@ static size_t sort_unique6(struct addr_key *a, size_t n)
 	return m;
 }
 
-/* Make room for one more entry: compact, and grow if still half full. */
+/* Make room for one more entry: compact, and grow if still half full.
+ * When the last compaction found few duplicates, just grow: sorting again
+ * would cost more than the memory it saves. */
 static int room64(struct distinct *d)
 {
 	if (d->n4 < d->cap4)
 		return 0;
-	if (d->n4) {
+	if (d->n4 && d->compact4) {
 		uint64_t *tmp = malloc(d->n4 * sizeof(*tmp));
 
 		if (!tmp)
 			return -1;
+		size_t before = d->n4;
+
 		d->n4 = sort_unique64(d->v4, d->n4, tmp);
 		free(tmp);
+		d->compact4 = d->n4 <= before - before / 4;
 	}
 	if (2 * d->n4 >= d->cap4) {
 		size_t cap = d->cap4 ? 2 * d->cap4 : 65536;
