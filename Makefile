@@ -46,7 +46,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -pthread -o $@ $^ $(LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -pthread -o $@ $(filter %.c %.o,$^) $(LIBS) -lcmocka $(LDFLAGS)
 
 deps:
 	./deps.sh
@@ -56,10 +56,10 @@ deps:
 test: 
 	./deps.sh --test
 	$(MAKE) $(BIN) $(UNIT_BIN)
-	PORTTOP=$(BIN) BUILD=$(BUILD) tests/run.sh
+	PORTTOP=$(abspath $(BIN)) BUILD=$(BUILD) tests/run.sh
 
 test-unit: $(UNIT_BIN)
-	PORTTOP=$(BIN) BUILD=$(BUILD) tests/run.sh unit
+	PORTTOP=$(abspath $(BIN)) BUILD=$(BUILD) tests/run.sh unit
 
 test-tsan:
 	./deps.sh --test
@@ -75,7 +75,7 @@ check:
 
 # Regenerate one golden output after a reviewed change: make update-test T=name
 update-test: $(BIN)
-	PORTTOP=$(BIN) tests/golden/run.sh --update $(T)
+	PORTTOP=$(abspath $(BIN)) tests/golden/run.sh --update $(T)
 
 bench: all
 	tests/bench/bench.sh

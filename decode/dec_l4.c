@@ -80,14 +80,15 @@ static void icmp_inner(const struct rd_span *s, struct dec_inner *in)
 int dec_l4(const struct rd_span *s, struct dec_pkt *pkt)
 {
 	uint8_t doff = 0, type, code;
-	uint16_t ulen;
+	uint16_t ulen16;
+	uint32_t ulen;
 
 	switch (pkt->proto) {
 	case P_TCP:
 	case P_UDP:
 	case P_SCTP:
-		if (pkt->l4_len < 4)
-			return DEC_INVALID;   /* datagram too short for ports */
+		if (pkt->l4_len < 4)	/* datagram too short for ports */
+			return pkt->ip_bad_len ? DEC_TRUNCATED : DEC_INVALID;
 		if (!rd_be16(s, 0, &pkt->sport) || !rd_be16(s, 2, &pkt->dport))
 			return DEC_TRUNCATED;
 		pkt->l4 = DEC_L4_PORTS;
@@ -109,7 +110,9 @@ int dec_l4(const struct rd_span *s, struct dec_pkt *pkt)
 	switch (pkt->proto) {
 	case P_TCP:
 		if (!rd_has(s, 0, 20))
-			return DEC_OK;
+			return pkt->l4_len < 20 &&
+			       pkt->frag != DEC_FRAG_FIRST && !pkt->ip_bad_len ?
+			       DEC_INVALID : DEC_OK;
 		rd_be32(s, 4, &pkt->seq);
 		rd_be32(s, 8, &pkt->ack);
 		rd_u8(s, 12, &doff);
@@ -124,18 +127,21 @@ int dec_l4(const struct rd_span *s, struct dec_pkt *pkt)
 		pkt->l4 |= DEC_L4_HDR;
 		break;
 	case P_UDP:
-		if (!rd_be16(s, 4, &ulen))
+		if (pkt->l4_len < 8 && pkt->frag != DEC_FRAG_FIRST &&
+		    !pkt->ip_bad_len)
+			return DEC_INVALID;
+		if (!rd_has(s, 0, 8) || !rd_be16(s, 4, &ulen16))
 			return DEC_OK;
+		ulen = ulen16;
 		if (ulen == 0 && pkt->ipv == 6)	      /* RFC 2675 jumbogram */
-			ulen = (uint16_t)(pkt->l4_len > 0xffff ? 0xffff :
-					  pkt->l4_len);
+			ulen = pkt->l4_len;
 		if (ulen < 8)
 			return DEC_INVALID;
 		/* A first fragment's ulen covers the whole datagram; otherwise
 		 * it cannot exceed what the IP length leaves. */
 		if (ulen > pkt->l4_len && pkt->frag != DEC_FRAG_FIRST &&
 		    pkt->l4_len >= 8)
-			ulen = (uint16_t)pkt->l4_len;
+			ulen = pkt->l4_len;
 		pkt->payload_len = ulen - 8u;
 		pkt->l4 |= DEC_L4_HDR;
 		break;

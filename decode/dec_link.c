@@ -38,7 +38,7 @@
 static int ether_chain(const struct rd_span *s, uint16_t type, uint32_t off,
 		       uint32_t *net_off, uint16_t *ethertype, uint16_t *vlan)
 {
-	for (int depth = 0; depth < MAX_ENCAPS; depth++) {
+	for (int depth = 0; depth <= MAX_ENCAPS; depth++) {
 		uint16_t tci, ppp;
 		uint32_t lse;
 

@@ -13,8 +13,9 @@
  *             DEC_L4_HDR exactly when the fixed transport header is captured.
  *             Every byte count is a separate heap block (frames.h t_decode),
  *             so AddressSanitizer sees any read past caplen.
- * The length-field traps, link-layer and fragment cases are in
- * test_decode_ip.c, test_decode_link.c and test_decode_frag.c.
+ * The length-field traps are in test_decode_ip.c and test_decode_l4.c, the
+ * link layer in test_decode_link.c and test_decode_encap.c, fragments in
+ * test_decode_frag.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -413,11 +414,9 @@ static void truncate_every_offset(void **state)
 		CHECK_EQ(p.dport, w->dport);
 		/* Ports only: no DEC_L4_HDR; the whole fixed header: set. */
 		if (w->proto == 17 && c < hdr_end && (p.l4 & DEC_L4_HDR)) {
-			/* KNOWN BUG (reported): dec_l4 sets DEC_L4_HDR once
-			 * the UDP length field (bytes 4-5) is captured, before
-			 * the checksum; see test_decode_ip.c
-			 * BUG_udp_l4_hdr_needs_all_8_bytes. */
-			print_error("%s: caplen %u: BUG: DEC_L4_HDR with %u of "
+			/* DEC_L4_HDR needs all 8 UDP header bytes (see
+			 * test_decode_l4.c udp_l4_hdr_needs_all_8_bytes). */
+			print_error("%s: caplen %u: DEC_L4_HDR with %u of "
 				    "the 8 UDP header bytes\n", w->name, c,
 				    c - w->key_at);
 			bad++;
