@@ -88,9 +88,16 @@ void dec_free(struct dec *d)
 	d->frags = NULL;
 }
 
-static void make_key(const struct dec_pkt *p, uint32_t id, uint8_t proto,
-		     struct frag_key *k)
+/* Find the live entry for packet p's fragment key, or pick a slot for it
+ * (an empty or stale one, else the oldest in the window, evicted).  *found
+ * tells which; *k is the key. */
+static struct frag_ent *lookup(struct dec *d, const struct dec_pkt *p,
+			       uint32_t id, uint8_t proto, struct frag_key *k,
+			       int *found)
 {
+	struct dec_frag_map *m = d->frags;
+	int64_t now = p->ts_ns;
+
 	memset(k, 0, sizeof(*k));
 	memcpy(k->src, p->src, 16);
 	memcpy(k->dst, p->dst, 16);
@@ -98,14 +105,6 @@ static void make_key(const struct dec_pkt *p, uint32_t id, uint8_t proto,
 	k->vlan = p->vlan;
 	k->ipv = p->ipv;
 	k->proto = proto;
-}
-
-/* Find the live entry for k, or pick a slot for it (an empty or stale one,
- * else the oldest in the window, evicted).  *found tells which. */
-static struct frag_ent *lookup(struct dec *d, const struct frag_key *k,
-			       int64_t now, int *found)
-{
-	struct dec_frag_map *m = d->frags;
 	uint32_t i = (uint32_t)dec_hash(k, sizeof(*k)) & m->mask;
 	struct frag_ent *free_e = NULL, *oldest = NULL;
 
@@ -141,8 +140,7 @@ void dec_frag_first(struct dec *d, struct dec_pkt *pkt, uint32_t id,
 	struct frag_ent *e;
 	int found;
 
-	make_key(pkt, id, key_proto, &k);
-	e = lookup(d, &k, pkt->ts_ns, &found);
+	e = lookup(d, pkt, id, key_proto, &k, &found);
 	if (found && e->state == ENT_HELD) {
 		pkt->held_pkts = e->held_pkts;
 		pkt->held_wire = e->held_wire;
@@ -168,8 +166,7 @@ int dec_frag_later(struct dec *d, struct dec_pkt *pkt, uint32_t id,
 	struct frag_ent *e;
 	int found;
 
-	make_key(pkt, id, key_proto, &k);
-	e = lookup(d, &k, pkt->ts_ns, &found);
+	e = lookup(d, pkt, id, key_proto, &k, &found);
 	if (!found) {
 		memset(e, 0, sizeof(*e));
 		e->k = k;

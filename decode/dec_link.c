@@ -171,34 +171,34 @@ static int family_to_ethertype(uint32_t fam, uint16_t *ethertype)
 }
 
 /* DLT_NULL: a 4-byte AF_ value in the byte order of the host that wrote
- * the file; values fit in 16 bits, so a large one means the other order. */
-static int link_null(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
-		     uint16_t *ethertype, uint16_t *vlan)
+ * the file (values fit in 16 bits, so a large one means the other order);
+ * DLT_LOOP: the same value, always in network byte order. */
+static int link_af(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
+		   uint16_t *ethertype, int network_order)
 {
 	struct rd_span s = { f, caplen };
 	uint32_t fam;
 
-	(void)vlan;
-	if (!rd_le32(&s, 0, &fam))
+	if (!rd_be32(&s, 0, &fam))
 		return DEC_TRUNCATED;
-	if (fam & 0xffff0000u)
+	if (!network_order && (fam & 0xffff0000u))
 		fam = __builtin_bswap32(fam);
 	*net_off = 4;
 	return family_to_ethertype(fam, ethertype);
 }
 
-/* DLT_LOOP: the same AF_ value, always in network byte order. */
+static int link_null(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
+		     uint16_t *ethertype, uint16_t *vlan)
+{
+	(void)vlan;
+	return link_af(f, caplen, net_off, ethertype, 0);
+}
+
 static int link_loop(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
 		     uint16_t *ethertype, uint16_t *vlan)
 {
-	struct rd_span s = { f, caplen };
-	uint32_t fam;
-
 	(void)vlan;
-	if (!rd_be32(&s, 0, &fam))
-		return DEC_TRUNCATED;
-	*net_off = 4;
-	return family_to_ethertype(fam, ethertype);
+	return link_af(f, caplen, net_off, ethertype, 1);
 }
 
 /* DLT_RAW, DLT_IPV4, DLT_IPV6: the frame is the IP datagram. */

@@ -26,9 +26,9 @@ static inline bool rd_has(const struct rd_span *s, uint32_t off, uint32_t n)
 	return off <= s->len && s->len - off >= n;
 }
 
-/* rd_u8/rd_be16/rd_be32/rd_le32: read an unsigned integer stored at off
- * (big- or little-endian on the wire) into *v in host order; false, with *v
- * untouched, when the span ends first. */
+/* rd_u8/rd_be16/rd_be32: read an unsigned integer stored at off in network
+ * byte order into *v in host order; false, with *v untouched, when the span
+ * ends first. */
 static inline bool rd_u8(const struct rd_span *s, uint32_t off, uint8_t *v)
 {
 	if (!rd_has(s, off, 1))
@@ -51,15 +51,6 @@ static inline bool rd_be32(const struct rd_span *s, uint32_t off, uint32_t *v)
 		return false;
 	*v = (uint32_t)s->p[off] << 24 | (uint32_t)s->p[off + 1] << 16 |
 	     (uint32_t)s->p[off + 2] << 8 | s->p[off + 3];
-	return true;
-}
-
-static inline bool rd_le32(const struct rd_span *s, uint32_t off, uint32_t *v)
-{
-	if (!rd_has(s, off, 4))
-		return false;
-	*v = (uint32_t)s->p[off + 3] << 24 | (uint32_t)s->p[off + 2] << 16 |
-	     (uint32_t)s->p[off + 1] << 8 | s->p[off];
 	return true;
 }
 

@@ -448,6 +448,20 @@ static void connection_established(struct tcp_ctx *c)
 		f->timeout_ns = LONG_TIMEOUT;
 }
 
+/* A FIN (when `fin`) closes the sender, a RST resets it; either ends the
+ * connection (Zeek's do_close). */
+static void close_or_reset(struct tcp_ctx *c, bool fin)
+{
+	if (fin) {
+		set_state(c, c->e, EP_CLOSED);
+		c->do_close = true;
+	}
+	if (RST(c)) {
+		set_state(c, c->e, EP_RESET);
+		c->do_close = true;
+	}
+}
+
 /* UpdateInactiveState() */
 static void update_inactive(struct tcp_ctx *c)
 {
@@ -476,14 +490,7 @@ static void update_inactive(struct tcp_ctx *c)
 				connection_established(c);
 		}
 	}
-	if (FIN(c)) {
-		set_state(c, e, EP_CLOSED);
-		c->do_close = true;
-	}
-	if (RST(c)) {
-		set_state(c, e, EP_RESET);
-		c->do_close = true;
-	}
+	close_or_reset(c, FIN(c));
 	if (f->ep[e].state == EP_INACTIVE) {
 		if (!is_orig && c->len == 0 &&
 		    f->ep[FT_ORIG].state == EP_SYN_SENT)
@@ -508,32 +515,18 @@ static void update_state(struct tcp_ctx *c)
 		break;
 	case EP_SYN_SENT:
 	case EP_SYN_ACK_SENT:
-		if (FIN(c)) {
-			set_state(c, e, EP_CLOSED);
-			c->do_close = true;
-		}
-		if (RST(c)) {
-			set_state(c, e, EP_RESET);
-			c->do_close = true;
-		}
+		close_or_reset(c, FIN(c));
 		break;
 	case EP_ESTABLISHED:
 	case EP_PARTIAL:
 		if (SYN(c) && ep->state == EP_PARTIAL &&
 		    peer->state == EP_INACTIVE && !ACK(c))
 			set_state(c, e, EP_SYN_SENT);
-		if (FIN(c) && !RST(c)) {
-			set_state(c, e, EP_CLOSED);
-			/* FIN after the peer's FIN+RST: a normal close */
-			if (peer->state == EP_RESET &&
-			    peer->prev_state == EP_CLOSED)
-				set_state(c, p, EP_CLOSED);
-			c->do_close = true;
-		}
-		if (RST(c)) {
-			set_state(c, e, EP_RESET);
-			c->do_close = true;
-		}
+		close_or_reset(c, FIN(c) && !RST(c));
+		/* FIN after the peer's FIN+RST: a normal close after all */
+		if (FIN(c) && !RST(c) && peer->state == EP_RESET &&
+		    peer->prev_state == EP_CLOSED)
+			set_state(c, p, EP_CLOSED);
 		break;
 	case EP_CLOSED:
 		if (RST(c) && peer->state != EP_CLOSED) {

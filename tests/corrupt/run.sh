@@ -36,12 +36,6 @@ cd "$(dirname "$0")/../.." || exit 2
 
 PORTTOP=${PORTTOP:-./porttop}
 SHARED=${SHARED:-../shared}
-# The Makefile passes PORTTOP=porttop (its $(BIN)): a bare name would be
-# looked up in PATH, so make it a path when the file is here.
-case $PORTTOP in
-*/*) ;;
-*) [ -f "$PORTTOP" ] && PORTTOP=./$PORTTOP ;;
-esac
 TZ=UTC
 LC_ALL=C
 PORTTOP_HASH_SEED=000102030405060708090a0b0c0d0e0f

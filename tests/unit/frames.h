@@ -802,4 +802,51 @@ static inline int t_decode(struct dec *d, int dlt, const uint8_t *f,
 	return st;
 }
 
+/* ---- the shared fixture ------------------------------------------------ */
+
+/* Packet time of the test frames (any fixed value: no test depends on it
+ * beyond the fragment map's timeouts, which use their own times). */
+#ifndef TS
+#define TS 1700000000000000000LL
+#endif
+
+/* The decoder each test program shares: set up once per group. */
+static struct dec d;
+
+static int __attribute__((unused)) t_group_setup(void **state)
+{
+	(void)state;
+	if (dec_hash_init(t_seed) != 0 || dec_init(&d, 0) != 0)
+		return -1;
+	return 0;
+}
+
+static int __attribute__((unused)) t_group_teardown(void **state)
+{
+	(void)state;
+	dec_free(&d);
+	return 0;
+}
+
+/* A whole frame (caplen == wire length) through the shared decoder. */
+static inline int decode(int dlt, const uint8_t *f, uint32_t len,
+			 struct dec_pkt *p)
+{
+	return t_decode(&d, dlt, f, len, len, TS, p);
+}
+
+static inline int eth(const uint8_t *f, uint32_t len, struct dec_pkt *p)
+{
+	return decode(DLT_EN10MB, f, len, p);
+}
+
+/* Offsets in the Ethernet frames the length-trap tests patch. */
+#define IP4_TOT	  16	/* IPv4 total length */
+#define TCP4	  34	/* TCP/UDP/ICMP header after a 20-byte IPv4 header */
+#define TCP4_DOFF (TCP4 + 12)
+#define UDP4_LEN  (TCP4 + 4)
+#define IP6_PLEN  18	/* IPv6 payload length */
+#define IP6_NH	  20	/* IPv6 next header */
+#define L4_6	  54	/* transport header after the 40-byte IPv6 header */
+
 #endif

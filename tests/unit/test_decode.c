@@ -25,9 +25,10 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+/* before frames.h: the frames carry this time (checked in every test) */
+#define TS 1700000000123456789LL
 #include "frames.h"
 
-#define TS 1700000000123456789LL
 
 struct want {
 	const char *name;
@@ -274,8 +275,6 @@ static const struct want W[] = {
 
 #define NW (sizeof(W) / sizeof(W[0]))
 
-static struct dec d;
-
 static bool has_ports(uint8_t proto)
 {
 	return proto == 6 || proto == 17 || proto == 132 || proto == 1 ||
@@ -477,21 +476,6 @@ static void caplen_over_wire_is_clamped(void **state)
 	assert_int_equal(p.l4_len, 6);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	if (dec_hash_init(t_seed) != 0 || dec_init(&d, 0) != 0)
-		return -1;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	dec_free(&d);
-	return 0;
-}
-
 int main(void)
 {
 	static struct CMUnitTest t[2 * NW + 1];
@@ -511,6 +495,6 @@ int main(void)
 	}
 	t[n++] = (struct CMUnitTest){ .name = "caplen_over_wire_is_clamped",
 				      .test_func = caplen_over_wire_is_clamped };
-	return _cmocka_run_group_tests("test_decode", t, n, group_setup,
-				       group_teardown);
+	return _cmocka_run_group_tests("test_decode", t, n, t_group_setup,
+				       t_group_teardown);
 }

@@ -15,16 +15,6 @@
 
 #include "frames.h"
 
-#define TS 1700000000000000000LL
-
-static struct dec d;
-
-static int dec_frame_of(int dlt, const uint8_t *f, uint32_t len,
-			struct dec_pkt *p)
-{
-	return t_decode(&d, dlt, f, len, len, TS, p);
-}
-
 /* ---- VLAN tags ---- */
 
 /* vlan-tcp#3 with its 802.1Q tag repeated n times, tag i carrying VLAN
@@ -60,7 +50,7 @@ static void vlan_stacks_below_the_cap(void **state)
 		uint32_t len = vlan_stack(b, n, 0x8100);
 		struct dec_pkt p;
 
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, len, &p), DEC_OK);
+		assert_int_equal(decode(DLT_EN10MB, b, len, &p), DEC_OK);
 		assert_vlan_syn(&p, 100);
 		assert_int_equal(p.wire_len, len);
 	}
@@ -75,7 +65,7 @@ static void vlan_stack_of_exactly_the_cap_is_ok(void **state)
 	struct dec_pkt p;
 
 	(void)state;
-	assert_int_equal(dec_frame_of(DLT_EN10MB, b, len, &p), DEC_OK);
+	assert_int_equal(decode(DLT_EN10MB, b, len, &p), DEC_OK);
 	assert_vlan_syn(&p, 100);
 }
 
@@ -87,7 +77,7 @@ static void vlan_stack_deeper_than_the_cap_is_invalid(void **state)
 		uint32_t len = vlan_stack(b, n, 0x8100);
 		struct dec_pkt p;
 
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, len, &p),
+		assert_int_equal(decode(DLT_EN10MB, b, len, &p),
 				 DEC_INVALID);
 	}
 	/* A frame of nothing but tags: invalid once past the cap, never a
@@ -126,7 +116,7 @@ static void vlan_tpids_and_tci_bits(void **state)
 		uint8_t b[128];
 		uint32_t len = vlan_stack(b, 2, tpids[i]);
 
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, len, &p), DEC_OK);
+		assert_int_equal(decode(DLT_EN10MB, b, len, &p), DEC_OK);
 		assert_vlan_syn(&p, 100);
 	}
 	/* 802.1ad service tag (VLAN 200) outside a customer tag (100). */
@@ -136,14 +126,14 @@ static void vlan_tpids_and_tci_bits(void **state)
 
 		t_put16(b, 12, 0x88a8);
 		t_put16(b, 14, 200);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, len, &p), DEC_OK);
+		assert_int_equal(decode(DLT_EN10MB, b, len, &p), DEC_OK);
 		assert_vlan_syn(&p, 200);
 	}
 	/* Priority 7 and DEI are not part of the VLAN ID. */
 	{
 		T_COPY(b, f_vlan_syn);
 		t_put16(b, 14, 0xf000 | 100);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_OK);
 		assert_vlan_syn(&p, 100);
 	}
@@ -151,7 +141,7 @@ static void vlan_tpids_and_tci_bits(void **state)
 	{
 		T_COPY(b, f_vlan_syn);
 		t_put16(b, 14, 0x2000);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_OK);
 		assert_vlan_syn(&p, 0);
 	}
@@ -159,7 +149,7 @@ static void vlan_tpids_and_tci_bits(void **state)
 	{
 		T_COPY(b, f_vlan_syn);
 		t_put16(b, 14, 0x0fff);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_OK);
 		assert_vlan_syn(&p, 4095);
 	}
@@ -189,7 +179,7 @@ static void mpls_stacks_up_to_the_cap(void **state)
 		uint32_t len = mpls_stack(b, n, true);
 		struct dec_pkt p;
 
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, len, &p), DEC_OK);
+		assert_int_equal(decode(DLT_EN10MB, b, len, &p), DEC_OK);
 		t_assert_addr(p.src, "10.1.2.1");
 		t_assert_addr(p.dst, "10.34.0.1");
 		assert_int_equal(p.sport, 11001);
@@ -203,7 +193,7 @@ static void mpls_stacks_up_to_the_cap(void **state)
 		uint32_t len = mpls_stack(b, n, true);
 		struct dec_pkt p;
 
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, len, &p),
+		assert_int_equal(decode(DLT_EN10MB, b, len, &p),
 				 DEC_INVALID);
 	}
 	/* Multicast MPLS EtherType */
@@ -212,7 +202,7 @@ static void mpls_stacks_up_to_the_cap(void **state)
 		struct dec_pkt p;
 
 		t_put16(b, 12, 0x8848);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_OK);
 		assert_int_equal(p.sport, 11001);
 	}
@@ -259,7 +249,7 @@ static void mpls_without_bottom_of_stack(void **state)
 		T_COPY(b, f_mpls);
 
 		b[16] &= 0xfe;
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_UNSUPPORTED);
 		for (uint32_t c = 0; c <= sizeof(b); c++) {
 			int st = t_decode(&d, DLT_EN10MB, b, c, sizeof(b), TS,
@@ -279,7 +269,7 @@ static void mpls_non_ip_payload_is_unsupported(void **state)
 	/* A pseudowire control word (first nibble 0) after the stack. */
 	T_COPY(b, f_mpls);
 	b[18] = 0x00;
-	assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+	assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 			 DEC_UNSUPPORTED);
 }
 
@@ -297,7 +287,7 @@ static void pppoe_ipv4(void **state)
 	t_put16(b, 18, (uint16_t)(sizeof(b) - 20));
 	t_put16(b, 20, 0x0021);
 	memcpy(b + 22, f_udp4 + 14, sizeof(f_udp4) - 14);
-	assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p), DEC_OK);
+	assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p), DEC_OK);
 	assert_int_equal(p.ipv, 4);
 	t_assert_addr(p.src, "10.99.0.1");
 	assert_int_equal(p.sport, 33012);
@@ -308,24 +298,9 @@ static void pppoe_ipv4(void **state)
 	{
 		T_COPY(c, f_pppoe_udp6);
 		t_put16(c, 20, 0x0021);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, c, sizeof(c), &p),
+		assert_int_equal(decode(DLT_EN10MB, c, sizeof(c), &p),
 				 DEC_INVALID);
 	}
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	if (dec_hash_init(t_seed) != 0 || dec_init(&d, 0) != 0)
-		return -1;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	dec_free(&d);
-	return 0;
 }
 
 int main(void)
@@ -341,5 +316,5 @@ int main(void)
 		cmocka_unit_test(pppoe_ipv4),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
 }

@@ -23,8 +23,6 @@
 #define S(x) ((int64_t)((x) * 1000000000.0))
 #define T0   S(1700000000)
 
-static struct dec d;
-
 #define FEED(f, wire, ts, p) \
 	t_decode(&d, DLT_EN10MB, f, sizeof(f), wire, ts, p)
 

@@ -15,29 +15,6 @@
 
 #include "frames.h"
 
-#define TS 1700000000000000000LL
-
-static struct dec d;
-
-static int decode(int dlt, const uint8_t *f, uint32_t len, struct dec_pkt *p)
-{
-	return t_decode(&d, dlt, f, len, len, TS, p);
-}
-
-static int eth(const uint8_t *f, uint32_t len, struct dec_pkt *p)
-{
-	return decode(DLT_EN10MB, f, len, p);
-}
-
-/* Offsets in the Ethernet frames used below (IP header at 14). */
-#define IP4_TOT	  16	/* IPv4 total length */
-#define TCP4	  34	/* TCP/UDP/ICMP header after a 20-byte IPv4 header */
-#define TCP4_DOFF (TCP4 + 12)
-#define UDP4_LEN  (TCP4 + 4)
-#define IP6_PLEN  18	/* IPv6 payload length */
-#define IP6_NH	  20	/* IPv6 next header */
-#define L4_6	  54	/* transport header after the 40-byte IPv6 header */
-
 /* ---- IPv4 header length and total length ---- */
 
 static void ipv4_ihl_below_5_is_invalid(void **state)
@@ -440,21 +417,6 @@ static void ipv4_source_route_final_destination(void **state)
 	}
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	if (dec_hash_init(t_seed) != 0 || dec_init(&d, 0) != 0)
-		return -1;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	dec_free(&d);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,5 +433,5 @@ int main(void)
 		cmocka_unit_test(ipv4_source_route_final_destination),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
 }

@@ -15,16 +15,6 @@
 
 #include "frames.h"
 
-#define TS 1700000000000000000LL
-
-static struct dec d;
-
-static int dec_frame_of(int dlt, const uint8_t *f, uint32_t len,
-			struct dec_pkt *p)
-{
-	return t_decode(&d, dlt, f, len, len, TS, p);
-}
-
 /* ---- dec_link_find ---- */
 
 static void link_find_known_dlts(void **state)
@@ -79,23 +69,23 @@ static void arp_is_unsupported(void **state)
 
 	(void)state;
 	/* tcp-http-curl#1: ARP request */
-	assert_int_equal(dec_frame_of(DLT_EN10MB, f_arp, sizeof(f_arp), &p),
+	assert_int_equal(decode(DLT_EN10MB, f_arp, sizeof(f_arp), &p),
 			 DEC_UNSUPPORTED);
 	/* vlan-tcp#1: ARP inside an 802.1Q tag */
-	assert_int_equal(dec_frame_of(DLT_EN10MB, f_vlan_arp,
+	assert_int_equal(decode(DLT_EN10MB, f_vlan_arp,
 				      sizeof(f_vlan_arp), &p),
 			 DEC_UNSUPPORTED);
 	/* The SLL and SLL2 SYNs with their protocol set to ARP */
 	{
 		T_COPY(b, f_sll_syn);
 		t_put16(b, 14, 0x0806);
-		assert_int_equal(dec_frame_of(DLT_LINUX_SLL, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_LINUX_SLL, b, sizeof(b), &p),
 				 DEC_UNSUPPORTED);
 	}
 	{
 		T_COPY(b, f_sll2_syn);
 		t_put16(b, 0, 0x0806);
-		assert_int_equal(dec_frame_of(DLT_LINUX_SLL2, b, sizeof(b),
+		assert_int_equal(decode(DLT_LINUX_SLL2, b, sizeof(b),
 					      &p),
 				 DEC_UNSUPPORTED);
 	}
@@ -107,15 +97,15 @@ static void unknown_ethertypes_are_unsupported(void **state)
 
 	(void)state;
 	/* cisco-fabric-path#129: EtherType 0x9999 */
-	assert_int_equal(dec_frame_of(DLT_EN10MB, f_ether_9999,
+	assert_int_equal(decode(DLT_EN10MB, f_ether_9999,
 				      sizeof(f_ether_9999), &p),
 			 DEC_UNSUPPORTED);
 	/* cisco-fabric-path#130: FabricPath carrying EtherType 0x9999 */
-	assert_int_equal(dec_frame_of(DLT_EN10MB, f_fp_9999,
+	assert_int_equal(decode(DLT_EN10MB, f_fp_9999,
 				      sizeof(f_fp_9999), &p),
 			 DEC_UNSUPPORTED);
 	/* pppoe-icmpv6#5: PPPoE session carrying LCP (0xc021) */
-	assert_int_equal(dec_frame_of(DLT_EN10MB, f_pppoe_lcp,
+	assert_int_equal(decode(DLT_EN10MB, f_pppoe_lcp,
 				      sizeof(f_pppoe_lcp), &p),
 			 DEC_UNSUPPORTED);
 }
@@ -129,7 +119,7 @@ static void llc_stp_is_unsupported(void **state)
 	(void)state;
 	/* suricata-tls-subjectaltname#5: 802.3 length 38, LLC 42 42 03
 	 * (spanning tree) */
-	assert_int_equal(dec_frame_of(DLT_EN10MB, f_stp, sizeof(f_stp), &p),
+	assert_int_equal(decode(DLT_EN10MB, f_stp, sizeof(f_stp), &p),
 			 DEC_UNSUPPORTED);
 	/* Cut in the LLC header: still nothing we could count. */
 	for (uint32_t c = 0; c < 17; c++)
@@ -165,7 +155,7 @@ static void llc_snap_ipv4_is_decoded(void **state)
 	struct dec_pkt p;
 
 	(void)state;
-	assert_int_equal(dec_frame_of(DLT_EN10MB, b, n, &p), DEC_OK);
+	assert_int_equal(decode(DLT_EN10MB, b, n, &p), DEC_OK);
 	assert_int_equal(p.wire_len, 82);
 	assert_int_equal(p.ipv, 4);
 	assert_int_equal(p.proto, 17);
@@ -197,7 +187,7 @@ static void llc_snap_with_an_oui_is_unsupported(void **state)
 	struct dec_pkt p;
 
 	(void)state;
-	assert_int_equal(dec_frame_of(DLT_EN10MB, b, n, &p), DEC_UNSUPPORTED);
+	assert_int_equal(decode(DLT_EN10MB, b, n, &p), DEC_UNSUPPORTED);
 }
 
 /* ---- Ethernet padding ---- */
@@ -216,7 +206,7 @@ static void ethernet_padding_is_not_counted(void **state)
 
 		memset(b, junk ? 0xee : 0, sizeof(b));
 		memcpy(b, f_tcp_rst, sizeof(f_tcp_rst));
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, 60, &p), DEC_OK);
+		assert_int_equal(decode(DLT_EN10MB, b, 60, &p), DEC_OK);
 		assert_int_equal(p.wire_len, 60);
 		assert_int_equal(p.ip_len, 40);
 		assert_int_equal(p.l4_len, 20);
@@ -242,14 +232,14 @@ static void sll2_needs_its_whole_header(void **state)
 	{
 		T_COPY(b, f_sll2_syn);
 		t_put16(b, 0, 0x86dd);	/* says IPv6, holds IPv4 */
-		assert_int_equal(dec_frame_of(DLT_LINUX_SLL2, b, sizeof(b),
+		assert_int_equal(decode(DLT_LINUX_SLL2, b, sizeof(b),
 					      &p),
 				 DEC_INVALID);
 	}
 	{
 		T_COPY(b, f_sll_syn);
 		t_put16(b, 14, 0x86dd);
-		assert_int_equal(dec_frame_of(DLT_LINUX_SLL, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_LINUX_SLL, b, sizeof(b), &p),
 				 DEC_INVALID);
 	}
 }
@@ -291,7 +281,7 @@ static void null_in_both_byte_orders(void **state)
 		/* ndpi-nats#3 was written little-endian (02 00 00 00). */
 		T_COPY(b4, f_null4);
 		put_af(b4, 2, be);
-		assert_int_equal(dec_frame_of(DLT_NULL, b4, sizeof(b4), &p),
+		assert_int_equal(decode(DLT_NULL, b4, sizeof(b4), &p),
 				 DEC_OK);
 		assert_null4(&p);
 		/* ndpi-openwire#3: AF 24; also FreeBSD 28, Darwin 30,
@@ -300,7 +290,7 @@ static void null_in_both_byte_orders(void **state)
 		for (size_t i = 0; i < 4; i++) {
 			T_COPY(b6, f_null6);
 			put_af(b6, af6[i], be);
-			assert_int_equal(dec_frame_of(DLT_NULL, b6, sizeof(b6),
+			assert_int_equal(decode(DLT_NULL, b6, sizeof(b6),
 						      &p),
 					 DEC_OK);
 			assert_null6(&p);
@@ -318,10 +308,10 @@ static void null_unknown_af_is_unsupported(void **state)
 		for (int be = 0; be < 2; be++) {
 			T_COPY(b, f_null4);
 			put_af(b, bad[i], be);
-			assert_int_equal(dec_frame_of(DLT_NULL, b, sizeof(b),
+			assert_int_equal(decode(DLT_NULL, b, sizeof(b),
 						      &p),
 					 DEC_UNSUPPORTED);
-			assert_int_equal(dec_frame_of(DLT_LOOP, b, sizeof(b),
+			assert_int_equal(decode(DLT_LOOP, b, sizeof(b),
 						      &p),
 					 DEC_UNSUPPORTED);
 		}
@@ -340,13 +330,13 @@ static void null_af_must_match_the_version(void **state)
 	{
 		T_COPY(b, f_null4);
 		put_af(b, 24, false);	/* says IPv6, holds IPv4 */
-		assert_int_equal(dec_frame_of(DLT_NULL, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_NULL, b, sizeof(b), &p),
 				 DEC_INVALID);
 	}
 	{
 		T_COPY(b, f_null6);
 		put_af(b, 2, false);	/* says IPv4, holds IPv6 */
-		assert_int_equal(dec_frame_of(DLT_NULL, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_NULL, b, sizeof(b), &p),
 				 DEC_INVALID);
 	}
 }
@@ -359,19 +349,19 @@ static void loop_is_network_byte_order(void **state)
 	{
 		T_COPY(b, f_null4);
 		put_af(b, 2, true);
-		assert_int_equal(dec_frame_of(DLT_LOOP, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_LOOP, b, sizeof(b), &p),
 				 DEC_OK);
 		assert_null4(&p);
 	}
 	{
 		T_COPY(b, f_null6);
 		put_af(b, 24, true);
-		assert_int_equal(dec_frame_of(DLT_LOOP, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_LOOP, b, sizeof(b), &p),
 				 DEC_OK);
 		assert_null6(&p);
 	}
 	/* DLT_LOOP does not guess: little-endian 2 is 0x02000000. */
-	assert_int_equal(dec_frame_of(DLT_LOOP, f_null4, sizeof(f_null4), &p),
+	assert_int_equal(decode(DLT_LOOP, f_null4, sizeof(f_null4), &p),
 			 DEC_UNSUPPORTED);
 }
 
@@ -389,7 +379,7 @@ static void raw_ip_picks_by_version(void **state)
 			continue;
 		T_COPY(b, f_raw4);
 		b[0] = (uint8_t)(v << 4 | 5);
-		assert_int_equal(dec_frame_of(DLT_RAW, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_RAW, b, sizeof(b), &p),
 				 DEC_UNSUPPORTED);
 	}
 	assert_int_equal(t_decode(&d, DLT_RAW, f_raw4, 0, sizeof(f_raw4), TS,
@@ -405,13 +395,13 @@ static void ethertype_must_match_the_version(void **state)
 	{
 		T_COPY(b, f_udp4);
 		t_put16(b, 12, 0x86dd);	/* IPv6 EtherType, IPv4 datagram */
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_INVALID);
 	}
 	{
 		T_COPY(b, f_udp6);
 		t_put16(b, 12, 0x0800);	/* IPv4 EtherType, IPv6 datagram */
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_INVALID);
 	}
 	for (int v = 0; v < 16; v++) {
@@ -419,7 +409,7 @@ static void ethertype_must_match_the_version(void **state)
 			continue;
 		T_COPY(b, f_udp4);
 		b[14] = (uint8_t)(v << 4 | 5);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_INVALID);
 	}
 	for (int v = 0; v < 16; v++) {
@@ -427,31 +417,16 @@ static void ethertype_must_match_the_version(void **state)
 			continue;
 		T_COPY(b, f_udp6);
 		b[14] = (uint8_t)(v << 4);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_INVALID);
 	}
 	/* Behind a VLAN tag too. */
 	{
 		T_COPY(b, f_vlan_syn);
 		t_put16(b, 16, 0x86dd);
-		assert_int_equal(dec_frame_of(DLT_EN10MB, b, sizeof(b), &p),
+		assert_int_equal(decode(DLT_EN10MB, b, sizeof(b), &p),
 				 DEC_INVALID);
 	}
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	if (dec_hash_init(t_seed) != 0 || dec_init(&d, 0) != 0)
-		return -1;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	dec_free(&d);
-	return 0;
 }
 
 int main(void)
@@ -474,5 +449,5 @@ int main(void)
 		cmocka_unit_test(ethertype_must_match_the_version),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
 }
