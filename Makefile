@@ -16,15 +16,16 @@ SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPORTTOP_VERSION='"$(VERSION)"' \
 	$(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
-LIBS := -lpcap -ljansson -lsodium
+LIBS := -lpcap -ljansson -lsodium -lncursesw -lm -pthread
 
 # The pipeline, in data-flow order; ui/main.c is the program.
-LIB_SRC := capture/cap_file.c \
+LIB_SRC := capture/cap.c capture/cap_live.c capture/cap_dump.c \
 	decode/dec_hash.c decode/dec_link.c decode/dec_ip.c decode/dec_l4.c \
 	decode/dec_frag.c \
 	flowtable/server_ports.c flowtable/conn.c flowtable/ft.c \
 	filters/filter.c \
-	ui/report.c ui/report_out.c ui/run.c
+	ui/report.c ui/report_out.c ui/run.c ui/engine.c ui/sig.c \
+	ui/model.c ui/fmt.c ui/batch.c ui/view.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/ui/main.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)

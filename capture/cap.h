@@ -1,6 +1,7 @@
 /*
- * cap.h - packet sources.  For now: saved captures (pcap and pcapng, read by
- * libpcap, format detected from the magic number, never the file name).
+ * cap.h - packet sources: network devices and saved captures (pcap and
+ * pcapng, read by libpcap, format detected from the magic number, never the
+ * file name).
  *
  * Errors follow libpcap's shape: functions return 0 or a negative CAP_ERR_*
  * and leave a one-line message in the caller's errbuf (CAP_ERRBUF_SIZE).
@@ -9,6 +10,7 @@
 #define PORTTOP_CAP_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <pcap/pcap.h>
 
 #define CAP_ERRBUF_SIZE PCAP_ERRBUF_SIZE
@@ -17,7 +19,9 @@ enum {
 	CAP_OK = 0,
 	CAP_ERR_OPEN = -1,	/* cannot open or not a capture file */
 	CAP_ERR_FILTER = -2,	/* the filter expression does not compile */
-	CAP_ERR_READ = -3,	/* the file is damaged or cut mid-way */
+	CAP_ERR_READ = -3,	/* the file is damaged or cut mid-way, or the
+				   device failed */
+	CAP_ERR_WRITE = -4,	/* writing a -w file failed */
 };
 
 struct cap;
@@ -54,9 +58,57 @@ const char *cap_dlt_name(int dlt, char *buf, size_t len);
  * libpcap's message when the expression is wrong. */
 int cap_set_filter(struct cap *c, const char *expr, char *errbuf);
 
-/* cap_next: the next packet.  Returns 1 with *p filled, 0 at the end of
- * the file, CAP_ERR_READ with libpcap's message when the file turns out to
- * be damaged (packets before the damage were already returned). */
+/* Live capture settings (tcpdump's -i -p -s -B). */
+struct cap_live_opts {
+	const char *iface;	/* NULL: the first usable device, as tcpdump
+				   picks it; "any": all devices (LINUX_SLL2) */
+	int snaplen;		/* bytes kept per packet (> 0) */
+	int promisc;		/* 1 unless -p */
+	int buffer_kib;		/* kernel buffer in KiB, 0: libpcap's default */
+	int immediate;		/* deliver each packet at once (latency over
+				   throughput) */
+};
+
+/* cap_open_live: open and activate a device.  CAP_ERR_OPEN with a message
+ * that says what to do (permissions: root or CAP_NET_RAW+CAP_NET_ADMIN; no
+ * such device: porttop -D).  *warn gets libpcap's activation warning, if
+ * any (e.g. promiscuous mode not supported), else "". */
+int cap_open_live(const struct cap_live_opts *o, struct cap **out,
+		  char *errbuf, char *warn);
+
+/* cap_list_devices: tcpdump -D: one device per line, numbered, with its
+ * description and flags.  Returns 0 or CAP_ERR_OPEN. */
+int cap_list_devices(FILE *out, char *errbuf);
+
+/* cap_name: the device or file name being read. */
+const char *cap_name(const struct cap *c);
+
+/* cap_is_live: 1 for a device, 0 for a file. */
+int cap_is_live(const struct cap *c);
+
+/* cap_snaplen: the snapshot length (file header or device setting). */
+int cap_snaplen(const struct cap *c);
+
+/* Kernel counters since the capture started (pcap_stats, widened from
+ * libpcap's 32-bit counters): packets the kernel passed to the ring
+ * (recv), dropped for lack of room in it (drop), and dropped by the
+ * interface or driver (ifdrop).  All 0 for files. */
+struct cap_stats {
+	uint64_t recv, drop, ifdrop;
+};
+void cap_get_stats(struct cap *c, struct cap_stats *s);
+
+/* cap_breakloop: make a blocked or next cap_next() return 0 (safe from a
+ * signal handler and from another thread: it only sets a flag). */
+void cap_breakloop(struct cap *c);
+
+#define CAP_TIMEOUT 2	/* cap_next: no packet within the read timeout */
+
+/* cap_next: the next packet.  Returns 1 with *p filled; 0 at the end of a
+ * file or after cap_breakloop(); CAP_TIMEOUT when a device had nothing
+ * for a while (100 ms); CAP_ERR_READ with libpcap's message when a file
+ * turns out to be damaged (packets before the damage were already
+ * returned) or a device fails (e.g. it went away). */
 int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf);
 
 /* cap_progress: bytes of the file consumed so far and its total size, for

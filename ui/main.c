@@ -1,5 +1,6 @@
 /*
- * main.c - porttop's command line (tcpdump's letters where they exist).
+ * main.c - porttop's command line (tcpdump's letters where they exist,
+ * top's for the batch view).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../decode/dec_hash.h"
 #include "../filters/filter.h"
@@ -17,8 +19,11 @@
 #define PORTTOP_VERSION "0.1.0"
 #endif
 
+#define DEFAULT_SNAPLEN 256	/* headers, not payloads: enough for VLAN +
+				   IPv6 + extension headers + TCP options */
+
 enum { OPT_REPORT = 256, OPT_FORMAT, OPT_MAX_FLOWS, OPT_TIMEOUTS,
-       OPT_VERSION };
+       OPT_VERSION, OPT_BATCH, OPT_DURATION, OPT_SPEED };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -27,6 +32,9 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "timeouts", required_argument, NULL, OPT_TIMEOUTS },
+	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -35,16 +43,34 @@ static void usage(FILE *f)
 	struct ft_config c = { 0 };
 
 	fprintf(f,
-"Usage: porttop -r FILE [options] [EXPRESSION]\n"
+"Usage: porttop [-r FILE | -i IFACE] [options] [EXPRESSION]\n"
+"       porttop -D\n"
 "Which process talks on which port, how much, and how each port behaves.\n"
 "\n"
-"  -r FILE            read packets from a pcap or pcapng file (- = stdin)\n"
+"Source:\n"
+"  -i IFACE           capture on IFACE (\"any\": every device); default: the\n"
+"                     first device that is up, as tcpdump picks it\n"
+"  -r FILE            read a pcap or pcapng file (- = stdin)\n"
+"  -D                 list the devices\n"
+"  -p                 do not put the device in promiscuous mode\n"
+"  -s SNAPLEN         bytes kept per packet (default %d: the headers)\n"
+"  -B KIB             kernel capture buffer in KiB\n"
 "  -F FILE            read the filter expression from FILE\n"
+"  -w FILE            also write the packets to FILE (pcapng if it ends in\n"
+"                     .pcapng, else pcap)\n"
 "  -c COUNT           stop after COUNT packets\n"
-"  -n                 no name lookups (always the case)\n"
+"  --duration SECONDS stop after this long (packet time in a replay)\n"
+"Output (default: the interactive view when stdout is a terminal,\n"
+"else the flows report):\n"
+"  --report KIND      at the end, one row per flow (flows) or per port (ports)\n"
+"  --batch            print the view every -d seconds, no terminal needed\n"
+"  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
+"  -d SECONDS         refresh interval of the view and --batch (default 1)\n"
+"  -n ITERATIONS      --batch: stop after this many refreshes; -n alone:\n"
+"                     no name lookups (always the case)\n"
+"  --speed X          replay at X times real time (default 1; 0: at once)\n"
 "  -q                 no progress line on stderr\n"
-"  --report KIND      flows (default) or ports\n"
-"  --format FMT       text (default), csv or json (JSON Lines)\n"
+"Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
 "  --timeouts SPEC    inactivity timeouts in seconds, e.g. tcp=300,udp=60,\n"
@@ -53,9 +79,10 @@ static void usage(FILE *f)
 "  --version          version and libraries\n"
 "\n"
 "EXPRESSION is a capture filter in tcpdump syntax (pcap-filter(7)).\n"
-"Exit status: 0 ok, 1 input damaged mid-way (report of what was read),\n"
-"2 usage error, unreadable file, bad filter or unsupported link type.\n",
-		FT_DEFAULT_FLOWS, ft_memory(&c) >> 20);
+"Exit status: 0 ok (also when stopped by a signal), 1 input damaged or\n"
+"device lost mid-way (report of what was read), 2 usage error, unreadable\n"
+"file or device, bad filter or unsupported link type.\n",
+		DEFAULT_SNAPLEN, FT_DEFAULT_FLOWS, ft_memory(&c) >> 20);
 }
 
 static int bad_usage(const char *msg, const char *arg)
@@ -76,6 +103,18 @@ static int parse_u64(const char *s, uint64_t *v)
 	return errno || *end ? -1 : 0;
 }
 
+/* Seconds (fractions allowed) as nanoseconds, within (0, 1e9 s]. */
+static int parse_seconds(const char *s, int64_t *ns, int zero_ok)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*end || !(v >= 0) || v > 1e9 || (!zero_ok && !(v >= 1e-9)))
+		return -1;
+	*ns = (int64_t)(v * 1e9);
+	return 0;
+}
+
 /* "tcp=300,udp=60": seconds per protocol kind */
 static int parse_timeouts(const char *spec, struct ft_config *c)
 {
@@ -88,7 +127,7 @@ static int parse_timeouts(const char *spec, struct ft_config *c)
 	strcpy(buf, spec);
 	for (char *tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '='), *end;
+		char *eq = strchr(tok, '=');
 		int k;
 
 		if (!eq)
@@ -96,11 +135,10 @@ static int parse_timeouts(const char *spec, struct ft_config *c)
 		*eq = '\0';
 		for (k = 0; k < FT_NKIND && strcmp(tok, names[k]); k++)
 			;
-		double s = strtod(eq + 1, &end);
 		/* at least a nanosecond: 0 would mean "the default" */
-		if (k == FT_NKIND || *end || !(s >= 1e-9) || s > 1e9)
+		if (k == FT_NKIND ||
+		    parse_seconds(eq + 1, &c->timeout_ns[k], 0) < 0)
 			return -1;
-		c->timeout_ns[k] = (int64_t)(s * 1e9);
 	}
 	return 0;
 }
@@ -124,20 +162,59 @@ static int hash_seed(void)
 	return dec_hash_init(seed);
 }
 
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
-	struct run_opts o = { .report = REP_FLOWS, .format = REP_TEXT };
+	struct run_opts o = {
+		.report = REP_FLOWS, .format = REP_TEXT, .speed = 1,
+		.delay_ns = 1000000000LL,
+		.live = { .snaplen = DEFAULT_SNAPLEN, .promisc = 1 },
+	};
 	const char *filter_file = NULL;
-	char *filter = NULL, err[256];
+	char *filter = NULL, err[CAP_ERRBUF_SIZE];
+	int report_set = 0, batch = 0, list = 0, ch, status;
 	uint64_t v;
-	int ch, status;
 
 	opterr = 0;	/* one message of our own per error */
-	while ((ch = getopt_long(argc, argv, "+:r:F:c:nqh", long_opts, NULL)) !=
-	       -1) {
+	while ((ch = getopt_long(argc, argv, "+:r:i:Dps:B:w:F:c:nqd:h",
+				 long_opts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			o.read_file = optarg;
+			break;
+		case 'i':
+			o.live.iface = optarg;
+			break;
+		case 'D':
+			list = 1;
+			break;
+		case 'p':
+			o.live.promisc = 0;
+			break;
+		case 's':
+			if (parse_u64(optarg, &v) < 0 || v < 64 || v > 262144)
+				return bad_usage("-s must be 64 to 262144",
+						 optarg);
+			o.live.snaplen = (int)v;
+			break;
+		case 'B':
+			if (parse_u64(optarg, &v) < 0 || v == 0 ||
+			    v > (1u << 21))
+				return bad_usage("-B must be 1 to 2097152 KiB",
+						 optarg);
+			o.live.buffer_kib = (int)v;
+			break;
+		case 'w':
+			o.write_file = optarg;
 			break;
 		case 'F':
 			filter_file = optarg;
@@ -147,9 +224,23 @@ int main(int argc, char **argv)
 				return bad_usage("invalid packet count", optarg);
 			break;
 		case 'n':
+			/* top's -n ITERATIONS when a number follows; else
+			 * tcpdump's -n (no name lookups, always the case) */
+			if (optind < argc && all_digits(argv[optind])) {
+				if (parse_u64(argv[optind++], &o.iterations) < 0 ||
+				    o.iterations == 0)
+					return bad_usage("invalid -n iterations",
+							 argv[optind - 1]);
+			}
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, &o.delay_ns, 0) < 0 ||
+			    o.delay_ns < 10000000)
+				return bad_usage("-d must be at least 0.01 s",
+						 optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -159,6 +250,7 @@ int main(int argc, char **argv)
 			       pcap_lib_version(), JANSSON_VERSION);
 			return EXIT_OK;
 		case OPT_REPORT:
+			report_set = 1;
 			if (!strcmp(optarg, "flows"))
 				o.report = REP_FLOWS;
 			else if (!strcmp(optarg, "ports"))
@@ -187,6 +279,18 @@ int main(int argc, char **argv)
 			if (parse_timeouts(optarg, &o.ft) < 0)
 				return bad_usage("invalid --timeouts", optarg);
 			break;
+		case OPT_BATCH:
+			batch = 1;
+			break;
+		case OPT_DURATION:
+			if (parse_seconds(optarg, &o.duration_ns, 0) < 0)
+				return bad_usage("invalid --duration", optarg);
+			break;
+		case OPT_SPEED:
+			if (parse_seconds(optarg, &(int64_t){ 0 }, 1) < 0)
+				return bad_usage("invalid --speed", optarg);
+			o.speed = strtod(optarg, NULL);
+			break;
 		case ':':
 			return bad_usage("option requires an argument",
 					 argv[optind - 1]);
@@ -194,10 +298,27 @@ int main(int argc, char **argv)
 			return bad_usage("unknown option", argv[optind - 1]);
 		}
 	}
-	if (!o.read_file)
-		return bad_usage("nothing to read: use -r FILE "
-				 "(live capture comes in a later version)",
-				 NULL);
+	if (list) {
+		if (cap_list_devices(stdout, err) != CAP_OK) {
+			fprintf(stderr, "porttop: %s\n", err);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	if (o.read_file && o.live.iface)
+		return bad_usage("-r and -i exclude each other", NULL);
+	if (batch && report_set)
+		return bad_usage("--batch and --report exclude each other", NULL);
+	if (batch)
+		o.mode = RUN_BATCH;
+	else if (report_set || !isatty(STDOUT_FILENO))
+		o.mode = RUN_REPORT;	/* a pipe or file gets the report */
+	else
+		o.mode = RUN_VIEW;
+	if (o.mode == RUN_VIEW && o.format != REP_TEXT)
+		return bad_usage("--format is for --report and --batch", NULL);
+	if (o.mode == RUN_BATCH && o.format == REP_CSV)
+		return bad_usage("--batch writes text or json", NULL);
 	if (filter_file) {
 		if (optind < argc)
 			return bad_usage("give the expression either with -F "
@@ -218,7 +339,7 @@ int main(int argc, char **argv)
 				 NULL);
 	}
 	o.filter = filter;
-	status = run_offline(&o);
+	status = run(&o);
 	free(filter);
 	return status;
 }

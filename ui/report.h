@@ -14,6 +14,7 @@
 #ifndef PORTTOP_REPORT_H
 #define PORTTOP_REPORT_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -66,6 +67,20 @@ int rep_write_flows(FILE *out, enum rep_fmt fmt, const struct ft_view **v,
 		    uint64_t n);
 int rep_write_ports(FILE *out, enum rep_fmt fmt,
 		    const struct rep_port *const *p, uint64_t n);
+
+/* For other writers of the same rows (the --batch view): the report's
+ * fields of one row set into a JSON object, created on first use (*o NULL)
+ * and updated in place afterwards; NULL when out of memory.  Callers may
+ * add keys after the report's.  rep_json_write writes it as one line. */
+struct rep_port;
+json_t *rep_json_flow(json_t **o, const struct ft_view *v);
+json_t *rep_json_port(json_t **o, const struct rep_port *p);
+int rep_json_write(FILE *out, json_t *o);
+
+/* rep_human: 1023, 1.0K, 12.3M (powers of 1024, like ls -h) into buf.
+ * rep_utc_time: "2024-01-02 03:04:05.123456" for epoch microseconds. */
+const char *rep_human(uint64_t v, char *buf, size_t len);
+void rep_utc_time(int64_t us, char *buf, size_t len);
 
 /* Per-port totals, (proto, port) of the responder side. */
 struct rep_port {

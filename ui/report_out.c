@@ -147,11 +147,8 @@ static void json_cell(json_t *o, const char *key, const struct cell *c)
 	}
 }
 
-static int json_row(FILE *out, json_t *o, const char *const *keys,
-		    const struct cell *c, size_t n)
+int rep_json_write(FILE *out, json_t *o)
 {
-	for (size_t i = 0; i < n; i++)
-		json_cell(o, keys[i], &c[i]);
 	/* Dump into a buffer, then write once: json_dumpf would call fwrite
 	 * for every token.  16 significant digits: epoch seconds with
 	 * microseconds. */
@@ -162,6 +159,14 @@ static int json_row(FILE *out, json_t *o, const char *const *keys,
 		return -1;	/* rows are a few hundred bytes */
 	buf[len++] = '\n';
 	return fwrite(buf, 1, len, out) == len ? 0 : -1;
+}
+
+static int json_row(FILE *out, json_t *o, const char *const *keys,
+		    const struct cell *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_cell(o, keys[i], &c[i]);
+	return rep_json_write(out, o);
 }
 
 static void csv_header(FILE *out, const char *const *keys, size_t n)
@@ -379,4 +384,42 @@ int rep_write_ports(FILE *out, enum rep_fmt fmt,
 	}
 	json_decref(o);
 	return rc || ferror(out) ? -1 : 0;
+}
+
+/* ---- rows for other writers (the --batch view) ---------------------------- */
+
+json_t *rep_json_flow(json_t **o, const struct ft_view *v)
+{
+	struct cell c[NFLOW_KEYS];
+	struct flow_row row;
+
+	if (!*o && !(*o = json_template(flow_keys, NFLOW_KEYS)))
+		return NULL;
+	flow_row(v, &row);
+	flow_cells(&row, c);
+	for (size_t i = 0; i < NFLOW_KEYS; i++)
+		json_cell(*o, flow_keys[i], &c[i]);
+	return *o;
+}
+
+json_t *rep_json_port(json_t **o, const struct rep_port *p)
+{
+	struct cell c[NPORT_KEYS];
+
+	if (!*o && !(*o = json_template(port_keys, NPORT_KEYS)))
+		return NULL;
+	port_cells(p, c);
+	for (size_t i = 0; i < NPORT_KEYS; i++)
+		json_cell(*o, port_keys[i], &c[i]);
+	return *o;
+}
+
+const char *rep_human(uint64_t v, char *buf, size_t len)
+{
+	return human(v, buf, len);
+}
+
+void rep_utc_time(int64_t us, char *buf, size_t len)
+{
+	utc_time(us, buf, len);
 }

@@ -1,18 +1,76 @@
 /*
- * run.c - the offline pipeline (see run.h): one thread, one direction.
+ * run.c - opening the source, and the report mode: capture (file or
+ * device) until it ends, is stopped, or -c/--duration is reached, then
+ * write the report and the summary.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../capture/cap.h"
-#include "../decode/dec.h"
+#include "engine.h"
 #include "run.h"
+#include "sig.h"
 
 /* A progress line only for files worth waiting for. */
 #define PROGRESS_MIN_BYTES (64u << 20)
+
+int run_open(const struct run_opts *o, struct cap **cap)
+{
+	char err[CAP_ERRBUF_SIZE], warn[CAP_ERRBUF_SIZE], dlt[64];
+	int rc;
+
+	if (o->read_file) {
+		rc = cap_open_file(o->read_file, cap, err);
+		if (rc != CAP_OK)
+			fprintf(stderr, "porttop: %s: %s\n", o->read_file, err);
+	} else {
+		rc = cap_open_live(&o->live, cap, err, warn);
+		if (rc != CAP_OK)
+			fprintf(stderr, "porttop: %s\n", err);
+		else if (*warn)
+			fprintf(stderr, "porttop: warning: %s\n", warn);
+	}
+	if (rc != CAP_OK)
+		return EXIT_USAGE;
+	if (!dec_link_find(cap_datalink(*cap))) {
+		fprintf(stderr, "porttop: %s: unsupported link type %s\n",
+			cap_name(*cap),
+			cap_dlt_name(cap_datalink(*cap), dlt, sizeof(dlt)));
+		goto fail;
+	}
+	if (o->filter && *o->filter &&
+	    cap_set_filter(*cap, o->filter, err) != CAP_OK) {
+		fprintf(stderr, "porttop: bad filter expression: %s\n", err);
+		goto fail;
+	}
+	return EXIT_OK;
+fail:
+	cap_close(*cap);
+	*cap = NULL;
+	return EXIT_USAGE;
+}
+
+int run(const struct run_opts *o)
+{
+	struct cap *cap;
+	int rc = run_open(o, &cap);
+
+	if (rc != EXIT_OK)
+		return rc;
+	switch (o->mode) {
+	case RUN_BATCH:
+		return run_batch(o, cap);
+	case RUN_VIEW:
+		return run_view(o, cap);
+	default:
+		return run_report(o, cap);
+	}
+}
+
+/* ---- report mode ------------------------------------------------------- */
 
 static double now_s(void)
 {
@@ -22,158 +80,114 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-struct progress {
-	int on;
-	double start, last;
-};
-
-static void progress_show(struct progress *pg, const struct cap *c,
-			  const struct run_counts *n, const struct ft_table *t,
-			  int final)
+static void progress(const struct cap *c, const struct engine_stats *s,
+		     const struct ft_table *t, double start)
 {
 	uint64_t done, total;
 	struct ft_stats st;
-	double now;
+	double el = now_s() - start;
 
-	if (!pg->on)
-		return;
-	if (final) {
-		fputs("\r\033[K", stderr);
-		return;
-	}
-	now = now_s();
-	if (now - pg->last < 0.5)
-		return;
-	pg->last = now;
 	cap_progress(c, &done, &total);
 	ft_get_stats(t, &st);
 	fprintf(stderr, "\rporttop: %3.0f%%  %llu packets  %.2f Mpkt/s  %llu flows\033[K",
 		total ? 100.0 * (double)done / (double)total : 0.0,
-		(unsigned long long)n->read,
-		(double)n->read / (now - pg->start) / 1e6,
+		(unsigned long long)s->read,
+		el > 0 ? (double)s->read / el / 1e6 : 0.0,
 		(unsigned long long)st.created);
 }
 
-static void summary(const struct run_counts *n, const struct dec *d,
-		    const struct ft_stats *st)
+static void summary(const struct engine_stats *s, const struct ft_stats *st)
 {
 	fprintf(stderr,
 		"porttop: %llu packets read, %llu decoded, %llu truncated, "
 		"%llu invalid, %llu unsupported, %llu flows\n",
-		(unsigned long long)n->read, (unsigned long long)n->decoded,
-		(unsigned long long)n->truncated,
-		(unsigned long long)n->invalid,
-		(unsigned long long)n->unsupported,
+		(unsigned long long)s->read, (unsigned long long)s->decoded,
+		(unsigned long long)s->truncated,
+		(unsigned long long)s->invalid,
+		(unsigned long long)s->unsupported,
 		(unsigned long long)st->ended);
 	fprintf(stderr,
 		"porttop: %llu fragments joined, %llu orphan fragments, "
 		"%llu flows evicted\n",
-		(unsigned long long)d->frags_joined,
-		(unsigned long long)d->frags_orphaned,
+		(unsigned long long)s->frags_joined,
+		(unsigned long long)s->frags_orphaned,
 		(unsigned long long)st->evicted);
 }
 
-int run_offline(const struct run_opts *o)
+/* tcpdump's closing lines for a live capture */
+static void kernel_summary(const struct engine_stats *s)
 {
-	char err[CAP_ERRBUF_SIZE], dlt[64];
-	struct run_counts n = { 0 };
-	struct progress pg = { 0 };
-	const struct dec_link *lk;
-	struct report *rep = NULL;
-	struct ft_table *t = NULL;
+	fprintf(stderr, "porttop: %llu packets received by filter, "
+		"%llu packets dropped by kernel, %llu dropped by interface\n",
+		(unsigned long long)s->kernel.recv,
+		(unsigned long long)s->kernel.drop,
+		(unsigned long long)s->kernel.ifdrop);
+}
+
+int run_report(const struct run_opts *o, struct cap *cap)
+{
+	struct engine_opts eo = {
+		.cap = cap, .link = dec_link_find(cap_datalink(cap)),
+		.ft = o->ft, .done = report_add, .write_file = o->write_file,
+		.count = o->count, .duration_ns = o->duration_ns,
+		.speed = 0, .flush_at_end = true,
+	};
+	int live = cap_is_live(cap), status = EXIT_OK;
+	struct report *rep = report_new(o->report, o->format);
+	struct engine_stats s;
 	struct ft_stats st;
-	struct cap *c = NULL;
-	struct dec d = { 0 };
-	struct cap_pkt pk;
-	/* Decoded packets go to the flow table in batches (see ft_packets);
-	 * a decoded record needs nothing from the frame it came from. */
-	struct dec_pkt batch[FT_BATCH];
-	unsigned nb = 0;
-	int status = EXIT_OK, rc;
+	struct engine *e;
+	char err[CAP_ERRBUF_SIZE];
 	uint64_t done, total;
+	double start = now_s();
+	int show;
 
-	if (cap_open_file(o->read_file, &c, err) != CAP_OK) {
-		fprintf(stderr, "porttop: %s: %s\n", o->read_file, err);
+	if (!rep) {
+		fprintf(stderr, "porttop: out of memory\n");
+		cap_close(cap);
 		return EXIT_USAGE;
 	}
-	lk = dec_link_find(cap_datalink(c));
-	if (!lk) {
-		fprintf(stderr, "porttop: %s: unsupported link type %s\n",
-			o->read_file,
-			cap_dlt_name(cap_datalink(c), dlt, sizeof(dlt)));
-		cap_close(c);
+	eo.done_arg = rep;
+	cap_progress(cap, &done, &total);
+	show = !o->quiet && isatty(STDERR_FILENO) &&
+	       (live || total >= PROGRESS_MIN_BYTES);
+	if (engine_start(&e, &eo, err, sizeof(err)) < 0) {
+		fprintf(stderr, "porttop: %s\n", err);
+		cap_close(cap);
+		report_free(rep);
 		return EXIT_USAGE;
 	}
-	if (o->filter && *o->filter &&
-	    cap_set_filter(c, o->filter, err) != CAP_OK) {
-		fprintf(stderr, "porttop: bad filter expression: %s\n", err);
-		cap_close(c);
-		return EXIT_USAGE;
+	sig_catch(e);
+	for (;;) {
+		engine_get_stats(e, &s);
+		if (!s.running)
+			break;
+		if (show)
+			progress(cap, &s, engine_table(e), start);
+		usleep(show ? 500000 : 50000);
 	}
-	if (dec_init(&d, 0) < 0 || !(rep = report_new(o->report, o->format)) ||
-	    !(t = ft_create(&o->ft, report_add, rep))) {
-		fprintf(stderr, "porttop: cannot allocate the flow table "
-			"(%zu bytes): %s\n", ft_memory(&o->ft), strerror(errno));
-		status = EXIT_USAGE;
-		goto out;
-	}
-	cap_progress(c, &done, &total);
-	pg.on = !o->quiet && isatty(STDERR_FILENO) &&
-		total >= PROGRESS_MIN_BYTES;
-	pg.start = pg.last = now_s();
-
+	if (show)
+		fputs("\r\033[K", stderr);
+	if (engine_wait(e, err, sizeof(err)) != 0)
+		status = EXIT_DAMAGED;
+	sig_release();
 	/* Reports can be millions of lines: buffer them in large blocks. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-	while ((rc = cap_next(c, &pk, err)) == 1) {
-		n.read++;
-		switch (dec_frame(&d, lk, pk.data, pk.caplen, pk.len, pk.ts_ns,
-				  &batch[nb])) {
-		case DEC_OK:
-			n.decoded += 1 + batch[nb].held_pkts;
-			if (++nb == FT_BATCH) {
-				ft_packets(t, batch, nb);
-				nb = 0;
-			}
-			break;
-		case DEC_TRUNCATED:
-			n.truncated++;
-			break;
-		case DEC_INVALID:
-			n.invalid++;
-			break;
-		case DEC_UNSUPPORTED:
-			n.unsupported++;
-			break;
-		default:	/* DEC_FRAG_HELD: counted when joined or
-				   orphaned */
-			break;
-		}
-		if ((n.read & 0xffff) == 0)
-			progress_show(&pg, c, &n, t, 0);
-		if (o->count && n.read >= o->count)
-			break;
-	}
-	ft_packets(t, batch, nb);
-	progress_show(&pg, c, &n, t, 1);
-	if (rc < 0)
-		status = EXIT_DAMAGED;
-	dec_flush(&d);
-	ft_flush(t);
 	if (report_write(rep, stdout) < 0) {
 		fprintf(stderr, "porttop: writing the report: %s\n",
 			strerror(errno));
 		status = EXIT_DAMAGED;
 	}
-	ft_get_stats(t, &st);
-	summary(&n, &d, &st);
-	if (rc < 0)
-		fprintf(stderr, "porttop: %s: damaged after %llu packet%s: %s\n",
-			o->read_file, (unsigned long long)n.read,
-			n.read == 1 ? "" : "s", err);
-out:
-	ft_destroy(t);
+	engine_get_stats(e, &s);
+	ft_get_stats(engine_table(e), &st);
+	summary(&s, &st);
+	if (live)
+		kernel_summary(&s);
+	if (status == EXIT_DAMAGED && *err)
+		fprintf(stderr, "porttop: %s: %s after %llu packet%s: %s\n",
+			cap_name(cap), live ? "capture failed" : "damaged",
+			(unsigned long long)s.read, s.read == 1 ? "" : "s", err);
+	engine_free(e);
 	report_free(rep);
-	dec_free(&d);
-	cap_close(c);
 	return status;
 }

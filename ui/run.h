@@ -1,5 +1,7 @@
 /*
- * run.h - the offline pipeline: capture -> decode -> flow table -> report.
+ * run.h - what porttop does once its options are parsed: open the source,
+ * start the engine, and either write a report at the end or run a view
+ * (interactive or --batch) while it captures.
  */
 #ifndef PORTTOP_RUN_H
 #define PORTTOP_RUN_H
@@ -7,37 +9,50 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../capture/cap.h"
 #include "../flowtable/ft.h"
 #include "report.h"
 
 /* Exit statuses (documented in porttop.8, EXIT STATUS). */
 enum {
 	EXIT_OK = 0,
-	EXIT_DAMAGED = 1,	/* the input broke mid-way; partial report */
+	EXIT_DAMAGED = 1,	/* the input broke mid-way (damaged file,
+				   device gone, -w failed); partial report */
 	EXIT_USAGE = 2,		/* bad usage, unreadable file, bad filter,
-				   unsupported link type */
+				   unsupported link type, no permission */
 };
 
+enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW };
+
 struct run_opts {
-	const char *read_file;		/* -r */
+	enum run_mode mode;
+	const char *read_file;		/* -r, or NULL for a device */
+	struct cap_live_opts live;	/* -i -p -s -B */
 	const char *filter;		/* expression, NULL or "" for none */
-	uint64_t count;			/* -c: stop after this many packets
-					   (0 = all) */
+	const char *write_file;		/* -w */
+	uint64_t count;			/* -c (0 = all) */
+	int64_t duration_ns;		/* --duration (0 = no limit) */
+	double speed;			/* --speed for replays (default 1) */
 	bool quiet;			/* -q: no progress line */
-	enum rep_kind report;
+	enum rep_kind report;		/* --report, and the batch view */
 	enum rep_fmt format;
+	int64_t delay_ns;		/* -d: batch/view refresh interval */
+	uint64_t iterations;		/* -n N: batch iterations (0 = until
+					   the input ends) */
 	struct ft_config ft;
 };
 
-/* Packet accounting, printed as the summary on stderr. */
-struct run_counts {
-	uint64_t read, decoded, truncated, invalid, unsupported;
-	uint64_t held;			/* fragments still waiting at the end
-					   (become orphans in dec_flush) */
-};
+/* run: do it.  Returns an EXIT_* status. */
+int run(const struct run_opts *o);
 
-/* run_offline: read o->read_file to its end (or -c), write the report to
- * stdout and the summary to stderr.  Returns an EXIT_* status. */
-int run_offline(const struct run_opts *o);
+/* run_open: open the source of o (file or device), check its link type
+ * and apply the filter.  On failure prints one line to stderr and returns
+ * EXIT_USAGE (EXIT_OK on success, with *cap set). */
+int run_open(const struct run_opts *o, struct cap **cap);
+
+/* The modes (run.c, batch.c, view.c). */
+int run_report(const struct run_opts *o, struct cap *cap);
+int run_batch(const struct run_opts *o, struct cap *cap);
+int run_view(const struct run_opts *o, struct cap *cap);
 
 #endif

@@ -261,12 +261,10 @@ expect_ok() {
 
 # ---- the command line ------------------------------------------------------
 
-expect_error no-read-option 2 'nothing to read'
-# KNOWN BUG: getopt prints its own message, then porttop adds a second
-# line "porttop: unknown option" that does not name the option.
+expect_error no-such-device 2 'nosuchdev0.*(No such device|porttop -D)' -i nosuchdev0 --report flows
+expect_error read-and-interface 2 'exclude each other' -r "$PCAP" -i lo
 expect_error unknown-option 2 'unknown option.*-x' -r "$PCAP" -x
 expect_error unknown-long-option 2 'unknown option.*--bogus' -r "$PCAP" --bogus
-# KNOWN BUG: a missing argument is reported as "unknown option".
 expect_error missing-argument 2 'requires an argument.*-r' -r
 expect_error bad-format 2 'unknown format: xml' -r "$PCAP" --format xml
 expect_error bad-report 2 'unknown report: hosts' -r "$PCAP" --report hosts

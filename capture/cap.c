@@ -1,5 +1,6 @@
 /*
- * cap_file.c - saved captures through libpcap (see cap.h).
+ * cap.c - packet sources through libpcap (see cap.h): what files and
+ * devices share, and opening files.  Devices are opened in cap_live.c.
  *
  * libpcap reads pcap (either byte order, micro- or nanosecond magic) and
  * pcapng; asking for nanosecond precision makes it scale microsecond files,
@@ -16,15 +17,10 @@
 
 #include "cap.h"
 
+#include "cap_int.h"
+
 /* stdio's default 4 KiB buffer costs a read(2) per few packets. */
 #define READ_BUFFER (1u << 20)
-
-struct cap {
-	pcap_t *p;
-	char *buf;		/* our stdio buffer for the file */
-	uint64_t size;		/* file size, 0 for a pipe */
-	int dlt;
-};
 
 int cap_open_file(const char *path, struct cap **out, char *errbuf)
 {
@@ -56,6 +52,7 @@ int cap_open_file(const char *path, struct cap **out, char *errbuf)
 		return CAP_ERR_OPEN;
 	}
 	c->dlt = pcap_datalink(c->p);
+	snprintf(c->name, sizeof(c->name), "%s", path);
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
 	    S_ISREG(st.st_mode))
 		c->size = (uint64_t)st.st_size;
@@ -75,6 +72,45 @@ void cap_close(struct cap *c)
 int cap_datalink(const struct cap *c)
 {
 	return c->dlt;
+}
+
+const char *cap_name(const struct cap *c)
+{
+	return c->name;
+}
+
+int cap_is_live(const struct cap *c)
+{
+	return c->live;
+}
+
+int cap_snaplen(const struct cap *c)
+{
+	return pcap_snapshot(c->p);
+}
+
+void cap_breakloop(struct cap *c)
+{
+	pcap_breakloop(c->p);
+}
+
+/* libpcap's counters are 32-bit and wrap: add each delta to 64-bit sums. */
+static void widen(uint64_t *sum, u_int *last, u_int now)
+{
+	*sum += (u_int)(now - *last);
+	*last = now;
+}
+
+void cap_get_stats(struct cap *c, struct cap_stats *s)
+{
+	struct pcap_stat ps;
+
+	if (c->live && pcap_stats(c->p, &ps) == 0) {
+		widen(&c->st.recv, &c->last.ps_recv, ps.ps_recv);
+		widen(&c->st.drop, &c->last.ps_drop, ps.ps_drop);
+		widen(&c->st.ifdrop, &c->last.ps_ifdrop, ps.ps_ifdrop);
+	}
+	*s = c->st;
 }
 
 const char *cap_dlt_name(int dlt, char *buf, size_t len)
@@ -121,6 +157,8 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 	}
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
+	if (rc == 0)
+		return CAP_TIMEOUT;
 	snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", pcap_geterr(c->p));
 	return CAP_ERR_READ;
 }

@@ -1,0 +1,123 @@
+/*
+ * cap_live.c - network devices through libpcap: create, set, activate
+ * (libpcap's shape), and tcpdump -D.
+ *
+ * The read timeout bounds how long a quiet device keeps cap_next() blocked,
+ * so the capture thread notices a stop request and refreshes kernel
+ * counters at least this often even when nothing arrives.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cap_int.h"
+
+#define READ_TIMEOUT_MS 100
+
+/* tcpdump's choice of default device: the first one pcap_findalldevs()
+ * lists that is up and not a loopback, else the first one. */
+static int default_device(char *name, size_t len, char *errbuf)
+{
+	pcap_if_t *all, *d, *pick = NULL;
+
+	if (pcap_findalldevs(&all, errbuf) != 0)
+		return CAP_ERR_OPEN;
+	for (d = all; d && !pick; d = d->next)
+		if (!(d->flags & PCAP_IF_LOOPBACK) && (d->flags & PCAP_IF_UP))
+			pick = d;
+	if (!pick)
+		pick = all;
+	if (!pick) {
+		pcap_freealldevs(all);
+		snprintf(errbuf, CAP_ERRBUF_SIZE,
+			 "no capture device found (are you root?)");
+		return CAP_ERR_OPEN;
+	}
+	snprintf(name, len, "%s", pick->name);
+	pcap_freealldevs(all);
+	return CAP_OK;
+}
+
+static const char *activate_hint(int rc)
+{
+	switch (rc) {
+	case PCAP_ERROR_PERM_DENIED:
+		return " (run as root, or give porttop CAP_NET_RAW and "
+		       "CAP_NET_ADMIN; see README)";
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return " (porttop -D lists the devices)";
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return " (the device is down)";
+	default:
+		return "";
+	}
+}
+
+int cap_open_live(const struct cap_live_opts *o, struct cap **out,
+		  char *errbuf, char *warn)
+{
+	struct cap *c = calloc(1, sizeof(*c));
+	int rc;
+
+	*warn = '\0';
+	if (!c) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "out of memory");
+		return CAP_ERR_OPEN;
+	}
+	if (o->iface)
+		snprintf(c->name, sizeof(c->name), "%s", o->iface);
+	else if (default_device(c->name, sizeof(c->name), errbuf) != CAP_OK)
+		goto fail;
+	c->p = pcap_create(c->name, errbuf);
+	if (!c->p)
+		goto fail;
+	pcap_set_snaplen(c->p, o->snaplen);
+	pcap_set_promisc(c->p, o->promisc);
+	pcap_set_timeout(c->p, READ_TIMEOUT_MS);
+	if (o->immediate)
+		pcap_set_immediate_mode(c->p, 1);
+	if (o->buffer_kib > 0)
+		pcap_set_buffer_size(c->p, o->buffer_kib * 1024);
+	/* nanoseconds where the kernel gives them; microseconds otherwise */
+	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(c->p);
+	if (rc < 0) {
+		const char *msg = rc == PCAP_ERROR ? pcap_geterr(c->p) :
+						     pcap_statustostr(rc);
+
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%.64s: %.100s%.80s", c->name, msg,
+			 activate_hint(rc));
+		pcap_close(c->p);
+		goto fail;
+	}
+	if (rc > 0)
+		snprintf(warn, CAP_ERRBUF_SIZE, "%.64s: %.160s", c->name,
+			 rc == PCAP_WARNING ? pcap_geterr(c->p) :
+					      pcap_statustostr(rc));
+	c->live = 1;
+	c->dlt = pcap_datalink(c->p);
+	*out = c;
+	return CAP_OK;
+fail:
+	free(c);
+	return CAP_ERR_OPEN;
+}
+
+int cap_list_devices(FILE *out, char *errbuf)
+{
+	pcap_if_t *all, *d;
+	int i = 1;
+
+	if (pcap_findalldevs(&all, errbuf) != 0)
+		return CAP_ERR_OPEN;
+	for (d = all; d; d = d->next, i++) {
+		fprintf(out, "%d.%s", i, d->name);
+		if (d->description)
+			fprintf(out, " (%s)", d->description);
+		fprintf(out, " [%s%s%s]\n",
+			(d->flags & PCAP_IF_UP) ? "Up" : "Down",
+			(d->flags & PCAP_IF_RUNNING) ? ", Running" : "",
+			(d->flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+	}
+	pcap_freealldevs(all);
+	return CAP_OK;
+}

@@ -1,0 +1,233 @@
+/*
+ * batch.c - --batch: the live view without curses, like top -b.  Every -d
+ * seconds the chosen view is printed to stdout, as text or as JSON Lines:
+ * first a "tick" object (the header's numbers), then one object per row,
+ * whose fields are the report's (same names and meanings) plus its rates.
+ * -n ITERATIONS, --duration, -c, the end of a file or a signal end it; the
+ * last iteration is printed after the capture has ended, so its totals are
+ * final.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "fmt.h"
+#include "run.h"
+#include "sig.h"
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void set_rates(json_t *o, const struct model_rates *r)
+{
+	static const char *const k[3][4] = {
+		{ "orig_bps", "resp_bps", "orig_pps", "resp_pps" },
+		{ "orig_bps_10s", "resp_bps_10s", "orig_pps_10s", "resp_pps_10s" },
+		{ "orig_bps_40s", "resp_bps_40s", "orig_pps_40s", "resp_pps_40s" },
+	};
+
+	for (int w = 0; w < MODEL_WINDOWS; w++) {
+		json_object_set_new(o, k[w][0], json_real(r->bytes[w][0]));
+		json_object_set_new(o, k[w][1], json_real(r->bytes[w][1]));
+		json_object_set_new(o, k[w][2], json_real(r->pkts[w][0]));
+		json_object_set_new(o, k[w][3], json_real(r->pkts[w][1]));
+	}
+}
+
+struct out {
+	FILE *f;
+	enum rep_fmt fmt;
+	enum rep_kind kind;
+	json_t *row;		/* reused row object */
+};
+
+static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
+{
+	json_t *t = json_pack(
+		"{s:i, s:s, s:I, s:f, s:f, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I,"
+		" s:I, s:I, s:I, s:I}",
+		"schema", REP_SCHEMA, "type", "tick", "iteration", (json_int_t)it,
+		"time", (double)clock_ns(CLOCK_REALTIME) / 1e9,
+		"packet_time", (double)h->es->now_ns / 1e9, "source",
+		h->source, "filter", h->filter, "ended", !h->es->running,
+		"packets", (json_int_t)h->es->read, "kernel_drops",
+		(json_int_t)h->es->kernel.drop, "if_drops",
+		(json_int_t)h->es->kernel.ifdrop, "lost",
+		(json_int_t)h->mt->lost_ended, "flows_live",
+		(json_int_t)h->mt->live_flows, "flows_ended",
+		(json_int_t)h->mt->ended_flows, "evicted",
+		(json_int_t)h->fs->evicted, "orig_bytes_total",
+		(json_int_t)h->mt->tot[0].wire_bytes, "resp_bytes_total",
+		(json_int_t)h->mt->tot[1].wire_bytes);
+
+	if (t) {
+		set_rates(t, &h->mt->r);
+		rep_json_write(o->f, t);
+		json_decref(t);
+	}
+}
+
+static void print_json(struct out *o, struct model *m, uint64_t it,
+		       const struct fmt_head *h)
+{
+	tick_json(o, it, h);
+	if (o->kind == REP_FLOWS) {
+		const struct model_flow **f;
+		size_t n = model_flows(m, &f);
+
+		for (size_t i = 0; i < n; i++) {
+			json_t *r = rep_json_flow(&o->row, &f[i]->v);
+
+			if (!r)
+				return;
+			json_object_set_new(r, "type", json_string("flow"));
+			json_object_set_new(r, "iteration", json_integer((json_int_t)it));
+			set_rates(r, &f[i]->r);
+			rep_json_write(o->f, r);
+		}
+	} else {
+		const struct model_port **p;
+		size_t n = model_ports(m, &p);
+
+		for (size_t i = 0; i < n; i++) {
+			json_t *r = rep_json_port(&o->row, &p[i]->p);
+
+			if (!r)
+				return;
+			json_object_set_new(r, "type", json_string("port"));
+			json_object_set_new(r, "iteration", json_integer((json_int_t)it));
+			json_object_set_new(r, "live", json_integer((json_int_t)p[i]->live));
+			set_rates(r, &p[i]->r);
+			rep_json_write(o->f, r);
+		}
+	}
+}
+
+static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
+{
+	char head[FMT_HEAD_LINES][256], line[512];
+	int aw = 21;
+
+	fmt_head(h, head, sizeof(head[0]));
+	for (int i = 0; i < FMT_HEAD_LINES; i++)
+		fprintf(o->f, "%s\n", head[i]);
+	putc('\n', o->f);
+	if (o->kind == REP_FLOWS) {
+		const struct model_flow **f;
+		size_t n = model_flows(m, &f);
+
+		for (size_t i = 0; i < n; i++) {
+			int w = (int)strlen(f[i]->e.orig_h) + 8;
+
+			if (w > aw)
+				aw = w;
+		}
+		fmt_titles(MV_FLOWS, aw, line, sizeof(line));
+		fprintf(o->f, "%s\n", line);
+		for (size_t i = 0; i < n; i++) {
+			fmt_flow(f[i], aw, h->es->now_ns, line, sizeof(line));
+			fprintf(o->f, "%s\n", line);
+		}
+	} else {
+		const struct model_port **p;
+		size_t n = model_ports(m, &p);
+
+		fmt_titles(MV_PORTS, 0, line, sizeof(line));
+		fprintf(o->f, "%s\n", line);
+		for (size_t i = 0; i < n; i++) {
+			fmt_port(p[i], line, sizeof(line));
+			fprintf(o->f, "%s\n", line);
+		}
+	}
+	putc('\n', o->f);
+}
+
+int run_batch(const struct run_opts *o, struct cap *cap)
+{
+	struct engine_opts eo = {
+		.cap = cap, .link = dec_link_find(cap_datalink(cap)),
+		.ft = o->ft, .done = model_ended, .write_file = o->write_file,
+		.count = o->count, .duration_ns = o->duration_ns,
+		.speed = o->speed,
+	};
+	struct out out = { stdout, o->format, o->report, NULL };
+	struct engine_stats es;
+	struct ft_stats fs;
+	struct model_totals mt;
+	struct engine *e;
+	struct model *m;
+	char err[CAP_ERRBUF_SIZE];
+	int live = cap_is_live(cap), status = EXIT_OK;
+	int64_t start = clock_ns(CLOCK_MONOTONIC);
+	int64_t wall_start = clock_ns(CLOCK_REALTIME);
+
+	eo.ft.publish = true;
+	m = model_new(0);
+	if (!m) {
+		fprintf(stderr, "porttop: out of memory\n");
+		cap_close(cap);
+		return EXIT_USAGE;
+	}
+	eo.done_arg = m;
+	if (engine_start(&e, &eo, err, sizeof(err)) < 0) {
+		fprintf(stderr, "porttop: %s\n", err);
+		cap_close(cap);
+		model_free(m);
+		return EXIT_USAGE;
+	}
+	model_attach(m, engine_table(e));
+	sig_catch(e);
+	for (uint64_t it = 1;; it++) {
+		int64_t next = clock_ns(CLOCK_MONOTONIC) + o->delay_ns;
+
+		do {	/* sleep in slices: notice the end of the capture */
+			engine_get_stats(e, &es);
+			if (!es.running || sig_stopped())
+				break;
+			usleep(20000);
+		} while (clock_ns(CLOCK_MONOTONIC) < next);
+		int last = !es.running || sig_stopped() ||
+			   (o->iterations && it >= o->iterations);
+		if (last) {
+			engine_stop(e);
+			if (engine_wait(e, err, sizeof(err)) != 0)
+				status = EXIT_DAMAGED;
+			engine_get_stats(e, &es);
+		}
+		model_update(m, live ? clock_ns(CLOCK_REALTIME) : es.now_ns,
+			     live ? wall_start : es.first_ns);
+		ft_get_stats(engine_table(e), &fs);
+		model_totals(m, &mt);
+		struct fmt_head h = {
+			.source = cap_name(cap), .filter = o->filter ? o->filter : "",
+			.live = live, .speed = o->speed,
+			.elapsed_ns = live ? clock_ns(CLOCK_MONOTONIC) - start :
+					     es.now_ns - es.first_ns,
+			.es = &es, .fs = &fs, .capacity = o->ft.max_flows ?
+					o->ft.max_flows : FT_DEFAULT_FLOWS,
+			.mt = &mt, .ended = !es.running,
+		};
+		if (o->format == REP_JSON)
+			print_json(&out, m, it, &h);
+		else
+			print_text(&out, m, &h);
+		fflush(stdout);
+		if (last)
+			break;
+	}
+	sig_release();
+	if (status == EXIT_DAMAGED)
+		fprintf(stderr, "porttop: %s: %s\n", cap_name(cap), err);
+	json_decref(out.row);
+	engine_free(e);
+	model_free(m);
+	return status;
+}

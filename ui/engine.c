@@ -1,0 +1,328 @@
+/*
+ * engine.c - the capture thread (see engine.h).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../capture/cap_dump.h"
+#include "engine.h"
+
+#define STATS_CHECK	16		/* packets between looks at the clock */
+#define STATS_NS	100000000LL	/* counter updates for readers */
+#define FLUSH_NS	1000000000LL	/* -w flush interval (wall time) */
+#define PAUSE_SLICE_NS	20000000LL	/* sleep slice when paused or pacing */
+
+struct engine {
+	struct engine_opts o;
+	struct dec dec;
+	struct ft_table *ft;
+	struct cap_dump *dump;
+	pthread_t thread;
+	int started;
+
+	/* shared with readers: written with atomic stores */
+	struct engine_stats st;
+	int stop, pause, step;
+
+	/* thread-private */
+	char err[CAP_ERRBUF_SIZE];
+	int status;
+};
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+static int64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sleep_ns(int64_t ns)
+{
+	struct timespec ts = { ns / 1000000000LL, ns % 1000000000LL };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Counters the thread keeps locally and publishes now and then. */
+struct local {
+	uint64_t read, decoded, truncated, invalid, unsupported, dump_errors;
+	int64_t first_ns, now_ns;
+};
+
+static void publish_stats(struct engine *e, const struct local *l)
+{
+	struct cap_stats k;
+
+	cap_get_stats(e->o.cap, &k);
+	STORE(e->st.read, l->read);
+	STORE(e->st.decoded, l->decoded);
+	STORE(e->st.truncated, l->truncated);
+	STORE(e->st.invalid, l->invalid);
+	STORE(e->st.unsupported, l->unsupported);
+	STORE(e->st.dump_errors, l->dump_errors);
+	STORE(e->st.frags_joined, e->dec.frags_joined);
+	STORE(e->st.frags_orphaned, e->dec.frags_orphaned);
+	STORE(e->st.kernel.recv, k.recv);
+	STORE(e->st.kernel.drop, k.drop);
+	STORE(e->st.kernel.ifdrop, k.ifdrop);
+	STORE(e->st.first_ns, l->first_ns);
+	STORE(e->st.now_ns, l->now_ns);
+}
+
+/* Replay pacing: wait until the wall clock catches up with packet time
+ * (ts_ns) at the chosen speed, or while the user has paused.  Returns 1
+ * when asked to stop meanwhile. */
+static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
+		int64_t *pkt0)
+{
+	for (;;) {
+		if (LOAD(e->stop))
+			return 1;
+		if (LOAD(e->pause)) {
+			if (__atomic_exchange_n(&e->step, 0, __ATOMIC_RELAXED))
+				break;	/* one packet through */
+			int64_t t = wall_ns();
+			sleep_ns(PAUSE_SLICE_NS);
+			*wall0 += wall_ns() - t;	/* paused time does not
+							   count */
+			continue;
+		}
+		if (!(e->o.speed > 0))
+			break;
+		int64_t due = *wall0 +
+			      (int64_t)((double)(ts_ns - *pkt0) / e->o.speed);
+		int64_t now = wall_ns();
+		if (now >= due)
+			break;
+		sleep_ns(due - now < PAUSE_SLICE_NS ? due - now :
+						      PAUSE_SLICE_NS);
+	}
+	return 0;
+}
+
+static void *run(void *arg)
+{
+	struct engine *e = arg;
+	const struct engine_opts *o = &e->o;
+	struct dec_pkt batch[FT_BATCH];
+	struct local l = { 0 };
+	struct cap_pkt pk;
+	int live = cap_is_live(o->cap), rc;
+	unsigned nb = 0;
+	int64_t wall0 = wall_ns(), pkt0 = 0, last_flush = wall0, last_pub = 0;
+
+	while (!LOAD(e->stop)) {
+		rc = cap_next(o->cap, &pk, e->err);
+		if (rc == CAP_TIMEOUT) {	/* a quiet device */
+			ft_packets(e->ft, batch, nb);
+			nb = 0;
+			publish_stats(e, &l);
+			if (o->duration_ns && wall_ns() - wall0 >= o->duration_ns)
+				break;
+			continue;
+		}
+		if (rc <= 0)
+			break;
+		if (l.read++ == 0)
+			l.first_ns = pkt0 = pk.ts_ns;
+		if (pk.ts_ns > l.now_ns)
+			l.now_ns = pk.ts_ns;
+		if (!live && (o->speed > 0 || LOAD(e->pause))) {
+			/* let the view see what came before the wait */
+			ft_packets(e->ft, batch, nb);
+			nb = 0;
+			publish_stats(e, &l);
+			if (pace(e, pk.ts_ns, &wall0, &pkt0))
+				break;
+		}
+		if (e->dump && cap_dump_write(e->dump, &pk, NULL) != CAP_OK)
+			l.dump_errors++;
+		switch (dec_frame(&e->dec, o->link, pk.data, pk.caplen, pk.len,
+				  pk.ts_ns, &batch[nb])) {
+		case DEC_OK:
+			l.decoded += 1 + batch[nb].held_pkts;
+			if (++nb == FT_BATCH) {
+				ft_packets(e->ft, batch, nb);
+				nb = 0;
+			}
+			break;
+		case DEC_TRUNCATED:
+			l.truncated++;
+			break;
+		case DEC_INVALID:
+			l.invalid++;
+			break;
+		case DEC_UNSUPPORTED:
+			l.unsupported++;
+			break;
+		default:	/* DEC_FRAG_HELD: counted when joined or orphaned */
+			break;
+		}
+		/* Every few packets, look at the clock: readers get fresh
+		 * counters ten times a second whatever the packet rate. */
+		if (l.read % STATS_CHECK == 0) {
+			int64_t now = wall_ns();
+
+			if (now - last_pub >= STATS_NS) {
+				ft_packets(e->ft, batch, nb);
+				nb = 0;
+				publish_stats(e, &l);
+				last_pub = now;
+			}
+			if (e->dump && now - last_flush >= FLUSH_NS) {
+				cap_dump_flush(e->dump, e->err);
+				last_flush = now;
+			}
+		}
+		if (o->count && l.read >= o->count)
+			break;
+		if (o->duration_ns &&
+		    (live ? wall_ns() - wall0 : l.now_ns - l.first_ns) >=
+			    o->duration_ns)
+			break;
+	}
+	ft_packets(e->ft, batch, nb);
+	if (rc < 0)
+		e->status = 1;		/* e->err holds libpcap's reason */
+	dec_flush(&e->dec);
+	if (o->flush_at_end)
+		ft_flush(e->ft);
+	if (e->dump) {
+		char err[CAP_ERRBUF_SIZE];
+
+		if (cap_dump_close(e->dump, err) != CAP_OK ||
+		    l.dump_errors) {
+			e->status = 1;
+			if (l.dump_errors)
+				snprintf(e->err, sizeof(e->err),
+					 "%llu packets could not be written to "
+					 "%s", (unsigned long long)l.dump_errors,
+					 o->write_file);
+			else
+				memcpy(e->err, err, sizeof(e->err));
+		}
+		e->dump = NULL;
+	}
+	publish_stats(e, &l);
+	__atomic_store_n(&e->st.running, 0, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+int engine_start(struct engine **out, const struct engine_opts *o,
+		 char *err, size_t errlen)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	char cerr[CAP_ERRBUF_SIZE];
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	e->o = *o;
+	if (dec_init(&e->dec, 0) < 0 ||
+	    !(e->ft = ft_create(&o->ft, o->done, o->done_arg))) {
+		snprintf(err, errlen, "cannot allocate the flow table "
+			 "(%zu bytes): %s", ft_memory(&o->ft), strerror(errno));
+		goto fail;
+	}
+	if (o->write_file &&
+	    cap_dump_open(o->write_file, o->cap, &e->dump, cerr) != CAP_OK) {
+		snprintf(err, errlen, "%s", cerr);
+		goto fail;
+	}
+	e->st.running = 1;
+	/* The thread blocks every signal: they go to the main thread, whose
+	 * handlers stop the engine and whose waits they must interrupt. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&e->thread, NULL, run, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the capture thread");
+		goto fail;
+	}
+	e->started = 1;
+	*out = e;
+	return 0;
+fail:
+	cap_dump_close(e->dump, cerr);
+	engine_free(e);
+	return -1;
+}
+
+void engine_stop(struct engine *e)
+{
+	STORE(e->stop, 1);
+	cap_breakloop(e->o.cap);
+}
+
+void engine_pause(struct engine *e, int on)
+{
+	if (!cap_is_live(e->o.cap))
+		STORE(e->pause, on);
+}
+
+void engine_step(struct engine *e)
+{
+	STORE(e->step, 1);
+}
+
+void engine_get_stats(const struct engine *e, struct engine_stats *s)
+{
+	s->read = LOAD(e->st.read);
+	s->decoded = LOAD(e->st.decoded);
+	s->truncated = LOAD(e->st.truncated);
+	s->invalid = LOAD(e->st.invalid);
+	s->unsupported = LOAD(e->st.unsupported);
+	s->frags_joined = LOAD(e->st.frags_joined);
+	s->frags_orphaned = LOAD(e->st.frags_orphaned);
+	s->kernel.recv = LOAD(e->st.kernel.recv);
+	s->kernel.drop = LOAD(e->st.kernel.drop);
+	s->kernel.ifdrop = LOAD(e->st.kernel.ifdrop);
+	s->dump_errors = LOAD(e->st.dump_errors);
+	s->first_ns = LOAD(e->st.first_ns);
+	s->now_ns = LOAD(e->st.now_ns);
+	s->running = __atomic_load_n(&e->st.running, __ATOMIC_ACQUIRE);
+	s->paused = LOAD(e->pause);
+}
+
+struct ft_table *engine_table(struct engine *e)
+{
+	return e->ft;
+}
+
+int engine_wait(struct engine *e, char *err, size_t errlen)
+{
+	if (e->started) {
+		pthread_join(e->thread, NULL);
+		e->started = 0;
+	}
+	if (e->status)
+		snprintf(err, errlen, "%s", e->err);
+	return e->status;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->started) {
+		char err[CAP_ERRBUF_SIZE];
+
+		engine_stop(e);
+		engine_wait(e, err, sizeof(err));
+	}
+	ft_destroy(e->ft);
+	dec_free(&e->dec);
+	cap_close(e->o.cap);
+	free(e);
+}

@@ -1,0 +1,50 @@
+/*
+ * fmt.h - the text of the live views: the header lines and one line per
+ * row, shared by the terminal view and --batch text output.  Sizes are
+ * wire bytes in human units (powers of 1024), rates per second; ">" is
+ * orig -> resp, "<" resp -> orig.
+ */
+#ifndef PORTTOP_FMT_H
+#define PORTTOP_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "model.h"
+
+/* What the header shows besides the model's totals. */
+struct fmt_head {
+	const char *source;		/* device or file name */
+	const char *filter;		/* "" when none */
+	int live;
+	double speed;			/* replay speed (0: as fast as possible) */
+	int64_t elapsed_ns;		/* wall time since start (live) or packet
+					   time since the first packet (replay) */
+	const struct engine_stats *es;
+	const struct ft_stats *fs;
+	uint32_t capacity;		/* --max-flows */
+	const struct model_totals *mt;
+	int ended;			/* the replay reached the end */
+	int frozen;			/* the display is paused */
+};
+
+#define FMT_HEAD_LINES 3
+
+/* fmt_head: the header, FMT_HEAD_LINES lines of up to len bytes each. */
+void fmt_head(const struct fmt_head *h, char lines[][256], size_t len);
+
+/* fmt_titles: the column titles of view v; addr_w is the width of an
+ * address:port column (flows view). */
+void fmt_titles(enum model_view v, int addr_w, char *buf, size_t len);
+
+/* One row; now_ns (packet time) gives a flow's age. */
+void fmt_flow(const struct model_flow *f, int addr_w, int64_t now_ns,
+	      char *buf, size_t len);
+void fmt_port(const struct model_port *p, char *buf, size_t len);
+void fmt_proc(const struct model_proc *p, char *buf, size_t len);
+
+/* fmt_rate: a byte rate in human units ("1.2M"), into buf. */
+const char *fmt_rate(double bytes_per_s, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * model.h - what the live views show, computed in the view's thread from
+ * lock-free reads of the flow table: per flow, per port and per process
+ * rows with rates and totals, sorted and filtered.
+ *
+ * Rates are computed here, not in the capture thread: each refresh reads
+ * every flow's cumulative counters (ft_read) and compares them with the
+ * previous refresh.  `now` is wall time for a device and packet time for a
+ * replay, so a replay's rates are on packet time at any speed.
+ *   rate[0]  the last interval: bytes (packets) since the previous refresh
+ *            divided by the time between the two (1 s by default);
+ *   rate[1], rate[2]  exponentially weighted moving averages with time
+ *            constants of 10 s and 40 s, updated at every refresh with
+ *            weight 1 - exp(-dt/tau) (like top's load averages; iftop
+ *            shows the same three horizons as sliding windows).
+ * Units: bytes per second of wire bytes (link header included) and
+ * packets per second, per direction: [0] orig -> resp, [1] resp -> orig.
+ *
+ * Flows that end (timeouts, reuse, eviction) leave the table; the engine's
+ * done callback hands them to model_ended() through a bounded queue, so
+ * per-port and per-process totals keep them.  If the queue is full the
+ * flow is counted in `lost_ended` (shown in the header as our drops).
+ */
+#ifndef PORTTOP_MODEL_H
+#define PORTTOP_MODEL_H
+
+#include <stdint.h>
+
+#include "../flowtable/ft.h"
+#include "report.h"
+
+enum model_view { MV_FLOWS, MV_PORTS, MV_PROCS, MV_NUM };
+
+#define MODEL_WINDOWS 3		/* last interval, 10 s, 40 s */
+
+struct model_rates {
+	double bytes[MODEL_WINDOWS][2];	/* wire bytes/s, [window][dir] */
+	double pkts[MODEL_WINDOWS][2];	/* packets/s */
+};
+
+struct model_flow {
+	struct ft_view v;
+	struct rep_ends e;		/* printable endpoints */
+	struct model_rates r;
+};
+
+struct model_port {
+	struct rep_port p;		/* the report's fields, since start
+					   (ended flows included); clients and
+					   servers: distinct orig_h / resp_h */
+	uint64_t live;			/* flows in the table now */
+	int clients_capped;		/* 1: the distinct sets hit their cap,
+					   the counts are lower bounds */
+	struct model_rates r;
+};
+
+struct model_proc {
+	int pid;			/* -1: not attributed */
+	char comm[16];
+	uint64_t flows, ports;
+	struct ft_counts tot[2];
+	struct model_rates r;
+};
+
+/* Sort keys, per view (model_sort_name gives the column names). */
+enum model_sort {
+	MS_RATE = 0,	/* default: total wire bytes/s of the last interval */
+	MS_RATE10, MS_RATE40, MS_TOTAL, MS_PKTS, MS_AGE, MS_PORT, MS_PROTO,
+	MS_STATE, MS_CONNS, MS_NUM
+};
+
+struct model;
+
+/* model_new: a model; `ended_slots` bounds the queue of ended flows (0:
+ * 65536, 192 bytes each).  NULL when out of memory.  model_attach: the
+ * table it reads (the engine's; the engine may already hand it ended
+ * flows, which only need the queue). */
+struct model *model_new(uint32_t ended_slots);
+void model_attach(struct model *m, struct ft_table *t);
+void model_free(struct model *m);
+
+/* model_ended: queue one ended flow (signature of ft_done_fn; called in
+ * the engine's thread, never blocks). */
+void model_ended(void *model, const struct ft_view *v);
+
+/* model_update: take a new snapshot at time now_ns (ns, see above).
+ * start_ns is when counting began (the capture's start, or a replay's
+ * first packet): the first snapshot's rates are over now - start. */
+void model_update(struct model *m, int64_t now_ns, int64_t start_ns);
+
+/* model_set_filter: keep rows whose text (addresses, ports, protocol,
+ * process name) contains `text` (case-sensitive substring); "" for all. */
+void model_set_filter(struct model *m, const char *text);
+
+/* model_set_sort: order rows by key (descending unless reverse). */
+void model_set_sort(struct model *m, enum model_sort key, int reverse);
+
+/* The current rows of each view, sorted and filtered. */
+size_t model_flows(const struct model *m, const struct model_flow ***rows);
+size_t model_ports(const struct model *m, const struct model_port ***rows);
+size_t model_procs(const struct model *m, const struct model_proc ***rows);
+
+/* Totals for the header. */
+struct model_totals {
+	uint64_t live_flows, ended_flows, lost_ended;
+	struct ft_counts tot[2];	/* since start */
+	struct model_rates r;
+};
+void model_totals(const struct model *m, struct model_totals *t);
+
+/* model_sort_name: "RATE", "RATE10", ... */
+const char *model_sort_name(enum model_sort key);
+
+#endif
