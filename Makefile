@@ -64,8 +64,10 @@ test-unit: $(UNIT_BIN)
 
 test-tsan:
 	./deps.sh --test
-	$(MAKE) SAN=thread build/san-thread/tests/test_ft_readers
+	$(MAKE) SAN=thread build/san-thread/tests/test_ft_readers \
+		build/san-thread/tests/test_engine_model
 	build/san-thread/tests/test_ft_readers
+	build/san-thread/tests/test_engine_model
 
 # Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, and the
 # threaded test under TSan.

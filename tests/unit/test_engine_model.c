@@ -1,0 +1,143 @@
+/*
+ * test_engine_model.c - the capture thread and a view running together, as
+ * in the live view: the engine replays a file as fast as it can (writing
+ * the flow table, handing ended flows to the model's queue) while this
+ * thread refreshes the model in a loop.  `make test-tsan` runs it under
+ * ThreadSanitizer; a plain run checks the totals: every packet the engine
+ * decoded is in the model's totals once the engine is done, none twice.
+ *
+ * The capture is generated: UDP flows with a tiny inactivity timeout, so
+ * many flows end (through the queue) while others are live.
+ */
+#include <pcap/pcap.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../decode/dec_hash.h"
+#include "../../ui/engine.h"
+#include "../../ui/model.h"
+
+#define PACKETS 200000
+#define FLOWS	3000
+
+static char path[] = "/tmp/porttop-test-engine-XXXXXX";
+
+/* Ethernet + IPv4 + UDP, 60 bytes on the wire. */
+static void frame(uint8_t *b, int flow, int reply)
+{
+	static const uint8_t eth[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2,
+					 0x08, 0x00 };
+	uint8_t a = (uint8_t)(reply ? 2 : 1), z = (uint8_t)(reply ? 1 : 2);
+	uint16_t sp = (uint16_t)(reply ? 53 : 10000 + flow);
+	uint16_t dp = (uint16_t)(reply ? 10000 + flow : 53);
+
+	memset(b, 0, 60);
+	memcpy(b, eth, 14);
+	b[14] = 0x45;
+	b[17] = 46;		/* total length 46: 18 bytes of payload */
+	b[22] = 64;
+	b[23] = 17;
+	b[26] = 10, b[29] = a;
+	b[30] = 10, b[33] = z;
+	b[34] = (uint8_t)(sp >> 8), b[35] = (uint8_t)sp;
+	b[36] = (uint8_t)(dp >> 8), b[37] = (uint8_t)dp;
+	b[39] = 26;		/* UDP length */
+}
+
+static int make_capture(void **state)
+{
+	static const uint8_t seed[16] = { 7 };
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d;
+	uint8_t b[60];
+	int fd = mkstemp(path);
+
+	(void)state;
+	if (fd < 0 || !dead)
+		return -1;
+	close(fd);
+	d = pcap_dump_open(dead, path);
+	if (!d)
+		return -1;
+	for (int i = 0; i < PACKETS; i++) {
+		/* flows come and go: each lives for ~3 s of packet time */
+		int flow = (i / 40) % FLOWS;
+		struct pcap_pkthdr h = {
+			.ts = { .tv_sec = 1700000000 + i / 1000,
+				.tv_usec = (i % 1000) * 1000 },
+			.caplen = 60, .len = 60,
+		};
+
+		frame(b, flow, i & 1);
+		pcap_dump((u_char *)d, &h, b);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+	return dec_hash_init(seed);
+}
+
+static int remove_capture(void **state)
+{
+	(void)state;
+	unlink(path);
+	return 0;
+}
+
+static void view_and_engine_together(void **state)
+{
+	char err[256];
+	struct cap *cap;
+	struct engine *e;
+	struct engine_stats es;
+	struct model_totals t;
+	struct model *m = model_new(0);
+	struct engine_opts eo = { .speed = 0 };
+	int refreshes = 0;
+
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(cap_open_file(path, &cap, err), CAP_OK);
+	eo.cap = cap;
+	eo.link = dec_link_find(DLT_EN10MB);
+	eo.ft.publish = true;
+	eo.ft.max_flows = 1024;			/* some evictions too */
+	eo.ft.timeout_ns[FT_UDP] = 2000000000;	/* 2 s of packet time */
+	eo.done = model_ended;
+	eo.done_arg = m;
+	assert_int_equal(engine_start(&e, &eo, err, sizeof(err)), 0);
+	model_attach(m, engine_table(e));
+	do {
+		engine_get_stats(e, &es);
+		model_update(m, es.now_ns, es.first_ns);
+		refreshes++;
+	} while (es.running);
+	assert_int_equal(engine_wait(e, err, sizeof(err)), 0);
+	engine_get_stats(e, &es);
+	model_update(m, es.now_ns + 1, es.first_ns);
+	model_totals(m, &t);
+	assert_int_equal(es.read, PACKETS);
+	assert_int_equal(es.decoded, PACKETS);
+	assert_int_equal(t.lost_ended, 0);
+	assert_int_equal(t.tot[0].pkts + t.tot[1].pkts, PACKETS);
+	assert_int_equal(t.tot[0].wire_bytes + t.tot[1].wire_bytes,
+			 (uint64_t)PACKETS * 60);
+	assert_true(t.ended_flows > 0);		/* the queue was used */
+	assert_true(refreshes > 1);		/* and read concurrently */
+	engine_free(e);
+	model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(view_and_engine_together),
+	};
+
+	return cmocka_run_group_tests(tests, make_capture, remove_capture);
+}
