@@ -46,7 +46,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pcap_close(p);
-	(void)data;
 	printf("packets %" PRIu64 "\nbytes %" PRIu64 "\n", packets, bytes);
 	return 0;
 }
