@@ -37,6 +37,8 @@
 #define P_UDP	 17
 #define P_ICMPV6 58
 
+static int64_t deadline(const struct ft_flow *f);
+
 /* ---- history ----------------------------------------------------------- */
 
 static void add_history(struct ft_flow *f, char c)
@@ -178,6 +180,7 @@ void conn_init(struct ft_flow *f, const struct dec_pkt *p, uint64_t id,
 	/* IPBasedAnalyzer::NewConn: never make a broadcast address orig. */
 	if (flip && !is_broadcast(p))
 		flip_roles(f);
+	f->deadline_ns = deadline(f);
 }
 
 /* ---- timers ------------------------------------------------------------ */
@@ -211,32 +214,38 @@ static bool expire_would_remove(const struct ft_flow *f)
 	return o->state == EP_INACTIVE && r->state == EP_INACTIVE;
 }
 
-bool conn_removed(const struct ft_flow *f, int64_t now)
+/* The first packet time at which Zeek's timers will have removed the
+ * connection, given its state after the last packet (nothing changes the
+ * state between packets). */
+static int64_t deadline(const struct ft_flow *f)
 {
 	/* Connection::InactivityTimer: last_time + timeout <= now */
-	if (f->last_ns + f->timeout_ns <= now)
-		return true;
+	int64_t d = f->last_ns + f->timeout_ns;
+
 	if (f->kind != FT_TCP)
-		return false;
+		return d;
 	if (f->delete_ns)	/* closed: ConnDeleteTimer; others canceled */
-		return f->delete_ns <= now;
-	if (f->attempt_ns && f->attempt_ns <= now &&
+		return f->delete_ns < d ? f->delete_ns : d;
+	if (f->attempt_ns &&
 	    (f->ep[0].state == EP_SYN_SENT ||
 	     f->ep[0].state == EP_SYN_ACK_SENT) &&
-	    f->ep[1].state == EP_INACTIVE)
-		return true;	/* AttemptTimer: the SYN went unanswered */
+	    f->ep[1].state == EP_INACTIVE && f->attempt_ns < d)
+		d = f->attempt_ns;	/* AttemptTimer: unanswered SYN */
 	if (!expire_would_remove(f))
-		return false;
+		return d;
 	/* A firing at T removes when last_time + linger < T. */
 	int64_t after = f->prev_ns;
 	if (f->last_ns + TCP_CONNECTION_LINGER > after)
 		after = f->last_ns + TCP_CONNECTION_LINGER;
 	for (int i = 0; i < 2; i++)
-		if (f->expire_ns[i] && chain_next(f->expire_ns[i], after) <= now)
-			return true;
-	return false;
-}
+		if (f->expire_ns[i]) {
+			int64_t t = chain_next(f->expire_ns[i], after);
 
+			if (t < d)
+				d = t;
+		}
+	return d;
+}
 
 /* ---- TCP ---------------------------------------------------------------- */
 
@@ -676,6 +685,7 @@ void conn_update(struct ft_flow *f, const struct dec_pkt *p, int from_orig,
 	d->frag_pkts += (p->frag == DEC_FRAG_LATER) + p->held_pkts;
 	d->frag_wire_bytes += (p->frag == DEC_FRAG_LATER ? p->wire_len : 0) +
 			      p->held_wire;
+	f->deadline_ns = deadline(f);
 }
 
 /* ---- the view ---------------------------------------------------------- */

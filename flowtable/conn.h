@@ -37,9 +37,18 @@ struct conn_ep {
 	uint8_t fin_seen;	  /* Zeek's FIN_cnt > 0 */
 };
 
-/* One flow record: writer-private state.  Kept to five cache lines. */
+/* One flow record: writer-private state.  Six cache lines; the first
+ * holds what every lookup and every sweep step reads (key, removal
+ * deadline, in_use). */
 struct ft_flow {
 	struct ft_key key;
+	int64_t deadline_ns;	  /* conn_removed() is true from this packet
+				     time on (until the next packet) */
+	uint32_t slot;		  /* index slot holding this record (ft.c) */
+	uint8_t in_use;
+	uint8_t kind;		  /* enum ft_kind */
+	uint8_t orig_is_a;
+	uint8_t hist_len;
 	uint64_t id;
 	int64_t first_ns, last_ns;
 	int64_t prev_ns;	  /* latest packet time seen by this flow (timer
@@ -52,14 +61,9 @@ struct ft_flow {
 	struct ft_counts dir[2];
 	struct conn_ep ep[2];	  /* [FT_ORIG], [FT_RESP] */
 	uint32_t hist_seen;	  /* Zeek hist_seen: orig bits low, resp high */
-	uint32_t slot;		  /* index slot holding this record (ft.c) */
-	uint8_t kind;		  /* enum ft_kind */
-	uint8_t orig_is_a;
-	uint8_t hist_len;
 	uint8_t vflags;		  /* FT_V_* */
-	uint8_t in_use;
 	char history[FT_HIST_MAX];
-};
+} __attribute__((aligned(64)));	  /* records never straddle cache lines */
 
 /* Timeouts a flow starts with, from the table's configuration. */
 struct conn_timeouts {
@@ -75,8 +79,12 @@ void conn_init(struct ft_flow *f, const struct dec_pkt *p, uint64_t id,
 int conn_from_a(const struct ft_flow *f, const struct dec_pkt *p);
 
 /* conn_removed: true when Zeek would have removed this connection before a
- * packet at time now_ns (its timers fired). */
-bool conn_removed(const struct ft_flow *f, int64_t now_ns);
+ * packet at time now_ns (its timers fired).  One comparison: the deadline
+ * is worked out after each packet (conn_init, conn_update). */
+static inline bool conn_removed(const struct ft_flow *f, int64_t now_ns)
+{
+	return now_ns >= f->deadline_ns;
+}
 
 /* conn_is_reuse: true when packet p, arriving on this existing flow, starts
  * a new connection instead (Zeek's IsReuse). */

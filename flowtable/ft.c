@@ -81,17 +81,12 @@ static void apply_defaults(struct ft_config *c)
 			c->timeout_ns[i] = zeek[i];
 }
 
-static size_t round_up(size_t n, size_t a)
-{
-	return (n + a - 1) / a * a;
-}
-
 size_t ft_memory(const struct ft_config *cfg)
 {
 	struct ft_config c = *cfg;
 
 	apply_defaults(&c);
-	return round_up(sizeof(struct ft_flow), 64) * c.max_flows +
+	return sizeof(struct ft_flow) * c.max_flows +
 	       (size_t)index_slots(c.max_flows) * sizeof(uint64_t) +
 	       (size_t)c.max_flows * sizeof(uint32_t) +
 	       (c.publish ? sizeof(struct ft_pub) * c.max_flows : 0);
@@ -119,7 +114,7 @@ struct ft_table *ft_create(const struct ft_config *cfg, ft_done_fn done,
 	/* Anonymous memory is zero and not resident until touched, and
 	 * records are handed out from 0 upwards: a large table that is
 	 * mostly idle costs address space, not RAM. */
-	t->flows_bytes = round_up(sizeof(struct ft_flow), 64) * t->cap;
+	t->flows_bytes = sizeof(struct ft_flow) * t->cap;
 	t->flows = mmap(NULL, t->flows_bytes, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (t->flows == MAP_FAILED)
