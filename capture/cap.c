@@ -10,6 +10,7 @@
  * PCAP_ERROR_BREAK.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,17 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 	const u_char *data;
 	int rc = pcap_next_ex(c->p, &h, &data);
 
+	if (rc == 0 && c->live) {
+		/* Nothing ready (the handle is non-blocking).  Wait here, at
+		 * most the read timeout: libpcap's own wait would block until
+		 * the next packet, because with TPACKET_V3 the kernel wakes
+		 * readers only for blocks that hold packets. */
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, CAP_READ_TIMEOUT_MS) <= 0)
+			return CAP_TIMEOUT;	/* quiet, or EINTR */
+		rc = pcap_next_ex(c->p, &h, &data);
+	}
 	if (rc == 1) {
 		p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec;
 		p->caplen = h->caplen;

@@ -103,6 +103,7 @@ void cap_get_stats(struct cap *c, struct cap_stats *s);
 void cap_breakloop(struct cap *c);
 
 #define CAP_TIMEOUT 2	/* cap_next: no packet within the read timeout */
+#define CAP_READ_TIMEOUT_MS 100	/* live: longest wait in cap_next() */
 
 /* cap_next: the next packet.  Returns 1 with *p filled; 0 at the end of a
  * file or after cap_breakloop(); CAP_TIMEOUT when a device had nothing

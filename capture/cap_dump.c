@@ -58,7 +58,8 @@ static size_t put_opt(uint8_t *b, uint16_t code, const void *v, uint16_t len)
 {
 	memcpy(b, &code, 2);
 	memcpy(b + 2, &len, 2);
-	memcpy(b + 4, v, len);
+	if (len)	/* OPT_END has no value: v is NULL */
+		memcpy(b + 4, v, len);
 	memset(b + 4 + len, 0, pad4(len) - len);
 	return 4 + pad4(len);
 }

@@ -10,6 +10,7 @@ struct cap {
 	uint64_t size;		/* file size, 0 for a pipe or a device */
 	int dlt;
 	int live;
+	int fd;			/* live: the selectable fd (non-blocking) */
 	char name[256];
 	struct cap_stats st;	/* widened kernel counters */
 	struct pcap_stat last;	/* libpcap's last raw counters */

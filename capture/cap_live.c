@@ -11,8 +11,6 @@
 
 #include "cap_int.h"
 
-#define READ_TIMEOUT_MS 100
-
 /* tcpdump's choice of default device: the first one pcap_findalldevs()
  * lists that is up and not a loopback, else the first one. */
 static int default_device(char *name, size_t len, char *errbuf)
@@ -72,7 +70,7 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 		goto fail;
 	pcap_set_snaplen(c->p, o->snaplen);
 	pcap_set_promisc(c->p, o->promisc);
-	pcap_set_timeout(c->p, READ_TIMEOUT_MS);
+	pcap_set_timeout(c->p, CAP_READ_TIMEOUT_MS);
 	if (o->immediate)
 		pcap_set_immediate_mode(c->p, 1);
 	if (o->buffer_kib > 0)
@@ -93,6 +91,16 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 		snprintf(warn, CAP_ERRBUF_SIZE, "%.64s: %.160s", c->name,
 			 rc == PCAP_WARNING ? pcap_geterr(c->p) :
 					      pcap_statustostr(rc));
+	/* Non-blocking: cap_next() waits itself, CAP_READ_TIMEOUT_MS at
+	 * most (pcap_next_ex would block until a packet comes). */
+	c->fd = pcap_get_selectable_fd(c->p);
+	if (c->fd < 0 || pcap_setnonblock(c->p, 1, errbuf) != 0) {
+		if (c->fd < 0)
+			snprintf(errbuf, CAP_ERRBUF_SIZE,
+				 "%.64s: no selectable descriptor", c->name);
+		pcap_close(c->p);
+		goto fail;
+	}
 	c->live = 1;
 	c->dlt = pcap_datalink(c->p);
 	*out = c;
