@@ -25,7 +25,7 @@ LIB_SRC := capture/cap.c capture/cap_live.c capture/cap_dump.c \
 	flowtable/server_ports.c flowtable/conn.c flowtable/ft.c \
 	filters/filter.c \
 	ui/report.c ui/report_out.c ui/run.c ui/engine.c ui/sig.c \
-	ui/model.c ui/fmt.c ui/batch.c ui/view.c
+	ui/model.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/ui/main.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)

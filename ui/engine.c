@@ -255,6 +255,7 @@ int engine_start(struct engine **out, const struct engine_opts *o,
 	return 0;
 fail:
 	cap_dump_close(e->dump, cerr);
+	e->o.cap = NULL;	/* still the caller's: it closes it */
 	engine_free(e);
 	return -1;
 }

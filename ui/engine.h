@@ -52,7 +52,7 @@ struct engine;
 
 /* engine_start: start the thread.  Returns 0, or -1 with a one-line
  * reason in err (errlen bytes): the flow table or the -w file could not
- * be created. */
+ * be created; o->cap is then still the caller's to close. */
 int engine_start(struct engine **out, const struct engine_opts *o,
 		 char *err, size_t errlen);
 

@@ -25,7 +25,8 @@ struct fmt_head {
 	const struct ft_stats *fs;
 	uint32_t capacity;		/* --max-flows */
 	const struct model_totals *mt;
-	int ended;			/* the replay reached the end */
+	int ended;			/* the replay reached the end (live: the
+					   capture stopped) */
 	int frozen;			/* the display is paused */
 };
 
@@ -44,7 +45,14 @@ void fmt_flow(const struct model_flow *f, int addr_w, int64_t now_ns,
 void fmt_port(const struct model_port *p, char *buf, size_t len);
 void fmt_proc(const struct model_proc *p, char *buf, size_t len);
 
-/* fmt_rate: a byte rate in human units ("1.2M"), into buf. */
+/* fmt_set_exact: from now on, byte counts and rates in full ("1234567")
+ * instead of human units (0, the default); the rate and total columns of
+ * fmt_titles and the rows widen to match.  Process-wide setting, for the
+ * view's thread (the interactive view's `b` key). */
+void fmt_set_exact(int on);
+
+/* fmt_rate: a byte rate in human units ("1.2M", or in full after
+ * fmt_set_exact(1)), into buf (24 bytes are always enough). */
 const char *fmt_rate(double bytes_per_s, char *buf, size_t len);
 
 #endif

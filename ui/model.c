@@ -610,17 +610,6 @@ static int cmp_port(const void *pa, const void *pb)
 	return order(c, tie);
 }
 
-void model_set_sort(struct model *m, enum model_sort key, int reverse)
-{
-	m->sort = key < MS_NUM ? key : MS_RATE;
-	m->reverse = reverse;
-}
-
-void model_set_filter(struct model *m, const char *text)
-{
-	snprintf(m->filter, sizeof(m->filter), "%s", text ? text : "");
-}
-
 static void select_rows(struct model *m)
 {
 	size_t n = 0;
@@ -659,6 +648,21 @@ static void select_rows(struct model *m)
 	if (n)
 		qsort(m->pptr, n, sizeof(*m->pptr), cmp_port);
 	m->prptr[0] = &m->procs[0];
+}
+
+/* Both re-select the current snapshot at once: a view redraws on the key
+ * without starting a new rate interval. */
+void model_set_sort(struct model *m, enum model_sort key, int reverse)
+{
+	m->sort = key < MS_NUM ? key : MS_RATE;
+	m->reverse = reverse;
+	select_rows(m);
+}
+
+void model_set_filter(struct model *m, const char *text)
+{
+	snprintf(m->filter, sizeof(m->filter), "%s", text ? text : "");
+	select_rows(m);
 }
 
 void model_update(struct model *m, int64_t now_ns, int64_t start_ns)

@@ -89,10 +89,12 @@ void model_ended(void *model, const struct ft_view *v);
 void model_update(struct model *m, int64_t now_ns, int64_t start_ns);
 
 /* model_set_filter: keep rows whose text (addresses, ports, protocol,
- * process name) contains `text` (case-sensitive substring); "" for all. */
+ * process name) contains `text` (case-sensitive substring); "" for all.
+ * Applies to the current snapshot at once, and to every later one. */
 void model_set_filter(struct model *m, const char *text);
 
-/* model_set_sort: order rows by key (descending unless reverse). */
+/* model_set_sort: order rows by key (descending unless reverse), the
+ * current snapshot at once and every later one. */
 void model_set_sort(struct model *m, enum model_sort key, int reverse);
 
 /* The current rows of each view, sorted and filtered. */

@@ -1,13 +1,411 @@
-/* view.c - the interactive view (placeholder while it is being written). */
+/*
+ * view.c - the interactive view: top for ports.  The header (fmt_head),
+ * a status line, then the rows of one view (flows, ports, processes);
+ * keys act at once and redraw, the snapshot is renewed every -d seconds.
+ * This file: the terminal, snapshots, keys and the loop; view_draw.c
+ * draws.
+ *
+ * It only reads: the model reads the table lock-free and the engine's
+ * counters atomically, so a slow terminal never slows the capture.  A
+ * replay's clock is its packets (es.now_ns): when it is paused or ended
+ * no new snapshot is taken unless a packet came, so the last rates stay.
+ *
+ * The terminal: term_restore() is the one way out of curses, registered
+ * with atexit() and called before any message is printed.  Signals only
+ * set flags (sig.c); the loop never waits more than SLICE_MS for a key,
+ * so it notices a stop, a resize or the end of a replay at once.
+ */
+#include <curses.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
 
-#include "run.h"
+#include "fmt.h"
+#include "resolve.h"
+#include "sig.h"
+#include "view.h"
+
+#define SLICE_MS	100	/* longest wait for a key */
+#define MSG_NS		3000000000LL	/* how long a message shows */
+
+/* ---- the terminal ------------------------------------------------------- */
+
+static SCREEN *scr;
+static FILE *tty_in;	/* the keyboard when stdin is not a terminal (-r -) */
+static int curses_on;
+
+/* Leave curses, whatever the path out (idempotent; also run by atexit). */
+static void term_restore(void)
+{
+	if (curses_on) {
+		curses_on = 0;
+		endwin();
+	}
+	if (scr) {
+		delscreen(scr);
+		scr = NULL;
+	}
+	if (tty_in) {
+		fclose(tty_in);
+		tty_in = NULL;
+	}
+}
+
+static int term_start(void)
+{
+	static int registered;
+	FILE *in = stdin;
+
+	if (!registered) {
+		atexit(term_restore);
+#if defined(__SANITIZE_ADDRESS__)
+		/* a sanitizer's report ends in _exit(), not exit() */
+		__sanitizer_set_death_callback(term_restore);
+#endif
+		registered = 1;
+	}
+	if (!isatty(STDIN_FILENO) && !(in = tty_in = fopen("/dev/tty", "r")))
+		return -1;
+	if (!(scr = newterm(NULL, stdout, in))) {
+		term_restore();
+		return -1;
+	}
+	curses_on = 1;
+	cbreak();	/* not raw(): Ctrl-C and Ctrl-Z keep working */
+	noecho();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	/* Home and End as tmux, screen and the console send them, also
+	 * under a TERM whose entry has other codes (xterm's \EOH, \EOF) */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	return 0;
+}
+
+/* SIGWINCH: the new size from the terminal itself. */
+static void term_resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row &&
+	    ws.ws_col) {
+		resizeterm(ws.ws_row, ws.ws_col);
+	} else {
+		endwin();
+		refresh();
+	}
+	clearok(curscr, TRUE);
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- state -------------------------------------------------------------- */
+
+/* Sort keys of each view, in the order of its columns (`<` and `>`). */
+static const enum model_sort keys_flows[] = { MS_PROTO, MS_PORT, MS_STATE,
+	MS_RATE, MS_RATE10, MS_RATE40, MS_TOTAL, MS_PKTS, MS_AGE };
+static const enum model_sort keys_ports[] = { MS_PORT, MS_CONNS, MS_RATE,
+	MS_RATE10, MS_RATE40, MS_TOTAL, MS_PKTS };
+static const enum model_sort keys_procs[] = { MS_RATE, MS_RATE10,
+	MS_RATE40, MS_TOTAL, MS_PKTS };
+static const struct { const enum model_sort *k; int n, def; } keyset[] = {
+	{ keys_flows, 9, 3 }, { keys_ports, 7, 2 }, { keys_procs, 5, 0 },
+};	/* n keys, the default (RATE) */
+
+static void say(struct view *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
+	va_end(ap);
+	v->msg_until = clock_ns(CLOCK_MONOTONIC) + MSG_NS;
+}
+
+static void apply_sort(struct view *v)
+{
+	v->skey[v->mv] = keyset[v->mv].k[v->sort[v->mv]];
+	model_set_sort(v->m, v->skey[v->mv], v->rev[v->mv]);
+}
+
+/* A new snapshot when one is due; returns 1 when there is news to draw. */
+static int snapshot(struct view *v, int due)
+{
+	struct engine_stats es;
+	int news = 0, hold = 0;
+
+	engine_get_stats(v->e, &es);
+	if (!es.running && !v->ended) {	/* the thread is done: join it */
+		v->ended = news = due = 1;
+		if (engine_wait(v->e, v->err, sizeof(v->err)) != 0)
+			v->status = EXIT_DAMAGED;
+		engine_get_stats(v->e, &es);
+	}
+	if (v->frozen)
+		return news;
+	if (!v->live) {
+		if (es.read == 0)	/* nothing read yet: no clock yet */
+			return news;
+		hold = es.paused || v->ended;
+		if (hold)	/* the packet clock stands: a step, or the end */
+			due = es.read != v->es.read || es.now_ns != v->es.now_ns
+			      || news || !v->updates;
+	}
+	news |= es.paused != v->es.paused;
+	if (due) {
+		model_update(v->m, v->live ? clock_ns(CLOCK_REALTIME) : es.now_ns,
+			     v->live ? v->start_wall : es.first_ns);
+		ft_get_stats(engine_table(v->e), &v->fs);
+		model_totals(v->m, &v->mt);
+		v->updates++;
+		news = 1;
+	}
+	if (due || v->live || hold)
+		v->es = es;
+	return news;
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+static void move_sel(struct view *v, long d)
+{
+	size_t n = view_nrows(v);
+	long s = (long)v->sel[v->mv] + d;
+
+	if (!n)
+		return;
+	s = s < 0 ? 0 : s >= (long)n ? (long)n - 1 : s;
+	v->sel[v->mv] = (size_t)s;
+	v->sel_id[v->mv] = view_row_id(v, (size_t)s);
+	v->pinned[v->mv] = 1;
+}
+
+/* The filter line: returns after each key. */
+static void edit_key(struct view *v, int ch)
+{
+	size_t n = strlen(v->edit);
+
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		v->editing = 0;
+		snprintf(v->filter, sizeof(v->filter), "%s", v->edit);
+		model_set_filter(v->m, v->filter);
+	} else if (ch == 27) {
+		v->editing = 0;
+	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
+		v->edit[n - 1] = '\0';
+	} else if (ch == 21) {	/* Ctrl-U */
+		v->edit[0] = '\0';
+	} else if (ch >= 32 && ch < 127 && n + 1 < sizeof(v->edit)) {
+		v->edit[n] = (char)ch;
+		v->edit[n + 1] = '\0';
+	}
+}
+
+static void set_view(struct view *v, int mv)
+{
+	v->mv = (enum model_view)((mv + MV_NUM) % MV_NUM);
+	v->detail = 0;
+	apply_sort(v);
+}
+
+/* One key.  Returns 0 to go on, 1 to quit. */
+static int key(struct view *v, int ch)
+{
+	int page = view_page(), nk = keyset[v->mv].n, *s = &v->sort[v->mv];
+
+	if (v->editing) {
+		edit_key(v, ch);
+		return 0;
+	}
+	if (v->help) {		/* any key closes the help */
+		v->help = 0;
+		return 0;
+	}
+	if (v->detail && (ch == 27 || ch == 'q' || ch == '\n' || ch == '\r' ||
+			  ch == KEY_ENTER || ch == KEY_BACKSPACE)) {
+		v->detail = 0;
+		return 0;
+	}
+	switch (ch) {
+	case 'q': return 1;
+	case 'f': set_view(v, MV_FLOWS); break;
+	case 'p': set_view(v, MV_PORTS); break;
+	case 'P': set_view(v, MV_PROCS); break;
+	case '\t': set_view(v, v->mv + 1); break;
+	case KEY_BTAB: set_view(v, v->mv - 1); break;
+	case 's': *s = (*s + 1) % nk; apply_sort(v); break;
+	case '<': *s = *s > 0 ? *s - 1 : 0; apply_sort(v); break;
+	case '>': *s = *s < nk - 1 ? *s + 1 : nk - 1; apply_sort(v); break;
+	case 'r': v->rev[v->mv] ^= 1; apply_sort(v); break;
+	case '/':
+		v->editing = 1;
+		snprintf(v->edit, sizeof(v->edit), "%s", v->filter);
+		break;
+	case ' ':
+		if (v->live)
+			v->frozen ^= 1;
+		else if (v->ended)
+			say(v, "the replay has ended");
+		else
+			engine_pause(v->e, v->paused ^= 1);
+		break;
+	case '.':
+		if (!v->live && v->paused && !v->ended)
+			engine_step(v->e);
+		else
+			say(v, "'.' steps a paused replay (space pauses)");
+		break;
+	case 'n': case 'N':
+		if (!v->res && !(v->res = resolve_new(0, 0)))
+			say(v, "cannot start the name resolver");
+		else
+			v->names ^= 1;
+		break;
+	case 'b': fmt_set_exact(v->exact ^= 1); break;
+	case 'h': case '?': v->help = 1; break;
+	case 12: clearok(curscr, TRUE); break;	/* Ctrl-L */
+	case KEY_UP: case 'k': move_sel(v, -1); break;
+	case KEY_DOWN: case 'j': move_sel(v, 1); break;
+	case KEY_PPAGE: move_sel(v, -page); break;
+	case KEY_NPAGE: move_sel(v, page); break;
+	case KEY_HOME:	/* back to following the top row */
+		v->sel[v->mv] = 0;
+		v->pinned[v->mv] = 0;
+		break;
+	case KEY_END: move_sel(v, (long)view_nrows(v)); break;
+	case '\n': case '\r': case KEY_ENTER:
+		if (view_nrows(v)) {
+			move_sel(v, 0);
+			v->detail = 1;
+		} else {
+			say(v, "no row to show");
+		}
+		break;
+	case KEY_RESIZE: break;	/* resizeterm's own echo: redraw only */
+	default: break;
+	}
+	return 0;
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static void loop(struct view *v)
+{
+	int64_t next = 0, ms, t0;
+	int dirty = 1, dead = 0;
+
+	for (;;) {
+		int64_t now = clock_ns(CLOCK_MONOTONIC);
+		int due = now >= next, ch;
+
+		if (due)
+			next = now + v->o->delay_ns;
+		dirty |= snapshot(v, due);
+		if (sig_stopped())
+			return;
+		if (sig_take_winch()) {
+			term_resize();
+			dirty = 1;
+		}
+		if (v->msg[0] && now >= v->msg_until) {
+			v->msg[0] = '\0';
+			dirty = 1;
+		}
+		if (dirty || v->names)	/* names come in between */
+			view_draw(v);
+		dirty = 0;
+		t0 = clock_ns(CLOCK_MONOTONIC);
+		ms = (next - t0 + 999999) / 1000000;	/* never 0 too early */
+		ms = ms < 0 ? 0 : ms > SLICE_MS ? SLICE_MS : ms;
+		timeout((int)ms);
+		ch = getch();
+		if (ch == ERR) {	/* time, or a signal */
+			/* a keyboard that fails at once, again and again, is
+			 * gone (a hangup without SIGHUP): leave, do not spin */
+			if (ms >= 10 && clock_ns(CLOCK_MONOTONIC) - t0 < 1000000)
+				dead++;
+			else
+				dead = 0;
+			if (dead > 100)
+				return;
+			continue;
+		}
+		dead = 0;
+		if (key(v, ch))
+			return;
+		dirty = 1;
+	}
+}
 
 int run_view(const struct run_opts *o, struct cap *cap)
 {
-	(void)o;
-	cap_close(cap);
-	fprintf(stderr, "porttop: the interactive view is not built yet; use "
-		"--batch or --report\n");
-	return EXIT_USAGE;
+	struct engine_opts eo = {
+		.cap = cap, .link = dec_link_find(cap_datalink(cap)),
+		.ft = o->ft, .done = model_ended, .write_file = o->write_file,
+		.count = o->count, .duration_ns = o->duration_ns,
+		.speed = o->speed,
+	};
+	struct view v = { .o = o };
+	int status;
+
+	v.cap = cap;
+	v.live = cap_is_live(cap);
+	v.start_mono = clock_ns(CLOCK_MONOTONIC);
+	v.start_wall = clock_ns(CLOCK_REALTIME);
+	for (int i = 0; i < MV_NUM; i++)
+		v.sort[i] = keyset[i].def;
+	setlocale(LC_CTYPE, "");	/* ncursesw: the terminal's charset */
+	/* Ours before curses: ncurses only catches signals left at SIG_DFL. */
+	sig_catch(NULL);
+	if (term_start() < 0) {
+		sig_release();
+		cap_close(cap);
+		fprintf(stderr, "porttop: cannot use the terminal (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return EXIT_USAGE;
+	}
+	eo.ft.publish = true;
+	eo.done_arg = v.m = model_new(0);
+	if (!v.m)
+		snprintf(v.err, sizeof(v.err), "out of memory");
+	if (!v.m || engine_start(&v.e, &eo, v.err, sizeof(v.err)) < 0) {
+		term_restore();
+		sig_release();
+		fprintf(stderr, "porttop: %s\n", v.err);
+		cap_close(cap);
+		model_free(v.m);
+		return EXIT_USAGE;
+	}
+	model_attach(v.m, engine_table(v.e));
+	sig_catch(v.e);
+	apply_sort(&v);
+	loop(&v);
+	term_restore();
+	engine_stop(v.e);
+	if (!v.ended && engine_wait(v.e, v.err, sizeof(v.err)) != 0)
+		v.status = EXIT_DAMAGED;
+	sig_release();
+	status = v.status;
+	if (status == EXIT_DAMAGED)
+		fprintf(stderr, "porttop: %s: %s\n", cap_name(cap), v.err);
+	resolve_free(v.res);
+	engine_free(v.e);
+	model_free(v.m);
+	return status;
 }

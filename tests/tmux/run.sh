@@ -1,0 +1,304 @@
+#!/bin/sh
+# tests/tmux/run.sh - the interactive view in a real terminal: porttop runs
+# in a detached tmux pane (private server, 160x40, TERM=xterm-256color);
+# keys go in with send-keys, the screen comes out with capture-pane.
+#
+# Checks: tcp-http-curl.pcap at --speed 0 until "replay ended": the flows
+# (addresses, ports, states), s < > r (the first row changes as expected),
+# the details box (history), b (exact bytes), the ports view (8080, 2
+# conns), the processes view, help, Tab; q.  udp-echo-unreach.pcap: the /
+# filter (9999 leaves one row; Esc keeps the old one; empty clears).
+# lo-nano.pcap: n shows localhost.  syn-timeout.pcap at --speed 1: space
+# pauses, . steps one packet.  SIGTERM; a cut file (footer, exit 1, the
+# message after the screen); a fatal error (-w into a missing directory);
+# the capture on stdin (keys from /dev/tty).  ndpi-synscan.pcap (SKIP
+# without ../shared): ports view, sort by port both ways, End/Home/j,
+# resizing to 100x25 and back.  After every exit: the status, stderr
+# empty (no sanitizer report), and `stty -a` shows icanon and echo.
+#
+# Output: one line per check, "ok NAME", "FAIL NAME: reason" or
+# "SKIP NAME: reason" (tests/run.sh adds them up).  Exit 1 when one failed.
+# Env: PORTTOP (default ./porttop, e.g. build/san-address-undefined/porttop),
+#      SHARED (default ../shared: the bigger captures),
+#      WAIT (seconds to wait for a screen, default 20).
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+PORTTOP=${PORTTOP:-./porttop}
+SHARED=${SHARED:-../shared}
+WAIT=${WAIT:-20}
+case $PORTTOP in /*) ;; *) PORTTOP=$(pwd)/$PORTTOP ;; esac
+
+if ! command -v tmux >/dev/null 2>&1; then
+	sudo=; [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
+	$sudo apt-get install -y -q tmux >/dev/null 2>&1 ||
+		{ $sudo apt-get update -q >/dev/null 2>&1 &&
+		  $sudo apt-get install -y -q tmux >/dev/null 2>&1; }
+fi
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP tmux: tmux is missing and could not be installed"
+	exit 0
+fi
+if [ ! -x "$PORTTOP" ]; then
+	echo "FAIL tmux: PORTTOP=$PORTTOP is not an executable (make first)"
+	exit 1
+fi
+
+sock=porttop-test-$$
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-tmux.XXXXXX") || exit 2
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+failed=0
+
+ok() { echo "ok $1"; }
+fail() { echo "FAIL $1: $2"; failed=1; }
+screen() { T capture-pane -p -t v; }
+# The first table row (the line after the column titles).
+row1() { screen | awk '/^(PROTO|    PID) /{ getline; print; exit }'; }
+keys() { T send-keys -t v "$@"; }
+# Type a shell command into the pane.
+cmd() { T send-keys -t v -l "$1"; T send-keys -t v Enter; }
+# wait_for ERE: poll the screen until a line matches (WAIT seconds).
+wait_for() {
+	i=0
+	while [ $i -lt $((WAIT * 10)) ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# wait_gone ERE: poll until no line matches.
+wait_gone() {
+	i=0
+	while [ $i -lt $((WAIT * 10)) ]; do
+		screen | grep -Eq -- "$1" || return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# check NAME ERE [REASON]: one result from the screen.
+check() {
+	if wait_for "$2"; then ok "$1"; else fail "$1" "${3:-no line matches /$2/}"; fi
+}
+# check_row1 NAME ERE: the first row matches (after the key took effect).
+check_row1() {
+	i=0
+	while [ $i -lt $((WAIT * 10)) ]; do
+		row1 | grep -Eq -- "$2" && { ok "$1"; return; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$1" "first row is '$(row1 | tr -s ' ')', wanted /$2/"
+}
+# fresh: an empty pane, so that no earlier "rc=" line is taken for news.
+fresh() {
+	cmd clear
+	wait_gone "^(rc|modes)=|^modes:" || fail setup "the pane does not clear"
+}
+# start FILE [OPTIONS]: run porttop in the pane (its pid in $tmp/pid,
+# stderr in $tmp/err) and wait for the end of the replay.
+start() {
+	f=$1
+	shift
+	fresh
+	cmd "sh -c 'echo \$\$ > $tmp/pid; exec \"\$0\" \"\$@\"' $PORTTOP -r $f $* 2>$tmp/err; echo \"rc=\$?\""
+}
+# after_exit NAME WANT_RC: porttop has exited with WANT_RC, said nothing
+# unexpected on stderr, and left the terminal in cooked mode with echo.
+after_exit() {
+	if ! wait_for "^rc=[0-9]+"; then
+		fail "$1" "porttop did not exit"
+		return
+	fi
+	rc=$(screen | sed -n 's/^rc=\([0-9]*\).*/\1/p' | tail -1)
+	cmd "echo \"modes: \$(stty -a | tr ' ;' '\n\n' | grep -x -e -icanon -e icanon -e -echo -e echo | tr '\n' ' ')\""
+	if ! wait_for "^modes: "; then
+		fail "$1" "the shell does not answer after porttop"
+	elif [ "$rc" != "$2" ]; then
+		fail "$1" "exit status $rc, wanted $2"
+	elif ! screen | grep -q "^modes: icanon echo"; then
+		fail "$1" "terminal not restored: $(screen | grep '^modes:')"
+	elif [ "$2" = 0 ] && [ -s "$tmp/err" ]; then
+		fail "$1" "stderr: $(head -c 300 "$tmp/err")"
+	else
+		ok "$1"
+	fi
+}
+
+T new-session -d -x 160 -y 40 -s v "env TERM=xterm-256color LC_ALL=C TZ=UTC PS1='$ ' ENV= sh" ||
+	{ echo "FAIL tmux: cannot start a tmux server"; exit 1; }
+sleep 0.3
+
+# ---- the HTTP capture: flows, sorting, details, ports, processes ----------
+start pcaps/tcp-http-curl.pcap --speed 0
+if ! wait_for "replay ended"; then
+	fail flows-replay-ended "no 'replay ended' header: $(screen | head -1)"
+fi
+check flows-both "^tcp +10\.99\.0\.1:44986 +10\.99\.0\.2:8080 +SF " &&
+	check flows-second "^tcp +10\.99\.0\.1:44996 +10\.99\.0\.2:8080 +SF "
+check flows-header "flows: 2 live / 262144"
+check flows-status "^\[Flows\] Ports  Processes  sort: RATE "
+keys s s s		# RATE -> RATE10 -> RATE40 -> TOTAL
+check sort-s-total "sort: TOTAL  "
+check_row1 sort-total-first "10\.99\.0\.1:44986 "	# 1225 bytes > 1159
+keys r
+check sort-r-reversed "sort: TOTAL \(reversed\)"
+check_row1 sort-r-first "10\.99\.0\.1:44996 "
+keys '>' '>' r		# PKTS, AGE; oldest first again
+check sort-age "sort: AGE  "
+check_row1 sort-age-first "10\.99\.0\.1:44986 "
+keys '<'
+check sort-left "sort: PKTS  "
+check_row1 sort-pkts-first "10\.99\.0\.1:44986 "	# 13 packets > 12
+keys j Enter
+check details-history "history ShADadfF"
+check details-fields "orig +10\.99\.0\.1 port 44996"
+check details-dir "payload bytes +87 +264"
+keys Escape
+if wait_gone "history ShADadfF"; then
+	ok details-close
+else
+	fail details-close "the box is still there"
+fi
+keys b
+check bytes-exact "total > 1048 < 1336"
+keys b
+check bytes-human "total > 1\.0K < 1\.3K"
+keys p
+check ports-view "^ Flows \[Ports\] Processes"
+check ports-8080 "^tcp +8080 serve +2 +2 +2 +0 +0 +1 "
+keys Enter
+check ports-details "conns 2 \(2 live\) +established 2 +rejected 0 +unanswered 0"
+keys Escape P
+check procs-view "^ +- \(unattributed\) +- +2 +1 "
+keys h
+check help "porttop keys"
+keys x f
+check help-closes "^\[Flows\] "
+keys Tab
+check tab-cycles "^ Flows \[Ports\] "
+keys q
+after_exit quit-q 0
+
+# ---- the display filter -------------------------------------------------------
+start pcaps/udp-echo-unreach.pcap --speed 0
+check filter-before "^udp +10\.99\.0\.1:55006 +10\.99\.0\.2:9998 "
+keys / 9 9 9 9 Enter
+check filter-status "filter: '9999'"
+rows=$(screen | awk '/^PROTO /{ f = 1; next } f && /^(tcp|udp|icmp)/')
+if [ "$(echo "$rows" | grep -c .)" = 1 ] && echo "$rows" | grep -q 9999; then
+	ok filter-rows
+else
+	fail filter-rows "rows: $(echo "$rows" | tr -s ' ' | tr '\n' '|')"
+fi
+keys / 9 8 Escape
+check filter-esc-keeps "filter: '9999'"
+keys / C-u Enter
+check filter-cleared "filter: -  .*row 1/3"
+keys q
+after_exit filter-quit 0
+
+# ---- names: 127.0.0.1 is in /etc/hosts ----------------------------------------
+if getent hosts 127.0.0.1 | grep -q localhost; then
+	start pcaps/lo-nano.pcap --speed 0
+	wait_for "replay ended"
+	keys n
+	check names-on "^tcp +localhost:41062 +localhost:8081 "
+	keys N
+	check names-off "^tcp +127\.0\.0\.1:41062 "
+	keys q
+	after_exit names-quit 0
+else
+	echo "SKIP names: 127.0.0.1 has no name here"
+fi
+
+# ---- pause and step (a replay in real time) -----------------------------------
+start pcaps/syn-timeout.pcap --speed 1
+if wait_for "replay x1 "; then
+	keys Space
+	if wait_for "replay paused"; then
+		n=$(screen | sed -n 's/^packets: \([0-9]*\) captured.*/\1/p')
+		keys .
+		check pause-step "^packets: $((n + 1)) captured"
+		keys Space
+		check pause-resume "replay (x1|ended) "
+	else
+		fail pause "no 'replay paused'"
+	fi
+else
+	fail pause "no 'replay x1' header"
+fi
+keys q
+after_exit pause-quit 0
+
+# ---- a stop signal: exit 0, terminal restored ----------------------------------
+start pcaps/tcp-http-curl.pcap --speed 0
+wait_for "replay ended"
+kill -TERM "$(cat "$tmp/pid")" 2>/dev/null
+after_exit sigterm 0
+
+# ---- a damaged file: the view stays; exit 1, the message after the screen ------
+head -c 1500 pcaps/tcp-http-curl.pcap > "$tmp/cut.pcap"
+start "$tmp/cut.pcap" --speed 0
+check damaged-footer "^input error: .*truncated"
+keys q
+after_exit damaged-exit 1
+if grep -q "^porttop: .*cut\.pcap: .*truncated" "$tmp/err"; then
+	ok damaged-message
+else
+	fail damaged-message "stderr: $(head -c 300 "$tmp/err")"
+fi
+
+# ---- a fatal error after the screen was taken: message, terminal restored -------
+start pcaps/tcp-http-curl.pcap -w /nonexistent/dir/x.pcap
+after_exit fatal-exit 2
+if grep -q "^porttop: /nonexistent/dir/x.pcap: " "$tmp/err"; then
+	ok fatal-message
+else
+	fail fatal-message "stderr: $(head -c 300 "$tmp/err")"
+fi
+
+# ---- the capture on stdin: keys come from /dev/tty -------------------------------
+fresh
+cmd "cat pcaps/tcp-http-curl.pcap | $PORTTOP -r - --speed 0 2>$tmp/err; echo \"rc=\$?\""
+check stdin-replay "replay ended"
+keys p
+check stdin-keys "^tcp +8080 serve +2 "
+keys q
+after_exit stdin-quit 0
+
+# ---- a bigger capture: ports, sorting, moving, resizing ------------------------
+scan=$SHARED/pcaps/ndpi-synscan.pcap
+if [ -f "$scan" ]; then
+	start "$scan" --speed 0
+	wait_for "replay ended"
+	keys p
+	check scan-ports "^tcp +80 serve +[0-9]+ "
+	keys '<' '<'	# RATE -> CONNS -> PORT
+	check scan-sort-port "sort: PORT  "
+	check_row1 scan-port-first "^tcp +1 serve "
+	keys r
+	check_row1 scan-port-last "^tcp +65389 serve "
+	keys End
+	check scan-end "row ([0-9]+)/\1$"
+	keys Home j
+	check scan-down "row 2/[0-9]+$"
+	T resize-window -t v -x 100 -y 25
+	if wait_for "^q quit" && [ "$(screen | wc -l)" = 25 ] &&
+	   [ "$(screen | awk '{ if (length > m) m = length } END { print m }')" -le 100 ] &&
+	   screen | sed -n 25p | grep -q "^q quit"; then
+		ok resize
+	else
+		fail resize "screen after resizing to 100x25: $(screen | sed -n '1p;$p' | tr '\n' '|')"
+	fi
+	T resize-window -t v -x 160 -y 40
+	check resize-back "^PROTO  PORT ROLE .* PROCESS$"
+	keys q
+	after_exit scan-quit 0
+else
+	echo "SKIP scan: $scan not found (set SHARED)"
+fi
+
+exit $failed

@@ -1,0 +1,67 @@
+/*
+ * view.h - the parts of the interactive view, shared by view.c (terminal,
+ * snapshots, keys, the loop) and view_draw.c (what the screen shows).
+ * Private to the view: the program's entry is run_view() (run.h).
+ */
+#ifndef PORTTOP_VIEW_H
+#define PORTTOP_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "model.h"
+#include "run.h"
+
+struct resolver;
+
+/* Rows above the table: the header, the status line, the column titles. */
+#define VIEW_TOP_ROWS (FMT_HEAD_LINES + 2)
+
+struct view {
+	const struct run_opts *o;
+	struct cap *cap;
+	struct engine *e;
+	struct model *m;
+	struct resolver *res;		/* NULL until names are first asked */
+	int live, ended, status, frozen, paused, names, exact, help;
+	int detail, dgone;		/* details box open; its row left */
+	uint64_t updates;		/* snapshots taken */
+	struct engine_stats es;		/* as of the last snapshot */
+	struct ft_stats fs;
+	struct model_totals mt;
+	int64_t start_mono, start_wall;	/* ns, CLOCK_MONOTONIC / REALTIME */
+	char err[CAP_ERRBUF_SIZE];	/* the engine's error, once ended */
+	/* per view (enum model_view) */
+	enum model_view mv;
+	int sort[MV_NUM], rev[MV_NUM];	/* index into the view's keys */
+	enum model_sort skey[MV_NUM];	/* the key it stands for */
+	int pinned[MV_NUM];		/* the selection follows its row */
+	size_t sel[MV_NUM], top[MV_NUM];
+	uint64_t sel_id[MV_NUM];	/* view_row_id of the selected row */
+	/* the display filter, and the line being edited */
+	char filter[128], edit[128];
+	int editing;
+	char msg[128];			/* a passing message, until msg_until */
+	int64_t msg_until;
+	/* the detailed row as last seen */
+	struct model_flow df;
+	struct model_port dp;
+	struct model_proc dpr;
+};
+
+/* view_nrows: rows of the current view (after the filter). */
+size_t view_nrows(const struct view *v);
+
+/* view_row_id: what row i (< view_nrows) is across snapshots: a flow's
+ * id, a port's (proto << 16 | port), a process's pid. */
+uint64_t view_row_id(const struct view *v, size_t i);
+
+/* view_page: table rows that fit on the screen (at least 1). */
+int view_page(void);
+
+/* view_draw: draw the whole screen from the last snapshot (keeps the
+ * selection on its row first) and refresh the terminal. */
+void view_draw(struct view *v);
+
+#endif
