@@ -6,9 +6,9 @@
 # Installs only missing packages; uses sudo when not run as root.
 set -eu
 
-pkgs="gcc make pkg-config libpcap-dev libjansson-dev libsodium-dev"
+pkgs="gcc make pkg-config libpcap-dev libjansson-dev libsodium-dev libncurses-dev"
 case "${1:-}" in
---test)  pkgs="$pkgs libcmocka-dev python3 tcpdump" ;;
+--test)  pkgs="$pkgs libcmocka-dev python3 tcpdump tmux iproute2 ethtool curl" ;;
 --bench) pkgs="$pkgs tcpdump tshark tcpreplay wireshark-common softflowd argus-server libndpi-bin time" ;;
 "") ;;
 *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;

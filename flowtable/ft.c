@@ -24,6 +24,7 @@
 #include "conn.h"
 
 #define NS	   1000000000LL
+#define ST_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
 #define EVICT_SAMPLE 64
 #define SWEEP_AHEAD 8
 
@@ -154,7 +155,11 @@ uint32_t ft_capacity(const struct ft_table *t)
 
 void ft_get_stats(const struct ft_table *t, struct ft_stats *s)
 {
-	*s = t->st;
+	s->created = __atomic_load_n(&t->st.created, __ATOMIC_RELAXED);
+	s->ended = __atomic_load_n(&t->st.ended, __ATOMIC_RELAXED);
+	s->evicted = __atomic_load_n(&t->st.evicted, __ATOMIC_RELAXED);
+	s->active = __atomic_load_n(&t->st.active, __ATOMIC_RELAXED);
+	s->max_active = __atomic_load_n(&t->st.max_active, __ATOMIC_RELAXED);
 }
 
 /* ---- keys and the index ------------------------------------------------ */
@@ -345,10 +350,12 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 	index_delete(t, f->slot);
 	f->in_use = 0;
 	t->free_stack[t->nfree++] = rec;
-	t->st.active--;
-	t->st.ended++;
+	/* The counters are read by other threads (ft_get_stats): only the
+	 * writer stores them, atomically. */
+	ST_SET(t->st.active, t->st.active - 1);
+	ST_SET(t->st.ended, t->st.ended + 1);
 	if (why == FT_END_EVICTED)
-		t->st.evicted++;
+		ST_SET(t->st.evicted, t->st.evicted + 1);
 	t->done(t->arg, &v);
 }
 
@@ -421,9 +428,11 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 		f = &t->flows[rec];
 		f->key = k;
 		index_insert(t, h, (uint32_t)rec);
-		conn_init(f, p, t->st.created++, &t->to);
-		if (++t->st.active > t->st.max_active)
-			t->st.max_active = t->st.active;
+		conn_init(f, p, t->st.created, &t->to);
+		ST_SET(t->st.created, t->st.created + 1);
+		ST_SET(t->st.active, t->st.active + 1);
+		if (t->st.active > t->st.max_active)
+			ST_SET(t->st.max_active, t->st.active);
 	} else {
 		f = &t->flows[rec];
 	}

@@ -152,7 +152,8 @@ void ft_packets(struct ft_table *t, const struct dec_pkt *p, unsigned n);
  * end of a trace. */
 void ft_flush(struct ft_table *t);
 
-/* ft_get_stats: a copy of the counters (writer thread). */
+/* ft_get_stats: a copy of the counters, from any thread (each field read
+ * atomically). */
 void ft_get_stats(const struct ft_table *t, struct ft_stats *s);
 
 /* ft_capacity: how many records readers may scan with ft_read (0..n-1):

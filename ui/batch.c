@@ -45,7 +45,7 @@ static void set_rates(json_t *o, const struct model_rates *r)
 struct out {
 	FILE *f;
 	enum rep_fmt fmt;
-	enum rep_kind kind;
+	int view;		/* enum model_view */
 	json_t *row;		/* reused row object */
 };
 
@@ -75,38 +75,59 @@ static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
 	}
 }
 
+static void row_json(struct out *o, json_t *r, const char *type, uint64_t it,
+		     const struct model_rates *rates)
+{
+	json_object_set_new(r, "type", json_string(type));
+	json_object_set_new(r, "iteration", json_integer((json_int_t)it));
+	set_rates(r, rates);
+	rep_json_write(o->f, r);
+}
+
 static void print_json(struct out *o, struct model *m, uint64_t it,
 		       const struct fmt_head *h)
 {
 	tick_json(o, it, h);
-	if (o->kind == REP_FLOWS) {
+	if (o->view == MV_FLOWS) {
 		const struct model_flow **f;
 		size_t n = model_flows(m, &f);
 
-		for (size_t i = 0; i < n; i++) {
-			json_t *r = rep_json_flow(&o->row, &f[i]->v);
-
-			if (!r)
-				return;
-			json_object_set_new(r, "type", json_string("flow"));
-			json_object_set_new(r, "iteration", json_integer((json_int_t)it));
-			set_rates(r, &f[i]->r);
-			rep_json_write(o->f, r);
-		}
-	} else {
+		for (size_t i = 0; i < n; i++)
+			if (rep_json_flow(&o->row, &f[i]->v))
+				row_json(o, o->row, "flow", it, &f[i]->r);
+	} else if (o->view == MV_PORTS) {
 		const struct model_port **p;
 		size_t n = model_ports(m, &p);
 
 		for (size_t i = 0; i < n; i++) {
-			json_t *r = rep_json_port(&o->row, &p[i]->p);
-
-			if (!r)
+			if (!rep_json_port(&o->row, &p[i]->p))
 				return;
-			json_object_set_new(r, "type", json_string("port"));
-			json_object_set_new(r, "iteration", json_integer((json_int_t)it));
-			json_object_set_new(r, "live", json_integer((json_int_t)p[i]->live));
-			set_rates(r, &p[i]->r);
-			rep_json_write(o->f, r);
+			json_object_set_new(o->row, "live",
+					    json_integer((json_int_t)p[i]->live));
+			row_json(o, o->row, "port", it, &p[i]->r);
+		}
+	} else {
+		const struct model_proc **p;
+		size_t n = model_procs(m, &p);
+
+		for (size_t i = 0; i < n; i++) {
+			json_t *r = json_pack(
+				"{s:i, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
+				"schema", REP_SCHEMA, "pid", p[i]->pid < 0 ?
+				json_null() : json_integer(p[i]->pid), "comm",
+				p[i]->pid < 0 ? json_null() :
+				json_string(p[i]->comm), "flows",
+				(json_int_t)p[i]->flows, "ports",
+				(json_int_t)p[i]->ports, "orig_pkts",
+				(json_int_t)p[i]->tot[0].pkts, "resp_pkts",
+				(json_int_t)p[i]->tot[1].pkts, "orig_wire_bytes",
+				(json_int_t)p[i]->tot[0].wire_bytes,
+				"resp_wire_bytes",
+				(json_int_t)p[i]->tot[1].wire_bytes);
+
+			if (r)
+				row_json(o, r, "process", it, &p[i]->r);
+			json_decref(r);
 		}
 	}
 }
@@ -120,7 +141,7 @@ static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 	for (int i = 0; i < FMT_HEAD_LINES; i++)
 		fprintf(o->f, "%s\n", head[i]);
 	putc('\n', o->f);
-	if (o->kind == REP_FLOWS) {
+	if (o->view == MV_FLOWS) {
 		const struct model_flow **f;
 		size_t n = model_flows(m, &f);
 
@@ -133,10 +154,10 @@ static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 		fmt_titles(MV_FLOWS, aw, line, sizeof(line));
 		fprintf(o->f, "%s\n", line);
 		for (size_t i = 0; i < n; i++) {
-			fmt_flow(f[i], aw, h->es->now_ns, line, sizeof(line));
+			fmt_flow(f[i], aw, h->es->clock_ns, line, sizeof(line));
 			fprintf(o->f, "%s\n", line);
 		}
-	} else {
+	} else if (o->view == MV_PORTS) {
 		const struct model_port **p;
 		size_t n = model_ports(m, &p);
 
@@ -144,6 +165,16 @@ static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 		fprintf(o->f, "%s\n", line);
 		for (size_t i = 0; i < n; i++) {
 			fmt_port(p[i], line, sizeof(line));
+			fprintf(o->f, "%s\n", line);
+		}
+	} else {
+		const struct model_proc **p;
+		size_t n = model_procs(m, &p);
+
+		fmt_titles(MV_PROCS, 0, line, sizeof(line));
+		fprintf(o->f, "%s\n", line);
+		for (size_t i = 0; i < n; i++) {
+			fmt_proc(p[i], line, sizeof(line));
 			fprintf(o->f, "%s\n", line);
 		}
 	}
@@ -158,7 +189,7 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 		.count = o->count, .duration_ns = o->duration_ns,
 		.speed = o->speed,
 	};
-	struct out out = { stdout, o->format, o->report, NULL };
+	struct out out = { stdout, o->format, o->view, NULL };
 	struct engine_stats es;
 	struct ft_stats fs;
 	struct model_totals mt;
@@ -202,7 +233,7 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 				status = EXIT_DAMAGED;
 			engine_get_stats(e, &es);
 		}
-		model_update(m, live ? clock_ns(CLOCK_REALTIME) : es.now_ns,
+		model_update(m, live ? clock_ns(CLOCK_REALTIME) : es.clock_ns,
 			     live ? wall_start : es.first_ns);
 		ft_get_stats(engine_table(e), &fs);
 		model_totals(m, &mt);
@@ -210,10 +241,11 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 			.source = cap_name(cap), .filter = o->filter ? o->filter : "",
 			.live = live, .speed = o->speed,
 			.elapsed_ns = live ? clock_ns(CLOCK_MONOTONIC) - start :
-					     es.now_ns - es.first_ns,
+					     es.clock_ns - es.first_ns,
 			.es = &es, .fs = &fs, .capacity = o->ft.max_flows ?
 					o->ft.max_flows : FT_DEFAULT_FLOWS,
 			.mt = &mt, .ended = !es.running,
+			.notice = o->notice[0] ? o->notice : NULL,
 		};
 		if (o->format == REP_JSON)
 			print_json(&out, m, it, &h);

@@ -75,17 +75,30 @@ static void publish_stats(struct engine *e, const struct local *l)
 	STORE(e->st.kernel.ifdrop, k.ifdrop);
 	STORE(e->st.first_ns, l->first_ns);
 	STORE(e->st.now_ns, l->now_ns);
+	if (l->now_ns > LOAD(e->st.clock_ns))
+		STORE(e->st.clock_ns, l->now_ns);
 }
 
 /* Replay pacing: wait until the wall clock catches up with packet time
- * (ts_ns) at the chosen speed, or while the user has paused.  Returns 1
- * when asked to stop meanwhile. */
+ * (ts_ns) at the chosen speed, or while the user has paused.  Meanwhile
+ * the replay's clock (st.clock_ns) keeps moving, so the views' rates fall
+ * through a quiet stretch of the file as they would live.  Returns 1 when
+ * asked to stop meanwhile. */
 static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
 		int64_t *pkt0)
 {
 	for (;;) {
 		if (LOAD(e->stop))
 			return 1;
+		if (e->o.speed > 0 && !LOAD(e->pause)) {
+			int64_t c = *pkt0 + (int64_t)((double)(wall_ns() - *wall0) *
+						      e->o.speed);
+
+			if (c > ts_ns)
+				c = ts_ns;
+			if (c > LOAD(e->st.clock_ns))
+				STORE(e->st.clock_ns, c);
+		}
 		if (LOAD(e->pause)) {
 			if (__atomic_exchange_n(&e->step, 0, __ATOMIC_RELAXED))
 				break;	/* one packet through */
@@ -131,18 +144,20 @@ static void *run(void *arg)
 		}
 		if (rc <= 0)
 			break;
-		if (l.read++ == 0)
+		if (l.read == 0)
 			l.first_ns = pkt0 = pk.ts_ns;
-		if (pk.ts_ns > l.now_ns)
-			l.now_ns = pk.ts_ns;
 		if (!live && (o->speed > 0 || LOAD(e->pause))) {
-			/* let the view see what came before the wait */
+			/* let the view see what came before the wait; this
+			 * packet counts once it is through the gate */
 			ft_packets(e->ft, batch, nb);
 			nb = 0;
 			publish_stats(e, &l);
 			if (pace(e, pk.ts_ns, &wall0, &pkt0))
 				break;
 		}
+		l.read++;
+		if (pk.ts_ns > l.now_ns)
+			l.now_ns = pk.ts_ns;
 		if (e->dump && cap_dump_write(e->dump, &pk, NULL) != CAP_OK)
 			l.dump_errors++;
 		switch (dec_frame(&e->dec, o->link, pk.data, pk.caplen, pk.len,
@@ -292,6 +307,7 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
 	s->dump_errors = LOAD(e->st.dump_errors);
 	s->first_ns = LOAD(e->st.first_ns);
 	s->now_ns = LOAD(e->st.now_ns);
+	s->clock_ns = LOAD(e->st.clock_ns);
 	s->running = __atomic_load_n(&e->st.running, __ATOMIC_ACQUIRE);
 	s->paused = LOAD(e->pause);
 }

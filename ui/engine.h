@@ -44,6 +44,9 @@ struct engine_stats {
 	struct cap_stats kernel;	/* live: libpcap's counters */
 	uint64_t dump_errors;		/* -w packets that could not be written */
 	int64_t first_ns, now_ns;	/* packet times: first and latest */
+	int64_t clock_ns;		/* a replay's clock: the packet time it
+					   has reached, moving on through quiet
+					   stretches; for a capture, now_ns */
 	int running;			/* 0 once the thread has finished */
 	int paused;			/* replay paused by the user */
 };

@@ -68,10 +68,11 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 		snprintf(state, sizeof(state), "replay x%g", h->speed);
 	else
 		snprintf(state, sizeof(state), "replay, full speed");
-	snprintf(lines[0], len, "porttop - %s - %s%s%s - %s %s%s",
+	snprintf(lines[0], len, "porttop - %s - %s%s%s - %s %s%s%s%s",
 		 h->source, h->filter[0] ? "filter '" : "no filter",
 		 h->filter, h->filter[0] ? "'" : "", state, el,
-		 h->frozen ? " - display paused" : "");
+		 h->frozen ? " - display paused" : "",
+		 h->notice ? " - " : "", h->notice ? h->notice : "");
 	snprintf(lines[1], len,
 		 "packets: %" PRIu64 " captured, %" PRIu64 " dropped by kernel, "
 		 "%" PRIu64 " by interface, %" PRIu64 " lost by porttop; "

@@ -28,6 +28,9 @@ struct fmt_head {
 	int ended;			/* the replay reached the end (live: the
 					   capture stopped) */
 	int frozen;			/* the display is paused */
+	const char *notice;		/* a note for the first line, or NULL
+					   (e.g. why a live capture was not
+					   possible) */
 };
 
 #define FMT_HEAD_LINES 3

@@ -13,6 +13,7 @@
 
 #include "../decode/dec_hash.h"
 #include "../filters/filter.h"
+#include "model.h"
 #include "run.h"
 
 #ifndef PORTTOP_VERSION
@@ -23,7 +24,8 @@
 				   IPv6 + extension headers + TCP options */
 
 enum { OPT_REPORT = 256, OPT_FORMAT, OPT_MAX_FLOWS, OPT_TIMEOUTS,
-       OPT_VERSION, OPT_BATCH, OPT_DURATION, OPT_SPEED };
+       OPT_VERSION, OPT_BATCH, OPT_DURATION, OPT_SPEED, OPT_VIEW,
+       OPT_FALLBACK };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -35,6 +37,8 @@ static const struct option long_opts[] = {
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "view", required_argument, NULL, OPT_VIEW },
+	{ "fallback-replay", required_argument, NULL, OPT_FALLBACK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -64,11 +68,15 @@ static void usage(FILE *f)
 "else the flows report):\n"
 "  --report KIND      at the end, one row per flow (flows) or per port (ports)\n"
 "  --batch            print the view every -d seconds, no terminal needed\n"
+"  --view VIEW        the view to show: flows (default), ports, processes\n"
 "  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
 "  -d SECONDS         refresh interval of the view and --batch (default 1)\n"
-"  -n ITERATIONS      --batch: stop after this many refreshes; -n alone:\n"
-"                     no name lookups (always the case)\n"
+"  -n ITERATIONS      --batch: stop after this many refreshes (-n alone,\n"
+"                     as in tcpdump, is accepted: names are never looked\n"
+"                     up unless asked for in the view)\n"
 "  --speed X          replay at X times real time (default 1; 0: at once)\n"
+"  --fallback-replay FILE  when the device cannot be opened (e.g. not\n"
+"                     root), say why and replay FILE instead\n"
 "  -q                 no progress line on stderr\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
@@ -285,6 +293,19 @@ int main(int argc, char **argv)
 		case OPT_DURATION:
 			if (parse_seconds(optarg, &o.duration_ns, 0) < 0)
 				return bad_usage("invalid --duration", optarg);
+			break;
+		case OPT_FALLBACK:
+			o.fallback_file = optarg;
+			break;
+		case OPT_VIEW:
+			if (!strcmp(optarg, "flows"))
+				o.view = MV_FLOWS;
+			else if (!strcmp(optarg, "ports"))
+				o.view = MV_PORTS;
+			else if (!strcmp(optarg, "processes"))
+				o.view = MV_PROCS;
+			else
+				return bad_usage("unknown view", optarg);
 			break;
 		case OPT_SPEED:
 			if (parse_seconds(optarg, &(int64_t){ 0 }, 1) < 0)

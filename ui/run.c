@@ -17,7 +17,8 @@
 /* A progress line only for files worth waiting for. */
 #define PROGRESS_MIN_BYTES (64u << 20)
 
-int run_open(const struct run_opts *o, struct cap **cap)
+int run_open(const struct run_opts *o, struct cap **cap, char *why,
+	     size_t len)
 {
 	char err[CAP_ERRBUF_SIZE], warn[CAP_ERRBUF_SIZE], dlt[64];
 	int rc;
@@ -28,7 +29,9 @@ int run_open(const struct run_opts *o, struct cap **cap)
 			fprintf(stderr, "porttop: %s: %s\n", o->read_file, err);
 	} else {
 		rc = cap_open_live(&o->live, cap, err, warn);
-		if (rc != CAP_OK)
+		if (rc != CAP_OK && why)
+			snprintf(why, len, "%s", err);
+		else if (rc != CAP_OK)
 			fprintf(stderr, "porttop: %s\n", err);
 		else if (*warn)
 			fprintf(stderr, "porttop: warning: %s\n", warn);
@@ -53,11 +56,22 @@ fail:
 	return EXIT_USAGE;
 }
 
-int run(const struct run_opts *o)
+int run(struct run_opts *o)
 {
 	struct cap *cap;
-	int rc = run_open(o, &cap);
+	char why[CAP_ERRBUF_SIZE];
+	int fallback = !o->read_file && o->fallback_file;
+	int rc = run_open(o, &cap, fallback ? why : NULL, sizeof(why));
 
+	if (rc != EXIT_OK && fallback) {
+		/* e.g. not root: show the bundled capture instead, and why */
+		fprintf(stderr, "porttop: %s\nporttop: replaying %s instead\n",
+			why, o->fallback_file);
+		snprintf(o->notice, sizeof(o->notice), "no live capture (%.150s)",
+			 why);
+		o->read_file = o->fallback_file;
+		rc = run_open(o, &cap, NULL, 0);
+	}
 	if (rc != EXIT_OK)
 		return rc;
 	switch (o->mode) {

@@ -34,21 +34,29 @@ struct run_opts {
 	int64_t duration_ns;		/* --duration (0 = no limit) */
 	double speed;			/* --speed for replays (default 1) */
 	bool quiet;			/* -q: no progress line */
-	enum rep_kind report;		/* --report, and the batch view */
+	enum rep_kind report;		/* --report */
+	int view;			/* --view: enum model_view to start
+					   with (view and --batch) */
 	enum rep_fmt format;
 	int64_t delay_ns;		/* -d: batch/view refresh interval */
 	uint64_t iterations;		/* -n N: batch iterations (0 = until
 					   the input ends) */
 	struct ft_config ft;
+	const char *fallback_file;	/* --fallback-replay: replay this file
+					   when the device cannot be opened */
+	char notice[256];		/* why the fallback was taken, shown in
+					   the view's first line */
 };
 
-/* run: do it.  Returns an EXIT_* status. */
-int run(const struct run_opts *o);
+/* run: do it.  Returns an EXIT_* status.  May fill o->notice. */
+int run(struct run_opts *o);
 
 /* run_open: open the source of o (file or device), check its link type
- * and apply the filter.  On failure prints one line to stderr and returns
- * EXIT_USAGE (EXIT_OK on success, with *cap set). */
-int run_open(const struct run_opts *o, struct cap **cap);
+ * and apply the filter.  On failure prints one line to stderr (or, for a
+ * device and a non-NULL why, writes the reason into why, len bytes) and
+ * returns EXIT_USAGE; EXIT_OK on success, with *cap set. */
+int run_open(const struct run_opts *o, struct cap **cap, char *why,
+	     size_t len);
 
 /* The modes (run.c, batch.c, view.c). */
 int run_report(const struct run_opts *o, struct cap *cap);

@@ -7,8 +7,9 @@
  *
  * It only reads: the model reads the table lock-free and the engine's
  * counters atomically, so a slow terminal never slows the capture.  A
- * replay's clock is its packets (es.now_ns): when it is paused or ended
- * no new snapshot is taken unless a packet came, so the last rates stay.
+ * replay's clock is packet time (es.clock_ns): when it is paused or
+ * ended no new snapshot is taken unless the clock moved, so the last rates
+ * stay.
  *
  * The terminal: term_restore() is the one way out of curses, registered
  * with atexit() and called before any message is printed.  Signals only
@@ -18,11 +19,13 @@
 #include <curses.h>
 #include <inttypes.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__SANITIZE_ADDRESS__)
@@ -60,6 +63,43 @@ static void term_restore(void)
 	}
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
+/* A fatal signal (a crash) skips atexit: put the terminal back with
+ * async-signal-safe calls only (the modes saved before curses, leave the
+ * alternate screen, reset attributes), then die of the signal as usual. */
+static struct termios saved_tio;
+static int saved_fd = -1;
+
+static void term_crash(int sig)
+{
+	static const char reset[] = "\033[?1049l\033[0m\033[?25h\r\n";
+
+	if (saved_fd >= 0)
+		tcsetattr(saved_fd, TCSANOW, &saved_tio);
+	/* nothing more to try if this fails */
+	ssize_t n = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
+	(void)n;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void on_crash(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+				    SIGQUIT };
+	struct sigaction sa = { 0 };
+	int fd = isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO;
+
+	if (tcgetattr(fd, &saved_tio) == 0)
+		saved_fd = fd;
+	sa.sa_handler = term_crash;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+#endif
+
 static int term_start(void)
 {
 	static int registered;
@@ -73,6 +113,9 @@ static int term_start(void)
 #endif
 		registered = 1;
 	}
+#if !defined(__SANITIZE_ADDRESS__)
+	on_crash();	/* a sanitizer reports crashes itself (see above) */
+#endif
 	if (!isatty(STDIN_FILENO) && !(in = tty_in = fopen("/dev/tty", "r")))
 		return -1;
 	if (!(scr = newterm(NULL, stdout, in))) {
@@ -164,12 +207,13 @@ static int snapshot(struct view *v, int due)
 			return news;
 		hold = es.paused || v->ended;
 		if (hold)	/* the packet clock stands: a step, or the end */
-			due = es.read != v->es.read || es.now_ns != v->es.now_ns
-			      || news || !v->updates;
+			due = es.read != v->es.read ||
+			      es.clock_ns != v->es.clock_ns || news ||
+			      !v->updates;
 	}
 	news |= es.paused != v->es.paused;
 	if (due) {
-		model_update(v->m, v->live ? clock_ns(CLOCK_REALTIME) : es.now_ns,
+		model_update(v->m, v->live ? clock_ns(CLOCK_REALTIME) : es.clock_ns,
 			     v->live ? v->start_wall : es.first_ns);
 		ft_get_stats(engine_table(v->e), &v->fs);
 		model_totals(v->m, &v->mt);
@@ -361,7 +405,7 @@ int run_view(const struct run_opts *o, struct cap *cap)
 		.count = o->count, .duration_ns = o->duration_ns,
 		.speed = o->speed,
 	};
-	struct view v = { .o = o };
+	struct view v = { .o = o, .mv = (enum model_view)o->view };
 	int status;
 
 	v.cap = cap;

@@ -368,7 +368,7 @@ static void draw_rows(struct view *v)
 				resolve_name(v->res, fv->orig_is_a ? fv->key.b :
 					     fv->key.a, v6, f.e.resp_h, 46);
 			}
-			fmt_flow(&f, aw, v->es.now_ns, line, sizeof(line));
+			fmt_flow(&f, aw, v->es.clock_ns, line, sizeof(line));
 		} else if (v->mv == MV_PORTS) {
 			fmt_port(port_row(v, i), line, sizeof(line));
 		} else {
@@ -390,10 +390,11 @@ void view_draw(struct view *v)
 		.source = cap_name(v->cap), .filter = v->o->filter ?
 			v->o->filter : "", .live = v->live, .speed = v->o->speed,
 		.elapsed_ns = v->live ? mono_ns() - v->start_mono :
-					v->es.now_ns - v->es.first_ns,
+					v->es.clock_ns - v->es.first_ns,
 		.es = &v->es, .fs = &v->fs, .capacity = v->o->ft.max_flows ?
 			v->o->ft.max_flows : FT_DEFAULT_FLOWS,
 		.mt = &v->mt, .ended = v->ended, .frozen = v->frozen,
+		.notice = v->o->notice[0] ? v->o->notice : NULL,
 	};
 
 	erase();
