@@ -168,4 +168,24 @@ int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v);
 /* ft_conn_state_name: "S0", "SF", ... for enum ft_conn_state. */
 const char *ft_conn_state_name(int cs);
 
+/* ft_conn_established: both sides got going: S1, SF, S2, S3, RSTO, RSTR
+ * (for UDP: SF, both sent).  What the ports views call "established". */
+static inline int ft_conn_established(int cs)
+{
+	return cs == FT_CS_S1 || cs == FT_CS_SF || cs == FT_CS_S2 ||
+	       cs == FT_CS_S3 || cs == FT_CS_RSTO || cs == FT_CS_RSTR;
+}
+
+/* ft_counts_add: to += c, field by field. */
+static inline void ft_counts_add(struct ft_counts *to,
+				 const struct ft_counts *c)
+{
+	to->pkts += c->pkts;
+	to->wire_bytes += c->wire_bytes;
+	to->ip_bytes += c->ip_bytes;
+	to->bytes += c->bytes;
+	to->frag_pkts += c->frag_pkts;
+	to->frag_wire_bytes += c->frag_wire_bytes;
+}
+
 #endif

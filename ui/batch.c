@@ -183,12 +183,7 @@ static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 
 int run_batch(const struct run_opts *o, struct cap *cap)
 {
-	struct engine_opts eo = {
-		.cap = cap, .link = dec_link_find(cap_datalink(cap)),
-		.ft = o->ft, .done = model_ended, .write_file = o->write_file,
-		.count = o->count, .duration_ns = o->duration_ns,
-		.speed = o->speed,
-	};
+	struct engine_opts eo;
 	struct out out = { stdout, o->format, o->view, NULL };
 	struct engine_stats es;
 	struct ft_stats fs;
@@ -200,7 +195,9 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 	int64_t start = clock_ns(CLOCK_MONOTONIC);
 	int64_t wall_start = clock_ns(CLOCK_REALTIME);
 
+	run_engine_opts(o, cap, &eo);
 	eo.ft.publish = true;
+	eo.done = model_ended;
 	m = model_new(0);
 	if (!m) {
 		fprintf(stderr, "porttop: out of memory\n");

@@ -13,7 +13,6 @@
 #define DISTINCT_CAP	(1u << 20)	/* (port, role, address) entries */
 static const double tau_s[MODEL_WINDOWS] = { 0, 10, 40 };
 
-enum { PI_TCP, PI_UDP, PI_SCTP, PI_NUM };
 
 /* Rate state of the flow in one table record. */
 struct track {
@@ -145,12 +144,6 @@ void model_ended(void *model, const struct ft_view *v)
 
 /* ---- distinct addresses -------------------------------------------------- */
 
-static int proto_index(uint8_t proto)
-{
-	return proto == 6 ? PI_TCP : proto == 17 ? PI_UDP :
-	       proto == 132 ? PI_SCTP : -1;
-}
-
 static size_t seen_hash(const struct seen *k)
 {
 	uint8_t b[20];
@@ -246,30 +239,14 @@ static void seen_key(struct seen *k, const struct ft_view *v, int pi,
 
 /* ---- folding flows into ports -------------------------------------------- */
 
-static void add_counts(struct ft_counts *to, const struct ft_counts *c)
-{
-	to->pkts += c->pkts;
-	to->wire_bytes += c->wire_bytes;
-	to->ip_bytes += c->ip_bytes;
-	to->bytes += c->bytes;
-	to->frag_pkts += c->frag_pkts;
-	to->frag_wire_bytes += c->frag_wire_bytes;
-}
-
-static int established(int cs)
-{
-	return cs == FT_CS_S1 || cs == FT_CS_SF || cs == FT_CS_S2 ||
-	       cs == FT_CS_S3 || cs == FT_CS_RSTO || cs == FT_CS_RSTR;
-}
-
 static void fold_ended(struct model *m, const struct ft_view *v)
 {
-	int pi = proto_index(v->key.proto);
+	int pi = rep_port_index(v->key.proto);
 	struct seen k;
 
 	m->ended_flows++;
-	add_counts(&m->ended_tot[0], &v->dir[0]);
-	add_counts(&m->ended_tot[1], &v->dir[1]);
+	ft_counts_add(&m->ended_tot[0], &v->dir[0]);
+	ft_counts_add(&m->ended_tot[1], &v->dir[1]);
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
 		return;
 	struct port_agg *a = &m->agg[pi][v->orig_is_a ? v->key.pb :
@@ -278,11 +255,11 @@ static void fold_ended(struct model *m, const struct ft_view *v)
 		a->first_ns = v->first_ns;
 	if (v->last_ns > a->last_ns)
 		a->last_ns = v->last_ns;
-	a->established += established(v->conn_state);
+	a->established += ft_conn_established(v->conn_state);
 	a->rejected += v->conn_state == FT_CS_REJ;
 	a->unanswered += v->conn_state == FT_CS_S0;
-	add_counts(&a->tot[0], &v->dir[0]);
-	add_counts(&a->tot[1], &v->dir[1]);
+	ft_counts_add(&a->tot[0], &v->dir[0]);
+	ft_counts_add(&a->tot[1], &v->dir[1]);
 	for (int role = 0; role < 2; role++) {
 		seen_key(&k, v, pi, role);
 		if (seen_count(m, &k, 1) > 0)
@@ -433,7 +410,7 @@ static void build_ports(struct model *m)
 		}
 	for (size_t i = 0; i < m->nflows; i++) {
 		const struct ft_view *v = &m->flows[i].v;
-		int pi = proto_index(v->key.proto);
+		int pi = rep_port_index(v->key.proto);
 		uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
 		struct model_port *mp = NULL;
 		struct rep_port *p;
@@ -457,11 +434,11 @@ static void build_ports(struct model *m)
 		p = &mp->p;
 		p->conns++;
 		mp->live++;
-		p->established += established(v->conn_state);
+		p->established += ft_conn_established(v->conn_state);
 		p->rejected += v->conn_state == FT_CS_REJ;
 		p->unanswered += v->conn_state == FT_CS_S0;
-		add_counts(&p->dir[0], &v->dir[0]);
-		add_counts(&p->dir[1], &v->dir[1]);
+		ft_counts_add(&p->dir[0], &v->dir[0]);
+		ft_counts_add(&p->dir[1], &v->dir[1]);
 		if (v->first_ns < p->first_ns)
 			p->first_ns = v->first_ns;
 		if (v->last_ns > p->last_ns)
@@ -480,7 +457,7 @@ static void build_ports(struct model *m)
 		struct model_port *mp = &m->ports[j];
 
 		mp->clients_capped = m->set_full;
-		m->pidx[proto_index(mp->p.proto)][mp->p.port] = 0;
+		m->pidx[rep_port_index(mp->p.proto)][mp->p.port] = 0;
 	}
 }
 
@@ -497,8 +474,8 @@ static void build_procs(struct model *m)
 	p->tot[1] = m->ended_tot[1];
 	p->flows = m->ended_flows;
 	for (size_t i = 0; i < m->nflows; i++) {
-		add_counts(&p->tot[0], &m->flows[i].v.dir[0]);
-		add_counts(&p->tot[1], &m->flows[i].v.dir[1]);
+		ft_counts_add(&p->tot[0], &m->flows[i].v.dir[0]);
+		ft_counts_add(&p->tot[1], &m->flows[i].v.dir[1]);
 		add_rates(&p->r, &m->flows[i].r);
 		p->flows++;
 	}
@@ -517,8 +494,8 @@ static void build_totals(struct model *m)
 	t->tot[0] = m->ended_tot[0];
 	t->tot[1] = m->ended_tot[1];
 	for (size_t i = 0; i < m->nflows; i++) {
-		add_counts(&t->tot[0], &m->flows[i].v.dir[0]);
-		add_counts(&t->tot[1], &m->flows[i].v.dir[1]);
+		ft_counts_add(&t->tot[0], &m->flows[i].v.dir[0]);
+		ft_counts_add(&t->tot[1], &m->flows[i].v.dir[1]);
 		add_rates(&t->r, &m->flows[i].r);
 	}
 }

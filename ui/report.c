@@ -19,7 +19,6 @@
 
 #define CHUNK 65536
 
-enum { PI_TCP, PI_UDP, PI_SCTP, PI_NUM };
 
 /* An IPv6 (port, role, address) entry; IPv4 ones are packed in a uint64. */
 struct addr_key {
@@ -103,12 +102,6 @@ static int keep_flow(struct report *r, const struct ft_view *v)
 }
 
 /* ---- ports ------------------------------------------------------------- */
-
-static int proto_index(uint8_t proto)
-{
-	return proto == 6 ? PI_TCP : proto == 17 ? PI_UDP :
-	       proto == 132 ? PI_SCTP : -1;
-}
 
 static struct rep_port *port_get(struct report *r, uint8_t proto, int pi,
 				 uint16_t port)
@@ -288,19 +281,9 @@ static int distinct_count(struct report *r)
 	return 0;
 }
 
-static void add_counts(struct ft_counts *to, const struct ft_counts *c)
-{
-	to->pkts += c->pkts;
-	to->wire_bytes += c->wire_bytes;
-	to->ip_bytes += c->ip_bytes;
-	to->bytes += c->bytes;
-	to->frag_pkts += c->frag_pkts;
-	to->frag_wire_bytes += c->frag_wire_bytes;
-}
-
 static int fold_port(struct report *r, const struct ft_view *v)
 {
-	int pi = proto_index(v->key.proto);
+	int pi = rep_port_index(v->key.proto);
 	const uint8_t *oh = v->orig_is_a ? v->key.a : v->key.b;
 	const uint8_t *rh = v->orig_is_a ? v->key.b : v->key.a;
 	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
@@ -314,15 +297,11 @@ static int fold_port(struct report *r, const struct ft_view *v)
 	if (!p)
 		return -1;
 	p->conns++;
-	/* Both sides reached the established state (or, for UDP, both
-	 * sent): Zeek's S1, SF, S2, S3, RSTO, RSTR. */
-	if (cs == FT_CS_S1 || cs == FT_CS_SF || cs == FT_CS_S2 ||
-	    cs == FT_CS_S3 || cs == FT_CS_RSTO || cs == FT_CS_RSTR)
-		p->established++;
+	p->established += ft_conn_established(cs);
 	p->rejected += cs == FT_CS_REJ;
 	p->unanswered += cs == FT_CS_S0;
-	add_counts(&p->dir[0], &v->dir[0]);
-	add_counts(&p->dir[1], &v->dir[1]);
+	ft_counts_add(&p->dir[0], &v->dir[0]);
+	ft_counts_add(&p->dir[1], &v->dir[1]);
 	if (v->first_ns < p->first_ns)
 		p->first_ns = v->first_ns;
 	if (v->last_ns > p->last_ns)
@@ -453,4 +432,10 @@ int report_write(struct report *r, FILE *out)
 	if (rc == 0 && fflush(out) != 0)
 		rc = -1;
 	return rc;
+}
+
+int rep_port_index(uint8_t proto)
+{
+	return proto == 6 ? PI_TCP : proto == 17 ? PI_UDP :
+	       proto == 132 ? PI_SCTP : -1;
 }

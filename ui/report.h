@@ -82,6 +82,11 @@ int rep_json_write(FILE *out, json_t *o);
 const char *rep_human(uint64_t v, char *buf, size_t len);
 void rep_utc_time(int64_t us, char *buf, size_t len);
 
+/* The protocols with a ports report, and rep_port_index: PI_TCP, PI_UDP,
+ * PI_SCTP for IP protocols 6, 17, 132, else -1. */
+enum { PI_TCP, PI_UDP, PI_SCTP, PI_NUM };
+int rep_port_index(uint8_t proto);
+
 /* Per-port totals, (proto, port) of the responder side. */
 struct rep_port {
 	uint8_t proto;

@@ -138,14 +138,22 @@ static void kernel_summary(const struct engine_stats *s)
 		(unsigned long long)s->kernel.ifdrop);
 }
 
+void run_engine_opts(const struct run_opts *o, struct cap *cap,
+		     struct engine_opts *eo)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->cap = cap;
+	eo->link = dec_link_find(cap_datalink(cap));
+	eo->ft = o->ft;
+	eo->write_file = o->write_file;
+	eo->count = o->count;
+	eo->duration_ns = o->duration_ns;
+	eo->speed = o->speed;
+}
+
 int run_report(const struct run_opts *o, struct cap *cap)
 {
-	struct engine_opts eo = {
-		.cap = cap, .link = dec_link_find(cap_datalink(cap)),
-		.ft = o->ft, .done = report_add, .write_file = o->write_file,
-		.count = o->count, .duration_ns = o->duration_ns,
-		.speed = 0, .flush_at_end = true,
-	};
+	struct engine_opts eo;
 	int live = cap_is_live(cap), status = EXIT_OK;
 	struct report *rep = report_new(o->report, o->format);
 	struct engine_stats s;
@@ -161,6 +169,10 @@ int run_report(const struct run_opts *o, struct cap *cap)
 		cap_close(cap);
 		return EXIT_USAGE;
 	}
+	run_engine_opts(o, cap, &eo);
+	eo.speed = 0;			/* a report reads as fast as it can */
+	eo.flush_at_end = true;		/* and reports every flow */
+	eo.done = report_add;
 	eo.done_arg = rep;
 	cap_progress(cap, &done, &total);
 	show = !o->quiet && isatty(STDERR_FILENO) &&

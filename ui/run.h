@@ -58,6 +58,12 @@ int run(struct run_opts *o);
 int run_open(const struct run_opts *o, struct cap **cap, char *why,
 	     size_t len);
 
+/* run_engine_opts: the engine options o asks for, reading cap (the caller
+ * then sets done, done_arg and what its mode changes). */
+struct engine_opts;
+void run_engine_opts(const struct run_opts *o, struct cap *cap,
+		     struct engine_opts *eo);
+
 /* The modes (run.c, batch.c, view.c). */
 int run_report(const struct run_opts *o, struct cap *cap);
 int run_batch(const struct run_opts *o, struct cap *cap);

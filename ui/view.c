@@ -399,12 +399,7 @@ static void loop(struct view *v)
 
 int run_view(const struct run_opts *o, struct cap *cap)
 {
-	struct engine_opts eo = {
-		.cap = cap, .link = dec_link_find(cap_datalink(cap)),
-		.ft = o->ft, .done = model_ended, .write_file = o->write_file,
-		.count = o->count, .duration_ns = o->duration_ns,
-		.speed = o->speed,
-	};
+	struct engine_opts eo;
 	struct view v = { .o = o, .mv = (enum model_view)o->view };
 	int status;
 
@@ -424,7 +419,9 @@ int run_view(const struct run_opts *o, struct cap *cap)
 			getenv("TERM") ? getenv("TERM") : "");
 		return EXIT_USAGE;
 	}
+	run_engine_opts(o, cap, &eo);
 	eo.ft.publish = true;
+	eo.done = model_ended;
 	eo.done_arg = v.m = model_new(0);
 	if (!v.m)
 		snprintf(v.err, sizeof(v.err), "out of memory");
