@@ -23,7 +23,9 @@ def shared_dir():
 
 
 def porttop_path():
-    return Path(os.environ.get("PORTTOP") or REPO / "porttop")
+    # absolute: Path("./porttop") prints as "porttop", which exec would
+    # look up in PATH
+    return Path(os.path.abspath(os.environ.get("PORTTOP") or REPO / "porttop"))
 
 
 def resolve_capture(arg, folder):
