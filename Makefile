@@ -16,7 +16,13 @@ SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPORTTOP_VERSION='"$(VERSION)"' \
 	$(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
-LIBS := -lpcap -ljansson -lsodium -lncursesw -lm -pthread
+LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lm -pthread
+# The eBPF program (attrib/attr.bpf.c) is built by clang for the BPF target
+# whatever CC and SAN are: it runs in the kernel, never sanitized.
+CLANG   ?= clang
+# Debian installs bpftool in /usr/sbin, often not in a user's PATH.
+BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
+BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 # The pipeline, in data-flow order; ui/main.c is the program.
 LIB_SRC := capture/cap.c capture/cap_live.c capture/cap_dump.c \
@@ -24,8 +30,10 @@ LIB_SRC := capture/cap.c capture/cap_live.c capture/cap_dump.c \
 	decode/dec_frag.c \
 	flowtable/server_ports.c flowtable/conn.c flowtable/ft.c \
 	filters/filter.c \
-	ui/report.c ui/report_out.c ui/run.c ui/engine.c ui/sig.c \
-	ui/model.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
+	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
+	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_pcapng.c \
+	ui/report.c ui/report_procs.c ui/report_out.c ui/run.c ui/engine.c ui/sig.c \
+	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/ui/main.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)
@@ -45,9 +53,35 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# attr.bpf.c -> attr.bpf.o -> attr.skel.h (the object embedded in a header,
+# with typed accessors), included by attr_bpf.c.  vmlinux.h is hand-written
+# (see its comment): no kernel BTF is needed to build.
+BPF_OBJ := $(BUILD)/attrib/attr.bpf.o
+BPF_SKEL := $(BUILD)/attrib/attr.skel.h
+
+$(BPF_OBJ): attrib/attr.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -target bpf -mcpu=v3 -O2 -g -D__TARGET_ARCH_$(BPF_ARCH) \
+		-Wall -Iattrib -MMD -MP -c -o $@ $<
+
+$(BPF_SKEL): $(BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/attrib/attr_bpf.o: $(BPF_SKEL)
+$(BUILD)/attrib/attr_bpf.o: private ALL_CFLAGS += -I$(BUILD)/attrib
+
+# The eBPF tests include attr_bpf.c for its internals, skeleton and all;
+# so does the eBPF cost benchmark (a cmocka program, not a test).
+BPF_COST := $(BUILD)/tests/bench_attr_bpf_cost
+BPF_TESTS := $(filter $(BUILD)/tests/test_attr_bpf%,$(UNIT_BIN)) $(BPF_COST)
+$(BPF_TESTS): $(BPF_SKEL)
+$(BPF_TESTS): private ALL_CFLAGS += -I$(BUILD)/attrib
+
+# $< and the objects only: a test that #includes a back end's .c for its
+# internals has that .c among its prerequisites (its .d file).
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -pthread -o $@ $(filter %.c %.o,$^) $(LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -pthread -o $@ $< $(filter %.o,$^) $(LIBS) -lcmocka $(LDFLAGS)
 
 deps:
 	./deps.sh
@@ -65,9 +99,11 @@ test-unit: $(UNIT_BIN)
 test-tsan:
 	./deps.sh --test
 	$(MAKE) SAN=thread build/san-thread/tests/test_ft_readers \
-		build/san-thread/tests/test_engine_model
+		build/san-thread/tests/test_engine_model \
+		build/san-thread/tests/test_attr_threads
 	build/san-thread/tests/test_ft_readers
 	build/san-thread/tests/test_engine_model
+	build/san-thread/tests/test_attr_threads
 
 # Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, and the
 # threaded test under TSan.
@@ -82,6 +118,21 @@ update-test: $(BIN)
 
 bench: all
 	tests/bench/bench.sh
+
+# Live capture loss on a veth pair between two network namespaces (root):
+# porttop (--batch and the view) against tcpdump -w /dev/null at rising
+# tcpreplay rates; see tests/bench/README.md, "Live loss".
+.PHONY: bench-live
+bench-live: all
+	tests/bench/live_loss.sh
+
+# Process attribution (root): porttop --attrib bpf and diag against nethogs
+# on connections of 0.1 to 100 ms, and the CPU cost of eBPF per connection;
+# see tests/bench/README.md, "Attribution".
+.PHONY: bench-attrib
+bench-attrib: all $(BPF_COST)
+	tests/bench/attrib_bench.sh
+	$(BPF_COST)
 
 install: porttop
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8

@@ -6,10 +6,11 @@
 # Installs only missing packages; uses sudo when not run as root.
 set -eu
 
-pkgs="gcc make pkg-config libpcap-dev libjansson-dev libsodium-dev libncurses-dev"
+pkgs="gcc make pkg-config libpcap-dev libjansson-dev libsodium-dev libncurses-dev
+	clang bpftool libbpf-dev libelf-dev zlib1g-dev"
 case "${1:-}" in
 --test)  pkgs="$pkgs libcmocka-dev python3 tcpdump tmux iproute2 ethtool curl" ;;
---bench) pkgs="$pkgs tcpdump tshark tcpreplay wireshark-common softflowd argus-server libndpi-bin time" ;;
+--bench) pkgs="$pkgs tcpdump tshark tcpreplay wireshark-common softflowd argus-server libndpi-bin time nethogs" ;;
 "") ;;
 *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;
 esac

@@ -64,7 +64,7 @@ struct cap_live_opts {
 				   picks it; "any": all devices (LINUX_SLL2) */
 	int snaplen;		/* bytes kept per packet (> 0) */
 	int promisc;		/* 1 unless -p */
-	int buffer_kib;		/* kernel buffer in KiB, 0: libpcap's default */
+	int buffer_kib;		/* kernel buffer in KiB, 0: the default */
 	int immediate;		/* deliver each packet at once (latency over
 				   throughput) */
 };
@@ -102,6 +102,7 @@ void cap_get_stats(struct cap *c, struct cap_stats *s);
  * signal handler and from another thread: it only sets a flag). */
 void cap_breakloop(struct cap *c);
 
+#define CAP_DEFAULT_BUFFER_KIB 8192	/* -B when not given: 8 MiB */
 #define CAP_TIMEOUT 2	/* cap_next: no packet within the read timeout */
 #define CAP_READ_TIMEOUT_MS 100	/* live: longest wait in cap_next() */
 

@@ -6,8 +6,8 @@
  * tcpdump -w writes by default).  pcapng is written here, because libpcap
  * cannot write it: one Section Header Block, one Interface Description
  * Block (nanosecond resolution), then an Enhanced Packet Block per packet,
- * optionally with a comment (draft-ietf-opsawg-pcapng, sections 4.1, 4.2,
- * 4.3).  Multi-byte fields are in the writer's byte order, as the format
+ * optionally with comments and a direction (draft-ietf-opsawg-pcapng,
+ * sections 4.1, 4.2, 4.3).  Multi-byte fields are in the writer's byte order, as the format
  * allows (the SHB's byte-order magic tells readers which).
  */
 #include <errno.h>
@@ -20,9 +20,11 @@
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 0x00000001u
+#define BT_NRB 0x00000004u
 #define BT_EPB 0x00000006u
 #define OPT_END 0
 #define OPT_COMMENT 1
+#define OPT_EPB_FLAGS 2
 #define SHB_USERAPPL 4
 #define IF_NAME 2
 #define IF_TSRESOL 9
@@ -145,8 +147,13 @@ int cap_dump_open(const char *path, const struct cap *src,
 	return CAP_OK;
 }
 
+int cap_dump_is_pcapng(const struct cap_dump *d)
+{
+	return d->pd == NULL;
+}
+
 int cap_dump_write(struct cap_dump *d, const struct cap_pkt *p,
-		   const char *comment)
+		   const struct cap_note *note)
 {
 	if (d->pd) {
 		struct pcap_pkthdr h = {
@@ -160,15 +167,19 @@ int cap_dump_write(struct cap_dump *d, const struct cap_pkt *p,
 		return ferror(pcap_dump_file(d->pd)) ? CAP_ERR_WRITE : CAP_OK;
 	}
 
-	uint8_t hdr[20], opt[4 + 256 + 4];
+	uint8_t hdr[20], opt[2 * (4 + 256) + 8 + 4];
 	uint32_t iface = 0, hi = (uint32_t)((uint64_t)p->ts_ns >> 32),
 		 lo = (uint32_t)p->ts_ns;
 	size_t nopt = 0, pad = pad4(p->caplen) - p->caplen;
 	static const uint8_t zeros[4];
 
-	if (comment && *comment)
-		nopt += put_opt(opt, OPT_COMMENT, comment,
-				(uint16_t)strnlen(comment, 255));
+	for (int i = 0; note && i < 2; i++)
+		if (note->comment[i] && *note->comment[i])
+			nopt += put_opt(opt + nopt, OPT_COMMENT,
+					note->comment[i], (uint16_t)strnlen(
+					note->comment[i], 255));
+	if (note && note->flags)
+		nopt += put_opt(opt + nopt, OPT_EPB_FLAGS, &note->flags, 4);
 	if (nopt)
 		nopt += put_opt(opt + nopt, OPT_END, NULL, 0);
 	memcpy(hdr, &iface, 4);
@@ -187,6 +198,22 @@ int cap_dump_write(struct cap_dump *d, const struct cap_pkt *p,
 	    fwrite(&total, 4, 1, f) != 1)
 		return CAP_ERR_WRITE;
 	return CAP_OK;
+}
+
+int cap_dump_note(struct cap_dump *d, const char *const *comment, int n)
+{
+	uint8_t body[4 + 2 * (4 + 1024) + 4];
+	size_t len = 4;		/* nrb_record_end: no names */
+
+	if (d->pd)
+		return CAP_OK;
+	memset(body, 0, 4);
+	for (int i = 0; i < n && i < 2; i++)
+		len += put_opt(body + len, OPT_COMMENT, comment[i],
+			       (uint16_t)strnlen(comment[i], 1024));
+	len += put_opt(body + len, OPT_END, NULL, 0);
+	return put_block(d->f, BT_NRB, body, len) == 0 ? CAP_OK :
+							 CAP_ERR_WRITE;
 }
 
 static FILE *dump_file(struct cap_dump *d)

@@ -15,12 +15,31 @@ struct cap_dump;
 int cap_dump_open(const char *path, const struct cap *src,
 		  struct cap_dump **out, char *errbuf);
 
-/* cap_dump_write: append one packet, with an optional comment (pcapng
- * only; NULL or "" for none; at most 255 bytes kept).  CAP_ERR_WRITE when
- * the stream failed (disk full...); the file then ends at the last packet
- * written in full before the failure. */
+/* What pcapng can say about one packet besides its bytes (pcapng section
+ * 4.3.1: opt_comment, epb_flags). */
+struct cap_note {
+	const char *comment[2];	/* NULL or "": none; at most 255 bytes of
+				   each are kept */
+	uint32_t flags;		/* epb_flags: bits 0-1 direction (1 inbound,
+				   2 outbound); 0: not written */
+};
+
+/* cap_dump_is_pcapng: 1 when notes are written (pcapng), 0 for pcap. */
+int cap_dump_is_pcapng(const struct cap_dump *d);
+
+/* cap_dump_write: append one packet, with an optional note (pcapng only;
+ * NULL for none).  CAP_ERR_WRITE when the stream failed (disk full...);
+ * the file then ends at the last packet written in full before the
+ * failure. */
 int cap_dump_write(struct cap_dump *d, const struct cap_pkt *p,
-		   const char *comment);
+		   const struct cap_note *note);
+
+/* cap_dump_note: append comments that belong to no packet (pcapng only:
+ * an empty Name Resolution Block carrying them, which readers skip or
+ * show as a comment; pcap: nothing).  n (at most 2) comments of at most
+ * 1024 bytes each.
+ * CAP_ERR_WRITE when the stream failed. */
+int cap_dump_note(struct cap_dump *d, const char *const *comment, int n);
 
 /* cap_dump_flush: push buffered packets to the file (the capture thread
  * calls it about once a second, so an abrupt end loses little). */

@@ -22,16 +22,18 @@
 
 #include "../decode/dec_hash.h"
 #include "conn.h"
+#include "seqlock.h"
 
 #define NS	   1000000000LL
 #define ST_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
 #define EVICT_SAMPLE 64
 #define SWEEP_AHEAD 8
 
-/* A published view with its sequence counter (seqlock). */
+/* A published view with its sequence counter (seqlock.h).  A record
+ * without a flow holds an all-zero view (id 0). */
 struct ft_pub {
 	uint32_t seq;		/* odd while the writer updates v */
-	uint32_t live;		/* 1 when v is a flow in the table */
+	uint32_t pad;
 	struct ft_view v;
 };
 
@@ -40,6 +42,8 @@ struct ft_table {
 	struct conn_timeouts to;
 	ft_done_fn done;
 	void *arg;
+	ft_new_fn new_flow;
+	void *new_arg;
 	struct ft_flow *flows;	/* cap records */
 	struct ft_pub *pub;	/* cap views when cfg.publish, else NULL */
 	uint64_t *index;	/* imask + 1 slots */
@@ -146,6 +150,12 @@ void ft_destroy(struct ft_table *t)
 	free(t->free_stack);
 	free(t->pub);
 	free(t);
+}
+
+void ft_set_new_flow(struct ft_table *t, ft_new_fn fn, void *arg)
+{
+	t->new_flow = fn;
+	t->new_arg = arg;
 }
 
 uint32_t ft_capacity(const struct ft_table *t)
@@ -290,51 +300,24 @@ static void index_delete(struct ft_table *t, uint32_t i)
 
 /* ---- publishing (seqlock writer side) ----------------------------------- */
 
-/* The data words are stored with release and loaded with acquire (free on
- * x86 and ARMv8): a reader that sees any new word then also sees the odd
- * sequence number stored before it, and retries.  This needs no standalone
- * fences, which ThreadSanitizer cannot model. */
-static void store_words(void *dst, const void *src, size_t n)
-{
-	uint64_t *d = dst;
-	const uint64_t *s = src;
-
-	for (size_t i = 0; i < n / 8; i++)
-		__atomic_store_n(&d[i], s[i], __ATOMIC_RELEASE);
-}
-
 static void publish(struct ft_table *t, uint32_t rec, const struct ft_view *v)
 {
 	struct ft_pub *p = &t->pub[rec];
-	uint32_t s = p->seq;	/* only the writer stores seq */
+	struct ft_view dead;
 
-	__atomic_store_n(&p->seq, s + 1, __ATOMIC_RELAXED);
-	if (v)
-		store_words(&p->v, v, sizeof(*v));
-	__atomic_store_n(&p->live, v != NULL, __ATOMIC_RELEASE);
-	__atomic_store_n(&p->seq, s + 2, __ATOMIC_RELEASE);
+	if (!v) {		/* the flow ended: an empty, not-live view */
+		memset(&dead, 0, sizeof(dead));
+		v = &dead;
+	}
+	seqlock_store(&p->seq, &p->v, v, sizeof(*v));
 }
 
 int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v)
 {
-	const struct ft_pub *p;
-	uint32_t s1, s2, live;
-
 	if (!t->pub || i >= t->cap)
 		return 0;
-	p = &t->pub[i];
-	do {
-		s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
-		if (s1 & 1)
-			continue;	/* being written; try again */
-		live = __atomic_load_n(&p->live, __ATOMIC_ACQUIRE);
-		const uint64_t *src = (const uint64_t *)&p->v;
-		uint64_t *dst = (uint64_t *)v;
-		for (size_t w = 0; w < sizeof(*v) / 8; w++)
-			dst[w] = __atomic_load_n(&src[w], __ATOMIC_ACQUIRE);
-		s2 = __atomic_load_n(&p->seq, __ATOMIC_RELAXED);
-	} while ((s1 & 1) || s1 != s2);
-	return live != 0;
+	seqlock_load(&t->pub[i].seq, v, &t->pub[i].v, sizeof(*v));
+	return v->end == FT_END_ACTIVE && v->id != 0;
 }
 
 /* ---- flow life --------------------------------------------------------- */
@@ -428,7 +411,9 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 		f = &t->flows[rec];
 		f->key = k;
 		index_insert(t, h, (uint32_t)rec);
-		conn_init(f, p, t->st.created, &t->to);
+		conn_init(f, p, t->st.created + 1, &t->to);	/* ids from 1 */
+		if (t->new_flow)
+			t->new_flow(t->new_arg, &f->key);
 		ST_SET(t->st.created, t->st.created + 1);
 		ST_SET(t->st.active, t->st.active + 1);
 		if (t->st.active > t->st.max_active)

@@ -86,7 +86,7 @@ enum ft_end {
 /* What readers see of a flow; also what the done callback receives. */
 struct ft_view {
 	struct ft_key key;
-	uint64_t id;		  /* creation order, unique in the run */
+	uint64_t id;		  /* creation order from 1, unique in the run */
 	int64_t first_ns;	  /* first packet (Zeek ts, before any flip) */
 	int64_t last_ns;	  /* Zeek last_time: last packet that counted */
 	struct ft_counts dir[2];  /* [FT_ORIG] orig -> resp, [FT_RESP] back */
@@ -147,6 +147,12 @@ void ft_packet(struct ft_table *t, const struct dec_pkt *p);
  * of the batch overlap (FT_BATCH at a time). */
 #define FT_BATCH 16
 void ft_packets(struct ft_table *t, const struct dec_pkt *p, unsigned n);
+
+/* ft_set_new_flow: call fn(arg, key) in the writer's thread for every new
+ * flow (the attribution service looks its sockets up while they exist).
+ * fn must not block. */
+typedef void (*ft_new_fn)(void *arg, const struct ft_key *k);
+void ft_set_new_flow(struct ft_table *t, ft_new_fn fn, void *arg);
 
 /* ft_flush: end every flow in the table (FT_END_FLUSH), as Zeek does at the
  * end of a trace. */

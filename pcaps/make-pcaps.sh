@@ -13,6 +13,7 @@
 # holds. Timestamps, ports, sequence numbers and packet counts may differ a
 # little from run to run; the committed files are the reference.
 # Must run as root. Namespaces, processes and mounts are removed on exit.
+# ONLY="12 13" regenerates only those scenarios (numbers as echoed below).
 set -euo pipefail
 
 [[ $EUID -eq 0 ]] || { echo "make-pcaps.sh: must run as root" >&2; exit 1; }
@@ -51,6 +52,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+want() { [[ -z ${ONLY:-} || " $ONLY " == *" $1 "* ]]; }  # N: run scenario N?
 ina() { ip netns exec "$NA" "$@"; }
 inb() { ip netns exec "$NB" "$@"; }
 bg() { local ns=$1; shift; ip netns exec "$ns" "$@" & PIDS+=($!); }  # NS CMD...: background, pid kept
@@ -188,7 +190,7 @@ start_capture() {  # FILE NS COMMAND...: start a capturer writing OUTDIR/FILE
   ip netns exec "$ns" "$@" -w "$CAPFILE" 2>"$CAPLOG" &
   CAP=$!; PIDS+=("$CAP")
   for i in $(seq 50); do                 # ready once it says so on stderr
-    if grep -qE 'listening on|Capturing on' "$CAPLOG"; then sleep 0.3; return 0; fi
+    if grep -qE 'listening on|Capturing on|attribution:' "$CAPLOG"; then sleep 0.3; return 0; fi
     sleep 0.1
   done
   echo "capture for $file did not start:" >&2; cat "$CAPLOG" >&2; return 1
@@ -204,83 +206,131 @@ curl_get() { ina curl -sS --max-time 5 -o /dev/null -w "curl %{url_effective} ->
 udp_send() { ina python3 "$WORK/udp.py" send "$@"; }
 
 # --- scenarios -----------------------------------------------------------------
-echo "1. tcp-http-curl.pcap: two HTTP GETs, two TCP connections"
-start_capture tcp-http-curl.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
-curl_get "http://$B4:8080/hello.txt"
-curl_get "http://$B4:8080/hello.txt"
-stop_capture
 
-echo "2. tcp-refused.pcap: connects to two closed TCP ports (SYN -> RST)"
-start_capture tcp-refused.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
-curl_get "http://$B4:8081/" || true
-curl_get "http://$B4:8082/" || true
-stop_capture
+if want 1; then
+  echo "1. tcp-http-curl.pcap: two HTTP GETs, two TCP connections"
+  start_capture tcp-http-curl.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  curl_get "http://$B4:8080/hello.txt"
+  curl_get "http://$B4:8080/hello.txt"
+  stop_capture
+fi
 
-echo "3. udp-echo-unreach.pcap: 3 echoed datagrams, 1 to a closed port"
-start_capture udp-echo-unreach.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
-udp_send "$B4" 9999 3 32
-udp_send "$B4" 9998 1 32
-stop_capture
+if want 2; then
+  echo "2. tcp-refused.pcap: connects to two closed TCP ports (SYN -> RST)"
+  start_capture tcp-refused.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  curl_get "http://$B4:8081/" || true
+  curl_get "http://$B4:8082/" || true
+  stop_capture
+fi
 
-echo "4. ipv6-tcp-udp.pcap: scenario 1+3 over IPv6"
-start_capture ipv6-tcp-udp.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
-curl_get -6 "http://[$B6]:8080/hello.txt"
-udp_send "$B6" 9999 3 32
-udp_send "$B6" 9998 1 32
-stop_capture
+if want 3; then
+  echo "3. udp-echo-unreach.pcap: 3 echoed datagrams, 1 to a closed port"
+  start_capture udp-echo-unreach.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  udp_send "$B4" 9999 3 32
+  udp_send "$B4" 9998 1 32
+  stop_capture
+fi
 
-echo "5. frag-udp.pcap: 4000-byte UDP datagrams over a 1500 MTU, IPv4 and IPv6"
-start_capture frag-udp.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
-udp_send "$B4" 9999 2 4000
-udp_send "$B6" 9999 2 4000
-stop_capture
+if want 4; then
+  echo "4. ipv6-tcp-udp.pcap: scenario 1+3 over IPv6"
+  start_capture ipv6-tcp-udp.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  curl_get -6 "http://[$B6]:8080/hello.txt"
+  udp_send "$B6" 9999 3 32
+  udp_send "$B6" 9998 1 32
+  stop_capture
+fi
 
-echo "6. vlan-tcp.pcap: HTTP GET over the 802.1Q VLAN 100 link"
-start_capture vlan-tcp.pcap "$NA" "${TCPDUMP[@]}" -i vlan-a
-curl_get "http://$BV:8080/hello.txt"
-stop_capture
+if want 5; then
+  echo "5. frag-udp.pcap: 4000-byte UDP datagrams over a 1500 MTU, IPv4 and IPv6"
+  start_capture frag-udp.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  udp_send "$B4" 9999 2 4000
+  udp_send "$B6" 9999 2 4000
+  stop_capture
+fi
 
-for sll in any-sll:LINUX_SLL any-sll2:LINUX_SLL2; do
-  echo "7. ${sll%%:*}.pcap: tcpdump -i any -y ${sll#*:}, one TCP and one UDP exchange"
-  start_capture "${sll%%:*}.pcap" "$NA" "${TCPDUMP[@]}" -i any -y "${sll#*:}"
+if want 6; then
+  echo "6. vlan-tcp.pcap: HTTP GET over the 802.1Q VLAN 100 link"
+  start_capture vlan-tcp.pcap "$NA" "${TCPDUMP[@]}" -i vlan-a
+  curl_get "http://$BV:8080/hello.txt"
+  stop_capture
+fi
+
+if want 7; then
+  for sll in any-sll:LINUX_SLL any-sll2:LINUX_SLL2; do
+    echo "7. ${sll%%:*}.pcap: tcpdump -i any -y ${sll#*:}, one TCP and one UDP exchange"
+    start_capture "${sll%%:*}.pcap" "$NA" "${TCPDUMP[@]}" -i any -y "${sll#*:}"
+    curl_get "http://$B4:8080/hello.txt"
+    udp_send "$B4" 9999 2 32
+    stop_capture
+  done
+fi
+
+if want 8; then
+  echo "8. lo-nano.pcap: HTTP GET on 127.0.0.1 inside pt-a, nanosecond timestamps"
+  bg "$NA" python3 -m http.server 8081 --bind 127.0.0.1 --directory "$WORK/www" >"$WORK/http-a.log" 2>&1
+  LOSRV=$!
+  wait_listen "$NA" tcp 8081
+  start_capture lo-nano.pcap "$NA" "${TCPDUMP[@]}" -i lo --time-stamp-precision=nano
+  curl_get "http://127.0.0.1:8081/hello.txt"
+  stop_capture
+  kill "$LOSRV"; wait "$LOSRV" 2>/dev/null || true
+fi
+
+if want 9; then
+  echo "9. dumpcap.pcapng: dumpcap (pcapng), one TCP and one UDP exchange"
+  start_capture dumpcap.pcapng "$NA" dumpcap -n -i veth-a -s 262144
   curl_get "http://$B4:8080/hello.txt"
   udp_send "$B4" 9999 2 32
   stop_capture
-done
+fi
 
-echo "8. lo-nano.pcap: HTTP GET on 127.0.0.1 inside pt-a, nanosecond timestamps"
-bg "$NA" python3 -m http.server 8081 --bind 127.0.0.1 --directory "$WORK/www" >"$WORK/http-a.log" 2>&1
-LOSRV=$!
-wait_listen "$NA" tcp 8081
-start_capture lo-nano.pcap "$NA" "${TCPDUMP[@]}" -i lo --time-stamp-precision=nano
-curl_get "http://127.0.0.1:8081/hello.txt"
-stop_capture
-kill "$LOSRV"; wait "$LOSRV" 2>/dev/null || true
+if want 10; then
+  echo "10. snaplen-64.pcap: HTTP GET of 4800 bytes, 64-byte snaplen"
+  ina ping -c 1 -q "$B4" >/dev/null        # resolve ARP first: no ARP frame (< 64 bytes)
+  KEEP_NEIGH=1 start_capture snaplen-64.pcap "$NA" tcpdump -n -U --immediate-mode -Z root -s 64 -i veth-a
+  curl_get "http://$B4:8080/data.bin"
+  stop_capture
+fi
 
-echo "9. dumpcap.pcapng: dumpcap (pcapng), one TCP and one UDP exchange"
-start_capture dumpcap.pcapng "$NA" dumpcap -n -i veth-a -s 262144
-curl_get "http://$B4:8080/hello.txt"
-udp_send "$B4" 9999 2 32
-stop_capture
+if want 11; then
+  echo "11. syn-timeout.pcap: SYNs to a port that silently drops them"
+  inb nft add table inet f
+  inb nft add chain inet f in '{ type filter hook input priority 0; }'
+  inb nft add rule inet f in tcp dport 7777 drop
+  start_capture syn-timeout.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  ina curl -sS --connect-timeout 8 -o /dev/null "http://$B4:7777/" || true
+  stop_capture
+  inb nft delete table inet f
+fi
 
-echo "10. snaplen-64.pcap: HTTP GET of 4800 bytes, 64-byte snaplen"
-ina ping -c 1 -q "$B4" >/dev/null        # resolve ARP first: no ARP frame (< 64 bytes)
-KEEP_NEIGH=1 start_capture snaplen-64.pcap "$NA" tcpdump -n -U --immediate-mode -Z root -s 64 -i veth-a
-curl_get "http://$B4:8080/data.bin"
-stop_capture
 
-echo "11. syn-timeout.pcap: SYNs to a port that silently drops them"
-inb nft add table inet f
-inb nft add chain inet f in '{ type filter hook input priority 0; }'
-inb nft add rule inet f in tcp dport 7777 drop
-start_capture syn-timeout.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
-ina curl -sS --connect-timeout 8 -o /dev/null "http://$B4:7777/" || true
-stop_capture
-inb nft delete table inet f
+
+if want 12; then
+  echo "12. attrib-lo.pcapng: porttop -w with eBPF attribution on lo in pt-a:"
+  echo "    HTTP GETs (IPv4, IPv6), UDP echo, a refused connect; process comments"
+  # porttop is the capturer: each packet carries its processes as comments.
+  # The programs say their pids, which the comments must name (README.md).
+  bg "$NA" python3 -m http.server 8081 --bind :: --directory "$WORK/www" >"$WORK/http-a.log" 2>&1
+  LOSRV=$!
+  bg "$NA" python3 "$WORK/udp.py" serve 9997
+  LOUDP=$!
+  wait_listen "$NA" tcp 8081
+  wait_listen "$NA" udp 9997
+  echo "    servers: python3 http.server pid $LOSRV, python3 udp.py pid $LOUDP"
+  start_capture attrib-lo.pcapng "$NA" sh -c 'exec "$@" >/dev/null' sh \
+    "$HERE/../porttop" -i lo --attrib bpf --report procs
+  for url in http://127.0.0.1:8081/hello.txt "http://[::1]:8081/hello.txt" \
+             http://127.0.0.1:8082/; do
+    ina sh -c 'echo "    curl pid $$: $0"; exec curl -sS --max-time 5 -o /dev/null "$0"' "$url" || true
+  done
+  ina sh -c 'echo "    udp.py send pid $$"; exec python3 "$0" send 127.0.0.1 9997 2 32' "$WORK/udp.py"
+  stop_capture
+  kill "$LOSRV" "$LOUDP"; wait "$LOSRV" "$LOUDP" 2>/dev/null || true
+fi
 
 echo "done; captures in $OUT"
 if command -v capinfos >/dev/null; then
   (cd "$OUT" && capinfos -T -t -E -c -r tcp-http-curl.pcap tcp-refused.pcap udp-echo-unreach.pcap \
     ipv6-tcp-udp.pcap frag-udp.pcap vlan-tcp.pcap any-sll.pcap any-sll2.pcap lo-nano.pcap \
-    dumpcap.pcapng snaplen-64.pcap syn-timeout.pcap)
+    dumpcap.pcapng snaplen-64.pcap syn-timeout.pcap attrib-lo.pcapng)
 fi

@@ -2,8 +2,9 @@
 # tests/run.sh [SUITE...] - run porttop's test suites and add them up.
 # Suites: unit (cmocka), golden (expected outputs), oracle (tshark and Zeek
 # on ../shared), corrupt (damaged inputs), live (live capture in network
-# namespaces; needs root, else its checks SKIP), tmux (the interactive view
-# in a tmux terminal).  Default: all.  Every suite
+# namespaces; needs root, else its checks SKIP), attrib (process attribution
+# against real processes' ground truth, in network namespaces; needs root),
+# tmux (the interactive view in a tmux terminal).  Default: all.  Every suite
 # prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
 # (cmocka binaries print TAP, converted here).
 # Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir).
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
 export PORTTOP TZ=UTC
-suites=${*:-unit golden oracle corrupt live tmux}
+suites=${*:-unit golden oracle corrupt live attrib tmux}
 out=tests/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -26,8 +27,22 @@ for s in $suites; do
 			# Threaded tests have their own TSan build (make test-tsan).
 			CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$out/$n.log" 2>&1
 			rc=$?
-			sed -n 's/^\(not ok\|ok\) [0-9]* - /\1 /p' "$out/$n.log" |
-				sed "s/^\\(ok\\|not ok\\) /\\1 $n: /;s/^ok \\(.*\\) # SKIP\\(.*\\)/SKIP \\1:\\2/" > "$out/$n.res"
+			# cmocka 1.1 writes a skip() as "not ok N # SKIP NAME";
+			# its reason is the test's last "SKIP: why" message.
+			awk -v n="$n" '
+			/^SKIP: / { why = substr($0, 7); next }
+			/^(not )?ok [0-9]+ # SKIP/ {
+				sub(/^(not )?ok [0-9]+ # SKIP */, "")
+				if (why == "") why = "skipped"
+				print "SKIP " n ": " $0 ": " why
+				why = ""; next }
+			/^(not )?ok [0-9]+ - / {
+				sub(/ [0-9]+ - /, " " n ": ")
+				if (/^ok .* # SKIP/) {
+					sub(/^ok /, "SKIP ")
+					sub(/ # SKIP/, ":")
+				}
+				print }' "$out/$n.log" > "$out/$n.res"
 			if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/$n.res"; then
 				echo "FAIL $n: exited $rc (see $out/$n.log)" >> "$out/$n.res"
 			fi
@@ -39,7 +54,7 @@ for s in $suites; do
 				esac
 			done < "$out/$n.res"
 		done ;;
-	golden|corrupt|live|tmux)
+	golden|corrupt|live|attrib|tmux)
 		tests/$s/run.sh > "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do

@@ -8,6 +8,7 @@
  * final.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -26,21 +27,32 @@ static int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void set_rates(json_t *o, const struct model_rates *r)
+/* Rates to 1/1000: "1234.5" rather than "1234.4999999999998" (shorter
+ * lines, less time formatting them: most of --batch json's cost). */
+static double milli(double x)
 {
-	static const char *const k[3][4] = {
-		{ "orig_bps", "resp_bps", "orig_pps", "resp_pps" },
-		{ "orig_bps_10s", "resp_bps_10s", "orig_pps_10s", "resp_pps_10s" },
-		{ "orig_bps_40s", "resp_bps_40s", "orig_pps_40s", "resp_pps_40s" },
-	};
-
-	for (int w = 0; w < MODEL_WINDOWS; w++) {
-		json_object_set_new(o, k[w][0], json_real(r->bytes[w][0]));
-		json_object_set_new(o, k[w][1], json_real(r->bytes[w][1]));
-		json_object_set_new(o, k[w][2], json_real(r->pkts[w][0]));
-		json_object_set_new(o, k[w][3], json_real(r->pkts[w][1]));
-	}
+	return round(x * 1000) / 1000;
 }
+
+/* Rates by window: <side>_bps, <side>_pps, then _10s and _40s; side[]
+ * is {"orig", "resp"} for flows and ports, {"tx", "rx"} for processes. */
+static void set_rates(json_t *o, const struct model_rates *r,
+		      const char *const side[2])
+{
+	static const char *const win[MODEL_WINDOWS] = { "", "_10s", "_40s" };
+	char k[32];
+
+	for (int w = 0; w < MODEL_WINDOWS; w++)
+		for (int d = 0; d < 2; d++) {
+			snprintf(k, sizeof(k), "%s_bps%s", side[d], win[w]);
+			json_object_set_new(o, k, json_real(milli(r->bytes[w][d])));
+			snprintf(k, sizeof(k), "%s_pps%s", side[d], win[w]);
+			json_object_set_new(o, k, json_real(milli(r->pkts[w][d])));
+		}
+}
+
+static const char *const by_dir[2] = { "orig", "resp" };
+static const char *const by_proc[2] = { "tx", "rx" };
 
 struct out {
 	FILE *f;
@@ -69,7 +81,13 @@ static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
 		(json_int_t)h->mt->tot[1].wire_bytes);
 
 	if (t) {
-		set_rates(t, &h->mt->r);
+		json_object_set_new(t, "attrib", h->attrib ?
+				    json_string(h->attrib) : json_null());
+		json_object_set_new(t, "attributed_bytes", json_integer(
+				    (json_int_t)h->mt->attributed_bytes));
+		json_object_set_new(t, "attrib_lost", json_integer(
+				    (json_int_t)h->attrib_lost));
+		set_rates(t, &h->mt->r, by_dir);
 		rep_json_write(o->f, t);
 		json_decref(t);
 	}
@@ -80,7 +98,7 @@ static void row_json(struct out *o, json_t *r, const char *type, uint64_t it,
 {
 	json_object_set_new(r, "type", json_string(type));
 	json_object_set_new(r, "iteration", json_integer((json_int_t)it));
-	set_rates(r, rates);
+	set_rates(r, rates, strcmp(type, "process") ? by_dir : by_proc);
 	rep_json_write(o->f, r);
 }
 
@@ -92,9 +110,14 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		const struct model_flow **f;
 		size_t n = model_flows(m, &f);
 
-		for (size_t i = 0; i < n; i++)
-			if (rep_json_flow(&o->row, &f[i]->v))
-				row_json(o, o->row, "flow", it, &f[i]->r);
+		for (size_t i = 0; i < n; i++) {
+			struct rep_flow rf = { f[i]->v,
+					       { f[i]->end[0], f[i]->end[1] } };
+
+			if (!rep_json_flow(&o->row, &rf))
+				return;
+			row_json(o, o->row, "flow", it, &f[i]->r);
+		}
 	} else if (o->view == MV_PORTS) {
 		const struct model_port **p;
 		size_t n = model_ports(m, &p);
@@ -111,23 +134,9 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		size_t n = model_procs(m, &p);
 
 		for (size_t i = 0; i < n; i++) {
-			json_t *r = json_pack(
-				"{s:i, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
-				"schema", REP_SCHEMA, "pid", p[i]->pid < 0 ?
-				json_null() : json_integer(p[i]->pid), "comm",
-				p[i]->pid < 0 ? json_null() :
-				json_string(p[i]->comm), "flows",
-				(json_int_t)p[i]->flows, "ports",
-				(json_int_t)p[i]->ports, "orig_pkts",
-				(json_int_t)p[i]->tot[0].pkts, "resp_pkts",
-				(json_int_t)p[i]->tot[1].pkts, "orig_wire_bytes",
-				(json_int_t)p[i]->tot[0].wire_bytes,
-				"resp_wire_bytes",
-				(json_int_t)p[i]->tot[1].wire_bytes);
-
-			if (r)
-				row_json(o, r, "process", it, &p[i]->r);
-			json_decref(r);
+			if (!rep_json_proc(&o->row, &p[i]->p))
+				return;
+			row_json(o, o->row, "process", it, &p[i]->r);
 		}
 	}
 }
@@ -211,7 +220,7 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 		model_free(m);
 		return EXIT_USAGE;
 	}
-	model_attach(m, engine_table(e));
+	model_attach(m, engine_table(e), o->attr);
 	sig_catch(e);
 	for (uint64_t it = 1;; it++) {
 		int64_t next = clock_ns(CLOCK_MONOTONIC) + o->delay_ns;
@@ -243,6 +252,8 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 					o->ft.max_flows : FT_DEFAULT_FLOWS,
 			.mt = &mt, .ended = !es.running,
 			.notice = o->notice[0] ? o->notice : NULL,
+			.attrib = run_attrib_source(o),
+			.attrib_lost = run_attrib_lost(o),
 		};
 		if (o->format == REP_JSON)
 			print_json(&out, m, it, &h);

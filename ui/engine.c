@@ -29,6 +29,7 @@ struct engine {
 	int stop, pause, step;
 
 	/* thread-private */
+	uint64_t note_errors;		/* -w notes that could not be written */
 	char err[CAP_ERRBUF_SIZE];
 	int status;
 };
@@ -121,6 +122,43 @@ static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
 	return 0;
 }
 
+/* -w pcapng with attribution: a flow's owners once more as it ends, for
+ * the owners learnt after its packets were written. */
+static void note_flow(struct engine *e, const struct ft_view *v)
+{
+	char c[2][ATTR_NOTE_MAX];
+	const char *p[2] = { c[0], c[1] };
+	int n = attr_flow_note(e->o.note_attr, v, c);
+
+	if (n && cap_dump_note(e->dump, p, n) != CAP_OK)
+		e->note_errors++;
+}
+
+/* The table's done callback: the -w note, then the caller's. */
+static void flow_done(void *arg, const struct ft_view *v)
+{
+	struct engine *e = arg;
+
+	if (e->dump && e->o.note_attr && cap_dump_is_pcapng(e->dump))
+		note_flow(e, v);
+	if (e->o.done)
+		e->o.done(e->o.done_arg, v);
+}
+
+/* -w: the packet, and in pcapng the processes at its ends when known
+ * (decoded: p, else NULL). */
+static int dump(struct engine *e, const struct cap_pkt *pk,
+		const struct dec_pkt *p)
+{
+	char c[2][256];
+	struct cap_note n = { { c[0], c[1] }, 0 };
+
+	if (!p || !e->o.note_attr || !cap_dump_is_pcapng(e->dump))
+		return cap_dump_write(e->dump, pk, NULL);
+	attr_packet_note(e->o.note_attr, p, c, &n.flags);
+	return cap_dump_write(e->dump, pk, &n);
+}
+
 static void *run(void *arg)
 {
 	struct engine *e = arg;
@@ -128,7 +166,7 @@ static void *run(void *arg)
 	struct dec_pkt batch[FT_BATCH];
 	struct local l = { 0 };
 	struct cap_pkt pk;
-	int live = cap_is_live(o->cap), rc;
+	int live = cap_is_live(o->cap), rc, ds;
 	unsigned nb = 0;
 	int64_t wall0 = wall_ns(), pkt0 = 0, last_flush = wall0, last_pub = 0;
 
@@ -158,10 +196,12 @@ static void *run(void *arg)
 		l.read++;
 		if (pk.ts_ns > l.now_ns)
 			l.now_ns = pk.ts_ns;
-		if (e->dump && cap_dump_write(e->dump, &pk, NULL) != CAP_OK)
+		ds = dec_frame(&e->dec, o->link, pk.data, pk.caplen, pk.len,
+			       pk.ts_ns, &batch[nb]);
+		if (e->dump && dump(e, &pk, ds == DEC_OK ? &batch[nb] : NULL) !=
+				       CAP_OK)
 			l.dump_errors++;
-		switch (dec_frame(&e->dec, o->link, pk.data, pk.caplen, pk.len,
-				  pk.ts_ns, &batch[nb])) {
+		switch (ds) {
 		case DEC_OK:
 			l.decoded += 1 + batch[nb].held_pkts;
 			if (++nb == FT_BATCH) {
@@ -210,9 +250,17 @@ static void *run(void *arg)
 	dec_flush(&e->dec);
 	if (o->flush_at_end)
 		ft_flush(e->ft);
+	else if (e->dump && o->note_attr)	/* the flows a view leaves */
+		for (uint32_t i = 0; i < ft_capacity(e->ft); i++) {
+			struct ft_view v;
+
+			if (ft_read(e->ft, i, &v))
+				note_flow(e, &v);
+		}
 	if (e->dump) {
 		char err[CAP_ERRBUF_SIZE];
 
+		l.dump_errors += e->note_errors;
 		if (cap_dump_close(e->dump, err) != CAP_OK ||
 		    l.dump_errors) {
 			e->status = 1;
@@ -243,11 +291,13 @@ int engine_start(struct engine **out, const struct engine_opts *o,
 	}
 	e->o = *o;
 	if (dec_init(&e->dec, 0) < 0 ||
-	    !(e->ft = ft_create(&o->ft, o->done, o->done_arg))) {
+	    !(e->ft = ft_create(&o->ft, flow_done, e))) {
 		snprintf(err, errlen, "cannot allocate the flow table "
 			 "(%zu bytes): %s", ft_memory(&o->ft), strerror(errno));
 		goto fail;
 	}
+	if (o->new_flow)
+		ft_set_new_flow(e->ft, o->new_flow, o->new_flow_arg);
 	if (o->write_file &&
 	    cap_dump_open(o->write_file, o->cap, &e->dump, cerr) != CAP_OK) {
 		snprintf(err, errlen, "%s", cerr);

@@ -17,6 +17,7 @@
 
 #include "../capture/cap.h"
 #include "../decode/dec.h"
+#include "../attrib/attr.h"
 #include "../flowtable/ft.h"
 
 struct engine_opts {
@@ -26,7 +27,12 @@ struct engine_opts {
 	struct ft_config ft;		/* set .publish when a view reads */
 	ft_done_fn done;		/* every ended flow, engine thread */
 	void *done_arg;
+	ft_new_fn new_flow;		/* every new flow (attribution), or
+					   NULL; engine thread, never blocks */
+	void *new_flow_arg;
 	const char *write_file;		/* -w: pcap or pcapng, or NULL */
+	struct attr *note_attr;		/* -w pcapng: comment each packet
+					   with its processes (NULL: no) */
 	uint64_t count;			/* -c: stop after this many packets */
 	int64_t duration_ns;		/* --duration: stop after this long
 					   (wall time live, packet time in a

@@ -28,12 +28,17 @@ struct fmt_head {
 	int ended;			/* the replay reached the end (live: the
 					   capture stopped) */
 	int frozen;			/* the display is paused */
+	const char *attrib;		/* attribution source ("bpf", "diag",
+					   "proc", "pcapng") or NULL when off */
+	uint64_t attrib_lost;		/* its losses: events the eBPF ring
+					   could not take, lookups dropped
+					   from a full queue */
 	const char *notice;		/* a note for the first line, or NULL
 					   (e.g. why a live capture was not
 					   possible) */
 };
 
-#define FMT_HEAD_LINES 3
+#define FMT_HEAD_LINES 4
 
 /* fmt_head: the header, FMT_HEAD_LINES lines of up to len bytes each. */
 void fmt_head(const struct fmt_head *h, char lines[][256], size_t len);
@@ -53,6 +58,16 @@ void fmt_proc(const struct model_proc *p, char *buf, size_t len);
  * fmt_titles and the rows widen to match.  Process-wide setting, for the
  * view's thread (the interactive view's `b` key). */
 void fmt_set_exact(int on);
+
+/* fmt_user: a uid as a user name (the password database, cached), its
+ * number when it has no name, "-" for (uint32_t)-1.  View thread only. */
+void fmt_user(uint32_t uid, char *buf, size_t len);
+
+/* fmt_set_cgroup: from now on, the processes view ends with a CGROUP
+ * column (1) or not (0, the default): the process's cgroup v2 path from
+ * /proc/PID/cgroup while it runs (cached per pid), else its cgroup id.
+ * The view's thread only (the `c` key). */
+void fmt_set_cgroup(int on);
 
 /* fmt_rate: a byte rate in human units ("1.2M", or in full after
  * fmt_set_exact(1)), into buf (24 bytes are always enough). */

@@ -25,7 +25,7 @@
 
 enum { OPT_REPORT = 256, OPT_FORMAT, OPT_MAX_FLOWS, OPT_TIMEOUTS,
        OPT_VERSION, OPT_BATCH, OPT_DURATION, OPT_SPEED, OPT_VIEW,
-       OPT_FALLBACK };
+       OPT_FALLBACK, OPT_ATTRIB };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -39,6 +39,7 @@ static const struct option long_opts[] = {
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "view", required_argument, NULL, OPT_VIEW },
 	{ "fallback-replay", required_argument, NULL, OPT_FALLBACK },
+	{ "attrib", required_argument, NULL, OPT_ATTRIB },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -58,7 +59,8 @@ static void usage(FILE *f)
 "  -D                 list the devices\n"
 "  -p                 do not put the device in promiscuous mode\n"
 "  -s SNAPLEN         bytes kept per packet (default %d: the headers)\n"
-"  -B KIB             kernel capture buffer in KiB\n"
+"  -B KIB             kernel capture buffer in KiB (default 8192; below\n"
+"                     1024 drops come early at high packet rates)\n"
 "  -F FILE            read the filter expression from FILE\n"
 "  -w FILE            also write the packets to FILE (pcapng if it ends in\n"
 "                     .pcapng, else pcap)\n"
@@ -66,7 +68,8 @@ static void usage(FILE *f)
 "  --duration SECONDS stop after this long (packet time in a replay)\n"
 "Output (default: the interactive view when stdout is a terminal,\n"
 "else the flows report):\n"
-"  --report KIND      at the end, one row per flow (flows) or per port (ports)\n"
+"  --report KIND      at the end, one row per flow (flows), per port (ports)\n"
+"                     or per process (procs)\n"
 "  --batch            print the view every -d seconds, no terminal needed\n"
 "  --view VIEW        the view to show: flows (default), ports, processes\n"
 "  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
@@ -78,6 +81,10 @@ static void usage(FILE *f)
 "  --fallback-replay FILE  when the device cannot be opened (e.g. not\n"
 "                     root), say why and replay FILE instead\n"
 "  -q                 no progress line on stderr\n"
+"Processes (live capture only):\n"
+"  --attrib SOURCE    how flows are tied to processes: auto (default: eBPF\n"
+"                     when allowed, else sock_diag), bpf, diag (netlink\n"
+"                     sock_diag), proc (/proc/net), none\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
@@ -180,6 +187,22 @@ static int all_digits(const char *s)
 	return 1;
 }
 
+static int parse_attrib(const char *s, int *mode)
+{
+	static const char *const names[] = {
+		[ATTR_AUTO] = "auto", [ATTR_MODE_BPF] = "bpf",
+		[ATTR_MODE_DIAG] = "diag", [ATTR_MODE_PROC] = "proc",
+		[ATTR_MODE_NONE] = "none",
+	};
+
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (!strcmp(s, names[i])) {
+			*mode = i;
+			return 0;
+		}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct run_opts o = {
@@ -263,6 +286,8 @@ int main(int argc, char **argv)
 				o.report = REP_FLOWS;
 			else if (!strcmp(optarg, "ports"))
 				o.report = REP_PORTS;
+			else if (!strcmp(optarg, "procs"))
+				o.report = REP_PROCS;
 			else
 				return bad_usage("unknown report", optarg);
 			break;
@@ -296,6 +321,11 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FALLBACK:
 			o.fallback_file = optarg;
+			break;
+		case OPT_ATTRIB:
+			if (parse_attrib(optarg, &o.attrib) < 0)
+				return bad_usage("--attrib must be auto, bpf, "
+						 "diag, proc or none", optarg);
 			break;
 		case OPT_VIEW:
 			if (!strcmp(optarg, "flows"))

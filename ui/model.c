@@ -7,76 +7,16 @@
 #include <string.h>
 
 #include "../decode/dec_hash.h"
-#include "model.h"
+#include "model_int.h"
 
 #define ENDED_DEFAULT	65536
 #define DISTINCT_CAP	(1u << 20)	/* (port, role, address) entries */
 static const double tau_s[MODEL_WINDOWS] = { 0, 10, 40 };
 
-
-/* Rate state of the flow in one table record. */
-struct track {
-	uint64_t id;
-	int valid;
-	uint64_t bytes[2], pkts[2];	/* cumulative at the last refresh */
-	struct model_rates r;
-};
-
-/* Per-port totals of ended flows. */
-struct port_agg {
-	uint64_t conns, established, rejected, unanswered;
-	uint64_t clients, servers;
-	struct ft_counts tot[2];
-	int64_t first_ns, last_ns;
-};
-
-/* A (port, role, address) seen: kept for good once a flow ended with it
- * (persist), or marked with the refresh that last counted it for a live
- * flow. */
-struct seen {
-	uint8_t addr[16];
-	uint16_t port;
-	uint8_t pi, role;
-	uint8_t used, persist;
-	uint32_t tick;
-};
-
-struct model {
-	struct ft_table *ft;
-	/* ended flows: single-producer single-consumer ring */
-	struct ft_view *ring;
-	uint32_t ring_mask, head, tail;	/* head: producer, tail: consumer */
-	uint64_t lost_ended, ended_flows;
-	/* rates */
-	struct track *tr;
-	uint32_t ntr;
-	int64_t last_ns;
-	uint32_t tick;
-	/* snapshot */
-	struct model_flow *flows;
-	const struct model_flow **fptr;
-	size_t nflows, cap_flows, nflows_shown;
-	struct port_agg *agg[PI_NUM];	/* 65536 each, ended flows */
-	uint32_t *pidx[PI_NUM];		/* port -> ports[] + 1 while building */
-	struct model_port *ports;
-	const struct model_port **pptr;
-	size_t nports, cap_ports, nports_shown;
-	struct model_proc procs[1];
-	const struct model_proc *prptr[1];
-	size_t nprocs;
-	struct seen *set;
-	size_t set_cap, set_n;
-	int set_full;
-	struct ft_counts ended_tot[2];
-	struct model_totals totals;
-	char filter[128];
-	enum model_sort sort;
-	int reverse;
-};
-
-void model_attach(struct model *m, struct ft_table *t)
+void model_attach(struct model *m, struct ft_table *t, struct attr *a)
 {
 	m->ft = t;
+	m->attr = a;
 }
 
 struct model *model_new(uint32_t ended_slots)
@@ -94,13 +34,16 @@ struct model *model_new(uint32_t ended_slots)
 	m->ring_mask = n - 1;
 	m->set_cap = 4096;
 	m->set = calloc(m->set_cap, sizeof(*m->set));
+	m->ended_procs = rep_procs_new();
+	m->procs = rep_procs_new();
 	for (int i = 0; i < PI_NUM; i++) {
 		m->agg[i] = calloc(65536, sizeof(struct port_agg));
 		m->pidx[i] = calloc(65536, sizeof(uint32_t));
 		if (!m->agg[i] || !m->pidx[i])
 			m->set_full = -1;
 	}
-	if (!m->ring || !m->set || m->set_full < 0) {
+	if (!m->ring || !m->set || m->set_full < 0 || !m->ended_procs ||
+	    !m->procs) {
 		model_free(m);
 		return NULL;
 	}
@@ -118,6 +61,11 @@ void model_free(struct model *m)
 	free(m->ports);
 	free(m->pptr);
 	free(m->set);
+	rep_procs_free(m->ended_procs);
+	rep_procs_free(m->procs);
+	free(m->prows);
+	free(m->prptr);
+	free(m->lis);
 	for (int i = 0; i < PI_NUM; i++) {
 		free(m->agg[i]);
 		free(m->pidx[i]);
@@ -239,18 +187,38 @@ static void seen_key(struct seen *k, const struct ft_view *v, int pi,
 
 /* ---- folding flows into ports -------------------------------------------- */
 
+static int owned(const struct attr_end *end)
+{
+	return end[0].pid >= 0 || end[1].pid >= 0;
+}
+
+static uint64_t wire_bytes(const struct ft_view *v)
+{
+	return v->dir[0].wire_bytes + v->dir[1].wire_bytes;
+}
+
 static void fold_ended(struct model *m, const struct ft_view *v)
 {
 	int pi = rep_port_index(v->key.proto);
+	struct attr_end end[2];
 	struct seen k;
+	long rows[2];
 
 	m->ended_flows++;
 	ft_counts_add(&m->ended_tot[0], &v->dir[0]);
 	ft_counts_add(&m->ended_tot[1], &v->dir[1]);
+	/* its sockets may be closed: the service keeps closed sockets'
+	 * owners for a while */
+	attr_flow(m->attr, v, end);
+	if (owned(end))
+		m->attributed_ended += wire_bytes(v);
+	rep_procs_add(m->ended_procs, v, end, rows);	/* on ENOMEM the
+							   row is short */
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
 		return;
 	struct port_agg *a = &m->agg[pi][v->orig_is_a ? v->key.pb :
 							 v->key.pa];
+	rep_port_owner(&a->owner, &a->role, end);
 	if (a->conns++ == 0 || v->first_ns < a->first_ns)
 		a->first_ns = v->first_ns;
 	if (v->last_ns > a->last_ns)
@@ -279,22 +247,6 @@ static void drain_ended(struct model *m)
 
 /* ---- refresh --------------------------------------------------------- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 1024;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	np = realloc(*p, n * size);
-	if (!np)
-		return -1;
-	*p = np;
-	*cap = n;
-	return 0;
-}
 
 /* New rates of one flow from its counters now and at the last refresh. */
 static void rates(struct track *t, const struct ft_view *v, double dt)
@@ -325,19 +277,6 @@ static void add_rates(struct model_rates *to, const struct model_rates *r)
 		}
 }
 
-static int flow_matches(const struct model *m, const struct model_flow *f)
-{
-	char text[160];
-	const char *p = rep_proto_name(f->v.key.proto);
-
-	if (!m->filter[0])
-		return 1;
-	snprintf(text, sizeof(text), "%s %s:%d %s:%d", p ? p : "",
-		 f->e.orig_h, f->e.orig_p, f->e.resp_h, f->e.resp_p);
-	return strstr(text, m->filter) != NULL;
-}
-
-/* Read every live flow, update its rates, fold it into its port. */
 static void scan_flows(struct model *m, double dt)
 {
 	uint32_t n = ft_capacity(m->ft);
@@ -366,13 +305,55 @@ static void scan_flows(struct model *m, double dt)
 			t->id = v.id;
 		}
 		rates(t, &v, dt);
-		if (grow((void **)&m->flows, &m->cap_flows, m->nflows + 1,
+		if (rep_grow((void **)&m->flows, &m->cap_flows, m->nflows + 1,
 			 sizeof(*m->flows)) < 0)
 			return;
 		struct model_flow *f = &m->flows[m->nflows++];
 		f->v = v;
+		attr_flow(m->attr, &v, f->end);
 		f->r = t->r;
 		rep_ends(&v, &f->e);
+	}
+}
+
+/* A port row without flows yet, indexed in pidx; NULL out of memory. */
+static struct model_port *new_port(struct model *m, int pi, uint16_t port)
+{
+	struct model_port *mp;
+
+	if (rep_grow((void **)&m->ports, &m->cap_ports, m->nports + 1,
+		 sizeof(*m->ports)) < 0)
+		return NULL;
+	mp = &m->ports[m->nports++];
+	memset(mp, 0, sizeof(*mp));
+	mp->p.proto = pi == PI_TCP ? 6 : pi == PI_UDP ? 17 : 132;
+	mp->p.port = port;
+	mp->p.first_ns = INT64_MAX;
+	mp->p.last_ns = INT64_MIN;
+	mp->p.owner.pid = -1;
+	mp->p.owner.uid = (uint32_t)-1;
+	m->pidx[pi][port] = (uint32_t)m->nports;
+	return mp;
+}
+
+/* Local listeners get a row even before (or without) any flow: an
+ * unexpected listener is worth seeing.  Their owner is the port's. */
+static void add_listeners(struct model *m)
+{
+	long n = rep_listeners(m->attr, &m->lis, &m->cap_lis);
+
+	for (long i = 0; i < n; i++) {
+		const struct attr_listener *l = &m->lis[i];
+		int pi = rep_port_index(l->proto);
+		struct model_port *mp;
+
+		if (pi < 0)
+			continue;
+		mp = m->pidx[pi][l->port] ? &m->ports[m->pidx[pi][l->port] - 1] :
+					    new_port(m, pi, l->port);
+		if (!mp)
+			return;
+		rep_port_listen(&mp->p, l);
 	}
 }
 
@@ -388,7 +369,7 @@ static void build_ports(struct model *m)
 
 			if (!a->conns)
 				continue;
-			if (grow((void **)&m->ports, &m->cap_ports,
+			if (rep_grow((void **)&m->ports, &m->cap_ports,
 				 m->nports + 1, sizeof(*m->ports)) < 0)
 				return;
 			struct model_port *mp = &m->ports[m->nports++];
@@ -406,6 +387,10 @@ static void build_ports(struct model *m)
 			p->dir[1] = a->tot[1];
 			p->first_ns = a->first_ns;
 			p->last_ns = a->last_ns;
+			p->owner = a->owner;
+			p->role = a->role;
+			if (!a->role)
+				p->owner.pid = -1;
 			m->pidx[pi][port] = (uint32_t)m->nports;
 		}
 	for (size_t i = 0; i < m->nflows; i++) {
@@ -419,19 +404,10 @@ static void build_ports(struct model *m)
 			continue;
 		if (m->pidx[pi][rp])
 			mp = &m->ports[m->pidx[pi][rp] - 1];
-		if (!mp) {
-			if (grow((void **)&m->ports, &m->cap_ports,
-				 m->nports + 1, sizeof(*m->ports)) < 0)
-				return;
-			mp = &m->ports[m->nports++];
-			memset(mp, 0, sizeof(*mp));
-			mp->p.proto = v->key.proto;
-			mp->p.port = rp;
-			mp->p.first_ns = INT64_MAX;
-			mp->p.last_ns = INT64_MIN;
-			m->pidx[pi][rp] = (uint32_t)m->nports;
-		}
+		if (!mp && !(mp = new_port(m, pi, rp)))
+			return;
 		p = &mp->p;
+		rep_port_owner(&p->owner, &p->role, m->flows[i].end);
 		p->conns++;
 		mp->live++;
 		p->established += ft_conn_established(v->conn_state);
@@ -453,6 +429,7 @@ static void build_ports(struct model *m)
 				*(role ? &p->servers : &p->clients) += 1;
 		}
 	}
+	add_listeners(m);
 	for (size_t j = 0; j < m->nports; j++) {
 		struct model_port *mp = &m->ports[j];
 
@@ -461,26 +438,54 @@ static void build_ports(struct model *m)
 	}
 }
 
-/* One process row per owner; until attribution exists every flow is
- * "unattributed" (pid -1). */
+/* The rates of process row k, zeroed on first use in a refresh (rows
+ * below *zeroed are already); NULL when out of memory. */
+static struct model_rates *proc_rates(struct model *m, long k, size_t *zeroed)
+{
+	if (rep_grow((void **)&m->prows, &m->cap_procs, (size_t)k + 1,
+		 sizeof(*m->prows)) < 0)
+		return NULL;
+	for (; *zeroed <= (size_t)k; ++*zeroed)
+		memset(&m->prows[*zeroed].r, 0, sizeof(m->prows[0].r));
+	return &m->prows[k].r;
+}
+
+/* Process rows: the ended flows' totals plus the live flows' ends, with
+ * the live flows' rates (a process's rates are what its ends sent and
+ * received). */
 static void build_procs(struct model *m)
 {
-	struct model_proc *p = &m->procs[0];
+	size_t zeroed = 0;
+	long n, rows[2];
 
-	memset(p, 0, sizeof(*p));
-	p->pid = -1;
-	snprintf(p->comm, sizeof(p->comm), "-");
-	p->tot[0] = m->ended_tot[0];
-	p->tot[1] = m->ended_tot[1];
-	p->flows = m->ended_flows;
+	m->nprocs = 0;
+	if (rep_procs_copy(m->procs, m->ended_procs) < 0)
+		return;
 	for (size_t i = 0; i < m->nflows; i++) {
-		ft_counts_add(&p->tot[0], &m->flows[i].v.dir[0]);
-		ft_counts_add(&p->tot[1], &m->flows[i].v.dir[1]);
-		add_rates(&p->r, &m->flows[i].r);
-		p->flows++;
+		const struct model_flow *f = &m->flows[i];
+
+		if (rep_procs_add(m->procs, &f->v, f->end, rows) < 0)
+			return;
+		for (int e = 0; e < 2; e++) {
+			struct model_rates *r;
+
+			if (rows[e] < 0)
+				continue;
+			if (!(r = proc_rates(m, rows[e], &zeroed)))
+				return;
+			for (int w = 0; w < MODEL_WINDOWS; w++)
+				for (int d = 0; d < 2; d++) {
+					r->bytes[w][d] += f->r.bytes[w][d ^ e];
+					r->pkts[w][d] += f->r.pkts[w][d ^ e];
+				}
+		}
 	}
-	p->ports = m->nports;
-	m->nprocs = p->flows ? 1 : 0;
+	if ((n = rep_procs_finish(m->procs)) <= 0 ||
+	    !proc_rates(m, n - 1, &zeroed))
+		return;
+	for (long j = 0; j < n; j++)
+		m->prows[j].p = *rep_procs_row(m->procs, j);
+	m->nprocs = (size_t)n;
 }
 
 static void build_totals(struct model *m)
@@ -493,153 +498,14 @@ static void build_totals(struct model *m)
 	t->lost_ended = __atomic_load_n(&m->lost_ended, __ATOMIC_RELAXED);
 	t->tot[0] = m->ended_tot[0];
 	t->tot[1] = m->ended_tot[1];
+	t->attributed_bytes = m->attributed_ended;
 	for (size_t i = 0; i < m->nflows; i++) {
 		ft_counts_add(&t->tot[0], &m->flows[i].v.dir[0]);
 		ft_counts_add(&t->tot[1], &m->flows[i].v.dir[1]);
 		add_rates(&t->r, &m->flows[i].r);
+		if (owned(m->flows[i].end))
+			t->attributed_bytes += wire_bytes(&m->flows[i].v);
 	}
-}
-
-/* ---- sorting ---------------------------------------------------------- */
-
-static const char *const sort_names[MS_NUM] = {
-	"RATE", "RATE10", "RATE40", "TOTAL", "PKTS", "AGE", "PORT", "PROTO",
-	"STATE", "CONNS",
-};
-
-const char *model_sort_name(enum model_sort key)
-{
-	return key < MS_NUM ? sort_names[key] : "?";
-}
-
-static const struct model *sort_model;	/* qsort has no context argument */
-
-static double rate_of(const struct model_rates *r, int w)
-{
-	return r->bytes[w][0] + r->bytes[w][1];
-}
-
-static double total_of(const struct ft_counts *c)
-{
-	return (double)(c[0].wire_bytes + c[1].wire_bytes);
-}
-
-static int cmp_d(double a, double b)
-{
-	return a < b ? -1 : a > b;
-}
-
-/* Larger first; ties by the row's own identity so the order is stable. */
-static int order(int c, int tie)
-{
-	int r = c ? -c : tie;
-
-	return sort_model->reverse ? -r : r;
-}
-
-static int cmp_flow(const void *pa, const void *pb)
-{
-	const struct model_flow *a = *(const struct model_flow *const *)pa;
-	const struct model_flow *b = *(const struct model_flow *const *)pb;
-	int tie = a->v.id < b->v.id ? -1 : a->v.id > b->v.id;
-	int c = 0;
-
-	switch (sort_model->sort) {
-	case MS_RATE10: c = cmp_d(rate_of(&a->r, 1), rate_of(&b->r, 1)); break;
-	case MS_RATE40: c = cmp_d(rate_of(&a->r, 2), rate_of(&b->r, 2)); break;
-	case MS_TOTAL: c = cmp_d(total_of(a->v.dir), total_of(b->v.dir)); break;
-	case MS_PKTS:
-		c = cmp_d((double)(a->v.dir[0].pkts + a->v.dir[1].pkts),
-			  (double)(b->v.dir[0].pkts + b->v.dir[1].pkts));
-		break;
-	case MS_AGE: c = cmp_d((double)b->v.first_ns, (double)a->v.first_ns);
-		break;
-	case MS_PORT: c = -cmp_d(a->e.resp_p, b->e.resp_p); break;
-	case MS_PROTO: c = -cmp_d(a->v.key.proto, b->v.key.proto); break;
-	case MS_STATE: c = -cmp_d(a->v.conn_state, b->v.conn_state); break;
-	default: c = cmp_d(rate_of(&a->r, 0), rate_of(&b->r, 0)); break;
-	}
-	return order(c, tie);
-}
-
-static int cmp_port(const void *pa, const void *pb)
-{
-	const struct model_port *a = *(const struct model_port *const *)pa;
-	const struct model_port *b = *(const struct model_port *const *)pb;
-	int tie = a->p.proto != b->p.proto ? (a->p.proto < b->p.proto ? -1 : 1) :
-		  (a->p.port < b->p.port ? -1 : a->p.port > b->p.port);
-	int c = 0;
-
-	switch (sort_model->sort) {
-	case MS_RATE10: c = cmp_d(rate_of(&a->r, 1), rate_of(&b->r, 1)); break;
-	case MS_RATE40: c = cmp_d(rate_of(&a->r, 2), rate_of(&b->r, 2)); break;
-	case MS_TOTAL: c = cmp_d(total_of(a->p.dir), total_of(b->p.dir)); break;
-	case MS_PKTS:
-		c = cmp_d((double)(a->p.dir[0].pkts + a->p.dir[1].pkts),
-			  (double)(b->p.dir[0].pkts + b->p.dir[1].pkts));
-		break;
-	case MS_CONNS: c = cmp_d((double)a->p.conns, (double)b->p.conns);
-		break;
-	case MS_PORT:
-	case MS_PROTO: c = 0; break;	/* the tie order is port order */
-	default: c = cmp_d(rate_of(&a->r, 0), rate_of(&b->r, 0)); break;
-	}
-	return order(c, tie);
-}
-
-static void select_rows(struct model *m)
-{
-	size_t n = 0;
-
-	sort_model = m;
-	if (m->nflows) {
-		const struct model_flow **np =
-			realloc(m->fptr, m->nflows * sizeof(*np));
-		if (np)
-			m->fptr = np;
-	}
-	for (size_t i = 0; m->fptr && i < m->nflows; i++)
-		if (flow_matches(m, &m->flows[i]))
-			m->fptr[n++] = &m->flows[i];
-	m->nflows_shown = n;
-	if (n)
-		qsort(m->fptr, n, sizeof(*m->fptr), cmp_flow);
-
-	n = 0;
-	if (m->nports) {
-		const struct model_port **np =
-			realloc(m->pptr, m->nports * sizeof(*np));
-		if (np)
-			m->pptr = np;
-	}
-	for (size_t i = 0; m->pptr && i < m->nports; i++) {
-		char text[32];
-		const char *p = rep_proto_name(m->ports[i].p.proto);
-
-		snprintf(text, sizeof(text), "%s %u", p ? p : "",
-			 m->ports[i].p.port);
-		if (!m->filter[0] || strstr(text, m->filter))
-			m->pptr[n++] = &m->ports[i];
-	}
-	m->nports_shown = n;
-	if (n)
-		qsort(m->pptr, n, sizeof(*m->pptr), cmp_port);
-	m->prptr[0] = &m->procs[0];
-}
-
-/* Both re-select the current snapshot at once: a view redraws on the key
- * without starting a new rate interval. */
-void model_set_sort(struct model *m, enum model_sort key, int reverse)
-{
-	m->sort = key < MS_NUM ? key : MS_RATE;
-	m->reverse = reverse;
-	select_rows(m);
-}
-
-void model_set_filter(struct model *m, const char *text)
-{
-	snprintf(m->filter, sizeof(m->filter), "%s", text ? text : "");
-	select_rows(m);
 }
 
 void model_update(struct model *m, int64_t now_ns, int64_t start_ns)
@@ -673,8 +539,8 @@ size_t model_ports(const struct model *m, const struct model_port ***rows)
 
 size_t model_procs(const struct model *m, const struct model_proc ***rows)
 {
-	*rows = (const struct model_proc **)m->prptr;
-	return m->nprocs;
+	*rows = m->prptr;
+	return m->nprocs_shown;
 }
 
 void model_totals(const struct model *m, struct model_totals *t)

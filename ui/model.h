@@ -40,6 +40,7 @@ struct model_rates {
 
 struct model_flow {
 	struct ft_view v;
+	struct attr_end end[2];		/* owners of [FT_ORIG], [FT_RESP] */
 	struct rep_ends e;		/* printable endpoints */
 	struct model_rates r;
 };
@@ -55,11 +56,10 @@ struct model_port {
 };
 
 struct model_proc {
-	int pid;			/* -1: not attributed */
-	char comm[16];
-	uint64_t flows, ports;
-	struct ft_counts tot[2];
-	struct model_rates r;
+	struct rep_proc p;		/* the procs report's fields, since
+					   start (ended flows included) */
+	struct model_rates r;		/* [w][0] sent by the process,
+					   [w][1] received */
 };
 
 /* Sort keys, per view (model_sort_name gives the column names). */
@@ -74,9 +74,10 @@ struct model;
 /* model_new: a model; `ended_slots` bounds the queue of ended flows (0:
  * 65536, 192 bytes each).  NULL when out of memory.  model_attach: the
  * table it reads (the engine's; the engine may already hand it ended
- * flows, which only need the queue). */
+ * flows, which only need the queue), and the attribution service that
+ * gives flows their processes (NULL: none, every end "disabled"). */
 struct model *model_new(uint32_t ended_slots);
-void model_attach(struct model *m, struct ft_table *t);
+void model_attach(struct model *m, struct ft_table *t, struct attr *a);
 void model_free(struct model *m);
 
 /* model_ended: queue one ended flow (signature of ft_done_fn; called in
@@ -89,7 +90,7 @@ void model_ended(void *model, const struct ft_view *v);
 void model_update(struct model *m, int64_t now_ns, int64_t start_ns);
 
 /* model_set_filter: keep rows whose text (addresses, ports, protocol,
- * process name) contains `text` (case-sensitive substring); "" for all.
+ * process name and pid) contains `text` (case-sensitive substring); "" for all.
  * Applies to the current snapshot at once, and to every later one. */
 void model_set_filter(struct model *m, const char *text);
 
@@ -105,6 +106,8 @@ size_t model_procs(const struct model *m, const struct model_proc ***rows);
 /* Totals for the header. */
 struct model_totals {
 	uint64_t live_flows, ended_flows, lost_ended;
+	uint64_t attributed_bytes;	/* wire bytes of flows with an end
+					   owned by a process, since start */
 	struct ft_counts tot[2];	/* since start */
 	struct model_rates r;
 };

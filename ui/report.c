@@ -40,24 +40,32 @@ struct distinct {
 struct report {
 	enum rep_kind kind;
 	enum rep_fmt fmt;
+	struct attr *attr;
 	int nomem;
 	uint64_t n;			/* flows taken */
-	struct ft_view **chunks;	/* flows mode */
+	struct rep_flow **chunks;	/* flows mode */
 	size_t nchunks;
 	uint32_t *port_idx[PI_NUM];	/* ports mode: port -> ports[] + 1 */
 	struct rep_port *ports;
 	size_t nports, ports_cap;
 	struct distinct d;
+	struct rep_procs *procs;	/* procs mode */
 };
 
-struct report *report_new(enum rep_kind kind, enum rep_fmt fmt)
+struct report *report_new(enum rep_kind kind, enum rep_fmt fmt,
+			  struct attr *a)
 {
 	struct report *r = calloc(1, sizeof(*r));
 
 	if (r) {
 		r->kind = kind;
 		r->fmt = fmt;
+		r->attr = a;
 		r->d.compact4 = 1;
+		if (kind == REP_PROCS && !(r->procs = rep_procs_new())) {
+			free(r);
+			return NULL;
+		}
 	}
 	return r;
 }
@@ -74,6 +82,7 @@ void report_free(struct report *r)
 	free(r->ports);
 	free(r->d.v4);
 	free(r->d.v6);
+	rep_procs_free(r->procs);
 	free(r);
 }
 
@@ -82,22 +91,26 @@ uint64_t report_flows(const struct report *r)
 	return r->n;
 }
 
-static int keep_flow(struct report *r, const struct ft_view *v)
+static int keep_flow(struct report *r, const struct ft_view *v,
+		     const struct attr_end *end)
 {
 	size_t c = r->n / CHUNK;
 
 	if (c == r->nchunks) {
-		struct ft_view **nc = realloc(r->chunks,
-					      (c + 1) * sizeof(*nc));
+		struct rep_flow **nc = realloc(r->chunks,
+					       (c + 1) * sizeof(*nc));
 		if (!nc)
 			return -1;
 		r->chunks = nc;
-		nc[c] = malloc(CHUNK * sizeof(struct ft_view));
+		nc[c] = malloc(CHUNK * sizeof(struct rep_flow));
 		if (!nc[c])
 			return -1;
 		r->nchunks++;
 	}
-	r->chunks[c][r->n % CHUNK] = *v;
+	struct rep_flow *f = &r->chunks[c][r->n % CHUNK];
+	f->v = *v;
+	f->end[0] = end[0];
+	f->end[1] = end[1];
 	return 0;
 }
 
@@ -130,17 +143,20 @@ static struct rep_port *port_get(struct report *r, uint8_t proto, int pi,
 	p->port = port;
 	p->first_ns = INT64_MAX;
 	p->last_ns = INT64_MIN;
+	p->owner.pid = -1;
+	p->owner.uid = (uint32_t)-1;
 	idx[port] = (uint32_t)++r->nports;
 	return p;
 }
 
 /* LSD radix sort of keys below 2^55 (five 11-bit digits), then unique. */
-static size_t sort_unique64(uint64_t *a, size_t n, uint64_t *tmp)
+size_t rep_sort_unique64(uint64_t *a, size_t n, uint64_t *tmp)
 {
 	if (n == 0)
 		return 0;	/* a may be NULL: memcpy(NULL, ..., 0) is UB */
 	for (int shift = 0; shift < 55; shift += 11) {
-		static size_t cnt[2049];
+		size_t cnt[2049];	/* on the stack: the view and a
+					   report may sort at once */
 
 		memset(cnt, 0, sizeof(cnt));
 		for (size_t i = 0; i < n; i++)
@@ -201,7 +217,7 @@ static int room64(struct distinct *d)
 			return -1;
 		size_t before = d->n4;
 
-		d->n4 = sort_unique64(d->v4, d->n4, tmp);
+		d->n4 = rep_sort_unique64(d->v4, d->n4, tmp);
 		free(tmp);
 		d->compact4 = d->n4 <= before - before / 4;
 	}
@@ -264,7 +280,7 @@ static int distinct_count(struct report *r)
 
 	if (!tmp)
 		return -1;
-	d->n4 = sort_unique64(d->v4, d->n4, tmp);
+	d->n4 = rep_sort_unique64(d->v4, d->n4, tmp);
 	free(tmp);
 	d->n6 = d->n6 ? sort_unique6(d->v6, d->n6) : 0;
 	for (size_t i = 0; i < d->n4; i++) {
@@ -281,7 +297,8 @@ static int distinct_count(struct report *r)
 	return 0;
 }
 
-static int fold_port(struct report *r, const struct ft_view *v)
+static int fold_port(struct report *r, const struct ft_view *v,
+		     const struct attr_end *end)
 {
 	int pi = rep_port_index(v->key.proto);
 	const uint8_t *oh = v->orig_is_a ? v->key.a : v->key.b;
@@ -297,6 +314,7 @@ static int fold_port(struct report *r, const struct ft_view *v)
 	if (!p)
 		return -1;
 	p->conns++;
+	rep_port_owner(&p->owner, &p->role, end);
 	p->established += ft_conn_established(cs);
 	p->rejected += cs == FT_CS_REJ;
 	p->unanswered += cs == FT_CS_S0;
@@ -316,11 +334,16 @@ static int fold_port(struct report *r, const struct ft_view *v)
 void report_add(void *report, const struct ft_view *v)
 {
 	struct report *r = report;
+	struct attr_end end[2];
+	long rows[2];
 	int rc;
 
 	if (r->nomem)
 		return;
-	rc = r->kind == REP_FLOWS ? keep_flow(r, v) : fold_port(r, v);
+	attr_flow(r->attr, v, end);
+	rc = r->kind == REP_FLOWS ? keep_flow(r, v, end) :
+	     r->kind == REP_PORTS ? fold_port(r, v, end) :
+				    rep_procs_add(r->procs, v, end, rows);
 	if (rc < 0)
 		r->nomem = 1;
 	else
@@ -366,8 +389,8 @@ static int cmp_i64(int64_t a, int64_t b)
 /* first-packet time, then orig (address, port), resp, proto, VLAN, id */
 static int cmp_flow(const void *pa, const void *pb)
 {
-	const struct ft_view *a = *(const struct ft_view *const *)pa;
-	const struct ft_view *b = *(const struct ft_view *const *)pb;
+	const struct ft_view *a = &(*(const struct rep_flow *const *)pa)->v;
+	const struct ft_view *b = &(*(const struct rep_flow *const *)pb)->v;
 	int c;
 
 	if ((c = cmp_i64(a->first_ns, b->first_ns)))
@@ -403,39 +426,76 @@ static int cmp_port(const void *pa, const void *pb)
 	return cmp_i64(a->port, b->port);
 }
 
+/* Live: ports listened on get a row even without flows (an unexpected
+ * listener is worth seeing). */
+static int add_listeners(struct report *r)
+{
+	struct attr_listener *l = NULL;
+	size_t cap = 0;
+	long n = rep_listeners(r->attr, &l, &cap);
+
+	for (long i = 0; i < n; i++) {
+		int pi = rep_port_index(l[i].proto);
+		struct rep_port *p;
+
+		if (pi < 0)
+			continue;
+		if (!(p = port_get(r, l[i].proto, pi, l[i].port))) {
+			n = -1;
+			break;
+		}
+		rep_port_listen(p, &l[i]);
+	}
+	free(l);
+	return n < 0 ? -1 : 0;
+}
+
+static int cmp_proc(const void *pa, const void *pb)
+{
+	const struct rep_proc *a = *(const struct rep_proc *const *)pa;
+	const struct rep_proc *b = *(const struct rep_proc *const *)pb;
+
+	return cmp_i64(a->who.pid, b->who.pid);
+}
+
 int report_write(struct report *r, FILE *out)
 {
-	uint64_t n = r->kind == REP_FLOWS ? r->n : r->nports;
+	long nprocs = r->kind == REP_PROCS ? rep_procs_finish(r->procs) : 0;
+	uint64_t n;
 	void **rows;
 	int rc;
 
-	if (r->nomem || (r->kind == REP_PORTS && distinct_count(r) < 0)) {
+	if (r->nomem || (r->kind == REP_PORTS && (add_listeners(r) < 0 ||
+						  distinct_count(r) < 0)) ||
+	    nprocs < 0) {
 		errno = ENOMEM;
 		return -1;
 	}
+	n = r->kind == REP_FLOWS ? r->n :
+	    r->kind == REP_PORTS ? r->nports : (uint64_t)nprocs;
 	rows = malloc((n ? n : 1) * sizeof(*rows));
 	if (!rows)
 		return -1;
 	for (uint64_t i = 0; i < n; i++)
 		rows[i] = r->kind == REP_FLOWS ?
 				  (void *)&r->chunks[i / CHUNK][i % CHUNK] :
-				  (void *)&r->ports[i];
-	qsort(rows, n, sizeof(*rows), r->kind == REP_FLOWS ? cmp_flow :
-							     cmp_port);
+			  r->kind == REP_PORTS ? (void *)&r->ports[i] :
+				 (void *)rep_procs_row(r->procs, (long)i);
+	if (n)
+		qsort(rows, n, sizeof(*rows),
+		      r->kind == REP_FLOWS ? cmp_flow :
+		      r->kind == REP_PORTS ? cmp_port : cmp_proc);
 	if (r->kind == REP_FLOWS)
 		rc = rep_write_flows(out, r->fmt,
-				     (const struct ft_view **)rows, n);
-	else
+				     (const struct rep_flow *const *)rows, n);
+	else if (r->kind == REP_PORTS)
 		rc = rep_write_ports(out, r->fmt,
 				     (const struct rep_port *const *)rows, n);
+	else
+		rc = rep_write_procs(out, r->fmt,
+				     (const struct rep_proc *const *)rows, n);
 	free(rows);
 	if (rc == 0 && fflush(out) != 0)
 		rc = -1;
 	return rc;
-}
-
-int rep_port_index(uint8_t proto)
-{
-	return proto == 6 ? PI_TCP : proto == 17 ? PI_UDP :
-	       proto == 132 ? PI_SCTP : -1;
 }

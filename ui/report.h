@@ -1,11 +1,14 @@
 /*
- * report.h - offline reports: every flow (--report flows) or every
- * responder port (--report ports), as text, CSV or JSON Lines.
+ * report.h - reports: every flow (--report flows), every responder port
+ * (--report ports) or every process (--report procs), as text, CSV or JSON
+ * Lines.
  *
  * A report is fed ended flows (it is the flow table's done callback), then
  * written once at the end, sorted so that the same input always gives the
  * same bytes: flows by first-packet time, then orig, resp, proto, VLAN and
- * creation order; ports by protocol, then port number.
+ * creation order; ports by protocol, then port number; processes by pid.
+ * The owners of a flow's ends come from the attribution service (attr.h)
+ * when the capture is live, looked up as each flow ends.
  *
  * JSON Lines: one object per line, each carrying "schema": 1 (so every line
  * stands alone for jq and friends).  Field names and meanings are in
@@ -18,21 +21,30 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../attrib/attr.h"
 #include "../flowtable/ft.h"
 
-enum rep_kind { REP_FLOWS, REP_PORTS };
+enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS };
 enum rep_fmt { REP_TEXT, REP_CSV, REP_JSON };
 
 #define REP_SCHEMA 1
 
 struct report;
 
-/* report_new: an empty report.  NULL when out of memory. */
-struct report *report_new(enum rep_kind kind, enum rep_fmt fmt);
+/* report_new: an empty report, attributing flows through a (NULL: no
+ * attribution, every end "disabled").  NULL when out of memory. */
+struct report *report_new(enum rep_kind kind, enum rep_fmt fmt,
+			  struct attr *a);
+
+/* A flow with the owners of its ends ([FT_ORIG], [FT_RESP]). */
+struct rep_flow {
+	struct ft_view v;
+	struct attr_end end[2];
+};
 
 /* report_add: take one ended flow (signature of ft_done_fn; arg is the
- * report).  Flows mode keeps a copy (sizeof(struct ft_view) bytes each);
- * ports mode folds it into per-port totals and distinct-address sets.  On
+ * report).  Flows mode keeps a copy (sizeof(struct rep_flow) bytes each);
+ * ports and procs modes fold it into totals and distinct sets.  On
  * allocation failure the report remembers it and report_write fails. */
 void report_add(void *report, const struct ft_view *v);
 
@@ -61,20 +73,24 @@ void rep_ends(const struct ft_view *v, struct rep_ends *e);
  * protocol reported by number. */
 const char *rep_proto_name(uint8_t proto);
 
-/* Writers: one flow, one port row; headers for CSV and text. */
+/* Writers of whole reports (rows sorted by the caller). */
 struct rep_port;
-int rep_write_flows(FILE *out, enum rep_fmt fmt, const struct ft_view **v,
-		    uint64_t n);
+struct rep_proc;
+int rep_write_flows(FILE *out, enum rep_fmt fmt,
+		    const struct rep_flow *const *f, uint64_t n);
 int rep_write_ports(FILE *out, enum rep_fmt fmt,
 		    const struct rep_port *const *p, uint64_t n);
+int rep_write_procs(FILE *out, enum rep_fmt fmt,
+		    const struct rep_proc *const *p, uint64_t n);
 
 /* For other writers of the same rows (the --batch view): the report's
  * fields of one row set into a JSON object, created on first use (*o NULL)
  * and updated in place afterwards; NULL when out of memory.  Callers may
  * add keys after the report's.  rep_json_write writes it as one line. */
 struct rep_port;
-json_t *rep_json_flow(json_t **o, const struct ft_view *v);
+json_t *rep_json_flow(json_t **o, const struct rep_flow *f);
 json_t *rep_json_port(json_t **o, const struct rep_port *p);
+json_t *rep_json_proc(json_t **o, const struct rep_proc *p);
 int rep_json_write(FILE *out, json_t *o);
 
 /* rep_human: 1023, 1.0K, 12.3M (powers of 1024, like ls -h) into buf.
@@ -95,6 +111,86 @@ struct rep_port {
 	uint64_t clients, servers;	/* distinct orig_h / resp_h */
 	struct ft_counts dir[2];	/* summed over the port's flows */
 	int64_t first_ns, last_ns;
+	struct attr_end owner;		/* the responder's process: the
+					   listener's, else the first one
+					   found among the port's flows */
+	uint8_t listening;		/* a local socket listens on it (live
+					   capture with attribution: at the
+					   end of a report, now in a view) */
+	uint8_t role;			/* enum rep_role */
 };
+
+/* What this host does on a port, as far as attribution tells: the best
+ * seen of its flows (listen > serve > client); owner is that flow's
+ * local process. */
+enum rep_role {
+	REP_ROLE_UNKNOWN = 0,	/* no local process seen on it */
+	REP_ROLE_CLIENT,	/* a local process talks to a remote server
+				   on this port */
+	REP_ROLE_SERVE,		/* a local process answers on it */
+	REP_ROLE_LISTEN,	/* a local socket listens on it */
+};
+
+/* rep_port_owner: fold one flow's owners (end[] from attr_flow) into a
+ * port's owner and role; rep_role_name: "client", "serve", "listen", or
+ * NULL for unknown. */
+void rep_port_owner(struct attr_end *owner, uint8_t *role,
+		    const struct attr_end end[2]);
+const char *rep_role_name(int role);
+
+/* rep_listeners: the attribution service's listeners now, into *buf
+ * (grown as needed, *cap entries; the caller frees it).  Returns how
+ * many, or -1 when out of memory; 0 when a is NULL. */
+long rep_listeners(struct attr *a, struct attr_listener **buf, size_t *cap);
+
+/* rep_port_listen: mark a port row as listened on by l: role listen, the
+ * listener's process as owner. */
+void rep_port_listen(struct rep_port *p, const struct attr_listener *l);
+
+/* Per-process totals: every flow end a process owned.  pid -1 gathers
+ * the ends no process could be found for. */
+struct rep_proc {
+	struct attr_end who;
+	uint64_t flows;			/* flow ends owned */
+	uint64_t ports;			/* distinct local (proto, port) */
+	struct ft_counts tx, rx;	/* sent by / to the process */
+	int64_t first_ns, last_ns;
+};
+
+/* ---- per-process totals (report_procs.c), for the procs report and the
+ * processes view ---- */
+struct rep_procs;
+
+/* rep_procs_new: empty totals (NULL when out of memory). */
+struct rep_procs *rep_procs_new(void);
+void rep_procs_free(struct rep_procs *p);
+
+/* rep_procs_add: count a flow for the processes owning its ends (end[] as
+ * from attr_flow).  Every end a process owns counts for it: tx is what
+ * that end sent, rx what it received, and its local port is one of the
+ * process's ports.  A flow with no owned end counts once for pid -1 (not
+ * once per end).  rows[i] gets the row index end i counted in, or -1.
+ * Returns 0, or -1 when out of memory. */
+int rep_procs_add(struct rep_procs *p, const struct ft_view *v,
+		  const struct attr_end end[2], long rows[2]);
+
+/* rep_procs_copy: make dst equal to src (dst's memory is reused: the view
+ * copies its ended totals at every refresh).  0, or -1 out of memory. */
+int rep_procs_copy(struct rep_procs *dst, const struct rep_procs *src);
+
+/* rep_procs_finish: count each row's distinct ports; returns the number
+ * of rows (rep_procs_row(p, 0 .. n-1)), or -1 when out of memory.  More
+ * flows may be added afterwards (finish again). */
+long rep_procs_finish(struct rep_procs *p);
+struct rep_proc *rep_procs_row(struct rep_procs *p, long i);
+
+/* rep_grow: make the array *p hold at least need items of size bytes
+ * (*cap items now; it doubles, from 1024).  0, or -1 when out of memory
+ * (*p unchanged). */
+int rep_grow(void **p, size_t *cap, size_t need, size_t size);
+
+/* rep_sort_unique64: sort keys below 2^55 (radix; tmp holds n) and drop
+ * repeats, in a; returns how many remain. */
+size_t rep_sort_unique64(uint64_t *a, size_t n, uint64_t *tmp);
 
 #endif

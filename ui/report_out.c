@@ -26,10 +26,12 @@ struct flow_row {
 	int vlan;		/* -1: none */
 	const struct ft_counts *c[2];
 	const char *state, *history, *end;
+	const struct attr_end *owner;	/* [2] */
 };
 
-static void flow_row(const struct ft_view *v, struct flow_row *r)
+static void flow_row(const struct rep_flow *f, struct flow_row *r)
 {
+	const struct ft_view *v = &f->v;
 	int64_t first_us = v->first_ns / 1000;
 
 	r->ts_us = first_us;
@@ -43,6 +45,7 @@ static void flow_row(const struct ft_view *v, struct flow_row *r)
 	r->state = ft_conn_state_name(v->conn_state);
 	r->history = v->history;
 	r->end = v->end < 5 ? end_names[v->end] : "?";
+	r->owner = f->end;
 }
 
 /* The JSON keys, in order; CSV uses the same names for its header. */
@@ -52,13 +55,16 @@ static const char *const flow_keys[] = {
 	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes", "resp_ip_bytes",
 	"orig_bytes", "resp_bytes", "conn_state", "history", "orig_frag_pkts",
 	"orig_frag_wire_bytes", "resp_frag_pkts", "resp_frag_wire_bytes",
-	"end", "orig_pid", "orig_comm", "resp_pid", "resp_comm",
+	"end", "orig_pid", "orig_comm", "orig_uid", "orig_cgroup",
+	"orig_attrib", "orig_attrib_miss", "resp_pid", "resp_comm", "resp_uid",
+	"resp_cgroup", "resp_attrib", "resp_attrib_miss",
 };
 #define NFLOW_KEYS (sizeof(flow_keys) / sizeof(flow_keys[0]))
 
-/* Values of a row in key order: integers (or -1 = null) and strings. */
+/* Values of a row in key order: integers (or -1 = null), strings and
+ * booleans. */
 struct cell {
-	int is_str;
+	int is_str;		/* 1 string, 2 boolean (i), 0 integer */
 	const char *s;		/* NULL = null */
 	int64_t i;		/* -1 = null for the nullable integers */
 	int is_time;		/* i is microseconds, print as seconds */
@@ -99,10 +105,17 @@ static void flow_cells(const struct flow_row *r, struct cell *c)
 	INT(r->c[1]->frag_pkts);
 	INT(r->c[1]->frag_wire_bytes);
 	STR(r->end);
-	INT(-1);	/* orig_pid: attribution comes later */
-	STR(NULL);
-	INT(-1);
-	STR(NULL);
+	for (int i = 0; i < 2; i++) {
+		const struct attr_end *o = &r->owner[i];
+		int found = o->pid >= 0;
+
+		INT(found ? o->pid : -1);
+		STR(found && o->comm[0] ? o->comm : NULL);
+		INT(found && o->uid != (uint32_t)-1 ? (int64_t)o->uid : -1);
+		INT(found && o->cgroup ? (int64_t)o->cgroup : -1);
+		STR(found ? attr_src_name(o->src) : NULL);
+		STR(found ? NULL : attr_why_name(o->why));
+	}
 #undef INT
 #undef TIME
 #undef STR
@@ -124,7 +137,9 @@ static void json_cell(json_t *o, const char *key, const struct cell *c)
 {
 	json_t *v = json_object_get(o, key);
 
-	if (c->is_str) {
+	if (c->is_str == 2) {
+		json_object_set_new(o, key, json_boolean(c->i));
+	} else if (c->is_str) {
 		if (!c->s)
 			json_object_set_new(o, key, json_null());
 		else if (json_is_string(v))
@@ -183,7 +198,9 @@ static void csv_row(FILE *out, const struct cell *c, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			putc(',', out);
-		if (c[i].is_str) {
+		if (c[i].is_str == 2) {
+			fputs(c[i].i ? "true" : "false", out);
+		} else if (c[i].is_str) {
 			if (c[i].s)
 				fputs(c[i].s, out);
 		} else if (c[i].is_time) {
@@ -236,41 +253,56 @@ static void endpoint(char *buf, size_t len, const char *h, int port, int v6)
 		snprintf(buf, len, "%s:%d", h, port);
 }
 
-static void text_flows(FILE *out, const struct ft_view **v, uint64_t n)
+/* "comm:pid" of a flow's local process (orig's, else resp's), "-". */
+static const char *who(const struct attr_end *o, char *buf, size_t len)
 {
-	int wo = 4, wr = 4, wh = 7;
-	char o[64], r[64], b[4][16], t[40], p[8];
+	const struct attr_end *w = o[0].pid >= 0 ? &o[0] : &o[1];
+
+	if (w->pid < 0)
+		return "-";
+	snprintf(buf, len, "%.15s:%d", w->comm, w->pid);
+	return buf;
+}
+
+static void text_flows(FILE *out, const struct rep_flow *const *f,
+		       uint64_t n)
+{
+	int wo = 4, wr = 4, wh = 7, wp = 7;
+	char o[64], r[64], b[4][16], t[40], p[8], w[40];
 	struct flow_row row;
 
 	for (uint64_t i = 0; i < n; i++) {
-		int v6 = v[i]->key.flags & FT_K_V6;
+		int v6 = f[i]->v.key.flags & FT_K_V6;
 
-		flow_row(v[i], &row);
+		flow_row(f[i], &row);
 		endpoint(o, sizeof(o), row.e.orig_h, row.e.orig_p, v6);
 		endpoint(r, sizeof(r), row.e.resp_h, row.e.resp_p, v6);
 		if ((int)strlen(o) > wo) wo = (int)strlen(o);
 		if ((int)strlen(r) > wr) wr = (int)strlen(r);
 		if ((int)strlen(row.history) > wh) wh = (int)strlen(row.history);
+		if ((int)strlen(who(row.owner, w, sizeof(w))) > wp)
+			wp = (int)strlen(w);
 	}
-	fprintf(out, "%-26s %10s %-5s %-*s %-*s %-6s %-*s %7s %7s %7s %7s %7s %7s\n",
+	fprintf(out, "%-26s %10s %-5s %-*s %-*s %-6s %-*s %-*s %7s %7s %7s %7s %7s %7s\n",
 		"START (UTC)", "DURATION", "PROTO", wo, "ORIG", wr, "RESP",
-		"STATE", wh, "HISTORY", "PKTS>", "PKTS<", "BYTES>", "BYTES<",
-		"DATA>", "DATA<");
+		"STATE", wh, "HISTORY", wp, "PROCESS", "PKTS>", "PKTS<",
+		"BYTES>", "BYTES<", "DATA>", "DATA<");
 	for (uint64_t i = 0; i < n; i++) {
-		int v6 = v[i]->key.flags & FT_K_V6;
+		int v6 = f[i]->v.key.flags & FT_K_V6;
 
-		flow_row(v[i], &row);
+		flow_row(f[i], &row);
 		endpoint(o, sizeof(o), row.e.orig_h, row.e.orig_p, v6);
 		endpoint(r, sizeof(r), row.e.resp_h, row.e.resp_p, v6);
 		utc_time(row.ts_us, t, sizeof(t));
 		if (!row.proto)
 			snprintf(p, sizeof(p), "%d", row.ip_proto);
 		fprintf(out,
-			"%-26s %3" PRId64 ".%06" PRId64 " %-5s %-*s %-*s %-6s %-*s %7" PRIu64
+			"%-26s %3" PRId64 ".%06" PRId64 " %-5s %-*s %-*s %-6s %-*s %-*s %7" PRIu64
 			" %7" PRIu64 " %7s %7s %7s %7s\n",
 			t, row.dur_us / 1000000, row.dur_us % 1000000,
 			row.proto ? row.proto : p, wo, o, wr, r, row.state, wh,
-			*row.history ? row.history : "-", row.c[0]->pkts,
+			*row.history ? row.history : "-", wp,
+			who(row.owner, w, sizeof(w)), row.c[0]->pkts,
 			row.c[1]->pkts,
 			human(row.c[0]->wire_bytes, b[0], sizeof(b[0])),
 			human(row.c[1]->wire_bytes, b[1], sizeof(b[1])),
@@ -279,8 +311,8 @@ static void text_flows(FILE *out, const struct ft_view **v, uint64_t n)
 	}
 }
 
-int rep_write_flows(FILE *out, enum rep_fmt fmt, const struct ft_view **v,
-		    uint64_t n)
+int rep_write_flows(FILE *out, enum rep_fmt fmt,
+		    const struct rep_flow *const *f, uint64_t n)
 {
 	struct cell c[NFLOW_KEYS];
 	struct flow_row row;
@@ -288,7 +320,7 @@ int rep_write_flows(FILE *out, enum rep_fmt fmt, const struct ft_view **v,
 	int rc = 0;
 
 	if (fmt == REP_TEXT) {
-		text_flows(out, v, n);
+		text_flows(out, f, n);
 		return ferror(out) ? -1 : 0;
 	}
 	if (fmt == REP_CSV)
@@ -296,7 +328,7 @@ int rep_write_flows(FILE *out, enum rep_fmt fmt, const struct ft_view **v,
 	else if (!(o = json_template(flow_keys, NFLOW_KEYS)))
 		return -1;
 	for (uint64_t i = 0; i < n && rc == 0; i++) {
-		flow_row(v[i], &row);
+		flow_row(f[i], &row);
 		flow_cells(&row, c);
 		if (fmt == REP_CSV)
 			csv_row(out, c, NFLOW_KEYS);
@@ -314,8 +346,23 @@ static const char *const port_keys[] = {
 	"unanswered", "clients", "servers", "orig_pkts", "resp_pkts",
 	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes",
 	"resp_ip_bytes", "orig_bytes", "resp_bytes", "first_ts", "last_ts",
+	"role", "pid", "comm", "uid", "attrib", "listening",
 };
 #define NPORT_KEYS (sizeof(port_keys) / sizeof(port_keys[0]))
+
+/* pid, comm, uid, attrib of a process (null when unknown). */
+static void owner_cells(const struct attr_end *o, struct cell *c, int *k)
+{
+	int found = o->pid >= 0;
+
+	c[(*k)++] = (struct cell){ 0, NULL, found ? o->pid : -1, 0 };
+	c[(*k)++] = (struct cell){ 1, found && o->comm[0] ? o->comm : NULL,
+				   0, 0 };
+	c[(*k)++] = (struct cell){ 0, NULL, found && o->uid != (uint32_t)-1 ?
+				   (int64_t)o->uid : -1, 0 };
+	c[(*k)++] = (struct cell){ 1, found ? attr_src_name(o->src) : NULL,
+				   0, 0 };
+}
 
 static void port_cells(const struct rep_port *p, struct cell *c)
 {
@@ -339,8 +386,16 @@ static void port_cells(const struct rep_port *p, struct cell *c)
 	INT(p->dir[1].ip_bytes);
 	INT(p->dir[0].bytes);
 	INT(p->dir[1].bytes);
-	c[k++] = (struct cell){ 0, NULL, p->first_ns / 1000, 1 };
-	c[k++] = (struct cell){ 0, NULL, p->last_ns / 1000, 1 };
+	if (p->conns) {
+		c[k++] = (struct cell){ 0, NULL, p->first_ns / 1000, 1 };
+		c[k++] = (struct cell){ 0, NULL, p->last_ns / 1000, 1 };
+	} else {	/* a listener without flows: never seen */
+		c[k++] = (struct cell){ 1, NULL, 0, 0 };
+		c[k++] = (struct cell){ 1, NULL, 0, 0 };
+	}
+	c[k++] = (struct cell){ 1, rep_role_name(p->role), 0, 0 };
+	owner_cells(&p->owner, c, &k);
+	c[k++] = (struct cell){ 2, NULL, p->listening, 0 };
 #undef INT
 }
 
@@ -352,11 +407,13 @@ int rep_write_ports(FILE *out, enum rep_fmt fmt,
 	json_t *o = NULL;
 	int rc = 0;
 
+	char w[40];
+
 	if (fmt == REP_TEXT)
-		fprintf(out, "%-5s %5s %7s %7s %7s %7s %7s %7s %8s %8s %7s %7s\n",
+		fprintf(out, "%-5s %5s %7s %7s %7s %7s %7s %7s %8s %8s %7s %7s %s\n",
 			"PROTO", "PORT", "CONNS", "ESTAB", "REJ", "UNANS",
 			"CLIENTS", "SERVERS", "PKTS_IN", "PKTS_OUT", "BYTES_IN",
-			"BYTES_OUT");
+			"BYTES_OUT", "PROCESS");
 	else if (fmt == REP_CSV)
 		csv_header(out, port_keys, NPORT_KEYS);
 	else if (!(o = json_template(port_keys, NPORT_KEYS)))
@@ -365,15 +422,19 @@ int rep_write_ports(FILE *out, enum rep_fmt fmt,
 		const struct rep_port *q = p[i];
 
 		if (fmt == REP_TEXT) {
+			struct attr_end none[2] = { q->owner, q->owner };
+
 			fprintf(out, "%-5s %5u %7" PRIu64 " %7" PRIu64 " %7" PRIu64
 				" %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %8" PRIu64
-				" %8" PRIu64 " %7s %7s\n",
+				" %8" PRIu64 " %7s %7s %s%s\n",
 				rep_proto_name(q->proto), q->port, q->conns,
 				q->established, q->rejected, q->unanswered,
 				q->clients, q->servers, q->dir[0].pkts,
 				q->dir[1].pkts,
 				human(q->dir[0].wire_bytes, b[0], sizeof(b[0])),
-				human(q->dir[1].wire_bytes, b[1], sizeof(b[1])));
+				human(q->dir[1].wire_bytes, b[1], sizeof(b[1])),
+				who(none, w, sizeof(w)),
+				q->listening ? " (listening)" : "");
 			continue;
 		}
 		port_cells(q, c);
@@ -386,16 +447,99 @@ int rep_write_ports(FILE *out, enum rep_fmt fmt,
 	return rc || ferror(out) ? -1 : 0;
 }
 
+/* ---- process rows ---------------------------------------------------------- */
+
+static const char *const proc_keys[] = {
+	"schema", "pid", "comm", "uid", "cgroup", "attrib", "exited",
+	"attrib_miss", "flows", "ports", "tx_pkts", "rx_pkts",
+	"tx_wire_bytes", "rx_wire_bytes", "tx_bytes", "rx_bytes", "first_ts",
+	"last_ts",
+};
+#define NPROC_KEYS (sizeof(proc_keys) / sizeof(proc_keys[0]))
+
+static void proc_cells(const struct rep_proc *p, struct cell *c)
+{
+	const struct attr_end *o = &p->who;
+	int found = o->pid >= 0, k = 0;
+
+#define INT(v) (c[k++] = (struct cell){ 0, NULL, (int64_t)(v), 0 })
+#define STR(v) (c[k++] = (struct cell){ 1, (v), 0, 0 })
+	INT(REP_SCHEMA);
+	INT(found ? o->pid : -1);
+	STR(found && o->comm[0] ? o->comm : NULL);
+	INT(found && o->uid != (uint32_t)-1 ? (int64_t)o->uid : -1);
+	INT(found && o->cgroup ? (int64_t)o->cgroup : -1);
+	STR(found ? attr_src_name(o->src) : NULL);
+	/* a file's comments do not say whether a process has exited */
+	c[k++] = (struct cell){ found && o->src != ATTR_SRC_PCAPNG ? 2 : 1,
+				NULL, o->exited, 0 };
+	STR(found ? NULL : attr_why_name(o->why));
+	INT(p->flows);
+	INT(p->ports);
+	INT(p->tx.pkts);
+	INT(p->rx.pkts);
+	INT(p->tx.wire_bytes);
+	INT(p->rx.wire_bytes);
+	INT(p->tx.bytes);
+	INT(p->rx.bytes);
+	c[k++] = (struct cell){ 0, NULL, p->first_ns / 1000, 1 };
+	c[k++] = (struct cell){ 0, NULL, p->last_ns / 1000, 1 };
+#undef INT
+#undef STR
+}
+
+int rep_write_procs(FILE *out, enum rep_fmt fmt,
+		    const struct rep_proc *const *p, uint64_t n)
+{
+	struct cell c[NPROC_KEYS];
+	char b[4][16], pid[16];
+	json_t *o = NULL;
+	int rc = 0;
+
+	if (fmt == REP_TEXT)
+		fprintf(out, "%7s %-15s %6s %6s %6s %8s %8s %7s %7s\n", "PID",
+			"COMMAND", "UID", "FLOWS", "PORTS", "TX_PKTS", "RX_PKTS",
+			"TX", "RX");
+	else if (fmt == REP_CSV)
+		csv_header(out, proc_keys, NPROC_KEYS);
+	else if (!(o = json_template(proc_keys, NPROC_KEYS)))
+		return -1;
+	for (uint64_t i = 0; i < n && rc == 0; i++) {
+		const struct rep_proc *q = p[i];
+
+		if (fmt == REP_TEXT) {
+			snprintf(pid, sizeof(pid), q->who.pid < 0 ? "-" : "%d",
+				 q->who.pid);
+			snprintf(b[2], sizeof(b[2]), "%u", q->who.uid);
+			fprintf(out, "%7s %-15s %6s %6" PRIu64 " %6" PRIu64
+				" %8" PRIu64 " %8" PRIu64 " %7s %7s\n", pid,
+				q->who.pid < 0 ? "(unattributed)" :
+				q->who.comm, q->who.uid == (uint32_t)-1 ? "-" :
+				b[2], q->flows, q->ports, q->tx.pkts, q->rx.pkts,
+				human(q->tx.wire_bytes, b[0], sizeof(b[0])),
+				human(q->rx.wire_bytes, b[1], sizeof(b[1])));
+			continue;
+		}
+		proc_cells(q, c);
+		if (fmt == REP_CSV)
+			csv_row(out, c, NPROC_KEYS);
+		else
+			rc = json_row(out, o, proc_keys, c, NPROC_KEYS);
+	}
+	json_decref(o);
+	return rc || ferror(out) ? -1 : 0;
+}
+
 /* ---- rows for other writers (the --batch view) ---------------------------- */
 
-json_t *rep_json_flow(json_t **o, const struct ft_view *v)
+json_t *rep_json_flow(json_t **o, const struct rep_flow *f)
 {
 	struct cell c[NFLOW_KEYS];
 	struct flow_row row;
 
 	if (!*o && !(*o = json_template(flow_keys, NFLOW_KEYS)))
 		return NULL;
-	flow_row(v, &row);
+	flow_row(f, &row);
 	flow_cells(&row, c);
 	for (size_t i = 0; i < NFLOW_KEYS; i++)
 		json_cell(*o, flow_keys[i], &c[i]);
@@ -422,4 +566,16 @@ const char *rep_human(uint64_t v, char *buf, size_t len)
 void rep_utc_time(int64_t us, char *buf, size_t len)
 {
 	utc_time(us, buf, len);
+}
+
+json_t *rep_json_proc(json_t **o, const struct rep_proc *p)
+{
+	struct cell c[NPROC_KEYS];
+
+	if (!*o && !(*o = json_template(proc_keys, NPROC_KEYS)))
+		return NULL;
+	proc_cells(p, c);
+	for (size_t i = 0; i < NPROC_KEYS; i++)
+		json_cell(*o, proc_keys[i], &c[i]);
+	return *o;
 }

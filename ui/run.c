@@ -56,6 +56,59 @@ fail:
 	return EXIT_USAGE;
 }
 
+/* Attribution: live, this host's sockets as they come and go; from a
+ * file, the processes its packets' comments recorded.  A forced --attrib
+ * that cannot work is an error; the automatic choice says what it uses
+ * (stderr for reports, the header for views). */
+static int start_attrib(struct run_opts *o, struct cap *cap)
+{
+	struct attr_opts ao = { .mode = (enum attr_mode)o->attrib };
+
+	o->attr = NULL;
+	if (!cap_is_live(cap)) {	/* a file: the processes it recorded */
+		if (ao.mode == ATTR_MODE_NONE)
+			snprintf(o->attr_msg, sizeof(o->attr_msg),
+				 "attribution: off (--attrib none)");
+		else if (attr_open_file(&o->attr, o->read_file, o->attr_msg,
+					sizeof(o->attr_msg)) < 0 ||
+			 (o->attr && o->mode == RUN_REPORT && !o->quiet))
+			fprintf(stderr, "porttop: %s\n", o->attr_msg);
+		return EXIT_OK;
+	}
+	if (ao.mode == ATTR_MODE_NONE) {
+		snprintf(o->attr_msg, sizeof(o->attr_msg),
+			 "attribution: off (--attrib none)");
+		return EXIT_OK;
+	}
+	if (attr_start(&o->attr, &ao, o->attr_msg, sizeof(o->attr_msg)) < 0 &&
+	    ao.mode != ATTR_AUTO) {
+		fprintf(stderr, "porttop: %s\n", o->attr_msg);
+		cap_close(cap);
+		return EXIT_USAGE;
+	}
+	if (o->mode == RUN_REPORT && !o->quiet)
+		fprintf(stderr, "porttop: %s\n", o->attr_msg);
+	return EXIT_OK;
+}
+
+const char *run_attrib_source(const struct run_opts *o)
+{
+	struct attr_stats st;
+
+	if (!o->attr)
+		return NULL;
+	attr_get_stats(o->attr, &st);
+	return st.source;
+}
+
+uint64_t run_attrib_lost(const struct run_opts *o)
+{
+	struct attr_stats st;
+
+	attr_get_stats(o->attr, &st);
+	return st.bpf_dropped + st.lost;
+}
+
 int run(struct run_opts *o)
 {
 	struct cap *cap;
@@ -74,14 +127,21 @@ int run(struct run_opts *o)
 	}
 	if (rc != EXIT_OK)
 		return rc;
+	if ((rc = start_attrib(o, cap)) != EXIT_OK)
+		return rc;
 	switch (o->mode) {
 	case RUN_BATCH:
-		return run_batch(o, cap);
+		rc = run_batch(o, cap);
+		break;
 	case RUN_VIEW:
-		return run_view(o, cap);
+		rc = run_view(o, cap);
+		break;
 	default:
-		return run_report(o, cap);
+		rc = run_report(o, cap);
 	}
+	attr_stop(o->attr);
+	o->attr = NULL;
+	return rc;
 }
 
 /* ---- report mode ------------------------------------------------------- */
@@ -138,6 +198,11 @@ static void kernel_summary(const struct engine_stats *s)
 		(unsigned long long)s->kernel.ifdrop);
 }
 
+static void want_owner(void *attr, const struct ft_key *k)
+{
+	attr_want(attr, k);
+}
+
 void run_engine_opts(const struct run_opts *o, struct cap *cap,
 		     struct engine_opts *eo)
 {
@@ -149,13 +214,19 @@ void run_engine_opts(const struct run_opts *o, struct cap *cap,
 	eo->count = o->count;
 	eo->duration_ns = o->duration_ns;
 	eo->speed = o->speed;
+	if (o->attr) {		/* look each new flow's sockets up at once */
+		eo->new_flow = want_owner;
+		eo->new_flow_arg = o->attr;
+		if (cap_is_live(cap))	/* -w pcapng keeps the processes */
+			eo->note_attr = o->attr;
+	}
 }
 
 int run_report(const struct run_opts *o, struct cap *cap)
 {
 	struct engine_opts eo;
 	int live = cap_is_live(cap), status = EXIT_OK;
-	struct report *rep = report_new(o->report, o->format);
+	struct report *rep = report_new(o->report, o->format, o->attr);
 	struct engine_stats s;
 	struct ft_stats st;
 	struct engine *e;

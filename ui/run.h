@@ -46,6 +46,10 @@ struct run_opts {
 					   when the device cannot be opened */
 	char notice[256];		/* why the fallback was taken, shown in
 					   the view's first line */
+	int attrib;			/* --attrib: enum attr_mode */
+	struct attr *attr;		/* the attribution service while a
+					   device is captured, else NULL */
+	char attr_msg[256];		/* its source, or why it is off */
 };
 
 /* run: do it.  Returns an EXIT_* status.  May fill o->notice. */
@@ -63,6 +67,14 @@ int run_open(const struct run_opts *o, struct cap **cap, char *why,
 struct engine_opts;
 void run_engine_opts(const struct run_opts *o, struct cap *cap,
 		     struct engine_opts *eo);
+
+/* run_attrib_source: "bpf", "diag" or "proc" while flows are attributed
+ * (the views' header), else NULL. */
+const char *run_attrib_source(const struct run_opts *o);
+
+/* run_attrib_lost: the attribution service's losses so far (eBPF events
+ * dropped, lookup requests dropped), 0 when there is none. */
+uint64_t run_attrib_lost(const struct run_opts *o);
 
 /* The modes (run.c, batch.c, view.c). */
 int run_report(const struct run_opts *o, struct cap *cap);

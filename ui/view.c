@@ -322,6 +322,7 @@ static int key(struct view *v, int ch)
 			v->names ^= 1;
 		break;
 	case 'b': fmt_set_exact(v->exact ^= 1); break;
+	case 'c': fmt_set_cgroup(v->cgroup ^= 1); break;
 	case 'h': case '?': v->help = 1; break;
 	case 12: clearok(curscr, TRUE); break;	/* Ctrl-L */
 	case KEY_UP: case 'k': move_sel(v, -1); break;
@@ -433,7 +434,7 @@ int run_view(const struct run_opts *o, struct cap *cap)
 		model_free(v.m);
 		return EXIT_USAGE;
 	}
-	model_attach(v.m, engine_table(v.e));
+	model_attach(v.m, engine_table(v.e), o->attr);
 	sig_catch(v.e);
 	apply_sort(&v);
 	loop(&v);

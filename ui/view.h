@@ -24,7 +24,7 @@ struct view {
 	struct engine *e;
 	struct model *m;
 	struct resolver *res;		/* NULL until names are first asked */
-	int live, ended, status, frozen, paused, names, exact, help;
+	int live, ended, status, frozen, paused, names, exact, help, cgroup;
 	int detail, dgone;		/* details box open; its row left */
 	uint64_t updates;		/* snapshots taken */
 	struct engine_stats es;		/* as of the last snapshot */

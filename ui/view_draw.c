@@ -62,7 +62,7 @@ uint64_t view_row_id(const struct view *v, size_t i)
 	if (v->mv == MV_PORTS)
 		return (uint64_t)port_row(v, i)->p.proto << 16 |
 		       port_row(v, i)->p.port;
-	return (uint64_t)(int64_t)proc_row(v, i)->pid;
+	return (uint64_t)(int64_t)proc_row(v, i)->p.who.pid;
 }
 
 int view_page(void)
@@ -136,14 +136,17 @@ static const char *num(const struct view *v, uint64_t x, char *b, size_t n)
 }
 
 /* The per-direction part of a details box. */
+/* c[0], c[1]: orig > resp and back (a process: sent and received) */
 static void dir_rows(const struct view *v, struct lines *L,
-		     const struct ft_counts *c, const struct model_rates *r)
+		     const struct ft_counts *c, const struct model_rates *r,
+		     int proc)
 {
 	static const char *const win[MODEL_WINDOWS] = { "last interval",
 		"10 s average", "40 s average" };
 	char a[32], b[32], label[32];
 
-	add(L, "%-28s %14s %14s", "", "orig > resp", "resp > orig");
+	add(L, "%-28s %14s %14s", "", proc ? "sent" : "orig > resp",
+	    proc ? "received" : "resp > orig");
 	add(L, "%-28s %14" PRIu64 " %14" PRIu64, "packets", c[0].pkts,
 	    c[1].pkts);
 #define BYTES(lb, f) add(L, "%-28s %14s %14s", lb, num(v, c[0].f, a, 32), \
@@ -176,6 +179,18 @@ static void times(struct lines *L, int64_t first, int64_t last)
 	add(L, "first seen  %s UTC", a);
 	add(L, "last seen   %s UTC  (%.6f s later)", b,
 	    (double)(last - first) / 1e9);
+}
+
+/* "orig  process 1234 curl, uid 1000 (diag)" or why there is none. */
+static void owner_line(struct lines *L, const char *what,
+		       const struct attr_end *e)
+{
+	if (e->pid < 0)
+		add(L, "%-11s -  (%s)", what, attr_why_name(e->why));
+	else
+		add(L, "%-11s %d %s, uid %u%s  (%s)", what, e->pid, e->comm,
+		    e->uid, e->exited ? ", exited" : "",
+		    attr_src_name(e->src));
 }
 
 static void flow_details(struct view *v, struct lines *L)
@@ -215,7 +230,9 @@ static void flow_details(struct view *v, struct lines *L)
 	    f->vflags & FT_V_HIST_CUT ? " (cut)" : "");
 	times(L, f->first_ns, f->last_ns);
 	add(L, "end         %s", f->end < 5 ? ends[f->end] : "?");
-	dir_rows(v, L, f->dir, &v->df.r);
+	for (int d = 0; d < 2; d++)
+		owner_line(L, d ? "resp" : "orig", &v->df.end[d]);
+	dir_rows(v, L, f->dir, &v->df.r, 0);
 }
 
 static void port_details(struct view *v, struct lines *L)
@@ -230,19 +247,27 @@ static void port_details(struct view *v, struct lines *L)
 	add(L, "clients %" PRIu64 "   servers %" PRIu64 "%s", p->clients,
 	    p->servers, v->dp.clients_capped ? "   (at least: the distinct "
 	    "address sets are full)" : "");
-	times(L, p->first_ns, p->last_ns);
-	dir_rows(v, L, p->dir, &v->dp.r);
+	if (p->conns)
+		times(L, p->first_ns, p->last_ns);
+	owner_line(L, p->role == REP_ROLE_LISTEN ? "listener" :
+		   p->role == REP_ROLE_CLIENT ? "client" : "server", &p->owner);
+	dir_rows(v, L, p->dir, &v->dp.r, 0);
 }
 
 static void proc_details(struct view *v, struct lines *L)
 {
-	if (v->dpr.pid < 0)
-		add(L, "process (unattributed): attribution comes later");
+	const struct rep_proc *p = &v->dpr.p;
+	struct ft_counts c[2] = { p->tx, p->rx };
+
+	if (p->who.pid < 0)
+		add(L, "flows no process could be found for");
 	else
-		add(L, "process %d %s", v->dpr.pid, v->dpr.comm);
-	add(L, "flows %" PRIu64 "   ports %" PRIu64, v->dpr.flows,
-	    v->dpr.ports);
-	dir_rows(v, L, v->dpr.tot, &v->dpr.r);
+		owner_line(L, "process", &p->who);
+	add(L, "flow ends %" PRIu64 "   local ports %" PRIu64, p->flows,
+	    p->ports);
+	if (p->flows)
+		times(L, p->first_ns, p->last_ns);
+	dir_rows(v, L, c, &v->dpr.r, 1);
 }
 
 static void help_lines(struct lines *L)
@@ -251,14 +276,15 @@ static void help_lines(struct lines *L)
 		"f p P     flows, ports, processes (Tab, Shift-Tab: cycle)",
 		"s         next sort column;  < >  sort column left, right",
 		"r         reverse the order",
-		"/         filter: rows whose address, port or protocol",
-		"          contain the text (Enter applies, Esc cancels,",
-		"          an empty filter shows all)",
+		"/         filter: rows whose address, port, protocol,",
+		"          process name or pid contain the text (Enter",
+		"          applies, Esc cancels, empty shows all)",
 		"space     pause: a replay stops; a live capture goes on",
 		"          but the display freezes",
 		".         one more packet (paused replay)",
 		"n N       host names on/off (looked up in the background)",
 		"b         byte counts: human units / exact",
+		"c         processes: the cgroup column on/off",
 		"j k Up Down PgUp PgDn Home End   move the selection",
 		"Enter     details of the selected row (Esc, Enter, q close)",
 		"h ?       this help (any key closes it)",
@@ -395,6 +421,8 @@ void view_draw(struct view *v)
 			v->o->ft.max_flows : FT_DEFAULT_FLOWS,
 		.mt = &v->mt, .ended = v->ended, .frozen = v->frozen,
 		.notice = v->o->notice[0] ? v->o->notice : NULL,
+		.attrib = run_attrib_source(v->o),
+		.attrib_lost = run_attrib_lost(v->o),
 	};
 
 	erase();

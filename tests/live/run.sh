@@ -68,52 +68,20 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
-PORTTOP=${PORTTOP:-./porttop}
-case $PORTTOP in /*) ;; *) PORTTOP=$PWD/$PORTTOP ;; esac
-if [ -z "${PYTHON:-}" ]; then
-	# the system python starts in 20 ms; a pyenv shim takes ten times that
-	if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
-fi
-TZ=UTC LC_ALL=C
-export TZ LC_ALL
+NSLIST=() SUITE=live
+. tests/lib/ns.sh
 
 CHECKS=(batch-json-vs-tcpdump report-live sigint-and-sigterm write-pcap
 	write-pcapng filter-live interface-gone no-such-device permission
 	drops-visible duration-quiet-link)
 
-skip_all() {	# REASON: every check skipped, which is not a failure
-	for c in "${CHECKS[@]}"; do echo "SKIP $c: $1"; done
-	exit 0
-}
-
-if [ ! -x "$PORTTOP" ]; then
-	echo "$0: PORTTOP=$PORTTOP is not an executable (run make first)" >&2
-	exit 2
-fi
-[ "$(id -u)" -eq 0 ] || skip_all "live: needs root (network namespaces, packet capture)"
+need_root_porttop "network namespaces, packet capture"
 
 # ---- tools ---------------------------------------------------------------
 
-apt_install() {	# PACKAGE...: install from Debian, quietly; 0 on success
-	command -v apt-get >/dev/null 2>&1 || return 1
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 ||
-		{ apt-get update -qq >/dev/null 2>&1 &&
-		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; }
-}
-missing=()
-for dep in ip:iproute2 ss:iproute2 tcpdump:tcpdump ethtool:ethtool curl:curl \
-	   setpriv:util-linux; do
-	command -v "${dep%%:*}" >/dev/null 2>&1 || missing+=("${dep#*:}")
-done
-command -v "$PYTHON" >/dev/null 2>&1 || missing+=(python3)
-if [ ${#missing[@]} -gt 0 ]; then
-	apt_install "${missing[@]}"
-	[ "$PYTHON" = python3 ] || [ -x "$PYTHON" ] || PYTHON=python3
-	for dep in ip ss tcpdump ethtool curl setpriv "$PYTHON"; do
-		command -v "$dep" >/dev/null 2>&1 ||
-			skip_all "live: $dep is missing and could not be installed (${missing[*]})"
-	done
-fi
+gone=$(need_tools ip:iproute2 ss:iproute2 tcpdump:tcpdump ethtool:ethtool \
+	curl:curl setpriv:util-linux "$PYTHON":python3)
+[ -z "$gone" ] || skip_all "live: missing and could not be installed: $gone"
 # tshark and capinfos only add a second opinion on the pcapng file
 if ! command -v tshark >/dev/null 2>&1 || ! command -v capinfos >/dev/null 2>&1; then
 	echo "wireshark-common wireshark-common/install-setuid boolean false" |
@@ -127,30 +95,11 @@ NA=ptlive-a-$$ NB=ptlive-b-$$		# unique names: runs may overlap
 A4=10.98.0.1 B4=10.98.0.2 A6=fd00:98::1 B6=fd00:98::2
 G4=10.98.1.1 H4=10.98.1.2		# the link deleted by interface-gone
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-live.XXXXXX") || exit 2
-PIDS=()					# background processes we started
+NSLIST=("$NA" "$NB")
 failed=0
 T_START=${EPOCHREALTIME/./}
 
-cleanup() {
-	local pid ns
-	for pid in "${PIDS[@]}"; do	# those still running, still ours
-		[ "$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f2)" = $$ ] &&
-			kill "$pid" 2>/dev/null
-	done
-	for ns in "$NA" "$NB"; do	# anything left inside our namespaces
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill "$pid" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	wait 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then
-		echo "# live: work directory kept: $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
+trap ns_cleanup EXIT
 trap 'exit 2' HUP INT TERM
 
 if ! err=$(ip netns add "$NA" 2>&1); then
@@ -161,92 +110,6 @@ ip netns add "$NB" || skip_all "live: ip netns add failed"
 ina() { ip netns exec "$NA" "$@"; }
 
 # ---- small helpers --------------------------------------------------------
-
-now_us() { echo "${EPOCHREALTIME/./}"; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
-TIMES=()
-timing() { TIMES+=("$1 $(secs "$2" "$(now_us)") s"); }	# NAME START_US
-
-# ok NAME / fail NAME REASON [DETAIL-FILE...]: the verdict line; details
-# (the first lines of each file) indented below a failure.
-ok() { echo "ok $1"; }
-fail() {
-	local name=$1 reason=$2 f
-	shift 2
-	echo "FAIL $name: $reason"
-	for f in "$@"; do
-		[ -s "$f" ] && sed -n '1,12s/^/    /p' "$f"
-	done
-	failed=1
-}
-
-# bgrun NAME NS CMD...: run CMD inside namespace NS in the background, stdout
-# to $tmp/NAME.out, stderr to $tmp/NAME.err.  BGPID is its pid: ip netns exec
-# execs CMD, so it is CMD's own pid (signals go straight to it).
-bgrun() {
-	local name=$1 ns=$2
-	shift 2
-	ip netns exec "$ns" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	BGPID=$!
-	PIDS+=("$BGPID")
-}
-
-alive() {	# PID: running (not a zombie)
-	local st
-	st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "${st%% *}" != Z ]
-}
-
-# wait_exit PID SECONDS: wait for PID to end, SECONDS at most (tenths ok).
-# RC: its exit status, or 124 when it hung (then it is SIGKILLed);
-# EXIT_MS: how long it took.
-wait_exit() {
-	local pid=$1 t0 deadline
-	t0=$(now_us)
-	deadline=$((t0 + $(awk -v s="$2" 'BEGIN { printf "%d", s * 1e6 }')))
-	while alive "$pid" && [ "$(now_us)" -lt "$deadline" ]; do
-		sleep 0.02
-	done
-	EXIT_MS=$((($(now_us) - t0) / 1000))
-	if alive "$pid"; then
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		RC=124
-	else
-		wait "$pid"
-		RC=$?
-	fi
-}
-
-# porttop_ready PID: wait (5 s at most) until porttop, started by bgrun,
-# catches SIGINT and SIGTERM.  porttop installs those handlers right after
-# the device is open and its capture thread runs (run_open, engine_start,
-# then sig_catch in ui/run.c and ui/batch.c), so from then on every packet
-# on the link is its; and a signal from then on ends it cleanly.
-porttop_ready() {
-	local pid=$1 m comm
-	for _ in $(seq 250); do
-		alive "$pid" || return 1
-		comm=$(cat "/proc/$pid/comm" 2>/dev/null)
-		m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
-		# SIGINT is bit 1, SIGTERM bit 14 (0x4002)
-		if [ "$comm" = porttop ] && [ -n "$m" ] &&
-		   [ $((16#$m & 0x4002)) -eq $((0x4002)) ]; then
-			return 0
-		fi
-		sleep 0.02
-	done
-	return 1
-}
-
-# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 5 s)
-wait_for() {
-	for _ in $(seq $((${3:-5} * 50))); do
-		grep -qE "$2" "$1" 2>/dev/null && return 0
-		sleep 0.02
-	done
-	return 1
-}
 
 wait_listen() {	# NS tcp|udp PORT: until something listens there
 	for _ in $(seq 250); do
@@ -263,12 +126,6 @@ wait_oper_up() {	# NS DEV: until the kernel calls the link up (operstate)
 		sleep 0.02
 	done
 	return 1
-}
-
-# no_sanitizer_report FILE...: the files hold no ASan/UBSan/LSan report
-no_sanitizer_report() {
-	! grep -lE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:' \
-		"$@" 2>/dev/null | grep -q .
 }
 
 # ---- python helpers: traffic and verdicts ----------------------------------
@@ -444,17 +301,24 @@ SUMMARY2 = re.compile(r'porttop: (\d+) fragments joined, (\d+) orphan fragments,
                       r'(\d+) flows evicted$')
 KERNEL = re.compile(r'porttop: (\d+) packets received by filter, (\d+) packets '
                     r'dropped by kernel, (\d+) dropped by interface$')
+ATTRIB = re.compile(r'porttop: attribution: \S')
 
 
 def check_report(out, err, opts):
-    """A live --report run: stdout the flows, stderr the summary (two
-    lines), the kernel line, and `errors` other lines."""
+    """A live --report run: stdout the flows, stderr the attribution line
+    (which source), the summary (two lines), the kernel line, and `errors`
+    other lines."""
     flows = jsonl(out, 'report')
     lines = open(err).read().splitlines()
     s = [SUMMARY.match(l) for l in lines]
     s2 = [SUMMARY2.match(l) for l in lines]
     k = [KERNEL.match(l) for l in lines]
-    other = [l for l, a, b, c in zip(lines, s, s2, k) if not (a or b or c)]
+    at = [l for l in lines if ATTRIB.match(l)]
+    other = [l for l, a, b, c in zip(lines, s, s2, k)
+             if not (a or b or c or ATTRIB.match(l))]
+    if len(at) != 1:
+        bad('stderr: %d "porttop: attribution: ..." lines, expected 1'
+            % len(at))
     s, s2, k = [m for m in s if m], [m for m in s2 if m], [m for m in k if m]
     if len(s) != 1 or len(s2) != 1:
         bad('stderr: not exactly one summary ("N packets read, ...", "N '
@@ -764,6 +628,40 @@ check3() {
 	echo "# sigint-and-sigterm: both ended within $((PMS[int] + PMS[term])) ms of the signals"
 }
 
+# same_flows LIVE.json FILE.json pcap|pcapng: the flows read back from -w's
+# file are the live run's, field for field, except the processes: a pcap
+# file has none (every end "disabled"); a pcapng file has, in its comments,
+# every owner the live run knew (same pid, comm, uid, cgroup; source
+# "pcapng").  Differences on stdout.
+same_flows() {
+	"$PYTHON" - "$@" <<'PY'
+import json, sys
+live = [json.loads(l) for l in open(sys.argv[1])]
+got = [json.loads(l) for l in open(sys.argv[2])]
+ng = sys.argv[3] == 'pcapng'
+OWN = ('pid', 'comm', 'uid', 'cgroup', 'attrib', 'attrib_miss')
+bad = 0
+if len(live) != len(got):
+    print('%d flows live, %d from the file' % (len(live), len(got)))
+    sys.exit(1)
+for a, b in zip(live, got):
+    for e in ('orig', 'resp'):
+        la = {k: a.pop(e + '_' + k) for k in OWN}
+        lb = {k: b.pop(e + '_' + k) for k in OWN}
+        if not ng and lb['attrib_miss'] != 'disabled':
+            print('%s end of %s:%s: %s in a pcap file' % (e, a['orig_h'], a['orig_p'], lb))
+            bad += 1
+        if ng and la['pid'] is not None and \
+           [la[k] for k in OWN[:4]] + ['pcapng'] != [lb[k] for k in OWN[:5]]:
+            print('%s end of %s:%s: live %s, file %s' % (e, a['orig_h'], a['orig_p'], la, lb))
+            bad += 1
+    if a != b:
+        print('live %s\nfile %s' % (a, b))
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
+
 # check_write RUN FILE NAME: porttop's -w FILE against its own live run
 check_write() {
 	local r=$1 file=$2 name=$3 read n
@@ -802,10 +700,13 @@ check_write() {
 	RC=$?
 	if [ "$RC" -ne 0 ]; then
 		fail "$name" "porttop -r on the written file: exit $RC" "$tmp/$r.file.err"
-	elif ! diff "$tmp/$r.out" "$tmp/$r.file.json" >"$tmp/$r.diff"; then
+	elif ! same_flows "$tmp/$r.out" "$tmp/$r.file.json" "${file##*.}" \
+		>"$tmp/$r.diff"; then
 		fail "$name" "porttop -r on the file reports other flows than the live run" \
 			"$tmp/$r.diff"
-	elif ! diff <(head -n2 "$tmp/$r.err") "$tmp/$r.file.err" >"$tmp/$r.sdiff"; then
+	elif ! diff <(grep -E '^porttop: [0-9]+ (packets read|fragments)' "$tmp/$r.err") \
+		    <(grep -E '^porttop: [0-9]+ (packets read|fragments)' "$tmp/$r.file.err") \
+		    >"$tmp/$r.sdiff"; then
 		fail "$name" "porttop -r on the file: another summary" "$tmp/$r.sdiff"
 	else
 		ok "$name"

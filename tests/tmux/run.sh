@@ -168,11 +168,12 @@ keys b
 check bytes-human "total > 1\.0K < 1\.3K"
 keys p
 check ports-view "^ Flows \[Ports\] Processes"
-check ports-8080 "^tcp +8080 serve +2 +2 +2 +0 +0 +1 "
+# a pcap file says nothing of processes: role and process unknown
+check ports-8080 "^tcp +8080 - +2 +2 +2 +0 +0 +1 .* -$"
 keys Enter
 check ports-details "conns 2 \(2 live\) +established 2 +rejected 0 +unanswered 0"
 keys Escape P
-check procs-view "^ +- \(unattributed\) +- +2 +1 "
+check procs-view "^ +- +\(unattributed\) +- +2 +2 "	# 2 client ports
 keys h
 check help "porttop keys"
 keys x f
@@ -181,6 +182,34 @@ keys Tab
 check tab-cycles "^ Flows \[Ports\] "
 keys q
 after_exit quit-q 0
+
+# ---- processes from a pcapng's comments (pcaps/README.md, scenario 12) -------
+start pcaps/attrib-lo.pcapng --speed 0
+check attrib-header "processes \(pcapng\): 100% of bytes"
+check attrib-flow "^tcp +127\.0\.0\.1:52202 +127\.0\.0\.1:8081 +SF +curl/30885 "
+check attrib-flow-udp "^udp +127\.0\.0\.1:44738 +127\.0\.0\.1:9997 +SF +python3/30970 "
+keys p
+check attrib-port "^tcp +8081 serve +2 .* python3$"
+keys P
+check attrib-procs "^ +30430 +python3 +root +2 +1 "
+check attrib-procs-client "^ +30947 +curl +root +1 +1 "
+keys c	# the cgroup column: a file's process shows its cgroup id
+check attrib-cgroup "^ +30430 +python3 .* 1$"
+keys / c u r l Enter
+rows=$(screen | awk '/^ +PID /{ f = 1; next } f && /^ +[0-9]+ /')
+if [ "$(echo "$rows" | grep -c .)" = 3 ] && ! echo "$rows" | grep -q python3; then
+	ok attrib-filter-comm
+else
+	fail attrib-filter-comm "rows: $(echo "$rows" | tr -s ' ' | tr '\n' '|')"
+fi
+keys Enter
+check attrib-details "process +(30885|30921|30947) curl, uid 0 +\(pcapng\)"	# highest rate first
+keys Escape f / C-u Enter
+check_row1 attrib-filter-cleared "^(tcp|udp) "
+keys / 8 0 8 2 Enter Enter
+check attrib-details-unrecorded "resp +- +\(unrecorded\)"
+keys Escape q
+after_exit attrib-quit 0
 
 # ---- the display filter -------------------------------------------------------
 start pcaps/udp-echo-unreach.pcap --speed 0
@@ -265,7 +294,7 @@ fresh
 cmd "cat pcaps/tcp-http-curl.pcap | $PORTTOP -r - --speed 0 2>$tmp/err; echo \"rc=\$?\""
 check stdin-replay "replay ended"
 keys p
-check stdin-keys "^tcp +8080 serve +2 "
+check stdin-keys "^tcp +8080 - +2 "
 keys q
 after_exit stdin-quit 0
 
@@ -275,12 +304,12 @@ if [ -f "$scan" ]; then
 	start "$scan" --speed 0
 	wait_for "replay ended"
 	keys p
-	check scan-ports "^tcp +80 serve +[0-9]+ "
+	check scan-ports "^tcp +80 - +[0-9]+ "
 	keys '<' '<'	# RATE -> CONNS -> PORT
 	check scan-sort-port "sort: PORT  "
-	check_row1 scan-port-first "^tcp +1 serve "
+	check_row1 scan-port-first "^tcp +1 - "
 	keys r
-	check_row1 scan-port-last "^tcp +65389 serve "
+	check_row1 scan-port-last "^tcp +65389 - "
 	keys End
 	check scan-end "row ([0-9]+)/\1$"
 	keys Home j

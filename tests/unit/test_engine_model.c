@@ -111,7 +111,7 @@ static void view_and_engine_together(void **state)
 	eo.done = model_ended;
 	eo.done_arg = m;
 	assert_int_equal(engine_start(&e, &eo, err, sizeof(err)), 0);
-	model_attach(m, engine_table(e));
+	model_attach(m, engine_table(e), NULL);
 	do {
 		engine_get_stats(e, &es);
 		model_update(m, es.now_ns, es.first_ns);

@@ -1,0 +1,159 @@
+/*
+ * attr.h - which process owns each end of a flow.
+ *
+ * The attribution service runs its own thread.  It keeps a table of this
+ * host's sockets and their owners, fed by the back ends (attr_sock.h):
+ * eBPF events when they can be had (every socket, however short-lived),
+ * else netlink sock_diag dumps on a timer plus an exact lookup for each new
+ * flow it does not know, else /proc/net.  Sockets that close keep their
+ * owner for a while, so a flow that outlived its socket is still
+ * attributed.  Readers (the capture thread's reports, the views) look flows
+ * up without locks and never wait for the service.
+ *
+ * Only this host's sockets can be attributed, in the network namespace
+ * porttop runs in (eBPF also sees other namespaces and says so).  An end
+ * that cannot be attributed carries the reason (enum attr_why).
+ */
+#ifndef PORTTOP_ATTR_H
+#define PORTTOP_ATTR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../flowtable/ft.h"
+
+/* Where an owner came from (the reports' *_attrib). */
+enum attr_src {
+	ATTR_SRC_NONE = 0,
+	ATTR_SRC_BPF,		/* eBPF socket events */
+	ATTR_SRC_DIAG,		/* netlink sock_diag + /proc/PID/fd */
+	ATTR_SRC_PROCNET,	/* /proc/net/{tcp,udp}{,6} + /proc/PID/fd */
+	ATTR_SRC_PCAPNG,	/* a capture file's per-packet comments */
+	ATTR_SRC_NUM
+};
+
+/* Why an end has no owner (the reports' *_attrib_miss). */
+enum attr_why {
+	ATTR_FOUND = 0,
+	ATTR_REMOTE,		/* not an address of this host */
+	ATTR_NETNS,		/* a socket of another network namespace */
+	ATTR_GONE,		/* the socket was gone before it was seen */
+	ATTR_DENIED,		/* its process could not be read (privileges) */
+	ATTR_DISABLED,		/* attribution is off (--attrib none, or a
+				   file without process comments) */
+	ATTR_PENDING,		/* not looked up yet */
+	ATTR_NOSOCK,		/* a protocol without sockets to look up
+				   (ICMP, GRE, ...) */
+	ATTR_UNRECORDED,	/* a capture file with process comments,
+				   but none for this end */
+	ATTR_WHY_NUM
+};
+
+/* The owner of one end of a flow. */
+struct attr_end {
+	int32_t pid;		/* -1 when unknown */
+	uint32_t uid;		/* (uint32_t)-1 when unknown */
+	uint64_t cgroup;	/* cgroup v2 id, 0 when unknown */
+	char comm[16];		/* "" when unknown */
+	uint8_t src;		/* enum attr_src */
+	uint8_t why;		/* enum attr_why */
+	uint8_t exited;		/* the process has exited since */
+};
+
+enum attr_mode { ATTR_AUTO = 0, ATTR_MODE_BPF, ATTR_MODE_DIAG,
+		 ATTR_MODE_PROC, ATTR_MODE_NONE };
+
+struct attr_opts {
+	enum attr_mode mode;	/* --attrib */
+	const char *proc_root;	/* "/proc" (tests: a recorded tree) */
+	int64_t dump_every_ns;	/* sock_diag dump period; 0: 1 s */
+};
+
+struct attr;
+
+/* attr_start: start the service.  Returns 0 with *out, or -1 when the
+ * forced mode cannot work (its reason in msg).  With ATTR_AUTO it always
+ * starts, and msg says in one line which source is used and, when eBPF is
+ * off, why (e.g. "eBPF off: needs CAP_BPF and CAP_PERFMON; using
+ * sock_diag"). */
+int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
+	       size_t len);
+
+/* attr_open_file: owners from a capture file's per-packet process
+ * comments (written by porttop -w or ptcpdump: attr_pcapng.h), read in a
+ * pass over the file before its packets are.  Returns 0 with *out, or
+ * with *out NULL when the file has none (a pcap file, a pipe, no
+ * comments); -1 out of memory.  msg gets one line saying which (a damaged
+ * file keeps the owners read before the damage, and says so).  Ends no
+ * comment names are "unrecorded". */
+int attr_open_file(struct attr **out, const char *path, char *msg,
+		   size_t len);
+
+/* attr_stop: stop the thread and free (NULL is ignored). */
+void attr_stop(struct attr *a);
+
+/* attr_flow: the owners of a flow's two ends ([FT_ORIG], [FT_RESP]), as
+ * known now.  Any thread; never blocks.  a may be NULL (ATTR_DISABLED). */
+void attr_flow(struct attr *a, const struct ft_view *v,
+	       struct attr_end ends[2]);
+
+/* attr_packet: the owners of a packet's source ([0]) and destination
+ * ([1]) ends, as known now (for -w's per-packet comments).  Any thread;
+ * never blocks; a few hundred nanoseconds.  a may be NULL. */
+void attr_packet(struct attr *a, const struct dec_pkt *p,
+		 struct attr_end ends[2]);
+
+/* attr_packet_note: -w's pcapng comments for one packet: one comment per
+ * end with a known owner, in the format attr_pcapng.h reads ("PID: 1234\n
+ * Cmd: curl\nUserId: 1000\nCgroupId: 0\nEnd: src\nSource: bpf"; the
+ * first two lines are ptcpdump's), and *flags the pcapng epb_flags
+ * direction (2 outbound when the source end is owned, else 1 inbound,
+ * 0 when neither).  Returns the number of comments (0 to 2). */
+int attr_packet_note(struct attr *a, const struct dec_pkt *p,
+		     char comment[2][256], uint32_t *flags);
+
+/* attr_flow_note: -w's record of a flow's owners as it ends, for the
+ * owners no packet comment carried (eBPF reports a connection when it is
+ * established, often after its first packets were written): one comment
+ * per known end, "porttop flow: tcp 10.0.0.1 40000 10.0.0.2 80\n" (proto,
+ * orig address and port, resp address and port) then the owner as in
+ * attr_packet_note, with End: src for the orig.  Returns how many (0 to
+ * 2).  Written in an empty pcapng Name Resolution Block (cap_dump_note). */
+#define ATTR_NOTE_MAX 320
+int attr_flow_note(struct attr *a, const struct ft_view *v,
+		   char comment[2][ATTR_NOTE_MAX]);
+
+/* attr_want: ask the service to look a new flow's sockets up now (the
+ * flow table calls it, in the capture thread, for each new flow: see
+ * ft_set_new_flow).  Never blocks: requests beyond a bounded queue are
+ * dropped and counted.  a may be NULL (ignored). */
+void attr_want(struct attr *a, const struct ft_key *k);
+
+/* A local listener: a TCP socket in LISTEN, or a bound UDP socket with no
+ * remote end, and its owner. */
+struct attr_listener {
+	uint8_t proto, ipv;
+	uint8_t addr[16];	/* zero: every address */
+	uint16_t port;
+	struct attr_end owner;
+};
+
+/* attr_listeners: copy up to max listeners into out; returns how many
+ * there are.  Any thread. */
+size_t attr_listeners(struct attr *a, struct attr_listener *out, size_t max);
+
+struct attr_stats {
+	uint64_t sockets;	/* sockets known now */
+	uint64_t lookups;	/* exact lookups made */
+	uint64_t lost;		/* lookup requests dropped (queue full) */
+	uint64_t bpf_dropped;	/* events the BPF program could not send */
+	uint64_t denied;	/* processes that could not be read */
+	const char *source;	/* "bpf", "diag", "proc", "none" */
+};
+void attr_get_stats(struct attr *a, struct attr_stats *s);
+
+/* Names for reports: "bpf", "diag", ... and "remote", "netns", ... */
+const char *attr_src_name(int src);
+const char *attr_why_name(int why);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * attr_int.h - the attribution service's state, shared by attr.c (the
+ * thread, the request queue, local addresses, start and stop) and
+ * attr_lookup.c (owners of flows and packets, listeners, capture files'
+ * comments).  Internal to attrib/.
+ */
+#ifndef PORTTOP_ATTR_INT_H
+#define PORTTOP_ATTR_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "attr.h"
+#include "attr_cache.h"
+#include "attr_sock.h"
+
+#define CACHE_ENTRIES	(1u << 17)	/* sockets remembered (~15 MiB) */
+#define QUEUE_SLOTS	4096		/* lookup requests in flight */
+#define MAX_LOCAL	64		/* local addresses tracked */
+#define KEEP_CLOSED_NS	(3600LL * 1000000000)	/* owners of closed
+						   sockets: an hour */
+#define RESCAN_MIN_NS	(100LL * 1000000)	/* inode map rescans, at most
+						   every 100 ms */
+#define POLL_MS		20
+
+/* A lookup request: a flow's tuple as first seen. */
+struct want {
+	uint32_t seq;		/* Vyukov's bounded MPMC queue cell */
+	uint8_t proto, ipv;
+	uint16_t pa, pb;
+	uint8_t a[16], b[16];
+};
+
+struct local_addr {
+	uint8_t addr[16];
+	uint64_t ipv;
+};
+
+struct local_data {
+	uint64_t n;
+	struct local_addr a[MAX_LOCAL];
+};
+
+/* This host's addresses (getifaddrs), refreshed by the thread, read by
+ * anyone (seqlock.h). */
+struct local_set {
+	uint32_t seq;
+	uint32_t pad;
+	struct local_data d;
+};
+
+struct attr {
+	struct attr_opts o;
+	const struct attr_backend *events, *table;	/* bpf; diag/procnet */
+	void *ev_state, *tb_state;
+	struct attr_procmap *procmap;
+	struct attr_cache *cache;
+	uint64_t netns;
+	pthread_t thread;
+	int stop;
+	int64_t last_scan;
+	/* the queue */
+	struct want *q;
+	uint64_t q_head, q_tail;	/* producers / the consumer */
+	struct local_set local;
+	struct attr_stats st;
+	int file;			/* owners from a capture file's
+					   comments: no thread, no back end */
+};
+
+/* mono_ns: CLOCK_MONOTONIC in nanoseconds. */
+int64_t attr_mono_ns(void);
+
+/* attr_is_local: addr (ipv 4 or 6, network order) is this host's (a
+ * loopback address or one of its interfaces' when last refreshed). */
+int attr_is_local(const struct attr *a, const uint8_t *addr, int ipv);
+
+/* attr_put_sock: take one socket from a back end into the cache, with its
+ * owner (an attr_sock_fn; arg is the struct attr).  Writer thread only. */
+void attr_put_sock(void *arg, const struct attr_sock *s);
+
+/* attr_find_owner: the cache entry owning the local end (l, lp) of a flow
+ * with (r, rp): the connected socket, else a listener, else a wildcard
+ * one.  1 when found. */
+int attr_find_owner(const struct attr *a, uint8_t proto, int ipv,
+		    const uint8_t *l, uint16_t lp, const uint8_t *r,
+		    uint16_t rp, struct attr_entry *e);
+
+#endif

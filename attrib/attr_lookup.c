@@ -1,0 +1,185 @@
+/*
+ * attr_lookup.c - from the cache of sockets to the owners of flows and
+ * packets (attr_flow, attr_packet, attr_packet_note), the listeners, and
+ * the owners recorded in a capture file's comments (attr_open_file).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attr_int.h"
+#include "attr_pcapng.h"
+
+/* ---- flows to owners ------------------------------------------------------ */
+
+/* The owner of the socket with local end (l, lp) talking to (r, rp):
+ * the connected socket, else a listener or unconnected UDP socket bound
+ * to l, else one bound to every address (for IPv4 also an IPv6 socket on
+ * "::", which takes IPv4 too unless IPV6_V6ONLY).  1 when found. */
+int attr_find_owner(const struct attr *a, uint8_t proto, int ipv,
+		      const uint8_t *l, uint16_t lp, const uint8_t *r,
+		      uint16_t rp, struct attr_entry *e)
+{
+	struct attr_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.proto = proto;
+	k.ipv = (uint8_t)ipv;
+	k.netns = a->netns;
+	k.lport = lp;
+	memcpy(k.laddr, l, 16);
+	memcpy(k.raddr, r, 16);
+	k.rport = rp;
+	if (attr_cache_get(a->cache, &k, e))
+		return 1;
+	memset(k.raddr, 0, 16);
+	k.rport = 0;
+	if (attr_cache_get(a->cache, &k, e))
+		return 1;
+	memset(k.laddr, 0, 16);
+	if (attr_cache_get(a->cache, &k, e))
+		return 1;
+	if (ipv == 4) {
+		k.ipv = 6;
+		return attr_cache_get(a->cache, &k, e);
+	}
+	return 0;
+}
+
+/* The owner of the end (l, lp) of a proto flow with (r, rp), and why
+ * there is none. */
+static void owner_end(struct attr *a, uint8_t proto, int ipv,
+		      const uint8_t *l, uint16_t lp, const uint8_t *r,
+		      uint16_t rp, struct attr_end *o)
+{
+	struct attr_entry e;
+
+	memset(o, 0, sizeof(*o));
+	o->pid = -1;
+	o->uid = (uint32_t)-1;
+	if (!a) {
+		o->why = ATTR_DISABLED;
+	} else if (proto != 6 && proto != 17) {
+		o->why = a->file || attr_is_local(a, l, ipv) ? ATTR_NOSOCK :
+							  ATTR_REMOTE;
+	} else if (attr_find_owner(a, proto, ipv, l, lp, r, rp, &e)) {
+		*o = e.owner;
+		o->why = e.owner.pid >= 0 ? ATTR_FOUND :
+			 e.owner.why ? e.owner.why : ATTR_GONE;
+	} else if (a->file) {
+		o->why = ATTR_UNRECORDED;
+	} else {
+		o->why = attr_is_local(a, l, ipv) ? ATTR_GONE : ATTR_REMOTE;
+	}
+}
+
+void attr_flow(struct attr *a, const struct ft_view *v,
+	       struct attr_end ends[2])
+{
+	const struct ft_key *k = &v->key;
+	int ipv = (k->flags & FT_K_V6) ? 6 : 4;
+
+	for (int i = 0; i < 2; i++) {
+		/* end i (orig or resp) is key endpoint a or b */
+		int is_a = (i == FT_ORIG) == v->orig_is_a;
+
+		owner_end(a, k->proto, ipv, is_a ? k->a : k->b,
+			  is_a ? k->pa : k->pb, is_a ? k->b : k->a,
+			  is_a ? k->pb : k->pa, &ends[i]);
+	}
+}
+
+void attr_packet(struct attr *a, const struct dec_pkt *p,
+		 struct attr_end ends[2])
+{
+	owner_end(a, p->proto, p->ipv, p->src, p->sport, p->dst, p->dport,
+		  &ends[0]);
+	owner_end(a, p->proto, p->ipv, p->dst, p->dport, p->src, p->sport,
+		  &ends[1]);
+}
+
+struct collect {
+	struct attr_listener *out;
+	size_t max, n;
+};
+
+static void collect_listener(void *arg, const struct attr_entry *e)
+{
+	struct collect *c = arg;
+
+	if (!e->listener || e->closed_ns)
+		return;
+	if (c->n < c->max) {
+		struct attr_listener *l = &c->out[c->n];
+
+		l->proto = e->key.proto;
+		l->ipv = e->key.ipv;
+		memcpy(l->addr, e->key.laddr, 16);
+		l->port = e->key.lport;
+		l->owner = e->owner;
+		l->owner.why = e->owner.pid >= 0 ? ATTR_FOUND : e->owner.why;
+	}
+	c->n++;
+}
+
+size_t attr_listeners(struct attr *a, struct attr_listener *out, size_t max)
+{
+	struct collect c = { out, max, 0 };
+
+	if (a)
+		attr_cache_each(a->cache, collect_listener, &c);
+	return c.n;
+}
+
+/* ---- a capture file's comments --------------------------------------------- */
+
+int attr_open_file(struct attr **out, const char *path, char *msg, size_t len)
+{
+	struct attr_pcapng_stats st;
+	uint32_t entries = CACHE_ENTRIES;
+	char err[256] = "";
+	int is_ng = 0, rc;
+	struct attr *a;
+
+	*out = NULL;
+	for (;;) {
+		if (!(a = calloc(1, sizeof(*a))) ||
+		    !(a->cache = attr_cache_new(entries))) {
+			free(a);
+			snprintf(msg, len, "attribution: none (out of memory)");
+			return -1;
+		}
+		a->file = 1;
+		a->o.proc_root = "/proc";
+		a->st.source = "pcapng";
+		rc = attr_pcapng_scan(path, attr_put_sock, a, &st, &is_ng, err,
+				      sizeof(err));
+		/* the cache must hold every record: the file is all there is
+		 * (a larger one, up to 16M sockets, and read again) */
+		if (st.records <= entries / 2 || entries >= (1u << 24))
+			break;
+		attr_stop(a);
+		while (entries / 2 < st.records && entries < (1u << 24))
+			entries *= 2;
+	}
+	if (!is_ng || !st.records) {	/* damage is libpcap's to report */
+		snprintf(msg, len, "attribution: none (%s)", !is_ng ?
+			 (rc == -ESPIPE ? "comments cannot be read from a pipe"
+					: "a pcap file has no process comments")
+			 : "no process comments in the file");
+		attr_stop(a);
+		return 0;
+	}
+	__atomic_store_n(&a->st.sockets, attr_cache_each(a->cache, NULL, NULL),
+			 __ATOMIC_RELAXED);
+	snprintf(msg, len, "attribution: pcapng comments (%llu of %llu "
+		 "packets, %llu flow notes)%s%.200s",
+		 (unsigned long long)st.commented,
+		 (unsigned long long)st.packets,
+		 (unsigned long long)st.flow_notes, rc ? "; stopped early: " : "",
+		 rc ? err : "");
+	*out = a;
+	return 0;
+}

@@ -1,0 +1,218 @@
+/*
+ * model_rows.c - which rows each view shows, and in what order (see
+ * model.h: model_set_filter, model_set_sort).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+
+static int flow_matches(const struct model *m, const struct model_flow *f)
+{
+	char text[160];
+	const char *p = rep_proto_name(f->v.key.proto);
+
+	if (!m->filter[0])
+		return 1;
+	snprintf(text, sizeof(text), "%s %s:%d %s:%d", p ? p : "",
+		 f->e.orig_h, f->e.orig_p, f->e.resp_h, f->e.resp_p);
+	for (int i = 0; i < 2; i++)
+		if (f->end[i].pid >= 0) {
+			size_t n = strlen(text);
+
+			snprintf(text + n, sizeof(text) - n, " %s %d",
+				 f->end[i].comm, f->end[i].pid);
+		}
+	return strstr(text, m->filter) != NULL;
+}
+
+/* Read every live flow, update its rates, fold it into its port. */
+
+/* ---- sorting ---------------------------------------------------------- */
+
+static const char *const sort_names[MS_NUM] = {
+	"RATE", "RATE10", "RATE40", "TOTAL", "PKTS", "AGE", "PORT", "PROTO",
+	"STATE", "CONNS",
+};
+
+const char *model_sort_name(enum model_sort key)
+{
+	return key < MS_NUM ? sort_names[key] : "?";
+}
+
+static const struct model *sort_model;	/* qsort has no context argument */
+
+static double rate_of(const struct model_rates *r, int w)
+{
+	return r->bytes[w][0] + r->bytes[w][1];
+}
+
+static double total_of(const struct ft_counts *c)
+{
+	return (double)(c[0].wire_bytes + c[1].wire_bytes);
+}
+
+static int cmp_d(double a, double b)
+{
+	return a < b ? -1 : a > b;
+}
+
+/* Larger first; ties by the row's own identity so the order is stable. */
+static int order(int c, int tie)
+{
+	int r = c ? -c : tie;
+
+	return sort_model->reverse ? -r : r;
+}
+
+static int cmp_flow(const void *pa, const void *pb)
+{
+	const struct model_flow *a = *(const struct model_flow *const *)pa;
+	const struct model_flow *b = *(const struct model_flow *const *)pb;
+	int tie = a->v.id < b->v.id ? -1 : a->v.id > b->v.id;
+	int c = 0;
+
+	switch (sort_model->sort) {
+	case MS_RATE10: c = cmp_d(rate_of(&a->r, 1), rate_of(&b->r, 1)); break;
+	case MS_RATE40: c = cmp_d(rate_of(&a->r, 2), rate_of(&b->r, 2)); break;
+	case MS_TOTAL: c = cmp_d(total_of(a->v.dir), total_of(b->v.dir)); break;
+	case MS_PKTS:
+		c = cmp_d((double)(a->v.dir[0].pkts + a->v.dir[1].pkts),
+			  (double)(b->v.dir[0].pkts + b->v.dir[1].pkts));
+		break;
+	case MS_AGE: c = cmp_d((double)b->v.first_ns, (double)a->v.first_ns);
+		break;
+	case MS_PORT: c = -cmp_d(a->e.resp_p, b->e.resp_p); break;
+	case MS_PROTO: c = -cmp_d(a->v.key.proto, b->v.key.proto); break;
+	case MS_STATE: c = -cmp_d(a->v.conn_state, b->v.conn_state); break;
+	default: c = cmp_d(rate_of(&a->r, 0), rate_of(&b->r, 0)); break;
+	}
+	return order(c, tie);
+}
+
+static int cmp_port(const void *pa, const void *pb)
+{
+	const struct model_port *a = *(const struct model_port *const *)pa;
+	const struct model_port *b = *(const struct model_port *const *)pb;
+	int tie = a->p.proto != b->p.proto ? (a->p.proto < b->p.proto ? -1 : 1) :
+		  (a->p.port < b->p.port ? -1 : a->p.port > b->p.port);
+	int c = 0;
+
+	switch (sort_model->sort) {
+	case MS_RATE10: c = cmp_d(rate_of(&a->r, 1), rate_of(&b->r, 1)); break;
+	case MS_RATE40: c = cmp_d(rate_of(&a->r, 2), rate_of(&b->r, 2)); break;
+	case MS_TOTAL: c = cmp_d(total_of(a->p.dir), total_of(b->p.dir)); break;
+	case MS_PKTS:
+		c = cmp_d((double)(a->p.dir[0].pkts + a->p.dir[1].pkts),
+			  (double)(b->p.dir[0].pkts + b->p.dir[1].pkts));
+		break;
+	case MS_CONNS: c = cmp_d((double)a->p.conns, (double)b->p.conns);
+		break;
+	case MS_PORT:
+	case MS_PROTO: c = 0; break;	/* the tie order is port order */
+	default: c = cmp_d(rate_of(&a->r, 0), rate_of(&b->r, 0)); break;
+	}
+	return order(c, tie);
+}
+
+static int cmp_proc(const void *pa, const void *pb)
+{
+	const struct model_proc *a = *(const struct model_proc *const *)pa;
+	const struct model_proc *b = *(const struct model_proc *const *)pb;
+	int tie = a->p.who.pid < b->p.who.pid ? -1 : a->p.who.pid > b->p.who.pid;
+	int c = 0;
+
+	switch (sort_model->sort) {
+	case MS_RATE10: c = cmp_d(rate_of(&a->r, 1), rate_of(&b->r, 1)); break;
+	case MS_RATE40: c = cmp_d(rate_of(&a->r, 2), rate_of(&b->r, 2)); break;
+	case MS_TOTAL:
+		c = cmp_d((double)(a->p.tx.wire_bytes + a->p.rx.wire_bytes),
+			  (double)(b->p.tx.wire_bytes + b->p.rx.wire_bytes));
+		break;
+	case MS_PKTS:
+		c = cmp_d((double)(a->p.tx.pkts + a->p.rx.pkts),
+			  (double)(b->p.tx.pkts + b->p.rx.pkts));
+		break;
+	case MS_CONNS: c = cmp_d((double)a->p.flows, (double)b->p.flows);
+		break;
+	default: c = cmp_d(rate_of(&a->r, 0), rate_of(&b->r, 0)); break;
+	}
+	return order(c, tie);
+}
+
+static int proc_matches(const struct model *m, const struct model_proc *p)
+{
+	char text[48];
+
+	if (!m->filter[0])
+		return 1;
+	snprintf(text, sizeof(text), "%d %s", p->p.who.pid, p->p.who.comm);
+	return strstr(text, m->filter) != NULL;
+}
+
+static int port_matches(const struct model *m, const struct model_port *mp)
+{
+	char text[64];
+	const char *p = rep_proto_name(mp->p.proto);
+
+	if (!m->filter[0])
+		return 1;
+	snprintf(text, sizeof(text), "%s %u", p ? p : "", mp->p.port);
+	if (mp->p.owner.pid >= 0) {
+		size_t n = strlen(text);
+
+		snprintf(text + n, sizeof(text) - n, " %s %d",
+			 mp->p.owner.comm, mp->p.owner.pid);
+	}
+	return strstr(text, m->filter) != NULL;
+}
+
+/* The rows of each view that match the filter, sorted.  (Three typed
+ * loops: the row arrays are of three types.) */
+void select_rows(struct model *m)
+{
+	size_t n = 0;
+
+	sort_model = m;
+	if (m->nflows && rep_grow((void **)&m->fptr, &m->cap_fptr, m->nflows,
+			      sizeof(*m->fptr)) == 0)
+		for (size_t i = 0; i < m->nflows; i++)
+			if (flow_matches(m, &m->flows[i]))
+				m->fptr[n++] = &m->flows[i];
+	if ((m->nflows_shown = n))
+		qsort(m->fptr, n, sizeof(*m->fptr), cmp_flow);
+
+	n = 0;
+	if (m->nports && rep_grow((void **)&m->pptr, &m->cap_pptr, m->nports,
+			      sizeof(*m->pptr)) == 0)
+		for (size_t i = 0; i < m->nports; i++)
+			if (port_matches(m, &m->ports[i]))
+				m->pptr[n++] = &m->ports[i];
+	if ((m->nports_shown = n))
+		qsort(m->pptr, n, sizeof(*m->pptr), cmp_port);
+
+	n = 0;
+	if (m->nprocs && rep_grow((void **)&m->prptr, &m->cap_prptr, m->nprocs,
+			      sizeof(*m->prptr)) == 0)
+		for (size_t i = 0; i < m->nprocs; i++)
+			if (proc_matches(m, &m->prows[i]))
+				m->prptr[n++] = &m->prows[i];
+	if ((m->nprocs_shown = n))
+		qsort(m->prptr, n, sizeof(*m->prptr), cmp_proc);
+}
+
+/* Both re-select the current snapshot at once: a view redraws on the key
+ * without starting a new rate interval. */
+void model_set_sort(struct model *m, enum model_sort key, int reverse)
+{
+	m->sort = key < MS_NUM ? key : MS_RATE;
+	m->reverse = reverse;
+	select_rows(m);
+}
+
+void model_set_filter(struct model *m, const char *text)
+{
+	snprintf(m->filter, sizeof(m->filter), "%s", text ? text : "");
+	select_rows(m);
+}
