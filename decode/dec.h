@@ -57,6 +57,9 @@ enum dec_frag {
 
 #define DEC_NO_VLAN 0xffff
 
+/* IP protocol numbers (IANA "Assigned Internet Protocol Numbers"). */
+enum { P_ICMP = 1, P_TCP = 6, P_UDP = 17, P_ICMPV6 = 58, P_SCTP = 132 };
+
 /* The 5-tuple an ICMP error quotes (RFC 792: IP header + 8 bytes). */
 struct dec_inner {
 	uint8_t valid;	    /* 1 when addresses and proto were read */

@@ -12,11 +12,6 @@
 
 #include "dec_int.h"
 
-#define P_ICMP	 1
-#define P_TCP	 6
-#define P_UDP	 17
-#define P_ICMPV6 58
-#define P_SCTP	 132
 
 /* ICMP error types that quote the offending datagram: RFC 792 destination
  * unreachable 3, source quench 4, redirect 5, time exceeded 11, parameter

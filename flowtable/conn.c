@@ -32,10 +32,6 @@
 #define HIST_ACK_PKT	    0x20
 #define HIST_MULTI_FLAG_PKT 0x40
 
-#define P_ICMP	 1
-#define P_TCP	 6
-#define P_UDP	 17
-#define P_ICMPV6 58
 
 static int64_t deadline(const struct ft_flow *f);
 
@@ -600,6 +596,7 @@ static void tcp_packet(struct ft_flow *f, const struct dec_pkt *p,
 	uint64_t rel = relative_seq(ep, c.base_seq, ep->last_seq,
 				    ep->seq_wraps, &underflow);
 	update_history(&c, rel);
+	behav_tcp(f, p, c.e);
 	/* update_window(): zero windows that matter */
 	if (p->win == 0 && !RST(&c) && peer->state != EP_CLOSED &&
 	    ep->state != EP_RESET)
@@ -778,7 +775,6 @@ void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v)
 	memcpy(v->history, f->history, f->hist_len);
 	memset(v->history + f->hist_len, 0,
 	       sizeof(v->history) - f->hist_len);
-	memset(v->pad, 0, sizeof(v->pad));
 	if (f->kind == FT_TCP) {
 		v->dir[0].bytes = tcp_size(&f->ep[0], &f->ep[1]);
 		v->dir[1].bytes = tcp_size(&f->ep[1], &f->ep[0]);
@@ -792,4 +788,5 @@ void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v)
 	} else {
 		v->conn_state = FT_CS_OTH;
 	}
+	behav_view(f, v);
 }

@@ -35,6 +35,13 @@ struct conn_ep {
 	uint8_t state, prev_state;
 	uint8_t did_close;	  /* Zeek's did_close: FIN or RST processed */
 	uint8_t fin_seen;	  /* Zeek's FIN_cnt > 0 */
+	/* porttop's own measures of what this endpoint sent (behav.c) */
+	uint8_t answered;	  /* sent a packet other than a RST */
+	uint8_t hole;		  /* hole_lo..hole_hi is a gap in its data */
+	uint8_t pad_[2];
+	uint32_t retrans, ooo, zero_win, rst;	/* segments */
+	uint32_t hole_lo, hole_hi;	/* raw sequence numbers */
+	int64_t hole_ns;	  /* when the gap appeared */
 };
 
 /* One flow record: writer-private state.  Six cache lines; the first
@@ -63,6 +70,14 @@ struct ft_flow {
 	uint32_t hist_seen;	  /* Zeek hist_seen: orig bits low, resp high */
 	uint8_t vflags;		  /* FT_V_* */
 	char history[FT_HIST_MAX];
+	/* the handshake's times (behav.c) */
+	int64_t syn_ns, synack_ns;	/* the last SYN, SYN-ACK seen */
+	int64_t rtt_ss_ns, rtt_sa_ns;	/* valid per hs_bits */
+	uint8_t hs_bits;	  /* HS_* (behav.c) */
+	uint8_t syn_from_a;	  /* the SYN's sender is key endpoint a */
+	uint8_t icmp_type, icmp_code;	/* the last ICMP error quoting it */
+	uint8_t icmp_verdict;	  /* enum ft_port_state from ICMP, 0 none */
+	uint32_t icmp_errors;
 } __attribute__((aligned(64)));	  /* records never straddle cache lines */
 
 /* Timeouts a flow starts with, from the table's configuration. */
@@ -94,6 +109,21 @@ bool conn_is_reuse(const struct ft_flow *f, const struct dec_pkt *p);
  * flip this packet causes) and advance the flow's state. */
 void conn_update(struct ft_flow *f, const struct dec_pkt *p, int from_orig,
 		 const struct conn_timeouts *to);
+
+/* behav.c: what porttop measures beyond conn.log (issue 5), called by
+ * conn.c per TCP segment and by ft.c per ICMP error. */
+
+/* behav_tcp: note segment p, sent by endpoint e ([FT_ORIG]/[FT_RESP] of
+ * f->ep), before conn.c updates e's last_seq: handshake times,
+ * retransmissions, out-of-order segments, zero windows, RSTs. */
+void behav_tcp(struct ft_flow *f, const struct dec_pkt *p, int e);
+
+/* behav_icmp: ICMP/ICMPv6 error p quotes a datagram of flow f: count it
+ * and keep the verdict it gives the responder's port. */
+void behav_icmp(struct ft_flow *f, const struct dec_pkt *p);
+
+/* behav_view: fill the view's behaviour fields from f. */
+void behav_view(const struct ft_flow *f, struct ft_view *v);
 
 /* conn_view: the flow as readers and reports see it. */
 void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v);

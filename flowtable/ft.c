@@ -385,6 +385,37 @@ static uint32_t alloc_record(struct ft_table *t)
 	return rec;
 }
 
+/* An ICMP error quoting a TCP, UDP or SCTP datagram: count it in the
+ * quoted flow too, if that flow is in the table (the error also has its
+ * own one-way flow, as in Zeek's conn.log). */
+static void icmp_attach(struct ft_table *t, const struct dec_pkt *p)
+{
+	struct dec_pkt q;
+	struct ft_key k;
+	int64_t rec;
+
+	memset(&q, 0, sizeof(q));
+	q.proto = p->inner.proto;
+	q.ipv = p->inner.ipv;
+	q.vlan = p->vlan;
+	memcpy(q.src, p->inner.src, 16);
+	memcpy(q.dst, p->inner.dst, 16);
+	q.sport = p->inner.sport;
+	q.dport = p->inner.dport;
+	q.l4 = DEC_L4_PORTS;
+	make_key(&q, &k);
+	rec = lookup(t, &k, key_hash(&k));
+	if (rec < 0 || conn_removed(&t->flows[rec], t->now))
+		return;
+	behav_icmp(&t->flows[rec], p);
+	if (t->pub) {
+		struct ft_view v;
+
+		conn_view(&t->flows[rec], FT_END_ACTIVE, &v);
+		publish(t, (uint32_t)rec, &v);
+	}
+}
+
 static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 			 const struct ft_key *kp, uint64_t h)
 {
@@ -429,6 +460,8 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 		conn_view(f, FT_END_ACTIVE, &v);
 		publish(t, (uint32_t)rec, &v);
 	}
+	if (p->inner.has_ports && (p->proto == P_ICMP || p->proto == P_ICMPV6))
+		icmp_attach(t, p);
 	sweep(t, 1, 0);
 }
 

@@ -83,6 +83,31 @@ enum ft_end {
 #define FT_HIST_MAX 24	    /* history letters kept (Zeek's are rarely longer;
 			       longer ones are cut, marked by FT_V_HIST_CUT) */
 
+/* What the packets tell of the responder's port (issue 5), per flow and,
+ * summed over flows, per port.  The words are nmap's (nmap.org/book,
+ * "Port Scanning Basics"): open, closed, filtered; unknown when the
+ * packets say nothing (UDP without an answer is nmap's open|filtered). */
+enum ft_port_state {
+	FT_PS_UNKNOWN = 0,
+	FT_PS_OPEN,	  /* the responder answered (SYN-ACK, data, a UDP
+			     reply) */
+	FT_PS_CLOSED,	  /* RST to a SYN (Zeek REJ), ICMP port unreachable */
+	FT_PS_FILTERED,	  /* SYNs unanswered (Zeek S0), ICMP unreachable
+			     other than port (host, net, prohibited) */
+	FT_PS_NUM
+};
+
+/* Per-direction counts beyond conn.log (TCP only; 0 otherwise). */
+struct ft_behav_dir {
+	uint32_t retrans;	/* data segments whose bytes were already sent,
+				   keep-alives excepted */
+	uint32_t ooo;		/* segments that filled a gap within 3 ms of
+				   it opening: reordered, not resent */
+	uint32_t zero_win;	/* segments advertising a zero window (Zeek's
+				   conditions for 'W') */
+	uint32_t rst;		/* RST segments */
+};
+
 /* What readers see of a flow; also what the done callback receives. */
 struct ft_view {
 	struct ft_key key;
@@ -95,7 +120,17 @@ struct ft_view {
 	uint8_t end;		  /* enum ft_end */
 	uint8_t vflags;		  /* FT_V_* */
 	char history[FT_HIST_MAX + 1];	/* NUL-terminated, "" when none */
-	uint8_t pad[3];
+	uint8_t port_state;	  /* enum ft_port_state */
+	uint8_t icmp_type;	  /* the last ICMP error quoting this flow */
+	uint8_t icmp_code;
+	uint32_t icmp_errors;	  /* ICMP/ICMPv6 errors quoting this flow */
+	uint32_t pad;
+	int64_t rtt_syn_synack_ns; /* SYN -> SYN-ACK at the capture point
+				      (the last SYN before the first
+				      SYN-ACK); -1 when not seen */
+	int64_t rtt_synack_ack_ns; /* that SYN-ACK -> the originator's first
+				      ACK; -1 when not seen */
+	struct ft_behav_dir bdir[2];	/* [FT_ORIG], [FT_RESP] sent */
 };
 #define FT_V_HIST_CUT 0x01
 

@@ -192,9 +192,9 @@ void fmt_titles(enum model_view v, int addr_w, char *buf, size_t len)
 			 "10s", RW, "40s", TW, "TOTAL>", TW, "TOTAL<", "AGE");
 		break;
 	case MV_PORTS:
-		snprintf(buf, len, "%-5s %5s %-5s %6s %5s %5s %5s %5s %7s "
+		snprintf(buf, len, "%-5s %5s %-5s %-8s %6s %5s %5s %5s %5s %7s "
 			 "%*s %*s %*s %*s %*s %*s %-7s", "PROTO", "PORT",
-			 "ROLE", "CONNS", "LIVE", "EST", "REJ", "UNANS",
+			 "ROLE", "STATE", "CONNS", "LIVE", "EST", "REJ", "UNANS",
 			 "CLIENTS", RW, "RATE>", RW, "RATE<", RW, "10s", RW,
 			 "40s", TW, "TOTAL>", TW, "TOTAL<", "PROCESS");
 		break;
@@ -249,10 +249,14 @@ void fmt_port(const struct model_port *mp, char *buf, size_t len)
 	const struct rep_port *p = &mp->p;
 	char x[6][24];
 
-	snprintf(buf, len, "%-5s %5u %-5s %6" PRIu64 " %5" PRIu64 " %5" PRIu64
+	int st = rep_port_state(p);
+
+	/* "listening-idle" is the ROLE "listen" with no flow yet */
+	snprintf(buf, len, "%-5s %5u %-5s %-8s %6" PRIu64 " %5" PRIu64 " %5" PRIu64
 		 " %5" PRIu64 " %5" PRIu64 " %6" PRIu64 "%s %*s %*s %*s %*s "
 		 "%*s %*s %-15.15s", rep_proto_name(p->proto), p->port,
 		 p->role ? rep_role_name(p->role) : "-",
+		 st == REP_PS_LISTEN_IDLE ? "idle" : rep_port_state_name(st),
 		 p->conns, mp->live, p->established, p->rejected,
 		 p->unanswered, p->clients, mp->clients_capped ? "+" : " ",
 		 RW, fmt_rate(mp->r.bytes[0][0], x[0], 24),

@@ -37,9 +37,9 @@ struct model *model_new(uint32_t ended_slots)
 	m->ended_procs = rep_procs_new();
 	m->procs = rep_procs_new();
 	for (int i = 0; i < PI_NUM; i++) {
-		m->agg[i] = calloc(65536, sizeof(struct port_agg));
+		m->aidx[i] = calloc(65536, sizeof(uint32_t));
 		m->pidx[i] = calloc(65536, sizeof(uint32_t));
-		if (!m->agg[i] || !m->pidx[i])
+		if (!m->aidx[i] || !m->pidx[i])
 			m->set_full = -1;
 	}
 	if (!m->ring || !m->set || m->set_full < 0 || !m->ended_procs ||
@@ -67,9 +67,10 @@ void model_free(struct model *m)
 	free(m->prptr);
 	free(m->lis);
 	for (int i = 0; i < PI_NUM; i++) {
-		free(m->agg[i]);
+		free(m->aidx[i]);
 		free(m->pidx[i]);
 	}
+	free(m->agg);
 	free(m);
 }
 
@@ -216,18 +217,18 @@ static void fold_ended(struct model *m, const struct ft_view *v)
 							   row is short */
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
 		return;
-	struct port_agg *a = &m->agg[pi][v->orig_is_a ? v->key.pb :
-							 v->key.pa];
-	rep_port_owner(&a->owner, &a->role, end);
-	if (a->conns++ == 0 || v->first_ns < a->first_ns)
-		a->first_ns = v->first_ns;
-	if (v->last_ns > a->last_ns)
-		a->last_ns = v->last_ns;
-	a->established += ft_conn_established(v->conn_state);
-	a->rejected += v->conn_state == FT_CS_REJ;
-	a->unanswered += v->conn_state == FT_CS_S0;
-	ft_counts_add(&a->tot[0], &v->dir[0]);
-	ft_counts_add(&a->tot[1], &v->dir[1]);
+	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
+	struct rep_port *a;
+
+	if (!m->aidx[pi][rp]) {
+		if (rep_grow((void **)&m->agg, &m->cap_agg, m->nagg + 1,
+			     sizeof(*m->agg)) < 0)
+			return;
+		rep_port_init(&m->agg[m->nagg], v->key.proto, rp);
+		m->aidx[pi][rp] = (uint32_t)++m->nagg;
+	}
+	a = &m->agg[m->aidx[pi][rp] - 1];
+	rep_port_fold(a, v, end);
 	for (int role = 0; role < 2; role++) {
 		seen_key(&k, v, pi, role);
 		if (seen_count(m, &k, 1) > 0)
@@ -326,12 +327,8 @@ static struct model_port *new_port(struct model *m, int pi, uint16_t port)
 		return NULL;
 	mp = &m->ports[m->nports++];
 	memset(mp, 0, sizeof(*mp));
-	mp->p.proto = pi == PI_TCP ? 6 : pi == PI_UDP ? 17 : 132;
-	mp->p.port = port;
-	mp->p.first_ns = INT64_MAX;
-	mp->p.last_ns = INT64_MIN;
-	mp->p.owner.pid = -1;
-	mp->p.owner.uid = (uint32_t)-1;
+	rep_port_init(&mp->p, pi == PI_TCP ? 6 : pi == PI_UDP ? 17 : 132,
+		      port);
 	m->pidx[pi][port] = (uint32_t)m->nports;
 	return mp;
 }
@@ -363,36 +360,17 @@ static void build_ports(struct model *m)
 	struct seen k;
 
 	m->nports = 0;
-	for (int pi = 0; pi < PI_NUM; pi++)
-		for (uint32_t port = 0; port < 65536; port++) {
-			struct port_agg *a = &m->agg[pi][port];
+	for (size_t i = 0; i < m->nagg; i++) {
+		const struct rep_port *a = &m->agg[i];
+		struct model_port *mp = new_port(m, rep_port_index(a->proto),
+						 a->port);
 
-			if (!a->conns)
-				continue;
-			if (rep_grow((void **)&m->ports, &m->cap_ports,
-				 m->nports + 1, sizeof(*m->ports)) < 0)
-				return;
-			struct model_port *mp = &m->ports[m->nports++];
-			struct rep_port *p = &mp->p;
-			memset(mp, 0, sizeof(*mp));
-			p->proto = pi == PI_TCP ? 6 : pi == PI_UDP ? 17 : 132;
-			p->port = (uint16_t)port;
-			p->conns = a->conns;
-			p->established = a->established;
-			p->rejected = a->rejected;
-			p->unanswered = a->unanswered;
-			p->clients = a->clients;
-			p->servers = a->servers;
-			p->dir[0] = a->tot[0];
-			p->dir[1] = a->tot[1];
-			p->first_ns = a->first_ns;
-			p->last_ns = a->last_ns;
-			p->owner = a->owner;
-			p->role = a->role;
-			if (!a->role)
-				p->owner.pid = -1;
-			m->pidx[pi][port] = (uint32_t)m->nports;
-		}
+		if (!mp)
+			return;
+		mp->p = *a;
+		if (!a->role)
+			mp->p.owner.pid = -1;
+	}
 	for (size_t i = 0; i < m->nflows; i++) {
 		const struct ft_view *v = &m->flows[i].v;
 		int pi = rep_port_index(v->key.proto);
@@ -407,18 +385,8 @@ static void build_ports(struct model *m)
 		if (!mp && !(mp = new_port(m, pi, rp)))
 			return;
 		p = &mp->p;
-		rep_port_owner(&p->owner, &p->role, m->flows[i].end);
-		p->conns++;
+		rep_port_fold(p, v, m->flows[i].end);
 		mp->live++;
-		p->established += ft_conn_established(v->conn_state);
-		p->rejected += v->conn_state == FT_CS_REJ;
-		p->unanswered += v->conn_state == FT_CS_S0;
-		ft_counts_add(&p->dir[0], &v->dir[0]);
-		ft_counts_add(&p->dir[1], &v->dir[1]);
-		if (v->first_ns < p->first_ns)
-			p->first_ns = v->first_ns;
-		if (v->last_ns > p->last_ns)
-			p->last_ns = v->last_ns;
 		add_rates(&mp->r, &m->flows[i].r);
 		for (int role = 0; role < 2; role++) {
 			int c;

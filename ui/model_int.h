@@ -17,15 +17,6 @@ struct track {
 };
 
 /* Per-port totals of ended flows. */
-struct port_agg {
-	uint64_t conns, established, rejected, unanswered;
-	uint64_t clients, servers;
-	struct ft_counts tot[2];
-	int64_t first_ns, last_ns;
-	struct attr_end owner;		/* valid when role is set */
-	uint8_t role;			/* enum rep_role */
-};
-
 /* A (port, role, address) seen: kept for good once a flow ended with it
  * (persist), or marked with the refresh that last counted it for a live
  * flow. */
@@ -53,7 +44,9 @@ struct model {
 	struct model_flow *flows;
 	const struct model_flow **fptr;
 	size_t nflows, cap_flows, nflows_shown, cap_fptr;
-	struct port_agg *agg[PI_NUM];	/* 65536 each, ended flows */
+	uint32_t *aidx[PI_NUM];		/* port -> agg[] + 1, ended flows */
+	struct rep_port *agg;		/* ended flows' port totals */
+	size_t nagg, cap_agg;
 	uint32_t *pidx[PI_NUM];		/* port -> ports[] + 1 while building */
 	struct model_port *ports;
 	const struct model_port **pptr;

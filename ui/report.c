@@ -138,13 +138,7 @@ static struct rep_port *port_get(struct report *r, uint8_t proto, int pi,
 		r->ports_cap = cap;
 	}
 	struct rep_port *p = &r->ports[r->nports];
-	memset(p, 0, sizeof(*p));
-	p->proto = proto;
-	p->port = port;
-	p->first_ns = INT64_MAX;
-	p->last_ns = INT64_MIN;
-	p->owner.pid = -1;
-	p->owner.uid = (uint32_t)-1;
+	rep_port_init(p, proto, port);
 	idx[port] = (uint32_t)++r->nports;
 	return p;
 }
@@ -306,24 +300,13 @@ static int fold_port(struct report *r, const struct ft_view *v,
 	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
 	int v6 = v->key.flags & FT_K_V6;
 	struct rep_port *p;
-	int cs = v->conn_state;
 
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
 		return 0;	/* no ports: not in this report */
 	p = port_get(r, v->key.proto, pi, rp);
 	if (!p)
 		return -1;
-	p->conns++;
-	rep_port_owner(&p->owner, &p->role, end);
-	p->established += ft_conn_established(cs);
-	p->rejected += cs == FT_CS_REJ;
-	p->unanswered += cs == FT_CS_S0;
-	ft_counts_add(&p->dir[0], &v->dir[0]);
-	ft_counts_add(&p->dir[1], &v->dir[1]);
-	if (v->first_ns < p->first_ns)
-		p->first_ns = v->first_ns;
-	if (v->last_ns > p->last_ns)
-		p->last_ns = v->last_ns;
+	rep_port_fold(p, v, end);
 
 	if (distinct_add(&r->d, pi, rp, 0, oh, v6) < 0 ||
 	    distinct_add(&r->d, pi, rp, 1, rh, v6) < 0)

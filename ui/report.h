@@ -103,6 +103,24 @@ void rep_utc_time(int64_t us, char *buf, size_t len);
 enum { PI_TCP, PI_UDP, PI_SCTP, PI_NUM };
 int rep_port_index(uint8_t proto);
 
+/* Handshake times of a port's flows (SYN -> SYN-ACK, microseconds): a
+ * histogram of quarter octaves from 1 us (ports.c), so a port's median
+ * and 95th percentile take 400 bytes however many flows it has. */
+#define REP_RTT_BUCKETS 100	/* 1 us .. ~24 s; longer ones in the last */
+struct rep_rtt {
+	uint64_t n, min_us, max_us;
+	uint32_t b[REP_RTT_BUCKETS];
+};
+
+/* rep_rtt_quantile: the q-quantile (0..1) of h in microseconds, within
+ * 9 % (a bucket's geometric middle, clamped to the smallest and largest
+ * seen); -1 when h is empty. */
+int64_t rep_rtt_quantile(const struct rep_rtt *h, double q);
+
+/* A port's state: enum ft_port_state, or a local listener no flow has
+ * reached. */
+#define REP_PS_LISTEN_IDLE FT_PS_NUM
+
 /* Per-port totals, (proto, port) of the responder side. */
 struct rep_port {
 	uint8_t proto;
@@ -118,7 +136,28 @@ struct rep_port {
 					   capture with attribution: at the
 					   end of a report, now in a view) */
 	uint8_t role;			/* enum rep_role */
+	uint8_t state;			/* enum ft_port_state: the verdict
+					   of the latest-starting flow
+					   that gave one (rep_port_state) */
+	int64_t state_ns;		/* that flow's start */
+	uint64_t evidence[FT_PS_NUM];	/* flows per verdict */
+	uint64_t icmp_errors;		/* ICMP errors quoting its flows */
+	uint64_t tcp_pkts, retrans;	/* TCP packets, of which resent */
+	struct rep_rtt rtt;		/* SYN -> SYN-ACK of its flows */
 };
+
+/* rep_port_init: an empty row for (proto, port).  rep_port_fold: count
+ * one flow (end[] from attr_flow) in it; distinct clients and servers are
+ * the caller's to count. */
+void rep_port_init(struct rep_port *p, uint8_t proto, uint16_t port);
+void rep_port_fold(struct rep_port *p, const struct ft_view *v,
+		   const struct attr_end end[2]);
+
+/* rep_port_state: p's state (enum ft_port_state or REP_PS_LISTEN_IDLE);
+ * rep_port_state_name: "unknown", "open", "closed", "filtered",
+ * "listening-idle". */
+int rep_port_state(const struct rep_port *p);
+const char *rep_port_state_name(int st);
 
 /* What this host does on a port, as far as attribution tells: the best
  * seen of its flows (listen > serve > client); owner is that flow's

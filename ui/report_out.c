@@ -27,6 +27,7 @@ struct flow_row {
 	const struct ft_counts *c[2];
 	const char *state, *history, *end;
 	const struct attr_end *owner;	/* [2] */
+	const struct ft_view *v;
 };
 
 static void flow_row(const struct rep_flow *f, struct flow_row *r)
@@ -46,6 +47,7 @@ static void flow_row(const struct rep_flow *f, struct flow_row *r)
 	r->history = v->history;
 	r->end = v->end < 5 ? end_names[v->end] : "?";
 	r->owner = f->end;
+	r->v = v;
 }
 
 /* The JSON keys, in order; CSV uses the same names for its header. */
@@ -57,7 +59,11 @@ static const char *const flow_keys[] = {
 	"orig_frag_wire_bytes", "resp_frag_pkts", "resp_frag_wire_bytes",
 	"end", "orig_pid", "orig_comm", "orig_uid", "orig_cgroup",
 	"orig_attrib", "orig_attrib_miss", "resp_pid", "resp_comm", "resp_uid",
-	"resp_cgroup", "resp_attrib", "resp_attrib_miss",
+	"resp_cgroup", "resp_attrib", "resp_attrib_miss", "port_state",
+	"rtt_syn_synack_us", "rtt_synack_ack_us", "orig_retrans",
+	"resp_retrans", "orig_ooo", "resp_ooo", "orig_zero_win",
+	"resp_zero_win", "orig_rst", "resp_rst", "icmp_errors", "icmp_type",
+	"icmp_code",
 };
 #define NFLOW_KEYS (sizeof(flow_keys) / sizeof(flow_keys[0]))
 
@@ -116,6 +122,21 @@ static void flow_cells(const struct flow_row *r, struct cell *c)
 		STR(found ? attr_src_name(o->src) : NULL);
 		STR(found ? NULL : attr_why_name(o->why));
 	}
+	const struct ft_view *v = r->v;
+	STR(rep_port_state_name(v->port_state));
+	INT(v->rtt_syn_synack_ns < 0 ? -1 : v->rtt_syn_synack_ns / 1000);
+	INT(v->rtt_synack_ack_ns < 0 ? -1 : v->rtt_synack_ack_ns / 1000);
+	INT(v->bdir[0].retrans);
+	INT(v->bdir[1].retrans);
+	INT(v->bdir[0].ooo);
+	INT(v->bdir[1].ooo);
+	INT(v->bdir[0].zero_win);
+	INT(v->bdir[1].zero_win);
+	INT(v->bdir[0].rst);
+	INT(v->bdir[1].rst);
+	INT(v->icmp_errors);
+	INT(v->icmp_errors ? v->icmp_type : -1);
+	INT(v->icmp_errors ? v->icmp_code : -1);
 #undef INT
 #undef TIME
 #undef STR
@@ -264,11 +285,21 @@ static const char *who(const struct attr_end *o, char *buf, size_t len)
 	return buf;
 }
 
+/* Nanoseconds as milliseconds with 3 decimals, "-" when negative (none). */
+static const char *ms(int64_t ns, char *buf, size_t len)
+{
+	if (ns < 0)
+		return "-";
+	snprintf(buf, len, "%" PRId64 ".%03" PRId64, ns / 1000000,
+		 ns / 1000 % 1000);
+	return buf;
+}
+
 static void text_flows(FILE *out, const struct rep_flow *const *f,
 		       uint64_t n)
 {
 	int wo = 4, wr = 4, wh = 7, wp = 7;
-	char o[64], r[64], b[4][16], t[40], p[8], w[40];
+	char o[64], r[64], b[4][16], t[40], p[8], w[40], rt[24];
 	struct flow_row row;
 
 	for (uint64_t i = 0; i < n; i++) {
@@ -283,10 +314,10 @@ static void text_flows(FILE *out, const struct rep_flow *const *f,
 		if ((int)strlen(who(row.owner, w, sizeof(w))) > wp)
 			wp = (int)strlen(w);
 	}
-	fprintf(out, "%-26s %10s %-5s %-*s %-*s %-6s %-*s %-*s %7s %7s %7s %7s %7s %7s\n",
+	fprintf(out, "%-26s %10s %-5s %-*s %-*s %-6s %-*s %-*s %7s %7s %7s %7s %7s %7s %-8s %9s %5s\n",
 		"START (UTC)", "DURATION", "PROTO", wo, "ORIG", wr, "RESP",
 		"STATE", wh, "HISTORY", wp, "PROCESS", "PKTS>", "PKTS<",
-		"BYTES>", "BYTES<", "DATA>", "DATA<");
+		"BYTES>", "BYTES<", "DATA>", "DATA<", "PORT", "RTT_MS", "RETX");
 	for (uint64_t i = 0; i < n; i++) {
 		int v6 = f[i]->v.key.flags & FT_K_V6;
 
@@ -298,7 +329,7 @@ static void text_flows(FILE *out, const struct rep_flow *const *f,
 			snprintf(p, sizeof(p), "%d", row.ip_proto);
 		fprintf(out,
 			"%-26s %3" PRId64 ".%06" PRId64 " %-5s %-*s %-*s %-6s %-*s %-*s %7" PRIu64
-			" %7" PRIu64 " %7s %7s %7s %7s\n",
+			" %7" PRIu64 " %7s %7s %7s %7s %-8s %9s %5" PRIu64 "\n",
 			t, row.dur_us / 1000000, row.dur_us % 1000000,
 			row.proto ? row.proto : p, wo, o, wr, r, row.state, wh,
 			*row.history ? row.history : "-", wp,
@@ -307,7 +338,11 @@ static void text_flows(FILE *out, const struct rep_flow *const *f,
 			human(row.c[0]->wire_bytes, b[0], sizeof(b[0])),
 			human(row.c[1]->wire_bytes, b[1], sizeof(b[1])),
 			human(row.c[0]->bytes, b[2], sizeof(b[2])),
-			human(row.c[1]->bytes, b[3], sizeof(b[3])));
+			human(row.c[1]->bytes, b[3], sizeof(b[3])),
+			rep_port_state_name(row.v->port_state),
+			ms(row.v->rtt_syn_synack_ns, rt, sizeof(rt)),
+			(uint64_t)row.v->bdir[0].retrans +
+				row.v->bdir[1].retrans);
 	}
 }
 
@@ -346,7 +381,9 @@ static const char *const port_keys[] = {
 	"unanswered", "clients", "servers", "orig_pkts", "resp_pkts",
 	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes",
 	"resp_ip_bytes", "orig_bytes", "resp_bytes", "first_ts", "last_ts",
-	"role", "pid", "comm", "uid", "attrib", "listening",
+	"role", "pid", "comm", "uid", "attrib", "listening", "state",
+	"open_flows", "closed_flows", "filtered_flows", "icmp_errors",
+	"rtt_median_us", "rtt_p95_us", "retrans", "retrans_rate",
 };
 #define NPORT_KEYS (sizeof(port_keys) / sizeof(port_keys[0]))
 
@@ -396,6 +433,20 @@ static void port_cells(const struct rep_port *p, struct cell *c)
 	c[k++] = (struct cell){ 1, rep_role_name(p->role), 0, 0 };
 	owner_cells(&p->owner, c, &k);
 	c[k++] = (struct cell){ 2, NULL, p->listening, 0 };
+	c[k++] = (struct cell){ 1, rep_port_state_name(rep_port_state(p)),
+				0, 0 };
+	INT(p->evidence[FT_PS_OPEN]);
+	INT(p->evidence[FT_PS_CLOSED]);
+	INT(p->evidence[FT_PS_FILTERED]);
+	INT(p->icmp_errors);
+	INT(rep_rtt_quantile(&p->rtt, 0.5));
+	INT(rep_rtt_quantile(&p->rtt, 0.95));
+	INT(p->proto == 6 ? (int64_t)p->retrans : -1);
+	/* a fraction with 6 decimals, written like the times */
+	c[k++] = p->proto == 6 && p->tcp_pkts ?
+		(struct cell){ 0, NULL, (int64_t)(p->retrans * 1000000 /
+						  p->tcp_pkts), 1 } :
+		(struct cell){ 1, NULL, 0, 0 };
 #undef INT
 }
 
@@ -403,17 +454,15 @@ int rep_write_ports(FILE *out, enum rep_fmt fmt,
 		    const struct rep_port *const *p, uint64_t n)
 {
 	struct cell c[NPORT_KEYS];
-	char b[4][16];
+	char b[4][16], w[40], rt[24];
 	json_t *o = NULL;
 	int rc = 0;
 
-	char w[40];
-
 	if (fmt == REP_TEXT)
-		fprintf(out, "%-5s %5s %7s %7s %7s %7s %7s %7s %8s %8s %7s %7s %s\n",
-			"PROTO", "PORT", "CONNS", "ESTAB", "REJ", "UNANS",
+		fprintf(out, "%-5s %5s %-14s %7s %7s %7s %7s %7s %7s %8s %8s %7s %7s %9s %5s %s\n",
+			"PROTO", "PORT", "STATE", "CONNS", "ESTAB", "REJ", "UNANS",
 			"CLIENTS", "SERVERS", "PKTS_IN", "PKTS_OUT", "BYTES_IN",
-			"BYTES_OUT", "PROCESS");
+			"BYTES_OUT", "RTT50_MS", "RETX", "PROCESS");
 	else if (fmt == REP_CSV)
 		csv_header(out, port_keys, NPORT_KEYS);
 	else if (!(o = json_template(port_keys, NPORT_KEYS)))
@@ -424,15 +473,20 @@ int rep_write_ports(FILE *out, enum rep_fmt fmt,
 		if (fmt == REP_TEXT) {
 			struct attr_end none[2] = { q->owner, q->owner };
 
-			fprintf(out, "%-5s %5u %7" PRIu64 " %7" PRIu64 " %7" PRIu64
+			int64_t rtt = rep_rtt_quantile(&q->rtt, 0.5);
+
+			fprintf(out, "%-5s %5u %-14s %7" PRIu64 " %7" PRIu64 " %7" PRIu64
 				" %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %8" PRIu64
-				" %8" PRIu64 " %7s %7s %s%s\n",
-				rep_proto_name(q->proto), q->port, q->conns,
+				" %8" PRIu64 " %7s %7s %9s %5" PRIu64 " %s%s\n",
+				rep_proto_name(q->proto), q->port,
+				rep_port_state_name(rep_port_state(q)), q->conns,
 				q->established, q->rejected, q->unanswered,
 				q->clients, q->servers, q->dir[0].pkts,
 				q->dir[1].pkts,
 				human(q->dir[0].wire_bytes, b[0], sizeof(b[0])),
 				human(q->dir[1].wire_bytes, b[1], sizeof(b[1])),
+				ms(rtt < 0 ? -1 : rtt * 1000, rt, sizeof(rt)),
+				q->retrans,
 				who(none, w, sizeof(w)),
 				q->listening ? " (listening)" : "");
 			continue;

@@ -38,54 +38,6 @@ int rep_grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-int rep_port_index(uint8_t proto)
-{
-	return proto == 6 ? PI_TCP : proto == 17 ? PI_UDP :
-	       proto == 132 ? PI_SCTP : -1;
-}
-
-void rep_port_owner(struct attr_end *owner, uint8_t *role,
-		    const struct attr_end end[2])
-{
-	int r = end[FT_RESP].pid >= 0 ? REP_ROLE_SERVE :
-		end[FT_ORIG].pid >= 0 && end[FT_RESP].why == ATTR_REMOTE ?
-		REP_ROLE_CLIENT : REP_ROLE_UNKNOWN;
-
-	if (r > *role) {
-		*role = (uint8_t)r;
-		*owner = end[r == REP_ROLE_SERVE ? FT_RESP : FT_ORIG];
-	}
-}
-
-const char *rep_role_name(int role)
-{
-	static const char *const n[] = { NULL, "client", "serve", "listen" };
-
-	return role > 0 && role <= REP_ROLE_LISTEN ? n[role] : NULL;
-}
-
-long rep_listeners(struct attr *a, struct attr_listener **buf, size_t *cap)
-{
-	size_t n;
-
-	if (!a)
-		return 0;
-	while ((n = attr_listeners(a, *buf, *cap)) > *cap)
-		if (rep_grow((void **)buf, cap, n, sizeof(**buf)))
-			return -1;
-	return (long)n;
-}
-
-void rep_port_listen(struct rep_port *p, const struct attr_listener *l)
-{
-	/* several sockets may listen (v4 and v6, SO_REUSEPORT): keep a
-	 * known owner */
-	if (!p->listening || l->owner.pid >= 0)
-		p->owner = l->owner;
-	p->listening = 1;
-	p->role = REP_ROLE_LISTEN;
-}
-
 struct rep_procs *rep_procs_new(void)
 {
 	return calloc(1, sizeof(struct rep_procs));

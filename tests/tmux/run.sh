@@ -169,7 +169,7 @@ check bytes-human "total > 1\.0K < 1\.3K"
 keys p
 check ports-view "^ Flows \[Ports\] Processes"
 # a pcap file says nothing of processes: role and process unknown
-check ports-8080 "^tcp +8080 - +2 +2 +2 +0 +0 +1 .* -$"
+check ports-8080 "^tcp +8080 - +open +2 +2 +2 +0 +0 +1 .* -$"
 keys Enter
 check ports-details "conns 2 \(2 live\) +established 2 +rejected 0 +unanswered 0"
 keys Escape P
@@ -189,7 +189,7 @@ check attrib-header "processes \(pcapng\): 100% of bytes"
 check attrib-flow "^tcp +127\.0\.0\.1:52202 +127\.0\.0\.1:8081 +SF +curl/30885 "
 check attrib-flow-udp "^udp +127\.0\.0\.1:44738 +127\.0\.0\.1:9997 +SF +python3/30970 "
 keys p
-check attrib-port "^tcp +8081 serve +2 .* python3$"
+check attrib-port "^tcp +8081 serve +open +2 .* python3$"
 keys P
 check attrib-procs "^ +30430 +python3 +root +2 +1 "
 check attrib-procs-client "^ +30947 +curl +root +1 +1 "
@@ -294,7 +294,7 @@ fresh
 cmd "cat pcaps/tcp-http-curl.pcap | $PORTTOP -r - --speed 0 2>$tmp/err; echo \"rc=\$?\""
 check stdin-replay "replay ended"
 keys p
-check stdin-keys "^tcp +8080 - +2 "
+check stdin-keys "^tcp +8080 - +open +2 "
 keys q
 after_exit stdin-quit 0
 
@@ -304,7 +304,7 @@ if [ -f "$scan" ]; then
 	start "$scan" --speed 0
 	wait_for "replay ended"
 	keys p
-	check scan-ports "^tcp +80 - +[0-9]+ "
+	check scan-ports "^tcp +80 - +open +[0-9]+ "
 	keys '<' '<'	# RATE -> CONNS -> PORT
 	check scan-sort-port "sort: PORT  "
 	check_row1 scan-port-first "^tcp +1 - "

@@ -11,93 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../decode/dec_hash.h"
-#include "../../flowtable/ft.h"
 
-#define S(x) ((int64_t)((x) * 1e9))
-
-static struct ft_view done[64];
-static int ndone;
-
-static void collect(void *arg, const struct ft_view *v)
-{
-	(void)arg;
-	assert_true(ndone < 64);
-	done[ndone++] = *v;
-}
-
-static struct ft_table *table(uint32_t max_flows)
-{
-	struct ft_config c = { .max_flows = max_flows };
-
-	ndone = 0;
-	return ft_create(&c, collect, NULL);
-}
-
-/* Hosts: A = 10.0.0.1 (client), B = 10.0.0.2 (server) */
-static void ip4(uint8_t *a, int host)
-{
-	memset(a, 0, 16);
-	a[0] = 10;
-	a[3] = (uint8_t)host;
-}
-
-static struct dec_pkt tcp(double t, int from, int to, uint16_t sp,
-			  uint16_t dp, uint8_t flags, uint32_t seq,
-			  uint32_t ack, uint32_t len)
-{
-	struct dec_pkt p;
-
-	memset(&p, 0, sizeof(p));
-	p.ts_ns = S(t);
-	p.ipv = 4;
-	p.proto = 6;
-	ip4(p.src, from);
-	ip4(p.dst, to);
-	p.sport = sp;
-	p.dport = dp;
-	p.vlan = DEC_NO_VLAN;
-	p.l4 = DEC_L4_PORTS | DEC_L4_HDR;
-	p.tcp_flags = flags;
-	p.seq = seq;
-	p.ack = ack;
-	p.win = 1000;
-	p.payload_len = len;
-	p.ip_len = 40 + len;
-	p.l4_len = 20 + len;
-	p.wire_len = p.ip_len + 14;
-	return p;
-}
-
-static struct dec_pkt udp(double t, int from, int to, uint16_t sp,
-			  uint16_t dp, uint32_t len)
-{
-	struct dec_pkt p = tcp(t, from, to, sp, dp, 0, 0, 0, 0);
-
-	p.proto = 17;
-	p.payload_len = len;
-	p.ip_len = 28 + len;
-	p.l4_len = 8 + len;
-	p.wire_len = p.ip_len + 14;
-	return p;
-}
-
-#define SYN DEC_TH_SYN
-#define ACK DEC_TH_ACK
-#define FIN DEC_TH_FIN
-#define RST DEC_TH_RST
-#define PSH DEC_TH_PSH
-
-static void feed(struct ft_table *t, struct dec_pkt p)
-{
-	ft_packet(t, &p);
-}
-
-static void finish(struct ft_table *t)
-{
-	ft_flush(t);
-	ft_destroy(t);
-}
+#include "pkts.h"
 
 static void assert_flow(const struct ft_view *v, const char *state,
 			const char *hist, uint64_t opk, uint64_t rpk,
@@ -117,22 +32,12 @@ static int orig_host(const struct ft_view *v)
 	return v->orig_is_a ? v->key.a[3] : v->key.b[3];
 }
 
-static int setup(void **state)
-{
-	static const uint8_t seed[16] = { 1, 2, 3 };
-
-	(void)state;
-	return dec_hash_init(seed);
-}
-
 static void full_connection_sf(void **state)
 {
 	struct ft_table *t = table(64);
 
 	(void)state;
-	feed(t, tcp(0.0, 1, 2, 40000, 80, SYN, 100, 0, 0));
-	feed(t, tcp(0.1, 2, 1, 80, 40000, SYN | ACK, 500, 101, 0));
-	feed(t, tcp(0.2, 1, 2, 40000, 80, ACK, 101, 501, 0));
+	handshake(t, 0.0, 40000, 80);
 	feed(t, tcp(0.3, 1, 2, 40000, 80, ACK | PSH, 101, 501, 50));
 	feed(t, tcp(0.4, 2, 1, 80, 40000, ACK | PSH, 501, 151, 300));
 	feed(t, tcp(0.5, 1, 2, 40000, 80, FIN | ACK, 151, 801, 0));
@@ -275,9 +180,7 @@ static void retransmissions_and_zero_window(void **state)
 	struct dec_pkt w;
 
 	(void)state;
-	feed(t, tcp(0.0, 1, 2, 40000, 80, SYN, 100, 0, 0));
-	feed(t, tcp(0.1, 2, 1, 80, 40000, SYN | ACK, 500, 101, 0));
-	feed(t, tcp(0.2, 1, 2, 40000, 80, ACK, 101, 501, 0));
+	handshake(t, 0.0, 40000, 80);
 	feed(t, tcp(0.3, 1, 2, 40000, 80, ACK, 101, 501, 100));
 	for (int i = 0; i < 10; i++)
 		feed(t, tcp(0.4 + i * 0.01, 1, 2, 40000, 80, ACK, 101, 501, 100));
@@ -288,15 +191,6 @@ static void retransmissions_and_zero_window(void **state)
 	assert_string_equal(done[0].history, "ShADTTaw");
 	assert_string_equal(ft_conn_state_name(done[0].conn_state), "S1");
 	assert_int_equal(done[0].dir[FT_ORIG].bytes, 100);
-}
-
-static struct dec_pkt icmp(double t, int from, int to, uint8_t type,
-			   uint8_t code)
-{
-	struct dec_pkt p = udp(t, from, to, type, code, 56);
-
-	p.proto = 1;
-	return p;
 }
 
 /* ICMP: echo request and reply share a row (orig_p 8, resp_p 0); a port
