@@ -28,6 +28,14 @@
 
 enum { HS_SS = 1, HS_SA = 2 };
 
+/* b - a in whole microseconds of each time, as ns: the same whether the
+ * times come from the kernel (ns) or a microsecond capture file of them
+ * (libpcap truncates), so a live run and its -w file agree. */
+static int64_t us_diff(int64_t a, int64_t b)
+{
+	return (b / 1000 - a / 1000) * 1000;
+}
+
 static int32_t delta(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b);
@@ -50,13 +58,13 @@ static void handshake(struct ft_flow *f, const struct dec_pkt *p, int from_a)
 		    (f->hs_bits & HS_SA) || p->ts_ns < f->syn_ns)
 			return;
 		if (!(f->hs_bits & HS_SS)) {
-			f->rtt_ss_ns = p->ts_ns - f->syn_ns;
+			f->rtt_ss_ns = us_diff(f->syn_ns, p->ts_ns);
 			f->hs_bits |= HS_SS;
 		}
 		f->synack_ns = p->ts_ns;
 	} else if (ack && (f->hs_bits & HS_SS) && !(f->hs_bits & HS_SA) &&
 		   from_a == f->syn_from_a && p->ts_ns >= f->synack_ns) {
-		f->rtt_sa_ns = p->ts_ns - f->synack_ns;
+		f->rtt_sa_ns = us_diff(f->synack_ns, p->ts_ns);
 		f->hs_bits |= HS_SA;
 	}
 }

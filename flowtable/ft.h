@@ -127,7 +127,9 @@ struct ft_view {
 	uint32_t pad;
 	int64_t rtt_syn_synack_ns; /* SYN -> SYN-ACK at the capture point
 				      (the last SYN before the first
-				      SYN-ACK); -1 when not seen */
+				      SYN-ACK), whole microseconds of each
+				      time (as a us capture file has them);
+				      -1 when not seen */
 	int64_t rtt_synack_ack_ns; /* that SYN-ACK -> the originator's first
 				      ACK; -1 when not seen */
 	struct ft_behav_dir bdir[2];	/* [FT_ORIG], [FT_RESP] sent */

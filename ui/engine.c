@@ -10,6 +10,7 @@
 
 #include "../capture/cap_dump.h"
 #include "engine.h"
+#include "events.h"
 
 #define STATS_CHECK	16		/* packets between looks at the clock */
 #define STATS_NS	100000000LL	/* counter updates for readers */
@@ -141,6 +142,7 @@ static void flow_done(void *arg, const struct ft_view *v)
 
 	if (e->dump && e->o.note_attr && cap_dump_is_pcapng(e->dump))
 		note_flow(e, v);
+	events_flow(e->o.events, v);
 	if (e->o.done)
 		e->o.done(e->o.done_arg, v);
 }
@@ -250,12 +252,16 @@ static void *run(void *arg)
 	dec_flush(&e->dec);
 	if (o->flush_at_end)
 		ft_flush(e->ft);
-	else if (e->dump && o->note_attr)	/* the flows a view leaves */
+	else if ((e->dump && o->note_attr) || o->events)
+		/* the flows a view leaves: their notes and events now */
 		for (uint32_t i = 0; i < ft_capacity(e->ft); i++) {
 			struct ft_view v;
 
-			if (ft_read(e->ft, i, &v))
+			if (!ft_read(e->ft, i, &v))
+				continue;
+			if (e->dump && o->note_attr)
 				note_flow(e, &v);
+			events_flow(o->events, &v);
 		}
 	if (e->dump) {
 		char err[CAP_ERRBUF_SIZE];

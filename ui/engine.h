@@ -27,6 +27,9 @@ struct engine_opts {
 	struct ft_config ft;		/* set .publish when a view reads */
 	ft_done_fn done;		/* every ended flow, engine thread */
 	void *done_arg;
+	struct events *events;		/* --events: every ended flow, and at
+					   the end those left in the table
+					   (NULL: none) */
 	ft_new_fn new_flow;		/* every new flow (attribution), or
 					   NULL; engine thread, never blocks */
 	void *new_flow_arg;

@@ -25,7 +25,7 @@
 
 enum { OPT_REPORT = 256, OPT_FORMAT, OPT_MAX_FLOWS, OPT_TIMEOUTS,
        OPT_VERSION, OPT_BATCH, OPT_DURATION, OPT_SPEED, OPT_VIEW,
-       OPT_FALLBACK, OPT_ATTRIB };
+       OPT_FALLBACK, OPT_ATTRIB, OPT_EVENTS };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -40,6 +40,7 @@ static const struct option long_opts[] = {
 	{ "view", required_argument, NULL, OPT_VIEW },
 	{ "fallback-replay", required_argument, NULL, OPT_FALLBACK },
 	{ "attrib", required_argument, NULL, OPT_ATTRIB },
+	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -85,6 +86,11 @@ static void usage(FILE *f)
 "  --attrib SOURCE    how flows are tied to processes: auto (default: eBPF\n"
 "                     when allowed, else sock_diag), bpf, diag (netlink\n"
 "                     sock_diag), proc (/proc/net), none\n"
+"Events:\n"
+"  --events FILE      write events as JSON Lines to FILE (- = stdout): port\n"
+"                     state changes, scans (Zeek's thresholds: 15 ports of\n"
+"                     a host, 25 hosts on a port, in 5 min), retransmission\n"
+"                     spikes, listeners appearing and going (live)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
@@ -321,6 +327,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FALLBACK:
 			o.fallback_file = optarg;
+			break;
+		case OPT_EVENTS:
+			o.events_file = optarg;
 			break;
 		case OPT_ATTRIB:
 			if (parse_attrib(optarg, &o.attrib) < 0)

@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "run.h"
+#include "events.h"
 #include "sig.h"
 
 /* A progress line only for files worth waiting for. */
@@ -129,6 +130,18 @@ int run(struct run_opts *o)
 		return rc;
 	if ((rc = start_attrib(o, cap)) != EXIT_OK)
 		return rc;
+	if (o->events_file) {
+		char err[256];
+
+		if (!(o->events = events_open(o->events_file, o->attr, err,
+					      sizeof(err)))) {
+			fprintf(stderr, "porttop: %s\n", err);
+			cap_close(cap);
+			attr_stop(o->attr);
+			o->attr = NULL;
+			return EXIT_USAGE;
+		}
+	}
 	switch (o->mode) {
 	case RUN_BATCH:
 		rc = run_batch(o, cap);
@@ -139,6 +152,8 @@ int run(struct run_opts *o)
 	default:
 		rc = run_report(o, cap);
 	}
+	events_close(o->events);	/* (report mode closed it already) */
+	o->events = NULL;
 	attr_stop(o->attr);
 	o->attr = NULL;
 	return rc;
@@ -214,6 +229,7 @@ void run_engine_opts(const struct run_opts *o, struct cap *cap,
 	eo->count = o->count;
 	eo->duration_ns = o->duration_ns;
 	eo->speed = o->speed;
+	eo->events = o->events;
 	if (o->attr) {		/* look each new flow's sockets up at once */
 		eo->new_flow = want_owner;
 		eo->new_flow_arg = o->attr;
@@ -222,7 +238,7 @@ void run_engine_opts(const struct run_opts *o, struct cap *cap,
 	}
 }
 
-int run_report(const struct run_opts *o, struct cap *cap)
+int run_report(struct run_opts *o, struct cap *cap)
 {
 	struct engine_opts eo;
 	int live = cap_is_live(cap), status = EXIT_OK;
@@ -270,6 +286,8 @@ int run_report(const struct run_opts *o, struct cap *cap)
 	sig_release();
 	/* Reports can be millions of lines: buffer them in large blocks. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	events_close(o->events);
+	o->events = NULL;
 	if (report_write(rep, stdout) < 0) {
 		fprintf(stderr, "porttop: writing the report: %s\n",
 			strerror(errno));

@@ -50,6 +50,8 @@ struct run_opts {
 	struct attr *attr;		/* the attribution service while a
 					   device is captured, else NULL */
 	char attr_msg[256];		/* its source, or why it is off */
+	const char *events_file;	/* --events FILE ("-": stdout) */
+	struct events *events;		/* its stream while running */
 };
 
 /* run: do it.  Returns an EXIT_* status.  May fill o->notice. */
@@ -76,8 +78,9 @@ const char *run_attrib_source(const struct run_opts *o);
  * dropped, lookup requests dropped), 0 when there is none. */
 uint64_t run_attrib_lost(const struct run_opts *o);
 
-/* The modes (run.c, batch.c, view.c). */
-int run_report(const struct run_opts *o, struct cap *cap);
+/* The modes (run.c, batch.c, view.c).  run_report closes o->events
+ * before it writes the report (both may go to stdout). */
+int run_report(struct run_opts *o, struct cap *cap);
 int run_batch(const struct run_opts *o, struct cap *cap);
 int run_view(const struct run_opts *o, struct cap *cap);
 

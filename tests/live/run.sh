@@ -56,6 +56,8 @@
 #   permission             as nobody: exit 2, one line naming root/CAP_NET_RAW
 #   drops-visible          kernel drop counters in every --batch tick and in
 #                          the report's stderr line (none are provoked)
+#   events-live-vs-file    --events of a live run and of porttop -r on its
+#                          -w file: the same flow events (port states)
 #   duration-quiet-link    on a quiet link the --batch ticks stay current
 #                          and --duration ends the run (added for a bug
 #                          found here, see the check)
@@ -73,7 +75,7 @@ NSLIST=() SUITE=live
 
 CHECKS=(batch-json-vs-tcpdump report-live sigint-and-sigterm write-pcap
 	write-pcapng filter-live interface-gone no-such-device permission
-	drops-visible duration-quiet-link)
+	drops-visible events-live-vs-file duration-quiet-link)
 
 need_root_porttop "network namespaces, packet capture"
 
@@ -576,7 +578,8 @@ bgrun int "$NA" "$PORTTOP" -i vethA --report flows --format json
 P[int]=$BGPID
 bgrun term "$NA" "$PORTTOP" -i vethA --report flows --format json
 P[term]=$BGPID
-bgrun wpcap "$NA" "$PORTTOP" -i vethA -w "$tmp/w.pcap" --report flows --format json
+bgrun wpcap "$NA" "$PORTTOP" -i vethA -w "$tmp/w.pcap" --report flows --format json \
+	--events "$tmp/w.events"
 P[wpcap]=$BGPID
 bgrun wng "$NA" "$PORTTOP" -i vethA -w "$tmp/w.pcapng" --report flows --format json
 P[wng]=$BGPID
@@ -725,6 +728,42 @@ check5() {
 check3
 check_write wpcap "$tmp/w.pcap" write-pcap
 check_write wng "$tmp/w.pcapng" write-pcapng
+
+# events-live-vs-file: the wpcap run also wrote --events; porttop -r on its
+# -w file must give the same flow events (port states: :8080 and :9999
+# open, :9998 closed by the ICMP port unreachable), at the same packet
+# times.  Listener events are the live run's alone, and processes are not
+# in a plain pcap: both are left out of the comparison.
+check_events() {
+	local name=events-live-vs-file
+	"$PORTTOP" -r "$tmp/w.pcap" --events "$tmp/wf.events" --report flows \
+		>/dev/null 2>"$tmp/wf.err" || { fail $name "porttop -r exit $?" "$tmp/wf.err"; return; }
+	if ! "$PYTHON" - "$tmp/w.events" "$tmp/wf.events" >"$tmp/ev.diff" 2>&1 <<'PY'
+import json, sys
+def load(p):
+    out = []
+    for l in open(p):
+        d = json.loads(l)
+        if d["type"].startswith("listener_"):
+            continue
+        d.pop("pid", None); d.pop("comm", None)
+        out.append(json.dumps(d, sort_keys=True))
+    return sorted(out)
+live, off = load(sys.argv[1]), load(sys.argv[2])
+want = {("udp", 9998, "closed"), ("udp", 9999, "open"), ("tcp", 8080, "open")}
+got = {(d["proto"], d["port"], d["to"]) for d in map(json.loads, live)
+       if d["type"] == "port_state"}
+if live != off or not want <= got:
+    print("live:", *live, "file:", *off, "wanted port states:", want, sep="\n")
+    sys.exit(1)
+PY
+	then
+		fail $name "the live run's events differ from the file's" "$tmp/ev.diff"
+	else
+		ok $name
+	fi
+}
+check_events
 check5
 timing sigint/sigterm/write/filter "$T0"
 

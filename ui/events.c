@@ -1,0 +1,446 @@
+/*
+ * events.c - the event stream (see events.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../flowtable/scan.h"
+#include "events.h"
+#include "report.h"
+
+#define RING_BYTES (1u << 20)	/* queued lines, about 4,000 */
+#define LINE_MAX_ 2048
+#define POLL_NS (20 * 1000000LL)
+#define LISTEN_EVERY_NS (1000 * 1000000LL)
+#define AT_START_NS (2500 * 1000000LL)	/* attribution's first dump */
+#define SPIKE_MIN 5			/* retrans_spike: segments ... */
+#define SPIKE_PERMILLE 50		/* ... and 5 % of the packets */
+
+/* One responder port's state as the stream last said it. */
+struct pstate {
+	uint8_t state;
+	int64_t state_ns;
+	uint64_t ev[FT_PS_NUM];
+};
+
+struct events {
+	int fd;
+	int own_fd;
+	struct attr *attr;
+	struct scan *scan;
+	struct pstate *ps[PI_NUM];	/* 65536 each, made on first use */
+	int64_t last_ns;		/* latest packet time seen */
+	/* the ring: the engine thread produces, the writer consumes */
+	char *ring;
+	uint64_t head, tail;		/* bytes ever put / taken */
+	uint64_t lost;
+	int stop;
+	pthread_t writer;
+	/* the writer's listener snapshot */
+	struct attr_listener *lis, *prev;
+	size_t nlis, nprev, cap_lis, cap_prev;
+	int64_t started_mono;
+};
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- lines out ------------------------------------------------------------ */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Queue one JSON object as a line (engine thread: never blocks). */
+static void put(struct events *ev, json_t *o)
+{
+	char buf[LINE_MAX_];
+	size_t len = json_dumpb(o, buf, sizeof(buf) - 1,
+				JSON_COMPACT | JSON_REAL_PRECISION(16));
+	uint64_t tail = __atomic_load_n(&ev->tail, __ATOMIC_ACQUIRE);
+
+	if (len == 0 || len >= sizeof(buf) - 1 ||
+	    ev->head + len + 1 - tail > RING_BYTES) {
+		__atomic_fetch_add(&ev->lost, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	buf[len++] = '\n';
+	for (size_t i = 0; i < len; i++)
+		ev->ring[(ev->head + i) % RING_BYTES] = buf[i];
+	__atomic_store_n(&ev->head, ev->head + len, __ATOMIC_RELEASE);
+}
+
+/* Write what is queued (writer thread). */
+static void drain(struct events *ev)
+{
+	uint64_t head = __atomic_load_n(&ev->head, __ATOMIC_ACQUIRE);
+	uint64_t tail = ev->tail;
+
+	while (tail < head) {
+		size_t at = tail % RING_BYTES, n = (size_t)(head - tail);
+
+		if (n > RING_BYTES - at)
+			n = RING_BYTES - at;
+		if (write_all(ev->fd, ev->ring + at, n) < 0) {
+			/* count the lines this loses */
+			for (size_t i = 0; i < n; i++)
+				if (ev->ring[at + i] == '\n')
+					__atomic_fetch_add(&ev->lost, 1,
+							   __ATOMIC_RELAXED);
+		}
+		tail += n;
+	}
+	__atomic_store_n(&ev->tail, tail, __ATOMIC_RELEASE);
+}
+
+/* A fresh object with schema, ts and type. */
+static json_t *event(int64_t ts_ns, const char *type)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "schema", json_integer(REP_SCHEMA));
+	json_object_set_new(o, "ts", json_real((double)(ts_ns / 1000) / 1e6));
+	json_object_set_new(o, "type", json_string(type));
+	return o;
+}
+
+static void set_addr(json_t *o, const char *key, const uint8_t *a, int v6)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	inet_ntop(v6 ? AF_INET6 : AF_INET, a, s, sizeof(s));
+	json_object_set_new(o, key, json_string(s));
+}
+
+static void set_owner(json_t *o, const struct attr_end *w)
+{
+	int found = w->pid >= 0;
+
+	json_object_set_new(o, "pid", found ? json_integer(w->pid) :
+					      json_null());
+	json_object_set_new(o, "comm", found && w->comm[0] ?
+					       json_string(w->comm) :
+					       json_null());
+}
+
+static const char *proto_name(uint8_t p)
+{
+	const char *n = rep_proto_name(p);
+
+	return n ? n : "?";
+}
+
+/* ---- flow events (engine thread) ----------------------------------------- */
+
+static void on_scan(void *arg, const struct scan_event *s)
+{
+	struct events *ev = arg;
+	json_t *o = event(s->ts_ns, s->ended ? "scan_end" : "scan");
+	int v6 = s->ipv == 6;
+
+	json_object_set_new(o, "kind", json_string(s->kind == SCAN_PORT ?
+						   "port" : "address"));
+	set_addr(o, "scanner", s->scanner, v6);
+	if (s->kind == SCAN_PORT) {
+		set_addr(o, "victim", s->victim, v6);
+		json_object_set_new(o, "ports", json_integer(s->distinct));
+	} else {
+		json_object_set_new(o, "proto", json_string(proto_name(s->proto)));
+		json_object_set_new(o, "port", json_integer(s->port));
+		json_object_set_new(o, "hosts", json_integer(s->distinct));
+	}
+	json_object_set_new(o, "attempts", json_integer((json_int_t)s->attempts));
+	json_object_set_new(o, "start_ts",
+			    json_real((double)(s->start_ns / 1000) / 1e6));
+	put(ev, o);
+	json_decref(o);
+}
+
+static void flow_tuple(json_t *o, const struct ft_view *v)
+{
+	struct rep_ends e;
+	int v6 = v->key.flags & FT_K_V6;
+
+	(void)v6;
+	rep_ends(v, &e);
+	json_object_set_new(o, "proto", json_string(proto_name(v->key.proto)));
+	json_object_set_new(o, "orig_h", json_string(e.orig_h));
+	json_object_set_new(o, "orig_p", json_integer(e.orig_p));
+	json_object_set_new(o, "resp_h", json_string(e.resp_h));
+	json_object_set_new(o, "resp_p", json_integer(e.resp_p));
+}
+
+static void port_event(struct events *ev, const struct ft_view *v)
+{
+	int pi = rep_port_index(v->key.proto);
+	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
+	struct pstate *p;
+	int st = v->port_state, from;
+	struct attr_end end[2];
+
+	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
+		return;
+	if (!ev->ps[pi] && !(ev->ps[pi] = calloc(65536, sizeof(*ev->ps[pi])))) {
+		__atomic_fetch_add(&ev->lost, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	p = &ev->ps[pi][rp];
+	p->ev[st < FT_PS_NUM ? st : 0]++;
+	from = p->state;
+	/* ports.c's rule: the latest-starting decisive flow */
+	if (st == FT_PS_UNKNOWN ||
+	    !(v->first_ns > p->state_ns || !p->state ||
+	      (v->first_ns == p->state_ns && st > p->state)))
+		return;
+	p->state = (uint8_t)st;
+	p->state_ns = v->first_ns;
+	if (st == from)
+		return;
+	json_t *o = event(v->last_ns, "port_state");
+	json_object_set_new(o, "proto", json_string(proto_name(v->key.proto)));
+	json_object_set_new(o, "port", json_integer(rp));
+	json_object_set_new(o, "from", json_string(rep_port_state_name(from)));
+	json_object_set_new(o, "to", json_string(rep_port_state_name(st)));
+	json_object_set_new(o, "open_flows", json_integer((json_int_t)p->ev[FT_PS_OPEN]));
+	json_object_set_new(o, "closed_flows", json_integer((json_int_t)p->ev[FT_PS_CLOSED]));
+	json_object_set_new(o, "filtered_flows", json_integer((json_int_t)p->ev[FT_PS_FILTERED]));
+	attr_flow(ev->attr, v, end);
+	set_owner(o, &end[FT_RESP]);
+	json_t *f = json_object();
+	flow_tuple(f, v);
+	json_object_set_new(f, "conn_state",
+			    json_string(ft_conn_state_name(v->conn_state)));
+	json_object_set_new(f, "history", json_string(v->history));
+	json_object_set_new(o, "flow", f);
+	put(ev, o);
+	json_decref(o);
+}
+
+static void spike_event(struct events *ev, const struct ft_view *v)
+{
+	uint64_t re = (uint64_t)v->bdir[0].retrans + v->bdir[1].retrans;
+	uint64_t pk = v->dir[0].pkts + v->dir[1].pkts;
+	struct attr_end end[2];
+
+	if (v->key.proto != 6 || re < SPIKE_MIN || re * 1000 < pk * SPIKE_PERMILLE)
+		return;
+	json_t *o = event(v->last_ns, "retrans_spike");
+	flow_tuple(o, v);
+	json_object_set_new(o, "orig_retrans", json_integer(v->bdir[0].retrans));
+	json_object_set_new(o, "resp_retrans", json_integer(v->bdir[1].retrans));
+	json_object_set_new(o, "pkts", json_integer((json_int_t)pk));
+	json_object_set_new(o, "retrans_rate",
+			    json_real((double)(re * 1000000 / pk) / 1e6));
+	attr_flow(ev->attr, v, end);
+	set_owner(o, end[FT_ORIG].pid >= 0 ? &end[FT_ORIG] : &end[FT_RESP]);
+	put(ev, o);
+	json_decref(o);
+}
+
+void events_flow(void *events, const struct ft_view *v)
+{
+	struct events *ev = events;
+
+	if (!ev)
+		return;
+	if (v->last_ns > ev->last_ns)
+		ev->last_ns = v->last_ns;
+	port_event(ev, v);
+	spike_event(ev, v);
+	scan_flow(ev->scan, v);
+}
+
+/* ---- listeners (writer thread) ---------------------------------------------- */
+
+static int cmp_lis(const void *a, const void *b)
+{
+	const struct attr_listener *x = a, *y = b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->ipv != y->ipv)
+		return x->ipv < y->ipv ? -1 : 1;
+	return memcmp(x->addr, y->addr, 16);
+}
+
+static void listener_line(struct events *ev, const struct attr_listener *l,
+			  const char *type, int at_start)
+{
+	json_t *o = event(wall_ns(), type);
+	char buf[LINE_MAX_];
+	size_t len;
+
+	json_object_set_new(o, "proto", json_string(proto_name(l->proto)));
+	set_addr(o, "addr", l->addr, l->ipv == 6);
+	json_object_set_new(o, "port", json_integer(l->port));
+	set_owner(o, &l->owner);
+	json_object_set_new(o, "uid", l->owner.pid >= 0 &&
+					      l->owner.uid != (uint32_t)-1 ?
+					      json_integer(l->owner.uid) :
+					      json_null());
+	if (at_start)
+		json_object_set_new(o, "at_start", json_true());
+	len = json_dumpb(o, buf, sizeof(buf) - 1, JSON_COMPACT);
+	json_decref(o);
+	if (len == 0 || len >= sizeof(buf) - 1)
+		return;
+	buf[len++] = '\n';
+	if (write_all(ev->fd, buf, len) < 0)
+		__atomic_fetch_add(&ev->lost, 1, __ATOMIC_RELAXED);
+}
+
+static void listeners(struct events *ev)
+{
+	long n = rep_listeners(ev->attr, &ev->lis, &ev->cap_lis);
+	int at_start = mono_ns() - ev->started_mono < AT_START_NS;
+	size_t i = 0, j = 0;
+
+	if (n < 0)
+		return;
+	qsort(ev->lis, (size_t)n, sizeof(*ev->lis), cmp_lis);
+	ev->nlis = (size_t)n;
+	while (i < ev->nlis || j < ev->nprev) {
+		int c = i == ev->nlis ? 1 : j == ev->nprev ? -1 :
+			cmp_lis(&ev->lis[i], &ev->prev[j]);
+
+		if (c < 0)
+			listener_line(ev, &ev->lis[i++], "listener_new",
+				      at_start);
+		else if (c > 0)
+			listener_line(ev, &ev->prev[j++], "listener_gone", 0);
+		else
+			i++, j++;
+	}
+	/* this snapshot is the next one's "before" */
+	struct attr_listener *t = ev->prev;
+	size_t tc = ev->cap_prev;
+	ev->prev = ev->lis;
+	ev->cap_prev = ev->cap_lis;
+	ev->nprev = ev->nlis;
+	ev->lis = t;
+	ev->cap_lis = tc;
+}
+
+static void *writer(void *arg)
+{
+	struct events *ev = arg;
+	int64_t next_lis = 0;
+	struct timespec nap = { 0, POLL_NS };
+
+	while (!__atomic_load_n(&ev->stop, __ATOMIC_ACQUIRE)) {
+		drain(ev);
+		if (ev->attr && mono_ns() >= next_lis) {
+			listeners(ev);
+			next_lis = mono_ns() + LISTEN_EVERY_NS;
+		}
+		nanosleep(&nap, NULL);
+	}
+	drain(ev);
+	return NULL;
+}
+
+/* ---- open and close -------------------------------------------------------- */
+
+struct events *events_open(const char *path, struct attr *a, char *err,
+			   size_t errlen)
+{
+	struct events *ev = calloc(1, sizeof(*ev));
+	struct scan_config sc = { 0 };
+
+	if (!ev || !(ev->ring = malloc(RING_BYTES)) ||
+	    !(ev->scan = scan_new(&sc, on_scan, ev))) {
+		snprintf(err, errlen, "--events: out of memory");
+		goto fail;
+	}
+	if (strcmp(path, "-") == 0) {
+		ev->fd = STDOUT_FILENO;
+	} else {
+		ev->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			      0644);
+		if (ev->fd < 0) {
+			snprintf(err, errlen, "--events %s: %s", path,
+				 strerror(errno));
+			goto fail;
+		}
+		ev->own_fd = 1;
+	}
+	ev->attr = a;
+	ev->last_ns = INT64_MIN;
+	ev->started_mono = mono_ns();
+	if (pthread_create(&ev->writer, NULL, writer, ev) != 0) {
+		snprintf(err, errlen, "--events: cannot start its thread");
+		goto fail;
+	}
+	return ev;
+fail:
+	if (ev) {
+		if (ev->own_fd)
+			close(ev->fd);
+		scan_free(ev->scan);
+		free(ev->ring);
+		free(ev);
+	}
+	return NULL;
+}
+
+uint64_t events_close(struct events *ev)
+{
+	uint64_t lost;
+
+	if (!ev)
+		return 0;
+	if (ev->last_ns != INT64_MIN)
+		scan_flush(ev->scan, ev->last_ns);
+	__atomic_store_n(&ev->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(ev->writer, NULL);
+	if (ev->own_fd && close(ev->fd) < 0)
+		ev->lost++;
+	lost = ev->lost;
+	if (lost || scan_dropped(ev->scan))
+		fprintf(stderr, "porttop: events: %llu lines lost, %llu failed "
+			"attempts not tracked for scans (table full)\n",
+			(unsigned long long)lost,
+			(unsigned long long)scan_dropped(ev->scan));
+	scan_free(ev->scan);
+	for (int i = 0; i < PI_NUM; i++)
+		free(ev->ps[i]);
+	free(ev->lis);
+	free(ev->prev);
+	free(ev->ring);
+	free(ev);
+	return lost;
+}

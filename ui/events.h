@@ -1,0 +1,53 @@
+/*
+ * events.h - the event stream, --events FILE (issue 5): JSON Lines, one
+ * object per event, each with "schema": 1, "ts" (epoch seconds) and
+ * "type":
+ *   port_state      a responder port's state changed (ports.c's rule:
+ *                   the latest-starting decisive flow), with the flow
+ *                   that showed it and the evidence so far
+ *   scan, scan_end  a port scan or address scan started / ended
+ *                   (flowtable/scan.h: Zeek's thresholds)
+ *   retrans_spike   a TCP flow that ended with at least 5 resent
+ *                   segments making up 5 % or more of its packets
+ *   listener_new, listener_gone   a local TCP listener or bound UDP
+ *                   socket appeared / went (live attribution only; those
+ *                   present at the start come once with "at_start")
+ * Flow events come when their flow ends (or, for the flows a view leaves
+ * in the table, when the input ends), at the flow's packet times, so a
+ * capture replayed gives the same events as the live run.  Field names
+ * are in README.md and porttop.8.
+ *
+ * The engine thread only formats a line into a bounded in-memory ring;
+ * a writer thread of its own writes them, so a slow file or a stalled
+ * pipe never stalls the capture: lines that find the ring full are
+ * counted as lost and said at the end.
+ */
+#ifndef PORTTOP_EVENTS_H
+#define PORTTOP_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../attrib/attr.h"
+#include "../flowtable/ft.h"
+
+struct events;
+
+/* events_open: write events to path ("-": stdout), creating or truncating
+ * it; owners from a (NULL: none; live: also the listener events).  NULL
+ * with a one-line reason in err when the file cannot be opened or memory
+ * is short. */
+struct events *events_open(const char *path, struct attr *a, char *err,
+			   size_t errlen);
+
+/* events_flow: a flow ended (signature of ft_done_fn; arg is the struct
+ * events).  Engine thread; never blocks. */
+void events_flow(void *events, const struct ft_view *v);
+
+/* events_close: end the scans still open (at the latest packet time
+ * seen), write what is queued, stop the writer and close the file; says
+ * on stderr what was lost.  Returns the number of lines lost (ring full
+ * or write errors).  NULL is ignored. */
+uint64_t events_close(struct events *ev);
+
+#endif
