@@ -100,10 +100,12 @@ test-tsan:
 	./deps.sh --test
 	$(MAKE) SAN=thread build/san-thread/tests/test_ft_readers \
 		build/san-thread/tests/test_engine_model \
-		build/san-thread/tests/test_attr_threads
+		build/san-thread/tests/test_attr_threads \
+		build/san-thread/tests/test_events
 	build/san-thread/tests/test_ft_readers
 	build/san-thread/tests/test_engine_model
 	build/san-thread/tests/test_attr_threads
+	build/san-thread/tests/test_events
 
 # Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, and the
 # threaded test under TSan.
