@@ -24,7 +24,7 @@ OUT=$(cd "${1:-$HERE}" && pwd)
 # --- tool dependencies (installed from Debian only when missing) -------------
 missing=()
 for dep in ip:iproute2 ss:iproute2 tc:iproute2 tcpdump:tcpdump dumpcap:wireshark-common \
-           curl:curl ethtool:ethtool nft:nftables python3:python3; do
+           curl:curl ethtool:ethtool nft:nftables python3:python3 nmap:nmap; do
   command -v "${dep%%:*}" >/dev/null || missing+=("${dep#*:}")
 done
 if ((${#missing[@]})); then
@@ -328,9 +328,34 @@ if want 12; then
   kill "$LOSRV" "$LOUDP"; wait "$LOSRV" "$LOUDP" 2>/dev/null || true
 fi
 
+if want 13; then
+  echo "13. nmap-scans.pcap: nmap SYN scans from pt-a: ports 1-100 and 8080 of"
+  echo "    10.99.0.2 (vertical), then port 22 of 30 more addresses of pt-b (horizontal)"
+  for i in $(seq 100 129); do ip -n "$NB" addr add "10.99.0.$i/24" dev veth-b; done
+  start_capture nmap-scans.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  ina nmap -n -Pn -sS --max-retries 0 -p 1-100,8080 "$B4" | grep -E '^(8080|Nmap done)' || true
+  ina nmap -n -Pn -sS --max-retries 0 -p 22 10.99.0.100-129 | grep -E '^Nmap done' || true
+  stop_capture
+  for i in $(seq 100 129); do ip -n "$NB" addr del "10.99.0.$i/24" dev veth-b; done
+fi
+
+if want 14; then
+  echo "14. retrans.pcap: HTTP GET of 200,000 bytes while pt-a's input drops"
+  echo "    one in five of the server's segments at random (after the capture)"
+  head -c 200000 /dev/zero | tr '\0' 'x' >"$WORK/www/big.bin"
+  ina nft add table inet f
+  ina nft add chain inet f in '{ type filter hook input priority 0; }'
+  ina nft add rule inet f in tcp sport 8080 numgen random mod 5 == 0 drop
+  start_capture retrans.pcap "$NA" "${TCPDUMP[@]}" -s 128 -i veth-a
+  curl_get --max-time 30 "http://$B4:8080/big.bin"
+  stop_capture
+  ina nft delete table inet f
+fi
+
 echo "done; captures in $OUT"
 if command -v capinfos >/dev/null; then
   (cd "$OUT" && capinfos -T -t -E -c -r tcp-http-curl.pcap tcp-refused.pcap udp-echo-unreach.pcap \
     ipv6-tcp-udp.pcap frag-udp.pcap vlan-tcp.pcap any-sll.pcap any-sll2.pcap lo-nano.pcap \
-    dumpcap.pcapng snaplen-64.pcap syn-timeout.pcap attrib-lo.pcapng)
+    dumpcap.pcapng snaplen-64.pcap syn-timeout.pcap attrib-lo.pcapng nmap-scans.pcap \
+    retrans.pcap)
 fi
