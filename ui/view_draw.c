@@ -170,6 +170,15 @@ static void dir_rows(const struct view *v, struct lines *L,
 	}
 }
 
+/* ns as "1.234" ms; "-" when negative (none) */
+static const char *ms(int64_t ns, char *b, size_t n)
+{
+	if (ns < 0)
+		return "-";
+	snprintf(b, n, "%.3f", (double)ns / 1e6);
+	return b;
+}
+
 static void times(struct lines *L, int64_t first, int64_t last)
 {
 	char a[40], b[40];
@@ -201,7 +210,7 @@ static void flow_details(struct view *v, struct lines *L)
 	const char *p = rep_proto_name(f->key.proto);
 	int v6 = f->key.flags & FT_K_V6;
 	int icmp = f->key.proto == 1 || f->key.proto == 58;
-	char name[2][64] = { "", "" }, port[2][48] = { "", "" };
+	char name[2][64] = { "", "" }, port[2][48] = { "", "" }, rt[2][24];
 
 	for (int d = 0; d < 2; d++) {
 		char n[46];
@@ -230,6 +239,16 @@ static void flow_details(struct view *v, struct lines *L)
 	    f->vflags & FT_V_HIST_CUT ? " (cut)" : "");
 	times(L, f->first_ns, f->last_ns);
 	add(L, "end         %s", f->end < 5 ? ends[f->end] : "?");
+	add(L, "port state  %s   handshake %s / %s ms   icmp errors %u",
+	    rep_port_state_name(f->port_state),
+	    ms(f->rtt_syn_synack_ns, rt[0], sizeof(rt[0])),
+	    ms(f->rtt_synack_ack_ns, rt[1], sizeof(rt[1])), f->icmp_errors);
+	add(L, "%-28s %14u %14u", "resent segments", f->bdir[0].retrans,
+	    f->bdir[1].retrans);
+	add(L, "%-28s %14u %14u", "reordered, zero windows",
+	    f->bdir[0].ooo + f->bdir[0].zero_win,
+	    f->bdir[1].ooo + f->bdir[1].zero_win);
+	add(L, "%-28s %14u %14u", "RSTs", f->bdir[0].rst, f->bdir[1].rst);
 	for (int d = 0; d < 2; d++)
 		owner_line(L, d ? "resp" : "orig", &v->df.end[d]);
 	dir_rows(v, L, f->dir, &v->df.r, 0);
@@ -238,6 +257,7 @@ static void flow_details(struct view *v, struct lines *L)
 static void port_details(struct view *v, struct lines *L)
 {
 	const struct rep_port *p = &v->dp.p;
+	char rt[2][24];
 
 	add(L, "port %s %u (responder side)%s", rep_proto_name(p->proto),
 	    p->port, v->dgone ? "  - gone, last values shown" : "");
@@ -249,6 +269,16 @@ static void port_details(struct view *v, struct lines *L)
 	    "address sets are full)" : "");
 	if (p->conns)
 		times(L, p->first_ns, p->last_ns);
+	add(L, "state %s   evidence: open %" PRIu64 ", closed %" PRIu64
+	    ", filtered %" PRIu64 " flows   icmp errors %" PRIu64,
+	    rep_port_state_name(rep_port_state(p)), p->evidence[FT_PS_OPEN],
+	    p->evidence[FT_PS_CLOSED], p->evidence[FT_PS_FILTERED],
+	    p->icmp_errors);
+	add(L, "handshake SYN->SYN-ACK median %s ms, p95 %s ms   resent %"
+	    PRIu64 " of %" PRIu64 " TCP packets",
+	    ms(rep_rtt_quantile(&p->rtt, 0.5) * 1000, rt[0], sizeof(rt[0])),
+	    ms(rep_rtt_quantile(&p->rtt, 0.95) * 1000, rt[1], sizeof(rt[1])),
+	    p->retrans, p->tcp_pkts);
 	owner_line(L, p->role == REP_ROLE_LISTEN ? "listener" :
 		   p->role == REP_ROLE_CLIENT ? "client" : "server", &p->owner);
 	dir_rows(v, L, p->dir, &v->dp.r, 0);

@@ -156,6 +156,7 @@ keys j Enter
 check details-history "history ShADadfF"
 check details-fields "orig +10\.99\.0\.1 port 44996"
 check details-dir "payload bytes +87 +264"
+check details-behaviour "port state +open +handshake 0\.049 / 0\.025 ms +icmp errors 0"
 keys Escape
 if wait_gone "history ShADadfF"; then
 	ok details-close
@@ -172,6 +173,7 @@ check ports-view "^ Flows \[Ports\] Processes"
 check ports-8080 "^tcp +8080 - +open +2 +2 +2 +0 +0 +1 .* -$"
 keys Enter
 check ports-details "conns 2 \(2 live\) +established 2 +rejected 0 +unanswered 0"
+check ports-details-state "state open +evidence: open 2, closed 0, filtered 0 flows"
 keys Escape P
 check procs-view "^ +- +\(unattributed\) +- +2 +2 "	# 2 client ports
 keys h
