@@ -375,12 +375,15 @@ static void *writer(void *arg)
 
 /* ---- open and close -------------------------------------------------------- */
 
-struct events *events_open(const char *path, struct attr *a, char *err,
+struct events *events_open(const char *path, struct attr *a,
+			   const struct scan_config *scfg, char *err,
 			   size_t errlen)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 	struct scan_config sc = { 0 };
 
+	if (scfg)
+		sc = *scfg;
 	if (!ev || !(ev->ring = malloc(RING_BYTES)) ||
 	    !(ev->scan = scan_new(&sc, on_scan, ev))) {
 		snprintf(err, errlen, "--events: out of memory");

@@ -34,10 +34,12 @@
 struct events;
 
 /* events_open: write events to path ("-": stdout), creating or truncating
- * it; owners from a (NULL: none; live: also the listener events).  NULL
- * with a one-line reason in err when the file cannot be opened or memory
- * is short. */
-struct events *events_open(const char *path, struct attr *a, char *err,
+ * it; owners from a (NULL: none; live: also the listener events); scans
+ * by sc (NULL or zero fields: Zeek's thresholds).  NULL with a one-line
+ * reason in err when the file cannot be opened or memory is short. */
+struct scan_config;
+struct events *events_open(const char *path, struct attr *a,
+			   const struct scan_config *sc, char *err,
 			   size_t errlen);
 
 /* events_flow: a flow ended (signature of ft_done_fn; arg is the struct

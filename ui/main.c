@@ -25,7 +25,7 @@
 
 enum { OPT_REPORT = 256, OPT_FORMAT, OPT_MAX_FLOWS, OPT_TIMEOUTS,
        OPT_VERSION, OPT_BATCH, OPT_DURATION, OPT_SPEED, OPT_VIEW,
-       OPT_FALLBACK, OPT_ATTRIB, OPT_EVENTS };
+       OPT_FALLBACK, OPT_ATTRIB, OPT_EVENTS, OPT_SCAN };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -41,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "fallback-replay", required_argument, NULL, OPT_FALLBACK },
 	{ "attrib", required_argument, NULL, OPT_ATTRIB },
 	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "scan", required_argument, NULL, OPT_SCAN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -91,6 +92,8 @@ static void usage(FILE *f)
 "                     state changes, scans (Zeek's thresholds: 15 ports of\n"
 "                     a host, 25 hosts on a port, in 5 min), retransmission\n"
 "                     spikes, listeners appearing and going (live)\n"
+"  --scan SPEC        scan thresholds, e.g. ports=15,hosts=25,interval=300\n"
+"                     (distinct ports of a host, hosts on a port, seconds)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
@@ -159,6 +162,41 @@ static int parse_timeouts(const char *spec, struct ft_config *c)
 		/* at least a nanosecond: 0 would mean "the default" */
 		if (k == FT_NKIND ||
 		    parse_seconds(eq + 1, &c->timeout_ns[k], 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* --scan ports=N,hosts=N,interval=SECONDS (any of them) */
+static int parse_scan(const char *spec, struct scan_config *c)
+{
+	char buf[256], *save = NULL;
+
+	if (strlen(spec) >= sizeof(buf))
+		return -1;
+	strcpy(buf, spec);
+	for (char *tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '='), *end;
+		unsigned long n;
+
+		if (!eq)
+			return -1;
+		*eq++ = '\0';
+		if (!strcmp(tok, "interval")) {
+			if (parse_seconds(eq, &c->interval_ns, 0) < 0)
+				return -1;
+			continue;
+		}
+		errno = 0;
+		n = strtoul(eq, &end, 10);
+		if (errno || *end || end == eq || n < 1 || n > 65536)
+			return -1;
+		if (!strcmp(tok, "ports"))
+			c->port_threshold = (uint32_t)n;
+		else if (!strcmp(tok, "hosts"))
+			c->addr_threshold = (uint32_t)n;
+		else
 			return -1;
 	}
 	return 0;
@@ -330,6 +368,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_EVENTS:
 			o.events_file = optarg;
+			break;
+		case OPT_SCAN:
+			if (parse_scan(optarg, &o.scan) < 0)
+				return bad_usage("invalid --scan", optarg);
 			break;
 		case OPT_ATTRIB:
 			if (parse_attrib(optarg, &o.attrib) < 0)

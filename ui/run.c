@@ -133,8 +133,8 @@ int run(struct run_opts *o)
 	if (o->events_file) {
 		char err[256];
 
-		if (!(o->events = events_open(o->events_file, o->attr, err,
-					      sizeof(err)))) {
+		if (!(o->events = events_open(o->events_file, o->attr,
+					      &o->scan, err, sizeof(err)))) {
 			fprintf(stderr, "porttop: %s\n", err);
 			cap_close(cap);
 			attr_stop(o->attr);

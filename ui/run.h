@@ -11,6 +11,7 @@
 
 #include "../capture/cap.h"
 #include "../flowtable/ft.h"
+#include "../flowtable/scan.h"
 #include "report.h"
 
 /* Exit statuses (documented in porttop.8, EXIT STATUS). */
@@ -51,6 +52,7 @@ struct run_opts {
 					   device is captured, else NULL */
 	char attr_msg[256];		/* its source, or why it is off */
 	const char *events_file;	/* --events FILE ("-": stdout) */
+	struct scan_config scan;	/* --scan (zero fields: Zeek's) */
 	struct events *events;		/* its stream while running */
 };
 

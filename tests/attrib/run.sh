@@ -66,6 +66,8 @@
 #   batch-processes   --batch --format json --view processes -d 0.5 while
 #                     1000 short TCP connections run: every workload pid
 #                     shows up with its comm, and before the last tick
+#   listener-events   --events: listener_new (at_start for one already
+#                     there), listener_gone, with pids and comms
 #   pcapng-roundtrip  live -w x.pcapng --attrib bpf (300 short TCP), then
 #                     porttop -r x.pcapng: the same pids and comms, from the
 #                     file's comments (*_attrib "pcapng")
@@ -83,7 +85,7 @@ NSLIST=() SUITE=attrib NS_ENTER=nsenter
 
 ALL_CHECKS=(bpf-short-tcp bpf-short-udp bpf-ipv6 diag-long diag-short
 	unprivileged no-tracefs netns-same-tuple procs-report batch-processes
-	pcapng-roundtrip)
+	pcapng-roundtrip listener-events)
 if [ $# -gt 0 ]; then CHECKS=("$@"); else CHECKS=("${ALL_CHECKS[@]}"); fi
 for c in "${CHECKS[@]}"; do
 	case " ${ALL_CHECKS[*]} " in *" $c "*) ;;
@@ -581,6 +583,60 @@ check_procs() {
 }
 T0=$(now_us)
 want procs-report && { check_procs; timing procs-report "$T0"; }
+
+# ---- listener events (--events, issue 5) ---------------------------------------------
+# A TCP server listening before porttop starts comes once as listener_new
+# with at_start; a TCP and a UDP server started later come as listener_new
+# (their pids and comms), and the TCP one, stopped, as listener_gone.
+check_listeners() {
+	local name=listener-events rc=0
+	bpf_ok $name || return
+	srv_start ls-old "$NA" tcp 127.0.0.1 7020 --comm ptls-old || { fail $name "$VERDICT"; return; }
+	pt_start $name "$NA" --attrib bpf --report ports --events "$tmp/$name.events" ||
+		{ fail $name "$VERDICT" "$tmp/$name.err"; srv_stop ls-old; return; }
+	sleep 3		# past the start (events.c, AT_START_NS)
+	srv_start ls-new "$NA" tcp 127.0.0.1 7021 --comm ptls-new || rc=2
+	srv_start ls-udp "$NA" udp 127.0.0.1 7022 --comm ptls-udp || rc=2
+	sleep 1.5
+	local newpid=${SRV[ls-new]} udppid=${SRV[ls-udp]}
+	srv_stop ls-new
+	sleep 1.5
+	pt_stop $name || rc=1
+	srv_stop ls-udp
+	srv_stop ls-old
+	if [ $rc -eq 2 ]; then
+		fail $name "a server did not start"
+	elif [ $rc -eq 1 ]; then
+		fail $name "$VERDICT" "$tmp/$name.err"
+	elif "$PYTHON" - "$tmp/$name.events" "${SRV[ls-old]}" "$newpid" "$udppid" \
+		>"$tmp/$name.verdict" 2>&1 <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+old, new, udp = map(int, sys.argv[2:5])
+def find(t, proto, port, **kw):
+    return [e for e in ev if e["type"] == t and e["proto"] == proto and
+            e["port"] == port and all(e.get(k) == v for k, v in kw.items())]
+want = [("listener_new", "tcp", 7020, dict(pid=old, comm="ptls-old", at_start=True)),
+        ("listener_new", "tcp", 7021, dict(pid=new, comm="ptls-new")),
+        ("listener_gone", "tcp", 7021, dict(pid=new, comm="ptls-new")),
+        ("listener_new", "udp", 7022, dict(pid=udp, comm="ptls-udp"))]
+bad = [w for w in want if len(find(w[0], w[1], w[2], **w[3])) != 1]
+late = find("listener_new", "tcp", 7021, at_start=True)
+if bad or late:
+    print("missing or repeated:", bad, "| at_start on a later listener:", late)
+    for e in ev:
+        print(json.dumps(e))
+    sys.exit(1)
+print("4 listener events right (at start, new TCP and UDP, gone)")
+PY
+	then
+		ok $name "$(head -n1 "$tmp/$name.verdict")"
+	else
+		fail $name "$(head -n1 "$tmp/$name.verdict")" "$(details "$tmp/$name.verdict")"
+	fi
+}
+T0=$(now_us)
+want listener-events && { check_listeners; timing listener-events "$T0"; }
 
 # ---- 9. --batch --view processes ----------------------------------------------------------
 

@@ -66,7 +66,7 @@ static void lines_and_changes(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	ev = events_open(path, NULL, err, sizeof(err));
+	ev = events_open(path, NULL, NULL, err, sizeof(err));
 	assert_non_null(ev);
 	v = tcp_flow(2, 80, 1.0, FT_CS_SF);
 	events_flow(ev, &v);		/* unknown -> open */
@@ -101,7 +101,7 @@ static void stalled_consumer(void **state)
 	(void)state;
 	assert_int_equal(pipe(p), 0);
 	assert_true(dup2(p[1], STDOUT_FILENO) >= 0);
-	ev = events_open("-", NULL, err, sizeof(err));
+	ev = events_open("-", NULL, NULL, err, sizeof(err));
 	assert_non_null(ev);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (int i = 0; i < 20000; i++) {
