@@ -107,12 +107,15 @@ test-tsan:
 	build/san-thread/tests/test_attr_threads
 	build/san-thread/tests/test_events
 
-# Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, and the
-# threaded test under TSan.
+# Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, the
+# threaded tests under TSan, the kept fuzz crash inputs under ASan+UBSan,
+# and a minute of libFuzzer on each target.
 check:
 	$(MAKE) test
 	$(MAKE) test SAN=address,undefined
 	$(MAKE) test-tsan
+	$(MAKE) fuzz-replay SAN=address,undefined
+	$(MAKE) fuzz FUZZ_SECONDS=60
 
 # Regenerate one golden output after a reviewed change: make update-test T=name
 update-test: $(BIN)
@@ -135,6 +138,36 @@ bench-live: all
 bench-attrib: all $(BPF_COST)
 	tests/bench/attrib_bench.sh
 	$(BPF_COST)
+
+# ---- fuzzing (tests/fuzz/README.md) ------------------------------------------
+# make fuzz [FUZZ_SECONDS=N]: clang's libFuzzer with ASan+UBSan, each target
+# N seconds from seeds made of the captures; fails on the first crash.
+# make fuzz-replay: the kept crash inputs through each target without
+# libFuzzer (any CC and SAN): regression tests, run by `make check`.
+FUZZ_TARGETS := decode file filter
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz fuzz-run fuzz-replay
+fuzz:
+	./deps.sh --test
+	$(MAKE) CC=$(CLANG) SAN=fuzzer-no-link,address,undefined fuzz-run
+
+fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(LIBS) $(LDFLAGS)
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+	python3 tests/fuzz/seeds.py tests/out/fuzz/seeds pcaps/*.pcap* \
+		$(wildcard ../shared/pcaps/*.pcap ../shared/pcaps/*.pcapng)
+	for t in $(FUZZ_TARGETS); do \
+		$(BUILD)/fuzz/replay_$$t tests/fuzz/crashes/$$t \
+			tests/out/fuzz/seeds/$$t >/dev/null || exit 1; done
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(filter %.o,$^) $(LIBS) $(LDFLAGS)
 
 install: porttop
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8

@@ -205,7 +205,10 @@ static int diag_walk(struct diag *d, struct rx *x, const unsigned char *buf,
 {
 	int left = (int)len;
 
-	for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, left);
+	/* NLMSG_OK, spelt out: its int/u32 comparison warns under clang */
+	for (const struct nlmsghdr *h = (const void *)buf;
+	     left >= (int)sizeof(*h) && h->nlmsg_len >= sizeof(*h) &&
+	     h->nlmsg_len <= (unsigned)left;
 	     h = NLMSG_NEXT(h, left)) {
 		size_t plen = h->nlmsg_len - NLMSG_HDRLEN;
 		struct inet_diag_msg m;

@@ -138,7 +138,8 @@ size_t attr_listeners(struct attr *a, struct attr_listener *out, size_t max)
 int attr_open_file(struct attr **out, const char *path, char *msg, size_t len)
 {
 	struct attr_pcapng_stats st;
-	uint32_t entries = CACHE_ENTRIES;
+	uint32_t entries = 1024;	/* a pcap, or few comments: small; else
+					   sized to the count and read again */
 	char err[256] = "";
 	int is_ng = 0, rc;
 	struct attr *a;

@@ -143,6 +143,23 @@ int cap_set_filter(struct cap *c, const char *expr, char *errbuf)
 	return CAP_OK;
 }
 
+/* Seconds beyond +-2^33 (272 years from 1970) saturate: a damaged pcapng's
+ * 64-bit timestamp or odd if_tsresol can give any tv_sec, and nanoseconds
+ * since the epoch must stay far from INT64_MAX, with room for every timer
+ * added to them (found by tests/fuzz: crashes/file/pcapng-huge-timestamp). */
+#define TS_MAX_S (1LL << 33)
+
+int64_t cap_ts_ns(int64_t sec, int64_t frac_ns)
+{
+	if (sec > TS_MAX_S)
+		sec = TS_MAX_S;
+	else if (sec < -TS_MAX_S)
+		sec = -TS_MAX_S;
+	if (frac_ns < 0 || frac_ns > 4294967295LL)
+		frac_ns = 0;	/* (a pcap file's field is 32 bits) */
+	return sec * 1000000000LL + frac_ns;
+}
+
 int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 {
 	struct pcap_pkthdr *h;
@@ -161,7 +178,7 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 		rc = pcap_next_ex(c->p, &h, &data);
 	}
 	if (rc == 1) {
-		p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec;
+		p->ts_ns = cap_ts_ns(h->ts.tv_sec, h->ts.tv_usec);
 		p->caplen = h->caplen;
 		p->len = h->len;
 		p->data = data;

@@ -117,4 +117,10 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf);
  * a progress line; *total is 0 when unknown (a pipe). */
 void cap_progress(const struct cap *c, uint64_t *done, uint64_t *total);
 
+/* cap_ts_ns: a packet time as nanoseconds since the epoch, from libpcap's
+ * seconds and fraction (ns: handles are opened with nanosecond
+ * precision); seconds beyond +-2^33 saturate and a fraction outside
+ * 0..2^32-1 counts as 0, so no later arithmetic on times can overflow. */
+int64_t cap_ts_ns(int64_t sec, int64_t frac_ns);
+
 #endif

@@ -11,7 +11,9 @@
  * allows (the SHB's byte-order magic tells readers which).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +110,26 @@ static int pcapng_header(FILE *f, const struct cap *src)
 	return put_block(f, BT_IDB, b, n);
 }
 
+FILE *cap_out_open(const char *path, char *err, size_t errlen)
+{
+	int fd = strcmp(path, "-") == 0 ? dup(STDOUT_FILENO) :
+		 open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+			    O_CLOEXEC, 0644);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+
+	if (!f) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, errlen, "%.160s: %.80s", path,
+			 e == ELOOP ? "is a symbolic link (not followed)" :
+				      strerror(e));
+		return NULL;
+	}
+	return f;
+}
+
 int cap_dump_open(const char *path, const struct cap *src,
 		  struct cap_dump **out, char *errbuf)
 {
@@ -119,24 +141,33 @@ int cap_dump_open(const char *path, const struct cap *src,
 	}
 	snprintf(d->path, sizeof(d->path), "%s", path);
 	if (ends_with(path, ".pcapng")) {
-		d->f = fopen(path, "wb");
-		if (!d->f || pcapng_header(d->f, src) < 0) {
+		if (!(d->f = cap_out_open(path, errbuf, CAP_ERRBUF_SIZE))) {
+			free(d);
+			return CAP_ERR_OPEN;
+		}
+		if (pcapng_header(d->f, src) < 0) {
 			snprintf(errbuf, CAP_ERRBUF_SIZE, "%.160s: %.80s", path,
 				 strerror(errno));
-			if (d->f)
-				fclose(d->f);
+			fclose(d->f);
 			free(d);
 			return CAP_ERR_OPEN;
 		}
 	} else {
+		FILE *f = cap_out_open(path, errbuf, CAP_ERRBUF_SIZE);
+
+		if (!f) {
+			free(d);
+			return CAP_ERR_OPEN;
+		}
 		d->dead = pcap_open_dead_with_tstamp_precision(
 			src->dlt, pcap_snapshot(src->p),
 			PCAP_TSTAMP_PRECISION_MICRO);
-		d->pd = d->dead ? pcap_dump_open(d->dead, path) : NULL;
+		d->pd = d->dead ? pcap_dump_fopen(d->dead, f) : NULL;
 		if (!d->pd) {
 			snprintf(errbuf, CAP_ERRBUF_SIZE, "%s",
 				 d->dead ? pcap_geterr(d->dead) :
 					   "out of memory");
+			fclose(f);
 			if (d->dead)
 				pcap_close(d->dead);
 			free(d);

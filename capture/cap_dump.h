@@ -4,14 +4,23 @@
 #ifndef PORTTOP_CAP_DUMP_H
 #define PORTTOP_CAP_DUMP_H
 
+#include <stdio.h>
+
 #include "cap.h"
 
 struct cap_dump;
 
-/* cap_dump_open: create path for packets from src: pcapng (nanosecond
- * timestamps, interface name recorded) when the name ends in ".pcapng",
- * else pcap (microsecond timestamps, like tcpdump -w).  An existing file is
- * replaced.  CAP_ERR_OPEN with the reason in errbuf. */
+/* cap_out_open: open an output file of porttop's (-w, --events): "-" is
+ * standard output; an existing file is replaced, as tcpdump -w does, but
+ * never through a symbolic link (O_NOFOLLOW: run as root in a shared
+ * directory, a planted link must not aim the write elsewhere).  NULL with
+ * "PATH: reason" in err. */
+FILE *cap_out_open(const char *path, char *err, size_t errlen);
+
+/* cap_dump_open: create path (cap_out_open) for packets from src: pcapng
+ * (nanosecond timestamps, interface name recorded) when the name ends in
+ * ".pcapng", else pcap (microsecond timestamps, like tcpdump -w).
+ * CAP_ERR_OPEN with the reason in errbuf. */
 int cap_dump_open(const char *path, const struct cap *src,
 		  struct cap_dump **out, char *errbuf);
 

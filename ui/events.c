@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../capture/cap_dump.h"
 #include "../flowtable/scan.h"
 #include "events.h"
 #include "report.h"
@@ -44,6 +45,10 @@ struct events {
 	uint64_t lost;
 	int stop;
 	pthread_t writer;
+	/* only the writer and events_close use these: the writer naps on
+	 * the condition so that closing need not wait out a nap */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	/* the writer's listener snapshot */
 	struct attr_listener *lis, *prev;
 	size_t nlis, nprev, cap_lis, cap_prev;
@@ -331,7 +336,8 @@ static void listeners(struct events *ev)
 
 	if (n < 0)
 		return;
-	qsort(ev->lis, (size_t)n, sizeof(*ev->lis), cmp_lis);
+	if (n > 1)	/* (qsort of none: a NULL array is undefined) */
+		qsort(ev->lis, (size_t)n, sizeof(*ev->lis), cmp_lis);
 	ev->nlis = (size_t)n;
 	while (i < ev->nlis || j < ev->nprev) {
 		int c = i == ev->nlis ? 1 : j == ev->nprev ? -1 :
@@ -359,15 +365,25 @@ static void *writer(void *arg)
 {
 	struct events *ev = arg;
 	int64_t next_lis = 0;
-	struct timespec nap = { 0, POLL_NS };
 
 	while (!__atomic_load_n(&ev->stop, __ATOMIC_ACQUIRE)) {
+		struct timespec until;
+
 		drain(ev);
 		if (ev->attr && mono_ns() >= next_lis) {
 			listeners(ev);
 			next_lis = mono_ns() + LISTEN_EVERY_NS;
 		}
-		nanosleep(&nap, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += POLL_NS;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_mutex_lock(&ev->mu);
+		if (!__atomic_load_n(&ev->stop, __ATOMIC_ACQUIRE))
+			pthread_cond_timedwait(&ev->cv, &ev->mu, &until);
+		pthread_mutex_unlock(&ev->mu);
 	}
 	drain(ev);
 	return NULL;
@@ -392,8 +408,12 @@ struct events *events_open(const char *path, struct attr *a,
 	if (strcmp(path, "-") == 0) {
 		ev->fd = STDOUT_FILENO;
 	} else {
-		ev->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			      0644);
+		FILE *f = cap_out_open(path, err, errlen);
+
+		if (!f)
+			goto fail;
+		ev->fd = dup(fileno(f));	/* written with write(2) */
+		fclose(f);
 		if (ev->fd < 0) {
 			snprintf(err, errlen, "--events %s: %s", path,
 				 strerror(errno));
@@ -404,6 +424,15 @@ struct events *events_open(const char *path, struct attr *a,
 	ev->attr = a;
 	ev->last_ns = INT64_MIN;
 	ev->started_mono = mono_ns();
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&ev->cv, &ca);
+		pthread_condattr_destroy(&ca);
+		pthread_mutex_init(&ev->mu, NULL);
+	}
 	if (pthread_create(&ev->writer, NULL, writer, ev) != 0) {
 		snprintf(err, errlen, "--events: cannot start its thread");
 		goto fail;
@@ -428,8 +457,13 @@ uint64_t events_close(struct events *ev)
 		return 0;
 	if (ev->last_ns != INT64_MIN)
 		scan_flush(ev->scan, ev->last_ns);
+	pthread_mutex_lock(&ev->mu);
 	__atomic_store_n(&ev->stop, 1, __ATOMIC_RELEASE);
+	pthread_cond_signal(&ev->cv);
+	pthread_mutex_unlock(&ev->mu);
 	pthread_join(ev->writer, NULL);
+	pthread_cond_destroy(&ev->cv);
+	pthread_mutex_destroy(&ev->mu);
 	if (ev->own_fd && close(ev->fd) < 0)
 		ev->lost++;
 	lost = ev->lost;

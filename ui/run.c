@@ -271,13 +271,14 @@ int run_report(struct run_opts *o, struct cap *cap)
 		return EXIT_USAGE;
 	}
 	sig_catch(e);
-	for (;;) {
+	/* without a progress line, just wait for the thread (a signal stops
+	 * it through sig_catch): a small file takes no 50 ms nap */
+	while (show) {
 		engine_get_stats(e, &s);
 		if (!s.running)
 			break;
-		if (show)
-			progress(cap, &s, engine_table(e), start);
-		usleep(show ? 500000 : 50000);
+		progress(cap, &s, engine_table(e), start);
+		usleep(500000);
 	}
 	if (show)
 		fputs("\r\033[K", stderr);

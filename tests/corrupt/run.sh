@@ -445,4 +445,67 @@ shared_partial shared-fuzz-2021-10-13 ndpi-fuzz-2021-10-13.pcap
 shared_partial shared-sites-headc-200000 ndpi-sites-headc-200000.pcapng \
 	"$SHARED/pcaps/ndpi-sites.pcapng"
 
+# ---- outputs through symbolic links ------------------------------------------
+# -w and --events replace an existing file (as tcpdump -w) but never follow
+# a symbolic link: run as root in a shared directory, a planted link must
+# not aim the write at another file.  Exit 2, one line, the target untouched.
+ln -s "$tmp/target" "$tmp/link.pcap"
+expect_error write-through-symlink 2 'link\.pcap: is a symbolic link' \
+	-r "$PCAP" -w "$tmp/link.pcap" --report flows
+expect_error events-through-symlink 2 'link\.pcap: is a symbolic link' \
+	-r "$PCAP" --events "$tmp/link.pcap" --report flows
+if [ -e "$tmp/target" ]; then
+	echo "FAIL symlink-target-untouched: $tmp/target was created"
+	failed=1
+else
+	echo "ok symlink-target-untouched"
+fi
+
+# ---- mutated captures (zzuf) -------------------------------------------------
+# zzuf (Debian) flips bits at random, reproducibly per seed, in our
+# captures and the shared ones (up to 1 MB), past their first 64 bytes
+# (the file header: else libpcap refuses most of them at once): 20
+# mutations of each, 10 at 1 bit in 250 and 10 at 1 in 2,000, each
+# through the whole offline path with events.  Every run must end with a
+# documented status (0, 1 damaged mid-way, 2 refused), no crash, no
+# sanitizer report, and at most one error line, porttop's own.
+if ! command -v zzuf >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 &&
+   [ "$(id -u)" -eq 0 ]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zzuf >/dev/null 2>&1
+fi
+if ! command -v zzuf >/dev/null 2>&1; then
+	echo "SKIP zzuf: zzuf is not installed (apt-get install zzuf)"
+else
+	for p in pcaps/*.pcap pcaps/*.pcapng "$SHARED"/pcaps/*.pcap \
+		 "$SHARED"/pcaps/*.pcapng; do
+		[ -f "$p" ] || continue
+		[ "$(wc -c <"$p")" -le 1048576 ] || continue
+		case=zzuf-$(basename "$p") st0=0 st1=0 st2=0 bad=
+		for seed in $(seq 1 20); do
+			ratio=0.004
+			[ "$seed" -gt 10 ] && ratio=0.0005
+			zzuf -s "$seed" -r "$ratio" -b 64- <"$p" >"$tmp/z" 2>/dev/null
+			run -r "$tmp/z" --report ports --format json \
+				--events /dev/null
+			case $rc in
+			0|1|2) eval "st$rc=\$((st$rc + 1))" ;;
+			esac
+			if ! common_checks "$rc" >/dev/null; then
+				bad="seed $seed: exit $rc"
+			elif [ "$(error_lines | grep -v '^porttop: attribution: ' | wc -l)" -gt 1 ] ||
+			     error_lines | grep -v '^porttop: ' | grep -q .; then
+				bad="seed $seed: more than one error line, or not porttop's"
+			elif [ "$rc" -gt 2 ]; then
+				bad="seed $seed: exit status $rc"
+			fi
+			if [ -n "$bad" ]; then
+				cp "$tmp/z" "$tmp/zzuf-kept"
+				fail "$bad (zzuf -s $seed -r $ratio -b 64- < $p)"
+				break
+			fi
+		done
+		[ -z "$bad" ] && echo "ok $case: 20 mutations: $st0 read whole, $st1 damaged mid-way, $st2 refused"
+	done
+fi
+
 exit "$failed"
