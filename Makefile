@@ -16,7 +16,7 @@ SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPORTTOP_VERSION='"$(VERSION)"' \
 	$(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
-LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lm -pthread
+LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lm -pthread
 # The eBPF program (attrib/attr.bpf.c) is built by clang for the BPF target
 # whatever CC and SAN are: it runs in the kernel, never sanitized.
 CLANG   ?= clang
@@ -33,7 +33,8 @@ LIB_SRC := capture/cap.c capture/cap_live.c capture/cap_dump.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_pcapng.c \
 	ui/report.c ui/report_procs.c ui/ports.c ui/events.c ui/report_out.c ui/run.c ui/engine.c ui/sig.c \
-	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
+	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c \
+	ui/priv.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/ui/main.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)

@@ -460,10 +460,11 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
 			snprintf(msg + n, len - n, "%s)", why);
 		}
 	}
-	if (pthread_create(&a->thread, NULL, run, a) != 0) {
+	if (!o->defer_thread && pthread_create(&a->thread, NULL, run, a) != 0) {
 		snprintf(msg, len, "attribution off: cannot start its thread");
 		goto fail;
 	}
+	a->started = !o->defer_thread;
 	*out = a;
 	return 0;
 fail:
@@ -473,11 +474,21 @@ fail:
 	return -1;
 }
 
+int attr_run(struct attr *a)
+{
+	if (!a || a->file || a->started)
+		return 0;
+	if (pthread_create(&a->thread, NULL, run, a) != 0)
+		return -1;
+	a->started = 1;
+	return 0;
+}
+
 void attr_stop(struct attr *a)
 {
 	if (!a)
 		return;
-	if (!a->file) {
+	if (!a->file && a->started) {
 		__atomic_store_n(&a->stop, 1, __ATOMIC_RELEASE);
 		pthread_join(a->thread, NULL);
 	}

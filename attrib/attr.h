@@ -67,6 +67,10 @@ struct attr_opts {
 	enum attr_mode mode;	/* --attrib */
 	const char *proc_root;	/* "/proc" (tests: a recorded tree) */
 	int64_t dump_every_ns;	/* sock_diag dump period; 0: 1 s */
+	int defer_thread;	/* open the back ends (load eBPF) now, start
+				   the thread at attr_run(): -Z drops
+				   privileges in between, and the thread
+				   must get the capabilities kept */
 };
 
 struct attr;
@@ -88,6 +92,11 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
  * comment names are "unrecorded". */
 int attr_open_file(struct attr **out, const char *path, char *msg,
 		   size_t len);
+
+/* attr_run: start the thread of a service started with defer_thread (a
+ * no-op otherwise, and for NULL).  0, or -1 when it cannot start (the
+ * service then stays idle: lookups find nothing). */
+int attr_run(struct attr *a);
 
 /* attr_stop: stop the thread and free (NULL is ignored). */
 void attr_stop(struct attr *a);

@@ -66,6 +66,7 @@ struct attr {
 	struct attr_stats st;
 	int file;			/* owners from a capture file's
 					   comments: no thread, no back end */
+	int started;			/* the thread runs */
 };
 
 /* mono_ns: CLOCK_MONOTONIC in nanoseconds. */

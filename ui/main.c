@@ -83,6 +83,9 @@ static void usage(FILE *f)
 "  --fallback-replay FILE  when the device cannot be opened (e.g. not\n"
 "                     root), say why and replay FILE instead\n"
 "  -q                 no progress line on stderr\n"
+"  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
+"                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
+"                     for attribution (output files are created as USER)\n"
 "Processes (live capture only):\n"
 "  --attrib SOURCE    how flows are tied to processes: auto (default: eBPF\n"
 "                     when allowed, else sock_diag), bpf, diag (netlink\n"
@@ -260,7 +263,7 @@ int main(int argc, char **argv)
 	uint64_t v;
 
 	opterr = 0;	/* one message of our own per error */
-	while ((ch = getopt_long(argc, argv, "+:r:i:Dps:B:w:F:c:nqd:h",
+	while ((ch = getopt_long(argc, argv, "+:r:i:Dps:B:w:F:c:nqd:hZ:",
 				 long_opts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -368,6 +371,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_EVENTS:
 			o.events_file = optarg;
+			break;
+		case 'Z':
+			o.user = optarg;
 			break;
 		case OPT_SCAN:
 			if (parse_scan(optarg, &o.scan) < 0)

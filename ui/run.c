@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "run.h"
 #include "events.h"
+#include "priv.h"
 #include "sig.h"
 
 /* A progress line only for files worth waiting for. */
@@ -63,7 +64,8 @@ fail:
  * (stderr for reports, the header for views). */
 static int start_attrib(struct run_opts *o, struct cap *cap)
 {
-	struct attr_opts ao = { .mode = (enum attr_mode)o->attrib };
+	struct attr_opts ao = { .mode = (enum attr_mode)o->attrib,
+				.defer_thread = o->user != NULL };
 
 	o->attr = NULL;
 	if (!cap_is_live(cap)) {	/* a file: the processes it recorded */
@@ -130,6 +132,23 @@ int run(struct run_opts *o)
 		return rc;
 	if ((rc = start_attrib(o, cap)) != EXIT_OK)
 		return rc;
+	if (o->user) {
+		/* -Z: the device is open and eBPF loaded; output files are
+		 * created as the user from here on, as with tcpdump -Z */
+		char err[256];
+
+		if (priv_drop(o->user, o->attr && cap_is_live(cap), err,
+			      sizeof(err)) < 0) {
+			fprintf(stderr, "porttop: %s\n", err);
+			cap_close(cap);
+			attr_stop(o->attr);
+			o->attr = NULL;
+			return EXIT_USAGE;
+		}
+		if (attr_run(o->attr) < 0)
+			fprintf(stderr, "porttop: attribution: cannot start "
+				"its thread\n");
+	}
 	if (o->events_file) {
 		char err[256];
 

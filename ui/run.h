@@ -51,6 +51,8 @@ struct run_opts {
 	struct attr *attr;		/* the attribution service while a
 					   device is captured, else NULL */
 	char attr_msg[256];		/* its source, or why it is off */
+	const char *user;		/* -Z: drop to this user once the
+					   capture is open and eBPF loaded */
 	const char *events_file;	/* --events FILE ("-": stdout) */
 	struct scan_config scan;	/* --scan (zero fields: Zeek's) */
 	struct events *events;		/* its stream while running */

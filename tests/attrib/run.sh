@@ -42,6 +42,9 @@
 #   bpf-ipv6          200 TCP + 200 UDP as above over ::1: 100 %
 #   diag-long         --attrib diag; 20 TCP and 10 UDP connections held
 #                     open 2 s, sending every 200 ms: 100 %
+#   drop-privileges   diag-long again with -Z nobody: every thread runs as
+#                     uid 65534 with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE
+#                     alone, and still names every process (100 %)
 #   diag-short        --attrib diag on the bpf-short-tcp workload: the rate
 #                     is printed (sock_diag misses what closes before its
 #                     lookup); passes when no attributed end is wrong
@@ -85,7 +88,7 @@ NSLIST=() SUITE=attrib NS_ENTER=nsenter
 
 ALL_CHECKS=(bpf-short-tcp bpf-short-udp bpf-ipv6 diag-long diag-short
 	unprivileged no-tracefs netns-same-tuple procs-report batch-processes
-	pcapng-roundtrip listener-events)
+	pcapng-roundtrip listener-events drop-privileges)
 if [ $# -gt 0 ]; then CHECKS=("$@"); else CHECKS=("${ALL_CHECKS[@]}"); fi
 for c in "${CHECKS[@]}"; do
 	case " ${ALL_CHECKS[*]} " in *" $c "*) ;;
@@ -347,33 +350,50 @@ want bpf-ipv6 && { check_ipv6; timing bpf-ipv6 "$T0"; }
 
 # ---- 4. sock_diag ------------------------------------------------------------------
 
+# check_diag_long NAME PORT [PORTTOP-ARG...]: the diag-long workload on
+# PORT (TCP) and PORT+1 (UDP); with -Z, porttop's threads must also run
+# as that user with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE alone.
 check_diag_long() {
-	local name=diag-long rc=0 wrc=0 p1 p2
-	srv_start dl-tcp "$NA" tcp 127.0.0.1 7005 --comm ptsrv-long --echo || { fail $name "$VERDICT"; return; }
-	srv_start dl-udp "$NA" udp 127.0.0.1 7006 --comm ptsrv-ulong || { fail $name "$VERDICT"; srv_stop dl-tcp; return; }
-	if ! pt_start $name "$NA" --attrib diag --report flows --format json; then
-		fail $name "$VERDICT" "$tmp/$name.err"; srv_stop dl-tcp; srv_stop dl-udp; return
+	local name=$1 port=$2 rc=0 wrc=0 p1 p2 st=
+	shift 2
+	local t=$tmp/$name
+	srv_start $name-tcp "$NA" tcp 127.0.0.1 "$port" --comm ptsrv-long --echo || { fail $name "$VERDICT"; return; }
+	srv_start $name-udp "$NA" udp 127.0.0.1 $((port + 1)) --comm ptsrv-ulong || { fail $name "$VERDICT"; srv_stop $name-tcp; return; }
+	if ! pt_start $name "$NA" --attrib diag --report flows --format json "$@"; then
+		fail $name "$VERDICT" "$tmp/$name.err"; srv_stop $name-tcp; srv_stop $name-udp; return
 	fi
-	clients "$NA" "$tmp/dl-cli.truth" long tcp 127.0.0.1 7005 20 2 "$tmp/dl-cli.truth" --comm ptlt &
+	: >"$t-cli.truth"; chmod 666 "$t-cli.truth"
+	clients "$NA" "$t-cli.truth" long tcp 127.0.0.1 "$port" 20 2 "$t-cli.truth" --comm ptlt &
 	p1=$!
-	clients "$NA" "$tmp/dl-cli.truth" long udp 127.0.0.1 7006 10 2 "$tmp/dl-cli.truth" --comm ptlu &
+	clients "$NA" "$t-cli.truth" long udp 127.0.0.1 $((port + 1)) 10 2 "$t-cli.truth" --comm ptlu &
 	p2=$!
+	case " $* " in *" -Z "*)
+		sleep 0.5	# every thread: uid and effective capabilities
+		for task in /proc/"${PT[$name]}"/task/*; do
+			st="$st $(awk '/^Uid:/ { u = $2 } /^CapEff:/ { c = $2 } END { print u "/" c }' "$task/status")"
+		done ;;
+	esac
 	wait $p1 || wrc=1
 	wait $p2 || wrc=1
 	pt_stop $name || rc=1
-	srv_stop dl-tcp 20; srv_stop dl-udp 10
+	srv_stop $name-tcp 20; srv_stop $name-udp 10
 	if [ $wrc -ne 0 ]; then
 		fail $name "the workload failed: $(tail -n1 "$tmp/clients.err")"
 	elif [ $rc -ne 0 ]; then
 		fail $name "$VERDICT" "$tmp/$name.err"
 	elif ! attrib_line $name 'attribution: diag$'; then
 		fail $name "$VERDICT"
+	elif [ -n "$st" ] && echo "$st" | tr ' ' '\n' | grep . | grep -qv '^65534/0000000000080004$'; then
+		fail $name "after -Z, threads' uid/CapEff:$st (want 65534/0000000000080004 each)"
 	else
-		judge $name $name "$tmp/dl-tcp.truth" "$tmp/dl-udp.truth" "$tmp/dl-cli.truth" -- --need all
+		NOTE="${st:+threads uid/CapEff:$st}" \
+			judge $name $name "$t-tcp.truth" "$t-udp.truth" "$t-cli.truth" -- --need all
 	fi
 }
 T0=$(now_us)
-want diag-long && { check_diag_long; timing diag-long "$T0"; }
+want diag-long && { check_diag_long diag-long 7005; timing diag-long "$T0"; }
+T0=$(now_us)
+want drop-privileges && { check_diag_long drop-privileges 7030 -Z nobody; timing drop-privileges "$T0"; }
 
 check_diag_short() {
 	local name=diag-short
