@@ -265,7 +265,7 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 	}
 	sig_release();
 	if (status == EXIT_DAMAGED)
-		fprintf(stderr, "porttop: %s: %s\n", cap_name(cap), err);
+		run_damage_line(cap, UINT64_MAX, err);
 	json_decref(out.row);
 	engine_free(e);
 	model_free(m);

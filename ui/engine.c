@@ -270,13 +270,16 @@ static void *run(void *arg)
 		if (cap_dump_close(e->dump, err) != CAP_OK ||
 		    l.dump_errors) {
 			e->status = 1;
+			/* "-w ...": the capture went on, the file did not
+			 * (run_damage_line) */
 			if (l.dump_errors)
 				snprintf(e->err, sizeof(e->err),
-					 "%llu packets could not be written to "
-					 "%s", (unsigned long long)l.dump_errors,
-					 o->write_file);
+					 "-w %s: %llu packets could not be "
+					 "written", o->write_file,
+					 (unsigned long long)l.dump_errors);
 			else
-				memcpy(e->err, err, sizeof(e->err));
+				snprintf(e->err, sizeof(e->err), "-w %.*s",
+					 (int)sizeof(e->err) - 4, err);
 		}
 		e->dump = NULL;
 	}

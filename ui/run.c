@@ -257,6 +257,19 @@ void run_engine_opts(const struct run_opts *o, struct cap *cap,
 	}
 }
 
+void run_damage_line(struct cap *cap, uint64_t read, const char *err)
+{
+	if (strncmp(err, "-w ", 3) == 0)	/* the input was fine */
+		fprintf(stderr, "porttop: %s\n", err);
+	else if (read == UINT64_MAX)
+		fprintf(stderr, "porttop: %s: %s\n", cap_name(cap), err);
+	else
+		fprintf(stderr, "porttop: %s: %s after %llu packet%s: %s\n",
+			cap_name(cap), cap_is_live(cap) ? "capture failed" :
+							  "damaged",
+			(unsigned long long)read, read == 1 ? "" : "s", err);
+}
+
 int run_report(struct run_opts *o, struct cap *cap)
 {
 	struct engine_opts eo;
@@ -319,9 +332,7 @@ int run_report(struct run_opts *o, struct cap *cap)
 	if (live)
 		kernel_summary(&s);
 	if (status == EXIT_DAMAGED && *err)
-		fprintf(stderr, "porttop: %s: %s after %llu packet%s: %s\n",
-			cap_name(cap), live ? "capture failed" : "damaged",
-			(unsigned long long)s.read, s.read == 1 ? "" : "s", err);
+		run_damage_line(cap, s.read, err);
 	engine_free(e);
 	report_free(rep);
 	return status;

@@ -82,6 +82,12 @@ const char *run_attrib_source(const struct run_opts *o);
  * dropped, lookup requests dropped), 0 when there is none. */
 uint64_t run_attrib_lost(const struct run_opts *o);
 
+/* run_damage_line: the one line saying why a run ended with EXIT_DAMAGED
+ * (err from engine_wait): the input broke after `read` packets (UINT64_MAX:
+ * not said), or ("-w ...") the -w file could not be written while the
+ * capture went on. */
+void run_damage_line(struct cap *cap, uint64_t read, const char *err);
+
 /* The modes (run.c, batch.c, view.c).  run_report closes o->events
  * before it writes the report (both may go to stdout). */
 int run_report(struct run_opts *o, struct cap *cap);

@@ -445,7 +445,7 @@ int run_view(const struct run_opts *o, struct cap *cap)
 	sig_release();
 	status = v.status;
 	if (status == EXIT_DAMAGED)
-		fprintf(stderr, "porttop: %s: %s\n", cap_name(cap), v.err);
+		run_damage_line(cap, UINT64_MAX, v.err);
 	resolve_free(v.res);
 	engine_free(v.e);
 	model_free(v.m);

@@ -56,6 +56,10 @@
 #   permission             as nobody: exit 2, one line naming root/CAP_NET_RAW
 #   drops-visible          kernel drop counters in every --batch tick and in
 #                          the report's stderr line (none are provoked)
+#   sighup                 SIGHUP ends a --report run like SIGINT (exit 0)
+#   disk-full              -w on a 4 KiB tmpfs: the capture goes on, the
+#                          report is whole, exit 1 with the count of packets
+#                          not written, and the file reads back
 #   events-live-vs-file    --events of a live run and of porttop -r on its
 #                          -w file: the same flow events (port states)
 #   duration-quiet-link    on a quiet link the --batch ticks stay current
@@ -75,7 +79,7 @@ NSLIST=() SUITE=live
 
 CHECKS=(batch-json-vs-tcpdump report-live sigint-and-sigterm write-pcap
 	write-pcapng filter-live interface-gone no-such-device permission
-	drops-visible events-live-vs-file duration-quiet-link)
+	drops-visible events-live-vs-file sighup disk-full duration-quiet-link)
 
 need_root_porttop "network namespaces, packet capture"
 
@@ -585,17 +589,24 @@ bgrun wng "$NA" "$PORTTOP" -i vethA -w "$tmp/w.pcapng" --report flows --format j
 P[wng]=$BGPID
 bgrun udp "$NA" "$PORTTOP" -i vethA --report flows --format json udp
 P[udp]=$BGPID
-for r in int term wpcap wng udp; do	# a run that did not start fails
+bgrun hup "$NA" "$PORTTOP" -i vethA --report flows --format json
+P[hup]=$BGPID
+# -w onto a full disk: a 4 KiB tmpfs, less than the burst
+mkdir -p "$tmp/full" && mount -t tmpfs -o size=4k porttop-full "$tmp/full" && FULL=1 || FULL=0
+bgrun wfull "$NA" "$PORTTOP" -i vethA -w "$tmp/full/w.pcap" --report flows --format json
+P[wfull]=$BGPID
+RUNS="int term wpcap wng udp hup wfull"
+for r in $RUNS; do	# a run that did not start fails
 	porttop_ready "${P[$r]}" && READY[$r]=1 || READY[$r]=0	# its own check
 done
 make_burst
 sleep 0.4	# every packet read (libpcap's 100 ms timeout, 4 times over)
 declare -A PRC PMS
-for r in int term wpcap wng udp; do
-	if [ "$r" = term ]; then sig=TERM; else sig=INT; fi
+for r in $RUNS; do
+	case $r in term) sig=TERM ;; hup) sig=HUP ;; *) sig=INT ;; esac
 	kill -$sig "${P[$r]}" 2>/dev/null
 done
-for r in int term wpcap wng udp; do
+for r in $RUNS; do
 	wait_exit "${P[$r]}" 5
 	PRC[$r]=$RC PMS[$r]=$EXIT_MS
 done
@@ -617,6 +628,41 @@ report_ok() {
 		return 0
 	fi
 	return 1
+}
+
+# sighup: SIGHUP ends a run like SIGINT (exit 0, the report written).
+# disk-full: -w on a full tmpfs: the capture goes on and the report of
+# the whole burst is written; then exit 1 and one line saying how many
+# packets could not be written; what was written reads back (tcpdump -r:
+# at least one packet, at most a cut last record).
+check_hup_full() {
+	if report_ok hup expect=burst; then
+		ok sighup
+	else
+		fail sighup "$VERDICT" "$tmp/hup.verdict" "$tmp/hup.err"
+	fi
+	local name=disk-full n
+	if [ "$FULL" != 1 ]; then
+		skip $name "cannot mount a tmpfs"
+		return
+	fi
+	n=$(tcpdump -n -r "$tmp/full/w.pcap" 2>"$tmp/full.tcpdump.err" | wc -l)
+	if [ "${READY[wfull]}" != 1 ]; then
+		fail $name "porttop did not start" "$tmp/wfull.err"
+	elif [ "${PRC[wfull]}" -ne 1 ]; then
+		fail $name "exit ${PRC[wfull]}, expected 1" "$tmp/wfull.err"
+	elif ! grep -qE '^porttop: -w .*full/w\.pcap: ([0-9]+ packets could not be written|No space left on device)$' "$tmp/wfull.err"; then
+		fail $name "no line saying the -w file could not be written" "$tmp/wfull.err"
+	elif ! no_sanitizer_report "$tmp/wfull.err" ||
+	     ! { PRC[wfull]=0; report_ok wfull expect=burst errors=1; }; then
+		fail $name "the report of the burst: $VERDICT" "$tmp/wfull.verdict" "$tmp/wfull.err"
+	elif [ "$n" -lt 1 ] || grep -v -e '^reading from file' -e 'truncated dump file' \
+			"$tmp/full.tcpdump.err" | grep -q .; then
+		fail $name "tcpdump -r on the file: $n packets" "$tmp/full.tcpdump.err"
+	else
+		ok $name "$(grep '^porttop: -w' "$tmp/wfull.err" | sed 's/.*: //'); tcpdump -r reads the first $n"
+	fi
+	umount "$tmp/full" 2>/dev/null
 }
 
 check3() {
@@ -726,6 +772,7 @@ check5() {
 }
 
 check3
+check_hup_full
 check_write wpcap "$tmp/w.pcap" write-pcap
 check_write wng "$tmp/w.pcapng" write-pcapng
 
