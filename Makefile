@@ -132,6 +132,13 @@ bench: all
 bench-live: all
 	tests/bench/live_loss.sh
 
+# Floods: a spoofed SYN flood against normal traffic, and crafted hash
+# collisions under a known key against a random one; see tests/bench/
+# README.md, "Floods".
+.PHONY: bench-flood
+bench-flood: all
+	tests/bench/flood.sh
+
 # Process attribution (root): porttop --attrib bpf and diag against nethogs
 # on connections of 0.1 to 100 ms, and the CPU cost of eBPF per connection;
 # see tests/bench/README.md, "Attribution".

@@ -166,9 +166,12 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 			 100.0 * (double)t->attributed_bytes / (double)all : 0.0,
 			 h->attrib_lost);
 	}
-	snprintf(lines[2], len, "flows: %" PRIu64 " live / %u, %" PRIu64
-		 " ended, %" PRIu64 " evicted", t->live_flows, h->capacity,
-		 t->ended_flows, h->fs->evicted);
+	struct ft_config fc = { .max_flows = h->capacity, .publish = true };
+
+	snprintf(lines[2], len, "flows: %" PRIu64 " live / %u (%zu MiB), %"
+		 PRIu64 " ended, %" PRIu64 " evicted", t->live_flows,
+		 h->capacity, ft_memory(&fc) >> 20, t->ended_flows,
+		 h->fs->evicted);
 	snprintf(lines[3], len,
 		 "rate > %s/s < %s/s, 10 s > %s/s < %s/s, 40 s > %s/s < %s/s; "
 		 "total > %s < %s",
