@@ -221,7 +221,8 @@ void attr_put_sock(void *arg, const struct attr_sock *s)
 	if (s->closed && attr_cache_get(a->cache, &e.key, &old) &&
 	    old.owner.pid >= 0 && e.owner.pid < 0)
 		e.owner = old.owner;
-	attr_cache_put(a->cache, &e);
+	if (attr_cache_put(a->cache, &e))
+		__atomic_fetch_add(&a->st.evicted, 1, __ATOMIC_RELAXED);
 }
 
 /* A requested flow: look up each local end the cache does not know. */
@@ -507,5 +508,6 @@ void attr_get_stats(struct attr *a, struct attr_stats *s)
 	s->lost = __atomic_load_n(&a->st.lost, __ATOMIC_RELAXED);
 	s->bpf_dropped = __atomic_load_n(&a->st.bpf_dropped, __ATOMIC_RELAXED);
 	s->denied = __atomic_load_n(&a->st.denied, __ATOMIC_RELAXED);
+	s->evicted = __atomic_load_n(&a->st.evicted, __ATOMIC_RELAXED);
 	s->source = a->st.source;
 }

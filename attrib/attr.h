@@ -157,6 +157,8 @@ struct attr_stats {
 	uint64_t lost;		/* lookup requests dropped (queue full) */
 	uint64_t bpf_dropped;	/* events the BPF program could not send */
 	uint64_t denied;	/* processes that could not be read */
+	uint64_t evicted;	/* open sockets forgotten: the cache (131,072
+				   sockets, 8 per bucket) was full there */
 	const char *source;	/* "bpf", "diag", "proc", "none" */
 };
 void attr_get_stats(struct attr *a, struct attr_stats *s);

@@ -83,9 +83,10 @@ static void load(const struct slot *s, struct attr_entry *e)
 	seqlock_load(&s->seq, e, &s->e, sizeof(*e));
 }
 
-void attr_cache_put(struct attr_cache *c, const struct attr_entry *e)
+int attr_cache_put(struct attr_cache *c, const struct attr_entry *e)
 {
 	struct slot *b = bucket(c, &e->key), *victim = NULL;
+	int lost;
 
 	for (int i = 0; i < ATTR_WAYS; i++) {
 		struct attr_entry *x = &b[i].e;	/* the writer's own data */
@@ -98,8 +99,11 @@ void attr_cache_put(struct attr_cache *c, const struct attr_entry *e)
 		    (victim->e.used && x->seen_ns < victim->e.seen_ns))
 			victim = &b[i];
 	}
+	lost = victim->e.used && !victim->e.closed_ns &&
+	       memcmp(&victim->e.key, &e->key, sizeof(e->key)) != 0;
 	store(victim, e);
 	mark(c, (size_t)(victim - c->slots), 1);
+	return lost;
 }
 
 int attr_cache_get(const struct attr_cache *c, const struct attr_key *k,

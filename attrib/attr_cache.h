@@ -47,8 +47,10 @@ struct attr_cache;
 struct attr_cache *attr_cache_new(uint32_t entries);
 void attr_cache_free(struct attr_cache *c);
 
-/* attr_cache_put: insert or refresh (writer thread only). */
-void attr_cache_put(struct attr_cache *c, const struct attr_entry *e);
+/* attr_cache_put: insert or refresh (writer thread only).  Returns 1 when
+ * a full bucket made it forget another socket still open (an overflow,
+ * counted by the caller), else 0. */
+int attr_cache_put(struct attr_cache *c, const struct attr_entry *e);
 
 /* attr_cache_get: copy the entry for k into *e; 1 when found.  Any
  * thread. */

@@ -109,7 +109,7 @@ uint64_t run_attrib_lost(const struct run_opts *o)
 	struct attr_stats st;
 
 	attr_get_stats(o->attr, &st);
-	return st.bpf_dropped + st.lost;
+	return st.bpf_dropped + st.lost + st.evicted;
 }
 
 int run(struct run_opts *o)

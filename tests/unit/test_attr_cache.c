@@ -1,0 +1,99 @@
+/*
+ * test_attr_cache.c - the attribution cache (attrib/attr_cache.c): entries
+ * found by key, refreshed in place, and a full bucket forgetting the least
+ * recently seen socket, counted as an overflow only when that socket was
+ * still open.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../attrib/attr_cache.h"
+#include "../../decode/dec_hash.h"
+
+static struct attr_entry entry(uint32_t i, int64_t seen, int closed)
+{
+	struct attr_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.key.proto = 6;
+	e.key.ipv = 4;
+	e.key.laddr[0] = 127, e.key.laddr[3] = 1;
+	e.key.lport = (uint16_t)(1000 + i % 60000);
+	e.key.rport = (uint16_t)(i / 60000 + 1);
+	e.used = 1;
+	e.seen_ns = seen;
+	e.closed_ns = closed ? seen + 1 : 0;	/* 0 means open */
+	e.owner.pid = (int32_t)i;
+	return e;
+}
+
+/* 64 slots (8 buckets of 8): 1,000 open sockets overflow it; each
+ * overflow is one forgotten open socket; what stays is found. */
+static void overflow_counted(void **state)
+{
+	struct attr_cache *c = attr_cache_new(64);
+	struct attr_entry e, got;
+	unsigned lost = 0, found = 0;
+
+	(void)state;
+	assert_non_null(c);
+	for (uint32_t i = 0; i < 1000; i++) {
+		e = entry(i, i, 0);
+		lost += (unsigned)attr_cache_put(c, &e);
+	}
+	for (uint32_t i = 0; i < 1000; i++) {
+		e = entry(i, 0, 0);
+		if (attr_cache_get(c, &e.key, &got)) {
+			assert_int_equal(got.owner.pid, (int32_t)i);
+			found++;
+		}
+	}
+	assert_int_equal(found, attr_cache_each(c, NULL, NULL));
+	assert_int_equal(lost + found, 1000);
+	assert_true(found <= 64);
+	/* refreshing a known socket is no overflow */
+	for (uint32_t i = 0; i < 1000; i++) {
+		e = entry(i, 2000 + i, 0);
+		if (attr_cache_get(c, &e.key, &got))
+			assert_int_equal(attr_cache_put(c, &e), 0);
+	}
+	attr_cache_free(c);
+}
+
+/* Closed sockets make room without counting: they are history. */
+static void closed_ones_are_not_overflow(void **state)
+{
+	struct attr_cache *c = attr_cache_new(64);
+	struct attr_entry e;
+	unsigned lost = 0;
+
+	(void)state;
+	for (uint32_t i = 0; i < 1000; i++) {
+		e = entry(i, i, 1);
+		lost += (unsigned)attr_cache_put(c, &e);
+	}
+	assert_int_equal(lost, 0);
+	attr_cache_free(c);
+}
+
+static int setup(void **state)
+{
+	static const uint8_t seed[16] = { 9 };
+
+	(void)state;
+	return dec_hash_init(seed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(overflow_counted),
+		cmocka_unit_test(closed_ones_are_not_overflow),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
