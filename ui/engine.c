@@ -178,6 +178,12 @@ static void *run(void *arg)
 			ft_packets(e->ft, batch, nb);
 			nb = 0;
 			publish_stats(e, &l);
+			/* -w: what a quiet link brought is on disk within a
+			 * second too, not only once more packets come */
+			if (e->dump && wall_ns() - last_flush >= FLUSH_NS) {
+				cap_dump_flush(e->dump, e->err);
+				last_flush = wall_ns();
+			}
 			if (o->duration_ns && wall_ns() - wall0 >= o->duration_ns)
 				break;
 			continue;

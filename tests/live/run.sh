@@ -62,6 +62,8 @@
 #                          not written, and the file reads back
 #   events-live-vs-file    --events of a live run and of porttop -r on its
 #                          -w file: the same flow events (port states)
+#   stalled-stdout         --batch into a pipe nobody reads: the view blocks,
+#                          the capture does not (the burst reaches -w whole)
 #   duration-quiet-link    on a quiet link the --batch ticks stay current
 #                          and --duration ends the run (added for a bug
 #                          found here, see the check)
@@ -79,7 +81,8 @@ NSLIST=() SUITE=live
 
 CHECKS=(batch-json-vs-tcpdump report-live sigint-and-sigterm write-pcap
 	write-pcapng filter-live interface-gone no-such-device permission
-	drops-visible events-live-vs-file sighup disk-full duration-quiet-link)
+	drops-visible events-live-vs-file sighup disk-full duration-quiet-link
+	stalled-stdout)
 
 need_root_porttop "network namespaces, packet capture"
 
@@ -388,6 +391,8 @@ def main(a):
         check_batch(a[1], a[2], int(a[3]))
     elif a[0] == 'ticks':
         check_ticks(a[1])
+    elif a[0] == 'burst':           # a report of the burst, by any run
+        burst(jsonl(a[1], 'report'))
     elif a[0] == 'report':
         opts = {'errors': 0, 'count': None, 'min': 1, 'expect': None}
         for o in a[3:]:
@@ -858,6 +863,70 @@ check_quiet() {
 }
 check_quiet
 timing duration-quiet-link "$T0"
+
+# ---- stalled-stdout ---------------------------------------------------------
+# --batch -d 0.05 -w FILE with stdout a FIFO (4 KiB) whose reader reads
+# nothing: the view's thread soon blocks in write(); the capture thread
+# must not.  While stdout is stalled (checked: a thread of porttop waits in
+# pipe_write), the burst must reach the -w file whole (flushed each
+# second): porttop -r on it reports the burst.  Then the reader drains,
+# SIGINT: exit 0.
+T0=$(now_us)
+check_stalled() {
+	local name=stalled-stdout ptpid holder n w
+	mkfifo "$tmp/stall.fifo"
+	"$PYTHON" - "$tmp/stall.fifo" <<'PY' &
+import fcntl, os, signal, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+try:
+    fcntl.fcntl(fd, 1031, 4096)         # F_SETPIPE_SZ: a small pipe
+except OSError:
+    pass
+go = []
+signal.signal(signal.SIGUSR1, lambda *a: go.append(1))
+while not go:
+    time.sleep(0.05)
+while os.read(fd, 65536):
+    pass
+PY
+	holder=$!
+	PIDS+=("$holder")
+	ip netns exec "$NA" "$PORTTOP" -i vethA --batch --format json -d 0.05 \
+		-w "$tmp/stall.pcap" >"$tmp/stall.fifo" 2>"$tmp/stall.err" &
+	ptpid=$!
+	PIDS+=("$ptpid")
+	if ! porttop_ready "$ptpid"; then
+		fail $name "porttop did not start" "$tmp/stall.err"
+		kill "$holder"; return
+	fi
+	for _ in $(seq 100); do		# until the view's writes block
+		w=$(cat /proc/"$ptpid"/task/*/wchan 2>/dev/null | tr '\0' ' ')
+		case " $w " in *pipe_write*) break ;; esac
+		sleep 0.05
+	done
+	make_burst
+	sleep 1.5			# a -w flush (every second)
+	w=$(cat /proc/"$ptpid"/task/*/wchan 2>/dev/null | tr '\0' ' ')
+	"$PORTTOP" -r "$tmp/stall.pcap" --report flows --format json \
+		>"$tmp/stallf.out" 2>"$tmp/stallf.err"
+	kill -USR1 "$holder"
+	kill -INT "$ptpid"
+	wait_exit "$ptpid" 5
+	case " $w " in
+	*pipe_write*) ;;
+	*) fail $name "stdout never stalled (threads wait in: $w)"; return ;;
+	esac
+	if [ "$RC" -ne 0 ]; then
+		fail $name "exit $RC after the reader drained and SIGINT" "$tmp/stall.err"
+	elif ! py burst "$tmp/stallf.out" >"$tmp/stall.verdict"; then
+		fail $name "the -w file, written while stdout was stalled: $(head -n1 "$tmp/stall.verdict")" \
+			"$tmp/stall.verdict"
+	else
+		ok $name "stdout stalled (pipe_write); the burst reached -w whole"
+	fi
+}
+check_stalled
+timing stalled-stdout "$T0"
 
 # ---- 6. interface-gone ----------------------------------------------------
 # porttop captures on vethG, 3 UDP datagrams are echoed, then vethG is
