@@ -142,11 +142,12 @@ static int parse_seconds(const char *s, int64_t *ns, int zero_ok)
 	return 0;
 }
 
-/* "tcp=300,udp=60": seconds per protocol kind */
-static int parse_timeouts(const char *spec, struct ft_config *c)
+/* "k=v,k=v": fn(arg, k, v) for each pair; -1 when a pair has no '=' or
+ * fn refuses it (--timeouts, --scan). */
+static int parse_pairs(const char *spec,
+		       int (*fn)(void *arg, const char *k, const char *v),
+		       void *arg)
 {
-	static const char *const names[FT_NKIND] = { "tcp", "udp", "icmp",
-						     "other" };
 	char buf[256], *save = NULL;
 
 	if (strlen(spec) >= sizeof(buf))
@@ -155,53 +156,49 @@ static int parse_timeouts(const char *spec, struct ft_config *c)
 	for (char *tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
-		int k;
 
 		if (!eq)
 			return -1;
 		*eq = '\0';
-		for (k = 0; k < FT_NKIND && strcmp(tok, names[k]); k++)
-			;
-		/* at least a nanosecond: 0 would mean "the default" */
-		if (k == FT_NKIND ||
-		    parse_seconds(eq + 1, &c->timeout_ns[k], 0) < 0)
+		if (fn(arg, tok, eq + 1) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* --scan ports=N,hosts=N,interval=SECONDS (any of them) */
-static int parse_scan(const char *spec, struct scan_config *c)
+/* --timeouts tcp=300,udp=60,...: seconds per protocol kind */
+static int timeout_pair(void *arg, const char *k, const char *v)
 {
-	char buf[256], *save = NULL;
+	static const char *const names[FT_NKIND] = { "tcp", "udp", "icmp",
+						     "other" };
+	struct ft_config *c = arg;
 
-	if (strlen(spec) >= sizeof(buf))
+	for (int i = 0; i < FT_NKIND; i++)
+		if (!strcmp(k, names[i]))
+			/* at least a nanosecond: 0 means "the default" */
+			return parse_seconds(v, &c->timeout_ns[i], 0);
+	return -1;
+}
+
+/* --scan ports=N,hosts=N,interval=SECONDS (any of them) */
+static int scan_pair(void *arg, const char *k, const char *v)
+{
+	struct scan_config *c = arg;
+	unsigned long n;
+	char *end;
+
+	if (!strcmp(k, "interval"))
+		return parse_seconds(v, &c->interval_ns, 0);
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || end == v || n < 1 || n > 65536)
 		return -1;
-	strcpy(buf, spec);
-	for (char *tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '='), *end;
-		unsigned long n;
-
-		if (!eq)
-			return -1;
-		*eq++ = '\0';
-		if (!strcmp(tok, "interval")) {
-			if (parse_seconds(eq, &c->interval_ns, 0) < 0)
-				return -1;
-			continue;
-		}
-		errno = 0;
-		n = strtoul(eq, &end, 10);
-		if (errno || *end || end == eq || n < 1 || n > 65536)
-			return -1;
-		if (!strcmp(tok, "ports"))
-			c->port_threshold = (uint32_t)n;
-		else if (!strcmp(tok, "hosts"))
-			c->addr_threshold = (uint32_t)n;
-		else
-			return -1;
-	}
+	if (!strcmp(k, "ports"))
+		c->port_threshold = (uint32_t)n;
+	else if (!strcmp(k, "hosts"))
+		c->addr_threshold = (uint32_t)n;
+	else
+		return -1;
 	return 0;
 }
 
@@ -356,7 +353,7 @@ int main(int argc, char **argv)
 			o.ft.max_flows = (uint32_t)v;
 			break;
 		case OPT_TIMEOUTS:
-			if (parse_timeouts(optarg, &o.ft) < 0)
+			if (parse_pairs(optarg, timeout_pair, &o.ft) < 0)
 				return bad_usage("invalid --timeouts", optarg);
 			break;
 		case OPT_BATCH:
@@ -376,7 +373,7 @@ int main(int argc, char **argv)
 			o.user = optarg;
 			break;
 		case OPT_SCAN:
-			if (parse_scan(optarg, &o.scan) < 0)
+			if (parse_pairs(optarg, scan_pair, &o.scan) < 0)
 				return bad_usage("invalid --scan", optarg);
 			break;
 		case OPT_ATTRIB:
