@@ -87,22 +87,8 @@ def counters(pid):
     print('dropped %s recursion_misses %s' % (dropped, miss))
 
 
-def prog_ids(pid):
-    ids = set()
-    d = '/proc/%s/fdinfo' % pid
-    for fd in os.listdir(d):
-        try:
-            with open(os.path.join(d, fd)) as f:
-                for line in f:
-                    if line.startswith('prog_id:'):
-                        ids.add(int(line.split()[1]))
-        except OSError:
-            pass
-    return ids
-
-
 def read(pid):
-    ids = prog_ids(pid)
+    ids = fd_ids(pid, 'prog_id')
     mine = []
     for p in progs():
         if p.get('id') in ids:
