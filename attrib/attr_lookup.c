@@ -157,11 +157,15 @@ int attr_open_file(struct attr **out, const char *path, char *msg, size_t len)
 		a->st.source = "pcapng";
 		rc = attr_pcapng_scan(path, attr_put_sock, a, &st, &is_ng, err,
 				      sizeof(err));
-		/* the cache must hold every record: the file is all there is
-		 * (a larger one, up to 16M sockets, and read again) */
-		if (st.records <= entries / 2 || entries >= (1u << 24))
+		/* the cache must hold every record: the file is all there is.
+		 * A full bucket forgets one (counted in evicted) even when
+		 * the cache as a whole has room: then a larger one, up to 16M
+		 * sockets, and read again */
+		if ((st.records <= entries / 2 && !a->st.evicted) ||
+		    entries >= (1u << 24))
 			break;
 		attr_stop(a);
+		entries *= 4;
 		while (entries / 2 < st.records && entries < (1u << 24))
 			entries *= 2;
 	}

@@ -36,6 +36,9 @@ struct cap_dump {
 	pcap_dumper_t *pd;
 	FILE *f;		/* pcapng: ours */
 	char path[256];
+	int werr;		/* the first write error (errno), sticky: a
+				   failed fflush may empty stdio's buffer, so
+				   a later one could seem to succeed */
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -254,9 +257,11 @@ static FILE *dump_file(struct cap_dump *d)
 
 int cap_dump_flush(struct cap_dump *d, char *errbuf)
 {
-	if (fflush(dump_file(d)) != 0) {
+	if ((fflush(dump_file(d)) != 0 || ferror(dump_file(d))) && !d->werr)
+		d->werr = errno ? errno : EIO;
+	if (d->werr) {
 		snprintf(errbuf, CAP_ERRBUF_SIZE, "%.160s: %.80s", d->path,
-			 strerror(errno));
+			 strerror(d->werr));
 		return CAP_ERR_WRITE;
 	}
 	return CAP_OK;

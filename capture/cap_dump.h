@@ -51,7 +51,10 @@ int cap_dump_write(struct cap_dump *d, const struct cap_pkt *p,
 int cap_dump_note(struct cap_dump *d, const char *const *comment, int n);
 
 /* cap_dump_flush: push buffered packets to the file (the capture thread
- * calls it about once a second, so an abrupt end loses little). */
+ * calls it about once a second, so an abrupt end loses little).
+ * CAP_ERR_WRITE with "PATH: reason" in errbuf once any write to the file
+ * has failed (a full disk): the failure is sticky, so the close says it
+ * too. */
 int cap_dump_flush(struct cap_dump *d, char *errbuf);
 
 /* cap_dump_close: flush and close (NULL is ignored); CAP_ERR_WRITE when the

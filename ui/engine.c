@@ -181,6 +181,8 @@ static void *run(void *arg)
 			/* -w: what a quiet link brought is on disk within a
 			 * second too, not only once more packets come */
 			if (e->dump && wall_ns() - last_flush >= FLUSH_NS) {
+				/* (a failure stays with the file, said at
+				 * its close) */
 				cap_dump_flush(e->dump, e->err);
 				last_flush = wall_ns();
 			}
