@@ -14,18 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "engine.h"
 #include "fmt.h"
 #include "run.h"
 #include "sig.h"
-
-static int64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Rates to 1/1000: "1234.5" rather than "1234.4999999999998" (shorter
  * lines, less time formatting them: most of --batch json's cost). */
@@ -67,7 +60,7 @@ static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
 		"{s:i, s:s, s:I, s:f, s:f, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I,"
 		" s:I, s:I, s:I, s:I}",
 		"schema", REP_SCHEMA, "type", "tick", "iteration", (json_int_t)it,
-		"time", (double)clock_ns(CLOCK_REALTIME) / 1e9,
+		"time", (double)real_ns() / 1e9,
 		"packet_time", (double)h->es->now_ns / 1e9, "source",
 		h->source, "filter", h->filter, "ended", !h->es->running,
 		"packets", (json_int_t)h->es->read, "kernel_drops",
@@ -201,8 +194,8 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 	struct model *m;
 	char err[CAP_ERRBUF_SIZE];
 	int live = cap_is_live(cap), status = EXIT_OK;
-	int64_t start = clock_ns(CLOCK_MONOTONIC);
-	int64_t wall_start = clock_ns(CLOCK_REALTIME);
+	int64_t start = mono_ns();
+	int64_t wall_start = real_ns();
 
 	run_engine_opts(o, cap, &eo);
 	eo.ft.publish = true;
@@ -223,14 +216,14 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 	model_attach(m, engine_table(e), o->attr);
 	sig_catch(e);
 	for (uint64_t it = 1;; it++) {
-		int64_t next = clock_ns(CLOCK_MONOTONIC) + o->delay_ns;
+		int64_t next = mono_ns() + o->delay_ns;
 
 		do {	/* sleep in slices: notice the end of the capture */
 			engine_get_stats(e, &es);
 			if (!es.running || sig_stopped())
 				break;
 			usleep(20000);
-		} while (clock_ns(CLOCK_MONOTONIC) < next);
+		} while (mono_ns() < next);
 		int last = !es.running || sig_stopped() ||
 			   (o->iterations && it >= o->iterations);
 		if (last) {
@@ -239,14 +232,14 @@ int run_batch(const struct run_opts *o, struct cap *cap)
 				status = EXIT_DAMAGED;
 			engine_get_stats(e, &es);
 		}
-		model_update(m, live ? clock_ns(CLOCK_REALTIME) : es.clock_ns,
+		model_update(m, live ? real_ns() : es.clock_ns,
 			     live ? wall_start : es.first_ns);
 		ft_get_stats(engine_table(e), &fs);
 		model_totals(m, &mt);
 		struct fmt_head h = {
 			.source = cap_name(cap), .filter = o->filter ? o->filter : "",
 			.live = live, .speed = o->speed,
-			.elapsed_ns = live ? clock_ns(CLOCK_MONOTONIC) - start :
+			.elapsed_ns = live ? mono_ns() - start :
 					     es.clock_ns - es.first_ns,
 			.es = &es, .fs = &fs, .capacity = o->ft.max_flows ?
 					o->ft.max_flows : FT_DEFAULT_FLOWS,

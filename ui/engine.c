@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../capture/cap_dump.h"
 #include "engine.h"
 #include "events.h"
@@ -37,14 +38,6 @@ struct engine {
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-
-static int64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void sleep_ns(int64_t ns)
 {
@@ -93,7 +86,7 @@ static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
 		if (LOAD(e->stop))
 			return 1;
 		if (e->o.speed > 0 && !LOAD(e->pause)) {
-			int64_t c = *pkt0 + (int64_t)((double)(wall_ns() - *wall0) *
+			int64_t c = *pkt0 + (int64_t)((double)(mono_ns() - *wall0) *
 						      e->o.speed);
 
 			if (c > ts_ns)
@@ -104,9 +97,9 @@ static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
 		if (LOAD(e->pause)) {
 			if (__atomic_exchange_n(&e->step, 0, __ATOMIC_RELAXED))
 				break;	/* one packet through */
-			int64_t t = wall_ns();
+			int64_t t = mono_ns();
 			sleep_ns(PAUSE_SLICE_NS);
-			*wall0 += wall_ns() - t;	/* paused time does not
+			*wall0 += mono_ns() - t;	/* paused time does not
 							   count */
 			continue;
 		}
@@ -114,7 +107,7 @@ static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
 			break;
 		int64_t due = *wall0 +
 			      (int64_t)((double)(ts_ns - *pkt0) / e->o.speed);
-		int64_t now = wall_ns();
+		int64_t now = mono_ns();
 		if (now >= due)
 			break;
 		sleep_ns(due - now < PAUSE_SLICE_NS ? due - now :
@@ -170,7 +163,7 @@ static void *run(void *arg)
 	struct cap_pkt pk;
 	int live = cap_is_live(o->cap), rc, ds;
 	unsigned nb = 0;
-	int64_t wall0 = wall_ns(), pkt0 = 0, last_flush = wall0, last_pub = 0;
+	int64_t wall0 = mono_ns(), pkt0 = 0, last_flush = wall0, last_pub = 0;
 
 	while (!LOAD(e->stop)) {
 		rc = cap_next(o->cap, &pk, e->err);
@@ -180,13 +173,13 @@ static void *run(void *arg)
 			publish_stats(e, &l);
 			/* -w: what a quiet link brought is on disk within a
 			 * second too, not only once more packets come */
-			if (e->dump && wall_ns() - last_flush >= FLUSH_NS) {
+			if (e->dump && mono_ns() - last_flush >= FLUSH_NS) {
 				/* (a failure stays with the file, said at
 				 * its close) */
 				cap_dump_flush(e->dump, e->err);
-				last_flush = wall_ns();
+				last_flush = mono_ns();
 			}
-			if (o->duration_ns && wall_ns() - wall0 >= o->duration_ns)
+			if (o->duration_ns && mono_ns() - wall0 >= o->duration_ns)
 				break;
 			continue;
 		}
@@ -234,7 +227,7 @@ static void *run(void *arg)
 		/* Every few packets, look at the clock: readers get fresh
 		 * counters ten times a second whatever the packet rate. */
 		if (l.read % STATS_CHECK == 0) {
-			int64_t now = wall_ns();
+			int64_t now = mono_ns();
 
 			if (now - last_pub >= STATS_NS) {
 				ft_packets(e->ft, batch, nb);
@@ -250,7 +243,7 @@ static void *run(void *arg)
 		if (o->count && l.read >= o->count)
 			break;
 		if (o->duration_ns &&
-		    (live ? wall_ns() - wall0 : l.now_ns - l.first_ns) >=
+		    (live ? mono_ns() - wall0 : l.now_ns - l.first_ns) >=
 			    o->duration_ns)
 			break;
 	}

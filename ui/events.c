@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "../capture/cap_dump.h"
 #include "../flowtable/scan.h"
 #include "events.h"
@@ -55,23 +56,7 @@ struct events {
 	int64_t started_mono;
 };
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* ---- lines out ------------------------------------------------------------ */
+/* ---- lines out --------------------------------------------------------- */
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -305,7 +290,7 @@ static int cmp_lis(const void *a, const void *b)
 static void listener_line(struct events *ev, const struct attr_listener *l,
 			  const char *type, int at_start)
 {
-	json_t *o = event(wall_ns(), type);
+	json_t *o = event(real_ns(), type);
 	char buf[LINE_MAX_];
 	size_t len;
 

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../decode/dec_hash.h"
 #include "resolve.h"
 
@@ -50,14 +51,6 @@ struct resolver {
 	uint32_t clock;
 	int stop, refs;
 };
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void destroy(struct resolver *r)
 {

@@ -32,6 +32,7 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+#include "clock.h"
 #include "fmt.h"
 #include "resolve.h"
 #include "sig.h"
@@ -150,14 +151,6 @@ static void term_resize(void)
 	clearok(curscr, TRUE);
 }
 
-static int64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* ---- state -------------------------------------------------------------- */
 
 /* Sort keys of each view, in the order of its columns (`<` and `>`). */
@@ -178,7 +171,7 @@ static void say(struct view *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
 	va_end(ap);
-	v->msg_until = clock_ns(CLOCK_MONOTONIC) + MSG_NS;
+	v->msg_until = mono_ns() + MSG_NS;
 }
 
 static void apply_sort(struct view *v)
@@ -213,7 +206,7 @@ static int snapshot(struct view *v, int due)
 	}
 	news |= es.paused != v->es.paused;
 	if (due) {
-		model_update(v->m, v->live ? clock_ns(CLOCK_REALTIME) : es.clock_ns,
+		model_update(v->m, v->live ? real_ns() : es.clock_ns,
 			     v->live ? v->start_wall : es.first_ns);
 		ft_get_stats(engine_table(v->e), &v->fs);
 		model_totals(v->m, &v->mt);
@@ -356,7 +349,7 @@ static void loop(struct view *v)
 	int dirty = 1, dead = 0;
 
 	for (;;) {
-		int64_t now = clock_ns(CLOCK_MONOTONIC);
+		int64_t now = mono_ns();
 		int due = now >= next, ch;
 
 		if (due)
@@ -375,7 +368,7 @@ static void loop(struct view *v)
 		if (dirty || v->names)	/* names come in between */
 			view_draw(v);
 		dirty = 0;
-		t0 = clock_ns(CLOCK_MONOTONIC);
+		t0 = mono_ns();
 		ms = (next - t0 + 999999) / 1000000;	/* never 0 too early */
 		ms = ms < 0 ? 0 : ms > SLICE_MS ? SLICE_MS : ms;
 		timeout((int)ms);
@@ -383,7 +376,7 @@ static void loop(struct view *v)
 		if (ch == ERR) {	/* time, or a signal */
 			/* a keyboard that fails at once, again and again, is
 			 * gone (a hangup without SIGHUP): leave, do not spin */
-			if (ms >= 10 && clock_ns(CLOCK_MONOTONIC) - t0 < 1000000)
+			if (ms >= 10 && mono_ns() - t0 < 1000000)
 				dead++;
 			else
 				dead = 0;
@@ -406,8 +399,8 @@ int run_view(const struct run_opts *o, struct cap *cap)
 
 	v.cap = cap;
 	v.live = cap_is_live(cap);
-	v.start_mono = clock_ns(CLOCK_MONOTONIC);
-	v.start_wall = clock_ns(CLOCK_REALTIME);
+	v.start_mono = mono_ns();
+	v.start_wall = real_ns();
 	for (int i = 0; i < MV_NUM; i++)
 		v.sort[i] = keyset[i].def;
 	setlocale(LC_CTYPE, "");	/* ncursesw: the terminal's charset */

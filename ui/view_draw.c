@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "fmt.h"
 #include "resolve.h"
 #include "view.h"
@@ -35,14 +36,6 @@ static const struct model_proc *proc_row(const struct view *v, size_t i)
 	const struct model_proc **r;
 
 	return i < model_procs(v->m, &r) ? r[i] : NULL;
-}
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 size_t view_nrows(const struct view *v)
