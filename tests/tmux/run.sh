@@ -198,7 +198,18 @@ check attrib-procs-client "^ +30947 +curl +root +1 +1 "
 keys c	# the cgroup column: a file's process shows its cgroup id
 check attrib-cgroup "^ +30430 +python3 .* 1$"
 keys / c u r l Enter
-rows=$(screen | awk '/^ +PID /{ f = 1; next } f && /^ +[0-9]+ /')
+# the three curl rows alone, once the view has redrawn (a slow build,
+# ASan's, may need a few tenths of a second)
+i=0
+while :; do
+	rows=$(screen | awk '/^ +PID /{ f = 1; next } f && /^ +[0-9]+ /')
+	if [ "$(echo "$rows" | grep -c .)" = 3 ] && ! echo "$rows" | grep -q python3; then
+		break
+	fi
+	[ $i -ge $((WAIT * 10)) ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
 if [ "$(echo "$rows" | grep -c .)" = 3 ] && ! echo "$rows" | grep -q python3; then
 	ok attrib-filter-comm
 else
