@@ -181,9 +181,7 @@ static void on_scan(void *arg, const struct scan_event *s)
 static void flow_tuple(json_t *o, const struct ft_view *v)
 {
 	struct rep_ends e;
-	int v6 = v->key.flags & FT_K_V6;
 
-	(void)v6;
 	rep_ends(v, &e);
 	json_object_set_new(o, "proto", json_string(proto_name(v->key.proto)));
 	json_object_set_new(o, "orig_h", json_string(e.orig_h));
@@ -209,14 +207,8 @@ static void port_event(struct events *ev, const struct ft_view *v)
 	p = &ev->ps[pi][rp];
 	p->ev[st < FT_PS_NUM ? st : 0]++;
 	from = p->state;
-	/* ports.c's rule: the latest-starting decisive flow */
-	if (st == FT_PS_UNKNOWN ||
-	    !(v->first_ns > p->state_ns || !p->state ||
-	      (v->first_ns == p->state_ns && st > p->state)))
-		return;
-	p->state = (uint8_t)st;
-	p->state_ns = v->first_ns;
-	if (st == from)
+	if (!rep_port_verdict(&p->state, &p->state_ns, st, v->first_ns) ||
+	    st == from)
 		return;
 	json_t *o = event(v->last_ns, "port_state");
 	json_object_set_new(o, "proto", json_string(proto_name(v->key.proto)));

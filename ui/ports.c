@@ -86,17 +86,15 @@ int64_t rep_rtt_quantile(const struct rep_rtt *h, double q)
 	return (int64_t)h->max_us;
 }
 
-/* A verdict from a flow that started at t: the latest start wins; at one
- * start, the larger state value (filtered > closed > open), so the order
- * flows arrive in never matters. */
-static void set_state(struct rep_port *p, int st, int64_t t)
+int rep_port_verdict(uint8_t *state, int64_t *state_ns, int st, int64_t t)
 {
 	if (st == FT_PS_UNKNOWN)
-		return;
-	if (t > p->state_ns || (t == p->state_ns && st > p->state)) {
-		p->state = (uint8_t)st;
-		p->state_ns = t;
-	}
+		return 0;
+	if (*state && !(t > *state_ns || (t == *state_ns && st > *state)))
+		return 0;
+	*state = (uint8_t)st;
+	*state_ns = t;
+	return 1;
 }
 
 void rep_port_fold(struct rep_port *p, const struct ft_view *v,
@@ -116,7 +114,7 @@ void rep_port_fold(struct rep_port *p, const struct ft_view *v,
 	if (v->last_ns > p->last_ns)
 		p->last_ns = v->last_ns;
 	p->evidence[v->port_state < FT_PS_NUM ? v->port_state : 0]++;
-	set_state(p, v->port_state, v->first_ns);
+	rep_port_verdict(&p->state, &p->state_ns, v->port_state, v->first_ns);
 	p->icmp_errors += v->icmp_errors;
 	if (v->key.proto == 6) {
 		p->tcp_pkts += v->dir[0].pkts + v->dir[1].pkts;

@@ -153,6 +153,14 @@ void rep_port_init(struct rep_port *p, uint8_t proto, uint16_t port);
 void rep_port_fold(struct rep_port *p, const struct ft_view *v,
 		   const struct attr_end end[2]);
 
+/* rep_port_verdict: take verdict st (enum ft_port_state) of a flow that
+ * started at t (ns) into a port's *state, given at *state_ns: the latest
+ * start wins, at one start the larger value (filtered > closed > open), so
+ * the order flows end in never matters; unknown says nothing.  1 when
+ * *state or *state_ns moved.  The ports report, the view and the events
+ * stream all decide by it. */
+int rep_port_verdict(uint8_t *state, int64_t *state_ns, int st, int64_t t);
+
 /* rep_port_state: p's state (enum ft_port_state or REP_PS_LISTEN_IDLE);
  * rep_port_state_name: "unknown", "open", "closed", "filtered",
  * "listening-idle". */
