@@ -24,19 +24,19 @@ CLANG   ?= clang
 BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
-# The pipeline, in data-flow order; ui/main.c is the program.
-LIB_SRC := capture/cap.c capture/cap_live.c capture/cap_dump.c \
-	decode/dec_hash.c decode/dec_link.c decode/dec_ip.c decode/dec_l4.c \
-	decode/dec_frag.c \
+# The pipeline, in data-flow order; porttop.c is the program.
+LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c \
+	capture/cap.c capture/cap_live.c capture/cap_dump.c \
+	decode/dec_link.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c \
 	flowtable/server_ports.c flowtable/conn.c flowtable/behav.c flowtable/ft.c flowtable/scan.c \
 	filters/filter.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_pcapng.c \
-	ui/report.c ui/report_procs.c ui/ports.c ui/events.c ui/report_out.c ui/run.c ui/engine.c ui/sig.c \
-	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c \
-	ui/priv.c
+	core/engine.c core/sig.c core/priv.c core/run.c \
+	report/report.c report/procs.c report/ports.c report/events.c report/rows.c \
+	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/ui/main.o
+MAIN_OBJ := $(BUILD)/porttop.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

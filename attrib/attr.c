@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../flowtable/seqlock.h"
+#include "../lib/clock.h"
+#include "../lib/seqlock.h"
 
 #include "attr_int.h"
 
@@ -34,15 +35,9 @@ const char *attr_why_name(int why)
 	return why >= 0 && why < ATTR_WHY_NUM ? why_names[why] : "";
 }
 
-int64_t attr_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* ---- local addresses (seqlocked copy for readers) ------------------------ */
+
+SEQLOCK_DATA(struct local_data);
 
 static void refresh_local(struct attr *a)
 {
@@ -173,9 +168,9 @@ static void owner_of(struct attr *a, const struct attr_sock *s,
 	uint64_t denied = 0;
 
 	if (attr_procmap_find(a->procmap, s->inode, &p, 1) == 0 &&
-	    attr_mono_ns() - a->last_scan >= RESCAN_MIN_NS) {
+	    mono_ns() - a->last_scan >= RESCAN_MIN_NS) {
 		attr_procmap_scan(a->procmap, &denied);
-		a->last_scan = attr_mono_ns();
+		a->last_scan = mono_ns();
 		__atomic_store_n(&a->st.denied, denied, __ATOMIC_RELAXED);
 	}
 	if (attr_procmap_find(a->procmap, s->inode, &p, 1) > 0) {
@@ -195,7 +190,7 @@ void attr_put_sock(void *arg, const struct attr_sock *s)
 {
 	struct attr *a = arg;
 	struct attr_entry e, old;
-	int64_t now = attr_mono_ns();
+	int64_t now = mono_ns();
 
 	memset(&e, 0, sizeof(e));
 	key_of(a, s, &e.key);
@@ -311,7 +306,7 @@ static void mark_exited(void *arg, const struct attr_entry *e)
 static void full_dump(struct attr *a)
 {
 	uint64_t denied = 0;
-	int64_t start = attr_mono_ns();
+	int64_t start = mono_ns();
 	int first = a->last_scan == 0;
 	int lonly = !first && a->events && a->table &&
 		    a->table->dump_listeners;
@@ -319,14 +314,14 @@ static void full_dump(struct attr *a)
 	refresh_local(a);
 	if (first) {
 		attr_procmap_scan(a->procmap, &denied);
-		a->last_scan = attr_mono_ns();
+		a->last_scan = mono_ns();
 		__atomic_store_n(&a->st.denied, denied, __ATOMIC_RELAXED);
 	}
 	if (a->table &&
 	    (lonly ? a->table->dump_listeners : a->table->dump)(
 		    a->tb_state, attr_put_sock, a) == 0)
 		/* a table's sockets missing from its dump have closed */
-		attr_cache_age(a->cache, start, attr_mono_ns(), KEEP_CLOSED_NS,
+		attr_cache_age(a->cache, start, mono_ns(), KEEP_CLOSED_NS,
 			       a->events ? ATTR_SRC_BPF : -1, lonly);
 	struct exit_pass *p = calloc(1, sizeof(*p));
 	uint64_t used = 0;
@@ -347,9 +342,9 @@ static void *run(void *arg)
 	struct want w;
 
 	while (!__atomic_load_n(&a->stop, __ATOMIC_ACQUIRE)) {
-		if (attr_mono_ns() >= next) {
+		if (mono_ns() >= next) {
 			full_dump(a);
-			next = attr_mono_ns() + every;
+			next = mono_ns() + every;
 		}
 		if (a->events)
 			a->events->poll(a->ev_state, attr_put_sock, a, POLL_MS);

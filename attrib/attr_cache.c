@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../decode/dec_hash.h"
-#include "../flowtable/seqlock.h"
+#include "../lib/keyhash.h"
+#include "../lib/seqlock.h"
 #include "attr_cache.h"
+
+SEQLOCK_DATA(struct attr_entry);
 
 struct slot {
 	uint32_t seq;		/* odd while the writer updates e */
@@ -70,7 +72,7 @@ void attr_cache_free(struct attr_cache *c)
 static struct slot *bucket(const struct attr_cache *c,
 			   const struct attr_key *k)
 {
-	return &c->slots[(dec_hash(k, sizeof(*k)) & c->mask) * ATTR_WAYS];
+	return &c->slots[(keyhash(k, sizeof(*k)) & c->mask) * ATTR_WAYS];
 }
 
 static void store(struct slot *s, const struct attr_entry *e)

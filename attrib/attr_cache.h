@@ -7,7 +7,7 @@
  * never move and a reader scans at most ATTR_WAYS slots, each read under
  * its own sequence counter (the flow table's seqlock, ft.c).  A full
  * bucket replaces its least recently refreshed slot.  The bucket comes
- * from the run's SipHash key (dec_hash.h): strangers cannot aim at one.
+ * from the run's SipHash key (keyhash.h): strangers cannot aim at one.
  */
 #ifndef PORTTOP_ATTR_CACHE_H
 #define PORTTOP_ATTR_CACHE_H

@@ -69,9 +69,6 @@ struct attr {
 	int started;			/* the thread runs */
 };
 
-/* mono_ns: CLOCK_MONOTONIC in nanoseconds. */
-int64_t attr_mono_ns(void);
-
 /* attr_is_local: addr (ipv 4 or 6, network order) is this host's (a
  * loopback address or one of its interfaces' when last refreshed). */
 int attr_is_local(const struct attr *a, const uint8_t *addr, int ipv);

@@ -181,7 +181,7 @@ static bool same(const struct attr_sock *a, const struct attr_sock *b)
 }
 
 /* The cache slot of a tuple as its owner sees it, so both directions of a
- * flow share one.  Not the keyed dec_hash: a file made to collide here
+ * flow share one.  Not the keyed keyhash: a file made to collide here
  * costs a callback per record, what a file of distinct records costs. */
 static uint32_t slot(const struct attr_sock *s)
 {

@@ -95,7 +95,7 @@ struct attr_pcapng_stats {
  * "process comments cannot be read from a pipe".  err (errlen bytes) gets
  * one line saying why, with the byte offset of a damaged block; "" on
  * success.  st and is_pcapng may be NULL.  The decoder's fragment map
- * uses its keyed hash: dec_hash_init() must have been called. */
+ * uses its keyed hash: keyhash_init() must have been called. */
 int attr_pcapng_scan(const char *path, attr_sock_fn fn, void *arg,
 		     struct attr_pcapng_stats *st, int *is_pcapng, char *err,
 		     size_t errlen);

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dec_hash.h"
+#include "../lib/keyhash.h"
 #include "dec_int.h"
 
 #define FRAG_DEFAULT_SLOTS 4096
@@ -105,7 +105,7 @@ static struct frag_ent *lookup(struct dec *d, const struct dec_pkt *p,
 	k->vlan = p->vlan;
 	k->ipv = p->ipv;
 	k->proto = proto;
-	uint32_t i = (uint32_t)dec_hash(k, sizeof(*k)) & m->mask;
+	uint32_t i = (uint32_t)keyhash(k, sizeof(*k)) & m->mask;
 	struct frag_ent *free_e = NULL, *oldest = NULL;
 
 	for (int w = 0; w < FRAG_WINDOW; w++, i = (i + 1) & m->mask) {

@@ -20,9 +20,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "../decode/dec_hash.h"
+#include "../lib/keyhash.h"
 #include "conn.h"
-#include "seqlock.h"
+#include "../lib/seqlock.h"
 
 #define NS	   1000000000LL
 #define ST_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
@@ -235,7 +235,7 @@ static uint64_t key_hash(const struct ft_key *k)
 	uint8_t b[16];
 
 	if (k->flags & FT_K_V6)
-		return dec_hash(k, sizeof(*k));
+		return keyhash(k, sizeof(*k));
 	memcpy(b, k->a, 4);
 	memcpy(b + 4, k->b, 4);
 	memcpy(b + 8, &k->pa, 2);
@@ -243,7 +243,7 @@ static uint64_t key_hash(const struct ft_key *k)
 	memcpy(b + 12, &k->vlan, 2);
 	b[14] = k->proto;
 	b[15] = k->flags;
-	return dec_hash(b, sizeof(b));
+	return keyhash(b, sizeof(b));
 }
 
 #define ENT(h, rec) ((uint64_t)(uint32_t)(h) << 32 | ((uint64_t)(rec) + 1))
@@ -299,6 +299,8 @@ static void index_delete(struct ft_table *t, uint32_t i)
 }
 
 /* ---- publishing (seqlock writer side) ----------------------------------- */
+
+SEQLOCK_DATA(struct ft_view);
 
 static void publish(struct ft_table *t, uint32_t rec, const struct ft_view *v)
 {

@@ -10,7 +10,7 @@
  * Memory is fixed at creation: max_flows records of sizeof(struct ft_flow)
  * bytes plus an index of 2 * max_flows (rounded up to a power of two) 8-byte
  * slots; ft_memory() says how much.  The index is keyed with the run's
- * secret hash key (dec_hash.h), so crafted tuples cannot pile into one chain.
+ * secret hash key (keyhash.h), so crafted tuples cannot pile into one chain.
  *
  * Readers in other threads (the live view) read flows through ft_read(),
  * which never blocks the writer and never returns a torn record: each record

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../decode/dec_hash.h"
+#include "../lib/keyhash.h"
 #include "scan.h"
 
 struct key {			/* hashed and compared whole */
@@ -82,7 +82,7 @@ static int tab_init(struct tab *t, uint32_t cap, size_t esz)
 /* The slot of k: its entry, or the empty slot where it would go. */
 static uint32_t tab_slot(const struct tab *t, const struct key *k)
 {
-	uint32_t i = (uint32_t)dec_hash(k, sizeof(*k)) & (t->cap - 1);
+	uint32_t i = (uint32_t)keyhash(k, sizeof(*k)) & (t->cap - 1);
 
 	while (USED(t, i) && memcmp(KEY(t, i), k, sizeof(*k)))
 		i = (i + 1) & (t->cap - 1);

@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "engine.h"
+#include "../lib/clock.h"
+#include "../core/engine.h"
 #include "fmt.h"
-#include "run.h"
-#include "sig.h"
+#include "../core/run.h"
+#include "../core/sig.h"
 
 /* Rates to 1/1000: "1234.5" rather than "1234.4999999999998" (shorter
  * lines, less time formatting them: most of --batch json's cost). */

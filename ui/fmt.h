@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "../core/engine.h"
 #include "model.h"
 
 /* What the header shows besides the model's totals. */

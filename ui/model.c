@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../decode/dec_hash.h"
+#include "../lib/grow.h"
+#include "../lib/keyhash.h"
 #include "model_int.h"
 
 #define ENDED_DEFAULT	65536
@@ -101,7 +102,7 @@ static size_t seen_hash(const struct seen *k)
 	memcpy(b + 16, &k->port, 2);
 	b[18] = k->pi;
 	b[19] = k->role;
-	return (size_t)dec_hash(b, sizeof(b));
+	return (size_t)keyhash(b, sizeof(b));
 }
 
 static int seen_eq(const struct seen *a, const struct seen *b)
@@ -221,7 +222,7 @@ static void fold_ended(struct model *m, const struct ft_view *v)
 	struct rep_port *a;
 
 	if (!m->aidx[pi][rp]) {
-		if (rep_grow((void **)&m->agg, &m->cap_agg, m->nagg + 1,
+		if (grow_array((void **)&m->agg, &m->cap_agg, m->nagg + 1,
 			     sizeof(*m->agg)) < 0)
 			return;
 		rep_port_init(&m->agg[m->nagg], v->key.proto, rp);
@@ -306,7 +307,7 @@ static void scan_flows(struct model *m, double dt)
 			t->id = v.id;
 		}
 		rates(t, &v, dt);
-		if (rep_grow((void **)&m->flows, &m->cap_flows, m->nflows + 1,
+		if (grow_array((void **)&m->flows, &m->cap_flows, m->nflows + 1,
 			 sizeof(*m->flows)) < 0)
 			return;
 		struct model_flow *f = &m->flows[m->nflows++];
@@ -322,7 +323,7 @@ static struct model_port *new_port(struct model *m, int pi, uint16_t port)
 {
 	struct model_port *mp;
 
-	if (rep_grow((void **)&m->ports, &m->cap_ports, m->nports + 1,
+	if (grow_array((void **)&m->ports, &m->cap_ports, m->nports + 1,
 		 sizeof(*m->ports)) < 0)
 		return NULL;
 	mp = &m->ports[m->nports++];
@@ -410,7 +411,7 @@ static void build_ports(struct model *m)
  * below *zeroed are already); NULL when out of memory. */
 static struct model_rates *proc_rates(struct model *m, long k, size_t *zeroed)
 {
-	if (rep_grow((void **)&m->prows, &m->cap_procs, (size_t)k + 1,
+	if (grow_array((void **)&m->prows, &m->cap_procs, (size_t)k + 1,
 		 sizeof(*m->prows)) < 0)
 		return NULL;
 	for (; *zeroed <= (size_t)k; ++*zeroed)

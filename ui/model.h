@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #include "../flowtable/ft.h"
-#include "report.h"
+#include "../report/report.h"
 
 enum model_view { MV_FLOWS, MV_PORTS, MV_PROCS, MV_NUM };
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/grow.h"
 #include "model_int.h"
 
 static int flow_matches(const struct model *m, const struct model_flow *f)
@@ -175,7 +176,7 @@ void select_rows(struct model *m)
 	size_t n = 0;
 
 	sort_model = m;
-	if (m->nflows && rep_grow((void **)&m->fptr, &m->cap_fptr, m->nflows,
+	if (m->nflows && grow_array((void **)&m->fptr, &m->cap_fptr, m->nflows,
 			      sizeof(*m->fptr)) == 0)
 		for (size_t i = 0; i < m->nflows; i++)
 			if (flow_matches(m, &m->flows[i]))
@@ -184,7 +185,7 @@ void select_rows(struct model *m)
 		qsort(m->fptr, n, sizeof(*m->fptr), cmp_flow);
 
 	n = 0;
-	if (m->nports && rep_grow((void **)&m->pptr, &m->cap_pptr, m->nports,
+	if (m->nports && grow_array((void **)&m->pptr, &m->cap_pptr, m->nports,
 			      sizeof(*m->pptr)) == 0)
 		for (size_t i = 0; i < m->nports; i++)
 			if (port_matches(m, &m->ports[i]))
@@ -193,7 +194,7 @@ void select_rows(struct model *m)
 		qsort(m->pptr, n, sizeof(*m->pptr), cmp_port);
 
 	n = 0;
-	if (m->nprocs && rep_grow((void **)&m->prptr, &m->cap_prptr, m->nprocs,
+	if (m->nprocs && grow_array((void **)&m->prptr, &m->cap_prptr, m->nprocs,
 			      sizeof(*m->prptr)) == 0)
 		for (size_t i = 0; i < m->nprocs; i++)
 			if (proc_matches(m, &m->prows[i]))

@@ -16,8 +16,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "clock.h"
-#include "../decode/dec_hash.h"
+#include "../lib/clock.h"
+#include "../lib/keyhash.h"
 #include "resolve.h"
 
 #define WAYS		4
@@ -68,7 +68,7 @@ static struct entry *set_of(struct resolver *r, const uint8_t addr[16],
 
 	memcpy(k, addr, 16);
 	k[16] = (uint8_t)v6;
-	return &r->e[(dec_hash(k, sizeof(k)) & (r->nsets - 1)) * WAYS];
+	return &r->e[(keyhash(k, sizeof(k)) & (r->nsets - 1)) * WAYS];
 }
 
 /* The entry of addr, or NULL.  Caller holds mu. */

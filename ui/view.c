@@ -32,10 +32,10 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-#include "clock.h"
+#include "../lib/clock.h"
 #include "fmt.h"
 #include "resolve.h"
-#include "sig.h"
+#include "../core/sig.h"
 #include "view.h"
 
 #define SLICE_MS	100	/* longest wait for a key */

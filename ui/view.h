@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "../core/engine.h"
 #include "model.h"
-#include "run.h"
+#include "../core/run.h"
 
 struct resolver;
 

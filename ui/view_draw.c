@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
+#include "../lib/clock.h"
 #include "fmt.h"
 #include "resolve.h"
 #include "view.h"

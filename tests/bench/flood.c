@@ -11,7 +11,7 @@
  *                         PORTTOP_HASH_SEED=SEED (32 hex digits), each sent
  *                         R times: a hash-flooding attack on a known key
  *
- * The collisions use porttop's own keyed hash (decode/dec_hash.c) on the
+ * The collisions use porttop's own keyed hash (decode/keyhash.c) on the
  * flow table's compact IPv4 key (flowtable/ft.c, key_hash: a, b, pa, pb,
  * vlan, proto, flags; a the lower address).  Ethernet, 54-byte frames.
  */
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../decode/dec_hash.h"
+#include "../../lib/keyhash.h"
 
 static uint64_t rng = 88172645463325252ull;
 
@@ -76,7 +76,7 @@ static uint64_t key_hash(uint32_t src, uint16_t sport)
 	memcpy(b + 12, &vlan, 2);
 	b[14] = 6;
 	b[15] = 0x04;		/* FT_K_PORTS */
-	return dec_hash(b, sizeof(b));
+	return keyhash(b, sizeof(b));
 }
 
 int main(int argc, char **argv)
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 			return 2;
 		seed[i] = (uint8_t)v;
 	}
-	dec_hash_init(seed);
+	keyhash_init(seed);
 	long k = atol(argv[3]), rounds = atol(argv[4]), found = 0;
 	uint32_t *src = malloc((size_t)k * 4);
 	uint16_t *sp = malloc((size_t)k * 2);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "../../decode/dec.h"
-#include "../../decode/dec_hash.h"
+#include "../../lib/keyhash.h"
 #include "../../flowtable/ft.h"
 
 /* pcap/dlt.h: EN10MB, LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW (12, 14,
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!inited) {
 		static const uint8_t seed[16] = { 1 };
 
-		dec_hash_init(seed);
+		keyhash_init(seed);
 		inited = 1;
 	}
 	if (size < 1)

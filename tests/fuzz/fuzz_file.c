@@ -12,8 +12,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../decode/dec_hash.h"
-#include "../../ui/run.h"
+#include "../../lib/keyhash.h"
+#include "../../core/run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static const uint8_t seed[16] = { 2 };
 		int null = open("/dev/null", O_WRONLY);
 
-		dec_hash_init(seed);
+		keyhash_init(seed);
 		dup2(null, STDOUT_FILENO);	/* the reports */
 		close(null);
 		inited = 1;

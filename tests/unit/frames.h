@@ -734,7 +734,7 @@ FRAME f_fp_9999[] = {
 #include <string.h>
 
 #include "../../decode/dec.h"
-#include "../../decode/dec_hash.h"
+#include "../../lib/keyhash.h"
 
 /* The fixed 16-byte hash key every test program uses (repeatable runs). */
 static const uint8_t t_seed[16] __attribute__((unused)) = {
@@ -816,7 +816,7 @@ static struct dec d;
 static int __attribute__((unused)) t_group_setup(void **state)
 {
 	(void)state;
-	if (dec_hash_init(t_seed) != 0 || dec_init(&d, 0) != 0)
+	if (keyhash_init(t_seed) != 0 || dec_init(&d, 0) != 0)
 		return -1;
 	return 0;
 }

@@ -6,7 +6,7 @@
 #ifndef PORTTOP_TEST_PKTS_H
 #define PORTTOP_TEST_PKTS_H
 
-#include "../../decode/dec_hash.h"
+#include "../../lib/keyhash.h"
 #include "../../flowtable/ft.h"
 
 #define S(x) ((int64_t)((x) * 1e9))
@@ -109,7 +109,7 @@ static int setup(void **state)
 	static const uint8_t seed[16] = { 1, 2, 3 };
 
 	(void)state;
-	return dec_hash_init(seed);
+	return keyhash_init(seed);
 }
 
 static struct dec_pkt icmp(double t, int from, int to, uint8_t type,

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "../../attrib/attr_cache.h"
-#include "../../decode/dec_hash.h"
+#include "../../lib/keyhash.h"
 
 static struct attr_entry entry(uint32_t i, int64_t seen, int closed)
 {
@@ -85,7 +85,7 @@ static int setup(void **state)
 	static const uint8_t seed[16] = { 9 };
 
 	(void)state;
-	return dec_hash_init(seed);
+	return keyhash_init(seed);
 }
 
 int main(void)

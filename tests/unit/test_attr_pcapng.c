@@ -795,7 +795,7 @@ static int group_setup(void **state)
 	snprintf(tmp, sizeof(tmp), "/tmp/porttop-pcapng-XXXXXX");
 	if (!mkdtemp(tmp))
 		return -1;
-	return dec_hash_init(t_seed) == 0 ? 0 : -1;
+	return keyhash_init(t_seed) == 0 ? 0 : -1;
 }
 
 static int group_teardown(void **state)

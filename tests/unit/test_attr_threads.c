@@ -26,7 +26,7 @@
 #include <cmocka.h>
 
 #include "../../attrib/attr.h"
-#include "../../decode/dec_hash.h"
+#include "../../lib/keyhash.h"
 
 #define CONNS	 32
 #define RUN_NS	 (1500LL * 1000000)
@@ -175,6 +175,6 @@ int main(void)
 		cmocka_unit_test(threads),
 	};
 
-	dec_hash_init(NULL);
+	keyhash_init(NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

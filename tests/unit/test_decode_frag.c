@@ -575,7 +575,7 @@ static int teardown(void **state)
 static int group_setup(void **state)
 {
 	(void)state;
-	return dec_hash_init(t_seed) == 0 ? 0 : -1;
+	return keyhash_init(t_seed) == 0 ? 0 : -1;
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -19,8 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../decode/dec_hash.h"
-#include "../../ui/engine.h"
+#include "../../lib/keyhash.h"
+#include "../../core/engine.h"
 #include "../../ui/model.h"
 
 #define PACKETS 200000
@@ -79,7 +79,7 @@ static int make_capture(void **state)
 	}
 	pcap_dump_close(d);
 	pcap_close(dead);
-	return dec_hash_init(seed);
+	return keyhash_init(seed);
 }
 
 static int remove_capture(void **state)

@@ -18,8 +18,8 @@
 
 #include <sys/wait.h>
 
-#include "../../decode/dec_hash.h"
-#include "../../ui/events.h"
+#include "../../lib/keyhash.h"
+#include "../../report/events.h"
 
 #define S(x) ((int64_t)((x) * 1e9))
 
@@ -143,7 +143,7 @@ static int setup(void **state)
 	static const uint8_t seed[16] = { 5 };
 
 	(void)state;
-	return dec_hash_init(seed);
+	return keyhash_init(seed);
 }
 
 int main(void)

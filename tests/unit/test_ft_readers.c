@@ -17,7 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../decode/dec_hash.h"
+#include "../../lib/keyhash.h"
 #include "../../flowtable/ft.h"
 
 #define FLOWS	 200
@@ -134,6 +134,6 @@ int main(void)
 		cmocka_unit_test(readers_see_whole_flows),
 	};
 
-	dec_hash_init(seed);
+	keyhash_init(seed);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

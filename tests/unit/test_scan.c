@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../decode/dec_hash.h"
+#include "../../lib/keyhash.h"
 #include "../../flowtable/scan.h"
 
 #define S(x) ((int64_t)((x) * 1e9))
@@ -186,7 +186,7 @@ static int setup(void **state)
 	static const uint8_t seed[16] = { 7 };
 
 	(void)state;
-	return dec_hash_init(seed);
+	return keyhash_init(seed);
 }
 
 int main(void)

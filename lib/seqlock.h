@@ -14,6 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* SEQLOCK_DATA(type): the data a seqlock guards must be whole 8-byte
+ * words (the copies below move uint64_t words); checked at compile time
+ * where such a type is defined. */
+#define SEQLOCK_DATA(type) \
+	_Static_assert(sizeof(type) % 8 == 0, \
+		       #type " is not whole 8-byte words")
+
 /* seqlock_store: the writer publishes n bytes (a multiple of 8) from src
  * into dst under *seq. */
 static inline void seqlock_store(uint32_t *seq, void *dst, const void *src,

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "../lib/grow.h"
 #include "report.h"
 
 void rep_port_init(struct rep_port *p, uint8_t proto, uint16_t port)
@@ -172,7 +173,7 @@ long rep_listeners(struct attr *a, struct attr_listener **buf, size_t *cap)
 	if (!a)
 		return 0;
 	while ((n = attr_listeners(a, *buf, *cap)) > *cap)
-		if (rep_grow((void **)buf, cap, n, sizeof(**buf)))
+		if (grow_array((void **)buf, cap, n, sizeof(**buf)))
 			return -1;
 	return (long)n;
 }

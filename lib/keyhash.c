@@ -1,12 +1,12 @@
-/* dec_hash.c - see dec_hash.h.  SipHash-2-4 from libsodium. */
+/* keyhash.c - see keyhash.h.  SipHash-2-4 from libsodium. */
 #include <sodium.h>
 #include <string.h>
 
-#include "dec_hash.h"
+#include "keyhash.h"
 
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
 
-int dec_hash_init(const uint8_t seed[16])
+int keyhash_init(const uint8_t seed[16])
 {
 	if (sodium_init() < 0)
 		return -1;
@@ -17,7 +17,7 @@ int dec_hash_init(const uint8_t seed[16])
 	return 0;
 }
 
-uint64_t dec_hash(const void *key, size_t len)
+uint64_t keyhash(const void *key, size_t len)
 {
 	unsigned char out[crypto_shorthash_BYTES];
 	uint64_t h;

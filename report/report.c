@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/sort.h"
 #include "report.h"
 
 #define CHUNK 65536
@@ -143,36 +144,6 @@ static struct rep_port *port_get(struct report *r, uint8_t proto, int pi,
 	return p;
 }
 
-/* LSD radix sort of keys below 2^55 (five 11-bit digits), then unique. */
-size_t rep_sort_unique64(uint64_t *a, size_t n, uint64_t *tmp)
-{
-	if (n == 0)
-		return 0;	/* a may be NULL: memcpy(NULL, ..., 0) is UB */
-	for (int shift = 0; shift < 55; shift += 11) {
-		size_t cnt[2049];	/* on the stack: the view and a
-					   report may sort at once */
-
-		memset(cnt, 0, sizeof(cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[((a[i] >> shift) & 0x7ff) + 1]++;
-		for (int b = 0; b < 2048; b++)
-			cnt[b + 1] += cnt[b];
-		for (size_t i = 0; i < n; i++)
-			tmp[cnt[(a[i] >> shift) & 0x7ff]++] = a[i];
-		uint64_t *t = a;
-		a = tmp;
-		tmp = t;
-	}
-	/* five passes leave the result in the other buffer: copy it back */
-	memcpy(tmp, a, n * sizeof(*a));
-	a = tmp;
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (m == 0 || a[i] != a[m - 1])
-			a[m++] = a[i];
-	return m;
-}
-
 static int cmp_key6(const void *a, const void *b)
 {
 	const struct addr_key *x = a, *y = b;
@@ -211,7 +182,7 @@ static int room64(struct distinct *d)
 			return -1;
 		size_t before = d->n4;
 
-		d->n4 = rep_sort_unique64(d->v4, d->n4, tmp);
+		d->n4 = sort_unique_u64(d->v4, d->n4, tmp);
 		free(tmp);
 		d->compact4 = d->n4 <= before - before / 4;
 	}
@@ -274,7 +245,7 @@ static int distinct_count(struct report *r)
 
 	if (!tmp)
 		return -1;
-	d->n4 = rep_sort_unique64(d->v4, d->n4, tmp);
+	d->n4 = sort_unique_u64(d->v4, d->n4, tmp);
 	free(tmp);
 	d->n6 = d->n6 ? sort_unique6(d->v6, d->n6) : 0;
 	for (size_t i = 0; i < d->n4; i++) {

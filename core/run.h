@@ -12,7 +12,7 @@
 #include "../capture/cap.h"
 #include "../flowtable/ft.h"
 #include "../flowtable/scan.h"
-#include "report.h"
+#include "../report/report.h"
 
 /* Exit statuses (documented in porttop.8, EXIT STATUS). */
 enum {

@@ -1,11 +1,16 @@
 /*
- * clock.h - the clocks ui/'s threads read, in nanoseconds.
+ * clock.h - the clocks porttop reads, in nanoseconds, and time units.
  */
 #ifndef PORTTOP_CLOCK_H
 #define PORTTOP_CLOCK_H
 
 #include <stdint.h>
 #include <time.h>
+
+/* Nanoseconds per unit: times in porttop are int64_t nanoseconds. */
+#define NS_PER_US 1000LL
+#define NS_PER_MS 1000000LL
+#define NS_PER_S 1000000000LL
 
 /* clock_ns: clock `id` in nanoseconds: CLOCK_MONOTONIC for intervals and
  * deadlines, CLOCK_REALTIME for stamps a user reads (epoch time). */

@@ -12,7 +12,7 @@
 
 #include "engine.h"
 #include "run.h"
-#include "events.h"
+#include "../report/events.h"
 #include "priv.h"
 #include "sig.h"
 

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../decode/dec_hash.h"
-#include "../filters/filter.h"
-#include "model.h"
-#include "run.h"
+#include "lib/keyhash.h"
+#include "filters/filter.h"
+#include "ui/model.h"
+#include "core/run.h"
 
 #ifndef PORTTOP_VERSION
 #define PORTTOP_VERSION "0.1.0"
@@ -210,7 +210,7 @@ static int hash_seed(void)
 	uint8_t seed[16];
 
 	if (!s)
-		return dec_hash_init(NULL);
+		return keyhash_init(NULL);
 	for (int i = 0; i < 16; i++) {
 		unsigned v;
 
@@ -218,7 +218,7 @@ static int hash_seed(void)
 			return -1;
 		seed[i] = (uint8_t)v;
 	}
-	return dec_hash_init(seed);
+	return keyhash_init(seed);
 }
 
 static int all_digits(const char *s)

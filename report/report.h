@@ -231,13 +231,4 @@ int rep_procs_copy(struct rep_procs *dst, const struct rep_procs *src);
 long rep_procs_finish(struct rep_procs *p);
 struct rep_proc *rep_procs_row(struct rep_procs *p, long i);
 
-/* rep_grow: make the array *p hold at least need items of size bytes
- * (*cap items now; it doubles, from 1024).  0, or -1 when out of memory
- * (*p unchanged). */
-int rep_grow(void **p, size_t *cap, size_t need, size_t size);
-
-/* rep_sort_unique64: sort keys below 2^55 (radix; tmp holds n) and drop
- * repeats, in a; returns how many remain. */
-size_t rep_sort_unique64(uint64_t *a, size_t n, uint64_t *tmp);
-
 #endif

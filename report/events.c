@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "../lib/clock.h"
 #include "../capture/cap_dump.h"
 #include "../flowtable/scan.h"
 #include "events.h"

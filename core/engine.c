@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
+#include "../lib/clock.h"
 #include "../capture/cap_dump.h"
 #include "engine.h"
-#include "events.h"
+#include "../report/events.h"
 
 #define STATS_CHECK	16		/* packets between looks at the clock */
 #define STATS_NS	100000000LL	/* counter updates for readers */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/sort.h"
+#include "../lib/grow.h"
 #include "report.h"
 
 struct rep_procs {
@@ -20,23 +22,6 @@ struct rep_procs {
 	uint64_t *ports;	/* (pid + 1) << 18 | pi << 16 | port */
 	size_t nports, ports_cap, ports_unique;
 };
-
-int rep_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 1024;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	np = realloc(*p, n * size);
-	if (!np)
-		return -1;
-	*p = np;
-	*cap = n;
-	return 0;
-}
 
 struct rep_procs *rep_procs_new(void)
 {
@@ -94,7 +79,7 @@ static long row_of(struct rep_procs *p, const struct attr_end *w)
 			return p->slot[j] - 1;
 		}
 	}
-	if (rep_grow((void **)&p->rows, &p->cap, p->n + 1, sizeof(*p->rows)))
+	if (grow_array((void **)&p->rows, &p->cap, p->n + 1, sizeof(*p->rows)))
 		return -1;
 	struct rep_proc *r = &p->rows[p->n];
 	memset(r, 0, sizeof(*r));
@@ -117,7 +102,7 @@ static int compact_ports(struct rep_procs *p)
 
 	if (!tmp)
 		return -1;
-	p->nports = p->ports_unique = rep_sort_unique64(p->ports, p->nports,
+	p->nports = p->ports_unique = sort_unique_u64(p->ports, p->nports,
 							tmp);
 	free(tmp);
 	return 0;
@@ -132,7 +117,7 @@ static int add_port(struct rep_procs *p, int32_t pid, int pi, uint16_t port)
 		    compact_ports(p) < 0)
 			return -1;
 		if ((!p->ports_cap || 2 * p->nports > p->ports_cap) &&
-		    rep_grow((void **)&p->ports, &p->ports_cap,
+		    grow_array((void **)&p->ports, &p->ports_cap,
 			     p->ports_cap + 1, sizeof(*p->ports)))
 			return -1;
 	}
