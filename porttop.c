@@ -1,8 +1,9 @@
 /*
- * main.c - porttop's command line (tcpdump's letters where they exist,
- * top's for the batch view).
+ * porttop.c - the program: its command line (tcpdump's letters where they
+ * exist, top's for the batch view), then one call into the engine
+ * (core/engine.h) and one mode: the report (report/report_run.h), --batch
+ * (ui/batch.h) or the interactive view (ui/view.h).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <pcap/pcap.h>
@@ -11,10 +12,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/keyhash.h"
+#include "core/engine.h"
+#include "core/sig.h"
 #include "filters/filter.h"
-#include "ui/model.h"
-#include "core/run.h"
+#include "flowtable/scan.h"
+#include "lib/keyhash.h"
+#include "lib/parse.h"
+#include "report/events.h"
+#include "report/report_run.h"
+#include "ui/batch.h"
+#include "ui/view.h"
 
 #ifndef PORTTOP_VERSION
 #define PORTTOP_VERSION "0.1.0"
@@ -23,26 +30,23 @@
 #define DEFAULT_SNAPLEN 256	/* headers, not payloads: enough for VLAN +
 				   IPv6 + extension headers + TCP options */
 
-enum { OPT_REPORT = 256, OPT_FORMAT, OPT_MAX_FLOWS, OPT_TIMEOUTS,
-       OPT_VERSION, OPT_BATCH, OPT_DURATION, OPT_SPEED, OPT_VIEW,
-       OPT_FALLBACK, OPT_ATTRIB, OPT_EVENTS, OPT_SCAN };
+enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW };
 
-static const struct option long_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ "report", required_argument, NULL, OPT_REPORT },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
-	{ "timeouts", required_argument, NULL, OPT_TIMEOUTS },
-	{ "batch", no_argument, NULL, OPT_BATCH },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "speed", required_argument, NULL, OPT_SPEED },
-	{ "view", required_argument, NULL, OPT_VIEW },
-	{ "fallback-replay", required_argument, NULL, OPT_FALLBACK },
-	{ "attrib", required_argument, NULL, OPT_ATTRIB },
-	{ "events", required_argument, NULL, OPT_EVENTS },
-	{ "scan", required_argument, NULL, OPT_SCAN },
-	{ NULL, 0, NULL, 0 },
+/* Everything the command line says. */
+struct opts {
+	struct engine_opts eng;
+	enum run_mode mode;
+	enum rep_kind report;
+	enum rep_fmt format;
+	enum model_view view;
+	int64_t delay_ns;		/* -d */
+	uint64_t iterations;		/* -n N */
+	int quiet, batch, report_set, list;
+	const char *filter_file;	/* -F */
+	const char *events_file;	/* --events */
+	struct scan_config scan;	/* --scan */
+	int argc;			/* for -n's optional number */
+	char **argv;
 };
 
 static void usage(FILE *f)
@@ -119,52 +123,7 @@ static int bad_usage(const char *msg, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	if (!s || *s == '-' || *s == '\0')
-		return -1;
-	*v = strtoull(s, &end, 10);
-	return errno || *end ? -1 : 0;
-}
-
-/* Seconds (fractions allowed) as nanoseconds, within (0, 1e9 s]. */
-static int parse_seconds(const char *s, int64_t *ns, int zero_ok)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (*end || !(v >= 0) || v > 1e9 || (!zero_ok && !(v >= 1e-9)))
-		return -1;
-	*ns = (int64_t)(v * 1e9);
-	return 0;
-}
-
-/* "k=v,k=v": fn(arg, k, v) for each pair; -1 when a pair has no '=' or
- * fn refuses it (--timeouts, --scan). */
-static int parse_pairs(const char *spec,
-		       int (*fn)(void *arg, const char *k, const char *v),
-		       void *arg)
-{
-	char buf[256], *save = NULL;
-
-	if (strlen(spec) >= sizeof(buf))
-		return -1;
-	strcpy(buf, spec);
-	for (char *tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-
-		if (!eq)
-			return -1;
-		*eq = '\0';
-		if (fn(arg, tok, eq + 1) < 0)
-			return -1;
-	}
-	return 0;
-}
+/* ---- option values ---------------------------------------------------------- */
 
 /* --timeouts tcp=300,udp=60,...: seconds per protocol kind */
 static int timeout_pair(void *arg, const char *k, const char *v)
@@ -172,26 +131,21 @@ static int timeout_pair(void *arg, const char *k, const char *v)
 	static const char *const names[FT_NKIND] = { "tcp", "udp", "icmp",
 						     "other" };
 	struct ft_config *c = arg;
+	int i = parse_name(k, names, FT_NKIND);
 
-	for (int i = 0; i < FT_NKIND; i++)
-		if (!strcmp(k, names[i]))
-			/* at least a nanosecond: 0 means "the default" */
-			return parse_seconds(v, &c->timeout_ns[i], 0);
-	return -1;
+	/* at least a nanosecond: 0 means "the default" */
+	return i < 0 ? -1 : parse_seconds(v, &c->timeout_ns[i], 0);
 }
 
 /* --scan ports=N,hosts=N,interval=SECONDS (any of them) */
 static int scan_pair(void *arg, const char *k, const char *v)
 {
 	struct scan_config *c = arg;
-	unsigned long n;
-	char *end;
+	uint64_t n;
 
 	if (!strcmp(k, "interval"))
 		return parse_seconds(v, &c->interval_ns, 0);
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (errno || *end || end == v || n < 1 || n > 65536)
+	if (parse_u64(v, &n) < 0 || n < 1 || n > 65536)
 		return -1;
 	if (!strcmp(k, "ports"))
 		c->port_threshold = (uint32_t)n;
@@ -200,6 +154,307 @@ static int scan_pair(void *arg, const char *k, const char *v)
 	else
 		return -1;
 	return 0;
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static const char *const report_names[] = { [REP_FLOWS] = "flows",
+	[REP_PORTS] = "ports", [REP_PROCS] = "procs" };
+static const char *const format_names[] = { [REP_TEXT] = "text",
+	[REP_CSV] = "csv", [REP_JSON] = "json" };
+static const char *const view_names[] = { [MV_FLOWS] = "flows",
+	[MV_PORTS] = "ports", [MV_PROCS] = "processes" };
+static const char *const attrib_names[] = { [ATTR_AUTO] = "auto",
+	[ATTR_MODE_BPF] = "bpf", [ATTR_MODE_DIAG] = "diag",
+	[ATTR_MODE_PROC] = "proc", [ATTR_MODE_NONE] = "none" };
+#define NAMES(a) a, (int)(sizeof(a) / sizeof(a[0]))
+
+/* ---- the options table ----------------------------------------------------- */
+
+/* One option's effect: 0, or -1 for a bad value (its `bad` message). */
+typedef int (*opt_fn)(struct opts *o, const char *arg);
+
+static int o_read(struct opts *o, const char *a) { o->eng.read_file = a; return 0; }
+static int o_iface(struct opts *o, const char *a) { o->eng.live.iface = a; return 0; }
+static int o_list(struct opts *o, const char *a) { (void)a; o->list = 1; return 0; }
+static int o_nopromisc(struct opts *o, const char *a) { (void)a; o->eng.live.promisc = 0; return 0; }
+static int o_write(struct opts *o, const char *a) { o->eng.write_file = a; return 0; }
+static int o_ffile(struct opts *o, const char *a) { o->filter_file = a; return 0; }
+static int o_quiet(struct opts *o, const char *a) { (void)a; o->quiet = 1; return 0; }
+static int o_batch(struct opts *o, const char *a) { (void)a; o->batch = 1; return 0; }
+static int o_fallback(struct opts *o, const char *a) { o->eng.fallback_file = a; return 0; }
+static int o_events(struct opts *o, const char *a) { o->events_file = a; return 0; }
+static int o_user(struct opts *o, const char *a) { o->eng.user = a; return 0; }
+
+static int o_snaplen(struct opts *o, const char *a)
+{
+	uint64_t v;
+
+	if (parse_u64(a, &v) < 0 || v < 64 || v > 262144)
+		return -1;
+	o->eng.live.snaplen = (int)v;
+	return 0;
+}
+
+static int o_buffer(struct opts *o, const char *a)
+{
+	uint64_t v;
+
+	if (parse_u64(a, &v) < 0 || v == 0 || v > (1u << 21))
+		return -1;
+	o->eng.live.buffer_kib = (int)v;
+	return 0;
+}
+
+static int o_count(struct opts *o, const char *a)
+{
+	return parse_u64(a, &o->eng.count) < 0 || o->eng.count == 0 ? -1 : 0;
+}
+
+/* top's -n ITERATIONS when a number follows; else tcpdump's -n (no name
+ * lookups, always the case) */
+static int o_n(struct opts *o, const char *a)
+{
+	(void)a;
+	if (optind < o->argc && all_digits(o->argv[optind]))
+		return parse_u64(o->argv[optind++], &o->iterations) < 0 ||
+		       o->iterations == 0 ? -1 : 0;
+	return 0;
+}
+
+static int o_delay(struct opts *o, const char *a)
+{
+	return parse_seconds(a, &o->delay_ns, 0) < 0 ||
+	       o->delay_ns < 10000000 ? -1 : 0;
+}
+
+static int o_report(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(report_names));
+
+	o->report_set = 1;
+	o->report = (enum rep_kind)i;
+	return i;
+}
+
+static int o_format(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(format_names));
+
+	o->format = (enum rep_fmt)i;
+	return i;
+}
+
+static int o_view(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(view_names));
+
+	o->view = (enum model_view)i;
+	return i;
+}
+
+static int o_attrib(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(attrib_names));
+
+	o->eng.attrib = (enum attr_mode)i;
+	return i;
+}
+
+static int o_max_flows(struct opts *o, const char *a)
+{
+	uint64_t v;
+
+	if (parse_u64(a, &v) < 0 || v < 16 || v > (1u << 30))
+		return -1;
+	o->eng.ft.max_flows = (uint32_t)v;
+	return 0;
+}
+
+static int o_timeouts(struct opts *o, const char *a)
+{
+	return parse_pairs(a, timeout_pair, &o->eng.ft);
+}
+
+static int o_duration(struct opts *o, const char *a)
+{
+	return parse_seconds(a, &o->eng.duration_ns, 0);
+}
+
+static int o_scan(struct opts *o, const char *a)
+{
+	return parse_pairs(a, scan_pair, &o->scan);
+}
+
+static int o_speed(struct opts *o, const char *a)
+{
+	if (parse_seconds(a, &(int64_t){ 0 }, 1) < 0)
+		return -1;
+	o->eng.speed = strtod(a, NULL);
+	return 0;
+}
+
+enum { OPT_HELP = 'h', OPT_VERSION = 256 };
+
+/* Every option: its long name (NULL: a letter only), letter (or a code
+ * above 255 for long-only ones), whether it takes a value, what it does,
+ * and what a bad value is told. */
+static const struct opt_def {
+	const char *name;
+	int letter, has_arg;
+	opt_fn fn;
+	const char *bad;
+} opt_defs[] = {
+	{ NULL, 'r', 1, o_read, NULL },
+	{ NULL, 'i', 1, o_iface, NULL },
+	{ NULL, 'D', 0, o_list, NULL },
+	{ NULL, 'p', 0, o_nopromisc, NULL },
+	{ NULL, 's', 1, o_snaplen, "-s must be 64 to 262144" },
+	{ NULL, 'B', 1, o_buffer, "-B must be 1 to 2097152 KiB" },
+	{ NULL, 'w', 1, o_write, NULL },
+	{ NULL, 'F', 1, o_ffile, NULL },
+	{ NULL, 'c', 1, o_count, "invalid packet count" },
+	{ NULL, 'n', 0, o_n, "invalid -n iterations" },
+	{ NULL, 'q', 0, o_quiet, NULL },
+	{ NULL, 'd', 1, o_delay, "-d must be at least 0.01 s" },
+	{ NULL, 'Z', 1, o_user, NULL },
+	{ "help", OPT_HELP, 0, NULL, NULL },
+	{ "version", OPT_VERSION, 0, NULL, NULL },
+	{ "report", 257, 1, o_report, "unknown report" },
+	{ "format", 258, 1, o_format, "unknown format" },
+	{ "max-flows", 259, 1, o_max_flows, "--max-flows must be 16 to 2^30" },
+	{ "timeouts", 260, 1, o_timeouts, "invalid --timeouts" },
+	{ "batch", 261, 0, o_batch, NULL },
+	{ "duration", 262, 1, o_duration, "invalid --duration" },
+	{ "speed", 263, 1, o_speed, "invalid --speed" },
+	{ "view", 264, 1, o_view, "unknown view" },
+	{ "fallback-replay", 265, 1, o_fallback, NULL },
+	{ "attrib", 266, 1, o_attrib,
+	  "--attrib must be auto, bpf, diag, proc or none" },
+	{ "events", 267, 1, o_events, NULL },
+	{ "scan", 268, 1, o_scan, "invalid --scan" },
+};
+#define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
+
+/* getopt_long's tables, made from opt_defs. */
+static void getopt_tables(char *shorts, struct option *longs)
+{
+	int n = 0, k = 0;
+
+	shorts[n++] = '+';	/* stop at the expression */
+	shorts[n++] = ':';	/* a missing value is ours to say */
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt_def *d = &opt_defs[i];
+
+		if (d->letter < 256 && d->letter != OPT_HELP) {
+			shorts[n++] = (char)d->letter;
+			if (d->has_arg)
+				shorts[n++] = ':';
+		}
+		if (d->name)
+			longs[k++] = (struct option){ d->name, d->has_arg ?
+				required_argument : no_argument, NULL,
+				d->letter };
+	}
+	shorts[n++] = 'h';
+	shorts[n] = '\0';
+	longs[k] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/* Parse argv into o.  Returns -1 to go on, else the exit status (help,
+ * version, a usage error). */
+static int parse_options(struct opts *o, int argc, char **argv)
+{
+	char shorts[2 * NOPTS + 4];
+	struct option longs[NOPTS + 1];
+	int ch;
+
+	getopt_tables(shorts, longs);
+	opterr = 0;	/* one message of our own per error */
+	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct opt_def *d = NULL;
+
+		if (ch == OPT_HELP) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (ch == OPT_VERSION) {
+			printf("porttop %s\n%s\njansson %s\n", PORTTOP_VERSION,
+			       pcap_lib_version(), JANSSON_VERSION);
+			return EXIT_OK;
+		}
+		if (ch == ':')
+			return bad_usage("option requires an argument",
+					 argv[optind - 1]);
+		for (size_t i = 0; i < NOPTS && !d; i++)
+			if (opt_defs[i].letter == ch)
+				d = &opt_defs[i];
+		if (!d)
+			return bad_usage("unknown option", argv[optind - 1]);
+		if (d->fn(o, optarg) < 0)
+			return bad_usage(d->bad, d->has_arg ? optarg :
+							      argv[optind - 1]);
+	}
+	return -1;
+}
+
+/* The mode and the combinations that cannot work.  -1 to go on, else
+ * the exit status. */
+static int check_options(struct opts *o)
+{
+	if (o->eng.read_file && o->eng.live.iface)
+		return bad_usage("-r and -i exclude each other", NULL);
+	if (o->batch && o->report_set)
+		return bad_usage("--batch and --report exclude each other",
+				 NULL);
+	if (o->batch)
+		o->mode = RUN_BATCH;
+	else if (o->report_set || !isatty(STDOUT_FILENO))
+		o->mode = RUN_REPORT;	/* a pipe or file gets the report */
+	else
+		o->mode = RUN_VIEW;
+	if (o->mode == RUN_VIEW && o->format != REP_TEXT)
+		return bad_usage("--format is for --report and --batch", NULL);
+	if (o->mode == RUN_BATCH && o->format == REP_CSV)
+		return bad_usage("--batch writes text or json", NULL);
+	if (o->mode == RUN_REPORT) {
+		o->eng.speed = 0;	/* a report reads as fast as it can */
+	} else {
+		o->eng.ft.publish = true;	/* the views read the table */
+		o->eng.keep_flows = true;	/* and show what is left */
+	}
+	return -1;
+}
+
+/* The filter expression, from -F or the words after the options. */
+static char *filter_text(const struct opts *o, int argc, char **argv,
+			 int *status)
+{
+	char err[256];
+	char *f;
+
+	*status = -1;
+	if (!o->filter_file) {
+		if (!(f = filter_from_args(argc - optind, argv + optind)))
+			*status = bad_usage("out of memory", NULL);
+		return f;
+	}
+	if (optind < argc) {
+		*status = bad_usage("give the expression either with -F or on "
+				    "the command line, not both", NULL);
+		return NULL;
+	}
+	if (!(f = filter_from_file(o->filter_file, err, sizeof(err))))
+		*status = bad_usage(err, NULL);
+	return f;
 }
 
 /* PORTTOP_HASH_SEED (32 hex digits) fixes the hash key, for tests that
@@ -221,230 +476,82 @@ static int hash_seed(void)
 	return keyhash_init(seed);
 }
 
-static int all_digits(const char *s)
+/* The mode, with the events stream beside it when asked for. */
+static int run_mode(struct engine *e, const struct opts *o)
 {
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
+	struct events *ev = NULL;
+	int status;
 
-static int parse_attrib(const char *s, int *mode)
-{
-	static const char *const names[] = {
-		[ATTR_AUTO] = "auto", [ATTR_MODE_BPF] = "bpf",
-		[ATTR_MODE_DIAG] = "diag", [ATTR_MODE_PROC] = "proc",
-		[ATTR_MODE_NONE] = "none",
-	};
+	if (o->events_file) {
+		char err[256];
+		struct consumer c;
 
-	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
-		if (!strcmp(s, names[i])) {
-			*mode = i;
-			return 0;
+		if (!(ev = events_open(o->events_file, engine_attr(e),
+				       &o->scan, err, sizeof(err)))) {
+			fprintf(stderr, "porttop: %s\n", err);
+			return EXIT_USAGE;
 		}
-	return -1;
+		c = events_consumer(ev);
+		engine_add(e, &c);
+	}
+	if (o->mode == RUN_BATCH) {
+		struct batch_opts b = { o->format, o->view, o->delay_ns,
+					o->iterations };
+		status = batch_run(e, &b);
+	} else if (o->mode == RUN_VIEW) {
+		struct view_opts v = { o->view, o->delay_ns };
+		status = view_run(e, &v);
+	} else {
+		struct report_run_opts r = { o->report, o->format, o->quiet };
+		status = report_run(e, &r);
+	}
+	events_close(ev);
+	return status;
 }
 
 int main(int argc, char **argv)
 {
-	struct run_opts o = {
-		.report = REP_FLOWS, .format = REP_TEXT, .speed = 1,
-		.delay_ns = 1000000000LL,
-		.live = { .snaplen = DEFAULT_SNAPLEN, .promisc = 1 },
+	struct opts o = {
+		.report = REP_FLOWS, .format = REP_TEXT,
+		.delay_ns = 1000000000LL, .argc = argc, .argv = argv,
+		.eng = { .speed = 1,
+			 .live = { .snaplen = DEFAULT_SNAPLEN, .promisc = 1 } },
 	};
-	const char *filter_file = NULL;
-	char *filter = NULL, err[CAP_ERRBUF_SIZE];
-	int report_set = 0, batch = 0, list = 0, ch, status;
-	uint64_t v;
+	struct pt_err err;
+	struct engine *e;
+	char *filter;
+	int status;
 
-	opterr = 0;	/* one message of our own per error */
-	while ((ch = getopt_long(argc, argv, "+:r:i:Dps:B:w:F:c:nqd:hZ:",
-				 long_opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			o.read_file = optarg;
-			break;
-		case 'i':
-			o.live.iface = optarg;
-			break;
-		case 'D':
-			list = 1;
-			break;
-		case 'p':
-			o.live.promisc = 0;
-			break;
-		case 's':
-			if (parse_u64(optarg, &v) < 0 || v < 64 || v > 262144)
-				return bad_usage("-s must be 64 to 262144",
-						 optarg);
-			o.live.snaplen = (int)v;
-			break;
-		case 'B':
-			if (parse_u64(optarg, &v) < 0 || v == 0 ||
-			    v > (1u << 21))
-				return bad_usage("-B must be 1 to 2097152 KiB",
-						 optarg);
-			o.live.buffer_kib = (int)v;
-			break;
-		case 'w':
-			o.write_file = optarg;
-			break;
-		case 'F':
-			filter_file = optarg;
-			break;
-		case 'c':
-			if (parse_u64(optarg, &o.count) < 0 || o.count == 0)
-				return bad_usage("invalid packet count", optarg);
-			break;
-		case 'n':
-			/* top's -n ITERATIONS when a number follows; else
-			 * tcpdump's -n (no name lookups, always the case) */
-			if (optind < argc && all_digits(argv[optind])) {
-				if (parse_u64(argv[optind++], &o.iterations) < 0 ||
-				    o.iterations == 0)
-					return bad_usage("invalid -n iterations",
-							 argv[optind - 1]);
-			}
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'd':
-			if (parse_seconds(optarg, &o.delay_ns, 0) < 0 ||
-			    o.delay_ns < 10000000)
-				return bad_usage("-d must be at least 0.01 s",
-						 optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case OPT_VERSION:
-			printf("porttop %s\n%s\njansson %s\n", PORTTOP_VERSION,
-			       pcap_lib_version(), JANSSON_VERSION);
-			return EXIT_OK;
-		case OPT_REPORT:
-			report_set = 1;
-			if (!strcmp(optarg, "flows"))
-				o.report = REP_FLOWS;
-			else if (!strcmp(optarg, "ports"))
-				o.report = REP_PORTS;
-			else if (!strcmp(optarg, "procs"))
-				o.report = REP_PROCS;
-			else
-				return bad_usage("unknown report", optarg);
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				o.format = REP_TEXT;
-			else if (!strcmp(optarg, "csv"))
-				o.format = REP_CSV;
-			else if (!strcmp(optarg, "json"))
-				o.format = REP_JSON;
-			else
-				return bad_usage("unknown format", optarg);
-			break;
-		case OPT_MAX_FLOWS:
-			if (parse_u64(optarg, &v) < 0 || v < 16 ||
-			    v > (1u << 30))
-				return bad_usage("--max-flows must be 16 to 2^30",
-						 optarg);
-			o.ft.max_flows = (uint32_t)v;
-			break;
-		case OPT_TIMEOUTS:
-			if (parse_pairs(optarg, timeout_pair, &o.ft) < 0)
-				return bad_usage("invalid --timeouts", optarg);
-			break;
-		case OPT_BATCH:
-			batch = 1;
-			break;
-		case OPT_DURATION:
-			if (parse_seconds(optarg, &o.duration_ns, 0) < 0)
-				return bad_usage("invalid --duration", optarg);
-			break;
-		case OPT_FALLBACK:
-			o.fallback_file = optarg;
-			break;
-		case OPT_EVENTS:
-			o.events_file = optarg;
-			break;
-		case 'Z':
-			o.user = optarg;
-			break;
-		case OPT_SCAN:
-			if (parse_pairs(optarg, scan_pair, &o.scan) < 0)
-				return bad_usage("invalid --scan", optarg);
-			break;
-		case OPT_ATTRIB:
-			if (parse_attrib(optarg, &o.attrib) < 0)
-				return bad_usage("--attrib must be auto, bpf, "
-						 "diag, proc or none", optarg);
-			break;
-		case OPT_VIEW:
-			if (!strcmp(optarg, "flows"))
-				o.view = MV_FLOWS;
-			else if (!strcmp(optarg, "ports"))
-				o.view = MV_PORTS;
-			else if (!strcmp(optarg, "processes"))
-				o.view = MV_PROCS;
-			else
-				return bad_usage("unknown view", optarg);
-			break;
-		case OPT_SPEED:
-			if (parse_seconds(optarg, &(int64_t){ 0 }, 1) < 0)
-				return bad_usage("invalid --speed", optarg);
-			o.speed = strtod(optarg, NULL);
-			break;
-		case ':':
-			return bad_usage("option requires an argument",
-					 argv[optind - 1]);
-		default:
-			return bad_usage("unknown option", argv[optind - 1]);
-		}
-	}
-	if (list) {
-		if (cap_list_devices(stdout, err) != CAP_OK) {
-			fprintf(stderr, "porttop: %s\n", err);
+	if ((status = parse_options(&o, argc, argv)) >= 0)
+		return status;
+	if (o.list) {
+		char cerr[CAP_ERRBUF_SIZE];
+
+		if (cap_list_devices(stdout, cerr) != CAP_OK) {
+			fprintf(stderr, "porttop: %s\n", cerr);
 			return EXIT_USAGE;
 		}
 		return EXIT_OK;
 	}
-	if (o.read_file && o.live.iface)
-		return bad_usage("-r and -i exclude each other", NULL);
-	if (batch && report_set)
-		return bad_usage("--batch and --report exclude each other", NULL);
-	if (batch)
-		o.mode = RUN_BATCH;
-	else if (report_set || !isatty(STDOUT_FILENO))
-		o.mode = RUN_REPORT;	/* a pipe or file gets the report */
-	else
-		o.mode = RUN_VIEW;
-	if (o.mode == RUN_VIEW && o.format != REP_TEXT)
-		return bad_usage("--format is for --report and --batch", NULL);
-	if (o.mode == RUN_BATCH && o.format == REP_CSV)
-		return bad_usage("--batch writes text or json", NULL);
-	if (filter_file) {
-		if (optind < argc)
-			return bad_usage("give the expression either with -F "
-					 "or on the command line, not both",
-					 NULL);
-		filter = filter_from_file(filter_file, err, sizeof(err));
-		if (!filter)
-			return bad_usage(err, NULL);
-	} else {
-		filter = filter_from_args(argc - optind, argv + optind);
-		if (!filter)
-			return bad_usage("out of memory", NULL);
-	}
+	if ((status = check_options(&o)) >= 0)
+		return status;
+	if (!(filter = filter_text(&o, argc, argv, &status)))
+		return status;
 	if (hash_seed() < 0) {
 		free(filter);
 		return bad_usage("cannot initialise the hash key "
 				 "(PORTTOP_HASH_SEED must be 32 hex digits)",
 				 NULL);
 	}
-	o.filter = filter;
-	status = run(&o);
+	o.eng.filter = filter;
+	sig_catch();
+	if (engine_open(&e, &o.eng, &err) != PT_OK) {
+		fprintf(stderr, "porttop: %s\n", err.msg);
+		free(filter);
+		return pt_exit(err.code);
+	}
+	status = run_mode(e, &o);
+	engine_close(e);
 	free(filter);
 	return status;
 }

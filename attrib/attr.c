@@ -15,6 +15,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/seqlock.h"
+#include "../lib/thread.h"
 
 #include "attr_int.h"
 
@@ -66,22 +67,6 @@ static void refresh_local(struct attr *a)
 	}
 	freeifaddrs(ifa);
 	seqlock_store(&a->local.seq, &a->local.d, &n, sizeof(n));
-}
-
-int attr_is_local(const struct attr *a, const uint8_t *addr, int ipv)
-{
-	static const uint8_t lo6[16] = { [15] = 1 };
-	struct local_data d;
-
-	if ((ipv == 4 && addr[0] == 127) ||
-	    (ipv == 6 && !memcmp(addr, lo6, 16)))
-		return 1;
-	seqlock_load(&a->local.seq, &d, &a->local.d, sizeof(d));
-	for (uint64_t k = 0; k < d.n && k < MAX_LOCAL; k++)
-		if (d.a[k].ipv == (uint64_t)ipv &&
-		    !memcmp(d.a[k].addr, addr, ipv == 4 ? 4 : 16))
-			return 1;
-	return 0;
 }
 
 /* ---- the request queue: Vyukov's bounded MPMC queue, one consumer ------ */
@@ -456,7 +441,7 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
 			snprintf(msg + n, len - n, "%s)", why);
 		}
 	}
-	if (!o->defer_thread && pthread_create(&a->thread, NULL, run, a) != 0) {
+	if (!o->defer_thread && thread_start(&a->thread, NULL, run, a) != 0) {
 		snprintf(msg, len, "attribution off: cannot start its thread");
 		goto fail;
 	}
@@ -474,7 +459,7 @@ int attr_run(struct attr *a)
 {
 	if (!a || a->file || a->started)
 		return 0;
-	if (pthread_create(&a->thread, NULL, run, a) != 0)
+	if (thread_start(&a->thread, NULL, run, a) != 0)
 		return -1;
 	a->started = 1;
 	return 0;

@@ -1,8 +1,8 @@
 /*
  * attr_int.h - the attribution service's state, shared by attr.c (the
- * thread, the request queue, local addresses, start and stop) and
- * attr_lookup.c (owners of flows and packets, listeners, capture files'
- * comments).  Internal to attrib/.
+ * thread, the request queue, local addresses, start and stop),
+ * attr_lookup.c (owners of flows and packets, listeners) and attr_file.c
+ * (a capture file's comments).  Internal to attrib/.
  */
 #ifndef PORTTOP_ATTR_INT_H
 #define PORTTOP_ATTR_INT_H

@@ -1,7 +1,7 @@
 /*
- * attr_lookup.c - from the cache of sockets to the owners of flows and
- * packets (attr_flow, attr_packet, attr_packet_note), the listeners, and
- * the owners recorded in a capture file's comments (attr_open_file).
+ * attr_lookup.c - the readers' side of the attribution service: from the
+ * cache of sockets to the owners of flows and packets (attr_flow,
+ * attr_packet), whether an address is this host's, and the listeners.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,9 +10,26 @@
 #include <string.h>
 
 #include "attr_int.h"
-#include "attr_pcapng.h"
+#include "../lib/seqlock.h"
 
 /* ---- flows to owners ------------------------------------------------------ */
+
+int attr_is_local(const struct attr *a, const uint8_t *addr, int ipv)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+	struct local_data d;
+
+	if ((ipv == 4 && addr[0] == 127) ||
+	    (ipv == 6 && !memcmp(addr, lo6, 16)))
+		return 1;
+	seqlock_load(&a->local.seq, &d, &a->local.d, sizeof(d));
+	for (uint64_t k = 0; k < d.n && k < MAX_LOCAL; k++)
+		if (d.a[k].ipv == (uint64_t)ipv &&
+		    !memcmp(d.a[k].addr, addr, ipv == 4 ? 4 : 16))
+			return 1;
+	return 0;
+}
+
 
 /* The owner of the socket with local end (l, lp) talking to (r, rp):
  * the connected socket, else a listener or unconnected UDP socket bound
@@ -131,60 +148,4 @@ size_t attr_listeners(struct attr *a, struct attr_listener *out, size_t max)
 	if (a)
 		attr_cache_each(a->cache, collect_listener, &c);
 	return c.n;
-}
-
-/* ---- a capture file's comments --------------------------------------------- */
-
-int attr_open_file(struct attr **out, const char *path, char *msg, size_t len)
-{
-	struct attr_pcapng_stats st;
-	uint32_t entries = 1024;	/* a pcap, or few comments: small; else
-					   sized to the count and read again */
-	char err[256] = "";
-	int is_ng = 0, rc;
-	struct attr *a;
-
-	*out = NULL;
-	for (;;) {
-		if (!(a = calloc(1, sizeof(*a))) ||
-		    !(a->cache = attr_cache_new(entries))) {
-			free(a);
-			snprintf(msg, len, "attribution: none (out of memory)");
-			return -1;
-		}
-		a->file = 1;
-		a->o.proc_root = "/proc";
-		a->st.source = "pcapng";
-		rc = attr_pcapng_scan(path, attr_put_sock, a, &st, &is_ng, err,
-				      sizeof(err));
-		/* the cache must hold every record: the file is all there is.
-		 * A full bucket forgets one (counted in evicted) even when
-		 * the cache as a whole has room: then a larger one, up to 16M
-		 * sockets, and read again */
-		if ((st.records <= entries / 2 && !a->st.evicted) ||
-		    entries >= (1u << 24))
-			break;
-		attr_stop(a);
-		entries *= 4;
-		while (entries / 2 < st.records && entries < (1u << 24))
-			entries *= 2;
-	}
-	if (!is_ng || !st.records) {	/* damage is libpcap's to report */
-		snprintf(msg, len, "attribution: none (%s)", !is_ng ?
-			 (rc == -ESPIPE ? "comments cannot be read from a pipe"
-					: "a pcap file has no process comments")
-			 : "no process comments in the file");
-		attr_stop(a);
-		return 0;
-	}
-	__atomic_store_n(&a->st.sockets, attr_cache_each(a->cache, NULL, NULL),
-			 __ATOMIC_RELAXED);
-	snprintf(msg, len, "attribution: pcapng comments (%llu of %llu "
-		 "packets, %llu flow notes)%s%.200s",
-		 (unsigned long long)st.commented,
-		 (unsigned long long)st.packets,
-		 (unsigned long long)st.flow_notes, rc ? "; stopped early: " : "",
-		 rc ? err : "");
-	*out = a;
-	return 0;
 }

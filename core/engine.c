@@ -1,68 +1,54 @@
 /*
- * engine.c - the capture thread (see engine.h).
+ * engine.c - the capture thread and its readers (see engine.h).
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../lib/clock.h"
-#include "../capture/cap_dump.h"
-#include "engine.h"
-#include "../report/events.h"
+#include "../lib/thread.h"
+#include "engine_int.h"
+#include "sig.h"
 
 #define STATS_CHECK	16		/* packets between looks at the clock */
-#define STATS_NS	100000000LL	/* counter updates for readers */
-#define FLUSH_NS	1000000000LL	/* -w flush interval (wall time) */
-#define PAUSE_SLICE_NS	20000000LL	/* sleep slice when paused or pacing */
-
-struct engine {
-	struct engine_opts o;
-	struct dec dec;
-	struct ft_table *ft;
-	struct cap_dump *dump;
-	pthread_t thread;
-	int started;
-
-	/* shared with readers: written with atomic stores */
-	struct engine_stats st;
-	int stop, pause, step;
-
-	/* thread-private */
-	uint64_t note_errors;		/* -w notes that could not be written */
-	char err[CAP_ERRBUF_SIZE];
-	int status;
-};
+#define TICK_NS		(100 * NS_PER_MS)	/* counters and consumers'
+						   ticks, in wall time */
+#define PAUSE_SLICE_NS	(20 * NS_PER_MS)	/* sleep slice when paused
+						   or pacing */
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
+/* What the thread keeps to itself and publishes now and then. */
+struct loop {
+	struct dec_pkt batch[FT_BATCH];
+	unsigned nb;
+	uint64_t read, decoded, truncated, invalid, unsupported;
+	int64_t first_ns, now_ns;	/* packet times */
+	int64_t wall0, pkt0;		/* replay pacing: wall and packet time
+					   at its origin */
+	int64_t last_tick;		/* CLOCK_MONOTONIC */
+};
+
 static void sleep_ns(int64_t ns)
 {
-	struct timespec ts = { ns / 1000000000LL, ns % 1000000000LL };
+	struct timespec ts = { ns / NS_PER_S, ns % NS_PER_S };
 
 	nanosleep(&ts, NULL);
 }
 
-/* Counters the thread keeps locally and publishes now and then. */
-struct local {
-	uint64_t read, decoded, truncated, invalid, unsupported, dump_errors;
-	int64_t first_ns, now_ns;
-};
-
-static void publish_stats(struct engine *e, const struct local *l)
+static void publish_stats(struct engine *e, const struct loop *l)
 {
 	struct cap_stats k;
 
-	cap_get_stats(e->o.cap, &k);
+	cap_get_stats(e->cap, &k);
 	STORE(e->st.read, l->read);
 	STORE(e->st.decoded, l->decoded);
 	STORE(e->st.truncated, l->truncated);
 	STORE(e->st.invalid, l->invalid);
 	STORE(e->st.unsupported, l->unsupported);
-	STORE(e->st.dump_errors, l->dump_errors);
 	STORE(e->st.frags_joined, e->dec.frags_joined);
 	STORE(e->st.frags_orphaned, e->dec.frags_orphaned);
 	STORE(e->st.kernel.recv, k.recv);
@@ -74,20 +60,86 @@ static void publish_stats(struct engine *e, const struct local *l)
 		STORE(e->st.clock_ns, l->now_ns);
 }
 
+/* ---- flows out ------------------------------------------------------------ */
+
+/* To every flow consumer (left: only those that asked for the flows a
+ * view leaves in the table). */
+static void hand_on(struct engine *e, const struct flow_rec *f, int left)
+{
+	for (int i = 0; i < e->ncons; i++) {
+		const struct consumer *c = &e->cons[i];
+
+		if (c->flow && (!left || (c->flags & CONSUMER_LEFT)))
+			c->flow(c->arg, f);
+	}
+}
+
+/* The table's done callback: the flow with its owners, looked up once
+ * for every consumer (the service keeps closed sockets' owners a while,
+ * so a flow that outlived its socket is still attributed). */
+void engine_flow_ended(void *arg, const struct ft_view *v)
+{
+	struct engine *e = arg;
+	struct flow_rec f;
+
+	f.v = *v;
+	attr_flow(e->attr, v, f.end);
+	hand_on(e, &f, 0);
+}
+
+/* The flows a view leaves in the table, to the consumers that want every
+ * flow once (the -w notes, the events). */
+static void hand_on_left(struct engine *e)
+{
+	struct flow_rec f;
+
+	for (uint32_t i = 0; i < ft_capacity(e->ft); i++) {
+		if (!ft_read(e->ft, i, &f.v))
+			continue;
+		attr_flow(e->attr, &f.v, f.end);
+		hand_on(e, &f, 1);
+	}
+}
+
+static void flush_batch(struct engine *e, struct loop *l)
+{
+	ft_packets(e->ft, l->batch, l->nb);
+	l->nb = 0;
+}
+
+/* Ten times a second: readers get fresh counters, consumers their tick. */
+static void tick(struct engine *e, struct loop *l)
+{
+	int64_t now = LOAD(e->st.clock_ns);
+
+	flush_batch(e, l);
+	publish_stats(e, l);
+	if (l->now_ns > now)
+		now = l->now_ns;
+	for (int i = 0; i < e->ncons; i++)
+		if (e->cons[i].tick)
+			e->cons[i].tick(e->cons[i].arg, now);
+	l->last_tick = mono_ns();
+}
+
+/* ---- packets in ----------------------------------------------------------- */
+
 /* Replay pacing: wait until the wall clock catches up with packet time
  * (ts_ns) at the chosen speed, or while the user has paused.  Meanwhile
  * the replay's clock (st.clock_ns) keeps moving, so the views' rates fall
  * through a quiet stretch of the file as they would live.  Returns 1 when
  * asked to stop meanwhile. */
-static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
-		int64_t *pkt0)
+static int pace(struct engine *e, struct loop *l, int64_t ts_ns)
 {
+	double speed = e->o.speed;
+
 	for (;;) {
 		if (LOAD(e->stop))
 			return 1;
-		if (e->o.speed > 0 && !LOAD(e->pause)) {
-			int64_t c = *pkt0 + (int64_t)((double)(mono_ns() - *wall0) *
-						      e->o.speed);
+		if (speed > 0 && !LOAD(e->pause)) {
+			int64_t c = l->pkt0 +
+				    (int64_t)((double)(mono_ns() - l->wall0) *
+					      speed);
 
 			if (c > ts_ns)
 				c = ts_ns;
@@ -99,14 +151,14 @@ static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
 				break;	/* one packet through */
 			int64_t t = mono_ns();
 			sleep_ns(PAUSE_SLICE_NS);
-			*wall0 += mono_ns() - t;	/* paused time does not
-							   count */
+			l->wall0 += mono_ns() - t;	/* paused time does
+							   not count */
 			continue;
 		}
-		if (!(e->o.speed > 0))
+		if (!(speed > 0))
 			break;
-		int64_t due = *wall0 +
-			      (int64_t)((double)(ts_ns - *pkt0) / e->o.speed);
+		int64_t due = l->wall0 + (int64_t)((double)(ts_ns - l->pkt0) /
+						   speed);
 		int64_t now = mono_ns();
 		if (now >= due)
 			break;
@@ -116,234 +168,167 @@ static int pace(struct engine *e, int64_t ts_ns, int64_t *wall0,
 	return 0;
 }
 
-/* -w pcapng with attribution: a flow's owners once more as it ends, for
- * the owners learnt after its packets were written. */
-static void note_flow(struct engine *e, const struct ft_view *v)
+/* A replay waits for its packet's time; the views see what came before
+ * the wait first.  Returns 1 when asked to stop meanwhile. */
+static int replay_gate(struct engine *e, struct loop *l,
+		       const struct cap_pkt *pk)
 {
-	char c[2][ATTR_NOTE_MAX];
-	const char *p[2] = { c[0], c[1] };
-	int n = attr_flow_note(e->o.note_attr, v, c);
-
-	if (n && cap_dump_note(e->dump, p, n) != CAP_OK)
-		e->note_errors++;
+	if (l->read == 0)
+		l->first_ns = l->pkt0 = pk->ts_ns;
+	if (e->live || !(e->o.speed > 0 || LOAD(e->pause)))
+		return 0;
+	flush_batch(e, l);
+	publish_stats(e, l);
+	return pace(e, l, pk->ts_ns);
 }
 
-/* The table's done callback: the -w note, then the caller's. */
-static void flow_done(void *arg, const struct ft_view *v)
+/* One packet: counted, decoded, handed to the packet consumers, batched
+ * for the flow table. */
+static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
 {
-	struct engine *e = arg;
+	struct dec_pkt *p = &l->batch[l->nb];
+	int ds;
 
-	if (e->dump && e->o.note_attr && cap_dump_is_pcapng(e->dump))
-		note_flow(e, v);
-	events_flow(e->o.events, v);
-	if (e->o.done)
-		e->o.done(e->o.done_arg, v);
+	l->read++;
+	if (pk->ts_ns > l->now_ns)
+		l->now_ns = pk->ts_ns;
+	ds = dec_frame(&e->dec, e->link, pk->data, pk->caplen, pk->len,
+		       pk->ts_ns, p);
+	for (int i = 0; i < e->ncons; i++)
+		if (e->cons[i].packet)
+			e->cons[i].packet(e->cons[i].arg, pk,
+					  ds == DEC_OK ? p : NULL);
+	switch (ds) {
+	case DEC_OK:
+		l->decoded += 1 + p->held_pkts;
+		if (++l->nb == FT_BATCH)
+			flush_batch(e, l);
+		break;
+	case DEC_TRUNCATED:
+		l->truncated++;
+		break;
+	case DEC_INVALID:
+		l->invalid++;
+		break;
+	case DEC_UNSUPPORTED:
+		l->unsupported++;
+		break;
+	default:	/* DEC_FRAG_HELD: counted when joined or orphaned */
+		break;
+	}
 }
 
-/* -w: the packet, and in pcapng the processes at its ends when known
- * (decoded: p, else NULL). */
-static int dump(struct engine *e, const struct cap_pkt *pk,
-		const struct dec_pkt *p)
+/* -c and --duration (wall time live, packet time in a replay). */
+static int limit_reached(const struct engine *e, const struct loop *l)
 {
-	char c[2][256];
-	struct cap_note n = { { c[0], c[1] }, 0 };
-
-	if (!p || !e->o.note_attr || !cap_dump_is_pcapng(e->dump))
-		return cap_dump_write(e->dump, pk, NULL);
-	attr_packet_note(e->o.note_attr, p, c, &n.flags);
-	return cap_dump_write(e->dump, pk, &n);
-}
-
-static void *run(void *arg)
-{
-	struct engine *e = arg;
 	const struct engine_opts *o = &e->o;
-	struct dec_pkt batch[FT_BATCH];
-	struct local l = { 0 };
-	struct cap_pkt pk;
-	int live = cap_is_live(o->cap), rc, ds;
-	unsigned nb = 0;
-	int64_t wall0 = mono_ns(), pkt0 = 0, last_flush = wall0, last_pub = 0;
 
+	if (o->count && l->read >= o->count)
+		return 1;
+	if (!o->duration_ns)
+		return 0;
+	return (e->live ? mono_ns() - l->wall0 : l->now_ns - l->first_ns) >=
+	       o->duration_ns;
+}
+
+/* The input ended: the last flows to the consumers, then their finish. */
+static void end_of_input(struct engine *e, struct loop *l)
+{
+	flush_batch(e, l);
+	dec_flush(&e->dec);
+	if (!e->o.keep_flows)
+		ft_flush(e->ft);
+	else if (e->nleft)
+		hand_on_left(e);
+	for (int i = 0; i < e->ncons; i++)
+		if (e->cons[i].finish)
+			e->cons[i].finish(e->cons[i].arg, l->now_ns);
+	publish_stats(e, l);
+}
+
+void *engine_thread(void *arg)
+{
+	struct engine *e = arg;
+	struct loop l = { .wall0 = mono_ns() };
+	struct cap_pkt pk;
+	int rc = 0;
+	char b = 1;
+
+	l.last_tick = l.wall0;
 	while (!LOAD(e->stop)) {
-		rc = cap_next(o->cap, &pk, e->err);
+		rc = cap_next(e->cap, &pk, e->err);
 		if (rc == CAP_TIMEOUT) {	/* a quiet device */
-			ft_packets(e->ft, batch, nb);
-			nb = 0;
-			publish_stats(e, &l);
-			/* -w: what a quiet link brought is on disk within a
-			 * second too, not only once more packets come */
-			if (e->dump && mono_ns() - last_flush >= FLUSH_NS) {
-				/* (a failure stays with the file, said at
-				 * its close) */
-				cap_dump_flush(e->dump, e->err);
-				last_flush = mono_ns();
-			}
-			if (o->duration_ns && mono_ns() - wall0 >= o->duration_ns)
+			tick(e, &l);
+			if (limit_reached(e, &l))
 				break;
 			continue;
 		}
-		if (rc <= 0)
+		if (rc <= 0 || replay_gate(e, &l, &pk))
 			break;
-		if (l.read == 0)
-			l.first_ns = pkt0 = pk.ts_ns;
-		if (!live && (o->speed > 0 || LOAD(e->pause))) {
-			/* let the view see what came before the wait; this
-			 * packet counts once it is through the gate */
-			ft_packets(e->ft, batch, nb);
-			nb = 0;
-			publish_stats(e, &l);
-			if (pace(e, pk.ts_ns, &wall0, &pkt0))
-				break;
-		}
-		l.read++;
-		if (pk.ts_ns > l.now_ns)
-			l.now_ns = pk.ts_ns;
-		ds = dec_frame(&e->dec, o->link, pk.data, pk.caplen, pk.len,
-			       pk.ts_ns, &batch[nb]);
-		if (e->dump && dump(e, &pk, ds == DEC_OK ? &batch[nb] : NULL) !=
-				       CAP_OK)
-			l.dump_errors++;
-		switch (ds) {
-		case DEC_OK:
-			l.decoded += 1 + batch[nb].held_pkts;
-			if (++nb == FT_BATCH) {
-				ft_packets(e->ft, batch, nb);
-				nb = 0;
-			}
-			break;
-		case DEC_TRUNCATED:
-			l.truncated++;
-			break;
-		case DEC_INVALID:
-			l.invalid++;
-			break;
-		case DEC_UNSUPPORTED:
-			l.unsupported++;
-			break;
-		default:	/* DEC_FRAG_HELD: counted when joined or orphaned */
-			break;
-		}
-		/* Every few packets, look at the clock: readers get fresh
-		 * counters ten times a second whatever the packet rate. */
-		if (l.read % STATS_CHECK == 0) {
-			int64_t now = mono_ns();
-
-			if (now - last_pub >= STATS_NS) {
-				ft_packets(e->ft, batch, nb);
-				nb = 0;
-				publish_stats(e, &l);
-				last_pub = now;
-			}
-			if (e->dump && now - last_flush >= FLUSH_NS) {
-				cap_dump_flush(e->dump, e->err);
-				last_flush = now;
-			}
-		}
-		if (o->count && l.read >= o->count)
-			break;
-		if (o->duration_ns &&
-		    (live ? mono_ns() - wall0 : l.now_ns - l.first_ns) >=
-			    o->duration_ns)
+		take(e, &l, &pk);
+		if (l.read % STATS_CHECK == 0 &&
+		    mono_ns() - l.last_tick >= TICK_NS)
+			tick(e, &l);
+		if (limit_reached(e, &l))
 			break;
 	}
-	ft_packets(e->ft, batch, nb);
-	if (rc < 0)
-		e->status = 1;		/* e->err holds libpcap's reason */
-	dec_flush(&e->dec);
-	if (o->flush_at_end)
-		ft_flush(e->ft);
-	else if ((e->dump && o->note_attr) || o->events)
-		/* the flows a view leaves: their notes and events now */
-		for (uint32_t i = 0; i < ft_capacity(e->ft); i++) {
-			struct ft_view v;
-
-			if (!ft_read(e->ft, i, &v))
-				continue;
-			if (e->dump && o->note_attr)
-				note_flow(e, &v);
-			events_flow(o->events, &v);
-		}
-	if (e->dump) {
-		char err[CAP_ERRBUF_SIZE];
-
-		l.dump_errors += e->note_errors;
-		if (cap_dump_close(e->dump, err) != CAP_OK ||
-		    l.dump_errors) {
-			e->status = 1;
-			/* "-w ...": the capture went on, the file did not
-			 * (run_damage_line) */
-			if (l.dump_errors)
-				snprintf(e->err, sizeof(e->err),
-					 "-w %s: %llu packets could not be "
-					 "written", o->write_file,
-					 (unsigned long long)l.dump_errors);
-			else
-				snprintf(e->err, sizeof(e->err), "-w %.*s",
-					 (int)sizeof(e->err) - 4, err);
-		}
-		e->dump = NULL;
-	}
-	publish_stats(e, &l);
+	if (rc < 0)		/* e->err holds the reason */
+		e->status = PT_ERR_INPUT;
+	end_of_input(e, &l);
 	__atomic_store_n(&e->st.running, 0, __ATOMIC_RELEASE);
+	if (write(e->done_fd[1], &b, 1) < 0) {
+		/* engine_poll still sees running == 0 within its slice */
+	}
 	return NULL;
 }
 
-int engine_start(struct engine **out, const struct engine_opts *o,
-		 char *err, size_t errlen)
-{
-	struct engine *e = calloc(1, sizeof(*e));
-	char cerr[CAP_ERRBUF_SIZE];
+/* ---- control, from the main thread ------------------------------------------ */
 
-	if (!e) {
-		snprintf(err, errlen, "out of memory");
+int engine_add(struct engine *e, const struct consumer *c)
+{
+	if (e->ncons == ENGINE_MAX_CONSUMERS || e->started)
 		return -1;
-	}
-	e->o = *o;
-	if (dec_init(&e->dec, 0) < 0 ||
-	    !(e->ft = ft_create(&o->ft, flow_done, e))) {
-		snprintf(err, errlen, "cannot allocate the flow table "
-			 "(%zu bytes): %s", ft_memory(&o->ft), strerror(errno));
-		goto fail;
-	}
-	if (o->new_flow)
-		ft_set_new_flow(e->ft, o->new_flow, o->new_flow_arg);
-	if (o->write_file &&
-	    cap_dump_open(o->write_file, o->cap, &e->dump, cerr) != CAP_OK) {
-		snprintf(err, errlen, "%s", cerr);
-		goto fail;
-	}
+	e->cons[e->ncons++] = *c;
+	if (c->flags & CONSUMER_LEFT)
+		e->nleft++;
+	return 0;
+}
+
+enum pt_status engine_start(struct engine *e, struct pt_err *err)
+{
 	e->st.running = 1;
-	/* The thread blocks every signal: they go to the main thread, whose
-	 * handlers stop the engine and whose waits they must interrupt. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&e->thread, NULL, run, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot start the capture thread");
-		goto fail;
+	if (thread_start(&e->thread, NULL, engine_thread, e) != 0) {
+		e->st.running = 0;
+		return pt_fail(err, PT_ERR_NOMEM,
+			       "cannot start the capture thread");
 	}
 	e->started = 1;
-	*out = e;
-	return 0;
-fail:
-	cap_dump_close(e->dump, cerr);
-	e->o.cap = NULL;	/* still the caller's: it closes it */
-	engine_free(e);
-	return -1;
+	return PT_OK;
+}
+
+int engine_poll(struct engine *e, int timeout_ms)
+{
+	struct pollfd p[2] = { { .fd = e->done_fd[0], .events = POLLIN },
+			       { .fd = sig_wake_fd(), .events = POLLIN } };
+
+	/* once stopped by a signal, wait for the thread's end only: the
+	 * wake pipe stays readable */
+	if (__atomic_load_n(&e->st.running, __ATOMIC_ACQUIRE))
+		poll(p, sig_stopped() || p[1].fd < 0 ? 1 : 2, timeout_ms);
+	if (sig_stopped())
+		engine_stop(e);
+	return __atomic_load_n(&e->st.running, __ATOMIC_ACQUIRE);
 }
 
 void engine_stop(struct engine *e)
 {
 	STORE(e->stop, 1);
-	cap_breakloop(e->o.cap);
+	cap_breakloop(e->cap);
 }
 
 void engine_pause(struct engine *e, int on)
 {
-	if (!cap_is_live(e->o.cap))
+	if (!e->live)
 		STORE(e->pause, on);
 }
 
@@ -351,6 +336,34 @@ void engine_step(struct engine *e)
 {
 	STORE(e->step, 1);
 }
+
+enum pt_status engine_wait(struct engine *e, struct pt_err *err)
+{
+	enum pt_status rc = PT_OK;
+	uint64_t n = LOAD(e->st.read);
+
+	if (e->started && !e->joined) {
+		pthread_join(e->thread, NULL);
+		e->joined = 1;
+		n = LOAD(e->st.read);
+	}
+	if (e->status == PT_ERR_INPUT)
+		rc = pt_fail(err, PT_ERR_INPUT, "%s: %s after %llu packet%s: %s",
+			     cap_name(e->cap), e->live ?
+			     "capture failed" : "damaged",
+			     (unsigned long long)n, n == 1 ? "" : "s", e->err);
+	if (e->dump) {
+		struct pt_err derr;
+
+		/* the input was fine: the -w file was not */
+		if (dump_close(e->dump, &derr) != PT_OK && rc == PT_OK)
+			rc = pt_fail(err, derr.code, "%s", derr.msg);
+		e->dump = NULL;
+	}
+	return rc;
+}
+
+/* ---- readers, any thread ----------------------------------------------------- */
 
 void engine_get_stats(const struct engine *e, struct engine_stats *s)
 {
@@ -364,7 +377,6 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
 	s->kernel.recv = LOAD(e->st.kernel.recv);
 	s->kernel.drop = LOAD(e->st.kernel.drop);
 	s->kernel.ifdrop = LOAD(e->st.kernel.ifdrop);
-	s->dump_errors = LOAD(e->st.dump_errors);
 	s->first_ns = LOAD(e->st.first_ns);
 	s->now_ns = LOAD(e->st.now_ns);
 	s->clock_ns = LOAD(e->st.clock_ns);
@@ -375,31 +387,4 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
 struct ft_table *engine_table(struct engine *e)
 {
 	return e->ft;
-}
-
-int engine_wait(struct engine *e, char *err, size_t errlen)
-{
-	if (e->started) {
-		pthread_join(e->thread, NULL);
-		e->started = 0;
-	}
-	if (e->status)
-		snprintf(err, errlen, "%s", e->err);
-	return e->status;
-}
-
-void engine_free(struct engine *e)
-{
-	if (!e)
-		return;
-	if (e->started) {
-		char err[CAP_ERRBUF_SIZE];
-
-		engine_stop(e);
-		engine_wait(e, err, sizeof(err));
-	}
-	ft_destroy(e->ft);
-	dec_free(&e->dec);
-	cap_close(e->o.cap);
-	free(e);
 }

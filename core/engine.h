@@ -1,13 +1,21 @@
 /*
- * engine.h - the capture thread: capture -> decode -> flow table, from a
- * device or a file (replayed on its own timestamps, at a chosen speed).
+ * engine.h - porttop's engine: the one owner of the capture, the decoder,
+ * the flow table, attribution and the -w file, and the thread that moves
+ * packets through them:
  *
- * The engine is the flow table's only writer.  It never waits on a reader:
- * views read the table with ft_read() and the engine's counters with
- * engine_get_stats(), both lock-free; ended flows reach them through the
- * `done` callback, called in the engine's thread.  The only waits in the
- * thread are libpcap's read timeout, replay pacing and a user's pause of a
- * replay.
+ *   cap_next -> dec_frame -> packet consumers (-w) -> ft_packets
+ *                                 ended flows + owners -> flow consumers
+ *
+ * Life: engine_open (source, filter, attribution, -Z, -w, the table) ->
+ * engine_add (consumers, consumer.h) -> engine_start (the capture thread)
+ * -> engine_poll / engine_stop -> engine_wait -> engine_close.  The modes
+ * (report/report_run.c, ui/batch.c, ui/view.c) pick the consumers and what
+ * the main thread does meanwhile; the engine knows none of them.
+ *
+ * The engine is the flow table's only writer and never waits on a reader:
+ * the views read the table with ft_read() and the counters with
+ * engine_get_stats(), both lock-free.  The only waits in its thread are
+ * libpcap's read timeout, replay pacing and a user's pause of a replay.
  */
 #ifndef PORTTOP_ENGINE_H
 #define PORTTOP_ENGINE_H
@@ -15,35 +23,35 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../capture/cap.h"
-#include "../decode/dec.h"
 #include "../attrib/attr.h"
+#include "../capture/cap.h"
 #include "../flowtable/ft.h"
+#include "consumer.h"
+#include "status.h"
 
 struct engine_opts {
-	struct cap *cap;		/* opened (filter applied); the engine
-					   closes it */
-	const struct dec_link *link;	/* decoder for cap's link type */
-	struct ft_config ft;		/* set .publish when a view reads */
-	ft_done_fn done;		/* every ended flow, engine thread */
-	void *done_arg;
-	struct events *events;		/* --events: every ended flow, and at
-					   the end those left in the table
-					   (NULL: none) */
-	ft_new_fn new_flow;		/* every new flow (attribution), or
-					   NULL; engine thread, never blocks */
-	void *new_flow_arg;
-	const char *write_file;		/* -w: pcap or pcapng, or NULL */
-	struct attr *note_attr;		/* -w pcapng: comment each packet
-					   with its processes (NULL: no) */
-	uint64_t count;			/* -c: stop after this many packets */
-	int64_t duration_ns;		/* --duration: stop after this long
-					   (wall time live, packet time in a
-					   replay); 0 = no limit */
+	const char *read_file;		/* -r FILE ("-": stdin), or NULL for
+					   a device */
+	struct cap_live_opts live;	/* -i -p -s -B */
+	const char *fallback_file;	/* --fallback-replay: replay this file
+					   when the device cannot be opened */
+	const char *filter;		/* capture expression; NULL, "": none */
+	const char *write_file;		/* -w: pcap, or pcapng when the name
+					   ends in .pcapng; NULL: none */
+	uint64_t count;			/* -c: stop after this many packets
+					   (0: no limit) */
+	int64_t duration_ns;		/* --duration: wall time live, packet
+					   time in a replay (0: no limit) */
 	double speed;			/* replay pace: 1 real time, 10 ten
-					   times faster, 0 as fast as possible */
-	bool flush_at_end;		/* end every flow at the end (reports);
-					   a view keeps them to show */
+					   times faster, 0 as fast as it can */
+	struct ft_config ft;		/* --max-flows, --timeouts; set
+					   .publish when a view reads */
+	enum attr_mode attrib;		/* --attrib */
+	const char *user;		/* -Z: run as this user once the
+					   device is open and eBPF loaded */
+	bool keep_flows;		/* at the end, leave the flows in the
+					   table (a view shows them) rather
+					   than end them all (reports) */
 };
 
 /* Counters, readable from any thread at any time. */
@@ -51,7 +59,6 @@ struct engine_stats {
 	uint64_t read, decoded, truncated, invalid, unsupported;
 	uint64_t frags_joined, frags_orphaned;
 	struct cap_stats kernel;	/* live: libpcap's counters */
-	uint64_t dump_errors;		/* -w packets that could not be written */
 	int64_t first_ns, now_ns;	/* packet times: first and latest */
 	int64_t clock_ns;		/* a replay's clock: the packet time it
 					   has reached, moving on through quiet
@@ -60,17 +67,53 @@ struct engine_stats {
 	int paused;			/* replay paused by the user */
 };
 
+/* What the views' headers say about the run. */
+struct engine_desc {
+	const char *source;		/* device or file name */
+	const char *filter;		/* "" when none */
+	int live;			/* 1: a device */
+	double speed;			/* replay speed */
+	uint32_t capacity;		/* flows the table holds */
+	const char *notice;		/* why a live capture was not possible
+					   (--fallback-replay), or NULL */
+	const char *attrib;		/* "bpf", "diag", "proc", "pcapng", or
+					   NULL while flows are not attributed */
+	uint64_t attrib_lost;		/* attribution's losses so far: eBPF
+					   events dropped, lookups dropped,
+					   open sockets forgotten */
+};
+
 struct engine;
 
-/* engine_start: start the thread.  Returns 0, or -1 with a one-line
- * reason in err (errlen bytes): the flow table or the -w file could not
- * be created; o->cap is then still the caller's to close. */
-int engine_start(struct engine **out, const struct engine_opts *o,
-		 char *err, size_t errlen);
+/* engine_open: open the source (a device falls back to o->fallback_file
+ * when it cannot be opened and one is given: a warning on stderr says why),
+ * check its link type, compile the filter, start attribution (live: the
+ * host's sockets; a file: the processes its comments recorded), drop
+ * privileges (-Z), create the -w file and the flow table.  o is copied.
+ * Returns PT_OK with *out, or an error (nothing left open):
+ * PT_ERR_OPEN, PT_ERR_LINKTYPE, PT_ERR_FILTER, PT_ERR_ATTRIB, PT_ERR_PRIV,
+ * PT_ERR_OUTPUT_OPEN, PT_ERR_NOMEM, with err->msg. */
+enum pt_status engine_open(struct engine **out, const struct engine_opts *o,
+			   struct pt_err *err);
+
+/* engine_add: hand ended flows, packets and ticks to c (copied) from
+ * engine_start on, after the consumers added before it.  At most
+ * ENGINE_MAX_CONSUMERS; -1 beyond (a programming error), else 0. */
+#define ENGINE_MAX_CONSUMERS 8
+int engine_add(struct engine *e, const struct consumer *c);
+
+/* engine_start: start the capture thread.  PT_OK, or PT_ERR_NOMEM when
+ * the thread cannot start (err->msg says so). */
+enum pt_status engine_start(struct engine *e, struct pt_err *err);
+
+/* engine_poll: wait up to timeout_ms for the capture thread to end or a
+ * stop signal (SIGINT, SIGTERM, SIGHUP: core/sig.h) to arrive; a signal
+ * stops the engine.  Returns 1 while the thread runs, 0 once it ended.
+ * Main thread. */
+int engine_poll(struct engine *e, int timeout_ms);
 
 /* engine_stop: ask the thread to finish soon (after its current packet).
- * Safe from a signal handler: it only stores to atomics and calls
- * pcap_breakloop(). */
+ * Any thread; only stores to atomics and calls cap_breakloop(). */
 void engine_stop(struct engine *e);
 
 /* engine_pause: pause (1) or resume (0) a replay; engine_step: let one
@@ -78,19 +121,33 @@ void engine_stop(struct engine *e);
 void engine_pause(struct engine *e, int on);
 void engine_step(struct engine *e);
 
-/* engine_get_stats: a consistent-enough copy of the counters (each field
- * is read atomically). */
+/* engine_wait: join the thread (stopping it first is the caller's choice).
+ * Returns PT_OK; PT_ERR_INPUT when the input broke mid-way (err->msg:
+ * "FILE: damaged after N packets: REASON", or "DEVICE: capture failed
+ * after ..."); PT_ERR_OUTPUT when -w could not be written while the
+ * capture went on ("-w FILE: ...").  The table and the counters stay
+ * readable until engine_close().  Idempotent. */
+enum pt_status engine_wait(struct engine *e, struct pt_err *err);
+
+/* engine_close: stop and join the thread if needed, and free everything
+ * the engine owns (NULL is ignored).  Consumers are the caller's. */
+void engine_close(struct engine *e);
+
+/* Readers, from any thread. */
 void engine_get_stats(const struct engine *e, struct engine_stats *s);
-
-/* engine_table: the flow table, for readers (ft_read, ft_capacity). */
+void engine_describe(const struct engine *e, struct engine_desc *d);
 struct ft_table *engine_table(struct engine *e);
+struct attr *engine_attr(struct engine *e);	/* NULL: no attribution */
+int engine_is_live(const struct engine *e);
 
-/* engine_wait: join the thread.  Returns 0; 1 when the input broke
- * (damaged file, device gone, -w write failures), with the message in
- * err.  The table stays valid until engine_free(). */
-int engine_wait(struct engine *e, char *err, size_t errlen);
+/* engine_attrib_msg: one line saying where owners come from, or why
+ * none ("attribution: bpf + diag", "attribution: off (--attrib none)",
+ * "attribution: pcapng comments (...)"), "" when there is nothing to say. */
+const char *engine_attrib_msg(const struct engine *e);
 
-/* engine_free: free the table, the decoder and the capture. */
-void engine_free(struct engine *e);
+/* engine_progress: bytes of the file read so far and its size (0: a pipe
+ * or a device). */
+void engine_progress(const struct engine *e, uint64_t *done,
+		     uint64_t *total);
 
 #endif

@@ -1,18 +1,23 @@
 /* sig.c - see sig.h. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <unistd.h>
 
-#include "engine.h"
 #include "sig.h"
 
-static struct engine *volatile target;
 static volatile sig_atomic_t stop_sig, winch;
+static void (*volatile fatal_hook)(void);
+static int wake[2] = { -1, -1 };
 
 static void on_stop(int s)
 {
+	char b = 1;
+
 	stop_sig = s;
-	if (target)
-		engine_stop(target);
+	/* full pipe: a wake-up is already pending */
+	if (write(wake[1], &b, 1) < 0) {
+	}
 }
 
 static void on_winch(int s)
@@ -21,31 +26,41 @@ static void on_winch(int s)
 	winch = 1;
 }
 
-static void set(int s, void (*fn)(int))
+static void on_fatal(int s)
+{
+	void (*fn)(void) = fatal_hook;
+
+	if (fn)
+		fn();
+	signal(s, SIG_DFL);
+	raise(s);
+}
+
+static void set(int s, void (*fn)(int), int flags)
 {
 	struct sigaction sa = { 0 };
 
 	sa.sa_handler = fn;
+	sa.sa_flags = flags;
 	sigemptyset(&sa.sa_mask);
 	sigaction(s, &sa, NULL);
 }
 
-void sig_catch(struct engine *e)
+void sig_catch(void)
 {
-	target = e;
-	set(SIGINT, on_stop);
-	set(SIGTERM, on_stop);
-	set(SIGHUP, on_stop);
-	set(SIGWINCH, on_winch);
+	if (wake[0] < 0 && pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		wake[0] = wake[1] = -1;
+	set(SIGINT, on_stop, 0);
+	set(SIGTERM, on_stop, 0);
+	set(SIGHUP, on_stop, 0);
+	set(SIGWINCH, on_winch, 0);
 }
 
 void sig_release(void)
 {
-	target = NULL;
-	set(SIGINT, SIG_DFL);
-	set(SIGTERM, SIG_DFL);
-	set(SIGHUP, SIG_DFL);
-	set(SIGWINCH, SIG_DFL);
+	set(SIGINT, SIG_DFL, 0);
+	set(SIGTERM, SIG_DFL, 0);
+	set(SIGHUP, SIG_DFL, 0);
 }
 
 int sig_stopped(void)
@@ -59,4 +74,19 @@ int sig_take_winch(void)
 
 	winch = 0;
 	return w;
+}
+
+int sig_wake_fd(void)
+{
+	return wake[0];
+}
+
+void sig_on_fatal(void (*fn)(void))
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+				    SIGQUIT };
+
+	fatal_hook = fn;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		set(sigs[i], fn ? on_fatal : SIG_DFL, fn ? SA_RESETHAND : 0);
 }

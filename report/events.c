@@ -13,10 +13,13 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/thread.h"
 #include "../capture/cap_dump.h"
 #include "../flowtable/scan.h"
 #include "events.h"
-#include "report.h"
+#include "names.h"
+#include "ports.h"
+#include "rows.h"
 
 #define RING_BYTES (1u << 20)	/* queued lines, about 4,000 */
 #define LINE_MAX_ 2048
@@ -26,25 +29,19 @@
 #define SPIKE_MIN 5			/* retrans_spike: segments ... */
 #define SPIKE_PERMILLE 50		/* ... and 5 % of the packets */
 
-/* One responder port's state as the stream last said it. */
-struct pstate {
-	uint8_t state;
-	int64_t state_ns;
-	uint64_t ev[FT_PS_NUM];
-};
-
 struct events {
 	int fd;
 	int own_fd;
 	struct attr *attr;
 	struct scan *scan;
-	struct pstate *ps[PI_NUM];	/* 65536 each, made on first use */
+	struct ports *ports;		/* port states (no distinct counts) */
 	int64_t last_ns;		/* latest packet time seen */
 	/* the ring: the engine thread produces, the writer consumes */
 	char *ring;
 	uint64_t head, tail;		/* bytes ever put / taken */
 	uint64_t lost;
 	int stop;
+	int finished;			/* events_finish ran */
 	pthread_t writer;
 	/* only the writer and events_close use these: the writer naps on
 	 * the condition so that closing need not wait out a nap */
@@ -190,35 +187,34 @@ static void flow_tuple(json_t *o, const struct ft_view *v)
 	json_object_set_new(o, "resp_p", json_integer(e.resp_p));
 }
 
-static void port_event(struct events *ev, const struct ft_view *v)
+/* The flow into the per-port table: a port_state event when the port's
+ * state changed by the table's rule (ports.h). */
+static void port_event(struct events *ev, const struct ft_view *v,
+		       const struct attr_end end[2])
 {
-	int pi = rep_port_index(v->key.proto);
-	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
-	struct pstate *p;
-	int st = v->port_state, from;
-	struct attr_end end[2];
+	long i = ports_find(ev->ports, v->key.proto,
+			    v->orig_is_a ? v->key.pb : v->key.pa);
+	int from = i < 0 ? FT_PS_UNKNOWN : ports_port(ev->ports, (size_t)i)->state;
+	const struct port_row *p = ports_add(ev->ports, v, end);
 
-	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
-		return;
-	if (!ev->ps[pi] && !(ev->ps[pi] = calloc(65536, sizeof(*ev->ps[pi])))) {
-		__atomic_fetch_add(&ev->lost, 1, __ATOMIC_RELAXED);
+	if (!p) {
+		struct ports_stats st;
+
+		ports_get_stats(ev->ports, &st);
+		if (st.nomem)
+			__atomic_fetch_add(&ev->lost, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	p = &ev->ps[pi][rp];
-	p->ev[st < FT_PS_NUM ? st : 0]++;
-	from = p->state;
-	if (!rep_port_verdict(&p->state, &p->state_ns, st, v->first_ns) ||
-	    st == from)
+	if (p->state == from)
 		return;
 	json_t *o = event(v->last_ns, "port_state");
-	json_object_set_new(o, "proto", json_string(proto_name(v->key.proto)));
-	json_object_set_new(o, "port", json_integer(rp));
+	json_object_set_new(o, "proto", json_string(proto_name(p->proto)));
+	json_object_set_new(o, "port", json_integer(p->port));
 	json_object_set_new(o, "from", json_string(rep_port_state_name(from)));
-	json_object_set_new(o, "to", json_string(rep_port_state_name(st)));
-	json_object_set_new(o, "open_flows", json_integer((json_int_t)p->ev[FT_PS_OPEN]));
-	json_object_set_new(o, "closed_flows", json_integer((json_int_t)p->ev[FT_PS_CLOSED]));
-	json_object_set_new(o, "filtered_flows", json_integer((json_int_t)p->ev[FT_PS_FILTERED]));
-	attr_flow(ev->attr, v, end);
+	json_object_set_new(o, "to", json_string(rep_port_state_name(p->state)));
+	json_object_set_new(o, "open_flows", json_integer((json_int_t)p->evidence[FT_PS_OPEN]));
+	json_object_set_new(o, "closed_flows", json_integer((json_int_t)p->evidence[FT_PS_CLOSED]));
+	json_object_set_new(o, "filtered_flows", json_integer((json_int_t)p->evidence[FT_PS_FILTERED]));
 	set_owner(o, &end[FT_RESP]);
 	json_t *f = json_object();
 	flow_tuple(f, v);
@@ -230,11 +226,11 @@ static void port_event(struct events *ev, const struct ft_view *v)
 	json_decref(o);
 }
 
-static void spike_event(struct events *ev, const struct ft_view *v)
+static void spike_event(struct events *ev, const struct ft_view *v,
+			const struct attr_end end[2])
 {
 	uint64_t re = (uint64_t)v->bdir[0].retrans + v->bdir[1].retrans;
 	uint64_t pk = v->dir[0].pkts + v->dir[1].pkts;
-	struct attr_end end[2];
 
 	if (v->key.proto != 6 || re < SPIKE_MIN || re * 1000 < pk * SPIKE_PERMILLE)
 		return;
@@ -245,22 +241,22 @@ static void spike_event(struct events *ev, const struct ft_view *v)
 	json_object_set_new(o, "pkts", json_integer((json_int_t)pk));
 	json_object_set_new(o, "retrans_rate",
 			    json_real((double)(re * 1000000 / pk) / 1e6));
-	attr_flow(ev->attr, v, end);
 	set_owner(o, end[FT_ORIG].pid >= 0 ? &end[FT_ORIG] : &end[FT_RESP]);
 	put(ev, o);
 	json_decref(o);
 }
 
-void events_flow(void *events, const struct ft_view *v)
+void events_flow(void *events, const struct flow_rec *f)
 {
 	struct events *ev = events;
+	const struct ft_view *v = &f->v;
 
 	if (!ev)
 		return;
 	if (v->last_ns > ev->last_ns)
 		ev->last_ns = v->last_ns;
-	port_event(ev, v);
-	spike_event(ev, v);
+	port_event(ev, v, f->end);
+	spike_event(ev, v, f->end);
 	scan_flow(ev->scan, v);
 }
 
@@ -378,7 +374,9 @@ struct events *events_open(const char *path, struct attr *a,
 	if (scfg)
 		sc = *scfg;
 	if (!ev || !(ev->ring = malloc(RING_BYTES)) ||
-	    !(ev->scan = scan_new(&sc, on_scan, ev))) {
+	    !(ev->scan = scan_new(&sc, on_scan, ev)) ||
+	    !(ev->ports = ports_new(&(struct ports_config){
+		    .no_services = true, .no_distinct = true }))) {
 		snprintf(err, errlen, "--events: out of memory");
 		goto fail;
 	}
@@ -410,7 +408,7 @@ struct events *events_open(const char *path, struct attr *a,
 		pthread_condattr_destroy(&ca);
 		pthread_mutex_init(&ev->mu, NULL);
 	}
-	if (pthread_create(&ev->writer, NULL, writer, ev) != 0) {
+	if (thread_start(&ev->writer, NULL, writer, ev) != 0) {
 		snprintf(err, errlen, "--events: cannot start its thread");
 		goto fail;
 	}
@@ -420,10 +418,41 @@ fail:
 		if (ev->own_fd)
 			close(ev->fd);
 		scan_free(ev->scan);
+		ports_free(ev->ports);
 		free(ev->ring);
 		free(ev);
 	}
 	return NULL;
+}
+
+/* The input ended (capture thread): the scans still open end at the
+ * latest packet time seen, the writer writes what is queued and stops,
+ * and the file is closed, so the stream is whole when engine_wait()
+ * returns. */
+static void events_finish(void *arg, int64_t now_ns)
+{
+	struct events *ev = arg;
+
+	(void)now_ns;
+	if (ev->finished)
+		return;
+	ev->finished = 1;
+	if (ev->last_ns != INT64_MIN)
+		scan_flush(ev->scan, ev->last_ns);
+	pthread_mutex_lock(&ev->mu);
+	__atomic_store_n(&ev->stop, 1, __ATOMIC_RELEASE);
+	pthread_cond_signal(&ev->cv);
+	pthread_mutex_unlock(&ev->mu);
+	pthread_join(ev->writer, NULL);
+	if (ev->own_fd && close(ev->fd) < 0)
+		ev->lost++;
+}
+
+struct consumer events_consumer(struct events *ev)
+{
+	return (struct consumer){ .name = "events", .arg = ev,
+				  .flags = CONSUMER_LEFT, .flow = events_flow,
+				  .finish = events_finish };
 }
 
 uint64_t events_close(struct events *ev)
@@ -432,17 +461,9 @@ uint64_t events_close(struct events *ev)
 
 	if (!ev)
 		return 0;
-	if (ev->last_ns != INT64_MIN)
-		scan_flush(ev->scan, ev->last_ns);
-	pthread_mutex_lock(&ev->mu);
-	__atomic_store_n(&ev->stop, 1, __ATOMIC_RELEASE);
-	pthread_cond_signal(&ev->cv);
-	pthread_mutex_unlock(&ev->mu);
-	pthread_join(ev->writer, NULL);
+	events_finish(ev, 0);
 	pthread_cond_destroy(&ev->cv);
 	pthread_mutex_destroy(&ev->mu);
-	if (ev->own_fd && close(ev->fd) < 0)
-		ev->lost++;
 	lost = ev->lost;
 	if (lost || scan_dropped(ev->scan))
 		fprintf(stderr, "porttop: events: %llu lines lost, %llu failed "
@@ -450,8 +471,7 @@ uint64_t events_close(struct events *ev)
 			(unsigned long long)lost,
 			(unsigned long long)scan_dropped(ev->scan));
 	scan_free(ev->scan);
-	for (int i = 0; i < PI_NUM; i++)
-		free(ev->ps[i]);
+	ports_free(ev->ports);
 	free(ev->lis);
 	free(ev->prev);
 	free(ev->ring);

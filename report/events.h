@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "../attrib/attr.h"
+#include "../core/consumer.h"
 #include "../flowtable/ft.h"
 
 struct events;
@@ -42,14 +43,19 @@ struct events *events_open(const char *path, struct attr *a,
 			   const struct scan_config *sc, char *err,
 			   size_t errlen);
 
-/* events_flow: a flow ended (signature of ft_done_fn; arg is the struct
- * events).  Engine thread; never blocks. */
-void events_flow(void *events, const struct ft_view *v);
+/* events_flow: a flow ended (arg is the struct events).  Engine thread;
+ * never blocks. */
+void events_flow(void *events, const struct flow_rec *f);
 
-/* events_close: end the scans still open (at the latest packet time
- * seen), write what is queued, stop the writer and close the file; says
- * on stderr what was lost.  Returns the number of lines lost (ring full
- * or write errors).  NULL is ignored. */
+/* events_consumer: the engine consumer that feeds ev: every ended flow,
+ * those a view leaves in the table at the end (CONSUMER_LEFT), and at
+ * the end of input (finish) the scans still open end at the latest
+ * packet time seen, what is queued is written and the file closed. */
+struct consumer events_consumer(struct events *ev);
+
+/* events_close: finish if the engine did not (it never ran), say on
+ * stderr what was lost, and free.  Returns the number of lines lost
+ * (ring full or write errors).  NULL is ignored.  Main thread. */
 uint64_t events_close(struct events *ev);
 
 #endif

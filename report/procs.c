@@ -12,7 +12,8 @@
 
 #include "../lib/sort.h"
 #include "../lib/grow.h"
-#include "report.h"
+#include "names.h"
+#include "procs.h"
 
 struct rep_procs {
 	struct rep_proc *rows;

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "report.h"
+#include "names.h"
+#include "rows.h"
 
 static const char *const end_names[] = { "active", "timeout", "reuse",
 					 "evicted", "eof" };
@@ -30,7 +31,7 @@ struct flow_row {
 	const struct ft_view *v;
 };
 
-static void flow_row(const struct rep_flow *f, struct flow_row *r)
+static void flow_row(const struct flow_rec *f, struct flow_row *r)
 {
 	const struct ft_view *v = &f->v;
 	int64_t first_us = v->first_ns / 1000;
@@ -234,57 +235,6 @@ static void csv_row(FILE *out, const struct cell *c, size_t n)
 	putc('\n', out);
 }
 
-/* Human units for the text format: 1023, 1.0K, 12.3M (powers of 1024,
- * like ls -h). */
-static const char *human(uint64_t v, char *buf, size_t len)
-{
-	static const char unit[] = "KMGTPE";
-	double d = (double)v;
-	int u = -1;
-
-	if (v < 1024) {
-		snprintf(buf, len, "%" PRIu64, v);
-		return buf;
-	}
-	while (d >= 1024 && u < 5) {
-		d /= 1024;
-		u++;
-	}
-	snprintf(buf, len, d < 10 ? "%.1f%c" : "%.0f%c", d, unit[u]);
-	return buf;
-}
-
-static void utc_time(int64_t us, char *buf, size_t len)
-{
-	time_t s = (time_t)(us / 1000000);
-	struct tm tm;
-
-	gmtime_r(&s, &tm);
-	size_t n = strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%06" PRId64, us % 1000000);
-}
-
-static void endpoint(char *buf, size_t len, const char *h, int port, int v6)
-{
-	if (port < 0)
-		snprintf(buf, len, "%s", h);
-	else if (v6)
-		snprintf(buf, len, "[%s]:%d", h, port);
-	else
-		snprintf(buf, len, "%s:%d", h, port);
-}
-
-/* "comm:pid" of a flow's local process (orig's, else resp's), "-". */
-static const char *who(const struct attr_end *o, char *buf, size_t len)
-{
-	const struct attr_end *w = o[0].pid >= 0 ? &o[0] : &o[1];
-
-	if (w->pid < 0)
-		return "-";
-	snprintf(buf, len, "%.15s:%d", w->comm, w->pid);
-	return buf;
-}
-
 /* Nanoseconds as milliseconds with 3 decimals, "-" when negative (none). */
 static const char *ms(int64_t ns, char *buf, size_t len)
 {
@@ -295,7 +245,7 @@ static const char *ms(int64_t ns, char *buf, size_t len)
 	return buf;
 }
 
-static void text_flows(FILE *out, const struct rep_flow *const *f,
+static void text_flows(FILE *out, const struct flow_rec *const *f,
 		       uint64_t n)
 {
 	int wo = 4, wr = 4, wh = 7, wp = 7;
@@ -306,12 +256,12 @@ static void text_flows(FILE *out, const struct rep_flow *const *f,
 		int v6 = f[i]->v.key.flags & FT_K_V6;
 
 		flow_row(f[i], &row);
-		endpoint(o, sizeof(o), row.e.orig_h, row.e.orig_p, v6);
-		endpoint(r, sizeof(r), row.e.resp_h, row.e.resp_p, v6);
+		rep_endpoint(o, sizeof(o), row.e.orig_h, row.e.orig_p, v6);
+		rep_endpoint(r, sizeof(r), row.e.resp_h, row.e.resp_p, v6);
 		if ((int)strlen(o) > wo) wo = (int)strlen(o);
 		if ((int)strlen(r) > wr) wr = (int)strlen(r);
 		if ((int)strlen(row.history) > wh) wh = (int)strlen(row.history);
-		if ((int)strlen(who(row.owner, w, sizeof(w))) > wp)
+		if ((int)strlen(rep_owner(row.owner, w, sizeof(w))) > wp)
 			wp = (int)strlen(w);
 	}
 	fprintf(out, "%-26s %10s %-5s %-*s %-*s %-6s %-*s %-*s %7s %7s %7s %7s %7s %7s %-8s %9s %5s\n",
@@ -322,9 +272,9 @@ static void text_flows(FILE *out, const struct rep_flow *const *f,
 		int v6 = f[i]->v.key.flags & FT_K_V6;
 
 		flow_row(f[i], &row);
-		endpoint(o, sizeof(o), row.e.orig_h, row.e.orig_p, v6);
-		endpoint(r, sizeof(r), row.e.resp_h, row.e.resp_p, v6);
-		utc_time(row.ts_us, t, sizeof(t));
+		rep_endpoint(o, sizeof(o), row.e.orig_h, row.e.orig_p, v6);
+		rep_endpoint(r, sizeof(r), row.e.resp_h, row.e.resp_p, v6);
+		rep_utc_time(row.ts_us, t, sizeof(t));
 		if (!row.proto)
 			snprintf(p, sizeof(p), "%d", row.ip_proto);
 		fprintf(out,
@@ -333,12 +283,12 @@ static void text_flows(FILE *out, const struct rep_flow *const *f,
 			t, row.dur_us / 1000000, row.dur_us % 1000000,
 			row.proto ? row.proto : p, wo, o, wr, r, row.state, wh,
 			*row.history ? row.history : "-", wp,
-			who(row.owner, w, sizeof(w)), row.c[0]->pkts,
+			rep_owner(row.owner, w, sizeof(w)), row.c[0]->pkts,
 			row.c[1]->pkts,
-			human(row.c[0]->wire_bytes, b[0], sizeof(b[0])),
-			human(row.c[1]->wire_bytes, b[1], sizeof(b[1])),
-			human(row.c[0]->bytes, b[2], sizeof(b[2])),
-			human(row.c[1]->bytes, b[3], sizeof(b[3])),
+			rep_human(row.c[0]->wire_bytes, b[0], sizeof(b[0])),
+			rep_human(row.c[1]->wire_bytes, b[1], sizeof(b[1])),
+			rep_human(row.c[0]->bytes, b[2], sizeof(b[2])),
+			rep_human(row.c[1]->bytes, b[3], sizeof(b[3])),
 			rep_port_state_name(row.v->port_state),
 			ms(row.v->rtt_syn_synack_ns, rt, sizeof(rt)),
 			(uint64_t)row.v->bdir[0].retrans +
@@ -347,7 +297,7 @@ static void text_flows(FILE *out, const struct rep_flow *const *f,
 }
 
 int rep_write_flows(FILE *out, enum rep_fmt fmt,
-		    const struct rep_flow *const *f, uint64_t n)
+		    const struct flow_rec *const *f, uint64_t n)
 {
 	struct cell c[NFLOW_KEYS];
 	struct flow_row row;
@@ -401,7 +351,7 @@ static void owner_cells(const struct attr_end *o, struct cell *c, int *k)
 				   0, 0 };
 }
 
-static void port_cells(const struct rep_port *p, struct cell *c)
+static void port_cells(const struct port_row *p, struct cell *c)
 {
 	int k = 0;
 
@@ -433,7 +383,7 @@ static void port_cells(const struct rep_port *p, struct cell *c)
 	c[k++] = (struct cell){ 1, rep_role_name(p->role), 0, 0 };
 	owner_cells(&p->owner, c, &k);
 	c[k++] = (struct cell){ 2, NULL, p->listening, 0 };
-	c[k++] = (struct cell){ 1, rep_port_state_name(rep_port_state(p)),
+	c[k++] = (struct cell){ 1, rep_port_state_name(port_row_state(p)),
 				0, 0 };
 	INT(p->evidence[FT_PS_OPEN]);
 	INT(p->evidence[FT_PS_CLOSED]);
@@ -451,7 +401,7 @@ static void port_cells(const struct rep_port *p, struct cell *c)
 }
 
 int rep_write_ports(FILE *out, enum rep_fmt fmt,
-		    const struct rep_port *const *p, uint64_t n)
+		    const struct port_row *const *p, uint64_t n)
 {
 	struct cell c[NPORT_KEYS];
 	char b[4][16], w[40], rt[24];
@@ -468,7 +418,7 @@ int rep_write_ports(FILE *out, enum rep_fmt fmt,
 	else if (!(o = json_template(port_keys, NPORT_KEYS)))
 		return -1;
 	for (uint64_t i = 0; i < n && rc == 0; i++) {
-		const struct rep_port *q = p[i];
+		const struct port_row *q = p[i];
 
 		if (fmt == REP_TEXT) {
 			struct attr_end none[2] = { q->owner, q->owner };
@@ -479,15 +429,15 @@ int rep_write_ports(FILE *out, enum rep_fmt fmt,
 				" %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %8" PRIu64
 				" %8" PRIu64 " %7s %7s %9s %5" PRIu64 " %s%s\n",
 				rep_proto_name(q->proto), q->port,
-				rep_port_state_name(rep_port_state(q)), q->conns,
+				rep_port_state_name(port_row_state(q)), q->conns,
 				q->established, q->rejected, q->unanswered,
 				q->clients, q->servers, q->dir[0].pkts,
 				q->dir[1].pkts,
-				human(q->dir[0].wire_bytes, b[0], sizeof(b[0])),
-				human(q->dir[1].wire_bytes, b[1], sizeof(b[1])),
+				rep_human(q->dir[0].wire_bytes, b[0], sizeof(b[0])),
+				rep_human(q->dir[1].wire_bytes, b[1], sizeof(b[1])),
 				ms(rtt < 0 ? -1 : rtt * 1000, rt, sizeof(rt)),
 				q->retrans,
-				who(none, w, sizeof(w)),
+				rep_owner(none, w, sizeof(w)),
 				q->listening ? " (listening)" : "");
 			continue;
 		}
@@ -570,8 +520,8 @@ int rep_write_procs(FILE *out, enum rep_fmt fmt,
 				q->who.pid < 0 ? "(unattributed)" :
 				q->who.comm, q->who.uid == (uint32_t)-1 ? "-" :
 				b[2], q->flows, q->ports, q->tx.pkts, q->rx.pkts,
-				human(q->tx.wire_bytes, b[0], sizeof(b[0])),
-				human(q->rx.wire_bytes, b[1], sizeof(b[1])));
+				rep_human(q->tx.wire_bytes, b[0], sizeof(b[0])),
+				rep_human(q->rx.wire_bytes, b[1], sizeof(b[1])));
 			continue;
 		}
 		proc_cells(q, c);
@@ -586,7 +536,7 @@ int rep_write_procs(FILE *out, enum rep_fmt fmt,
 
 /* ---- rows for other writers (the --batch view) ---------------------------- */
 
-json_t *rep_json_flow(json_t **o, const struct rep_flow *f)
+json_t *rep_json_flow(json_t **o, const struct flow_rec *f)
 {
 	struct cell c[NFLOW_KEYS];
 	struct flow_row row;
@@ -600,7 +550,7 @@ json_t *rep_json_flow(json_t **o, const struct rep_flow *f)
 	return *o;
 }
 
-json_t *rep_json_port(json_t **o, const struct rep_port *p)
+json_t *rep_json_port(json_t **o, const struct port_row *p)
 {
 	struct cell c[NPORT_KEYS];
 
@@ -610,16 +560,6 @@ json_t *rep_json_port(json_t **o, const struct rep_port *p)
 	for (size_t i = 0; i < NPORT_KEYS; i++)
 		json_cell(*o, port_keys[i], &c[i]);
 	return *o;
-}
-
-const char *rep_human(uint64_t v, char *buf, size_t len)
-{
-	return human(v, buf, len);
-}
-
-void rep_utc_time(int64_t us, char *buf, size_t len)
-{
-	utc_time(us, buf, len);
 }
 
 json_t *rep_json_proc(json_t **o, const struct rep_proc *p)

@@ -1,10 +1,12 @@
 #!/bin/sh
 # tests/run.sh [SUITE...] - run porttop's test suites and add them up.
-# Suites: unit (cmocka), golden (expected outputs), oracle (tshark and Zeek
-# on ../shared), corrupt (damaged inputs), live (live capture in network
-# namespaces; needs root, else its checks SKIP), attrib (process attribution
-# against real processes' ground truth, in network namespaces; needs root),
-# tmux (the interactive view in a tmux terminal).  Default: all.  Every suite
+# Suites: arch (no call or include cycles between files, calls along the
+# data flow, short functions), unit (cmocka), golden (expected outputs),
+# oracle (tshark and Zeek on ../shared), corrupt (damaged inputs), live
+# (live capture in network namespaces; needs root, else its checks SKIP),
+# attrib (process attribution against real processes' ground truth, in
+# network namespaces; needs root), tmux (the interactive view in a tmux
+# terminal).  Default: all.  Every suite
 # prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
 # (cmocka binaries print TAP, converted here).
 # Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir).
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
 export PORTTOP TZ=UTC
-suites=${*:-unit golden oracle corrupt live attrib tmux}
+suites=${*:-arch unit golden oracle corrupt live attrib tmux}
 out=tests/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -54,7 +56,7 @@ for s in $suites; do
 				esac
 			done < "$out/$n.res"
 		done ;;
-	golden|corrupt|live|attrib|tmux)
+	arch|golden|corrupt|live|attrib|tmux)
 		tests/$s/run.sh > "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do

@@ -1,11 +1,6 @@
 /*
- * batch.c - --batch: the live view without curses, like top -b.  Every -d
- * seconds the chosen view is printed to stdout, as text or as JSON Lines:
- * first a "tick" object (the header's numbers), then one object per row,
- * whose fields are the report's (same names and meanings) plus its rates.
- * -n ITERATIONS, --duration, -c, the end of a file or a signal end it; the
- * last iteration is printed after the capture has ended, so its totals are
- * final.
+ * batch.c - --batch (see batch.h): printing the view's rows as text or
+ * JSON Lines every -d seconds.
  */
 #include <jansson.h>
 #include <math.h>
@@ -15,10 +10,8 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
-#include "../core/engine.h"
+#include "batch.h"
 #include "fmt.h"
-#include "../core/run.h"
-#include "../core/sig.h"
 
 /* Rates to 1/1000: "1234.5" rather than "1234.4999999999998" (shorter
  * lines, less time formatting them: most of --batch json's cost). */
@@ -54,6 +47,16 @@ struct out {
 	json_t *row;		/* reused row object */
 };
 
+/* What one iteration prints from. */
+struct batch_state {
+	struct engine_stats es;
+	struct ft_stats fs;
+	struct model_totals mt;
+	struct engine_desc d;
+	struct fmt_head h;
+	int64_t start, wall_start;	/* CLOCK_MONOTONIC, CLOCK_REALTIME */
+};
+
 static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
 {
 	json_t *t = json_pack(
@@ -62,7 +65,7 @@ static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
 		"schema", REP_SCHEMA, "type", "tick", "iteration", (json_int_t)it,
 		"time", (double)real_ns() / 1e9,
 		"packet_time", (double)h->es->now_ns / 1e9, "source",
-		h->source, "filter", h->filter, "ended", !h->es->running,
+		h->d->source, "filter", h->d->filter, "ended", !h->es->running,
 		"packets", (json_int_t)h->es->read, "kernel_drops",
 		(json_int_t)h->es->kernel.drop, "if_drops",
 		(json_int_t)h->es->kernel.ifdrop, "lost",
@@ -74,12 +77,12 @@ static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
 		(json_int_t)h->mt->tot[1].wire_bytes);
 
 	if (t) {
-		json_object_set_new(t, "attrib", h->attrib ?
-				    json_string(h->attrib) : json_null());
+		json_object_set_new(t, "attrib", h->d->attrib ?
+				    json_string(h->d->attrib) : json_null());
 		json_object_set_new(t, "attributed_bytes", json_integer(
 				    (json_int_t)h->mt->attributed_bytes));
 		json_object_set_new(t, "attrib_lost", json_integer(
-				    (json_int_t)h->attrib_lost));
+				    (json_int_t)h->d->attrib_lost));
 		set_rates(t, &h->mt->r, by_dir);
 		rep_json_write(o->f, t);
 		json_decref(t);
@@ -104,7 +107,7 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		size_t n = model_flows(m, &f);
 
 		for (size_t i = 0; i < n; i++) {
-			struct rep_flow rf = { f[i]->v,
+			struct flow_rec rf = { f[i]->v,
 					       { f[i]->end[0], f[i]->end[1] } };
 
 			if (!rep_json_flow(&o->row, &rf))
@@ -183,84 +186,72 @@ static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 	putc('\n', o->f);
 }
 
-int run_batch(const struct run_opts *o, struct cap *cap)
+/* One iteration's snapshot and header. */
+static void snapshot(struct engine *e, struct model *m, struct batch_state *b)
 {
-	struct engine_opts eo;
-	struct out out = { stdout, o->format, o->view, NULL };
-	struct engine_stats es;
-	struct ft_stats fs;
-	struct model_totals mt;
-	struct engine *e;
-	struct model *m;
-	char err[CAP_ERRBUF_SIZE];
-	int live = cap_is_live(cap), status = EXIT_OK;
-	int64_t start = mono_ns();
-	int64_t wall_start = real_ns();
+	int live = engine_is_live(e);
 
-	run_engine_opts(o, cap, &eo);
-	eo.ft.publish = true;
-	eo.done = model_ended;
-	m = model_new(0);
+	engine_get_stats(e, &b->es);
+	model_update(m, live ? real_ns() : b->es.clock_ns,
+		     live ? b->wall_start : b->es.first_ns);
+	ft_get_stats(engine_table(e), &b->fs);
+	model_totals(m, &b->mt);
+	engine_describe(e, &b->d);
+	b->h = (struct fmt_head){
+		.d = &b->d,
+		.elapsed_ns = live ? mono_ns() - b->start :
+				     b->es.clock_ns - b->es.first_ns,
+		.es = &b->es, .fs = &b->fs, .mt = &b->mt,
+		.ended = !b->es.running,
+	};
+}
+
+int batch_run(struct engine *e, const struct batch_opts *o)
+{
+	struct out out = { stdout, o->format, o->view, NULL };
+	struct batch_state b = { .start = mono_ns(), .wall_start = real_ns() };
+	struct pt_err err = { 0 };
+	enum pt_status rc;
+	struct model *m = model_new(0);
+
 	if (!m) {
 		fprintf(stderr, "porttop: out of memory\n");
-		cap_close(cap);
 		return EXIT_USAGE;
 	}
-	eo.done_arg = m;
-	if (engine_start(&e, &eo, err, sizeof(err)) < 0) {
-		fprintf(stderr, "porttop: %s\n", err);
-		cap_close(cap);
+	struct consumer c = model_consumer(m);
+	engine_add(e, &c);
+	if ((rc = engine_start(e, &err)) != PT_OK) {
+		fprintf(stderr, "porttop: %s\n", err.msg);
 		model_free(m);
-		return EXIT_USAGE;
+		return pt_exit(rc);
 	}
-	model_attach(m, engine_table(e), o->attr);
-	sig_catch(e);
+	model_attach(m, engine_table(e), engine_attr(e));
 	for (uint64_t it = 1;; it++) {
-		int64_t next = mono_ns() + o->delay_ns;
+		int64_t next = mono_ns() + o->delay_ns, left;
+		int running = 1;
 
-		do {	/* sleep in slices: notice the end of the capture */
-			engine_get_stats(e, &es);
-			if (!es.running || sig_stopped())
-				break;
-			usleep(20000);
-		} while (mono_ns() < next);
-		int last = !es.running || sig_stopped() ||
-			   (o->iterations && it >= o->iterations);
+		/* wait out the interval; the end of the capture or a signal
+		 * cuts it short */
+		while (running && (left = next - mono_ns()) > 0)
+			running = engine_poll(e, (int)((left + NS_PER_MS - 1) /
+						      NS_PER_MS));
+		int last = !running || (o->iterations && it >= o->iterations);
 		if (last) {
 			engine_stop(e);
-			if (engine_wait(e, err, sizeof(err)) != 0)
-				status = EXIT_DAMAGED;
-			engine_get_stats(e, &es);
+			rc = engine_wait(e, &err);
 		}
-		model_update(m, live ? real_ns() : es.clock_ns,
-			     live ? wall_start : es.first_ns);
-		ft_get_stats(engine_table(e), &fs);
-		model_totals(m, &mt);
-		struct fmt_head h = {
-			.source = cap_name(cap), .filter = o->filter ? o->filter : "",
-			.live = live, .speed = o->speed,
-			.elapsed_ns = live ? mono_ns() - start :
-					     es.clock_ns - es.first_ns,
-			.es = &es, .fs = &fs, .capacity = o->ft.max_flows ?
-					o->ft.max_flows : FT_DEFAULT_FLOWS,
-			.mt = &mt, .ended = !es.running,
-			.notice = o->notice[0] ? o->notice : NULL,
-			.attrib = run_attrib_source(o),
-			.attrib_lost = run_attrib_lost(o),
-		};
+		snapshot(e, m, &b);
 		if (o->format == REP_JSON)
-			print_json(&out, m, it, &h);
+			print_json(&out, m, it, &b.h);
 		else
-			print_text(&out, m, &h);
+			print_text(&out, m, &b.h);
 		fflush(stdout);
 		if (last)
 			break;
 	}
-	sig_release();
-	if (status == EXIT_DAMAGED)
-		run_damage_line(cap, UINT64_MAX, err);
+	if (rc != PT_OK)
+		fprintf(stderr, "porttop: %s\n", err.msg);
 	json_decref(out.row);
-	engine_free(e);
 	model_free(m);
-	return status;
+	return pt_exit(rc);
 }

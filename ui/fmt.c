@@ -80,18 +80,6 @@ const char *fmt_rate(double bps, char *buf, size_t len)
 	return buf;
 }
 
-/* The flows view's PROCESS: the owner of the orig end, else of the resp
- * end ("curl/1234"), "-" when neither is known. */
-static const char *owner_text(const struct attr_end *end, char *buf)
-{
-	const struct attr_end *e = end[0].pid >= 0 ? &end[0] : &end[1];
-
-	if (e->pid < 0)
-		return "-";
-	snprintf(buf, 40, "%s/%d", e->comm, e->pid);
-	return buf;
-}
-
 void fmt_user(uint32_t uid, char *buf, size_t len)
 {
 	static struct { uint32_t uid; char name[16]; } cache[32];
@@ -133,44 +121,45 @@ static void hms(int64_t ns, char *buf, size_t len)
 void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 {
 	const struct engine_stats *es = h->es;
+	const struct engine_desc *d = h->d;
 	const struct model_totals *t = h->mt;
 	char el[32], r[6][24], tot[2][24], state[48];
 
 	hms(h->elapsed_ns, el, sizeof(el));
-	if (h->live)
+	if (d->live)
 		snprintf(state, sizeof(state), h->ended ? "capture ended" :
 			 "live");
 	else if (h->ended)
 		snprintf(state, sizeof(state), "replay ended");
 	else if (es->paused)
 		snprintf(state, sizeof(state), "replay paused");
-	else if (h->speed > 0)
-		snprintf(state, sizeof(state), "replay x%g", h->speed);
+	else if (d->speed > 0)
+		snprintf(state, sizeof(state), "replay x%g", d->speed);
 	else
 		snprintf(state, sizeof(state), "replay, full speed");
 	snprintf(lines[0], len, "porttop - %s - %s%s%s - %s %s%s%s%s",
-		 h->source, h->filter[0] ? "filter '" : "no filter",
-		 h->filter, h->filter[0] ? "'" : "", state, el,
+		 d->source, d->filter[0] ? "filter '" : "no filter",
+		 d->filter, d->filter[0] ? "'" : "", state, el,
 		 h->frozen ? " - display paused" : "",
-		 h->notice ? " - " : "", h->notice ? h->notice : "");
+		 d->notice ? " - " : "", d->notice ? d->notice : "");
 	snprintf(lines[1], len,
 		 "packets: %" PRIu64 " captured, %" PRIu64 " dropped by kernel, "
 		 "%" PRIu64 " by interface, %" PRIu64 " lost by porttop",
 		 es->read, es->kernel.drop, es->kernel.ifdrop, t->lost_ended);
-	if (h->attrib) {
+	if (d->attrib) {
 		uint64_t all = t->tot[0].wire_bytes + t->tot[1].wire_bytes;
 		size_t n = strlen(lines[1]);
 
 		snprintf(lines[1] + n, len - n, "; processes (%s): %.0f%% of "
-			 "bytes, %" PRIu64 " events lost", h->attrib, all ?
+			 "bytes, %" PRIu64 " events lost", d->attrib, all ?
 			 100.0 * (double)t->attributed_bytes / (double)all : 0.0,
-			 h->attrib_lost);
+			 d->attrib_lost);
 	}
-	struct ft_config fc = { .max_flows = h->capacity, .publish = true };
+	struct ft_config fc = { .max_flows = d->capacity, .publish = true };
 
 	snprintf(lines[2], len, "flows: %" PRIu64 " live / %u (%zu MiB), %"
 		 PRIu64 " ended, %" PRIu64 " evicted", t->live_flows,
-		 h->capacity, ft_memory(&fc) >> 20, t->ended_flows,
+		 d->capacity, ft_memory(&fc) >> 20, t->ended_flows,
 		 h->fs->evicted);
 	snprintf(lines[3], len,
 		 "rate > %s/s < %s/s, 10 s > %s/s < %s/s, 40 s > %s/s < %s/s; "
@@ -213,14 +202,6 @@ void fmt_titles(enum model_view v, int addr_w, char *buf, size_t len)
 	}
 }
 
-static void endpoint(char *buf, size_t len, const char *h, int port, int v6)
-{
-	if (port < 0)
-		snprintf(buf, len, "%s", h);
-	else
-		snprintf(buf, len, v6 ? "[%s]:%d" : "%s:%d", h, port);
-}
-
 void fmt_flow(const struct model_flow *f, int addr_w, int64_t now_ns,
 	      char *buf, size_t len)
 {
@@ -229,8 +210,8 @@ void fmt_flow(const struct model_flow *f, int addr_w, int64_t now_ns,
 	char o[64], r[64], num[8], x[6][24], age[32], own[40];
 	int v6 = v->key.flags & FT_K_V6;
 
-	endpoint(o, sizeof(o), f->e.orig_h, f->e.orig_p, v6);
-	endpoint(r, sizeof(r), f->e.resp_h, f->e.resp_p, v6);
+	rep_endpoint(o, sizeof(o), f->e.orig_h, f->e.orig_p, v6);
+	rep_endpoint(r, sizeof(r), f->e.resp_h, f->e.resp_p, v6);
 	if (!p) {
 		snprintf(num, sizeof(num), "%u", v->key.proto);
 		p = num;
@@ -238,7 +219,7 @@ void fmt_flow(const struct model_flow *f, int addr_w, int64_t now_ns,
 	hms(now_ns - v->first_ns, age, sizeof(age));
 	snprintf(buf, len, "%-5s %-*.*s %-*.*s %-6s %-15.15s %*s %*s %*s %*s "
 		 "%*s %*s %8s", p, addr_w, addr_w, o, addr_w, addr_w, r,
-		 ft_conn_state_name(v->conn_state), owner_text(f->end, own),
+		 ft_conn_state_name(v->conn_state), rep_owner(f->end, own, sizeof(own)),
 		 RW, fmt_rate(f->r.bytes[0][0], x[0], 24),
 		 RW, fmt_rate(f->r.bytes[0][1], x[1], 24),
 		 RW, fmt_rate(f->r.bytes[1][0] + f->r.bytes[1][1], x[2], 24),
@@ -249,10 +230,10 @@ void fmt_flow(const struct model_flow *f, int addr_w, int64_t now_ns,
 
 void fmt_port(const struct model_port *mp, char *buf, size_t len)
 {
-	const struct rep_port *p = &mp->p;
+	const struct port_row *p = &mp->p;
 	char x[6][24];
 
-	int st = rep_port_state(p);
+	int st = port_row_state(p);
 
 	/* "listening-idle" is the ROLE "listen" with no flow yet */
 	snprintf(buf, len, "%-5s %5u %-5s %-8s %6" PRIu64 " %5" PRIu64 " %5" PRIu64

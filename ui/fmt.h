@@ -15,27 +15,16 @@
 
 /* What the header shows besides the model's totals. */
 struct fmt_head {
-	const char *source;		/* device or file name */
-	const char *filter;		/* "" when none */
-	int live;
-	double speed;			/* replay speed (0: as fast as possible) */
+	const struct engine_desc *d;	/* source, filter, speed, capacity,
+					   notice, attribution */
 	int64_t elapsed_ns;		/* wall time since start (live) or packet
 					   time since the first packet (replay) */
 	const struct engine_stats *es;
 	const struct ft_stats *fs;
-	uint32_t capacity;		/* --max-flows */
 	const struct model_totals *mt;
 	int ended;			/* the replay reached the end (live: the
 					   capture stopped) */
 	int frozen;			/* the display is paused */
-	const char *attrib;		/* attribution source ("bpf", "diag",
-					   "proc", "pcapng") or NULL when off */
-	uint64_t attrib_lost;		/* its losses: events the eBPF ring
-					   could not take, lookups dropped
-					   from a full queue */
-	const char *notice;		/* a note for the first line, or NULL
-					   (e.g. why a live capture was not
-					   possible) */
 };
 
 #define FMT_HEAD_LINES 4

@@ -7,17 +7,24 @@
 #include <string.h>
 
 #include "../lib/grow.h"
-#include "../lib/keyhash.h"
+#include "../report/names.h"
 #include "model_int.h"
 
 #define ENDED_DEFAULT	65536
 #define DISTINCT_CAP	(1u << 20)	/* (port, role, address) entries */
+#define SERVICES_CAP	65536u
 static const double tau_s[MODEL_WINDOWS] = { 0, 10, 40 };
 
 void model_attach(struct model *m, struct ft_table *t, struct attr *a)
 {
 	m->ft = t;
 	m->attr = a;
+}
+
+struct consumer model_consumer(struct model *m)
+{
+	return (struct consumer){ .name = "view", .arg = m,
+				  .flow = model_ended };
 }
 
 struct model *model_new(uint32_t ended_slots)
@@ -33,17 +40,14 @@ struct model *model_new(uint32_t ended_slots)
 		n <<= 1;
 	m->ring = malloc(n * sizeof(*m->ring));
 	m->ring_mask = n - 1;
-	m->set_cap = 4096;
-	m->set = calloc(m->set_cap, sizeof(*m->set));
+	m->ended = ports_new(&(struct ports_config){
+		.max_services = SERVICES_CAP, .max_distinct = DISTINCT_CAP });
 	m->ended_procs = rep_procs_new();
 	m->procs = rep_procs_new();
-	for (int i = 0; i < PI_NUM; i++) {
-		m->aidx[i] = calloc(65536, sizeof(uint32_t));
-		m->pidx[i] = calloc(65536, sizeof(uint32_t));
-		if (!m->aidx[i] || !m->pidx[i])
-			m->set_full = -1;
-	}
-	if (!m->ring || !m->set || m->set_full < 0 || !m->ended_procs ||
+	for (int i = 0; i < PI_NUM; i++)
+		if (!(m->pidx[i] = calloc(65536, sizeof(uint32_t))))
+			m->ring_mask = 0;
+	if (!m->ring || !m->ring_mask || !m->ended || !m->ended_procs ||
 	    !m->procs) {
 		model_free(m);
 		return NULL;
@@ -61,23 +65,20 @@ void model_free(struct model *m)
 	free(m->fptr);
 	free(m->ports);
 	free(m->pptr);
-	free(m->set);
+	ports_free(m->ended);
 	rep_procs_free(m->ended_procs);
 	rep_procs_free(m->procs);
 	free(m->prows);
 	free(m->prptr);
 	free(m->lis);
-	for (int i = 0; i < PI_NUM; i++) {
-		free(m->aidx[i]);
+	for (int i = 0; i < PI_NUM; i++)
 		free(m->pidx[i]);
-	}
-	free(m->agg);
 	free(m);
 }
 
 /* ---- the ended-flow queue ------------------------------------------------ */
 
-void model_ended(void *model, const struct ft_view *v)
+void model_ended(void *model, const struct flow_rec *f)
 {
 	struct model *m = model;
 	uint32_t h = m->head;	/* only this thread stores head */
@@ -88,103 +89,8 @@ void model_ended(void *model, const struct ft_view *v)
 				 __ATOMIC_RELAXED);
 		return;
 	}
-	m->ring[h & m->ring_mask] = *v;
+	m->ring[h & m->ring_mask] = *f;
 	__atomic_store_n(&m->head, h + 1, __ATOMIC_RELEASE);
-}
-
-/* ---- distinct addresses -------------------------------------------------- */
-
-static size_t seen_hash(const struct seen *k)
-{
-	uint8_t b[20];
-
-	memcpy(b, k->addr, 16);
-	memcpy(b + 16, &k->port, 2);
-	b[18] = k->pi;
-	b[19] = k->role;
-	return (size_t)keyhash(b, sizeof(b));
-}
-
-static int seen_eq(const struct seen *a, const struct seen *b)
-{
-	return a->port == b->port && a->pi == b->pi && a->role == b->role &&
-	       memcmp(a->addr, b->addr, 16) == 0;
-}
-
-static void set_grow(struct model *m)
-{
-	size_t cap = 2 * m->set_cap;
-	struct seen *ns = calloc(cap, sizeof(*ns));
-
-	if (!ns) {
-		m->set_full = 1;
-		return;
-	}
-	for (size_t i = 0; i < m->set_cap; i++) {
-		if (!m->set[i].used)
-			continue;
-		size_t j = seen_hash(&m->set[i]) & (cap - 1);
-		while (ns[j].used)
-			j = (j + 1) & (cap - 1);
-		ns[j] = m->set[i];
-	}
-	free(m->set);
-	m->set = ns;
-	m->set_cap = cap;
-}
-
-/* Count k: returns 1 when it is new for this purpose (an ended flow:
- * never kept before; a live flow: neither kept nor counted this refresh),
- * else 0.  Past the cap, nothing new is stored and -1 says so. */
-static int seen_count(struct model *m, const struct seen *k, int persist)
-{
-	size_t j;
-
-	if (!m->set_full && 2 * (m->set_n + 1) > m->set_cap) {
-		if (m->set_n >= DISTINCT_CAP)
-			m->set_full = 1;
-		else
-			set_grow(m);
-	}
-	j = seen_hash(k) & (m->set_cap - 1);
-	for (; m->set[j].used; j = (j + 1) & (m->set_cap - 1)) {
-		struct seen *e = &m->set[j];
-
-		if (!seen_eq(e, k))
-			continue;
-		if (e->persist)
-			return 0;
-		if (persist) {
-			/* a live flow's address ended: keep it; it was counted
-			 * for this refresh only if its tick matches */
-			e->persist = 1;
-			return 1;
-		}
-		if (e->tick == m->tick)
-			return 0;
-		e->tick = m->tick;
-		return 1;
-	}
-	if (m->set_full)
-		return -1;
-	m->set[j] = *k;
-	m->set[j].used = 1;
-	m->set[j].persist = (uint8_t)persist;
-	m->set[j].tick = m->tick;
-	m->set_n++;
-	return 1;
-}
-
-static void seen_key(struct seen *k, const struct ft_view *v, int pi,
-		     int role)
-{
-	const uint8_t *a = (v->orig_is_a ^ role) ? v->key.a : v->key.b;
-
-	memset(k, 0, sizeof(*k));
-	memcpy(k->addr, a, 16);
-	k->port = v->orig_is_a ? v->key.pb : v->key.pa;
-	k->pi = (uint8_t)pi;
-	k->role = (uint8_t)role;
 }
 
 /* ---- folding flows into ports -------------------------------------------- */
@@ -199,42 +105,19 @@ static uint64_t wire_bytes(const struct ft_view *v)
 	return v->dir[0].wire_bytes + v->dir[1].wire_bytes;
 }
 
-static void fold_ended(struct model *m, const struct ft_view *v)
+static void fold_ended(struct model *m, const struct flow_rec *f)
 {
-	int pi = rep_port_index(v->key.proto);
-	struct attr_end end[2];
-	struct seen k;
+	const struct ft_view *v = &f->v;
 	long rows[2];
 
 	m->ended_flows++;
 	ft_counts_add(&m->ended_tot[0], &v->dir[0]);
 	ft_counts_add(&m->ended_tot[1], &v->dir[1]);
-	/* its sockets may be closed: the service keeps closed sockets'
-	 * owners for a while */
-	attr_flow(m->attr, v, end);
-	if (owned(end))
+	if (owned(f->end))
 		m->attributed_ended += wire_bytes(v);
-	rep_procs_add(m->ended_procs, v, end, rows);	/* on ENOMEM the
-							   row is short */
-	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
-		return;
-	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
-	struct rep_port *a;
-
-	if (!m->aidx[pi][rp]) {
-		if (grow_array((void **)&m->agg, &m->cap_agg, m->nagg + 1,
-			     sizeof(*m->agg)) < 0)
-			return;
-		rep_port_init(&m->agg[m->nagg], v->key.proto, rp);
-		m->aidx[pi][rp] = (uint32_t)++m->nagg;
-	}
-	a = &m->agg[m->aidx[pi][rp] - 1];
-	rep_port_fold(a, v, end);
-	for (int role = 0; role < 2; role++) {
-		seen_key(&k, v, pi, role);
-		if (seen_count(m, &k, 1) > 0)
-			*(role ? &a->servers : &a->clients) += 1;
-	}
+	/* on ENOMEM a row is short */
+	rep_procs_add(m->ended_procs, v, f->end, rows);
+	ports_add(m->ended, v, f->end);
 }
 
 static void drain_ended(struct model *m)
@@ -319,18 +202,26 @@ static void scan_flows(struct model *m, double dt)
 }
 
 /* A port row without flows yet, indexed in pidx; NULL out of memory. */
-static struct model_port *new_port(struct model *m, int pi, uint16_t port)
+/* The snapshot's row of (proto, port), made from `from` (NULL: empty)
+ * when new, indexed in pidx; NULL when out of memory. */
+static struct model_port *port_of(struct model *m, uint8_t proto,
+				  uint16_t port, const struct port_row *from)
 {
+	uint32_t *idx = &m->pidx[rep_port_index(proto)][port];
 	struct model_port *mp;
 
+	if (*idx)
+		return &m->ports[*idx - 1];
 	if (grow_array((void **)&m->ports, &m->cap_ports, m->nports + 1,
-		 sizeof(*m->ports)) < 0)
+		       sizeof(*m->ports)) < 0)
 		return NULL;
 	mp = &m->ports[m->nports++];
 	memset(mp, 0, sizeof(*mp));
-	rep_port_init(&mp->p, pi == PI_TCP ? 6 : pi == PI_UDP ? 17 : 132,
-		      port);
-	m->pidx[pi][port] = (uint32_t)m->nports;
+	if (from)
+		mp->p = *from;
+	else
+		port_row_init(&mp->p, proto, port);
+	*idx = (uint32_t)m->nports;
 	return mp;
 }
 
@@ -342,67 +233,54 @@ static void add_listeners(struct model *m)
 
 	for (long i = 0; i < n; i++) {
 		const struct attr_listener *l = &m->lis[i];
-		int pi = rep_port_index(l->proto);
 		struct model_port *mp;
 
-		if (pi < 0)
+		if (rep_port_index(l->proto) < 0)
 			continue;
-		mp = m->pidx[pi][l->port] ? &m->ports[m->pidx[pi][l->port] - 1] :
-					    new_port(m, pi, l->port);
-		if (!mp)
+		if (!(mp = port_of(m, l->proto, l->port, NULL)))
 			return;
-		rep_port_listen(&mp->p, l);
+		port_row_listen(&mp->p, l);
 	}
 }
 
-/* Port rows: ended totals plus the live flows' contributions. */
+/* Port rows: the ended flows' rows (the table's), with the live flows
+ * folded on a copy by the same rule. */
 static void build_ports(struct model *m)
 {
-	struct seen k;
+	struct ports_stats st;
 
 	m->nports = 0;
-	for (size_t i = 0; i < m->nagg; i++) {
-		const struct rep_port *a = &m->agg[i];
-		struct model_port *mp = new_port(m, rep_port_index(a->proto),
-						 a->port);
+	ports_live_begin(m->ended);
+	for (size_t i = 0; i < ports_nports(m->ended); i++) {
+		const struct port_row *r = ports_port(m->ended, i);
 
-		if (!mp)
+		if (!port_of(m, r->proto, r->port, r))
 			return;
-		mp->p = *a;
-		if (!a->role)
-			mp->p.owner.pid = -1;
 	}
 	for (size_t i = 0; i < m->nflows; i++) {
 		const struct ft_view *v = &m->flows[i].v;
-		int pi = rep_port_index(v->key.proto);
 		uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
-		struct model_port *mp = NULL;
-		struct rep_port *p;
+		struct model_port *mp;
+		uint64_t c, s;
 
-		if (pi < 0 || !(v->key.flags & FT_K_PORTS))
+		if (rep_port_index(v->key.proto) < 0 ||
+		    !(v->key.flags & FT_K_PORTS))
 			continue;
-		if (m->pidx[pi][rp])
-			mp = &m->ports[m->pidx[pi][rp] - 1];
-		if (!mp && !(mp = new_port(m, pi, rp)))
+		if (!(mp = port_of(m, v->key.proto, rp, NULL)))
 			return;
-		p = &mp->p;
-		rep_port_fold(p, v, m->flows[i].end);
+		port_row_fold(&mp->p, v, m->flows[i].end);
 		mp->live++;
 		add_rates(&mp->r, &m->flows[i].r);
-		for (int role = 0; role < 2; role++) {
-			int c;
-
-			seen_key(&k, v, pi, role);
-			c = seen_count(m, &k, 0);
-			if (c > 0)
-				*(role ? &p->servers : &p->clients) += 1;
-		}
+		ports_live_distinct(m->ended, v, &c, &s);
+		mp->p.clients += c;
+		mp->p.servers += s;
 	}
 	add_listeners(m);
+	ports_get_stats(m->ended, &st);
 	for (size_t j = 0; j < m->nports; j++) {
 		struct model_port *mp = &m->ports[j];
 
-		mp->clients_capped = m->set_full;
+		mp->clients_capped = st.distinct_capped;
 		m->pidx[rep_port_index(mp->p.proto)][mp->p.port] = 0;
 	}
 }

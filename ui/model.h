@@ -17,7 +17,7 @@
  * packets per second, per direction: [0] orig -> resp, [1] resp -> orig.
  *
  * Flows that end (timeouts, reuse, eviction) leave the table; the engine's
- * done callback hands them to model_ended() through a bounded queue, so
+ * consumer hook hands them to model_ended() through a bounded queue, so
  * per-port and per-process totals keep them.  If the queue is full the
  * flow is counted in `lost_ended` (shown in the header as our drops).
  */
@@ -27,7 +27,10 @@
 #include <stdint.h>
 
 #include "../flowtable/ft.h"
-#include "../report/report.h"
+#include "../report/names.h"
+#include "../report/ports.h"
+#include "../report/procs.h"
+#include "../report/rows.h"
 
 enum model_view { MV_FLOWS, MV_PORTS, MV_PROCS, MV_NUM };
 
@@ -46,7 +49,7 @@ struct model_flow {
 };
 
 struct model_port {
-	struct rep_port p;		/* the report's fields, since start
+	struct port_row p;		/* the report's fields, since start
 					   (ended flows included); clients and
 					   servers: distinct orig_h / resp_h */
 	uint64_t live;			/* flows in the table now */
@@ -72,7 +75,7 @@ enum model_sort {
 struct model;
 
 /* model_new: a model; `ended_slots` bounds the queue of ended flows (0:
- * 65536, 192 bytes each).  NULL when out of memory.  model_attach: the
+ * 65536, sizeof(struct flow_rec) bytes each).  NULL when out of memory.  model_attach: the
  * table it reads (the engine's; the engine may already hand it ended
  * flows, which only need the queue), and the attribution service that
  * gives flows their processes (NULL: none, every end "disabled"). */
@@ -80,9 +83,10 @@ struct model *model_new(uint32_t ended_slots);
 void model_attach(struct model *m, struct ft_table *t, struct attr *a);
 void model_free(struct model *m);
 
-/* model_ended: queue one ended flow (signature of ft_done_fn; called in
- * the engine's thread, never blocks). */
-void model_ended(void *model, const struct ft_view *v);
+/* model_ended: queue one ended flow (the engine's thread; never
+ * blocks).  model_consumer: the engine consumer that calls it. */
+void model_ended(void *model, const struct flow_rec *f);
+struct consumer model_consumer(struct model *m);
 
 /* model_update: take a new snapshot at time now_ns (ns, see above).
  * start_ns is when counting began (the capture's start, or a replay's

@@ -6,6 +6,7 @@
 #ifndef PORTTOP_MODEL_INT_H
 #define PORTTOP_MODEL_INT_H
 
+#include "../report/names.h"
 #include "model.h"
 
 /* Rate state of the flow in one table record. */
@@ -16,23 +17,11 @@ struct track {
 	struct model_rates r;
 };
 
-/* Per-port totals of ended flows. */
-/* A (port, role, address) seen: kept for good once a flow ended with it
- * (persist), or marked with the refresh that last counted it for a live
- * flow. */
-struct seen {
-	uint8_t addr[16];
-	uint16_t port;
-	uint8_t pi, role;
-	uint8_t used, persist;
-	uint32_t tick;
-};
-
 struct model {
 	struct ft_table *ft;
 	struct attr *attr;
 	/* ended flows: single-producer single-consumer ring */
-	struct ft_view *ring;
+	struct flow_rec *ring;
 	uint32_t ring_mask, head, tail;	/* head: producer, tail: consumer */
 	uint64_t lost_ended, ended_flows;
 	/* rates */
@@ -44,9 +33,7 @@ struct model {
 	struct model_flow *flows;
 	const struct model_flow **fptr;
 	size_t nflows, cap_flows, nflows_shown, cap_fptr;
-	uint32_t *aidx[PI_NUM];		/* port -> agg[] + 1, ended flows */
-	struct rep_port *agg;		/* ended flows' port totals */
-	size_t nagg, cap_agg;
+	struct ports *ended;		/* ended flows' port rows */
 	uint32_t *pidx[PI_NUM];		/* port -> ports[] + 1 while building */
 	struct model_port *ports;
 	const struct model_port **pptr;
@@ -59,9 +46,6 @@ struct model {
 	uint64_t attributed_ended;	/* wire bytes */
 	struct attr_listener *lis;
 	size_t cap_lis;
-	struct seen *set;
-	size_t set_cap, set_n;
-	int set_full;
 	struct ft_counts ended_tot[2];
 	struct model_totals totals;
 	char filter[128];

@@ -18,6 +18,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/keyhash.h"
+#include "../lib/thread.h"
 #include "resolve.h"
 
 #define WAYS		4
@@ -168,7 +169,6 @@ struct resolver *resolve_new(unsigned cache_entries, unsigned queue_len)
 	struct resolver *r = calloc(1, sizeof(*r));
 	pthread_attr_t attr;
 	pthread_t t;
-	sigset_t all, old;
 	int rc;
 
 	if (!r)
@@ -196,11 +196,7 @@ struct resolver *resolve_new(unsigned cache_entries, unsigned queue_len)
 	r->refs = 2;		/* the caller's and the thread's */
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* Signals belong to the main thread (sig.c): block them here. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&t, &attr, thread_main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = thread_start(&t, &attr, thread_main, r);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
 		destroy(r);

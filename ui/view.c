@@ -32,10 +32,10 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+#include "../core/sig.h"
 #include "../lib/clock.h"
 #include "fmt.h"
 #include "resolve.h"
-#include "../core/sig.h"
 #include "view.h"
 
 #define SLICE_MS	100	/* longest wait for a key */
@@ -67,11 +67,12 @@ static void term_restore(void)
 #if !defined(__SANITIZE_ADDRESS__)
 /* A fatal signal (a crash) skips atexit: put the terminal back with
  * async-signal-safe calls only (the modes saved before curses, leave the
- * alternate screen, reset attributes), then die of the signal as usual. */
+ * alternate screen, reset attributes); core/sig.c then lets the signal
+ * kill the process as usual. */
 static struct termios saved_tio;
 static int saved_fd = -1;
 
-static void term_crash(int sig)
+static void term_crash(void)
 {
 	static const char reset[] = "\033[?1049l\033[0m\033[?25h\r\n";
 
@@ -80,24 +81,15 @@ static void term_crash(int sig)
 	/* nothing more to try if this fails */
 	ssize_t n = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
 	(void)n;
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 static void on_crash(void)
 {
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
-				    SIGQUIT };
-	struct sigaction sa = { 0 };
 	int fd = isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO;
 
 	if (tcgetattr(fd, &saved_tio) == 0)
 		saved_fd = fd;
-	sa.sa_handler = term_crash;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	sig_on_fatal(term_crash);
 }
 #endif
 
@@ -189,8 +181,7 @@ static int snapshot(struct view *v, int due)
 	engine_get_stats(v->e, &es);
 	if (!es.running && !v->ended) {	/* the thread is done: join it */
 		v->ended = news = due = 1;
-		if (engine_wait(v->e, v->err, sizeof(v->err)) != 0)
-			v->status = EXIT_DAMAGED;
+		v->status = engine_wait(v->e, &v->err);
 		engine_get_stats(v->e, &es);
 	}
 	if (v->frozen)
@@ -355,8 +346,10 @@ static void loop(struct view *v)
 		if (due)
 			next = now + v->o->delay_ns;
 		dirty |= snapshot(v, due);
-		if (sig_stopped())
+		if (sig_stopped()) {
+			engine_stop(v->e);
 			return;
+		}
 		if (sig_take_winch()) {
 			term_resize();
 			dirty = 1;
@@ -391,56 +384,46 @@ static void loop(struct view *v)
 	}
 }
 
-int run_view(const struct run_opts *o, struct cap *cap)
+int view_run(struct engine *e, const struct view_opts *o)
 {
-	struct engine_opts eo;
-	struct view v = { .o = o, .mv = (enum model_view)o->view };
-	int status;
+	struct view v = { .o = o, .e = e, .mv = o->view };
+	enum pt_status rc;
 
-	v.cap = cap;
-	v.live = cap_is_live(cap);
+	v.live = engine_is_live(e);
 	v.start_mono = mono_ns();
 	v.start_wall = real_ns();
 	for (int i = 0; i < MV_NUM; i++)
 		v.sort[i] = keyset[i].def;
 	setlocale(LC_CTYPE, "");	/* ncursesw: the terminal's charset */
-	/* Ours before curses: ncurses only catches signals left at SIG_DFL. */
-	sig_catch(NULL);
-	if (term_start() < 0) {
-		sig_release();
-		cap_close(cap);
-		fprintf(stderr, "porttop: cannot use the terminal (TERM=%s)\n",
-			getenv("TERM") ? getenv("TERM") : "");
+	if (!(v.m = model_new(0))) {
+		fprintf(stderr, "porttop: out of memory\n");
 		return EXIT_USAGE;
 	}
-	run_engine_opts(o, cap, &eo);
-	eo.ft.publish = true;
-	eo.done = model_ended;
-	eo.done_arg = v.m = model_new(0);
-	if (!v.m)
-		snprintf(v.err, sizeof(v.err), "out of memory");
-	if (!v.m || engine_start(&v.e, &eo, v.err, sizeof(v.err)) < 0) {
-		term_restore();
-		sig_release();
-		fprintf(stderr, "porttop: %s\n", v.err);
-		cap_close(cap);
+	/* (core/sig.c's handlers are in place: ncurses leaves them) */
+	if (term_start() < 0) {
+		fprintf(stderr, "porttop: cannot use the terminal (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
 		model_free(v.m);
 		return EXIT_USAGE;
 	}
-	model_attach(v.m, engine_table(v.e), o->attr);
-	sig_catch(v.e);
+	struct consumer c = model_consumer(v.m);
+	engine_add(e, &c);
+	if ((rc = engine_start(e, &v.err)) != PT_OK) {
+		term_restore();
+		fprintf(stderr, "porttop: %s\n", v.err.msg);
+		model_free(v.m);
+		return pt_exit(rc);
+	}
+	model_attach(v.m, engine_table(e), engine_attr(e));
 	apply_sort(&v);
 	loop(&v);
 	term_restore();
-	engine_stop(v.e);
-	if (!v.ended && engine_wait(v.e, v.err, sizeof(v.err)) != 0)
-		v.status = EXIT_DAMAGED;
-	sig_release();
-	status = v.status;
-	if (status == EXIT_DAMAGED)
-		run_damage_line(cap, UINT64_MAX, v.err);
+	engine_stop(e);
+	if (!v.ended)
+		v.status = engine_wait(e, &v.err);
+	if (v.status != PT_OK)
+		fprintf(stderr, "porttop: %s\n", v.err.msg);
 	resolve_free(v.res);
-	engine_free(v.e);
 	model_free(v.m);
-	return status;
+	return pt_exit(v.status);
 }

@@ -1,7 +1,7 @@
 /*
  * view.h - the parts of the interactive view, shared by view.c (terminal,
  * snapshots, keys, the loop) and view_draw.c (what the screen shows).
- * Private to the view: the program's entry is run_view() (run.h).
+ * The program's entry is view_run().
  */
 #ifndef PORTTOP_VIEW_H
 #define PORTTOP_VIEW_H
@@ -11,27 +11,39 @@
 
 #include "../core/engine.h"
 #include "model.h"
-#include "../core/run.h"
 
 struct resolver;
 
 /* Rows above the table: the header, the status line, the column titles. */
 #define VIEW_TOP_ROWS (FMT_HEAD_LINES + 2)
 
+struct view_opts {
+	enum model_view view;		/* --view: the view to show first */
+	int64_t delay_ns;		/* -d: refresh interval */
+};
+
+/* view_run: run e (opened with ft.publish and keep_flows, not started)
+ * in the interactive view until the user quits ('q') or a signal stops
+ * it; the view stays after a replay ends.  Returns the exit status
+ * (status.h); a failure is said on stderr once the terminal is back. */
+int view_run(struct engine *e, const struct view_opts *o);
+
+/* ---- private to the view (view.c, view_draw.c) ---- */
+
 struct view {
-	const struct run_opts *o;
-	struct cap *cap;
+	const struct view_opts *o;
 	struct engine *e;
 	struct model *m;
 	struct resolver *res;		/* NULL until names are first asked */
-	int live, ended, status, frozen, paused, names, exact, help, cgroup;
+	int live, ended, frozen, paused, names, exact, help, cgroup;
+	enum pt_status status;		/* the engine's, once ended */
 	int detail, dgone;		/* details box open; its row left */
 	uint64_t updates;		/* snapshots taken */
 	struct engine_stats es;		/* as of the last snapshot */
 	struct ft_stats fs;
 	struct model_totals mt;
 	int64_t start_mono, start_wall;	/* ns, CLOCK_MONOTONIC / REALTIME */
-	char err[CAP_ERRBUF_SIZE];	/* the engine's error, once ended */
+	struct pt_err err;		/* the engine's error, once ended */
 	/* per view (enum model_view) */
 	enum model_view mv;
 	int sort[MV_NUM], rev[MV_NUM];	/* index into the view's keys */

@@ -249,7 +249,7 @@ static void flow_details(struct view *v, struct lines *L)
 
 static void port_details(struct view *v, struct lines *L)
 {
-	const struct rep_port *p = &v->dp.p;
+	const struct port_row *p = &v->dp.p;
 	char rt[2][24];
 
 	add(L, "port %s %u (responder side)%s", rep_proto_name(p->proto),
@@ -264,7 +264,7 @@ static void port_details(struct view *v, struct lines *L)
 		times(L, p->first_ns, p->last_ns);
 	add(L, "state %s   evidence: open %" PRIu64 ", closed %" PRIu64
 	    ", filtered %" PRIu64 " flows   icmp errors %" PRIu64,
-	    rep_port_state_name(rep_port_state(p)), p->evidence[FT_PS_OPEN],
+	    rep_port_state_name(port_row_state(p)), p->evidence[FT_PS_OPEN],
 	    p->evidence[FT_PS_CLOSED], p->evidence[FT_PS_FILTERED],
 	    p->icmp_errors);
 	add(L, "handshake SYN->SYN-ACK median %s ms, p95 %s ms   resent %"
@@ -435,18 +435,16 @@ void view_draw(struct view *v)
 {
 	char head[FMT_HEAD_LINES][256], line[512], pend[32] = "";
 	size_t n;
+	struct engine_desc d;
 	struct fmt_head h = {
-		.source = cap_name(v->cap), .filter = v->o->filter ?
-			v->o->filter : "", .live = v->live, .speed = v->o->speed,
+		.d = &d,
 		.elapsed_ns = v->live ? mono_ns() - v->start_mono :
 					v->es.clock_ns - v->es.first_ns,
-		.es = &v->es, .fs = &v->fs, .capacity = v->o->ft.max_flows ?
-			v->o->ft.max_flows : FT_DEFAULT_FLOWS,
+		.es = &v->es, .fs = &v->fs,
 		.mt = &v->mt, .ended = v->ended, .frozen = v->frozen,
-		.notice = v->o->notice[0] ? v->o->notice : NULL,
-		.attrib = run_attrib_source(v->o),
-		.attrib_lost = run_attrib_lost(v->o),
 	};
+
+	engine_describe(v->e, &d);
 
 	erase();
 	if (LINES < VIEW_TOP_ROWS + 3 || COLS < 40) {
@@ -483,7 +481,8 @@ void view_draw(struct view *v)
 	} else if (v->msg[0]) {
 		mvaddnstr(LINES - 1, 0, v->msg, COLS - 1);
 	} else if (v->status) {
-		snprintf(line, sizeof(line), "input error: %s", v->err);
+		snprintf(line, sizeof(line), "%s%.400s", v->status == PT_ERR_INPUT ?
+			 "input error: " : "", v->err.msg);
 		attron(A_BOLD);
 		mvaddnstr(LINES - 1, 0, line, COLS - 1);
 		attroff(A_BOLD);

@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "../../lib/keyhash.h"
-#include "../../core/run.h"
+#include "../../core/engine.h"
+#include "../../report/events.h"
+#include "../../report/report_run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,14 +43,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	struct run_opts o = {
-		.mode = RUN_REPORT, .read_file = path, .quiet = true,
-		.report = (enum rep_kind)(data[size - 1] % 3),
-		.format = (enum rep_fmt)(data[size - 1] / 3 % 3),
-		.speed = 0, .events_file = "/dev/null",
-		.ft = { .max_flows = 64 },
+	struct engine_opts eo = { .read_file = path, .speed = 0,
+				  .ft = { .max_flows = 64 } };
+	struct report_run_opts ro = {
+		.kind = (enum rep_kind)(data[size - 1] % 3),
+		.format = (enum rep_fmt)(data[size - 1] / 3 % 3), .quiet = true,
 	};
-	run(&o);
+	struct pt_err err;
+	struct engine *e;
+	char eerr[256];
+
+	if (engine_open(&e, &eo, &err) == PT_OK) {
+		struct events *ev = events_open("/dev/null", engine_attr(e),
+						NULL, eerr, sizeof(eerr));
+		struct consumer c;
+
+		if (ev) {
+			c = events_consumer(ev);
+			engine_add(e, &c);
+		}
+		report_run(e, &ro);
+		events_close(ev);
+		engine_close(e);
+	}
 	close(fd);
 	return 0;
 }

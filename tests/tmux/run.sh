@@ -188,8 +188,8 @@ after_exit quit-q 0
 # ---- processes from a pcapng's comments (pcaps/README.md, scenario 12) -------
 start pcaps/attrib-lo.pcapng --speed 0
 check attrib-header "processes \(pcapng\): 100% of bytes"
-check attrib-flow "^tcp +127\.0\.0\.1:52202 +127\.0\.0\.1:8081 +SF +curl/30885 "
-check attrib-flow-udp "^udp +127\.0\.0\.1:44738 +127\.0\.0\.1:9997 +SF +python3/30970 "
+check attrib-flow "^tcp +127\.0\.0\.1:52202 +127\.0\.0\.1:8081 +SF +curl:30885 "
+check attrib-flow-udp "^udp +127\.0\.0\.1:44738 +127\.0\.0\.1:9997 +SF +python3:30970 "
 keys p
 check attrib-port "^tcp +8081 serve +open +2 .* python3$"
 keys P

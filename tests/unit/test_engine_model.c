@@ -91,33 +91,32 @@ static int remove_capture(void **state)
 
 static void view_and_engine_together(void **state)
 {
-	char err[256];
-	struct cap *cap;
+	struct pt_err err;
 	struct engine *e;
 	struct engine_stats es;
 	struct model_totals t;
 	struct model *m = model_new(0);
-	struct engine_opts eo = { .speed = 0 };
+	struct engine_opts eo = { .read_file = path, .speed = 0,
+				  .attrib = ATTR_MODE_NONE, .keep_flows = 1 };
+	struct consumer c;
 	int refreshes = 0;
 
 	(void)state;
 	assert_non_null(m);
-	assert_int_equal(cap_open_file(path, &cap, err), CAP_OK);
-	eo.cap = cap;
-	eo.link = dec_link_find(DLT_EN10MB);
 	eo.ft.publish = true;
 	eo.ft.max_flows = 1024;			/* some evictions too */
 	eo.ft.timeout_ns[FT_UDP] = 2000000000;	/* 2 s of packet time */
-	eo.done = model_ended;
-	eo.done_arg = m;
-	assert_int_equal(engine_start(&e, &eo, err, sizeof(err)), 0);
+	assert_int_equal(engine_open(&e, &eo, &err), PT_OK);
+	c = model_consumer(m);
+	assert_int_equal(engine_add(e, &c), 0);
+	assert_int_equal(engine_start(e, &err), PT_OK);
 	model_attach(m, engine_table(e), NULL);
 	do {
 		engine_get_stats(e, &es);
 		model_update(m, es.now_ns, es.first_ns);
 		refreshes++;
 	} while (es.running);
-	assert_int_equal(engine_wait(e, err, sizeof(err)), 0);
+	assert_int_equal(engine_wait(e, &err), PT_OK);
 	engine_get_stats(e, &es);
 	model_update(m, es.now_ns + 1, es.first_ns);
 	model_totals(m, &t);
@@ -129,7 +128,7 @@ static void view_and_engine_together(void **state)
 			 (uint64_t)PACKETS * 60);
 	assert_true(t.ended_flows > 0);		/* the queue was used */
 	assert_true(refreshes > 1);		/* and read concurrently */
-	engine_free(e);
+	engine_close(e);
 	model_free(m);
 }
 

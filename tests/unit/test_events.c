@@ -23,24 +23,29 @@
 
 #define S(x) ((int64_t)((x) * 1e9))
 
-static struct ft_view tcp_flow(int dst, uint16_t port, double t, int cs)
+static struct flow_rec tcp_flow(int dst, uint16_t port, double t, int cs)
 {
-	struct ft_view v;
+	struct flow_rec f;
 
-	memset(&v, 0, sizeof(v));
-	v.key.proto = 6;
-	v.key.flags = FT_K_PORTS;
-	v.key.a[0] = 10, v.key.a[3] = 1;
-	v.key.b[0] = 10, v.key.b[2] = 1, v.key.b[3] = (uint8_t)dst;
-	v.key.pa = 40000;
-	v.key.pb = port;
-	v.orig_is_a = 1;
-	v.conn_state = (uint8_t)cs;
-	v.port_state = cs == FT_CS_SF ? FT_PS_OPEN :
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < 2; i++) {	/* attribution off */
+		f.end[i].pid = -1;
+		f.end[i].uid = (uint32_t)-1;
+		f.end[i].why = ATTR_DISABLED;
+	}
+	f.v.key.proto = 6;
+	f.v.key.flags = FT_K_PORTS;
+	f.v.key.a[0] = 10, f.v.key.a[3] = 1;
+	f.v.key.b[0] = 10, f.v.key.b[2] = 1, f.v.key.b[3] = (uint8_t)dst;
+	f.v.key.pa = 40000;
+	f.v.key.pb = port;
+	f.v.orig_is_a = 1;
+	f.v.conn_state = (uint8_t)cs;
+	f.v.port_state = cs == FT_CS_SF ? FT_PS_OPEN :
 		       cs == FT_CS_REJ ? FT_PS_CLOSED : FT_PS_FILTERED;
-	v.first_ns = v.last_ns = S(t);
-	v.rtt_syn_synack_ns = v.rtt_synack_ack_ns = -1;
-	return v;
+	f.v.first_ns = f.v.last_ns = S(t);
+	f.v.rtt_syn_synack_ns = f.v.rtt_synack_ack_ns = -1;
+	return f;
 }
 
 static int count_lines(const char *path, const char *needle)
@@ -61,7 +66,7 @@ static void lines_and_changes(void **state)
 	char path[] = "/tmp/porttop-events-XXXXXX", err[256];
 	int fd = mkstemp(path);
 	struct events *ev;
-	struct ft_view v;
+	struct flow_rec v;
 
 	(void)state;
 	assert_true(fd >= 0);
@@ -105,7 +110,7 @@ static void stalled_consumer(void **state)
 	assert_non_null(ev);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (int i = 0; i < 20000; i++) {
-		struct ft_view v = tcp_flow(2 + i % 200, (uint16_t)(1 + i),
+		struct flow_rec v = tcp_flow(2 + i % 200, (uint16_t)(1 + i),
 					    i * 0.001,
 					    i % 2 ? FT_CS_SF : FT_CS_REJ);
 		events_flow(ev, &v);

@@ -1,0 +1,62 @@
+/*
+ * consumer.h - what the engine hands on, and to whom.
+ *
+ * The engine's loop knows no consumer by name (Suricata's output modules,
+ * Zeek's connection_state_remove): a report, the events stream, the view's
+ * model, the -w writer, a rules checker or an exporter registers a struct
+ * consumer with engine_add() and receives, in the capture thread:
+ *
+ *   packet   every packet read (decoded or not), in capture order, after
+ *            the flow table has not yet seen it: -w writes it here;
+ *   flow     every flow that ended (timeout, port reuse, eviction, end of
+ *            input), once, with the owners of its ends as known then;
+ *   tick     about ten times a second of wall time (also on a quiet
+ *            device), with the packet time reached;
+ *   finish   once, when the input has ended and every flow was handed on:
+ *            the last call in the capture thread.
+ *
+ * Every hook may be NULL.  Hooks run in the capture thread and must never
+ * block: a consumer that writes to a slow place queues and writes from a
+ * thread of its own (report/events.c), or keeps what it needs and does
+ * the work after engine_wait().
+ */
+#ifndef PORTTOP_CONSUMER_H
+#define PORTTOP_CONSUMER_H
+
+#include <stdint.h>
+
+#include "../attrib/attr.h"
+#include "../capture/cap.h"
+#include "../decode/dec.h"
+#include "../flowtable/ft.h"
+
+/* An ended flow and the owners of its ends ([FT_ORIG], [FT_RESP]; from
+ * attr_flow(): pid -1 with the reason when unknown). */
+struct flow_rec {
+	struct ft_view v;
+	struct attr_end end[2];
+};
+
+/* CONSUMER_LEFT: also hand this consumer, through `flow`, the flows still
+ * in the table when the input ends in a run that keeps them there to be
+ * shown (the view, --batch: engine_opts.keep_flows); their v.end is
+ * FT_END_ACTIVE.  The -w notes and the events want every flow once; the
+ * view's model reads those flows from the table instead. */
+#define CONSUMER_LEFT 0x1
+
+struct consumer {
+	const char *name;	/* for messages */
+	void *arg;		/* the first argument of every hook */
+	unsigned flags;		/* CONSUMER_* */
+	/* pk as read; p the decoded packet, or NULL when it did not decode
+	 * to a flow's packet (truncated, invalid, not IP, a held fragment) */
+	void (*packet)(void *arg, const struct cap_pkt *pk,
+		       const struct dec_pkt *p);
+	void (*flow)(void *arg, const struct flow_rec *f);
+	/* now_ns: the latest packet time (ns since the epoch), or a
+	 * replay's clock */
+	void (*tick)(void *arg, int64_t now_ns);
+	void (*finish)(void *arg, int64_t now_ns);
+};
+
+#endif

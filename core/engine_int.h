@@ -1,0 +1,46 @@
+/*
+ * engine_int.h - the engine's state, shared by engine_open.c (opening and
+ * closing what it owns) and engine.c (the capture thread and its
+ * readers).  Internal to core/.
+ */
+#ifndef PORTTOP_ENGINE_INT_H
+#define PORTTOP_ENGINE_INT_H
+
+#include <pthread.h>
+
+#include "../decode/dec.h"
+#include "dump.h"
+#include "engine.h"
+
+struct engine {
+	struct engine_opts o;
+	struct cap *cap;
+	int live;			/* cap is a device */
+	const struct dec_link *link;	/* decoder for cap's link type */
+	struct dec dec;
+	struct ft_table *ft;
+	struct attr *attr;		/* NULL: flows are not attributed */
+	struct dump *dump;		/* -w, or NULL */
+	struct consumer cons[ENGINE_MAX_CONSUMERS];
+	int ncons, nleft;		/* consumers; of which CONSUMER_LEFT */
+	char notice[256];		/* why a live capture was not possible */
+	char attr_msg[256];		/* engine_attrib_msg */
+	pthread_t thread;
+	int started, joined;
+	int done_fd[2];			/* the thread writes one byte at its end */
+
+	/* shared with readers: written with atomic stores */
+	struct engine_stats st;
+	int stop, pause, step;
+
+	/* the thread's outcome, read after the join */
+	enum pt_status status;
+	char err[CAP_ERRBUF_SIZE];
+};
+
+/* engine_thread: the capture thread's function; engine_flow_ended: the
+ * flow table's done callback (arg: the engine).  Both in engine.c. */
+void *engine_thread(void *arg);
+void engine_flow_ended(void *arg, const struct ft_view *v);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * engine_open.c - opening and closing what the engine owns (see engine.h):
+ * the source, its filter, attribution, privileges, -w and the table.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine_int.h"
+#include "priv.h"
+
+/* The file or device, with its link type checked and the filter set. */
+static enum pt_status open_source(struct engine *e, struct pt_err *err)
+{
+	const struct engine_opts *o = &e->o;
+	char cerr[CAP_ERRBUF_SIZE], warn[CAP_ERRBUF_SIZE], dlt[64];
+
+	if (o->read_file) {
+		if (cap_open_file(o->read_file, &e->cap, cerr) != CAP_OK)
+			return pt_fail(err, PT_ERR_OPEN, "%s: %s", o->read_file,
+				       cerr);
+	} else if (cap_open_live(&o->live, &e->cap, cerr, warn) != CAP_OK) {
+		if (!o->fallback_file)
+			return pt_fail(err, PT_ERR_OPEN, "%s", cerr);
+		/* e.g. not root: show the bundled capture instead, and why */
+		fprintf(stderr, "porttop: %s\nporttop: replaying %s instead\n",
+			cerr, o->fallback_file);
+		snprintf(e->notice, sizeof(e->notice),
+			 "no live capture (%.150s)", cerr);
+		e->o.read_file = o->fallback_file;
+		return open_source(e, err);
+	} else if (*warn) {
+		fprintf(stderr, "porttop: warning: %s\n", warn);
+	}
+	e->live = cap_is_live(e->cap);
+	if (!(e->link = dec_link_find(cap_datalink(e->cap))))
+		return pt_fail(err, PT_ERR_LINKTYPE,
+			       "%s: unsupported link type %s", cap_name(e->cap),
+			       cap_dlt_name(cap_datalink(e->cap), dlt,
+					    sizeof(dlt)));
+	if (o->filter && *o->filter &&
+	    cap_set_filter(e->cap, o->filter, cerr) != CAP_OK)
+		return pt_fail(err, PT_ERR_FILTER,
+			       "bad filter expression: %s", cerr);
+	return PT_OK;
+}
+
+/* Attribution: live, this host's sockets as they come and go; from a
+ * file, the processes its packets' comments recorded.  A forced --attrib
+ * that cannot work is an error; the automatic choice says what it uses
+ * (engine_attrib_msg). */
+static enum pt_status open_attrib(struct engine *e, struct pt_err *err)
+{
+	struct attr_opts ao = { .mode = e->o.attrib,
+				.defer_thread = e->o.user != NULL };
+
+	if (ao.mode == ATTR_MODE_NONE) {
+		snprintf(e->attr_msg, sizeof(e->attr_msg),
+			 "attribution: off (--attrib none)");
+		return PT_OK;
+	}
+	if (!e->live) {
+		if (attr_open_file(&e->attr, e->o.read_file, e->attr_msg,
+				   sizeof(e->attr_msg)) < 0)
+			return pt_fail(err, PT_ERR_NOMEM, "%s", e->attr_msg);
+		return PT_OK;
+	}
+	if (attr_start(&e->attr, &ao, e->attr_msg, sizeof(e->attr_msg)) < 0 &&
+	    ao.mode != ATTR_AUTO)
+		return pt_fail(err, PT_ERR_ATTRIB, "%s", e->attr_msg);
+	return PT_OK;
+}
+
+/* -Z: the device is open and eBPF loaded; output files are created as
+ * the user from here on, as with tcpdump -Z. */
+static enum pt_status drop_privileges(struct engine *e, struct pt_err *err)
+{
+	char why[256];
+
+	if (!e->o.user)
+		return PT_OK;
+	if (priv_drop(e->o.user, e->attr && e->live, why, sizeof(why)) < 0)
+		return pt_fail(err, PT_ERR_PRIV, "%s", why);
+	if (attr_run(e->attr) < 0)
+		fprintf(stderr, "porttop: attribution: cannot start its "
+			"thread\n");
+	return PT_OK;
+}
+
+static void want_owner(void *attr, const struct ft_key *k)
+{
+	attr_want(attr, k);
+}
+
+/* The decoder, the flow table, and -w as the first consumer. */
+static enum pt_status open_pipeline(struct engine *e, struct pt_err *err)
+{
+	enum pt_status rc;
+
+	if (dec_init(&e->dec, 0) < 0 ||
+	    !(e->ft = ft_create(&e->o.ft, engine_flow_ended, e)))
+		return pt_fail(err, PT_ERR_NOMEM,
+			       "cannot allocate the flow table (%zu bytes): %s",
+			       ft_memory(&e->o.ft), strerror(errno));
+	if (e->attr)	/* look each new flow's sockets up at once */
+		ft_set_new_flow(e->ft, want_owner, e->attr);
+	if (e->o.write_file) {
+		/* -w pcapng keeps the processes of a live capture */
+		rc = dump_open(&e->dump, e->o.write_file, e->cap,
+			       e->live ? e->attr : NULL, err);
+		if (rc != PT_OK)
+			return rc;
+		struct consumer c = dump_consumer(e->dump);
+		engine_add(e, &c);
+	}
+	if (pipe2(e->done_fd, O_CLOEXEC | O_NONBLOCK) < 0)
+		return pt_fail(err, PT_ERR_NOMEM, "cannot make a pipe");
+	return PT_OK;
+}
+
+enum pt_status engine_open(struct engine **out, const struct engine_opts *o,
+			   struct pt_err *err)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	enum pt_status rc;
+
+	*out = NULL;
+	if (!e)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	e->o = *o;
+	e->done_fd[0] = e->done_fd[1] = -1;
+	if ((rc = open_source(e, err)) != PT_OK ||
+	    (rc = open_attrib(e, err)) != PT_OK ||
+	    (rc = drop_privileges(e, err)) != PT_OK ||
+	    (rc = open_pipeline(e, err)) != PT_OK) {
+		engine_close(e);
+		return rc;
+	}
+	*out = e;
+	return PT_OK;
+}
+
+void engine_close(struct engine *e)
+{
+	struct pt_err ignored;
+
+	if (!e)
+		return;
+	if (e->started && !e->joined)
+		engine_stop(e);
+	engine_wait(e, &ignored);	/* joins, closes -w */
+	ft_destroy(e->ft);
+	dec_free(&e->dec);
+	attr_stop(e->attr);
+	cap_close(e->cap);
+	for (int i = 0; i < 2; i++)
+		if (e->done_fd[i] >= 0)
+			close(e->done_fd[i]);
+	free(e);
+}
+
+/* ---- what the engine tells ------------------------------------------------ */
+
+void engine_describe(const struct engine *e, struct engine_desc *d)
+{
+	struct attr_stats st;
+
+	memset(d, 0, sizeof(*d));
+	d->source = cap_name(e->cap);
+	d->filter = e->o.filter ? e->o.filter : "";
+	d->live = e->live;
+	d->speed = e->o.speed;
+	d->capacity = e->o.ft.max_flows ? e->o.ft.max_flows :
+					  FT_DEFAULT_FLOWS;
+	d->notice = e->notice[0] ? e->notice : NULL;
+	if (e->attr) {
+		attr_get_stats(e->attr, &st);
+		d->attrib = st.source;
+		d->attrib_lost = st.bpf_dropped + st.lost + st.evicted;
+	}
+}
+
+struct attr *engine_attr(struct engine *e)
+{
+	return e->attr;
+}
+
+int engine_is_live(const struct engine *e)
+{
+	return e->live;
+}
+
+const char *engine_attrib_msg(const struct engine *e)
+{
+	return e->attr_msg;
+}
+
+void engine_progress(const struct engine *e, uint64_t *done,
+		     uint64_t *total)
+{
+	cap_progress(e->cap, done, total);
+}

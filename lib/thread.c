@@ -1,0 +1,19 @@
+/* thread.c - see thread.h. */
+#include <signal.h>
+
+#include "thread.h"
+
+int thread_start(pthread_t *t, const pthread_attr_t *attr,
+		 void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int rc;
+
+	/* a new thread inherits the creator's mask: block everything for
+	 * the moment of creation, then give the creator its own back */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(t, attr, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

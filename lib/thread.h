@@ -1,0 +1,21 @@
+/*
+ * thread.h - starting porttop's worker threads.
+ *
+ * Signals go to the main thread only: it alone installs handlers
+ * (core/sig.c) and its waits are the ones a signal must cut short.  Every
+ * other thread (capture, attribution, events writer, name resolver) is
+ * started here with every signal blocked, so no handler ever runs on a
+ * thread that does not expect it, or touches state another thread frees.
+ */
+#ifndef PORTTOP_THREAD_H
+#define PORTTOP_THREAD_H
+
+#include <pthread.h>
+
+/* thread_start: pthread_create(t, attr, fn, arg) with all signals blocked
+ * in the new thread (the caller's mask is unchanged).  attr may be NULL.
+ * Returns 0 or pthread_create's error number. */
+int thread_start(pthread_t *t, const pthread_attr_t *attr,
+		 void *(*fn)(void *), void *arg);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * names.c - see names.h.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "names.h"
+
+void rep_ends(const struct ft_view *v, struct rep_ends *e)
+{
+	const struct ft_key *k = &v->key;
+	int af = (k->flags & FT_K_V6) ? AF_INET6 : AF_INET;
+	const uint8_t *oh = v->orig_is_a ? k->a : k->b;
+	const uint8_t *rh = v->orig_is_a ? k->b : k->a;
+
+	inet_ntop(af, oh, e->orig_h, sizeof(e->orig_h));
+	inet_ntop(af, rh, e->resp_h, sizeof(e->resp_h));
+	if (k->flags & FT_K_PORTS) {
+		e->orig_p = v->orig_is_a ? k->pa : k->pb;
+		e->resp_p = v->orig_is_a ? k->pb : k->pa;
+	} else {
+		e->orig_p = e->resp_p = -1;
+	}
+}
+
+const char *rep_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 58: return "icmp6";
+	case 132: return "sctp";
+	default: return NULL;
+	}
+}
+
+int rep_port_index(uint8_t proto)
+{
+	return proto == 6 ? PI_TCP : proto == 17 ? PI_UDP :
+	       proto == 132 ? PI_SCTP : -1;
+}
+
+const char *rep_endpoint(char *buf, size_t len, const char *host, int port,
+			 int v6)
+{
+	if (port < 0)
+		snprintf(buf, len, "%s", host);
+	else
+		snprintf(buf, len, v6 ? "[%s]:%d" : "%s:%d", host, port);
+	return buf;
+}
+
+const char *rep_owner(const struct attr_end end[2], char *buf, size_t len)
+{
+	const struct attr_end *w = end[0].pid >= 0 ? &end[0] : &end[1];
+
+	if (w->pid < 0)
+		return "-";
+	snprintf(buf, len, "%.15s:%d", w->comm, w->pid);
+	return buf;
+}
+
+const char *rep_human(uint64_t v, char *buf, size_t len)
+{
+	static const char unit[] = "KMGTPE";
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return buf;
+	}
+	while (d >= 1024 && u < 5) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, d < 10 ? "%.1f%c" : "%.0f%c", d, unit[u]);
+	return buf;
+}
+
+void rep_utc_time(int64_t us, char *buf, size_t len)
+{
+	time_t s = (time_t)(us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%06" PRId64, us % 1000000);
+}

@@ -1,0 +1,121 @@
+/*
+ * report_run.c - the report mode: capture (file or device) until the
+ * input ends or -c, --duration or a signal stops it, then write the
+ * report to stdout and the summary to stderr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/sig.h"
+#include "../lib/clock.h"
+#include "report_run.h"
+
+/* A progress line only for files worth waiting for. */
+#define PROGRESS_MIN_BYTES (64u << 20)
+#define PROGRESS_MS 500
+
+static void progress(struct engine *e, int64_t start)
+{
+	struct engine_stats s;
+	struct ft_stats st;
+	uint64_t done, total;
+	double el = (double)(mono_ns() - start) / 1e9;
+
+	engine_get_stats(e, &s);
+	engine_progress(e, &done, &total);
+	ft_get_stats(engine_table(e), &st);
+	fprintf(stderr, "\rporttop: %3.0f%%  %llu packets  %.2f Mpkt/s  %llu flows\033[K",
+		total ? 100.0 * (double)done / (double)total : 0.0,
+		(unsigned long long)s.read,
+		el > 0 ? (double)s.read / el / 1e6 : 0.0,
+		(unsigned long long)st.created);
+}
+
+void report_summary(struct engine *e)
+{
+	struct engine_stats s;
+	struct ft_stats st;
+
+	engine_get_stats(e, &s);
+	ft_get_stats(engine_table(e), &st);
+	fprintf(stderr,
+		"porttop: %llu packets read, %llu decoded, %llu truncated, "
+		"%llu invalid, %llu unsupported, %llu flows\n",
+		(unsigned long long)s.read, (unsigned long long)s.decoded,
+		(unsigned long long)s.truncated,
+		(unsigned long long)s.invalid,
+		(unsigned long long)s.unsupported,
+		(unsigned long long)st.ended);
+	fprintf(stderr,
+		"porttop: %llu fragments joined, %llu orphan fragments, "
+		"%llu flows evicted\n",
+		(unsigned long long)s.frags_joined,
+		(unsigned long long)s.frags_orphaned,
+		(unsigned long long)st.evicted);
+	if (engine_is_live(e))	/* tcpdump's closing line */
+		fprintf(stderr, "porttop: %llu packets received by filter, "
+			"%llu packets dropped by kernel, %llu dropped by "
+			"interface\n",
+			(unsigned long long)s.kernel.recv,
+			(unsigned long long)s.kernel.drop,
+			(unsigned long long)s.kernel.ifdrop);
+}
+
+/* Run the engine to its end, with a progress line when one helps. */
+static enum pt_status capture(struct engine *e, int quiet, struct pt_err *err)
+{
+	uint64_t done, total;
+	int64_t start = mono_ns();
+	int show;
+
+	engine_progress(e, &done, &total);
+	show = !quiet && isatty(STDERR_FILENO) &&
+	       (engine_is_live(e) || total >= PROGRESS_MIN_BYTES);
+	if (engine_start(e, err) != PT_OK)
+		return err->code;
+	/* without a progress line, just wait: a small file takes no nap */
+	while (engine_poll(e, show ? PROGRESS_MS : -1))
+		if (show)
+			progress(e, start);
+	if (show)
+		fputs("\r\033[K", stderr);
+	return engine_wait(e, err);
+}
+
+int report_run(struct engine *e, const struct report_run_opts *o)
+{
+	struct report *rep = report_new(o->kind, o->format, engine_attr(e));
+	struct pt_err err = { 0 };
+	enum pt_status rc;
+
+	if (!rep) {
+		fprintf(stderr, "porttop: out of memory\n");
+		return EXIT_USAGE;
+	}
+	if (!o->quiet && engine_attr(e))
+		fprintf(stderr, "porttop: %s\n", engine_attrib_msg(e));
+	struct consumer c = report_consumer(rep);
+	engine_add(e, &c);
+	rc = capture(e, o->quiet, &err);
+	if (rc != PT_OK && rc < PT_ERR_INPUT) {
+		fprintf(stderr, "porttop: %s\n", err.msg);
+		report_free(rep);
+		return pt_exit(rc);
+	}
+	sig_release();	/* a long report can still be interrupted */
+	/* Reports can be millions of lines: buffer them in large blocks. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	if (report_write(rep, stdout) < 0) {
+		fprintf(stderr, "porttop: writing the report: %s\n",
+			strerror(errno));
+		if (rc == PT_OK)
+			rc = PT_ERR_OUTPUT;
+	}
+	report_summary(e);
+	if (rc != PT_OK && *err.msg)
+		fprintf(stderr, "porttop: %s\n", err.msg);
+	report_free(rep);
+	return pt_exit(rc);
+}

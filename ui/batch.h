@@ -1,0 +1,31 @@
+/*
+ * batch.h - --batch: the live view without curses, like top -b.  Every
+ * -d seconds the chosen view is printed to stdout, as text or as JSON
+ * Lines: first a "tick" object (the header's numbers), then one object per
+ * row, whose fields are the report's (same names and meanings) plus its
+ * rates.  -n ITERATIONS, --duration, -c, the end of a file or a signal end
+ * it; the last iteration is printed after the capture has ended, so its
+ * totals are final.
+ */
+#ifndef PORTTOP_BATCH_H
+#define PORTTOP_BATCH_H
+
+#include <stdint.h>
+
+#include "../core/engine.h"
+#include "../report/report.h"
+#include "model.h"
+
+struct batch_opts {
+	enum rep_fmt format;		/* REP_TEXT or REP_JSON */
+	enum model_view view;		/* --view */
+	int64_t delay_ns;		/* -d */
+	uint64_t iterations;		/* -n (0: until the input ends) */
+};
+
+/* batch_run: run e (opened with ft.publish and keep_flows, not started)
+ * and print its view every o->delay_ns until it ends.  Returns the exit
+ * status (status.h); a failure mid-way is said in one line on stderr. */
+int batch_run(struct engine *e, const struct batch_opts *o);
+
+#endif
