@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "core/engine.h"
 #include "core/sig.h"
 #include "filters/filter.h"
@@ -513,7 +514,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = {
 		.report = REP_FLOWS, .format = REP_TEXT,
-		.delay_ns = 1000000000LL, .argc = argc, .argv = argv,
+		.delay_ns = NS_PER_S, .argc = argc, .argv = argv,
 		.eng = { .speed = 1,
 			 .live = { .snaplen = DEFAULT_SNAPLEN, .promisc = 1 } },
 	};

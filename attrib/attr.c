@@ -322,7 +322,7 @@ static void full_dump(struct attr *a)
 static void *run(void *arg)
 {
 	struct attr *a = arg;
-	int64_t every = a->o.dump_every_ns ? a->o.dump_every_ns : 1000000000LL;
+	int64_t every = a->o.dump_every_ns ? a->o.dump_every_ns : NS_PER_S;
 	int64_t next = 0;
 	struct want w;
 

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "../lib/clock.h"
 #include "attr.h"
 #include "attr_cache.h"
 #include "attr_sock.h"
@@ -17,7 +18,7 @@
 #define CACHE_ENTRIES	(1u << 17)	/* sockets remembered (~15 MiB) */
 #define QUEUE_SLOTS	4096		/* lookup requests in flight */
 #define MAX_LOCAL	64		/* local addresses tracked */
-#define KEEP_CLOSED_NS	(3600LL * 1000000000)	/* owners of closed
+#define KEEP_CLOSED_NS	(3600 * NS_PER_S)	/* owners of closed
 						   sockets: an hour */
 #define RESCAN_MIN_NS	(100LL * 1000000)	/* inode map rescans, at most
 						   every 100 ms */

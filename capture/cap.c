@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../lib/clock.h"
 #include "cap.h"
 
 #include "cap_int.h"
@@ -157,7 +158,7 @@ int64_t cap_ts_ns(int64_t sec, int64_t frac_ns)
 		sec = -TS_MAX_S;
 	if (frac_ns < 0 || frac_ns > 4294967295LL)
 		frac_ns = 0;	/* (a pcap file's field is 32 bits) */
-	return sec * 1000000000LL + frac_ns;
+	return sec * NS_PER_S + frac_ns;
 }
 
 int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/clock.h"
 #include "cap_dump.h"
 #include "cap_int.h"
 
@@ -191,8 +192,8 @@ int cap_dump_write(struct cap_dump *d, const struct cap_pkt *p,
 {
 	if (d->pd) {
 		struct pcap_pkthdr h = {
-			.ts = { .tv_sec = p->ts_ns / 1000000000,
-				.tv_usec = p->ts_ns % 1000000000 / 1000 },
+			.ts = { .tv_sec = p->ts_ns / NS_PER_S,
+				.tv_usec = p->ts_ns % NS_PER_S / NS_PER_US },
 			.caplen = p->caplen,
 			.len = p->len,
 		};

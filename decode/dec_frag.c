@@ -17,12 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/clock.h"
 #include "../lib/keyhash.h"
 #include "dec_int.h"
 
 #define FRAG_DEFAULT_SLOTS 4096
 #define FRAG_WINDOW	   8
-#define FRAG_TIMEOUT_NS	   (60LL * 1000000000LL)
+#define FRAG_TIMEOUT_NS	   (60 * NS_PER_S)
 
 enum { ENT_EMPTY = 0, ENT_FIRST, ENT_HELD };
 

@@ -10,10 +10,11 @@
  */
 #include <string.h>
 
+#include "../lib/clock.h"
 #include "conn.h"
 #include "server_ports.h"
 
-#define NS 1000000000LL
+#define NS NS_PER_S
 /* init-bare.zeek */
 #define TCP_ATTEMPT_DELAY   (5 * NS)
 #define TCP_CLOSE_DELAY	    (5 * NS)

@@ -20,11 +20,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "../lib/clock.h"
 #include "../lib/keyhash.h"
 #include "conn.h"
 #include "../lib/seqlock.h"
 
-#define NS	   1000000000LL
+#define NS	   NS_PER_S
 #define ST_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
 #define EVICT_SAMPLE 64
 #define SWEEP_AHEAD 8

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/clock.h"
 #include "../lib/keyhash.h"
 #include "scan.h"
 
@@ -146,7 +147,7 @@ struct scan *scan_new(const struct scan_config *cfg, scan_fn fn, void *arg)
 	if (!s->c.addr_threshold)
 		s->c.addr_threshold = 25;
 	if (!s->c.interval_ns)
-		s->c.interval_ns = 300LL * 1000000000;
+		s->c.interval_ns = 300 * NS_PER_S;
 	if (!s->c.max_entries)
 		s->c.max_entries = 1u << 18;
 	s->fn = fn;

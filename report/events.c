@@ -349,9 +349,9 @@ static void *writer(void *arg)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_nsec += POLL_NS;
-		if (until.tv_nsec >= 1000000000) {
+		if (until.tv_nsec >= NS_PER_S) {
 			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
+			until.tv_nsec -= NS_PER_S;
 		}
 		pthread_mutex_lock(&ev->mu);
 		if (!__atomic_load_n(&ev->stop, __ATOMIC_ACQUIRE))

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/clock.h"
 #include "fmt.h"
 
 static int exact;	/* fmt_set_exact */
@@ -108,7 +109,7 @@ void fmt_user(uint32_t uid, char *buf, size_t len)
 
 static void hms(int64_t ns, char *buf, size_t len)
 {
-	int64_t s = ns > 0 ? ns / 1000000000LL : 0;
+	int64_t s = ns > 0 ? ns / NS_PER_S : 0;
 
 	if (s >= 86400)
 		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h", s / 86400,

@@ -23,8 +23,8 @@
 
 #define WAYS		4
 #define NAME_LEN	256		/* DNS names are at most 253 bytes */
-#define NAME_TTL_NS	(600 * 1000000000LL)
-#define FAIL_TTL_NS	(60 * 1000000000LL)
+#define NAME_TTL_NS	(600 * NS_PER_S)
+#define FAIL_TTL_NS	(60 * NS_PER_S)
 
 enum { E_EMPTY, E_PENDING, E_NAMED, E_NONE };
 
