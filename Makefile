@@ -101,10 +101,12 @@ test-tsan:
 	./deps.sh --test
 	$(MAKE) SAN=thread build/san-thread/tests/test_ft_readers \
 		build/san-thread/tests/test_engine_model \
+		build/san-thread/tests/test_engine_consumers \
 		build/san-thread/tests/test_attr_threads \
 		build/san-thread/tests/test_events
 	build/san-thread/tests/test_ft_readers
 	build/san-thread/tests/test_engine_model
+	build/san-thread/tests/test_engine_consumers
 	build/san-thread/tests/test_attr_threads
 	build/san-thread/tests/test_events
 

@@ -194,9 +194,13 @@ static int seen_room(struct ports *t)
 	size_t cap = t->set_cap ? 2 * t->set_cap : 4096;
 	struct seen *ns;
 
+	if (t->set_n >= t->c.max_distinct) {
+		t->st.distinct_capped = 1;
+		return 0;
+	}
 	if (4 * (t->set_n + 1) <= 3 * t->set_cap)
 		return 1;
-	if (t->set_n >= t->c.max_distinct || !(ns = calloc(cap, sizeof(*ns)))) {
+	if (!(ns = calloc(cap, sizeof(*ns)))) {
 		t->st.distinct_capped = 1;
 		return 0;
 	}

@@ -11,8 +11,6 @@
 #include "model_int.h"
 
 #define ENDED_DEFAULT	65536
-#define DISTINCT_CAP	(1u << 20)	/* (port, role, address) entries */
-#define SERVICES_CAP	65536u
 static const double tau_s[MODEL_WINDOWS] = { 0, 10, 40 };
 
 void model_attach(struct model *m, struct ft_table *t, struct attr *a)
@@ -40,8 +38,7 @@ struct model *model_new(uint32_t ended_slots)
 		n <<= 1;
 	m->ring = malloc(n * sizeof(*m->ring));
 	m->ring_mask = n - 1;
-	m->ended = ports_new(&(struct ports_config){
-		.max_services = SERVICES_CAP, .max_distinct = DISTINCT_CAP });
+	m->ended = ports_new(NULL);	/* the reports' bounds */
 	m->ended_procs = rep_procs_new();
 	m->procs = rep_procs_new();
 	for (int i = 0; i < PI_NUM; i++)

@@ -1,0 +1,212 @@
+/*
+ * test_ports.c - the per-responder table (report/ports.c) fed flows made
+ * by hand: port and service rows folded by one rule, distinct clients and
+ * servers (exact, and once per refresh for live flows on top), the state
+ * rule whatever order flows end in, listeners, and the bounds (services
+ * dropped but still counted in their port; distinct sets capped).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../lib/keyhash.h"
+#include "../../report/ports.h"
+
+#define S(x) ((int64_t)((x) * 1e9))
+
+static const struct attr_end nobody[2] = {
+	{ .pid = -1, .uid = (uint32_t)-1, .why = ATTR_DISABLED },
+	{ .pid = -1, .uid = (uint32_t)-1, .why = ATTR_DISABLED },
+};
+
+/* TCP from 10.0.0.<cli>:<cport> to 10.0.1.<srv>:<port> starting at t. */
+static struct ft_view flow(int cli, int cport, int srv, uint16_t port,
+			   double t, int cs)
+{
+	struct ft_view v;
+
+	memset(&v, 0, sizeof(v));
+	v.key.proto = 6;
+	v.key.flags = FT_K_PORTS;
+	v.key.a[0] = 10, v.key.a[3] = (uint8_t)cli;
+	v.key.b[0] = 10, v.key.b[2] = 1, v.key.b[3] = (uint8_t)srv;
+	v.key.pa = (uint16_t)cport;
+	v.key.pb = port;
+	v.orig_is_a = 1;
+	v.conn_state = (uint8_t)cs;
+	v.port_state = cs == FT_CS_SF ? FT_PS_OPEN :
+		       cs == FT_CS_REJ ? FT_PS_CLOSED : FT_PS_FILTERED;
+	v.first_ns = v.last_ns = S(t);
+	v.dir[0].pkts = v.dir[1].pkts = 1;
+	v.rtt_syn_synack_ns = v.rtt_synack_ack_ns = -1;
+	return v;
+}
+
+static const struct port_row *add(struct ports *t, struct ft_view v)
+{
+	return ports_add(t, &v, nobody);
+}
+
+static int setup(void **state)
+{
+	static const uint8_t seed[16] = { 3 };
+
+	(void)state;
+	return keyhash_init(seed);
+}
+
+/* Two servers on one port, three clients (one talks to both): one port
+ * row with 3 clients, 2 servers; a service row per server. */
+static void ports_and_services(void **state)
+{
+	struct ports *t = ports_new(NULL);
+	const struct port_row *p;
+
+	(void)state;
+	add(t, flow(1, 40000, 1, 80, 1, FT_CS_SF));
+	add(t, flow(1, 40001, 2, 80, 2, FT_CS_SF));
+	add(t, flow(2, 40000, 1, 80, 3, FT_CS_SF));
+	p = add(t, flow(3, 40000, 2, 80, 4, FT_CS_REJ));
+	assert_non_null(p);
+	assert_int_equal(ports_nports(t), 1);
+	assert_int_equal(p->conns, 4);
+	assert_int_equal(p->clients, 3);
+	assert_int_equal(p->servers, 2);
+	assert_int_equal(p->established, 3);
+	assert_int_equal(p->rejected, 1);
+	assert_int_equal(ports_nservices(t), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct port_row *s = ports_service(t, i);
+
+		assert_int_equal(s->ipv, 4);
+		assert_int_equal(s->port, 80);
+		assert_int_equal(s->conns, 2);
+		/* each server's own state: .1 answered, .2 refused last */
+		assert_int_equal(s->state, s->addr[3] == 1 ? FT_PS_OPEN :
+							    FT_PS_CLOSED);
+	}
+	/* the port: the latest-starting decisive flow (closed at t=4) */
+	assert_int_equal(p->state, FT_PS_CLOSED);
+	assert_int_equal(ports_find(t, 6, 80), 0);
+	assert_int_equal(ports_find(t, 17, 80), -1);
+	ports_free(t);
+}
+
+/* The state does not depend on the order flows end in; at one start the
+ * larger verdict wins (filtered > closed > open). */
+static void state_order(void **state)
+{
+	struct ft_view v[3] = { flow(1, 1, 1, 22, 5, FT_CS_SF),
+				flow(2, 1, 1, 22, 9, FT_CS_REJ),
+				flow(3, 1, 1, 22, 9, FT_CS_S0) };
+	int orders[6][3] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
+			     { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
+
+	(void)state;
+	for (int o = 0; o < 6; o++) {
+		struct ports *t = ports_new(NULL);
+		const struct port_row *p = NULL;
+
+		for (int i = 0; i < 3; i++)
+			p = add(t, v[orders[o][i]]);
+		assert_int_equal(p->state, FT_PS_FILTERED);
+		assert_int_equal(p->evidence[FT_PS_OPEN], 1);
+		assert_int_equal(p->evidence[FT_PS_CLOSED], 1);
+		assert_int_equal(p->evidence[FT_PS_FILTERED], 1);
+		ports_free(t);
+	}
+}
+
+/* A view: a live flow's client counts once per refresh; once an ended
+ * flow brought it, live flows never count it again. */
+static void live_overlay(void **state)
+{
+	struct ports *t = ports_new(NULL);
+	struct ft_view live = flow(7, 50000, 1, 443, 1, FT_CS_SF);
+	struct ft_view live2 = flow(7, 50001, 1, 443, 2, FT_CS_SF);
+	uint64_t c, s;
+
+	(void)state;
+	ports_live_begin(t);
+	ports_live_distinct(t, &live, &c, &s);
+	assert_int_equal(c, 1);
+	assert_int_equal(s, 1);
+	ports_live_distinct(t, &live2, &c, &s);	/* same refresh, same ends */
+	assert_int_equal(c, 0);
+	assert_int_equal(s, 0);
+	ports_live_begin(t);			/* the next refresh */
+	ports_live_distinct(t, &live2, &c, &s);
+	assert_int_equal(c, 1);
+	assert_int_equal(s, 1);
+	/* the first flow ends: counted for good, in the ended row */
+	assert_int_equal(add(t, live)->clients, 1);
+	ports_live_begin(t);
+	ports_live_distinct(t, &live2, &c, &s);
+	assert_int_equal(c, 0);
+	assert_int_equal(s, 0);
+	ports_free(t);
+}
+
+/* Bounds: services beyond max_services are dropped but their flows still
+ * count in the port row; distinct entries beyond max_distinct are not
+ * counted and say so. */
+static void bounds(void **state)
+{
+	struct ports_config c = { .max_services = 2, .max_distinct = 4 };
+	struct ports *t = ports_new(&c);
+	const struct port_row *p = NULL;
+	struct ports_stats st;
+
+	(void)state;
+	for (int srv = 1; srv <= 5; srv++)
+		p = add(t, flow(srv, 1000, srv, 25, srv, FT_CS_SF));
+	ports_get_stats(t, &st);
+	assert_int_equal(ports_nservices(t), 2);
+	assert_int_equal(st.services_dropped, 3);
+	assert_int_equal(p->conns, 5);
+	assert_true(st.distinct_capped);
+	assert_true(p->clients + p->servers <= 4);
+	assert_true(p->clients >= 1 && p->servers >= 1);
+	ports_free(t);
+}
+
+/* A listener without flows: a row of its own, listening-idle, owned by
+ * the listener's process; a flow later makes it a port like others. */
+static void listeners(void **state)
+{
+	struct ports *t = ports_new(NULL);
+	struct attr_listener l = { .proto = 6, .ipv = 4, .port = 8080,
+				   .owner = { .pid = 42, .comm = "srv" } };
+	const struct port_row *p;
+
+	(void)state;
+	assert_int_equal(ports_listen(t, &l), 0);
+	p = ports_port(t, 0);
+	assert_int_equal(port_row_state(p), REP_PS_LISTEN_IDLE);
+	assert_int_equal(p->role, REP_ROLE_LISTEN);
+	assert_int_equal(p->owner.pid, 42);
+	p = add(t, flow(1, 1, 1, 8080, 1, FT_CS_SF));
+	assert_int_equal(port_row_state(p), FT_PS_OPEN);
+	assert_int_equal(p->owner.pid, 42);
+	/* ICMP has no port rows */
+	struct ft_view icmp = flow(1, 0, 1, 0, 1, FT_CS_OTH);
+	icmp.key.proto = 1;
+	assert_null(ports_add(t, &icmp, nobody));
+	ports_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ports_and_services),
+		cmocka_unit_test(state_order),
+		cmocka_unit_test(live_overlay),
+		cmocka_unit_test(bounds),
+		cmocka_unit_test(listeners),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
