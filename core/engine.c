@@ -183,6 +183,8 @@ static void *run(void *arg)
 				break;
 			continue;
 		}
+		if (rc == CAP_NOTE)	/* a pcapng note: not a packet */
+			continue;
 		if (rc <= 0)
 			break;
 		if (l.read == 0)
