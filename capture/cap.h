@@ -1,7 +1,10 @@
 /*
- * cap.h - packet sources: network devices and saved captures (pcap and
- * pcapng, read by libpcap, format detected from the magic number, never the
- * file name).
+ * cap.h - packet sources: network devices and saved captures, the format
+ * detected from the magic number, never the file name.  Devices and pcap
+ * files are read by libpcap; pcapng files by capture/cap_pcapng.c, which
+ * yields the packets libpcap 1.10 yields and also what libpcap cannot
+ * give: each packet's own interface and link type (a file may mix them),
+ * its comments and flags, and the comments of Name Resolution Blocks.
  *
  * Errors follow libpcap's shape: functions return 0 or a negative CAP_ERR_*
  * and leave a one-line message in the caller's errbuf (CAP_ERRBUF_SIZE).
@@ -26,7 +29,18 @@ enum {
 
 struct cap;
 
-/* One packet as libpcap delivers it. */
+/* A pcapng comment (opt_comment): UTF-8, not NUL-terminated, len bytes at
+ * s, inside the reader's buffer: valid until the next cap_next(). */
+struct cap_text {
+	const char *s;
+	uint32_t len;
+};
+
+#define CAP_MAX_COMMENTS 8	/* comments kept per block; later ones are
+				   dropped */
+
+/* One packet (or, with CAP_NOTE, one note; see cap_next).  All of it,
+ * data and comments included, stays valid until the next cap_next(). */
 struct cap_pkt {
 	int64_t ts_ns;		/* capture time, nanoseconds since the epoch
 				   (files are opened at nanosecond precision;
@@ -34,17 +48,37 @@ struct cap_pkt {
 	uint32_t caplen;	/* bytes captured, readable at data */
 	uint32_t len;		/* bytes on the wire */
 	const uint8_t *data;
+	int dlt;		/* this packet's link type (DLT_*): its pcapng
+				   interface's; for pcap files and devices,
+				   cap_datalink()'s */
+	uint32_t ifid;		/* pcapng interface id (in its section), 0
+				   otherwise */
+	uint32_t flags;		/* pcapng epb_flags (or the obsolete Packet
+				   Block's pack_flags), host order; 0 when
+				   absent: bits 0-1 direction (1 inbound, 2
+				   outbound) */
+	const struct cap_text *comments;	/* the block's opt_comment
+						   options, in file order */
+	uint32_t ncomments;	/* at most CAP_MAX_COMMENTS */
 };
 
-/* cap_open_file: open a pcap or pcapng file ("-" = standard input).
- * Returns CAP_OK and *out, or CAP_ERR_OPEN with libpcap's reason in errbuf
- * (e.g. "unknown file format", "archaic pcap savefile format"). */
+/* cap_open_file: open a pcap or pcapng file ("-" = standard input; pipes
+ * work).  A file whose first 12 bytes are a pcapng Section Header Block's
+ * type and byte-order magic is read by cap_pcapng.c, which reads at open
+ * what libpcap reads (the Section Header Block, then blocks up to the first
+ * Interface Description Block) and refuses what libpcap refuses, with
+ * libpcap's words; anything else goes to libpcap.  Returns CAP_OK and
+ * *out, or CAP_ERR_OPEN with the reason in errbuf (e.g. "unknown file
+ * format", "archaic pcap savefile format", "the capture file has no
+ * Interface Description Blocks"). */
 int cap_open_file(const char *path, struct cap **out, char *errbuf);
 
 /* cap_close: close and free (NULL is ignored). */
 void cap_close(struct cap *c);
 
-/* cap_datalink: the file's link type as a libpcap DLT_* value. */
+/* cap_datalink: the file's link type as a libpcap DLT_* value (pcapng: the
+ * first interface's, its LINKTYPE_ mapped to DLT_ as libpcap maps it;
+ * later interfaces may differ: see cap_pkt.dlt). */
 int cap_datalink(const struct cap *c);
 
 /* cap_dlt_name: "DLT_EN10MB" style name of a DLT value, written into buf
@@ -55,7 +89,11 @@ const char *cap_dlt_name(int dlt, char *buf, size_t len);
 /* cap_set_filter: compile a tcpdump-syntax expression for this capture's
  * link type (pcap_compile, optimised, netmask unknown) and apply it; only
  * matching packets are returned from then on.  CAP_ERR_FILTER with
- * libpcap's message when the expression is wrong. */
+ * libpcap's message when the expression is wrong.  pcapng files: compiled
+ * for cap_datalink() now, and again for each further link type when its
+ * first packet comes; packets of a link type the expression does not
+ * compile for (e.g. "ether host" on raw IP) never match.  Notes
+ * (CAP_NOTE) are not filtered. */
 int cap_set_filter(struct cap *c, const char *expr, char *errbuf);
 
 /* Live capture settings (tcpdump's -i -p -s -B). */
@@ -86,7 +124,9 @@ const char *cap_name(const struct cap *c);
 /* cap_is_live: 1 for a device, 0 for a file. */
 int cap_is_live(const struct cap *c);
 
-/* cap_snaplen: the snapshot length (file header or device setting). */
+/* cap_snaplen: the snapshot length (file header or device setting; pcapng:
+ * the first interface's, 0 or above INT_MAX replaced by the link type's
+ * maximum as libpcap does). */
 int cap_snaplen(const struct cap *c);
 
 /* Kernel counters since the capture started (pcap_stats, widened from
@@ -104,13 +144,20 @@ void cap_breakloop(struct cap *c);
 
 #define CAP_DEFAULT_BUFFER_KIB 8192	/* -B when not given: 8 MiB */
 #define CAP_TIMEOUT 2	/* cap_next: no packet within the read timeout */
+#define CAP_NOTE 3	/* cap_next: comments that belong to no packet */
 #define CAP_READ_TIMEOUT_MS 100	/* live: longest wait in cap_next() */
 
 /* cap_next: the next packet.  Returns 1 with *p filled; 0 at the end of a
  * file or after cap_breakloop(); CAP_TIMEOUT when a device had nothing
  * for a while (100 ms); CAP_ERR_READ with libpcap's message when a file
  * turns out to be damaged (packets before the damage were already
- * returned) or a device fails (e.g. it went away). */
+ * returned) or a device fails (e.g. it went away).  pcapng only: CAP_NOTE
+ * for a Name Resolution Block with comments (porttop -w writes the owners
+ * of a flow so), with p->comments and p->ncomments set, p->data NULL,
+ * caplen, len, dlt, ifid and flags 0, and ts_ns the time of the packet
+ * before it in the file, filtered out or not (0 before any); callers that
+ * do not want notes call again.  Once a pcapng file has failed, every later call fails the same
+ * way. */
 int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf);
 
 /* cap_progress: bytes of the file consumed so far and its total size, for

@@ -89,7 +89,7 @@ static int pcapng_header(FILE *f, const struct cap *src)
 	uint32_t magic = 0x1A2B3C4D;
 	uint16_t major = 1, minor = 0, lt = linktype(src->dlt), zero = 0;
 	int64_t section_len = -1;	/* unknown */
-	uint32_t snap = (uint32_t)pcap_snapshot(src->p);
+	uint32_t snap = (uint32_t)cap_snaplen(src);
 	uint8_t resol = 9;		/* 10^-9 s */
 	const char *app = "porttop " PORTTOP_VERSION;
 
@@ -164,7 +164,7 @@ int cap_dump_open(const char *path, const struct cap *src,
 			return CAP_ERR_OPEN;
 		}
 		d->dead = pcap_open_dead_with_tstamp_precision(
-			src->dlt, pcap_snapshot(src->p),
+			src->dlt, cap_snaplen(src),
 			PCAP_TSTAMP_PRECISION_MICRO);
 		d->pd = d->dead ? pcap_dump_fopen(d->dead, f) : NULL;
 		if (!d->pd) {

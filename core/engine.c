@@ -263,6 +263,8 @@ void *engine_thread(void *arg)
 				break;
 			continue;
 		}
+		if (rc == CAP_NOTE)	/* a pcapng note: not a packet */
+			continue;
 		if (rc <= 0 || replay_gate(e, &l, &pk))
 			break;
 		take(e, &l, &pk);

@@ -1,7 +1,8 @@
 /*
- * fuzz_file.c - libFuzzer target: a whole capture file (pcap or pcapng,
- * libpcap reads it) through porttop's offline pipeline as `porttop -r
- * FILE --report KIND --format FMT --events /dev/null` runs it: decode,
+ * fuzz_file.c - libFuzzer target: a whole capture file (pcap, read by
+ * libpcap, or pcapng, read by capture/cap_pcapng.c) through porttop's
+ * offline pipeline as `porttop -r FILE --report KIND --format FMT
+ * --events /dev/null` runs it: decode,
  * flows, the pcapng comment walker (attribution from the file), reports
  * and events.  The input's last byte picks the report and format.
  */

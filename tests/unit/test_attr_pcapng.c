@@ -281,7 +281,8 @@ static void assert_rec(const struct attr_sock *s, int proto, const char *l,
 static void wr(struct cap_dump *dump, const uint8_t *f, uint32_t len,
 	       const char *c0, const char *c1, uint32_t flags)
 {
-	struct cap_pkt p = { 1700000000000000000LL, len, len, f };
+	struct cap_pkt p = { .ts_ns = 1700000000000000000LL, .caplen = len,
+			     .len = len, .data = f };
 	struct cap_note n = { { c0, c1 }, flags };
 
 	assert_int_equal(cap_dump_write(dump, &p, &n), CAP_OK);
