@@ -384,6 +384,7 @@ static void release(struct attr *a)
 	attr_cache_free(a->cache);
 	attr_procmap_free(a->procmap);
 	free(a->q);
+	free(a->fs);
 	free(a);
 }
 

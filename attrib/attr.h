@@ -84,14 +84,30 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
 	       size_t len);
 
 /* attr_open_file: owners from a capture file's per-packet process
- * comments (written by porttop -w or ptcpdump: attr_pcapng.h), read in a
- * pass over the file before its packets are.  Returns 0 with *out, or
- * with *out NULL when the file has none (a pcap file, a pipe, no
- * comments); -1 out of memory.  msg gets one line saying which (a damaged
- * file keeps the owners read before the damage, and says so).  Ends no
- * comment names are "unrecorded". */
-int attr_open_file(struct attr **out, const char *path, char *msg,
-		   size_t len);
+ * comments (written by porttop -w or ptcpdump), given to it as the file
+ * is read: attr_file_packet for every packet (p: the decoded packet, NULL
+ * when it did not decode), attr_file_note for every note (cap_next's
+ * CAP_NOTE).  Capture thread only; readers look owners up as with a live
+ * service.  Until the first record comes, ends are "disabled" as without
+ * attribution, unless `marked` (the file says it carries them:
+ * cap_process_comments); afterwards an end no comment named is
+ * "unrecorded".  Returns 0 with *out, -1 out of memory. */
+struct cap_pkt;		/* capture/cap.h (not included: attr_bpf.c's
+			   kernel headers clash with libpcap's) */
+int attr_open_file(struct attr **out, int marked);
+void attr_file_packet(struct attr *a, const struct dec_pkt *p,
+		      const struct cap_pkt *pk);
+void attr_file_note(struct attr *a, const struct cap_pkt *pk);
+
+/* attr_file_msg: one line saying what a file's comments gave ("attribution:
+ * pcapng comments (28 of 30 packets, 7 flow notes)"): 1, or 0 when they
+ * gave no owner (then nothing is written). */
+int attr_file_msg(const struct attr *a, char *msg, size_t len);
+
+/* attr_active: 1 while flows are attributed (a live service, or a file
+ * whose comments have named an owner or that is marked), else 0 (also
+ * for NULL). */
+int attr_active(const struct attr *a);
 
 /* attr_run: start the thread of a service started with defer_thread (a
  * no-op otherwise, and for NULL).  0, or -1 when it cannot start (the
@@ -113,7 +129,7 @@ void attr_packet(struct attr *a, const struct dec_pkt *p,
 		 struct attr_end ends[2]);
 
 /* attr_packet_note: -w's pcapng comments for one packet: one comment per
- * end with a known owner, in the format attr_pcapng.h reads ("PID: 1234\n
+ * end with a known owner, in the format attr_note.h reads ("PID: 1234\n
  * Cmd: curl\nUserId: 1000\nCgroupId: 0\nEnd: src\nSource: bpf"; the
  * first two lines are ptcpdump's), and *flags the pcapng epb_flags
  * direction (2 outbound when the source end is owned, else 1 inbound,

@@ -67,6 +67,9 @@ struct attr {
 	struct attr_stats st;
 	int file;			/* owners from a capture file's
 					   comments: no thread, no back end */
+	int file_live;			/* a file's: a record came, or the
+					   file is marked (attr_active) */
+	struct attr_file *fs;		/* a file's reading state */
 	int started;			/* the thread runs */
 };
 
@@ -84,5 +87,24 @@ void attr_put_sock(void *arg, const struct attr_sock *s);
 int attr_find_owner(const struct attr *a, uint8_t proto, int ipv,
 		    const uint8_t *l, uint16_t lp, const uint8_t *r,
 		    uint16_t rp, struct attr_entry *e);
+
+/* What a file's comments gave (attr_file.c). */
+struct attr_file_stats {
+	uint64_t packets;	/* packets read */
+	uint64_t commented;	/* with a process record */
+	uint64_t records;	/* records put into the cache (repeats of
+				   the last record of a tuple are not) */
+	uint64_t undecoded;	/* commented, but no TCP, UDP or SCTP tuple
+				   (ICMP, truncated, not IP, later
+				   fragments) */
+	uint64_t bad_comments;	/* "PID:" or "porttop flow:" comments that
+				   did not parse */
+	uint64_t flow_notes;	/* owners from porttop's flow notes */
+};
+
+/* attr_file_get_stats: a file service's counts (zero for others).
+ * attr_file_tap: also call fn(arg, record) for every record put (tests). */
+void attr_file_get_stats(const struct attr *a, struct attr_file_stats *st);
+void attr_file_tap(struct attr *a, attr_sock_fn fn, void *arg);
 
 #endif

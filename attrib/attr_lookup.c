@@ -14,6 +14,12 @@
 
 /* ---- flows to owners ------------------------------------------------------ */
 
+int attr_active(const struct attr *a)
+{
+	return a && (!a->file || __atomic_load_n(&a->file_live,
+						 __ATOMIC_ACQUIRE));
+}
+
 int attr_is_local(const struct attr *a, const uint8_t *addr, int ipv)
 {
 	static const uint8_t lo6[16] = { [15] = 1 };
@@ -76,7 +82,7 @@ static void owner_end(struct attr *a, uint8_t proto, int ipv,
 	memset(o, 0, sizeof(*o));
 	o->pid = -1;
 	o->uid = (uint32_t)-1;
-	if (!a) {
+	if (!attr_active(a)) {
 		o->why = ATTR_DISABLED;
 	} else if (proto != 6 && proto != 17) {
 		o->why = a->file || attr_is_local(a, l, ipv) ? ATTR_NOSOCK :

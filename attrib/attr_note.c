@@ -11,7 +11,7 @@
 
 /* ---- writing --------------------------------------------------------------- */
 
-/* One owner in the comment format of attr_pcapng.h: ptcpdump's first two
+/* One owner in the comment format of attr_note.h: ptcpdump's first two
  * lines, then ours.  end: 0 the source (orig), 1 the destination (resp). */
 static void owner_text(char *buf, size_t len, const struct attr_end *e,
 		       int end)

@@ -1,7 +1,7 @@
 /*
  * attr_note.h - the comments that carry processes in pcapng files: written
  * by porttop -w (attr_packet_note, attr_flow_note in attr.h), read by the
- * pcapng walker (attr_pcapng.c).  Internal to attrib/.
+ * reading of a file's comments (attr_file.c).  Internal to attrib/.
  *
  * A process record is a comment whose first line is "PID: <decimal>",
  * then "Key: value" lines: Cmd (a path is reduced to its basename, 15

@@ -227,6 +227,16 @@ void cap_close(struct cap *c)
 	free(c);
 }
 
+int cap_comments(const struct cap *c)
+{
+	return c->ng != NULL;
+}
+
+int cap_process_comments(const struct cap *c)
+{
+	return c->ng && cap_ng_marked(c->ng);
+}
+
 int cap_datalink(const struct cap *c)
 {
 	return c->dlt;
@@ -365,23 +375,6 @@ int cap_set_filter(struct cap *c, const char *expr, char *errbuf)
 		return CAP_ERR_FILTER;
 	}
 	return CAP_OK;
-}
-
-/* Seconds beyond +-2^33 (272 years from 1970) saturate: a damaged pcapng's
- * 64-bit timestamp or odd if_tsresol can give any tv_sec, and nanoseconds
- * since the epoch must stay far from INT64_MAX, with room for every timer
- * added to them (found by tests/fuzz: crashes/file/pcapng-huge-timestamp). */
-#define TS_MAX_S (1LL << 33)
-
-int64_t cap_ts_ns(int64_t sec, int64_t frac_ns)
-{
-	if (sec > TS_MAX_S)
-		sec = TS_MAX_S;
-	else if (sec < -TS_MAX_S)
-		sec = -TS_MAX_S;
-	if (frac_ns < 0 || frac_ns > 4294967295LL)
-		frac_ns = 0;	/* (a pcap file's field is 32 bits) */
-	return sec * NS_PER_S + frac_ns;
 }
 
 int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)

@@ -73,6 +73,19 @@ struct cap_pkt {
  * Interface Description Blocks"). */
 int cap_open_file(const char *path, struct cap **out, char *errbuf);
 
+/* An opt_comment of the first Section Header Block saying that the file's
+ * packets carry the processes at their ends in their comments: porttop -w
+ * writes it when live attribution fills those comments, so a reader knows
+ * from the start that an end no comment names was not recorded, rather
+ * than that attribution was off. */
+#define CAP_PROCESS_MARK "porttop: packet comments name their processes"
+
+/* cap_comments: 1 when the file may carry comments (pcapng), else 0.
+ * cap_process_comments: 1 when its first section carries
+ * CAP_PROCESS_MARK. */
+int cap_comments(const struct cap *c);
+int cap_process_comments(const struct cap *c);
+
 /* cap_close: close and free (NULL is ignored). */
 void cap_close(struct cap *c);
 
@@ -166,8 +179,23 @@ void cap_progress(const struct cap *c, uint64_t *done, uint64_t *total);
 
 /* cap_ts_ns: a packet time as nanoseconds since the epoch, from libpcap's
  * seconds and fraction (ns: handles are opened with nanosecond
- * precision); seconds beyond +-2^33 saturate and a fraction outside
- * 0..2^32-1 counts as 0, so no later arithmetic on times can overflow. */
-int64_t cap_ts_ns(int64_t sec, int64_t frac_ns);
+ * precision); seconds beyond +-2^33 (272 years from 1970) saturate and a
+ * fraction outside 0..2^32-1 counts as 0 (a pcap file's field is 32
+ * bits), so no later arithmetic on times can overflow: a damaged pcapng's
+ * 64-bit timestamp or odd if_tsresol can give any second (found by
+ * tests/fuzz: crashes/file/pcapng-huge-timestamp).  Both readers' one
+ * rule. */
+static inline int64_t cap_ts_ns(int64_t sec, int64_t frac_ns)
+{
+	const int64_t max_s = 1LL << 33;
+
+	if (sec > max_s)
+		sec = max_s;
+	else if (sec < -max_s)
+		sec = -max_s;
+	if (frac_ns < 0 || frac_ns > 4294967295LL)
+		frac_ns = 0;
+	return sec * 1000000000LL + frac_ns;
+}
 
 #endif

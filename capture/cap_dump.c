@@ -82,7 +82,7 @@ static int put_block(FILE *f, uint32_t type, const uint8_t *body, size_t n)
 		       0 : -1;
 }
 
-static int pcapng_header(FILE *f, const struct cap *src)
+static int pcapng_header(FILE *f, const struct cap *src, int mark)
 {
 	uint8_t b[512];
 	size_t n = 0;
@@ -99,6 +99,9 @@ static int pcapng_header(FILE *f, const struct cap *src)
 	memcpy(b + 8, &section_len, 8);
 	n = 16;
 	n += put_opt(b + n, SHB_USERAPPL, app, (uint16_t)strlen(app));
+	if (mark)
+		n += put_opt(b + n, OPT_COMMENT, CAP_PROCESS_MARK,
+			     (uint16_t)strlen(CAP_PROCESS_MARK));
 	n += put_opt(b + n, OPT_END, NULL, 0);
 	if (put_block(f, BT_SHB, b, n) < 0)
 		return -1;
@@ -134,7 +137,7 @@ FILE *cap_out_open(const char *path, char *err, size_t errlen)
 	return f;
 }
 
-int cap_dump_open(const char *path, const struct cap *src,
+int cap_dump_open(const char *path, const struct cap *src, int mark,
 		  struct cap_dump **out, char *errbuf)
 {
 	struct cap_dump *d = calloc(1, sizeof(*d));
@@ -149,7 +152,7 @@ int cap_dump_open(const char *path, const struct cap *src,
 			free(d);
 			return CAP_ERR_OPEN;
 		}
-		if (pcapng_header(d->f, src) < 0) {
+		if (pcapng_header(d->f, src, mark) < 0) {
 			snprintf(errbuf, CAP_ERRBUF_SIZE, "%.160s: %.80s", path,
 				 strerror(errno));
 			fclose(d->f);

@@ -19,9 +19,11 @@ FILE *cap_out_open(const char *path, char *err, size_t errlen);
 
 /* cap_dump_open: create path (cap_out_open) for packets from src: pcapng
  * (nanosecond timestamps, interface name recorded) when the name ends in
- * ".pcapng", else pcap (microsecond timestamps, like tcpdump -w).
- * CAP_ERR_OPEN with the reason in errbuf. */
-int cap_dump_open(const char *path, const struct cap *src,
+ * ".pcapng", else pcap (microsecond timestamps, like tcpdump -w).  mark:
+ * the packets' notes will name their processes: pcapng says so in its
+ * Section Header Block (CAP_PROCESS_MARK).  CAP_ERR_OPEN with the reason
+ * in errbuf. */
+int cap_dump_open(const char *path, const struct cap *src, int mark,
 		  struct cap_dump **out, char *errbuf);
 
 /* What pcapng can say about one packet besides its bytes (pcapng section

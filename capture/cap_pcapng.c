@@ -98,6 +98,7 @@ struct cap_ng {
 	bool be;		/* the section is big-endian */
 	bool swapped;		/* ... and this host is not */
 	uint32_t max_block;
+	bool marked;		/* the first SHB has CAP_PROCESS_MARK */
 	int dlt0;		/* the file's first interface: libpcap's */
 	uint32_t snap0;		/* pcap_datalink(), pcap_snapshot() */
 	struct ng_if *ifs;	/* the section's interfaces */
@@ -812,6 +813,15 @@ static int first_shb(struct cap_ng *g, char *errbuf)
 	if (major != 1 || (minor != 0 && minor != 2))
 		return fail(g, errbuf, "unsupported pcapng savefile version "
 			    "%u.%u", major, minor);
+	/* options after magic, version and section length; the trailer is
+	 * not ours to check (see above) */
+	struct rd_span o = { g->buf + g->pos + 24, len - 28 };
+	uint32_t n = options(g, &o, NULL);
+	size_t ml = strlen(CAP_PROCESS_MARK);
+
+	for (uint32_t i = 0; i < n; i++)
+		g->marked |= g->text[i].len == ml &&
+			     !memcmp(g->text[i].s, CAP_PROCESS_MARK, ml);
 	g->pos += len;
 	g->off += len;
 	return 0;
@@ -928,6 +938,11 @@ void cap_ng_breakloop(struct cap_ng *g)
 int cap_ng_datalink(const struct cap_ng *g)
 {
 	return g->dlt0;
+}
+
+bool cap_ng_marked(const struct cap_ng *g)
+{
+	return g->marked;
 }
 
 int cap_ng_snaplen(const struct cap_ng *g)

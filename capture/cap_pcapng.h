@@ -47,6 +47,10 @@ void cap_ng_breakloop(struct cap_ng *g);
 int cap_ng_datalink(const struct cap_ng *g);
 int cap_ng_snaplen(const struct cap_ng *g);
 
+/* cap_ng_marked: the first Section Header Block has an opt_comment equal
+ * to CAP_PROCESS_MARK (cap.h). */
+bool cap_ng_marked(const struct cap_ng *g);
+
 /* cap_ng_offset: bytes of the file consumed (the offset of the next block). */
 uint64_t cap_ng_offset(const struct cap_ng *g);
 

@@ -29,7 +29,8 @@ enum pt_status dump_open(struct dump **out, const char *path,
 
 	if (!d)
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
-	if (cap_dump_open(path, src, &d->d, cerr) != CAP_OK) {
+	if (cap_dump_open(path, src, note_attr != NULL, &d->d, cerr) !=
+	    CAP_OK) {
 		free(d);
 		return pt_fail(err, PT_ERR_OUTPUT_OPEN, "%s", cerr);
 	}

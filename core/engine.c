@@ -2,6 +2,7 @@
  * engine.c - the capture thread and its readers (see engine.h).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +18,8 @@
 						   ticks, in wall time */
 #define PAUSE_SLICE_NS	(20 * NS_PER_MS)	/* sleep slice when paused
 						   or pacing */
+#define HOLD_PKTS	64	/* packets an ended flow waits for late notes */
+#define HOLD_SLOTS	4096	/* flows waiting at most */
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -74,17 +77,57 @@ static void hand_on(struct engine *e, const struct flow_rec *f, int left)
 	}
 }
 
-/* The table's done callback: the flow with its owners, looked up once
- * for every consumer (the service keeps closed sockets' owners a while,
- * so a flow that outlived its socket is still attributed). */
-void engine_flow_ended(void *arg, const struct ft_view *v)
+/* The flow with its owners, looked up once for every consumer (the
+ * service keeps closed sockets' owners a while, so a flow that outlived
+ * its socket is still attributed). */
+static void deliver(struct engine *e, const struct ft_view *v)
 {
-	struct engine *e = arg;
 	struct flow_rec f;
 
 	f.v = *v;
 	attr_flow(e->attr, v, f.end);
 	hand_on(e, &f, 0);
+}
+
+/* Held flows whose wait is over (all: read = UINT64_MAX), oldest first. */
+static void release(struct engine *e, uint64_t read)
+{
+	while (e->held_tail != e->held_head) {
+		struct held *h = &e->held[e->held_tail % HOLD_SLOTS];
+
+		if (h->until > read)
+			break;
+		e->held_tail++;	/* (consumers end no flows: h stays put) */
+		deliver(e, &h->v);
+	}
+}
+
+/* Reading a file with process comments: an ended flow waits until
+ * HOLD_PKTS more packets are read, for the notes porttop -w writes when a
+ * flow ends, with the owners its packets did not carry (core/dump.c): the
+ * file has them within one batch of the packet that ended the flow, if
+ * the timeouts are the same.  A full ring lets its oldest go early.  0
+ * when v cannot be held (out of memory: it goes at once). */
+static int hold(struct engine *e, const struct ft_view *v)
+{
+	struct held *h;
+
+	if (!e->held && !(e->held = malloc(HOLD_SLOTS * sizeof(*e->held))))
+		return 0;
+	if (e->held_head - e->held_tail == HOLD_SLOTS)
+		release(e, e->held[e->held_tail % HOLD_SLOTS].until);
+	h = &e->held[e->held_head++ % HOLD_SLOTS];
+	h->v = *v;
+	h->until = e->read_now + HOLD_PKTS;
+	return 1;
+}
+
+void engine_flow_ended(void *arg, const struct ft_view *v)
+{
+	struct engine *e = arg;
+
+	if (!e->hold || !hold(e, v))
+		deliver(e, v);
 }
 
 /* The flows a view leaves in the table, to the consumers that want every
@@ -182,6 +225,19 @@ static int replay_gate(struct engine *e, struct loop *l,
 	return pace(e, l, pk->ts_ns);
 }
 
+/* The decoder of a packet's link type (a pcapng file may mix them), or
+ * NULL when porttop has none. */
+static const struct dec_link *link_of(struct engine *e, int dlt)
+{
+	if (dlt == e->dlt)
+		return e->link;
+	if (dlt != e->other_dlt) {
+		e->other_dlt = dlt;
+		e->other = dec_link_find(dlt);
+	}
+	return e->other;
+}
+
 /* One packet: counted, decoded, handed to the packet consumers, batched
  * for the flow table. */
 static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
@@ -190,10 +246,15 @@ static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
 	int ds;
 
 	l->read++;
+	e->read_now = l->read;
 	if (pk->ts_ns > l->now_ns)
 		l->now_ns = pk->ts_ns;
-	ds = dec_frame(&e->dec, e->link, pk->data, pk->caplen, pk->len,
-		       pk->ts_ns, p);
+	ds = link_of(e, pk->dlt) ?
+		     dec_frame(&e->dec, link_of(e, pk->dlt), pk->data,
+			       pk->caplen, pk->len, pk->ts_ns, p) :
+		     DEC_UNSUPPORTED;
+	if (e->hold)	/* a file's comments: before the flow table */
+		attr_file_packet(e->attr, ds == DEC_OK ? p : NULL, pk);
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].packet)
 			e->cons[i].packet(e->cons[i].arg, pk,
@@ -236,6 +297,8 @@ static void end_of_input(struct engine *e, struct loop *l)
 {
 	flush_batch(e, l);
 	dec_flush(&e->dec);
+	release(e, UINT64_MAX);	/* no note can come now */
+	e->hold = 0;
 	if (!e->o.keep_flows)
 		ft_flush(e->ft);
 	else if (e->nleft)
@@ -263,11 +326,16 @@ void *engine_thread(void *arg)
 				break;
 			continue;
 		}
-		if (rc == CAP_NOTE)	/* a pcapng note: not a packet */
+		if (rc == CAP_NOTE) {	/* a pcapng note: not a packet */
+			if (e->hold)
+				attr_file_note(e->attr, &pk);
 			continue;
+		}
 		if (rc <= 0 || replay_gate(e, &l, &pk))
 			break;
 		take(e, &l, &pk);
+		if (e->held_head != e->held_tail)
+			release(e, l.read);
 		if (l.read % STATS_CHECK == 0 &&
 		    mono_ns() - l.last_tick >= TICK_NS)
 			tick(e, &l);

@@ -141,9 +141,11 @@ struct attr *engine_attr(struct engine *e);	/* NULL: no attribution */
 int engine_is_live(const struct engine *e);
 
 /* engine_attrib_msg: one line saying where owners come from, or why
- * none ("attribution: bpf + diag", "attribution: off (--attrib none)",
- * "attribution: pcapng comments (...)"), "" when there is nothing to say. */
-const char *engine_attrib_msg(const struct engine *e);
+ * none ("attribution: bpf + diag", "attribution: off (--attrib none)");
+ * for a file, what its comments gave so far ("attribution: pcapng
+ * comments (28 of 30 packets, 7 flow notes)"; final once the engine has
+ * ended); "" when there is nothing to say.  Main thread. */
+const char *engine_attrib_msg(struct engine *e);
 
 /* engine_progress: bytes of the file read so far and its size (0: a pipe
  * or a device). */

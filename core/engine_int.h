@@ -12,6 +12,12 @@
 #include "dump.h"
 #include "engine.h"
 
+/* An ended flow waiting for the notes that may follow it in the file. */
+struct held {
+	struct ft_view v;
+	uint64_t until;		/* released once this many packets are read */
+};
+
 struct engine {
 	struct engine_opts o;
 	struct cap *cap;
@@ -21,6 +27,15 @@ struct engine {
 	struct ft_table *ft;
 	struct attr *attr;		/* NULL: flows are not attributed */
 	struct dump *dump;		/* -w, or NULL */
+	int dlt, other_dlt;		/* the link type of `link`; the last
+					   other one met (a pcapng file may
+					   mix them) and its decoder: */
+	const struct dec_link *other;	/* NULL: none for that type */
+	/* ended flows held back for late notes (file attribution): a ring */
+	int hold;
+	struct held *held;
+	uint32_t held_head, held_tail;
+	uint64_t read_now;		/* packets read, for the hold */
 	struct consumer cons[ENGINE_MAX_CONSUMERS];
 	int ncons, nleft;		/* consumers; of which CONSUMER_LEFT */
 	char notice[256];		/* why a live capture was not possible */

@@ -36,7 +36,8 @@ static enum pt_status open_source(struct engine *e, struct pt_err *err)
 		fprintf(stderr, "porttop: warning: %s\n", warn);
 	}
 	e->live = cap_is_live(e->cap);
-	if (!(e->link = dec_link_find(cap_datalink(e->cap))))
+	e->dlt = e->other_dlt = cap_datalink(e->cap);
+	if (!(e->link = e->other = dec_link_find(e->dlt)))
 		return pt_fail(err, PT_ERR_LINKTYPE,
 			       "%s: unsupported link type %s", cap_name(e->cap),
 			       cap_dlt_name(cap_datalink(e->cap), dlt,
@@ -62,10 +63,12 @@ static enum pt_status open_attrib(struct engine *e, struct pt_err *err)
 			 "attribution: off (--attrib none)");
 		return PT_OK;
 	}
-	if (!e->live) {
-		if (attr_open_file(&e->attr, e->o.read_file, e->attr_msg,
-				   sizeof(e->attr_msg)) < 0)
-			return pt_fail(err, PT_ERR_NOMEM, "%s", e->attr_msg);
+	if (!e->live) {		/* a pcapng file's comments, as it is read */
+		if (cap_comments(e->cap) &&
+		    attr_open_file(&e->attr, cap_process_comments(e->cap)) < 0)
+			return pt_fail(err, PT_ERR_NOMEM, "attribution: out of "
+				       "memory");
+		e->hold = e->attr != NULL;
 		return PT_OK;
 	}
 	if (attr_start(&e->attr, &ao, e->attr_msg, sizeof(e->attr_msg)) < 0 &&
@@ -153,6 +156,7 @@ void engine_close(struct engine *e)
 		engine_stop(e);
 	engine_wait(e, &ignored);	/* joins, closes -w */
 	ft_destroy(e->ft);
+	free(e->held);
 	dec_free(&e->dec);
 	attr_stop(e->attr);
 	cap_close(e->cap);
@@ -176,7 +180,7 @@ void engine_describe(const struct engine *e, struct engine_desc *d)
 	d->capacity = e->o.ft.max_flows ? e->o.ft.max_flows :
 					  FT_DEFAULT_FLOWS;
 	d->notice = e->notice[0] ? e->notice : NULL;
-	if (e->attr) {
+	if (attr_active(e->attr)) {
 		attr_get_stats(e->attr, &st);
 		d->attrib = st.source;
 		d->attrib_lost = st.bpf_dropped + st.lost + st.evicted;
@@ -193,8 +197,12 @@ int engine_is_live(const struct engine *e)
 	return e->live;
 }
 
-const char *engine_attrib_msg(const struct engine *e)
+const char *engine_attrib_msg(struct engine *e)
 {
+	/* a file's line says what its comments gave: known as it is read */
+	if (!e->live && !attr_file_msg(e->attr, e->attr_msg,
+				       sizeof(e->attr_msg)))
+		e->attr_msg[0] = '\0';
 	return e->attr_msg;
 }
 

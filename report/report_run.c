@@ -94,7 +94,9 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 		fprintf(stderr, "porttop: out of memory\n");
 		return EXIT_USAGE;
 	}
-	if (!o->quiet && engine_attr(e))
+	/* live: where owners come from; a file: what its comments gave,
+	 * once it is read (below) */
+	if (!o->quiet && engine_attr(e) && engine_is_live(e))
 		fprintf(stderr, "porttop: %s\n", engine_attrib_msg(e));
 	struct consumer c = report_consumer(rep);
 	engine_add(e, &c);
@@ -104,6 +106,8 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 		report_free(rep);
 		return pt_exit(rc);
 	}
+	if (!o->quiet && !engine_is_live(e) && *engine_attrib_msg(e))
+		fprintf(stderr, "porttop: %s\n", engine_attrib_msg(e));
 	sig_release();	/* a long report can still be interrupted */
 	/* Reports can be millions of lines: buffer them in large blocks. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);

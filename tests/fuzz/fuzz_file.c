@@ -3,7 +3,7 @@
  * libpcap, or pcapng, read by capture/cap_pcapng.c) through porttop's
  * offline pipeline as `porttop -r FILE --report KIND --format FMT
  * --events /dev/null` runs it: decode,
- * flows, the pcapng comment walker (attribution from the file), reports
+ * flows, attribution from the file's comments (attrib/attr_file.c), reports
  * and events.  The input's last byte picks the report and format.
  */
 #include <fcntl.h>
