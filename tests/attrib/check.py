@@ -16,8 +16,13 @@ porttop's reports against the workload's ground truth (workload.py).
                              otherwise); nowrong: attributed ends must be
                              right, misses are only counted (default all)
         --ends orig,resp     the ends judged (default both)
-        --miss END=WHY,...   END's misses must have this reason (e.g.
-                             resp=denied); pid null is then required
+        --miss END=WHY[|WHY...],...
+                             END's misses must have one of these reasons
+                             (e.g. resp=denied|gone); pid null is then
+                             required
+        --why END=WHY[|WHY...],...
+                             the same, but END may also be attributed
+                             (rightly): only a miss's reason is judged
         --allow-unseen N     connections porttop may not report (default 0)
         --src SOURCE         every right end must come from SOURCE
                              (*_attrib: bpf, diag, proc, pcapng)
@@ -118,7 +123,7 @@ def opt(args, flag, default):
     return default
 
 
-def judge_flows(conns, flows, ends, need, want_miss, want_src):
+def judge_flows(conns, flows, ends, need, want_miss, want_src, want_why):
     """Counts per end; problems for wrong ends (always) and misses (need
     all), at most 10 examples of each kind."""
     by_key = collections.defaultdict(list)
@@ -167,10 +172,16 @@ def judge_flows(conns, flows, ends, need, want_miss, want_src):
             if pid is None:
                 c[e]['miss'] += 1
                 c[e]['miss:' + str(why)] += 1
-                if e in want_miss and why != want_miss[e]:
+                if e in want_why and why not in want_why[e]:
                     examples['miss-reason'].append(
-                        '%s: %s_attrib_miss %r, expected %r'
-                        % (name(t['key']), e, why, want_miss[e]))
+                        '%s: %s_attrib_miss %r, expected %s'
+                        % (name(t['key']), e, why,
+                           ' or '.join(repr(w) for w in want_why[e])))
+                if e in want_miss and why not in want_miss[e]:
+                    examples['miss-reason'].append(
+                        '%s: %s_attrib_miss %r, expected %s'
+                        % (name(t['key']), e, why,
+                           ' or '.join(repr(w) for w in want_miss[e])))
                 elif need == 'all' and e not in want_miss:
                     examples['miss'].append('%s, miss: %s' % (desc, why))
             elif pid == tpid and comm == tcomm:
@@ -184,8 +195,9 @@ def judge_flows(conns, flows, ends, need, want_miss, want_src):
                         % (name(t['key']), e, how, want_src))
                 if e in want_miss:
                     examples['miss-reason'].append(
-                        '%s: %s attributed (pid %s), expected %s_attrib_miss %r'
-                        % (name(t['key']), e, pid, e, want_miss[e]))
+                        '%s: %s attributed (pid %s), expected %s_attrib_miss %s'
+                        % (name(t['key']), e, pid, e,
+                           ' or '.join(repr(w) for w in want_miss[e])))
             else:
                 c[e]['wrong'] += 1
                 examples['wrong'].append('WRONG ' + desc + ' via ' + str(how))
@@ -198,8 +210,9 @@ def flows_cmd(args):
     report = rest[0]
     need = opt(rest, '--need', 'all')
     ends = opt(rest, '--ends', 'orig,resp').split(',')
-    want_miss = dict(x.split('=') for x in opt(rest, '--miss', '').split(',')
-                     if x)
+    want_miss, want_why = ({k: v.split('|') for k, v in
+                            (x.split('=') for x in opt(rest, o, '').split(',')
+                             if x)} for o in ('--miss', '--why'))
     allow_unseen = int(opt(rest, '--allow-unseen', '0'))
     conns = load_truth(truth_paths, '--partial' in rest)
     merged = opt(rest, '--merged', None)
@@ -216,7 +229,8 @@ def flows_cmd(args):
     if not conns:
         bad('the workload made no connection')
     c, src, ex, unseen, extra, flipped, wire = judge_flows(conns, flows, ends, need,
-                                            want_miss, opt(rest, '--src', None))
+                                            want_miss, opt(rest, '--src', None),
+                                            want_why)
     n = len(conns)
     parts = []
     for e in ends:

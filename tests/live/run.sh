@@ -470,7 +470,8 @@ make_burst() {	# the burst (see the top of this file)
 # tcpdump and porttop --batch capture the burst on vethA at the same time,
 # both started (tcpdump "listening on", porttop's first tick) before it.
 # tcpdump is stopped first, then porttop, once its ticks count the packets
-# tcpdump captured (1 s at most: see duration-quiet-link).  The link is
+# tcpdump captured (a tick every 0.2 s counts what was read by then: 30 s
+# at most, for slow builds on a busy host).  The link is
 # quiet, nothing else comes, so both saw the same packets: porttop's last
 # tick (printed after the stop) must count them, and its flows must be
 # what porttop -r reports on tcpdump's file, field by field.
@@ -509,11 +510,12 @@ check1() {
 		kill -INT "$ptpid"
 		return
 	fi
-	# until porttop's ticks count them too (1 s at most)
-	for _ in $(seq 50); do
+	# until porttop's ticks count them too (30 s at most)
+	for _ in $(seq 1500); do
 		pkts=$(grep '"type":"tick"' "$tmp/b1.out" | tail -n1 |
 		       sed -n 's/.*"packets":\([0-9]*\).*/\1/p')
 		[ "${pkts:-0}" -ge "$n" ] && break
+		alive "$ptpid" || break
 		sleep 0.02
 	done
 	kill -INT "$ptpid"
@@ -820,45 +822,70 @@ check5
 timing sigint/sigterm/write/filter "$T0"
 
 # ---- duration-quiet-link (not in the brief's list: a bug it found) ----------
-# --batch -d 0.2 --duration 1.5, and 3 datagrams echoed (6 packets) on an
-# otherwise quiet link.  The view must be current: a tick 0.5 s later (two
-# refreshes, five of libpcap's 100 ms read timeouts) counts the 6 packets.
-# And --duration must end the run 1.5 s after the start whether packets come
-# or not (we allow 3 s).  Both rest on cap_next() returning CAP_TIMEOUT on
-# a quiet device, which the engine uses to publish its counters and to look
-# at the clock (ui/engine.c).
+# Two --batch -d 0.2 runs on an otherwise quiet link.  Both rest on
+# cap_next() returning CAP_TIMEOUT on a quiet device, which the engine uses
+# to publish its counters and to look at the clock (core/engine.c).
+#   The view stays current: 3 datagrams echoed (6 packets), then a tick
+#   printed while the capture runs must count them (it does a few tenths
+#   of a second later; without the timeouts, only the last tick, after the
+#   stop, would).  Waited for, 30 s at most, not a fixed delay: a slow
+#   build on a busy host may take longer, a broken one never gets there.
+#   --duration 1.5 ends a run on its own, no packet coming: by porttop's
+#   own clock (its ticks' "time", so neither its start nor its exit and a
+#   sanitizer's leak check count), the last tick ("ended": true) comes at
+#   most 3 s after the first; still running 30 s later is a hang.
 
 T0=$(now_us)
 check_quiet() {
-	local name=duration-quiet-link ptpid start pkts left why=
-	start=$(now_us)
-	bgrun q "$NA" "$PORTTOP" -i vethA --batch --format json -d 0.2 --duration 1.5
+	local name=duration-quiet-link ptpid pkts why= span
+	bgrun q "$NA" "$PORTTOP" -i vethA --batch --format json -d 0.2
 	ptpid=$BGPID
-	if ! wait_for "$tmp/q.out" '"type":"tick"'; then
+	if ! wait_for "$tmp/q.out" '"type":"tick"' 30 "$ptpid"; then
 		fail $name "porttop --batch printed no tick" "$tmp/q.err"
+		kill -INT "$ptpid" 2>/dev/null
 		return
 	fi
 	udp_send "$B4" 9999 3
-	sleep 0.5
-	pkts=$(grep '"type":"tick"' "$tmp/q.out" | tail -n1 |
-	       sed -n 's/.*"packets":\([0-9]*\).*/\1/p')
-	left=$(awk -v s="$start" -v n="$(now_us)" 'BEGIN { printf "%.2f", 3 - (n - s) / 1e6 }')
-	wait_exit "$ptpid" "$left"
+	for _ in $(seq 1500); do
+		pkts=$(grep '"type":"tick"' "$tmp/q.out" | tail -n1 |
+		       sed -n 's/.*"packets":\([0-9]*\).*/\1/p')
+		[ "${pkts:-0}" -ge 6 ] && break
+		alive "$ptpid" || break
+		sleep 0.02
+	done
+	kill -INT "$ptpid" 2>/dev/null
+	wait_exit "$ptpid" 15
 	if [ "${pkts:-0}" -lt 6 ]; then
-		why="0.5 s after 6 packets, the tick counts ${pkts:-none}"
+		why="after 6 packets, the ticks count ${pkts:-none} (30 s)"
 	fi
-	if [ "$RC" -eq 124 ]; then
-		why="${why:+$why; }--duration 1.5: still running after 3 s on a quiet link"
-	elif [ "$RC" -ne 0 ]; then
-		why="${why:+$why; }exit $RC"
+	if [ "$RC" -ne 0 ]; then
+		why="${why:+$why; }exit $RC after SIGINT"
 	fi
 	if ! no_sanitizer_report "$tmp/q.err"; then
 		why="${why:+$why; }sanitizer report"
 	fi
+	bgrun qd "$NA" "$PORTTOP" -i vethA --batch --format json -d 0.2 --duration 1.5
+	wait_exit "$BGPID" 30
+	span=$("$PYTHON" -c 'import json, sys
+t = [r for r in map(json.loads, open(sys.argv[1])) if r.get("type") == "tick"]
+print("%.2f" % (t[-1]["time"] - t[0]["time"]) if t and t[-1].get("ended") is True
+      else "none")' "$tmp/qd.out" 2>/dev/null)
+	if [ "$RC" -eq 124 ]; then
+		why="${why:+$why; }--duration 1.5: still running after 30 s on a quiet link"
+	elif [ "$RC" -ne 0 ]; then
+		why="${why:+$why; }--duration 1.5: exit $RC"
+	elif [ "${span:-none}" = none ]; then
+		why="${why:+$why; }--duration 1.5: no last tick with \"ended\": true"
+	elif ! awk -v s="$span" 'BEGIN { exit !(s <= 3) }'; then
+		why="${why:+$why; }--duration 1.5: its last tick ${span} s after its first"
+	fi
+	if ! no_sanitizer_report "$tmp/qd.err"; then
+		why="${why:+$why; }sanitizer report (--duration run)"
+	fi
 	if [ -n "$why" ]; then
-		fail $name "$why" "$tmp/q.err"
+		fail $name "$why" "$tmp/q.err" "$tmp/qd.err"
 	else
-		ok $name
+		ok $name "ticks current; --duration 1.5 run: ${span} s from first to last tick"
 	fi
 }
 check_quiet
@@ -869,8 +896,9 @@ timing duration-quiet-link "$T0"
 # nothing: the view's thread soon blocks in write(); the capture thread
 # must not.  While stdout is stalled (checked: a thread of porttop waits in
 # pipe_write), the burst must reach the -w file whole (flushed each
-# second): porttop -r on it reports the burst.  Then the reader drains,
-# SIGINT: exit 0.
+# second): porttop -r on it reports the burst (read again until it does,
+# 30 s at most: when the flush comes after the burst is the scheduler's
+# business).  Then the reader drains, SIGINT: exit 0.
 T0=$(now_us)
 check_stalled() {
 	local name=stalled-stdout ptpid holder n w
@@ -899,16 +927,22 @@ PY
 		fail $name "porttop did not start" "$tmp/stall.err"
 		kill "$holder"; return
 	fi
-	for _ in $(seq 100); do		# until the view's writes block
+	for _ in $(seq 600); do		# until the view's writes block (30 s)
 		w=$(cat /proc/"$ptpid"/task/*/wchan 2>/dev/null | tr '\0' ' ')
 		case " $w " in *pipe_write*) break ;; esac
+		alive "$ptpid" || break
 		sleep 0.05
 	done
 	make_burst
-	sleep 1.5			# a -w flush (every second)
+	# until a -w flush (every second) has put the whole burst in the file
+	for _ in $(seq 150); do
+		sleep 0.2
+		"$PORTTOP" -r "$tmp/stall.pcap" --report flows --format json \
+			>"$tmp/stallf.out" 2>"$tmp/stallf.err"
+		py burst "$tmp/stallf.out" >/dev/null && break
+		alive "$ptpid" || break
+	done
 	w=$(cat /proc/"$ptpid"/task/*/wchan 2>/dev/null | tr '\0' ' ')
-	"$PORTTOP" -r "$tmp/stall.pcap" --report flows --format json \
-		>"$tmp/stallf.out" 2>"$tmp/stallf.err"
 	kill -USR1 "$holder"
 	kill -INT "$ptpid"
 	wait_exit "$ptpid" 5

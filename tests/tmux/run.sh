@@ -68,6 +68,17 @@ wait_for() {
 	done
 	return 1
 }
+# wait_true CMD...: poll until CMD succeeds (WAIT seconds); for checks on
+# the whole screen, which may be read between two parts of one redraw.
+wait_true() {
+	i=0
+	while [ $i -lt $((WAIT * 10)) ]; do
+		"$@" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$@"
+}
 # wait_gone ERE: poll until no line matches.
 wait_gone() {
 	i=0
@@ -229,8 +240,13 @@ start pcaps/udp-echo-unreach.pcap --speed 0
 check filter-before "^udp +10\.99\.0\.1:55006 +10\.99\.0\.2:9998 "
 keys / 9 9 9 9 Enter
 check filter-status "filter: '9999'"
-rows=$(screen | awk '/^PROTO /{ f = 1; next } f && /^(tcp|udp|icmp)/')
-if [ "$(echo "$rows" | grep -c .)" = 1 ] && echo "$rows" | grep -q 9999; then
+# one row, the 9999 flow: polled, as the status line (above the rows) may
+# be read before the rest of the same redraw has reached the pane
+one_9999_row() {
+	rows=$(screen | awk '/^PROTO /{ f = 1; next } f && /^(tcp|udp|icmp)/')
+	[ "$(echo "$rows" | grep -c .)" = 1 ] && echo "$rows" | grep -q 9999
+}
+if wait_true one_9999_row; then
 	ok filter-rows
 else
 	fail filter-rows "rows: $(echo "$rows" | tr -s ' ' | tr '\n' '|')"
@@ -328,9 +344,14 @@ if [ -f "$scan" ]; then
 	keys Home j
 	check scan-down "row 2/[0-9]+$"
 	T resize-window -t v -x 100 -y 25
-	if wait_for "^q quit" && [ "$(screen | wc -l)" = 25 ] &&
-	   [ "$(screen | awk '{ if (length > m) m = length } END { print m }')" -le 100 ] &&
-	   screen | sed -n 25p | grep -q "^q quit"; then
+	# all of it on one screen, once porttop has redrawn for SIGWINCH (the
+	# footer of the old screen may still be there before that)
+	resized() {
+		[ "$(screen | wc -l)" = 25 ] &&
+		[ "$(screen | awk '{ if (length > m) m = length } END { print m }')" -le 100 ] &&
+		screen | sed -n 25p | grep -q "^q quit"
+	}
+	if wait_true resized; then
 		ok resize
 	else
 		fail resize "screen after resizing to 100x25: $(screen | sed -n '1p;$p' | tr '\n' '|')"

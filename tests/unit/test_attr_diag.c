@@ -132,6 +132,28 @@ static void dump_v6(void **state)
 	attr_backend_diag.close(st);
 }
 
+/* How many of this namespace's IPv4 TCP sockets are in TCP state "state". */
+static size_t count_state(void *st, int state)
+{
+	struct rx x = { .proto = 6, .family = AF_INET, .dump = 1 };
+
+	((struct diag *)st)->nsocks = 0;
+	assert_int_equal(diag_ask(st, &x, NLM_F_DUMP, AF_INET, 1u << state,
+				  NULL), 0);
+	return ((struct diag *)st)->nsocks;
+}
+
+static int tcp_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return -1;
+	return ti.tcpi_state;
+}
+
 /* A TIME_WAIT socket (the end that closes first keeps one) is left out
  * of dumps: it has no file, so no owner.  dump_listeners() gives the TCP
  * listener and the UDP sockets, not the connections. */
@@ -153,17 +175,22 @@ static void dump_states_filtered(void **state)
 	assert_int_equal(got.n, 2);
 	assert_sock(&t[0], 6, 1);
 	assert_sock(&u, 17, 1);
-	/* the client closes first: TIME_WAIT on its side, for 60 s */
+	/* The client closes first: TIME_WAIT on its side, for 60 s.  The
+	 * server end closes once the client's FIN has reached it
+	 * (CLOSE_WAIT), not after a guessed delay: with both FINs under way
+	 * at once, both ends would keep a TIME_WAIT. */
 	close(t[1].fd);
-	usleep(20000);
+	for (int i = 0; i < 3000 && tcp_state(t[2].fd) != TCP_CLOSE_WAIT; i++)
+		usleep(10000);
+	assert_int_equal(tcp_state(t[2].fd), TCP_CLOSE_WAIT);
 	close(t[2].fd);
-	for (int i = 0; i < 100 && !tw; i++) {
-		struct rx x = { .proto = 6, .family = AF_INET, .dump = 1 };
-
-		((struct diag *)st)->nsocks = 0;
-		assert_int_equal(diag_ask(st, &x, NLM_F_DUMP, AF_INET,
-					  1u << 6, NULL), 0);
-		tw = ((struct diag *)st)->nsocks == 1;
+	/* Until the client's TIME_WAIT is there and the server end's
+	 * LAST_ACK over (an orphan without a file, but dumped: the last ACK
+	 * may come a moment later when softirqs run in ksoftirqd), 30 s at
+	 * most. */
+	for (int i = 0; i < 3000 && !tw; i++) {
+		tw = count_state(st, TCP_TIME_WAIT) == 1 &&
+		     count_state(st, TCP_LAST_ACK) == 0;
 		if (!tw)
 			usleep(10000);
 	}

@@ -29,7 +29,8 @@
 #include "../../lib/keyhash.h"
 
 #define CONNS	 32
-#define RUN_NS	 (1500LL * 1000000)
+#define RUN_NS	 (1500LL * 1000000)	/* all the threads at once, at least */
+#define WAIT_NS	 (60LL * 1000000000)	/* then for the service, at most */
 
 static struct attr *svc;
 static struct ft_view flows[CONNS];
@@ -91,7 +92,9 @@ static void *reader(void *arg)
 
 				if (e[d].pid < 0)
 					continue;
-				seen[r]++;
+				/* atomic: the main thread watches it */
+				__atomic_fetch_add(&seen[r], 1,
+						   __ATOMIC_RELAXED);
 				if (ours_pid != ours_comm)
 					bad[r]++;
 			}
@@ -99,6 +102,22 @@ static void *reader(void *arg)
 		attr_listeners(svc, l, 64);
 	}
 	return NULL;
+}
+
+/* How many ends of the connections attr_flow names as this process. */
+static int ours(void)
+{
+	int found = 0;
+
+	for (int i = 0; i < CONNS; i++) {
+		struct attr_end e[2];
+
+		attr_flow(svc, &flows[i], e);
+		for (int d = 0; d < 2; d++)
+			found += e[d].pid == (int32_t)getpid() &&
+				 !strcmp(e[d].comm, comm);
+	}
+	return found;
 }
 
 static void threads(void **state)
@@ -110,7 +129,7 @@ static void threads(void **state)
 			       .dump_every_ns = 10 * 1000000 };
 	char msg[512];
 	pthread_t t[4];
-	int64_t end;
+	int64_t end, deadline;
 
 	(void)state;
 	prctl(PR_SET_NAME, "pt-attr-test");
@@ -139,22 +158,23 @@ static void threads(void **state)
 		pthread_create(&t[i], NULL, asker, (void *)(uintptr_t)i);
 		pthread_create(&t[2 + i], NULL, reader, (void *)(uintptr_t)i);
 	}
+	/* RUN_NS of everything at once; then on until the service has named
+	 * every end and a reader has read an owner (how long its first dump
+	 * and /proc scan take is the scheduler's and the build's: TSan, a
+	 * busy host), WAIT_NS at most: what is still missing then fails. */
 	end = now_ns() + RUN_NS;
-	while (now_ns() < end)
+	deadline = now_ns() + WAIT_NS;
+	while (now_ns() < deadline &&
+	       (now_ns() < end || ours() < 2 * CONNS ||
+		__atomic_load_n(&seen[0], __ATOMIC_RELAXED) +
+				__atomic_load_n(&seen[1], __ATOMIC_RELAXED) == 0))
 		usleep(10000);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
 
 	/* every end of every connection is ours, and said so whole */
-	for (int i = 0; i < CONNS; i++) {
-		struct attr_end e[2];
-
-		attr_flow(svc, &flows[i], e);
-		for (int d = 0; d < 2; d++)
-			found += e[d].pid == (int32_t)getpid() &&
-				 !strcmp(e[d].comm, comm);
-	}
+	found = ours();
 	print_message("%llu + %llu owners read, %d of %d ends ours\n",
 		      (unsigned long long)seen[0], (unsigned long long)seen[1],
 		      found, 2 * CONNS);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -89,6 +90,14 @@ static int remove_capture(void **state)
 	return 0;
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static void view_and_engine_together(void **state)
 {
 	struct pt_err err;
@@ -100,6 +109,7 @@ static void view_and_engine_together(void **state)
 				  .attrib = ATTR_MODE_NONE, .keep_flows = 1 };
 	struct consumer c;
 	int refreshes = 0;
+	int64_t deadline;
 
 	(void)state;
 	assert_non_null(m);
@@ -109,8 +119,25 @@ static void view_and_engine_together(void **state)
 	assert_int_equal(engine_open(&e, &eo, &err), PT_OK);
 	c = model_consumer(m);
 	assert_int_equal(engine_add(e, &c), 0);
+	/* One refresh surely while the engine runs, however the threads are
+	 * scheduled (a busy host may run the whole replay before this
+	 * thread's first look): the replay starts paused, one packet is let
+	 * through, and the model refreshed while the engine thread holds
+	 * there, its table in use.  Then it runs free, refreshed in a loop. */
+	engine_pause(e, 1);
 	assert_int_equal(engine_start(e, &err), PT_OK);
 	model_attach(m, engine_table(e), NULL);
+	engine_step(e);
+	deadline = now_ns() + 60LL * 1000000000;
+	do {
+		usleep(1000);
+		engine_get_stats(e, &es);
+	} while (es.read < 1 && es.running && now_ns() < deadline);
+	assert_true(es.running);
+	assert_int_equal(es.read, 1);	/* paused again after the one */
+	model_update(m, es.now_ns, es.first_ns);
+	refreshes++;
+	engine_pause(e, 0);
 	do {
 		engine_get_stats(e, &es);
 		model_update(m, es.now_ns, es.first_ns);
@@ -127,7 +154,7 @@ static void view_and_engine_together(void **state)
 	assert_int_equal(t.tot[0].wire_bytes + t.tot[1].wire_bytes,
 			 (uint64_t)PACKETS * 60);
 	assert_true(t.ended_flows > 0);		/* the queue was used */
-	assert_true(refreshes > 1);		/* and read concurrently */
+	print_message("%d model refreshes during the replay\n", refreshes);
 	engine_close(e);
 	model_free(m);
 }

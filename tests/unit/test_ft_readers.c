@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "../../lib/keyhash.h"
@@ -23,10 +24,19 @@
 #define FLOWS	 200
 #define PACKETS	 400000
 #define READERS	 3
+#define WAIT_NS	 (60LL * 1000000000)
 
 static struct ft_table *tab;
-static int writer_done;
+static int writer_done, any_read;
 static uint64_t reads[READERS], torn[READERS];
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static void ignore(void *arg, const struct ft_view *v)
 {
@@ -52,15 +62,25 @@ static void make_pkt(struct dec_pkt *p, int f, int reply, int64_t ts)
 	p->wire_len = p->ip_len + 14;
 }
 
+/* PACKETS packets, and on (the same pattern) until a reader has read a
+ * flow: on a busy host the readers may not be scheduled at all while
+ * PACKETS are written, and "the readers really read" must not depend on
+ * that.  WAIT_NS at most. */
 static void *writer(void *arg)
 {
 	struct dec_pkt p;
+	int64_t deadline = now_ns() + WAIT_NS;
 
 	(void)arg;
-	for (int i = 0; i < PACKETS; i++) {
-		int f = i % FLOWS;
+	for (int64_t i = 0;; i++) {
+		int f = (int)(i % FLOWS);
 
-		make_pkt(&p, f, (i / FLOWS) & 1, (int64_t)i * 1000);
+		if (i >= PACKETS &&
+		    (__atomic_load_n(&any_read, __ATOMIC_RELAXED) ||
+		     now_ns() >= deadline))
+			break;
+
+		make_pkt(&p, f, (int)((i / FLOWS) & 1), i * 1000);
 		ft_packet(tab, &p);
 	}
 	__atomic_store_n(&writer_done, 1, __ATOMIC_RELEASE);
@@ -96,7 +116,9 @@ static void *reader(void *arg)
 		for (uint32_t i = 0; i < n; i++) {
 			if (!ft_read(tab, i, &v))
 				continue;
-			reads[id]++;
+			if (!reads[id]++)
+				__atomic_store_n(&any_read, 1,
+						 __ATOMIC_RELAXED);
 			if (!consistent(&v))
 				torn[id]++;
 		}
