@@ -347,8 +347,27 @@ static void *run(void *arg)
 			__atomic_store_n(&a->st.bpf_dropped,
 					 a->events->dropped(a->ev_state),
 					 __ATOMIC_RELAXED);
+		__atomic_fetch_add(&a->turns, 1, __ATOMIC_RELEASE);
 	}
 	return NULL;
+}
+
+int attr_sync(struct attr *a, int64_t timeout_ns)
+{
+	int64_t until = mono_ns() + timeout_ns;
+	uint64_t t0;
+
+	if (!a || a->file || !a->started)
+		return -1;
+	/* the turn under way may have polled before the call: wait for the
+	 * end of the next one, which began after it */
+	t0 = __atomic_load_n(&a->turns, __ATOMIC_ACQUIRE);
+	while (__atomic_load_n(&a->turns, __ATOMIC_ACQUIRE) < t0 + 2) {
+		if (mono_ns() >= until)
+			return -1;
+		usleep(1000);
+	}
+	return 0;
 }
 
 static uint64_t netns_inode(const char *proc_root)

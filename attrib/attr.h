@@ -114,6 +114,15 @@ int attr_active(const struct attr *a);
  * service then stays idle: lookups find nothing). */
 int attr_run(struct attr *a);
 
+/* attr_sync: wait (timeout_ns at most) until the service's thread has
+ * taken in the socket events and lookup requests that were waiting when
+ * it was called: the end of a turn of its loop begun after the call (40
+ * ms or so).  The capture thread calls it when a capture stops, before
+ * the flows left end, so that owners the kernel had reported are known.
+ * 0, or -1 when it timed out or there is no thread (a file: nothing to
+ * wait for). */
+int attr_sync(struct attr *a, int64_t timeout_ns);
+
 /* attr_stop: stop the thread and free (NULL is ignored). */
 void attr_stop(struct attr *a);
 

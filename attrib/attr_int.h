@@ -71,6 +71,7 @@ struct attr {
 					   file is marked (attr_active) */
 	struct attr_file *fs;		/* a file's reading state */
 	int started;			/* the thread runs */
+	uint64_t turns;			/* turns of its loop (attr_sync) */
 };
 
 /* attr_is_local: addr (ipv 4 or 6, network order) is this host's (a

@@ -19,6 +19,8 @@
 #define PAUSE_SLICE_NS	(20 * NS_PER_MS)	/* sleep slice when paused
 						   or pacing */
 #define HOLD_PKTS	64	/* packets an ended flow waits for late notes */
+#define DRAIN_NS	(500 * NS_PER_MS)	/* a stopped device: reading
+						   what it had, at most */
 #define HOLD_SLOTS	4096	/* flows waiting at most */
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -309,6 +311,35 @@ static void end_of_input(struct engine *e, struct loop *l)
 	publish_stats(e, l);
 }
 
+/* A device stopped by a user or a signal: the packets the kernel had
+ * captured by then are still read and counted, so that what was sent
+ * before the stop is in the report, the -w file and the events (tcpdump
+ * counts them as received, then drops them).  The kernel hands a block
+ * of its ring over when the block fills or its timeout (the read
+ * timeout) passes: read until two timeouts in a row found nothing, or
+ * DRAIN_NS, whichever comes first (a flood would never go quiet). */
+static void drain(struct engine *e, struct loop *l)
+{
+	int64_t until = mono_ns() + DRAIN_NS;
+	int quiet = 0, breaks = 0;
+	struct cap_pkt pk;
+
+	while (quiet < 2 && mono_ns() < until && !limit_reached(e, l)) {
+		int rc = cap_next(e->cap, &pk, e->err);
+
+		if (rc == 0 && !breaks++)
+			continue;	/* libpcap's answer to a breakloop */
+		if (rc == CAP_TIMEOUT) {
+			quiet++;
+			continue;
+		}
+		if (rc != 1)
+			break;
+		quiet = 0;
+		take(e, l, &pk);
+	}
+}
+
 void *engine_thread(void *arg)
 {
 	struct engine *e = arg;
@@ -344,6 +375,11 @@ void *engine_thread(void *arg)
 	}
 	if (rc < 0)		/* e->err holds the reason */
 		e->status = PT_ERR_INPUT;
+	else if (e->live && LOAD(e->stop))
+		drain(e, &l);
+	if (e->live)	/* owners the kernel has told of, known before the
+			   flows end */
+		attr_sync(e->attr, NS_PER_S);
 	end_of_input(e, &l);
 	__atomic_store_n(&e->st.running, 0, __ATOMIC_RELEASE);
 	if (write(e->done_fd[1], &b, 1) < 0) {

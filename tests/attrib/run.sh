@@ -216,7 +216,9 @@ pt_start() {
 # dropped (ring full) and runs the kernel skipped (recursion misses).
 pt_stop() {
 	local run=$1
-	sleep 0.5
+	# no settling sleep: on SIGINT porttop still reads what the kernel
+	# had captured and waits for the socket events it had reported
+	# (core/engine.c: drain, attr_sync)
 	# what its eBPF side lost, for the verdict (bpfstats.py counters)
 	[ -n "${PTBPF[$run]}" ] && "$PYTHON" "$tmp/bpfstats.py" counters "${PT[$run]}" \
 		>"$tmp/$run.bpf" 2>/dev/null

@@ -163,6 +163,26 @@ wait_for() {
 	return 1
 }
 
+# quiet_file FILE [SECS]: wait until FILE has kept its size for SECS
+# (default 0.5) in a row, 30 s at most: a capture written packet by
+# packet (tcpdump -U) has taken the last packet of the traffic.
+quiet_file() {
+	local last=-1 size same=0 need
+	need=$(awk -v s="${2:-0.5}" 'BEGIN { printf "%d", s * 50 }')
+	for _ in $(seq 1500); do
+		size=$(stat -c %s "$1" 2>/dev/null || echo 0)
+		if [ "$size" = "$last" ]; then
+			same=$((same + 1))
+			[ "$same" -ge "$need" ] && return 0
+		else
+			same=0
+			last=$size
+		fi
+		sleep 0.02
+	done
+	return 1
+}
+
 # porttop_ready PID: wait (5 s at most) until porttop, started by bgrun,
 # catches SIGINT and SIGTERM.  porttop installs those handlers right after
 # the device is open and its capture thread runs (run_open, engine_start,

@@ -493,7 +493,7 @@ check1() {
 		return
 	fi
 	make_burst
-	sleep 0.2	# the last FIN's ACK on its way
+	quiet_file "$tmp/b1.pcap"	# the last FIN's ACK on its way
 	kill -INT "$tdpid"
 	wait_exit "$tdpid" 5
 	# tcpdump's count, twice: its own words and a reading of the file
@@ -607,7 +607,8 @@ for r in $RUNS; do	# a run that did not start fails
 	porttop_ready "${P[$r]}" && READY[$r]=1 || READY[$r]=0	# its own check
 done
 make_burst
-sleep 0.4	# every packet read (libpcap's 100 ms timeout, 4 times over)
+sleep 0.4	# the burst's last ACK on its way (what the kernel has
+		# captured by the signal porttop still reads: engine.c, drain)
 declare -A PRC PMS
 for r in $RUNS; do
 	case $r in term) sig=TERM ;; hup) sig=HUP ;; *) sig=INT ;; esac
@@ -970,14 +971,21 @@ timing stalled-stdout "$T0"
 T0=$(now_us)
 check6() {
 	local name=interface-gone ptpid line
-	bgrun gone "$NA" "$PORTTOP" -i vethG --report flows --format json
+	bgrun gone "$NA" "$PORTTOP" -i vethG --report flows --format json \
+		-w "$tmp/gone.pcap"
 	ptpid=$BGPID
 	if ! porttop_ready "$ptpid"; then
 		fail $name "porttop did not start" "$tmp/gone.err"
 		return
 	fi
 	udp_send "$H4" 9999 3
-	sleep 0.4	# every packet read
+	# the device goes once porttop has read the datagrams: its -w file
+	# (flushed every second) has them; nothing is read after
+	for _ in $(seq 1500); do
+		[ "$(tcpdump -r "$tmp/gone.pcap" 2>/dev/null | wc -l)" -ge 3 ] &&
+			break
+		sleep 0.02
+	done
 	ip -n "$NA" link del vethG
 	wait_exit "$ptpid" 5
 	if [ "$RC" -ne 1 ]; then
