@@ -31,7 +31,9 @@
 #define DEFAULT_SNAPLEN 256	/* headers, not payloads: enough for VLAN +
 				   IPv6 + extension headers + TCP options */
 
-enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW };
+/* What porttop does while it captures: a report at the end, --batch,
+ * the interactive view, or only the events on stdout (--events -). */
+enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW, RUN_EVENTS };
 
 /* Everything the command line says. */
 struct opts {
@@ -42,7 +44,7 @@ struct opts {
 	enum model_view view;
 	int64_t delay_ns;		/* -d */
 	uint64_t iterations;		/* -n N */
-	int quiet, batch, report_set, list;
+	int quiet, batch, report_set, format_set, list;
 	const char *filter_file;	/* -F */
 	const char *events_file;	/* --events */
 	struct scan_config scan;	/* --scan */
@@ -72,15 +74,17 @@ static void usage(FILE *f)
 "  -w FILE            also write the packets to FILE (pcapng if it ends in\n"
 "                     .pcapng, else pcap)\n"
 "  -c COUNT           stop after COUNT packets\n"
-"  --duration SECONDS stop after this long (packet time in a replay)\n"
+"  --duration TIME    stop after this long (packet time in a replay);\n"
+"                     TIME is seconds or a number with a unit: 90, 1.5,\n"
+"                     250ms, 10s, 5m, 1h\n"
 "Output (default: the interactive view when stdout is a terminal,\n"
 "else the flows report):\n"
 "  --report KIND      at the end, one row per flow (flows), per port (ports)\n"
-"                     or per process (procs)\n"
+"                     or per process (procs); --format alone: flows\n"
 "  --batch            print the view every -d seconds, no terminal needed\n"
 "  --view VIEW        the view to show: flows (default), ports, processes\n"
 "  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
-"  -d SECONDS         refresh interval of the view and --batch (default 1)\n"
+"  -d TIME            refresh interval of the view and --batch (default 1s)\n"
 "  -n ITERATIONS      --batch: stop after this many refreshes (-n alone,\n"
 "                     as in tcpdump, is accepted: names are never looked\n"
 "                     up unless asked for in the view)\n"
@@ -96,21 +100,23 @@ static void usage(FILE *f)
 "                     when allowed, else sock_diag), bpf, diag (netlink\n"
 "                     sock_diag), proc (/proc/net), none\n"
 "Events:\n"
-"  --events FILE      write events as JSON Lines to FILE (- = stdout): port\n"
+"  --events FILE      write events as JSON Lines to FILE (- = stdout, which\n"
+"                     the events then own: no report, no view): port\n"
 "                     state changes, scans (Zeek's thresholds: 15 ports of\n"
 "                     a host, 25 hosts on a port, in 5 min), retransmission\n"
 "                     spikes, listeners appearing and going (live)\n"
-"  --scan SPEC        scan thresholds, e.g. ports=15,hosts=25,interval=300\n"
-"                     (distinct ports of a host, hosts on a port, seconds)\n"
+"  --scan SPEC        scan thresholds, e.g. ports=15,hosts=25,interval=5m\n"
+"                     (distinct ports of a host, hosts on a port, TIME)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
-"  --timeouts SPEC    inactivity timeouts in seconds, e.g. tcp=300,udp=60,\n"
+"  --timeouts SPEC    inactivity timeouts (TIME), e.g. tcp=5m,udp=60,\n"
 "                     icmp=60,other=60 (Zeek's defaults)\n"
 "  -h, --help         this help\n"
 "  --version          version and libraries\n"
 "\n"
-"EXPRESSION is a capture filter in tcpdump syntax (pcap-filter(7)).\n"
+"EXPRESSION is a capture filter in tcpdump syntax (pcap-filter(7)); options\n"
+"may come before or after it, as with tcpdump (-- ends the options).\n"
 "Exit status: 0 ok (also when stopped by a signal), 1 input damaged or\n"
 "device lost mid-way (report of what was read), 2 usage error, unreadable\n"
 "file or device, bad filter or unsupported link type.\n",
@@ -121,6 +127,14 @@ static int bad_usage(const char *msg, const char *arg)
 {
 	fprintf(stderr, "porttop: %s%s%s\nTry 'porttop --help'.\n", msg,
 		arg ? ": " : "", arg ? arg : "");
+	return EXIT_USAGE;
+}
+
+/* A bad value, and what would have been good: "msg: arg (hint)". */
+static int bad_value(const char *msg, const char *arg, const char *hint)
+{
+	fprintf(stderr, "porttop: %s: %s%s%s%s\nTry 'porttop --help'.\n", msg,
+		arg, hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
 	return EXIT_USAGE;
 }
 
@@ -250,6 +264,7 @@ static int o_format(struct opts *o, const char *a)
 {
 	int i = parse_name(a, NAMES(format_names));
 
+	o->format_set = 1;
 	o->format = (enum rep_fmt)i;
 	return i;
 }
@@ -297,10 +312,11 @@ static int o_scan(struct opts *o, const char *a)
 
 static int o_speed(struct opts *o, const char *a)
 {
-	if (parse_seconds(a, &(int64_t){ 0 }, 1) < 0)
-		return -1;
-	o->eng.speed = strtod(a, NULL);
-	return 0;
+	char *end;
+
+	o->eng.speed = strtod(a, &end);
+	return end == a || *end || !(o->eng.speed >= 0) ||
+	       o->eng.speed > 1e6 ? -1 : 0;
 }
 
 enum { OPT_HELP = 'h', OPT_VERSION = 256 };
@@ -312,36 +328,48 @@ static const struct opt_def {
 	const char *name;
 	int letter, has_arg;
 	opt_fn fn;
-	const char *bad;
+	const char *bad;	/* what a bad value is told, */
+	const char *hint;	/* and what would do */
 } opt_defs[] = {
-	{ NULL, 'r', 1, o_read, NULL },
-	{ NULL, 'i', 1, o_iface, NULL },
-	{ NULL, 'D', 0, o_list, NULL },
-	{ NULL, 'p', 0, o_nopromisc, NULL },
-	{ NULL, 's', 1, o_snaplen, "-s must be 64 to 262144" },
-	{ NULL, 'B', 1, o_buffer, "-B must be 1 to 2097152 KiB" },
-	{ NULL, 'w', 1, o_write, NULL },
-	{ NULL, 'F', 1, o_ffile, NULL },
-	{ NULL, 'c', 1, o_count, "invalid packet count" },
-	{ NULL, 'n', 0, o_n, "invalid -n iterations" },
-	{ NULL, 'q', 0, o_quiet, NULL },
-	{ NULL, 'd', 1, o_delay, "-d must be at least 0.01 s" },
-	{ NULL, 'Z', 1, o_user, NULL },
-	{ "help", OPT_HELP, 0, NULL, NULL },
-	{ "version", OPT_VERSION, 0, NULL, NULL },
-	{ "report", 257, 1, o_report, "unknown report" },
-	{ "format", 258, 1, o_format, "unknown format" },
-	{ "max-flows", 259, 1, o_max_flows, "--max-flows must be 16 to 2^30" },
-	{ "timeouts", 260, 1, o_timeouts, "invalid --timeouts" },
-	{ "batch", 261, 0, o_batch, NULL },
-	{ "duration", 262, 1, o_duration, "invalid --duration" },
-	{ "speed", 263, 1, o_speed, "invalid --speed" },
-	{ "view", 264, 1, o_view, "unknown view" },
-	{ "fallback-replay", 265, 1, o_fallback, NULL },
-	{ "attrib", 266, 1, o_attrib,
-	  "--attrib must be auto, bpf, diag, proc or none" },
-	{ "events", 267, 1, o_events, NULL },
-	{ "scan", 268, 1, o_scan, "invalid --scan" },
+	{ NULL, 'r', 1, o_read, NULL, NULL },
+	{ NULL, 'i', 1, o_iface, NULL, NULL },
+	{ NULL, 'D', 0, o_list, NULL, NULL },
+	{ NULL, 'p', 0, o_nopromisc, NULL, NULL },
+	{ NULL, 's', 1, o_snaplen, "invalid -s", "64 to 262144 bytes" },
+	{ NULL, 'B', 1, o_buffer, "invalid -B", "1 to 2097152 KiB" },
+	{ NULL, 'w', 1, o_write, NULL, NULL },
+	{ NULL, 'F', 1, o_ffile, NULL, NULL },
+	{ NULL, 'c', 1, o_count, "invalid packet count", "a number above 0" },
+	{ NULL, 'n', 0, o_n, "invalid -n iterations", "a number above 0" },
+	{ NULL, 'q', 0, o_quiet, NULL, NULL },
+	{ NULL, 'd', 1, o_delay, "invalid -d",
+	  "a duration of at least 10ms: 1, 0.5, 250ms, 2s" },
+	{ NULL, 'Z', 1, o_user, NULL, NULL },
+	{ "help", OPT_HELP, 0, NULL, NULL, NULL },
+	{ "version", OPT_VERSION, 0, NULL, NULL, NULL },
+	{ "report", 257, 1, o_report, "unknown report",
+	  "flows, ports or procs" },
+	{ "format", 258, 1, o_format, "unknown format",
+	  "text, csv or json" },
+	{ "max-flows", 259, 1, o_max_flows, "invalid --max-flows",
+	  "16 to 1073741824" },
+	{ "timeouts", 260, 1, o_timeouts, "invalid --timeouts",
+	  "KIND=TIME,... with kinds tcp, udp, icmp, other: e.g. "
+	  "tcp=5m,udp=60s" },
+	{ "batch", 261, 0, o_batch, NULL, NULL },
+	{ "duration", 262, 1, o_duration, "invalid --duration",
+	  "a duration: 90, 1.5, 10s, 5m, 1h" },
+	{ "speed", 263, 1, o_speed, "invalid --speed",
+	  "a factor: 1 real time, 10 ten times faster, 0 at once" },
+	{ "view", 264, 1, o_view, "unknown view",
+	  "flows, ports or processes" },
+	{ "fallback-replay", 265, 1, o_fallback, NULL, NULL },
+	{ "attrib", 266, 1, o_attrib, "unknown --attrib",
+	  "auto, bpf, diag, proc or none" },
+	{ "events", 267, 1, o_events, NULL, NULL },
+	{ "scan", 268, 1, o_scan, "invalid --scan",
+	  "ports=N,hosts=N,interval=TIME: e.g. ports=15,hosts=25,"
+	  "interval=5m" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -350,7 +378,8 @@ static void getopt_tables(char *shorts, struct option *longs)
 {
 	int n = 0, k = 0;
 
-	shorts[n++] = '+';	/* stop at the expression */
+	/* no '+': options may follow the expression, as GNU getopt lets
+	 * tcpdump users write them */
 	shorts[n++] = ':';	/* a missing value is ours to say */
 	for (size_t i = 0; i < NOPTS; i++) {
 		const struct opt_def *d = &opt_defs[i];
@@ -401,8 +430,8 @@ static int parse_options(struct opts *o, int argc, char **argv)
 		if (!d)
 			return bad_usage("unknown option", argv[optind - 1]);
 		if (d->fn(o, optarg) < 0)
-			return bad_usage(d->bad, d->has_arg ? optarg :
-							      argv[optind - 1]);
+			return bad_value(d->bad, d->has_arg ? optarg :
+						 argv[optind - 1], d->hint);
 	}
 	return -1;
 }
@@ -416,17 +445,23 @@ static int check_options(struct opts *o)
 	if (o->batch && o->report_set)
 		return bad_usage("--batch and --report exclude each other",
 				 NULL);
+	if (o->events_file && !strcmp(o->events_file, "-") &&
+	    (o->batch || o->report_set || o->format_set))
+		return bad_usage("--events - writes the events to standard "
+				 "output, where --report, --format and --batch "
+				 "write too: give --events a file name", NULL);
 	if (o->batch)
 		o->mode = RUN_BATCH;
-	else if (o->report_set || !isatty(STDOUT_FILENO))
-		o->mode = RUN_REPORT;	/* a pipe or file gets the report */
+	else if (o->events_file && !strcmp(o->events_file, "-"))
+		o->mode = RUN_EVENTS;	/* the events own stdout */
+	else if (o->report_set || o->format_set || !isatty(STDOUT_FILENO))
+		o->mode = RUN_REPORT;	/* a pipe, a file, or a format asked
+					   for: the report (flows by default) */
 	else
 		o->mode = RUN_VIEW;
-	if (o->mode == RUN_VIEW && o->format != REP_TEXT)
-		return bad_usage("--format is for --report and --batch", NULL);
 	if (o->mode == RUN_BATCH && o->format == REP_CSV)
 		return bad_usage("--batch writes text or json", NULL);
-	if (o->mode == RUN_REPORT) {
+	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS) {
 		o->eng.speed = 0;	/* a report reads as fast as it can */
 	} else {
 		o->eng.ft.publish = true;	/* the views read the table */
@@ -503,7 +538,8 @@ static int run_mode(struct engine *e, const struct opts *o)
 		struct view_opts v = { o->view, o->delay_ns };
 		status = view_run(e, &v);
 	} else {
-		struct report_run_opts r = { o->report, o->format, o->quiet };
+		struct report_run_opts r = { o->report, o->format, o->quiet,
+					     o->mode == RUN_EVENTS };
 		status = report_run(e, &r);
 	}
 	events_close(ev);

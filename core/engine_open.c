@@ -45,7 +45,8 @@ static enum pt_status open_source(struct engine *e, struct pt_err *err)
 	if (o->filter && *o->filter &&
 	    cap_set_filter(e->cap, o->filter, cerr) != CAP_OK)
 		return pt_fail(err, PT_ERR_FILTER,
-			       "bad filter expression: %s", cerr);
+			       "bad filter expression '%.200s': %s", o->filter,
+			       cerr);
 	return PT_OK;
 }
 

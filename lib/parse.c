@@ -18,14 +18,26 @@ int parse_u64(const char *s, uint64_t *v)
 
 int parse_seconds(const char *s, int64_t *ns, int zero_ok)
 {
+	static const struct { const char *unit; double s; } units[] = {
+		{ "", 1 }, { "s", 1 }, { "ms", 1e-3 }, { "us", 1e-6 },
+		{ "m", 60 }, { "min", 60 }, { "h", 3600 }, { "d", 86400 },
+	};
 	char *end;
 	double v = strtod(s, &end);
 
-	if (end == s || *end || !(v >= 0) || v > 1e9 ||
-	    (!zero_ok && !(v >= 1e-9)))
+	if (end == s || !(v >= 0))
 		return -1;
-	*ns = (int64_t)(v * 1e9);
-	return 0;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		double t = v * units[i].s;
+
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (t > 1e9 || (!zero_ok && !(t >= 1e-9)))
+			return -1;
+		*ns = (int64_t)(t * 1e9 + 0.5);
+		return 0;
+	}
+	return -1;
 }
 
 int parse_pairs(const char *spec,

@@ -10,8 +10,10 @@
  * blanks).  0, or -1 when s is not one or does not fit. */
 int parse_u64(const char *s, uint64_t *v);
 
-/* parse_seconds: seconds, fractions allowed, as nanoseconds, within
- * [0, 1e9 s]; 0 itself only when zero_ok.  0, or -1. */
+/* parse_seconds: a duration as nanoseconds: a number (fractions allowed)
+ * and a unit, none meaning seconds: "1.5", "10s", "250ms", "5m", "1h",
+ * also "us", "min", "d"; within [0, 1e9 s], 0 itself only when zero_ok.
+ * 0, or -1. */
 int parse_seconds(const char *s, int64_t *ns, int zero_ok);
 
 /* parse_pairs: "k=v,k=v" (at most 255 bytes): fn(arg, k, v) for each

@@ -33,6 +33,12 @@ static void progress(struct engine *e, int64_t start)
 		(unsigned long long)st.created);
 }
 
+/* "s" after a count that is not 1. */
+static const char *s_(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void report_summary(struct engine *e)
 {
 	struct engine_stats s;
@@ -41,25 +47,26 @@ void report_summary(struct engine *e)
 	engine_get_stats(e, &s);
 	ft_get_stats(engine_table(e), &st);
 	fprintf(stderr,
-		"porttop: %llu packets read, %llu decoded, %llu truncated, "
-		"%llu invalid, %llu unsupported, %llu flows\n",
-		(unsigned long long)s.read, (unsigned long long)s.decoded,
+		"porttop: %llu packet%s read, %llu decoded, %llu truncated, "
+		"%llu invalid, %llu unsupported, %llu flow%s\n",
+		(unsigned long long)s.read, s_(s.read),
+		(unsigned long long)s.decoded,
 		(unsigned long long)s.truncated,
 		(unsigned long long)s.invalid,
 		(unsigned long long)s.unsupported,
-		(unsigned long long)st.ended);
+		(unsigned long long)st.ended, s_(st.ended));
 	fprintf(stderr,
-		"porttop: %llu fragments joined, %llu orphan fragments, "
-		"%llu flows evicted\n",
-		(unsigned long long)s.frags_joined,
-		(unsigned long long)s.frags_orphaned,
-		(unsigned long long)st.evicted);
+		"porttop: %llu fragment%s joined, %llu orphan fragment%s, "
+		"%llu flow%s evicted\n",
+		(unsigned long long)s.frags_joined, s_(s.frags_joined),
+		(unsigned long long)s.frags_orphaned, s_(s.frags_orphaned),
+		(unsigned long long)st.evicted, s_(st.evicted));
 	if (engine_is_live(e))	/* tcpdump's closing line */
-		fprintf(stderr, "porttop: %llu packets received by filter, "
-			"%llu packets dropped by kernel, %llu dropped by "
+		fprintf(stderr, "porttop: %llu packet%s received by filter, "
+			"%llu packet%s dropped by kernel, %llu dropped by "
 			"interface\n",
-			(unsigned long long)s.kernel.recv,
-			(unsigned long long)s.kernel.drop,
+			(unsigned long long)s.kernel.recv, s_(s.kernel.recv),
+			(unsigned long long)s.kernel.drop, s_(s.kernel.drop),
 			(unsigned long long)s.kernel.ifdrop);
 }
 
@@ -86,11 +93,12 @@ static enum pt_status capture(struct engine *e, int quiet, struct pt_err *err)
 
 int report_run(struct engine *e, const struct report_run_opts *o)
 {
-	struct report *rep = report_new(o->kind, o->format, engine_attr(e));
+	struct report *rep = NULL;
 	struct pt_err err = { 0 };
 	enum pt_status rc;
 
-	if (!rep) {
+	if (!o->no_report &&
+	    !(rep = report_new(o->kind, o->format, engine_attr(e)))) {
 		fprintf(stderr, "porttop: out of memory\n");
 		return EXIT_USAGE;
 	}
@@ -98,8 +106,11 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	 * once it is read (below) */
 	if (!o->quiet && engine_attr(e) && engine_is_live(e))
 		fprintf(stderr, "porttop: %s\n", engine_attrib_msg(e));
-	struct consumer c = report_consumer(rep);
-	engine_add(e, &c);
+	if (rep) {
+		struct consumer c = report_consumer(rep);
+
+		engine_add(e, &c);
+	}
 	rc = capture(e, o->quiet, &err);
 	if (rc != PT_OK && rc < PT_ERR_INPUT) {
 		fprintf(stderr, "porttop: %s\n", err.msg);
@@ -111,7 +122,7 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	sig_release();	/* a long report can still be interrupted */
 	/* Reports can be millions of lines: buffer them in large blocks. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-	if (report_write(rep, stdout) < 0) {
+	if (rep && report_write(rep, stdout) < 0) {
 		fprintf(stderr, "porttop: writing the report: %s\n",
 			strerror(errno));
 		if (rc == PT_OK)

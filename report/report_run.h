@@ -15,6 +15,8 @@ struct report_run_opts {
 	enum rep_fmt format;		/* --format */
 	bool quiet;			/* -q: no progress line, no
 					   attribution line */
+	bool no_report;			/* capture to the end, write no report
+					   (--events - owns stdout) */
 };
 
 /* report_run: add the report to e (opened, not started), run it to the

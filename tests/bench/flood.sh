@@ -45,8 +45,8 @@ run() {
 		--report ports >/dev/null 2>"$out.err" || { cat "$out.err" >&2; exit 1; }
 	awk -v n="$name" '
 	/^TIME/ { w = $2; r = $3 }
-	/packets read,/ { p = $2; f = $(NF - 1) }
-	/flows evicted/ { e = $(NF - 2) }
+	/packets? read,/ { p = $2; f = $(NF - 1) }
+	/flows? evicted/ { e = $(NF - 2) }
 	END { print n, w, r, p, f, e }' "$out.err" >>"$out"
 }
 echo "# flood bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, porttop $(git rev-parse --short HEAD)$(git diff --quiet || echo +changes)"

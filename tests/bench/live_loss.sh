@@ -317,9 +317,9 @@ stop_cap() {
       IFDROP="$(sed -n 's/.*"if_drops":\([0-9]*\).*/\1/p' <<<"$line")"
       rm -f "$TMPD/$c.out" ;;   # hundreds of MB at the high rates
     porttop-report)
-      CAPTURED="$(sed -n 's/^porttop: \([0-9]*\) packets read,.*/\1/p' "$TMPD/$c.err")"
-      line="$(grep '^porttop: [0-9]* packets received by filter' "$TMPD/$c.err")"
-      KDROP="$(sed -n 's/.*, \([0-9]*\) packets dropped by kernel,.*/\1/p' <<<"$line")"
+      CAPTURED="$(sed -n 's/^porttop: \([0-9]*\) packets\{0,1\} read,.*/\1/p' "$TMPD/$c.err")"
+      line="$(grep '^porttop: [0-9]* packets\{0,1\} received by filter' "$TMPD/$c.err")"
+      KDROP="$(sed -n 's/.*, \([0-9]*\) packets\{0,1\} dropped by kernel,.*/\1/p' <<<"$line")"
       IFDROP="$(sed -n 's/.*, \([0-9]*\) dropped by interface$/\1/p' <<<"$line")" ;;
     porttop-view)  # the view's header line, read from the pane before SIGINT
       CAPTURED="$(sed -n 's/^packets: \([0-9]*\) captured,.*/\1/p' <<<"$line")"

@@ -160,7 +160,7 @@ common_checks() {
 # The error lines of stderr: without the two summary lines and the
 # "Try 'porttop --help'." hint.
 error_lines() {
-	grep -v -E "^porttop: [0-9]+ packets read, |^porttop: [0-9]+ fragments joined, |^Try 'porttop --help'\.$" "$tmp/err"
+	grep -v -E "^porttop: [0-9]+ packets? read, |^porttop: [0-9]+ fragments? joined, |^Try 'porttop --help'\.$" "$tmp/err"
 }
 
 # one_error REGEX: stderr has exactly one error line, matching REGEX
@@ -212,7 +212,7 @@ expect_partial() {
 	fi
 	common_checks 1 || return
 	one_error "^porttop: $name: damaged after $k packets?: .*($re)" || return
-	if ! grep -q "^porttop: $k packets read, " "$tmp/err"; then
+	if ! grep -qE "^porttop: $k packets? read, " "$tmp/err"; then
 		fail "summary does not say $k packets read"
 		return
 	fi
@@ -266,8 +266,28 @@ expect_error read-and-interface 2 'exclude each other' -r "$PCAP" -i lo
 expect_error unknown-option 2 'unknown option.*-x' -r "$PCAP" -x
 expect_error unknown-long-option 2 'unknown option.*--bogus' -r "$PCAP" --bogus
 expect_error missing-argument 2 'requires an argument.*-r' -r
-expect_error bad-format 2 'unknown format: xml' -r "$PCAP" --format xml
-expect_error bad-report 2 'unknown report: hosts' -r "$PCAP" --report hosts
+expect_error bad-format 2 'unknown format: xml \(text, csv or json\)$' -r "$PCAP" --format xml
+expect_error bad-report 2 'unknown report: hosts \(flows, ports or procs\)$' -r "$PCAP" --report hosts
+expect_error bad-view 2 'unknown view: tables \(flows, ports or processes\)$' -r "$PCAP" --view tables
+expect_error bad-timeout-key 2 'invalid --timeouts: foo=3 \(.*kinds tcp, udp, icmp, other' -r "$PCAP" --timeouts foo=3
+expect_error bad-duration-unit 2 'invalid --duration: 5y \(a duration' -r "$PCAP" --duration 5y
+expect_error events-stdout-and-report 2 'events - writes the events to standard output.*give --events a file name' -r "$PCAP" --events - --report ports
+# --format alone on a terminal: the flows report, not the view
+case=format-alone-on-terminal
+if command -v script >/dev/null 2>&1; then
+	TERM=xterm timeout 20 script -qec "$PORTTOP -r $PCAP --format json -q" /dev/null \
+		>"$tmp/out" 2>"$tmp/err" </dev/null
+	if grep -q '^{"schema":1,"ts":' "$tmp/out" &&
+	   ! grep -q $'\033\\[' "$tmp/out"; then
+		echo "ok $case"
+	else
+		fail "no JSON flows on the terminal: $(head -c 120 "$tmp/out")"
+	fi
+else
+	echo "SKIP $case: script(1) (util-linux) is not installed"
+fi
+# options after the expression (GNU getopt permutes, as for tcpdump)
+expect_error option-after-expression 2 'invalid packet count: 0' -r "$PCAP" port 80 -c 0
 expect_error count-zero 2 'invalid packet count: 0' -r "$PCAP" -c 0
 expect_error count-abc 2 'invalid packet count: abc' -r "$PCAP" -c abc
 expect_error count-negative 2 'invalid packet count: -5' -r "$PCAP" -c -5
@@ -280,9 +300,9 @@ PORTTOP_HASH_SEED=$seed
 
 # ---- filters ---------------------------------------------------------------
 
-expect_error bad-filter 2 'bad filter expression: .*syntax error' -r "$PCAP" tcp port
+expect_error bad-filter 2 "bad filter expression 'tcp port': .*syntax error" -r "$PCAP" tcp port
 # valid syntax, but not for this link type (Linux cooked capture: no MAC)
-expect_error bad-filter-for-link 2 'bad filter expression: ethernet addresses supported only on' \
+expect_error bad-filter-for-link 2 "bad filter expression '.*': ethernet addresses supported only on" \
 	-r pcaps/any-sll.pcap ether host 02:00:00:99:00:01
 expect_error filter-file-missing 2 "$tmp/no-such-filter: No such file" -r "$PCAP" -F "$tmp/no-such-filter"
 echo 'tcp' >"$tmp/tcp.filter"

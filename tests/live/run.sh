@@ -304,11 +304,11 @@ def check_batch(batch_path, report_path, npkts):
           file=sys.stderr)
 
 
-SUMMARY = re.compile(r'porttop: (\d+) packets read, (\d+) decoded, (\d+) truncated, '
-                     r'(\d+) invalid, (\d+) unsupported, (\d+) flows$')
-SUMMARY2 = re.compile(r'porttop: (\d+) fragments joined, (\d+) orphan fragments, '
-                      r'(\d+) flows evicted$')
-KERNEL = re.compile(r'porttop: (\d+) packets received by filter, (\d+) packets '
+SUMMARY = re.compile(r'porttop: (\d+) packets? read, (\d+) decoded, (\d+) truncated, '
+                     r'(\d+) invalid, (\d+) unsupported, (\d+) flows?$')
+SUMMARY2 = re.compile(r'porttop: (\d+) fragments? joined, (\d+) orphan fragments?, '
+                      r'(\d+) flows? evicted$')
+KERNEL = re.compile(r'porttop: (\d+) packets? received by filter, (\d+) packets? '
                     r'dropped by kernel, (\d+) dropped by interface$')
 ATTRIB = re.compile(r'porttop: attribution: \S')
 
