@@ -33,7 +33,7 @@ LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c \
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig.c core/priv.c \
-	report/names.c report/port_row.c report/ports.c report/procs.c report/rows.c report/report.c report/events.c report/report_run.c \
+	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/report.c report/events.c report/report_run.c \
 	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/porttop.o

@@ -219,15 +219,7 @@ int report_write(struct report *r, FILE *out)
 		qsort(rows, n, sizeof(*rows),
 		      r->kind == REP_FLOWS ? cmp_flow :
 		      r->kind == REP_PORTS ? cmp_port : cmp_proc);
-	if (r->kind == REP_FLOWS)
-		rc = rep_write_flows(out, r->fmt,
-				     (const struct flow_rec *const *)rows, n);
-	else if (r->kind == REP_PORTS)
-		rc = rep_write_ports(out, r->fmt,
-				     (const struct port_row *const *)rows, n);
-	else
-		rc = rep_write_procs(out, r->fmt,
-				     (const struct rep_proc *const *)rows, n);
+	rc = rep_write(out, r->kind, r->fmt, (const void *const *)rows, n);
 	free(rows);
 	if (rc == 0 && fflush(out) != 0)
 		rc = -1;

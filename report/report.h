@@ -21,8 +21,6 @@
 #include "../core/consumer.h"
 #include "rows.h"
 
-enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS };
-
 struct report;
 
 /* report_new: an empty report; a (NULL: none) gives the listeners the

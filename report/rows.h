@@ -4,7 +4,9 @@
  * JSON Lines (one object per row, "schema": 1 in each, so every line
  * stands alone for jq).  Field names and meanings are in README.md and
  * porttop.8; they follow Zeek's conn.log where it has one.  The report,
- * --batch and the events write rows through here only.
+ * --batch and the events write rows through here only.  One writer serves
+ * every kind and format, from a table per kind (rows_fields.c): its JSON
+ * keys and its text columns.
  */
 #ifndef PORTTOP_ROWS_H
 #define PORTTOP_ROWS_H
@@ -17,18 +19,41 @@
 #include "ports.h"
 #include "procs.h"
 
+enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS };
 enum rep_fmt { REP_TEXT, REP_CSV, REP_JSON };
 
 #define REP_SCHEMA 1
 
-/* Whole reports, rows in the caller's order.  0, or -1 when the stream
- * failed or memory was short. */
-int rep_write_flows(FILE *out, enum rep_fmt fmt,
-		    const struct flow_rec *const *f, uint64_t n);
-int rep_write_ports(FILE *out, enum rep_fmt fmt,
-		    const struct port_row *const *p, uint64_t n);
-int rep_write_procs(FILE *out, enum rep_fmt fmt,
-		    const struct rep_proc *const *p, uint64_t n);
+/* A row of each kind is a struct flow_rec (flows), struct port_row (ports)
+ * or struct rep_proc (procs); rows are passed as pointers to those. */
+
+/* rep_write: a whole report, rows in the caller's order.  Text: a header
+ * line, then columns padded to their width, one space apart (addresses,
+ * history and owners as wide as the widest of the rows); CSV: a header
+ * line; JSON: no header.  0, or -1 when the stream failed or memory was
+ * short. */
+int rep_write(FILE *out, enum rep_kind kind, enum rep_fmt fmt,
+	      const void *const *rows, uint64_t n);
+
+/* The report's own text columns, for code that writes rows of a kind one
+ * at a time (a rules checker printing the rows it flags) the way the text
+ * report writes them.  rep_table_init: the columns of kind at their
+ * minimum widths; rep_table_fit: widen the fitted columns to one row's
+ * values (for each row to be written, before the header); then
+ * rep_text_header and rep_text_row write one line each (0, or -1 when the
+ * stream failed).  Widths may also be set by hand. */
+#define REP_TEXT_MAXCOLS 20
+struct rep_table {
+	enum rep_kind kind;
+	int ncols;
+	int width[REP_TEXT_MAXCOLS];	/* characters; negative: left-aligned;
+					   a longer value is not cut */
+	int cell[REP_TEXT_MAXCOLS];	/* private: the value each shows */
+};
+void rep_table_init(struct rep_table *t, enum rep_kind kind);
+void rep_table_fit(struct rep_table *t, const void *row);
+int rep_text_header(FILE *out, const struct rep_table *t);
+int rep_text_row(FILE *out, const struct rep_table *t, const void *row);
 
 /* For other writers of the same rows (the --batch view): the report's
  * fields of one row set into a JSON object, created on first use (*o NULL)

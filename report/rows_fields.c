@@ -1,0 +1,333 @@
+/*
+ * rows_fields.c - the fields of the flows, ports and procs reports: each
+ * kind's cell names, the function that fills a row's cells, and its text
+ * columns (rows_fields.h).  The JSON key order is the documented field
+ * order (README.md, porttop.8): a new field goes at the end of the keys.
+ */
+#include <stdio.h>
+
+#include "../lib/clock.h"
+#include "rows_fields.h"
+
+#define NITEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* The cell writers: c is the next cell to fill. */
+#define NUL() (*c++ = (struct cell){ CELL_NULL, NULL, 0 })
+#define INT(v) (*c++ = (struct cell){ CELL_INT, NULL, (int64_t)(v) })
+#define STR(v) (*c++ = (struct cell){ CELL_STR, (v), 0 })
+#define BOOL(v) (*c++ = (struct cell){ CELL_BOOL, NULL, !!(v) })
+#define USEC(v) (*c++ = (struct cell){ CELL_USEC, NULL, (int64_t)(v) })
+
+/* pid, comm, uid, [cgroup,] attrib of a process: null when not found. */
+static struct cell *owner_cells(struct cell *c, const struct attr_end *o,
+				int cgroup)
+{
+	int found = o->pid >= 0;
+
+	INT(found ? o->pid : -1);
+	STR(found && o->comm[0] ? o->comm : NULL);
+	INT(found && o->uid != (uint32_t)-1 ? (int64_t)o->uid : -1);
+	if (cgroup)
+		INT(found && o->cgroup ? (int64_t)o->cgroup : -1);
+	STR(found ? attr_src_name(o->src) : NULL);
+	return c;
+}
+
+/* Packets, wire bytes, [IP bytes,] payload bytes of both directions. */
+static struct cell *count_cells(struct cell *c, const struct ft_counts *a,
+				const struct ft_counts *b, int ip)
+{
+	INT(a->pkts);
+	INT(b->pkts);
+	INT(a->wire_bytes);
+	INT(b->wire_bytes);
+	if (ip) {
+		INT(a->ip_bytes);
+		INT(b->ip_bytes);
+	}
+	INT(a->bytes);
+	INT(b->bytes);
+	return c;
+}
+
+/* ---- flows ----------------------------------------------------------------- */
+
+static const char *const end_names[] = { "active", "timeout", "reuse",
+					 "evicted", "eof" };
+
+static const char *const flow_keys[] = {
+	"schema", "ts", "duration", "proto", "ip_proto", "orig_h", "orig_p",
+	"resp_h", "resp_p", "vlan", "orig_pkts", "resp_pkts",
+	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes", "resp_ip_bytes",
+	"orig_bytes", "resp_bytes", "conn_state", "history", "orig_frag_pkts",
+	"orig_frag_wire_bytes", "resp_frag_pkts", "resp_frag_wire_bytes",
+	"end", "orig_pid", "orig_comm", "orig_uid", "orig_cgroup",
+	"orig_attrib", "orig_attrib_miss", "resp_pid", "resp_comm", "resp_uid",
+	"resp_cgroup", "resp_attrib", "resp_attrib_miss", "port_state",
+	"rtt_syn_synack_us", "rtt_synack_ack_us", "orig_retrans",
+	"resp_retrans", "orig_ooo", "resp_ooo", "orig_zero_win",
+	"resp_zero_win", "orig_rst", "resp_rst", "icmp_errors", "icmp_type",
+	"icmp_code",
+};
+
+/* Text only: endpoints, the owner, retransmissions both ways. */
+static const char *const flow_extra[] = { "orig", "resp", "process", "retx" };
+
+static const struct text_col flow_cols[] = {
+	/* title	  cell			width	how		fit */
+	{ "START (UTC)", "ts",			-26,	TXT_UTC,	0 },
+	{ "DURATION",	 "duration",		10,	TXT_SECS,	0 },
+	{ "PROTO",	 "proto",		-5,	TXT_PLAIN,	0 },
+	{ "ORIG",	 "orig",		-4,	TXT_PLAIN,	1 },
+	{ "RESP",	 "resp",		-4,	TXT_PLAIN,	1 },
+	{ "STATE",	 "conn_state",		-6,	TXT_PLAIN,	0 },
+	{ "HISTORY",	 "history",		-7,	TXT_DASH,	1 },
+	{ "PROCESS",	 "process",		-7,	TXT_PLAIN,	1 },
+	{ "PKTS>",	 "orig_pkts",		7,	TXT_PLAIN,	0 },
+	{ "PKTS<",	 "resp_pkts",		7,	TXT_PLAIN,	0 },
+	{ "BYTES>",	 "orig_wire_bytes",	7,	TXT_HUMAN,	0 },
+	{ "BYTES<",	 "resp_wire_bytes",	7,	TXT_HUMAN,	0 },
+	{ "DATA>",	 "orig_bytes",		7,	TXT_HUMAN,	0 },
+	{ "DATA<",	 "resp_bytes",		7,	TXT_HUMAN,	0 },
+	{ "PORT",	 "port_state",		-8,	TXT_PLAIN,	0 },
+	{ "RTT_MS",	 "rtt_syn_synack_us",	9,	TXT_MS,		0 },
+	{ "RETX",	 "retx",		5,	TXT_PLAIN,	0 },
+};
+
+/* Port state, handshake times (us), TCP troubles, ICMP errors. */
+static struct cell *flow_tcp_cells(struct cell *c, const struct ft_view *v)
+{
+	STR(rep_port_state_name(v->port_state));
+	INT(v->rtt_syn_synack_ns < 0 ? -1 : v->rtt_syn_synack_ns / NS_PER_US);
+	INT(v->rtt_synack_ack_ns < 0 ? -1 : v->rtt_synack_ack_ns / NS_PER_US);
+	INT(v->bdir[0].retrans);
+	INT(v->bdir[1].retrans);
+	INT(v->bdir[0].ooo);
+	INT(v->bdir[1].ooo);
+	INT(v->bdir[0].zero_win);
+	INT(v->bdir[1].zero_win);
+	INT(v->bdir[0].rst);
+	INT(v->bdir[1].rst);
+	INT(v->icmp_errors);
+	INT(v->icmp_errors ? v->icmp_type : -1);
+	INT(v->icmp_errors ? v->icmp_code : -1);
+	return c;
+}
+
+/* The extra cells, in flow_extra's order; room->e is filled. */
+static struct cell *flow_text_cells(struct cell *c, const struct flow_rec *f,
+				    struct cell_room *room)
+{
+	const struct ft_view *v = &f->v;
+	int v6 = v->key.flags & FT_K_V6;
+
+	STR(rep_endpoint(room->orig, sizeof(room->orig), room->e.orig_h,
+			 room->e.orig_p, v6));
+	STR(rep_endpoint(room->resp, sizeof(room->resp), room->e.resp_h,
+			 room->e.resp_p, v6));
+	STR(rep_owner(f->end, room->owner, sizeof(room->owner)));
+	INT((uint64_t)v->bdir[0].retrans + v->bdir[1].retrans);
+	return c;
+}
+
+static struct cell *flow_cells(const void *row, struct cell *c, int text,
+			       struct cell_room *room)
+{
+	const struct flow_rec *f = row;
+	const struct ft_view *v = &f->v;
+	const struct ft_counts *orig = &v->dir[FT_ORIG], *resp = &v->dir[FT_RESP];
+	const char *proto = rep_proto_name(v->key.proto);
+	int64_t ts = v->first_ns / NS_PER_US;
+
+	rep_ends(v, &room->e);
+	INT(REP_SCHEMA);
+	USEC(ts);
+	USEC(v->last_ns / NS_PER_US - ts);
+	if (proto)
+		STR(proto);
+	else		/* a protocol without a name: its number */
+		INT(v->key.proto);
+	INT(v->key.proto);
+	STR(room->e.orig_h);
+	INT(room->e.orig_p);
+	STR(room->e.resp_h);
+	INT(room->e.resp_p);
+	INT(v->key.vlan == DEC_NO_VLAN ? -1 : v->key.vlan);
+	c = count_cells(c, orig, resp, 1);
+	STR(ft_conn_state_name(v->conn_state));
+	STR(v->history);
+	INT(orig->frag_pkts);
+	INT(orig->frag_wire_bytes);
+	INT(resp->frag_pkts);
+	INT(resp->frag_wire_bytes);
+	STR(v->end < NITEMS(end_names) ? end_names[v->end] : "?");
+	for (int i = 0; i < 2; i++) {
+		c = owner_cells(c, &f->end[i], 1);
+		STR(f->end[i].pid >= 0 ? NULL : attr_why_name(f->end[i].why));
+	}
+	c = flow_tcp_cells(c, v);
+	return text ? flow_text_cells(c, f, room) : c;
+}
+
+/* ---- ports ----------------------------------------------------------------- */
+
+static const char *const port_keys[] = {
+	"schema", "proto", "port", "conns", "established", "rejected",
+	"unanswered", "clients", "servers", "orig_pkts", "resp_pkts",
+	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes",
+	"resp_ip_bytes", "orig_bytes", "resp_bytes", "first_ts", "last_ts",
+	"role", "pid", "comm", "uid", "attrib", "listening", "state",
+	"open_flows", "closed_flows", "filtered_flows", "icmp_errors",
+	"rtt_median_us", "rtt_p95_us", "retrans", "retrans_rate",
+};
+
+/* Text only: the owner and whether it listens, retransmissions whatever
+ * the protocol. */
+static const char *const port_extra[] = { "process", "retx" };
+
+static const struct text_col port_cols[] = {
+	/* title	  cell			width	how		fit */
+	{ "PROTO",	 "proto",		-5,	TXT_PLAIN,	0 },
+	{ "PORT",	 "port",		5,	TXT_PLAIN,	0 },
+	{ "STATE",	 "state",		-14,	TXT_PLAIN,	0 },
+	{ "CONNS",	 "conns",		7,	TXT_PLAIN,	0 },
+	{ "ESTAB",	 "established",		7,	TXT_PLAIN,	0 },
+	{ "REJ",	 "rejected",		7,	TXT_PLAIN,	0 },
+	{ "UNANS",	 "unanswered",		7,	TXT_PLAIN,	0 },
+	{ "CLIENTS",	 "clients",		7,	TXT_PLAIN,	0 },
+	{ "SERVERS",	 "servers",		7,	TXT_PLAIN,	0 },
+	{ "PKTS_IN",	 "orig_pkts",		8,	TXT_PLAIN,	0 },
+	{ "PKTS_OUT",	 "resp_pkts",		8,	TXT_PLAIN,	0 },
+	{ "BYTES_IN",	 "orig_wire_bytes",	7,	TXT_HUMAN,	0 },
+	{ "BYTES_OUT",	 "resp_wire_bytes",	7,	TXT_HUMAN,	0 },
+	{ "RTT50_MS",	 "rtt_median_us",	9,	TXT_MS,		0 },
+	{ "RETX",	 "retx",		5,	TXT_PLAIN,	0 },
+	{ "PROCESS",	 "process",		0,	TXT_PLAIN,	0 },
+};
+
+static struct cell *port_cells(const void *row, struct cell *c, int text,
+			       struct cell_room *room)
+{
+	const struct port_row *p = row;
+	int tcp = p->proto == 6;
+
+	INT(REP_SCHEMA);
+	STR(rep_proto_name(p->proto));
+	INT(p->port);
+	INT(p->conns);
+	INT(p->established);
+	INT(p->rejected);
+	INT(p->unanswered);
+	INT(p->clients);
+	INT(p->servers);
+	c = count_cells(c, &p->dir[0], &p->dir[1], 1);
+	if (p->conns) {
+		USEC(p->first_ns / NS_PER_US);
+		USEC(p->last_ns / NS_PER_US);
+	} else {	/* a listener without flows: never seen */
+		NUL();
+		NUL();
+	}
+	STR(rep_role_name(p->role));
+	c = owner_cells(c, &p->owner, 0);
+	BOOL(p->listening);
+	STR(rep_port_state_name(port_row_state(p)));
+	INT(p->evidence[FT_PS_OPEN]);
+	INT(p->evidence[FT_PS_CLOSED]);
+	INT(p->evidence[FT_PS_FILTERED]);
+	INT(p->icmp_errors);
+	INT(rep_rtt_quantile(&p->rtt, 0.5));
+	INT(rep_rtt_quantile(&p->rtt, 0.95));
+	INT(tcp ? (int64_t)p->retrans : -1);
+	/* a fraction with 6 decimals, written like the times */
+	if (tcp && p->tcp_pkts)
+		USEC(p->retrans * US_PER_S / p->tcp_pkts);
+	else
+		NUL();
+	if (text) {
+		struct attr_end both[2] = { p->owner, p->owner };
+		char w[40];
+
+		snprintf(room->owner, sizeof(room->owner), "%s%s",
+			 rep_owner(both, w, sizeof(w)),
+			 p->listening ? " (listening)" : "");
+		STR(room->owner);
+		INT(p->retrans);
+	}
+	return c;
+}
+
+/* ---- processes ----------------------------------------------------------- */
+
+static const char *const proc_keys[] = {
+	"schema", "pid", "comm", "uid", "cgroup", "attrib", "exited",
+	"attrib_miss", "flows", "ports", "tx_pkts", "rx_pkts",
+	"tx_wire_bytes", "rx_wire_bytes", "tx_bytes", "rx_bytes", "first_ts",
+	"last_ts",
+};
+
+/* Text only: the command, or what the row of unattributed ends is. */
+static const char *const proc_extra[] = { "command" };
+
+static const struct text_col proc_cols[] = {
+	/* title	  cell			width	how		fit */
+	{ "PID",	 "pid",			7,	TXT_PLAIN,	0 },
+	{ "COMMAND",	 "command",		-15,	TXT_PLAIN,	0 },
+	{ "UID",	 "uid",			6,	TXT_PLAIN,	0 },
+	{ "FLOWS",	 "flows",		6,	TXT_PLAIN,	0 },
+	{ "PORTS",	 "ports",		6,	TXT_PLAIN,	0 },
+	{ "TX_PKTS",	 "tx_pkts",		8,	TXT_PLAIN,	0 },
+	{ "RX_PKTS",	 "rx_pkts",		8,	TXT_PLAIN,	0 },
+	{ "TX",		 "tx_wire_bytes",	7,	TXT_HUMAN,	0 },
+	{ "RX",		 "rx_wire_bytes",	7,	TXT_HUMAN,	0 },
+};
+
+static struct cell *proc_cells(const void *row, struct cell *c, int text,
+			       struct cell_room *room)
+{
+	const struct rep_proc *p = row;
+	const struct attr_end *o = &p->who;
+	int found = o->pid >= 0;
+
+	(void)room;
+	INT(REP_SCHEMA);
+	c = owner_cells(c, o, 1);
+	/* a file's comments do not say whether a process has exited */
+	if (found && o->src != ATTR_SRC_PCAPNG)
+		BOOL(o->exited);
+	else
+		NUL();
+	STR(found ? NULL : attr_why_name(o->why));
+	INT(p->flows);
+	INT(p->ports);
+	c = count_cells(c, &p->tx, &p->rx, 0);
+	USEC(p->first_ns / NS_PER_US);
+	USEC(p->last_ns / NS_PER_US);
+	if (text)
+		STR(found ? o->comm : "(unattributed)");
+	return c;
+}
+
+/* ---- the tables ------------------------------------------------------------ */
+
+#define KIND(keys, extra, cols, cells) \
+	{ keys, NITEMS(keys), extra, NITEMS(extra), cols, NITEMS(cols), cells }
+
+static const struct rows_kind kinds[] = {
+	[REP_FLOWS] = KIND(flow_keys, flow_extra, flow_cols, flow_cells),
+	[REP_PORTS] = KIND(port_keys, port_extra, port_cols, port_cells),
+	[REP_PROCS] = KIND(proc_keys, proc_extra, proc_cols, proc_cells),
+};
+
+_Static_assert(NITEMS(flow_keys) + NITEMS(flow_extra) <= ROWS_MAXCELLS &&
+	       NITEMS(port_keys) + NITEMS(port_extra) <= ROWS_MAXCELLS &&
+	       NITEMS(proc_keys) + NITEMS(proc_extra) <= ROWS_MAXCELLS,
+	       "a row's cells fit ROWS_MAXCELLS");
+_Static_assert(NITEMS(flow_cols) <= REP_TEXT_MAXCOLS &&
+	       NITEMS(port_cols) <= REP_TEXT_MAXCOLS &&
+	       NITEMS(proc_cols) <= REP_TEXT_MAXCOLS, "columns fit rep_table");
+
+const struct rows_kind *rows_kind(enum rep_kind kind)
+{
+	return &kinds[kind];
+}
