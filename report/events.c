@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/jsonw.h"
 #include "../lib/thread.h"
 #include "../capture/cap_dump.h"
 #include "../flowtable/scan.h"
@@ -70,23 +70,22 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Queue one JSON object as a line (engine thread: never blocks). */
-static void put(struct events *ev, json_t *o)
+/* Queue the event being written in w as a line (engine thread: never
+ * blocks). */
+static void put(struct events *ev, struct jsonw *w)
 {
-	char buf[LINE_MAX_];
-	size_t len = json_dumpb(o, buf, sizeof(buf) - 1,
-				JSON_COMPACT | JSON_REAL_PRECISION(16));
 	uint64_t tail = __atomic_load_n(&ev->tail, __ATOMIC_ACQUIRE);
 
-	if (len == 0 || len >= sizeof(buf) - 1 ||
-	    ev->head + len + 1 - tail > RING_BYTES) {
+	jsonw_close(w);
+	if (w->full || w->len == w->cap ||
+	    ev->head + w->len + 1 - tail > RING_BYTES) {
 		__atomic_fetch_add(&ev->lost, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	buf[len++] = '\n';
-	for (size_t i = 0; i < len; i++)
-		ev->ring[(ev->head + i) % RING_BYTES] = buf[i];
-	__atomic_store_n(&ev->head, ev->head + len, __ATOMIC_RELEASE);
+	w->buf[w->len++] = '\n';
+	for (size_t i = 0; i < w->len; i++)
+		ev->ring[(ev->head + i) % RING_BYTES] = w->buf[i];
+	__atomic_store_n(&ev->head, ev->head + w->len, __ATOMIC_RELEASE);
 }
 
 /* Write what is queued (writer thread). */
@@ -112,34 +111,51 @@ static void drain(struct events *ev)
 	__atomic_store_n(&ev->tail, tail, __ATOMIC_RELEASE);
 }
 
-/* A fresh object with schema, ts and type. */
-static json_t *event(int64_t ts_ns, const char *type)
+/* Start an event in w (into buf, LINE_MAX_ bytes): schema, ts (epoch
+ * seconds with the microseconds of packet times) and type. */
+static void event(struct jsonw *w, char *buf, int64_t ts_ns, const char *type)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "schema", json_integer(REP_SCHEMA));
-	json_object_set_new(o, "ts", json_real((double)(ts_ns / 1000) / 1e6));
-	json_object_set_new(o, "type", json_string(type));
-	return o;
+	jsonw_init(w, buf, LINE_MAX_);
+	jsonw_open(w);
+	jsonw_key(w, "schema");
+	jsonw_int(w, REP_SCHEMA);
+	jsonw_key(w, "ts");
+	jsonw_fixed(w, ts_ns / NS_PER_US, 6);
+	jsonw_key(w, "type");
+	jsonw_str(w, type);
 }
 
-static void set_addr(json_t *o, const char *key, const uint8_t *a, int v6)
+static void key_str(struct jsonw *w, const char *k, const char *v)
+{
+	jsonw_key(w, k);
+	jsonw_str(w, v);
+}
+
+static void key_int(struct jsonw *w, const char *k, int64_t v)
+{
+	jsonw_key(w, k);
+	jsonw_int(w, v);
+}
+
+static void set_addr(struct jsonw *w, const char *key, const uint8_t *a,
+		     int v6)
 {
 	char s[INET6_ADDRSTRLEN];
 
 	inet_ntop(v6 ? AF_INET6 : AF_INET, a, s, sizeof(s));
-	json_object_set_new(o, key, json_string(s));
+	key_str(w, key, s);
 }
 
-static void set_owner(json_t *o, const struct attr_end *w)
+static void set_owner(struct jsonw *w, const struct attr_end *o)
 {
-	int found = w->pid >= 0;
+	int found = o->pid >= 0;
 
-	json_object_set_new(o, "pid", found ? json_integer(w->pid) :
-					      json_null());
-	json_object_set_new(o, "comm", found && w->comm[0] ?
-					       json_string(w->comm) :
-					       json_null());
+	jsonw_key(w, "pid");
+	if (found)
+		jsonw_int(w, o->pid);
+	else
+		jsonw_null(w);
+	key_str(w, "comm", found && o->comm[0] ? o->comm : NULL);
 }
 
 static const char *proto_name(uint8_t p)
@@ -154,37 +170,37 @@ static const char *proto_name(uint8_t p)
 static void on_scan(void *arg, const struct scan_event *s)
 {
 	struct events *ev = arg;
-	json_t *o = event(s->ts_ns, s->ended ? "scan_end" : "scan");
+	char buf[LINE_MAX_];
+	struct jsonw w;
 	int v6 = s->ipv == 6;
 
-	json_object_set_new(o, "kind", json_string(s->kind == SCAN_PORT ?
-						   "port" : "address"));
-	set_addr(o, "scanner", s->scanner, v6);
+	event(&w, buf, s->ts_ns, s->ended ? "scan_end" : "scan");
+	key_str(&w, "kind", s->kind == SCAN_PORT ? "port" : "address");
+	set_addr(&w, "scanner", s->scanner, v6);
 	if (s->kind == SCAN_PORT) {
-		set_addr(o, "victim", s->victim, v6);
-		json_object_set_new(o, "ports", json_integer(s->distinct));
+		set_addr(&w, "victim", s->victim, v6);
+		key_int(&w, "ports", s->distinct);
 	} else {
-		json_object_set_new(o, "proto", json_string(proto_name(s->proto)));
-		json_object_set_new(o, "port", json_integer(s->port));
-		json_object_set_new(o, "hosts", json_integer(s->distinct));
+		key_str(&w, "proto", proto_name(s->proto));
+		key_int(&w, "port", s->port);
+		key_int(&w, "hosts", s->distinct);
 	}
-	json_object_set_new(o, "attempts", json_integer((json_int_t)s->attempts));
-	json_object_set_new(o, "start_ts",
-			    json_real((double)(s->start_ns / 1000) / 1e6));
-	put(ev, o);
-	json_decref(o);
+	key_int(&w, "attempts", (int64_t)s->attempts);
+	jsonw_key(&w, "start_ts");
+	jsonw_fixed(&w, s->start_ns / NS_PER_US, 6);
+	put(ev, &w);
 }
 
-static void flow_tuple(json_t *o, const struct ft_view *v)
+static void flow_tuple(struct jsonw *w, const struct ft_view *v)
 {
 	struct rep_ends e;
 
 	rep_ends(v, &e);
-	json_object_set_new(o, "proto", json_string(proto_name(v->key.proto)));
-	json_object_set_new(o, "orig_h", json_string(e.orig_h));
-	json_object_set_new(o, "orig_p", json_integer(e.orig_p));
-	json_object_set_new(o, "resp_h", json_string(e.resp_h));
-	json_object_set_new(o, "resp_p", json_integer(e.resp_p));
+	key_str(w, "proto", proto_name(v->key.proto));
+	key_str(w, "orig_h", e.orig_h);
+	key_int(w, "orig_p", e.orig_p);
+	key_str(w, "resp_h", e.resp_h);
+	key_int(w, "resp_p", e.resp_p);
 }
 
 /* The flow into the per-port table: a port_state event when the port's
@@ -207,23 +223,25 @@ static void port_event(struct events *ev, const struct ft_view *v,
 	}
 	if (p->state == from)
 		return;
-	json_t *o = event(v->last_ns, "port_state");
-	json_object_set_new(o, "proto", json_string(proto_name(p->proto)));
-	json_object_set_new(o, "port", json_integer(p->port));
-	json_object_set_new(o, "from", json_string(rep_port_state_name(from)));
-	json_object_set_new(o, "to", json_string(rep_port_state_name(p->state)));
-	json_object_set_new(o, "open_flows", json_integer((json_int_t)p->evidence[FT_PS_OPEN]));
-	json_object_set_new(o, "closed_flows", json_integer((json_int_t)p->evidence[FT_PS_CLOSED]));
-	json_object_set_new(o, "filtered_flows", json_integer((json_int_t)p->evidence[FT_PS_FILTERED]));
-	set_owner(o, &end[FT_RESP]);
-	json_t *f = json_object();
-	flow_tuple(f, v);
-	json_object_set_new(f, "conn_state",
-			    json_string(ft_conn_state_name(v->conn_state)));
-	json_object_set_new(f, "history", json_string(v->history));
-	json_object_set_new(o, "flow", f);
-	put(ev, o);
-	json_decref(o);
+	char buf[LINE_MAX_];
+	struct jsonw w;
+
+	event(&w, buf, v->last_ns, "port_state");
+	key_str(&w, "proto", proto_name(p->proto));
+	key_int(&w, "port", p->port);
+	key_str(&w, "from", rep_port_state_name(from));
+	key_str(&w, "to", rep_port_state_name(p->state));
+	key_int(&w, "open_flows", (int64_t)p->evidence[FT_PS_OPEN]);
+	key_int(&w, "closed_flows", (int64_t)p->evidence[FT_PS_CLOSED]);
+	key_int(&w, "filtered_flows", (int64_t)p->evidence[FT_PS_FILTERED]);
+	set_owner(&w, &end[FT_RESP]);
+	jsonw_key(&w, "flow");
+	jsonw_open(&w);
+	flow_tuple(&w, v);
+	key_str(&w, "conn_state", ft_conn_state_name(v->conn_state));
+	key_str(&w, "history", v->history);
+	jsonw_close(&w);
+	put(ev, &w);
 }
 
 static void spike_event(struct events *ev, const struct ft_view *v,
@@ -234,16 +252,18 @@ static void spike_event(struct events *ev, const struct ft_view *v,
 
 	if (v->key.proto != 6 || re < SPIKE_MIN || re * 1000 < pk * SPIKE_PERMILLE)
 		return;
-	json_t *o = event(v->last_ns, "retrans_spike");
-	flow_tuple(o, v);
-	json_object_set_new(o, "orig_retrans", json_integer(v->bdir[0].retrans));
-	json_object_set_new(o, "resp_retrans", json_integer(v->bdir[1].retrans));
-	json_object_set_new(o, "pkts", json_integer((json_int_t)pk));
-	json_object_set_new(o, "retrans_rate",
-			    json_real((double)(re * 1000000 / pk) / 1e6));
-	set_owner(o, end[FT_ORIG].pid >= 0 ? &end[FT_ORIG] : &end[FT_RESP]);
-	put(ev, o);
-	json_decref(o);
+	char buf[LINE_MAX_];
+	struct jsonw w;
+
+	event(&w, buf, v->last_ns, "retrans_spike");
+	flow_tuple(&w, v);
+	key_int(&w, "orig_retrans", v->bdir[0].retrans);
+	key_int(&w, "resp_retrans", v->bdir[1].retrans);
+	key_int(&w, "pkts", (int64_t)pk);
+	jsonw_key(&w, "retrans_rate");	/* a fraction, 6 decimals */
+	jsonw_fixed(&w, (int64_t)(re * 1000000 / pk), 6);
+	set_owner(&w, end[FT_ORIG].pid >= 0 ? &end[FT_ORIG] : &end[FT_RESP]);
+	put(ev, &w);
 }
 
 void events_flow(void *events, const struct flow_rec *f)
@@ -278,26 +298,28 @@ static int cmp_lis(const void *a, const void *b)
 static void listener_line(struct events *ev, const struct attr_listener *l,
 			  const char *type, int at_start)
 {
-	json_t *o = event(real_ns(), type);
 	char buf[LINE_MAX_];
-	size_t len;
+	struct jsonw w;
 
-	json_object_set_new(o, "proto", json_string(proto_name(l->proto)));
-	set_addr(o, "addr", l->addr, l->ipv == 6);
-	json_object_set_new(o, "port", json_integer(l->port));
-	set_owner(o, &l->owner);
-	json_object_set_new(o, "uid", l->owner.pid >= 0 &&
-					      l->owner.uid != (uint32_t)-1 ?
-					      json_integer(l->owner.uid) :
-					      json_null());
-	if (at_start)
-		json_object_set_new(o, "at_start", json_true());
-	len = json_dumpb(o, buf, sizeof(buf) - 1, JSON_COMPACT);
-	json_decref(o);
-	if (len == 0 || len >= sizeof(buf) - 1)
+	event(&w, buf, real_ns(), type);
+	key_str(&w, "proto", proto_name(l->proto));
+	set_addr(&w, "addr", l->addr, l->ipv == 6);
+	key_int(&w, "port", l->port);
+	set_owner(&w, &l->owner);
+	jsonw_key(&w, "uid");
+	if (l->owner.pid >= 0 && l->owner.uid != (uint32_t)-1)
+		jsonw_int(&w, l->owner.uid);
+	else
+		jsonw_null(&w);
+	if (at_start) {
+		jsonw_key(&w, "at_start");
+		jsonw_bool(&w, 1);
+	}
+	jsonw_close(&w);
+	if (w.full || w.len == w.cap)
 		return;
-	buf[len++] = '\n';
-	if (write_all(ev->fd, buf, len) < 0)
+	buf[w.len++] = '\n';
+	if (write_all(ev->fd, buf, w.len) < 0)
 		__atomic_fetch_add(&ev->lost, 1, __ATOMIC_RELAXED);
 }
 

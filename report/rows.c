@@ -4,14 +4,12 @@
  * CSV write the keyed cells in key order, text writes the columns, each
  * showing one cell its own way.
  *
- * JSON goes through jansson.  One row object is built once and its values
- * are updated in place for every row (json_integer_set and friends), so a
- * million rows cost no million allocations; jansson keeps keys in insertion
- * order, which is the documented field order.
+ * JSON is written by lib/jsonw.h, key by key in the documented order;
+ * times with the same six decimals CSV prints, so the two agree digit for
+ * digit (a double through jansson printed 0.07600999999999999).
  */
 #include <assert.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <string.h>
 
 #include "rows_fields.h"
@@ -290,97 +288,51 @@ static int write_csv(FILE *out, enum rep_kind kind,
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-static json_t *json_template(const struct rows_kind *k)
-{
-	json_t *o = json_object();
-
-	for (int i = 0; o && i < k->nkeys; i++)
-		json_object_set_new(o, k->keys[i], json_null());
-	return o;
-}
-
-/* Put one cell into the template object, reusing its value objects. */
-static void json_cell(json_t *o, const char *key, const struct cell *c)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (c->type == CELL_BOOL) {
-		json_object_set_new(o, key, json_boolean(c->i));
-	} else if (c->type == CELL_STR && c->s) {
-		if (json_is_string(v))
-			json_string_set(v, c->s);
-		else
-			json_object_set_new(o, key, json_string(c->s));
-	} else if (c->type == CELL_USEC) {
-		double s = (double)c->i / 1e6;
-
-		if (json_is_real(v))
-			json_real_set(v, s);
-		else
-			json_object_set_new(o, key, json_real(s));
-	} else if (c->type != CELL_INT || c->i < 0) {
-		json_object_set_new(o, key, json_null());
-	} else if (json_is_integer(v)) {
-		json_integer_set(v, c->i);
-	} else {
-		json_object_set_new(o, key, json_integer(c->i));
-	}
-}
-
-/* row's fields into *o, the kind's template (made on first use). */
-static json_t *json_fill(json_t **o, enum rep_kind kind, const void *row)
+void rep_json_members(struct jsonw *w, enum rep_kind kind, const void *row)
 {
 	const struct rows_kind *k = rows_kind(kind);
 	struct cell c[ROWS_MAXCELLS];
 	struct cell_room room;
 
-	if (!*o && !(*o = json_template(k)))
-		return NULL;
 	row_cells(k, row, c, 0, &room);
-	for (int i = 0; i < k->nkeys; i++)
-		json_cell(*o, k->keys[i], &c[i]);
-	return *o;
+	for (int i = 0; i < k->nkeys; i++) {
+		jsonw_key(w, k->keys[i]);
+		if (c[i].type == CELL_BOOL)
+			jsonw_bool(w, (int)c[i].i);
+		else if (c[i].type == CELL_STR)
+			jsonw_str(w, c[i].s);
+		else if (c[i].type == CELL_USEC)	/* the CSV's digits */
+			jsonw_fixed(w, c[i].i, 6);
+		else if (c[i].type == CELL_INT && c[i].i >= 0)
+			jsonw_int(w, c[i].i);
+		else
+			jsonw_null(w);
+	}
 }
 
-int rep_json_write(FILE *out, json_t *o)
+int rep_json_line(FILE *out, struct jsonw *w)
 {
-	/* Dump into a buffer, then write once: json_dumpf would call fwrite
-	 * for every token.  16 significant digits: epoch seconds with
-	 * microseconds. */
-	char buf[4096];
-	size_t len = json_dumpb(o, buf, sizeof(buf) - 1,
-				JSON_COMPACT | JSON_REAL_PRECISION(16));
-	if (len == 0 || len >= sizeof(buf) - 1)
+	if (w->full || w->len == w->cap)
 		return -1;	/* rows are a few hundred bytes */
-	buf[len++] = '\n';
-	return fwrite(buf, 1, len, out) == len ? 0 : -1;
+	w->buf[w->len++] = '\n';
+	return fwrite(w->buf, 1, w->len, out) == w->len ? 0 : -1;
 }
 
 static int write_json(FILE *out, enum rep_kind kind,
 		      const void *const *rows, uint64_t n)
 {
-	json_t *o = NULL;
+	char buf[REP_JSON_MAX];
+	struct jsonw w;
 	int rc = 0;
 
-	for (uint64_t i = 0; i < n && rc == 0; i++)
-		rc = json_fill(&o, kind, rows[i]) ? rep_json_write(out, o) : -1;
-	json_decref(o);
+	for (uint64_t i = 0; i < n && rc == 0; i++) {
+		jsonw_init(&w, buf, sizeof(buf));
+		jsonw_open(&w);
+		rep_json_members(&w, kind, rows[i]);
+		jsonw_close(&w);
+		rc = rep_json_line(out, &w);
+	}
 	return rc;
-}
-
-json_t *rep_json_flow(json_t **o, const struct flow_rec *f)
-{
-	return json_fill(o, REP_FLOWS, f);
-}
-
-json_t *rep_json_port(json_t **o, const struct port_row *p)
-{
-	return json_fill(o, REP_PORTS, p);
-}
-
-json_t *rep_json_proc(json_t **o, const struct rep_proc *p)
-{
-	return json_fill(o, REP_PROCS, p);
 }
 
 /* ---- any kind, any format -------------------------------------------------- */

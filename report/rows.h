@@ -11,11 +11,11 @@
 #ifndef PORTTOP_ROWS_H
 #define PORTTOP_ROWS_H
 
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "../core/consumer.h"
+#include "../lib/jsonw.h"
 #include "ports.h"
 #include "procs.h"
 
@@ -55,14 +55,15 @@ void rep_table_fit(struct rep_table *t, const void *row);
 int rep_text_header(FILE *out, const struct rep_table *t);
 int rep_text_row(FILE *out, const struct rep_table *t, const void *row);
 
-/* For other writers of the same rows (the --batch view): the report's
- * fields of one row set into a JSON object, created on first use (*o NULL)
- * and updated in place afterwards; NULL when out of memory.  Callers may
- * add keys after the report's.  rep_json_write writes it as one line
- * (0, or -1 when it does not fit 4 KiB or the stream failed). */
-json_t *rep_json_flow(json_t **o, const struct flow_rec *f);
-json_t *rep_json_port(json_t **o, const struct port_row *p);
-json_t *rep_json_proc(json_t **o, const struct rep_proc *p);
-int rep_json_write(FILE *out, json_t *o);
+/* For other writers of the same rows (--batch): rep_json_members writes
+ * the report's fields of one row as members of an object the caller has
+ * opened (jsonw_open) and will close, after members of its own if it
+ * likes; rep_json_line writes the text and a newline to out: 0, or -1
+ * when it did not fit its buffer (REP_JSON_MAX is enough for any row and
+ * a few dozen members more) or the stream failed.  Times are the CSV's
+ * digits: seconds with 6 decimals. */
+#define REP_JSON_MAX 4096
+void rep_json_members(struct jsonw *w, enum rep_kind kind, const void *row);
+int rep_json_line(FILE *out, struct jsonw *w);
 
 #endif

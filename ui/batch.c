@@ -2,7 +2,6 @@
  * batch.c - --batch (see batch.h): printing the view's rows as text or
  * JSON Lines every -d seconds.
  */
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,27 +12,25 @@
 #include "batch.h"
 #include "fmt.h"
 
-/* Rates to 1/1000: "1234.5" rather than "1234.4999999999998" (shorter
- * lines, less time formatting them: most of --batch json's cost). */
-static double milli(double x)
-{
-	return round(x * 1000) / 1000;
-}
-
-/* Rates by window: <side>_bps, <side>_pps, then _10s and _40s; side[]
+/* Rates by window: <side>_bytes_per_s, <side>_pkts_per_s (wire bytes and
+ * packets per second, 3 decimals), then the same with _10s and _40s; side[]
  * is {"orig", "resp"} for flows and ports, {"tx", "rx"} for processes. */
-static void set_rates(json_t *o, const struct model_rates *r,
-		      const char *const side[2])
+static void rates(struct jsonw *w, const struct model_rates *r,
+		  const char *const side[2])
 {
 	static const char *const win[MODEL_WINDOWS] = { "", "_10s", "_40s" };
-	char k[32];
+	char k[40];
 
-	for (int w = 0; w < MODEL_WINDOWS; w++)
+	for (int t = 0; t < MODEL_WINDOWS; t++)
 		for (int d = 0; d < 2; d++) {
-			snprintf(k, sizeof(k), "%s_bps%s", side[d], win[w]);
-			json_object_set_new(o, k, json_real(milli(r->bytes[w][d])));
-			snprintf(k, sizeof(k), "%s_pps%s", side[d], win[w]);
-			json_object_set_new(o, k, json_real(milli(r->pkts[w][d])));
+			snprintf(k, sizeof(k), "%s_bytes_per_s%s", side[d],
+				 win[t]);
+			jsonw_key(w, k);
+			jsonw_fixed(w, llround(r->bytes[t][d] * 1000), 3);
+			snprintf(k, sizeof(k), "%s_pkts_per_s%s", side[d],
+				 win[t]);
+			jsonw_key(w, k);
+			jsonw_fixed(w, llround(r->pkts[t][d] * 1000), 3);
 		}
 }
 
@@ -44,7 +41,7 @@ struct out {
 	FILE *f;
 	enum rep_fmt fmt;
 	int view;		/* enum model_view */
-	json_t *row;		/* reused row object */
+	char buf[REP_JSON_MAX];
 };
 
 /* What one iteration prints from. */
@@ -57,45 +54,70 @@ struct batch_state {
 	int64_t start, wall_start;	/* CLOCK_MONOTONIC, CLOCK_REALTIME */
 };
 
-static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
+static void key_u64(struct jsonw *w, const char *k, uint64_t v)
 {
-	json_t *t = json_pack(
-		"{s:i, s:s, s:I, s:f, s:f, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I,"
-		" s:I, s:I, s:I, s:I}",
-		"schema", REP_SCHEMA, "type", "tick", "iteration", (json_int_t)it,
-		"time", (double)real_ns() / 1e9,
-		"packet_time", (double)h->es->now_ns / 1e9, "source",
-		h->d->source, "filter", h->d->filter, "ended", !h->es->running,
-		"packets", (json_int_t)h->es->read, "kernel_drops",
-		(json_int_t)h->es->kernel.drop, "if_drops",
-		(json_int_t)h->es->kernel.ifdrop, "lost",
-		(json_int_t)h->mt->lost_ended, "flows_live",
-		(json_int_t)h->mt->live_flows, "flows_ended",
-		(json_int_t)h->mt->ended_flows, "evicted",
-		(json_int_t)h->fs->evicted, "orig_bytes_total",
-		(json_int_t)h->mt->tot[0].wire_bytes, "resp_bytes_total",
-		(json_int_t)h->mt->tot[1].wire_bytes);
-
-	if (t) {
-		json_object_set_new(t, "attrib", h->d->attrib ?
-				    json_string(h->d->attrib) : json_null());
-		json_object_set_new(t, "attributed_bytes", json_integer(
-				    (json_int_t)h->mt->attributed_bytes));
-		json_object_set_new(t, "attrib_lost", json_integer(
-				    (json_int_t)h->d->attrib_lost));
-		set_rates(t, &h->mt->r, by_dir);
-		rep_json_write(o->f, t);
-		json_decref(t);
-	}
+	jsonw_key(w, k);
+	jsonw_uint(w, v);
 }
 
-static void row_json(struct out *o, json_t *r, const char *type, uint64_t it,
-		     const struct model_rates *rates)
+/* The header's numbers; times as epoch seconds with 6 decimals. */
+static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
 {
-	json_object_set_new(r, "type", json_string(type));
-	json_object_set_new(r, "iteration", json_integer((json_int_t)it));
-	set_rates(r, rates, strcmp(type, "process") ? by_dir : by_proc);
-	rep_json_write(o->f, r);
+	struct jsonw w;
+
+	jsonw_init(&w, o->buf, sizeof(o->buf));
+	jsonw_open(&w);
+	key_u64(&w, "schema", REP_SCHEMA);
+	jsonw_key(&w, "type");
+	jsonw_str(&w, "tick");
+	key_u64(&w, "iteration", it);
+	jsonw_key(&w, "time");
+	jsonw_fixed(&w, real_ns() / NS_PER_US, 6);
+	jsonw_key(&w, "packet_time");
+	jsonw_fixed(&w, h->es->now_ns / NS_PER_US, 6);
+	jsonw_key(&w, "source");
+	jsonw_str(&w, h->d->source);
+	jsonw_key(&w, "filter");
+	jsonw_str(&w, h->d->filter);
+	jsonw_key(&w, "ended");
+	jsonw_bool(&w, !h->es->running);
+	key_u64(&w, "packets", h->es->read);
+	key_u64(&w, "kernel_drops", h->es->kernel.drop);
+	key_u64(&w, "if_drops", h->es->kernel.ifdrop);
+	key_u64(&w, "lost", h->mt->lost_ended);
+	key_u64(&w, "flows_live", h->mt->live_flows);
+	key_u64(&w, "flows_ended", h->mt->ended_flows);
+	key_u64(&w, "evicted", h->fs->evicted);
+	key_u64(&w, "orig_bytes_total", h->mt->tot[0].wire_bytes);
+	key_u64(&w, "resp_bytes_total", h->mt->tot[1].wire_bytes);
+	jsonw_key(&w, "attrib");
+	jsonw_str(&w, h->d->attrib);
+	key_u64(&w, "attributed_bytes", h->mt->attributed_bytes);
+	key_u64(&w, "attrib_lost", h->d->attrib_lost);
+	rates(&w, &h->mt->r, by_dir);
+	jsonw_close(&w);
+	rep_json_line(o->f, &w);
+}
+
+/* One row of the view: the report's fields, its type and iteration, the
+ * port's live flows, its rates. */
+static void row_json(struct out *o, enum rep_kind kind, const void *row,
+		     const char *type, uint64_t it, int64_t live,
+		     const struct model_rates *r)
+{
+	struct jsonw w;
+
+	jsonw_init(&w, o->buf, sizeof(o->buf));
+	jsonw_open(&w);
+	rep_json_members(&w, kind, row);
+	if (live >= 0)
+		key_u64(&w, "live", (uint64_t)live);
+	jsonw_key(&w, "type");
+	jsonw_str(&w, type);
+	key_u64(&w, "iteration", it);
+	rates(&w, r, kind == REP_PROCS ? by_proc : by_dir);
+	jsonw_close(&w);
+	rep_json_line(o->f, &w);
 }
 
 static void print_json(struct out *o, struct model *m, uint64_t it,
@@ -110,30 +132,22 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 			struct flow_rec rf = { f[i]->v,
 					       { f[i]->end[0], f[i]->end[1] } };
 
-			if (!rep_json_flow(&o->row, &rf))
-				return;
-			row_json(o, o->row, "flow", it, &f[i]->r);
+			row_json(o, REP_FLOWS, &rf, "flow", it, -1, &f[i]->r);
 		}
 	} else if (o->view == MV_PORTS) {
 		const struct model_port **p;
 		size_t n = model_ports(m, &p);
 
-		for (size_t i = 0; i < n; i++) {
-			if (!rep_json_port(&o->row, &p[i]->p))
-				return;
-			json_object_set_new(o->row, "live",
-					    json_integer((json_int_t)p[i]->live));
-			row_json(o, o->row, "port", it, &p[i]->r);
-		}
+		for (size_t i = 0; i < n; i++)
+			row_json(o, REP_PORTS, &p[i]->p, "port", it,
+				 (int64_t)p[i]->live, &p[i]->r);
 	} else {
 		const struct model_proc **p;
 		size_t n = model_procs(m, &p);
 
-		for (size_t i = 0; i < n; i++) {
-			if (!rep_json_proc(&o->row, &p[i]->p))
-				return;
-			row_json(o, o->row, "process", it, &p[i]->r);
-		}
+		for (size_t i = 0; i < n; i++)
+			row_json(o, REP_PROCS, &p[i]->p, "process", it, -1,
+				 &p[i]->r);
 	}
 }
 
@@ -208,7 +222,7 @@ static void snapshot(struct engine *e, struct model *m, struct batch_state *b)
 
 int batch_run(struct engine *e, const struct batch_opts *o)
 {
-	struct out out = { stdout, o->format, o->view, NULL };
+	struct out out = { stdout, o->format, o->view, { 0 } };
 	struct batch_state b = { .start = mono_ns(), .wall_start = real_ns() };
 	struct pt_err err = { 0 };
 	enum pt_status rc;
@@ -251,7 +265,6 @@ int batch_run(struct engine *e, const struct batch_opts *o)
 	}
 	if (rc != PT_OK)
 		fprintf(stderr, "porttop: %s\n", err.msg);
-	json_decref(out.row);
 	model_free(m);
 	return pt_exit(rc);
 }

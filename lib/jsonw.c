@@ -1,0 +1,192 @@
+/* jsonw.c - see jsonw.h. */
+#include <string.h>
+
+#include "jsonw.h"
+
+void jsonw_init(struct jsonw *w, char *buf, size_t cap)
+{
+	w->buf = buf;
+	w->cap = cap;
+	w->len = 0;
+	w->full = 0;
+	w->comma = 0;
+}
+
+static void put(struct jsonw *w, const char *s, size_t n)
+{
+	if (n > w->cap - w->len) {
+		w->full = 1;
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void putc_(struct jsonw *w, char c)
+{
+	put(w, &c, 1);
+}
+
+void jsonw_open(struct jsonw *w)
+{
+	putc_(w, '{');
+	w->comma = 0;
+}
+
+void jsonw_key(struct jsonw *w, const char *key)
+{
+	if (w->comma)
+		putc_(w, ',');
+	putc_(w, '"');
+	put(w, key, strlen(key));
+	put(w, "\":", 2);
+	w->comma = 1;
+}
+
+void jsonw_close(struct jsonw *w)
+{
+	putc_(w, '}');
+	w->comma = 1;
+}
+
+/* The length of the well-formed UTF-8 sequence at s (at most n bytes), or
+ * 0 when it is not one (RFC 3629 section 4's table). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (c < 0xc2 || c > 0xf4)
+		return 0;	/* a continuation byte, an overlong start */
+	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (c == 0xe0)
+		lo = 0xa0;	/* overlong */
+	else if (c == 0xed)
+		hi = 0x9f;	/* surrogates */
+	else if (c == 0xf0)
+		lo = 0x90;	/* overlong */
+	else if (c == 0xf4)
+		hi = 0x8f;	/* above U+10FFFF */
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+void jsonw_strn(struct jsonw *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
+	putc_(w, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		size_t k;
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			for (k = i; k < n && p[k] >= 0x20 && p[k] < 0x80 &&
+				    p[k] != '"' && p[k] != '\\'; k++)
+				;
+			put(w, s + i, k - i);	/* a plain run at once */
+			i = k;
+		} else if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+
+			put(w, e, 2);
+			i++;
+		} else if (c < 0x20) {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+				      hex[c & 15] };
+			const char *sh = c == '\n' ? "\\n" : c == '\r' ? "\\r" :
+					 c == '\t' ? "\\t" : c == '\b' ? "\\b" :
+					 c == '\f' ? "\\f" : NULL;
+
+			put(w, sh ? sh : e, sh ? 2 : 6);
+			i++;
+		} else if ((k = utf8_len(p + i, n - i))) {
+			put(w, s + i, k);
+			i += k;
+		} else {
+			put(w, "\\ufffd", 6);	/* an ill-formed byte */
+			i++;
+		}
+	}
+	putc_(w, '"');
+	w->comma = 1;
+}
+
+void jsonw_str(struct jsonw *w, const char *s)
+{
+	if (s)
+		jsonw_strn(w, s, strlen(s));
+	else
+		jsonw_null(w);
+}
+
+/* Decimal digits of v, at least min of them (zeros in front), into the
+ * end of b; returns where they start. */
+static char *digits(uint64_t v, int min, char *end)
+{
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (end - p < min)
+		*--p = '0';
+	return p;
+}
+
+void jsonw_uint(struct jsonw *w, uint64_t v)
+{
+	char b[24], *p = digits(v, 1, b + sizeof(b));
+
+	put(w, p, (size_t)(b + sizeof(b) - p));
+	w->comma = 1;
+}
+
+void jsonw_int(struct jsonw *w, int64_t v)
+{
+	if (v < 0) {
+		putc_(w, '-');
+		jsonw_uint(w, (uint64_t)-(v + 1) + 1);
+	} else {
+		jsonw_uint(w, (uint64_t)v);
+	}
+}
+
+void jsonw_fixed(struct jsonw *w, int64_t v, int decimals)
+{
+	uint64_t scale = 1, a;
+	char b[32], *p;
+
+	for (int i = 0; i < decimals; i++)
+		scale *= 10;
+	if (v < 0)
+		putc_(w, '-');
+	a = v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v;
+	p = digits(a / scale, 1, b + sizeof(b));
+	put(w, p, (size_t)(b + sizeof(b) - p));
+	if (decimals > 0) {
+		putc_(w, '.');
+		p = digits(a % scale, decimals, b + sizeof(b));
+		put(w, p, (size_t)(b + sizeof(b) - p));
+	}
+	w->comma = 1;
+}
+
+void jsonw_bool(struct jsonw *w, int b)
+{
+	put(w, b ? "true" : "false", b ? 4 : 5);
+	w->comma = 1;
+}
+
+void jsonw_null(struct jsonw *w)
+{
+	put(w, "null", 4);
+	w->comma = 1;
+}
