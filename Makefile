@@ -26,7 +26,7 @@ BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 # The pipeline, in data-flow order; porttop.c is the program.
 LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/jsonw.c \
-	capture/cap.c capture/cap_pcapng.c capture/cap_live.c capture/cap_dump.c \
+	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live.c capture/cap_dump.c \
 	decode/dec_link.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c \
 	flowtable/server_ports.c flowtable/conn.c flowtable/behav.c flowtable/ft.c flowtable/scan.c \
 	filters/filter.c \

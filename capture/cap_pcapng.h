@@ -63,4 +63,12 @@ void cap_ng_close(struct cap_ng *g);
  * 258). */
 int cap_ng_linktype_to_dlt(uint16_t linktype);
 
+/* cap_fix_pseudo: what libpcap does to a pcapng packet of link type dlt
+ * whose pseudo-header was written in the other byte order (swapped):
+ * PFLOG, Linux SLL/SLL2 CAN, USB and NFLOG headers into this host's byte
+ * order, and the wire length *len of some Linux USB packets
+ * (cap_pseudo.c).  caplen bytes at d; nothing past them is touched. */
+void cap_fix_pseudo(int dlt, bool swapped, uint8_t *d, uint32_t caplen,
+		    uint32_t *len);
+
 #endif
