@@ -21,7 +21,9 @@
 #include "../core/consumer.h"
 #include "rows.h"
 
-enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS };
+/* REP_NONE: no report at all (report_run only: a service that exports
+ * with --ipfix or writes --events keeps nothing for the end). */
+enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS, REP_NONE };
 
 struct report;
 

@@ -61,6 +61,11 @@ void report_summary(struct engine *e)
 			(unsigned long long)s.kernel.recv,
 			(unsigned long long)s.kernel.drop,
 			(unsigned long long)s.kernel.ifdrop);
+	/* consumers with a word of their own (the IPFIX exporter) */
+	char line[ENGINE_MAX_CONSUMERS][ENGINE_STATUS_LEN];
+	int n = engine_status(e, line, ENGINE_MAX_CONSUMERS);
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "porttop: %s\n", line[i]);
 }
 
 /* Run the engine to its end, with a progress line when one helps. */
@@ -86,11 +91,12 @@ static enum pt_status capture(struct engine *e, int quiet, struct pt_err *err)
 
 int report_run(struct engine *e, const struct report_run_opts *o)
 {
-	struct report *rep = report_new(o->kind, o->format, engine_attr(e));
+	struct report *rep = NULL;
 	struct pt_err err = { 0 };
 	enum pt_status rc;
 
-	if (!rep) {
+	if (o->kind != REP_NONE &&
+	    !(rep = report_new(o->kind, o->format, engine_attr(e)))) {
 		fprintf(stderr, "porttop: out of memory\n");
 		return EXIT_USAGE;
 	}
@@ -98,8 +104,10 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	 * once it is read (below) */
 	if (!o->quiet && engine_attr(e) && engine_is_live(e))
 		fprintf(stderr, "porttop: %s\n", engine_attrib_msg(e));
-	struct consumer c = report_consumer(rep);
-	engine_add(e, &c);
+	if (rep) {
+		struct consumer c = report_consumer(rep);
+		engine_add(e, &c);
+	}
 	rc = capture(e, o->quiet, &err);
 	if (rc != PT_OK && rc < PT_ERR_INPUT) {
 		fprintf(stderr, "porttop: %s\n", err.msg);
@@ -111,7 +119,7 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	sig_release();	/* a long report can still be interrupted */
 	/* Reports can be millions of lines: buffer them in large blocks. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-	if (report_write(rep, stdout) < 0) {
+	if (rep && report_write(rep, stdout) < 0) {
 		fprintf(stderr, "porttop: writing the report: %s\n",
 			strerror(errno));
 		if (rc == PT_OK)
