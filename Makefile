@@ -111,12 +111,14 @@ test-tsan:
 		build/san-thread/tests/test_engine_model \
 		build/san-thread/tests/test_engine_consumers \
 		build/san-thread/tests/test_attr_threads \
-		build/san-thread/tests/test_events
+		build/san-thread/tests/test_events \
+		build/san-thread/tests/test_ipfix
 	build/san-thread/tests/test_ft_readers
 	build/san-thread/tests/test_engine_model
 	build/san-thread/tests/test_engine_consumers
 	build/san-thread/tests/test_attr_threads
 	build/san-thread/tests/test_events
+	build/san-thread/tests/test_ipfix
 
 # Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, the
 # threaded tests under TSan, the kept fuzz crash inputs under ASan+UBSan,
@@ -132,8 +134,11 @@ check:
 update-test: $(BIN)
 	PORTTOP=$(abspath $(BIN)) tests/golden/run.sh --update $(T)
 
+# porttop against its peers on one large capture, then what the IPFIX
+# exporter costs (root); see tests/bench/README.md.
 bench: all
 	tests/bench/bench.sh
+	tests/bench/ipfix_bench.sh
 
 # Live capture loss on a veth pair between two network namespaces (root):
 # porttop (--batch and the view) against tcpdump -w /dev/null at rising

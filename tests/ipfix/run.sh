@@ -32,7 +32,8 @@
 #                      UDP uniflows: ipfixDump shows each flow's pids and
 #                      comms per end, conn_state, history and port state as
 #                      the report does, one record per flow (biflow) or per
-#                      direction (uniflow)
+#                      direction (uniflow); contrib/porttop-flows.awk prints
+#                      the two HTTP flows with their processes
 #   owners-live        a live capture of curl against python3 http.server
 #                      with attribution: ipfixDump shows curl's and the
 #                      server's pids and comms, as the report does
@@ -182,7 +183,12 @@ if collect "$n-tcp" tcp 4801 && p1=$CPID && collect "$n-udp" udp 4802 &&
 	     py owners "$tmp/$n.report2" "$tmp/$n-bi.txt" biflow --need-comm curl \
 		>>"$v" 2>/dev/null &&
 	     py summary "$tmp/$n.err" all=4 >>"$v" 2>/dev/null &&
-	     py summary "$tmp/$n.err2" all=4 >>"$v" 2>/dev/null; then
+	     py summary "$tmp/$n.err2" all=4 >>"$v" 2>/dev/null &&
+	     # the README's one line per flow (contrib/porttop-flows.awk)
+	     awk -v port=8081 -f contrib/porttop-flows.awk "$tmp/$n-bi.txt" \
+		>"$tmp/$n.awk" &&
+	     [ "$(grep -cE ' SF curl\[[0-9]+\] > python3\[30430\]$' \
+		  "$tmp/$n.awk")" -eq 2 ]; then
 		ok "$n" "$(grep -c . "$tmp/$n.report") flows: uniflows over TCP and UDP, biflows"
 	else
 		fail "$n" "ipfixDump's records differ from the report" "$v"
@@ -192,10 +198,42 @@ else
 fi
 timing "$n" "$t"
 
-# ---- owners of a live capture ------------------------------------------------------
+# ---- live captures ----------------------------------------------------------
+
+# live_run NAME TRAFFIC [OPTION...]: porttop -i lo in the namespace, its
+# flows report in $tmp/NAME.out, the command TRAFFIC once it captures, then
+# SIGINT; RC and EXIT_MS as wait_exit sets them.  1 (after a FAIL) when
+# porttop did not start.
+live_run() {
+	local n=$1 traffic=$2 pp
+	shift 2
+	bgrun "$n" "$NS" "$PORTTOP" -i lo --report flows --format json -q "$@"
+	pp=$BGPID
+	if ! porttop_ready "$pp"; then
+		fail "$n" "porttop did not start" "$tmp/$n.err"
+		return 1
+	fi
+	$traffic
+	sleep 0.3
+	kill -INT "$pp"
+	wait_exit "$pp" 10
+}
+
+# ended_ok NAME: the run left no sanitizer report and exited 0; else FAIL.
+ended_ok() {
+	sane "$1" "$tmp/$1.err" || return 1
+	[ "$RC" -eq 0 ] && return 0
+	fail "$1" "porttop exit $RC" "$tmp/$1.err"
+	return 1
+}
 
 t=$(now_us)
 n=owners-live
+curls() {
+	sleep 0.5	# attribution's first look at the sockets
+	for _ in 1 2 3; do inns curl -s -o /dev/null http://127.0.0.1:8080/; done
+	sleep 0.2
+}
 collect "$n" udp 4811
 pc=$CPID
 bgrun "$n-server" "$NS" "$PYTHON" -m http.server 8080 --bind 127.0.0.1 \
@@ -203,30 +241,14 @@ bgrun "$n-server" "$NS" "$PYTHON" -m http.server 8080 --bind 127.0.0.1 \
 ps=$BGPID
 if ! wait_listen udp 4811 || ! wait_listen tcp 8080; then
 	fail "$n" "collector or server did not start" "$tmp/$n-server.err"
-else
-	bgrun "$n" "$NS" "$PORTTOP" -i lo --report flows --format json -q \
-		--ipfix 127.0.0.1:4811
-	pp=$BGPID
-	if ! porttop_ready "$pp"; then
-		fail "$n" "porttop did not start" "$tmp/$n.err"
+elif live_run "$n" curls --ipfix 127.0.0.1:4811 && ended_ok "$n"; then
+	sleep 0.2
+	dump "$tmp/$n.ipfix" "$tmp/$n.txt"
+	if py owners "$tmp/$n.out" "$tmp/$n.txt" biflow --need-comm python3 \
+		>"$tmp/$n.verdict" 2>"$tmp/$n.note"; then
+		ok "$n" "$(grep -c '"curl"' "$tmp/$n.out") flows with curl's pid, $(grep -c '"python3"' "$tmp/$n.out") with the server's"
 	else
-		sleep 0.5	# attribution's first look at the sockets
-		for _ in 1 2 3; do
-			inns curl -s -o /dev/null http://127.0.0.1:8080/
-		done
-		sleep 0.5
-		kill -INT "$pp"
-		wait_exit "$pp" 10
-		sleep 0.2
-		dump "$tmp/$n.ipfix" "$tmp/$n.txt"
-		if ! sane "$n" "$tmp/$n.err"; then :
-		elif [ "$RC" -ne 0 ]; then fail "$n" "porttop exit $RC" "$tmp/$n.err"
-		elif py owners "$tmp/$n.out" "$tmp/$n.txt" biflow --need-comm python3 \
-			>"$tmp/$n.verdict" 2>"$tmp/$n.note"; then
-			ok "$n" "$(grep -c '"curl"' "$tmp/$n.out") flows with curl's pid, $(grep -c '"python3"' "$tmp/$n.out") with the server's"
-		else
-			fail "$n" "ipfixDump's owners differ from the report" "$tmp/$n.verdict"
-		fi
+		fail "$n" "ipfixDump's owners differ from the report" "$tmp/$n.verdict"
 	fi
 fi
 stop "$ps" "$pc"
@@ -236,33 +258,22 @@ timing "$n" "$t"
 
 t=$(now_us)
 n=active-deltas
+read_stream() { inns "$PYTHON" tests/ipfix/ipfix.py read 5432; }
 collect "$n" udp 4821
 pc=$CPID
 bgrun "$n-server" "$NS" "$PYTHON" tests/ipfix/ipfix.py stream 5432 10
 ps=$BGPID
 if ! wait_listen udp 4821 || ! wait_listen tcp 5432; then
 	fail "$n" "collector or stream server did not start" "$tmp/$n-server.err"
-else
-	bgrun "$n" "$NS" "$PORTTOP" -i lo --report flows --format json -q \
-		--ipfix 127.0.0.1:4821 --ipfix-active 2 'tcp port 5432'
-	pp=$BGPID
-	if ! porttop_ready "$pp"; then
-		fail "$n" "porttop did not start" "$tmp/$n.err"
+elif live_run "$n" read_stream --ipfix 127.0.0.1:4821 --ipfix-active 2 \
+		'tcp port 5432' && ended_ok "$n"; then
+	sleep 0.2
+	dump "$tmp/$n.ipfix" "$tmp/$n.txt"
+	if py deltas "$tmp/$n.out" "$tmp/$n.txt" 5432 4 >"$tmp/$n.verdict" \
+		2>"$tmp/$n.note"; then
+		ok "$n" "$(sed -n 's/^# //p' "$tmp/$n.note")"
 	else
-		inns "$PYTHON" tests/ipfix/ipfix.py read 5432
-		sleep 0.3
-		kill -INT "$pp"
-		wait_exit "$pp" 10
-		sleep 0.2
-		dump "$tmp/$n.ipfix" "$tmp/$n.txt"
-		if ! sane "$n" "$tmp/$n.err"; then :
-		elif [ "$RC" -ne 0 ]; then fail "$n" "porttop exit $RC" "$tmp/$n.err"
-		elif py deltas "$tmp/$n.out" "$tmp/$n.txt" 5432 4 >"$tmp/$n.verdict" \
-			2>"$tmp/$n.note"; then
-			ok "$n" "$(sed -n 's/^# //p' "$tmp/$n.note")"
-		else
-			fail "$n" "the deltas do not add up" "$tmp/$n.verdict" "$tmp/$n.note"
-		fi
+		fail "$n" "the deltas do not add up" "$tmp/$n.verdict" "$tmp/$n.note"
 	fi
 fi
 stop "$ps" "$pc"
@@ -270,69 +281,51 @@ timing "$n" "$t"
 
 # ---- collectors down and stalled --------------------------------------------------
 
-t=$(now_us)
-n=collector-down
-bgrun "$n-server" "$NS" "$PYTHON" -m http.server 8081 --bind 127.0.0.1 \
-	--directory "$tmp"
-ps=$BGPID
-wait_listen tcp 8081
-bgrun "$n" "$NS" "$PORTTOP" -i lo --report flows --format json -q \
-	--ipfix 127.0.0.1:4831 --ipfix tcp://127.0.0.1:4832 'tcp port 8081'
-pp=$BGPID
-if ! porttop_ready "$pp"; then
-	fail "$n" "porttop did not start" "$tmp/$n.err"
-else
-	for _ in 1 2 3 4 5; do
-		inns curl -s -o /dev/null http://127.0.0.1:8081/
-	done
-	sleep 0.3
-	kill -INT "$pp"
-	wait_exit "$pp" 10
-	flows=$(grep -c '"resp_p":8081' "$tmp/$n.out")
-	if ! sane "$n" "$tmp/$n.err"; then :
-	elif [ "$RC" -ne 0 ]; then fail "$n" "porttop exit $RC" "$tmp/$n.err"
-	elif [ "$flows" -ne 5 ]; then
-		fail "$n" "$flows flows to :8081 in the report, expected 5" "$tmp/$n.err"
+# losses NAME FLOWS WANT: the report has WANT flows (FLOWS), losses are
+# counted: ok, else FAIL.
+losses() {
+	local n=$1 flows=$2 want=$3
+	if [ "$flows" -ne "$want" ]; then
+		fail "$n" "$flows flows in the report, expected $want" "$tmp/$n.err"
 	elif py summary "$tmp/$n.err" lost >"$tmp/$n.verdict" 2>"$tmp/$n.note"; then
-		ok "$n" "$(sed -n 's/^# //p' "$tmp/$n.note" | paste -sd ';' -)"
+		ok "$n" "$(sed -n 's/^# //p' "$tmp/$n.note" | paste -sd ';' -); ended $EXIT_MS ms after SIGINT"
 	else
 		fail "$n" "losses not counted" "$tmp/$n.verdict" "$tmp/$n.err"
 	fi
+}
+
+t=$(now_us)
+n=collector-down
+curls5() { for _ in 1 2 3 4 5; do inns curl -s -o /dev/null http://127.0.0.1:8081/; done; }
+bgrun "$n-server" "$NS" "$PYTHON" -m http.server 8081 --bind 127.0.0.1 \
+	--directory "$tmp"
+ps=$BGPID
+if ! wait_listen tcp 8081; then
+	fail "$n" "the server did not start" "$tmp/$n-server.err"
+elif live_run "$n" curls5 --ipfix 127.0.0.1:4831 --ipfix tcp://127.0.0.1:4832 \
+		'tcp port 8081' && ended_ok "$n"; then
+	losses "$n" "$(grep -c '"resp_p":8081' "$tmp/$n.out")" 5
 fi
 stop "$ps"
 timing "$n" "$t"
 
 t=$(now_us)
 n=collector-slow
+floods() {
+	inns "$PYTHON" tests/ipfix/ipfix.py flood 20000 10000
+	sleep 2		# they time out: records while the capture runs
+	inns "$PYTHON" tests/ipfix/ipfix.py flood 30000 10000
+}
 bgrun "$n-stall" "$NS" "$PYTHON" tests/ipfix/ipfix.py stall 4841
 pst=$BGPID
 if ! wait_listen tcp 4841; then
 	fail "$n" "the stalled listener did not start" "$tmp/$n-stall.err"
-else
-	bgrun "$n" "$NS" "$PORTTOP" -i lo --report flows --format json -q \
-		--timeouts udp=1 --ipfix tcp://127.0.0.1:4841 'udp and dst portrange 20000-39999'
-	pp=$BGPID
-	if ! porttop_ready "$pp"; then
-		fail "$n" "porttop did not start" "$tmp/$n.err"
+elif live_run "$n" floods --timeouts udp=1 --ipfix tcp://127.0.0.1:4841 \
+		'udp and dst portrange 20000-39999' && ended_ok "$n"; then
+	if [ "$EXIT_MS" -gt 5000 ]; then
+		fail "$n" "took $EXIT_MS ms to end after SIGINT" "$tmp/$n.err"
 	else
-		inns "$PYTHON" tests/ipfix/ipfix.py flood 20000 10000
-		sleep 2		# they time out: records while the capture runs
-		inns "$PYTHON" tests/ipfix/ipfix.py flood 30000 10000
-		sleep 0.3
-		kill -INT "$pp"
-		wait_exit "$pp" 10
-		flows=$(grep -c '"proto":"udp"' "$tmp/$n.out")
-		if ! sane "$n" "$tmp/$n.err"; then :
-		elif [ "$RC" -ne 0 ]; then fail "$n" "porttop exit $RC" "$tmp/$n.err"
-		elif [ "$flows" -ne 20000 ]; then
-			fail "$n" "$flows UDP flows in the report, expected 20000" "$tmp/$n.err"
-		elif [ "$EXIT_MS" -gt 5000 ]; then
-			fail "$n" "took $EXIT_MS ms to end after SIGINT" "$tmp/$n.err"
-		elif py summary "$tmp/$n.err" lost >"$tmp/$n.verdict" 2>"$tmp/$n.note"; then
-			ok "$n" "$(sed -n 's/^# //p' "$tmp/$n.note"); ended $EXIT_MS ms after SIGINT"
-		else
-			fail "$n" "losses not counted" "$tmp/$n.verdict" "$tmp/$n.err"
-		fi
+		losses "$n" "$(grep -c '"proto":"udp"' "$tmp/$n.out")" 20000
 	fi
 fi
 stop "$pst"

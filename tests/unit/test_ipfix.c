@@ -395,9 +395,9 @@ static int read_back(const char *path, struct got *out, int max)
 	return n;
 }
 
-/* One TCP flow (IPv4) and one ICMPv6 flow through a session; read back. */
-static int round_trip(int uniflow, const char *path, struct got *g, int max,
-		      struct sink *sk)
+/* 30 copies of a TCP flow (IPv4) and an ICMPv6 flow through a session,
+ * into path. */
+static void encode_to(int uniflow, const char *path, struct sink *sk)
 {
 	struct ipfix_fb_opts o = { .pen = IPFIX_PEN_DEFAULT, .domain = 9,
 				   .uniflow = uniflow, .msg_max = 1400 };
@@ -430,22 +430,29 @@ static int round_trip(int uniflow, const char *path, struct got *g, int max,
 	ipfix_fb_free(f);
 	ipfix_fbm_free(m);
 	ipfix_book_free(b);
-	return read_back(path, g, max);
+}
+
+/* encode_to() a temporary file, read back into g. */
+static int round_trip(int uniflow, struct got *g, int max, struct sink *sk)
+{
+	char path[] = "/tmp/porttop-ipfix-XXXXXX";
+	int fd = mkstemp(path), n;
+
+	assert_true(fd >= 0);
+	close(fd);
+	encode_to(uniflow, path, sk);
+	n = read_back(path, g, max);
+	unlink(path);
+	return n;
 }
 
 static void biflow_read_back(void **state)
 {
-	char path[] = "/tmp/porttop-ipfix-XXXXXX";
 	struct got g[64];
 	struct sink sk = { 0 };
-	int fd = mkstemp(path), n;
 
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	n = round_trip(0, path, g, 64, &sk);
-	unlink(path);
-	assert_int_equal(n, 31);
+	assert_int_equal(round_trip(0, g, 64, &sk), 31);
 	assert_int_equal(sk.nrec, 31);
 	assert_true(sk.msgs >= 3);	/* templates, types, records... */
 	assert_true(sk.max_len <= 1400);
@@ -483,17 +490,12 @@ static void biflow_read_back(void **state)
 
 static void uniflow_read_back(void **state)
 {
-	char path[] = "/tmp/porttop-ipfix-XXXXXX";
 	struct got g[128];
 	struct sink sk = { 0 };
-	int fd = mkstemp(path), n;
 
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	n = round_trip(1, path, g, 128, &sk);
-	unlink(path);
-	assert_int_equal(n, 61);	/* 30 flows each way, one one-way */
+	/* 30 flows each way, one one-way */
+	assert_int_equal(round_trip(1, g, 128, &sk), 61);
 	assert_int_equal(sk.nrec, 31);
 	assert_true(sk.max_len <= 1400);
 	/* forward: orig -> resp */
