@@ -18,7 +18,6 @@ struct ipfix {
 	struct attr *attr;
 	int64_t active_ns, walk_ns;	/* the active timeout; walks */
 	int64_t next_walk, now;		/* packet time */
-	int finished;
 };
 
 /* ---- records (capture thread) ----------------------------------------- */
@@ -68,7 +67,6 @@ static void on_finish(void *arg, int64_t now_ns)
 	struct ipfix *x = arg;
 
 	(void)now_ns;
-	x->finished = 1;
 	ipfix_send_finish(x->snd);
 }
 

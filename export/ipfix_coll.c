@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/parse.h"
 #include "ipfix_coll.h"
 
 #define UDP_MSG 1400		/* fits a 1500-byte MTU, IPv6 + UDP included */
@@ -58,6 +59,16 @@ static void on_msg(void *arg, const uint8_t *msg, size_t n, uint32_t nrec);
 
 /* ---- the address ------------------------------------------------------- */
 
+/* A port number 1 to 65535, or a service name (/etc/services). */
+static int port_ok(const char *port)
+{
+	uint64_t v;
+
+	if (*port < '0' || *port > '9')
+		return 1;
+	return parse_u64(port, &v) == 0 && v >= 1 && v <= 65535;
+}
+
 /* "[tcp://|udp://]HOST[:PORT]" into host and port; 0, or -1. */
 static int split(const char *dest, int *tcp, char *host, size_t hlen,
 		 char *port, size_t plen)
@@ -92,7 +103,7 @@ static int split(const char *dest, int *tcp, char *host, size_t hlen,
 	host[n] = '\0';
 	if (colon)
 		snprintf(port, plen, "%s", colon + 1);
-	return 0;
+	return port_ok(port) ? 0 : -1;
 }
 
 static int resolve(struct ipfix_coll *c, const char *dest, char *err,
@@ -129,6 +140,7 @@ struct ipfix_coll *ipfix_coll_new(const char *dest, struct ipfix_fbm *m,
 	struct ipfix_coll *c = calloc(1, sizeof(*c));
 	struct ipfix_fb_opts fo = *o;
 
+	*err = '\0';
 	if (!c) {
 		snprintf(err, errlen, "ipfix: out of memory");
 		return NULL;

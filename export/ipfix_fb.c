@@ -205,18 +205,28 @@ void ipfix_fbm_free(struct ipfix_fbm *m)
 
 /* ---- a session ------------------------------------------------------------ */
 
-/* A template from spec with flags (NULL: t as given), added to s as
- * tid.  0, or -1. */
-static int add_template(fbSession_t *s, fbInfoModel_t *m, fbTemplate_t *t,
-			fbInfoElementSpec_t *spec, uint32_t flags,
-			int internal_, uint16_t tid, GError **err)
+/* A template of the elements of spec that flags select; NULL when one is
+ * missing from the model. */
+static fbTemplate_t *from_spec(fbInfoModel_t *m, fbInfoElementSpec_t *spec,
+			       uint32_t flags, GError **err)
+{
+	fbTemplate_t *t = fbTemplateAlloc(m);
+
+	if (!fbTemplateAppendSpecArray(t, spec, flags, err)) {
+		fbTemplateFreeUnused(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* t into s as tid (internal or external).  0, or -1 (t is freed). */
+static int add(fbSession_t *s, fbTemplate_t *t, int internal_, uint16_t tid,
+	       GError **err)
 {
 	if (!t)
-		t = fbTemplateAlloc(m);
-	if (!t || (spec && !fbTemplateAppendSpecArray(t, spec, flags, err)) ||
-	    !fbSessionAddTemplate(s, internal_, tid, t, err)) {
-		if (t)
-			fbTemplateFreeUnused(t);
+		return -1;
+	if (!fbSessionAddTemplate(s, internal_, tid, t, err)) {
+		fbTemplateFreeUnused(t);
 		return -1;
 	}
 	return 0;
@@ -229,15 +239,13 @@ static int templates_add(fbSession_t *s, fbInfoModel_t *m, int uniflow,
 {
 	uint32_t bi = uniflow ? 0 : F_BI;
 
-	return add_template(s, m, NULL, internal, 0, TRUE, TID_INTERNAL, e) ||
-	       add_template(s, m, NULL, external, F_V4 | bi, FALSE, TID_V4,
-			    e) ||
-	       add_template(s, m, NULL, external, F_V6 | bi, FALSE, TID_V6,
-			    e) ||
-	       add_template(s, m, fbInfoElementAllocTypeTemplate(m, e), NULL,
-			    0, TRUE, TID_TYPE_INT, e) ||
-	       add_template(s, m, fbInfoElementAllocTypeTemplate(m, e), NULL,
-			    0, FALSE, TID_TYPE, e) ? -1 : 0;
+	return add(s, from_spec(m, internal, 0, e), TRUE, TID_INTERNAL, e) ||
+	       add(s, from_spec(m, external, F_V4 | bi, e), FALSE, TID_V4, e) ||
+	       add(s, from_spec(m, external, F_V6 | bi, e), FALSE, TID_V6, e) ||
+	       add(s, fbInfoElementAllocTypeTemplate(m, e), TRUE, TID_TYPE_INT,
+		   e) ||
+	       add(s, fbInfoElementAllocTypeTemplate(m, e), FALSE, TID_TYPE,
+		   e) ? -1 : 0;
 }
 
 struct ipfix_fb *ipfix_fb_new(struct ipfix_fbm *m,

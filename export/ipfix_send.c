@@ -33,7 +33,7 @@ struct ipfix_send {
 	struct ipfix_coll *coll[IPFIX_MAX_DEST];
 	int ncoll;
 	pthread_t thread;
-	int started, finished, stop;
+	int finished, stop;
 	pthread_mutex_t mu;	/* the thread naps on cv; finish wakes it */
 	pthread_cond_t cv;
 };
@@ -192,7 +192,6 @@ struct ipfix_send *ipfix_send_open(const struct ipfix_send_opts *o,
 		free_all(s);
 		return NULL;
 	}
-	s->started = 1;
 	return s;
 }
 

@@ -531,7 +531,8 @@ static void collector_addresses(void **state)
 	};
 	static const char *const bad[] = { "", "tcp://", ":80", "[::1",
 					   "[::1]x", "127.0.0.1:", "a:b:c]",
-					   "127.0.0.1:notaport" };
+					   "127.0.0.1:notaport", "127.0.0.1:0",
+					   "127.0.0.1:65536", "[::1]:99999" };
 	struct ipfix_fb_opts o = { .pen = IPFIX_PEN_DEFAULT };
 	struct ipfix_fbm *m = ipfix_fbm_new(o.pen);
 	char err[256];
