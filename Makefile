@@ -16,7 +16,11 @@ SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPORTTOP_VERSION='"$(VERSION)"' \
 	$(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
-LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lm -pthread
+# libfixbuf (IPFIX, export/) brings glib: its flags from pkg-config.
+FIXBUF_CFLAGS := $(shell pkg-config --cflags libfixbuf 2>/dev/null)
+FIXBUF_LIBS := $(or $(shell pkg-config --libs libfixbuf 2>/dev/null),-lfixbuf -lglib-2.0)
+LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lm \
+	$(FIXBUF_LIBS) -pthread
 # The eBPF program (attrib/attr.bpf.c) is built by clang for the BPF target
 # whatever CC and SAN are: it runs in the kernel, never sanitized.
 CLANG   ?= clang
@@ -34,6 +38,7 @@ LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/json
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c \
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig.c core/priv.c \
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/report.c report/events.c report/report_run.c \
+	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
 	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/porttop.o
@@ -71,6 +76,9 @@ $(BPF_SKEL): $(BPF_OBJ)
 $(BUILD)/attrib/attr_bpf.o: $(BPF_SKEL)
 $(BUILD)/attrib/attr_bpf.o: private ALL_CFLAGS += -I$(BUILD)/attrib
 
+# Only the files that speak to libfixbuf need glib's headers.
+$(BUILD)/export/ipfix_fb.o $(BUILD)/tests/test_ipfix: private ALL_CFLAGS += $(FIXBUF_CFLAGS)
+
 # The eBPF tests include attr_bpf.c for its internals, skeleton and all;
 # so does the eBPF cost benchmark (a cmocka program, not a test).
 BPF_COST := $(BUILD)/tests/bench_attr_bpf_cost
@@ -103,12 +111,14 @@ test-tsan:
 		build/san-thread/tests/test_engine_model \
 		build/san-thread/tests/test_engine_consumers \
 		build/san-thread/tests/test_attr_threads \
-		build/san-thread/tests/test_events
+		build/san-thread/tests/test_events \
+		build/san-thread/tests/test_ipfix
 	build/san-thread/tests/test_ft_readers
 	build/san-thread/tests/test_engine_model
 	build/san-thread/tests/test_engine_consumers
 	build/san-thread/tests/test_attr_threads
 	build/san-thread/tests/test_events
+	build/san-thread/tests/test_ipfix
 
 # Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, the
 # threaded tests under TSan, the kept fuzz crash inputs under ASan+UBSan,
@@ -124,8 +134,11 @@ check:
 update-test: $(BIN)
 	PORTTOP=$(abspath $(BIN)) tests/golden/run.sh --update $(T)
 
+# porttop against its peers on one large capture, then what the IPFIX
+# exporter costs (root); see tests/bench/README.md.
 bench: all
 	tests/bench/bench.sh
+	tests/bench/ipfix_bench.sh
 
 # Live capture loss on a veth pair between two network namespaces (root):
 # porttop (--batch and the view) against tcpdump -w /dev/null at rising

@@ -4,6 +4,7 @@
  * (core/engine.h) and one mode: the report (report/report_run.h), --batch
  * (ui/batch.h) or the interactive view (ui/view.h).
  */
+#include <fixbuf/version.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <pcap/pcap.h>
@@ -19,6 +20,7 @@
 #include "flowtable/scan.h"
 #include "lib/keyhash.h"
 #include "lib/parse.h"
+#include "export/ipfix.h"
 #include "report/events.h"
 #include "report/report_run.h"
 #include "ui/batch.h"
@@ -48,6 +50,8 @@ struct opts {
 	const char *filter_file;	/* -F */
 	const char *events_file;	/* --events */
 	struct scan_config scan;	/* --scan */
+	struct ipfix_opts ipfix;	/* --ipfix and its --ipfix-* */
+	int ipfix_set;			/* an --ipfix-* option was given */
 	int argc;			/* for -n's optional number */
 	char **argv;
 };
@@ -80,7 +84,9 @@ static void usage(FILE *f)
 "Output (default: the interactive view when stdout is a terminal,\n"
 "else the flows report):\n"
 "  --report KIND      at the end, one row per flow (flows), per port (ports)\n"
-"                     or per process (procs); --format alone: flows\n"
+"                     or per process (procs); none: no report (a service\n"
+"                     that exports with --ipfix or writes --events);\n"
+"                     --format alone: flows\n"
 "  --batch            print the view every -d seconds, no terminal needed\n"
 "  --view VIEW        the view to show: flows (default), ports, processes\n"
 "  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
@@ -107,6 +113,16 @@ static void usage(FILE *f)
 "                     spikes, listeners appearing and going (live)\n"
 "  --scan SPEC        scan thresholds, e.g. ports=15,hosts=25,interval=5m\n"
 "                     (distinct ports of a host, hosts on a port, TIME)\n"
+"Export (IPFIX, RFC 7011; see \"Many hosts\" in the README):\n"
+"  --ipfix DEST       send flow records to the collector DEST: HOST:PORT\n"
+"                     (UDP), tcp://HOST:PORT; PORT 4739 when left out;\n"
+"                     repeat for several collectors\n"
+"  --ipfix-uniflow    one record per direction instead of RFC 5103 biflows\n"
+"  --ipfix-active TIME  long-lived flows: a delta record this often\n"
+"                     (default 60; 0: only when flows end)\n"
+"  --ipfix-domain ID  observation domain id (default 0)\n"
+"  --ipfix-pen PEN    enterprise number of porttop's elements (default\n"
+"                     32473, RFC 5612's number for documentation)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
@@ -182,7 +198,7 @@ static int all_digits(const char *s)
 }
 
 static const char *const report_names[] = { [REP_FLOWS] = "flows",
-	[REP_PORTS] = "ports", [REP_PROCS] = "procs" };
+	[REP_PORTS] = "ports", [REP_PROCS] = "procs", [REP_NONE] = "none" };
 static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
@@ -208,6 +224,7 @@ static int o_batch(struct opts *o, const char *a) { (void)a; o->batch = 1; retur
 static int o_fallback(struct opts *o, const char *a) { o->eng.fallback_file = a; return 0; }
 static int o_events(struct opts *o, const char *a) { o->events_file = a; return 0; }
 static int o_user(struct opts *o, const char *a) { o->eng.user = a; return 0; }
+static int o_uniflow(struct opts *o, const char *a) { (void)a; o->ipfix.uniflow = o->ipfix_set = 1; return 0; }
 
 static int o_snaplen(struct opts *o, const char *a)
 {
@@ -319,6 +336,43 @@ static int o_speed(struct opts *o, const char *a)
 	       o->eng.speed > 1e6 ? -1 : 0;
 }
 
+static int o_ipfix(struct opts *o, const char *a)
+{
+	if (o->ipfix.ndest == IPFIX_MAX_DEST)
+		return -1;
+	o->ipfix.dest[o->ipfix.ndest++] = a;
+	return 0;
+}
+
+static int o_ipfix_active(struct opts *o, const char *a)
+{
+	o->ipfix_set = 1;
+	return parse_seconds(a, &o->ipfix.active_ns, 1);
+}
+
+/* --ipfix-domain and --ipfix-pen: an unsigned 32-bit number */
+static int u32(const char *a, uint32_t *v, uint64_t min)
+{
+	uint64_t n;
+
+	if (parse_u64(a, &n) < 0 || n < min || n > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)n;
+	return 0;
+}
+
+static int o_ipfix_domain(struct opts *o, const char *a)
+{
+	o->ipfix_set = 1;
+	return u32(a, &o->ipfix.domain, 0);
+}
+
+static int o_ipfix_pen(struct opts *o, const char *a)
+{
+	o->ipfix_set = 1;
+	return u32(a, &o->ipfix.pen, 1);
+}
+
 enum { OPT_HELP = 'h', OPT_VERSION = 256 };
 
 /* Every option: its long name (NULL: a letter only), letter (or a code
@@ -370,6 +424,15 @@ static const struct opt_def {
 	{ "scan", 268, 1, o_scan, "invalid --scan",
 	  "ports=N,hosts=N,interval=TIME: e.g. ports=15,hosts=25,"
 	  "interval=5m" },
+	{ "ipfix", 269, 1, o_ipfix, "too many --ipfix collectors",
+	  "at most 8" },
+	{ "ipfix-uniflow", 270, 0, o_uniflow, NULL, NULL },
+	{ "ipfix-active", 271, 1, o_ipfix_active, "invalid --ipfix-active",
+	  "a duration: 60, 2s, 5m; 0: only when flows end" },
+	{ "ipfix-domain", 272, 1, o_ipfix_domain, "invalid --ipfix-domain",
+	  "0 to 4294967295" },
+	{ "ipfix-pen", 273, 1, o_ipfix_pen, "invalid --ipfix-pen",
+	  "1 to 4294967295" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -417,8 +480,10 @@ static int parse_options(struct opts *o, int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (ch == OPT_VERSION) {
-			printf("porttop %s\n%s\njansson %s\n", PORTTOP_VERSION,
-			       pcap_lib_version(), JANSSON_VERSION);
+			printf("porttop %s\n%s\njansson %s\nlibfixbuf %d.%d.%d\n",
+			       PORTTOP_VERSION, pcap_lib_version(),
+			       JANSSON_VERSION, FIXBUF_VERSION_MAJOR,
+			       FIXBUF_VERSION_MINOR, FIXBUF_VERSION_RELEASE);
 			return EXIT_OK;
 		}
 		if (ch == ':')
@@ -450,6 +515,14 @@ static int check_options(struct opts *o)
 		return bad_usage("--events - writes the events to standard "
 				 "output, where --report, --format and --batch "
 				 "write too: give --events a file name", NULL);
+	if (o->report_set && o->report == REP_NONE && !o->ipfix.ndest &&
+	    !o->events_file)
+		return bad_usage("--report none: nothing to do without --ipfix "
+				 "or --events", NULL);
+	if (o->ipfix_set && !o->ipfix.ndest)
+		return bad_usage("--ipfix-uniflow, --ipfix-active, "
+				 "--ipfix-domain and --ipfix-pen go with "
+				 "--ipfix", NULL);
 	if (o->batch)
 		o->mode = RUN_BATCH;
 	else if (o->events_file && !strcmp(o->events_file, "-"))
@@ -512,22 +585,32 @@ static int hash_seed(void)
 	return keyhash_init(seed);
 }
 
-/* The mode, with the events stream beside it when asked for. */
+/* The mode, with the events stream and the IPFIX exporter beside it when
+ * asked for. */
 static int run_mode(struct engine *e, const struct opts *o)
 {
 	struct events *ev = NULL;
+	struct ipfix *ix = NULL;
+	char err[256];
+	struct consumer c;
 	int status;
 
 	if (o->events_file) {
-		char err[256];
-		struct consumer c;
-
 		if (!(ev = events_open(o->events_file, engine_attr(e),
 				       &o->scan, err, sizeof(err)))) {
 			fprintf(stderr, "porttop: %s\n", err);
 			return EXIT_USAGE;
 		}
 		c = events_consumer(ev);
+		engine_add(e, &c);
+	}
+	if (o->ipfix.ndest) {
+		if (!(ix = ipfix_open(&o->ipfix, e, err, sizeof(err)))) {
+			fprintf(stderr, "porttop: %s\n", err);
+			events_close(ev);
+			return EXIT_USAGE;
+		}
+		c = ipfix_consumer(ix);
 		engine_add(e, &c);
 	}
 	if (o->mode == RUN_BATCH) {
@@ -542,6 +625,7 @@ static int run_mode(struct engine *e, const struct opts *o)
 					     o->mode == RUN_EVENTS };
 		status = report_run(e, &r);
 	}
+	ipfix_close(ix, o->mode != RUN_REPORT);
 	events_close(ev);
 	return status;
 }
@@ -551,6 +635,8 @@ int main(int argc, char **argv)
 	struct opts o = {
 		.report = REP_FLOWS, .format = REP_TEXT,
 		.delay_ns = NS_PER_S, .argc = argc, .argv = argv,
+		.ipfix = { .active_ns = IPFIX_ACTIVE_DEFAULT,
+			   .pen = IPFIX_PEN_DEFAULT },
 		.eng = { .speed = 1,
 			 .live = { .snaplen = DEFAULT_SNAPLEN, .promisc = 1 } },
 	};

@@ -13,16 +13,21 @@
  *   tick     about ten times a second of wall time (also on a quiet
  *            device), with the packet time reached;
  *   finish   once, when the input has ended and every flow was handed on:
- *            the last call in the capture thread.
+ *            the last call in the capture thread;
+ *   status   from any thread, whenever a view's header or the summary
+ *            asks (engine_status): one line on the consumer's own state
+ *            ("ipfix udp 10.0.0.9:4739: 1234 records sent, 0 lost"); it
+ *            reads atomics only.
  *
- * Every hook may be NULL.  Hooks run in the capture thread and must never
- * block: a consumer that writes to a slow place queues and writes from a
+ * Every hook may be NULL.  Hooks but status run in the capture thread and
+ * must never block: a consumer that writes to a slow place queues and writes from a
  * thread of its own (report/events.c), or keeps what it needs and does
  * the work after engine_wait().
  */
 #ifndef PORTTOP_CONSUMER_H
 #define PORTTOP_CONSUMER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../attrib/attr.h"
@@ -57,6 +62,8 @@ struct consumer {
 	 * replay's clock */
 	void (*tick)(void *arg, int64_t now_ns);
 	void (*finish)(void *arg, int64_t now_ns);
+	/* a NUL-terminated line of at most len - 1 bytes, or "" */
+	void (*status)(void *arg, char *buf, size_t len);
 };
 
 #endif

@@ -147,6 +147,13 @@ int engine_is_live(const struct engine *e);
  * ended); "" when there is nothing to say.  Main thread. */
 const char *engine_attrib_msg(struct engine *e);
 
+/* engine_status: the consumers' status lines (consumer.h `status`), in
+ * the order they were added, skipping empty ones: at most max lines of
+ * ENGINE_STATUS_LEN bytes.  Returns how many.  Any thread. */
+#define ENGINE_STATUS_LEN 128
+int engine_status(const struct engine *e, char lines[][ENGINE_STATUS_LEN],
+		  int max);
+
 /* engine_progress: bytes of the file read so far and its size (0: a pipe
  * or a device). */
 void engine_progress(const struct engine *e, uint64_t *done,

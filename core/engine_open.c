@@ -207,6 +207,24 @@ const char *engine_attrib_msg(struct engine *e)
 	return e->attr_msg;
 }
 
+int engine_status(const struct engine *e, char lines[][ENGINE_STATUS_LEN],
+		  int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < e->ncons && n < max; i++) {
+		const struct consumer *c = &e->cons[i];
+
+		if (!c->status)
+			continue;
+		lines[n][0] = '\0';
+		c->status(c->arg, lines[n], ENGINE_STATUS_LEN);
+		if (lines[n][0])
+			n++;
+	}
+	return n;
+}
+
 void engine_progress(const struct engine *e, uint64_t *done,
 		     uint64_t *total)
 {

@@ -511,3 +511,19 @@ void ft_flush(struct ft_table *t)
 			end_flow(t, rec, conn_removed(&t->flows[rec], t->now) ?
 				 FT_END_TIMEOUT : FT_END_FLUSH);
 }
+
+void ft_each(struct ft_table *t, int64_t min_age_ns, ft_each_fn fn,
+	     void *arg)
+{
+	struct ft_view v;
+
+	for (uint32_t rec = 0; rec < t->hwm; rec++) {
+		const struct ft_flow *f = &t->flows[rec];
+
+		if (!f->in_use || t->now - f->first_ns < min_age_ns ||
+		    conn_removed(f, t->now))
+			continue;
+		conn_view(f, FT_END_ACTIVE, &v);
+		fn(arg, &v);
+	}
+}

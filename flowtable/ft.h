@@ -208,6 +208,17 @@ uint32_t ft_capacity(const struct ft_table *t);
  * writer and never returns a torn view.  Requires cfg.publish. */
 int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v);
 
+/* ft_each: call fn(arg, v) for every flow in the table whose first
+ * packet is at least min_age_ns older than the latest packet seen, with
+ * its current view (v->end FT_END_ACTIVE), in record order; flows Zeek's
+ * timers have removed (they end at the next sweep) are left out.  The
+ * writer's thread only (a consumer's tick: the IPFIX exporter's active
+ * timeout); fn must not feed packets to the table.  Flows younger than
+ * min_age_ns cost one comparison each. */
+typedef void (*ft_each_fn)(void *arg, const struct ft_view *v);
+void ft_each(struct ft_table *t, int64_t min_age_ns, ft_each_fn fn,
+	     void *arg);
+
 /* ft_conn_state_name: "S0", "SF", ... for enum ft_conn_state. */
 const char *ft_conn_state_name(int cs);
 

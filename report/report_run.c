@@ -68,6 +68,11 @@ void report_summary(struct engine *e)
 			(unsigned long long)s.kernel.recv, s_(s.kernel.recv),
 			(unsigned long long)s.kernel.drop, s_(s.kernel.drop),
 			(unsigned long long)s.kernel.ifdrop);
+	/* consumers with a word of their own (the IPFIX exporter) */
+	char line[ENGINE_MAX_CONSUMERS][ENGINE_STATUS_LEN];
+	int n = engine_status(e, line, ENGINE_MAX_CONSUMERS);
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "porttop: %s\n", line[i]);
 }
 
 /* Run the engine to its end, with a progress line when one helps. */
@@ -97,7 +102,7 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	struct pt_err err = { 0 };
 	enum pt_status rc;
 
-	if (!o->no_report &&
+	if (!o->no_report && o->kind != REP_NONE &&
 	    !(rep = report_new(o->kind, o->format, engine_attr(e)))) {
 		fprintf(stderr, "porttop: out of memory\n");
 		return EXIT_USAGE;

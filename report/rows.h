@@ -19,7 +19,9 @@
 #include "ports.h"
 #include "procs.h"
 
-enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS };
+/* REP_NONE: no report at all (report_run only: a service that exports
+ * with --ipfix or writes --events keeps nothing for the end). */
+enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS, REP_NONE };
 enum rep_fmt { REP_TEXT, REP_CSV, REP_JSON };
 
 #define REP_SCHEMA 1

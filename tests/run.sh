@@ -5,8 +5,9 @@
 # oracle (tshark and Zeek on ../shared), corrupt (damaged inputs), live
 # (live capture in network namespaces; needs root, else its checks SKIP),
 # attrib (process attribution against real processes' ground truth, in
-# network namespaces; needs root), tmux (the interactive view in a tmux
-# terminal).  Default: all.  Every suite
+# network namespaces; needs root), ipfix (--ipfix into nfcapd and
+# ipfixDump, in a network namespace; needs root), tmux (the interactive
+# view in a tmux terminal).  Default: all.  Every suite
 # prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
 # (cmocka binaries print TAP, converted here).
 # Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir).
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
 export PORTTOP TZ=UTC
-suites=${*:-arch unit golden oracle corrupt live attrib tmux}
+suites=${*:-arch unit golden oracle corrupt live attrib ipfix tmux}
 out=tests/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -56,7 +57,7 @@ for s in $suites; do
 				esac
 			done < "$out/$n.res"
 		done ;;
-	arch|golden|corrupt|live|attrib|tmux)
+	arch|golden|corrupt|live|attrib|ipfix|tmux)
 		tests/$s/run.sh > "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do

@@ -51,6 +51,7 @@ struct batch_state {
 	struct model_totals mt;
 	struct engine_desc d;
 	struct fmt_head h;
+	char st[2][ENGINE_STATUS_LEN];	/* the consumers' status lines */
 	int64_t start, wall_start;	/* CLOCK_MONOTONIC, CLOCK_REALTIME */
 };
 
@@ -217,6 +218,7 @@ static void snapshot(struct engine *e, struct model *m, struct batch_state *b)
 				     b->es.clock_ns - b->es.first_ns,
 		.es = &b->es, .fs = &b->fs, .mt = &b->mt,
 		.ended = !b->es.running,
+		.status = b->st, .nstatus = engine_status(e, b->st, 2),
 	};
 }
 

@@ -162,6 +162,11 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 		 PRIu64 " ended, %" PRIu64 " evicted", t->live_flows,
 		 d->capacity, ft_memory(&fc) >> 20, t->ended_flows,
 		 h->fs->evicted);
+	for (int i = 0; i < h->nstatus; i++) {	/* "; ipfix ...: N sent" */
+		size_t n = strlen(lines[2]);
+
+		snprintf(lines[2] + n, len - n, "; %s", h->status[i]);
+	}
 	snprintf(lines[3], len,
 		 "rate > %s/s < %s/s, 10 s > %s/s < %s/s, 40 s > %s/s < %s/s; "
 		 "total > %s < %s",

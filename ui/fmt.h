@@ -25,6 +25,8 @@ struct fmt_head {
 	int ended;			/* the replay reached the end (live: the
 					   capture stopped) */
 	int frozen;			/* the display is paused */
+	const char (*status)[ENGINE_STATUS_LEN];	/* engine_status()'s */
+	int nstatus;			/* lines, after the flows line */
 };
 
 #define FMT_HEAD_LINES 4

@@ -434,6 +434,7 @@ static void draw_rows(struct view *v)
 void view_draw(struct view *v)
 {
 	char head[FMT_HEAD_LINES][256], line[512], pend[32] = "";
+	char st[2][ENGINE_STATUS_LEN];
 	size_t n;
 	struct engine_desc d;
 	struct fmt_head h = {
@@ -442,6 +443,7 @@ void view_draw(struct view *v)
 					v->es.clock_ns - v->es.first_ns,
 		.es = &v->es, .fs = &v->fs,
 		.mt = &v->mt, .ended = v->ended, .frozen = v->frozen,
+		.status = st, .nstatus = engine_status(v->e, st, 2),
 	};
 
 	engine_describe(v->e, &d);

@@ -3,8 +3,8 @@
 # build made (nm): no two source files call each other, directly or in a
 # loop, and calls go one way along the data flow, folder by folder:
 #
-#   lib < capture, decode, filters < flowtable < attrib < core < report
-#       < ui < porttop.c
+#   lib < capture, decode, filters < flowtable < attrib < core
+#       < report, export < ui < porttop.c
 #
 # A call from a folder into a later one (say core/ calling report/) is a
 # layering break: the engine would know its consumers by name.  Also no
