@@ -10,8 +10,10 @@
  *            the flow table has not yet seen it: -w writes it here;
  *   flow     every flow that ended (timeout, port reuse, eviction, end of
  *            input), once, with the owners of its ends as known then;
- *   tick     about ten times a second of wall time (also on a quiet
- *            device), with the packet time reached;
+ *   tick     ten times a second: of wall time for a device (also when
+ *            it is quiet), of packet time for a file (before the first
+ *            packet past each tenth, so that a tick falls on the same
+ *            packets on every run), with the packet time reached;
  *   finish   once, when the input has ended and every flow was handed on:
  *            the last call in the capture thread;
  *   status   from any thread, whenever a view's header or the summary

@@ -34,7 +34,10 @@ struct loop {
 	int64_t first_ns, now_ns;	/* packet times */
 	int64_t wall0, pkt0;		/* replay pacing: wall and packet time
 					   at its origin */
-	int64_t last_tick;		/* CLOCK_MONOTONIC */
+	int64_t last_pub;		/* CLOCK_MONOTONIC */
+	int64_t next_tick;		/* consumers' next tick: wall time
+					   (a device) or packet time (a
+					   file) */
 };
 
 static void sleep_ns(int64_t ns)
@@ -152,19 +155,25 @@ static void flush_batch(struct engine *e, struct loop *l)
 	l->nb = 0;
 }
 
-/* Ten times a second: readers get fresh counters, consumers their tick. */
-static void tick(struct engine *e, struct loop *l)
+/* Readers get fresh counters, ten times a second of wall time. */
+static void publish(struct engine *e, struct loop *l)
 {
-	int64_t now = LOAD(e->st.clock_ns);
-
 	flush_batch(e, l);
 	publish_stats(e, l);
-	if (l->now_ns > now)
-		now = l->now_ns;
+	l->last_pub = mono_ns();
+}
+
+/* Consumers' ticks: every TICK_NS of wall time for a device, of packet
+ * time for a file, so that what a consumer does on a tick (an exporter's
+ * active timeout) happens at the same packets on every run of a file.
+ * The table has taken every packet before. */
+static void tick(struct engine *e, struct loop *l, int64_t now)
+{
+	flush_batch(e, l);
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].tick)
 			e->cons[i].tick(e->cons[i].arg, now);
-	l->last_tick = mono_ns();
+	l->next_tick = (e->live ? mono_ns() : now) + TICK_NS;
 }
 
 /* ---- packets in ----------------------------------------------------------- */
@@ -348,11 +357,14 @@ void *engine_thread(void *arg)
 	int rc = 0;
 	char b = 1;
 
-	l.last_tick = l.wall0;
+	l.last_pub = l.wall0;
+	l.next_tick = e->live ? l.wall0 + TICK_NS : INT64_MIN;
 	while (!LOAD(e->stop)) {
 		rc = cap_next(e->cap, &pk, e->err);
 		if (rc == CAP_TIMEOUT) {	/* a quiet device */
-			tick(e, &l);
+			publish(e, &l);
+			if (mono_ns() >= l.next_tick)
+				tick(e, &l, l.now_ns);
 			if (limit_reached(e, &l))
 				break;
 			continue;
@@ -364,12 +376,19 @@ void *engine_thread(void *arg)
 		}
 		if (rc <= 0 || replay_gate(e, &l, &pk))
 			break;
+		if (!e->live && pk.ts_ns >= l.next_tick)
+			tick(e, &l, pk.ts_ns);	/* before this packet */
 		take(e, &l, &pk);
 		if (e->held_head != e->held_tail)
 			release(e, l.read);
-		if (l.read % STATS_CHECK == 0 &&
-		    mono_ns() - l.last_tick >= TICK_NS)
-			tick(e, &l);
+		if (l.read % STATS_CHECK == 0) {
+			int64_t now = mono_ns();
+
+			if (now - l.last_pub >= TICK_NS)
+				publish(e, &l);
+			if (e->live && now >= l.next_tick)
+				tick(e, &l, l.now_ns);
+		}
 		if (limit_reached(e, &l))
 			break;
 	}
