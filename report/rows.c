@@ -168,7 +168,7 @@ static int line_end(struct line *l)
 static int cell_index(const struct rows_kind *k, const char *name)
 {
 	for (int i = 0; i < k->nkeys; i++)
-		if (!strcmp(k->keys[i], name))
+		if (!strcmp(k->keys[i].name, name))
 			return i;
 	for (int i = 0; i < k->nextra; i++)
 		if (!strcmp(k->extra[i], name))
@@ -273,7 +273,7 @@ static int write_csv(FILE *out, enum rep_kind kind,
 	int rc;
 
 	for (int i = 0; i < k->nkeys; i++)
-		line_col(&l, i ? ',' : '\0', k->keys[i], 0);
+		line_col(&l, i ? ',' : '\0', k->keys[i].name, 0);
 	rc = line_end(&l);
 	for (uint64_t r = 0; r < n && rc == 0; r++) {
 		row_cells(k, rows[r], c, 0, &room);
@@ -295,7 +295,7 @@ static json_t *json_template(const struct rows_kind *k)
 	json_t *o = json_object();
 
 	for (int i = 0; o && i < k->nkeys; i++)
-		json_object_set_new(o, k->keys[i], json_null());
+		json_object_set_new(o, k->keys[i].name, json_null());
 	return o;
 }
 
@@ -338,7 +338,7 @@ static json_t *json_fill(json_t **o, enum rep_kind kind, const void *row)
 		return NULL;
 	row_cells(k, row, c, 0, &room);
 	for (int i = 0; i < k->nkeys; i++)
-		json_cell(*o, k->keys[i], &c[i]);
+		json_cell(*o, k->keys[i].name, &c[i]);
 	return *o;
 }
 
