@@ -49,6 +49,7 @@ struct opts {
 	int quiet, batch, report_set, format_set, list;
 	const char *filter_file;	/* -F */
 	const char *events_file;	/* --events */
+	const char *dfilter;		/* -Y */
 	struct scan_config scan;	/* --scan */
 	struct ipfix_opts ipfix;	/* --ipfix and its --ipfix-* */
 	int ipfix_set;			/* an --ipfix-* option was given */
@@ -97,6 +98,10 @@ static void usage(FILE *f)
 "  --speed X          replay at X times real time (default 1; 0: at once)\n"
 "  --fallback-replay FILE  when the device cannot be opened (e.g. not\n"
 "                     root), say why and replay FILE instead\n"
+"  -Y, --display-filter EXPR  write only the rows (of the report, or of\n"
+"                     --batch) that match EXPR, e.g. 'port 53',\n"
+"                     'conn_state in {REJ, S0}', 'orig_bytes > 1M and\n"
+"                     proto tcp' (see DISPLAY FILTERS in porttop(8))\n"
 "  -q                 no progress line on stderr\n"
 "  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
 "                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
@@ -225,6 +230,7 @@ static int o_fallback(struct opts *o, const char *a) { o->eng.fallback_file = a;
 static int o_events(struct opts *o, const char *a) { o->events_file = a; return 0; }
 static int o_user(struct opts *o, const char *a) { o->eng.user = a; return 0; }
 static int o_uniflow(struct opts *o, const char *a) { (void)a; o->ipfix.uniflow = o->ipfix_set = 1; return 0; }
+static int o_dfilter(struct opts *o, const char *a) { o->dfilter = a; return 0; }
 
 static int o_snaplen(struct opts *o, const char *a)
 {
@@ -399,6 +405,7 @@ static const struct opt_def {
 	{ NULL, 'd', 1, o_delay, "invalid -d",
 	  "a duration of at least 10ms: 1, 0.5, 250ms, 2s" },
 	{ NULL, 'Z', 1, o_user, NULL, NULL },
+	{ "display-filter", 'Y', 1, o_dfilter, NULL, NULL },
 	{ "help", OPT_HELP, 0, NULL, NULL, NULL },
 	{ "version", OPT_VERSION, 0, NULL, NULL, NULL },
 	{ "report", 257, 1, o_report, "unknown report",
@@ -543,6 +550,40 @@ static int check_options(struct opts *o)
 	return -1;
 }
 
+/* -Y: compiled for the rows of the report, or of the --batch view.  NULL
+ * when there is none or it does not compile (*status then says why). */
+static struct rep_filter *display_filter(const struct opts *o, int *status)
+{
+	static const enum rep_kind of_view[] = { [MV_FLOWS] = REP_FLOWS,
+		[MV_PORTS] = REP_PORTS, [MV_PROCS] = REP_PROCS };
+	struct rep_filter *f;
+	struct df_error err;
+
+	*status = -1;
+	if (!o->dfilter)
+		return NULL;
+	if (o->mode == RUN_VIEW || o->mode == RUN_EVENTS) {
+		*status = bad_usage(o->mode == RUN_VIEW ?
+			"-Y filters the rows of a report or of --batch: add "
+			"--report, --format or --batch" :
+			"-Y filters report rows, and --events - writes no "
+			"report", NULL);
+		return NULL;
+	}
+	f = rep_filter_compile(o->mode == RUN_BATCH ? of_view[o->view] :
+			       o->report, o->dfilter, &err);
+	if (!f) {
+		/* one line: a newline typed in the expression is a blank here,
+		 * which keeps the column on the same character */
+		fputs("porttop: bad display filter '", stderr);
+		for (const char *p = o->dfilter; *p; p++)
+			fputc((unsigned char)*p < 0x20 ? ' ' : *p, stderr);
+		fprintf(stderr, "': column %d: %s\n", err.col, err.msg);
+		*status = EXIT_USAGE;
+	}
+	return f;
+}
+
 /* The filter expression, from -F or the words after the options. */
 static char *filter_text(const struct opts *o, int argc, char **argv,
 			 int *status)
@@ -586,8 +627,9 @@ static int hash_seed(void)
 }
 
 /* The mode, with the events stream and the IPFIX exporter beside it when
- * asked for. */
-static int run_mode(struct engine *e, const struct opts *o)
+ * asked for; rows filtered by f (-Y). */
+static int run_mode(struct engine *e, const struct opts *o,
+		    const struct rep_filter *f)
 {
 	struct events *ev = NULL;
 	struct ipfix *ix = NULL;
@@ -615,14 +657,14 @@ static int run_mode(struct engine *e, const struct opts *o)
 	}
 	if (o->mode == RUN_BATCH) {
 		struct batch_opts b = { o->format, o->view, o->delay_ns,
-					o->iterations };
+					o->iterations, f };
 		status = batch_run(e, &b);
 	} else if (o->mode == RUN_VIEW) {
 		struct view_opts v = { o->view, o->delay_ns };
 		status = view_run(e, &v);
 	} else {
 		struct report_run_opts r = { o->report, o->format, o->quiet,
-					     o->mode == RUN_EVENTS };
+					     o->mode == RUN_EVENTS, f };
 		status = report_run(e, &r);
 	}
 	ipfix_close(ix, o->mode != RUN_REPORT);
@@ -642,6 +684,7 @@ int main(int argc, char **argv)
 	};
 	struct pt_err err;
 	struct engine *e;
+	struct rep_filter *df;
 	char *filter;
 	int status;
 
@@ -658,9 +701,14 @@ int main(int argc, char **argv)
 	}
 	if ((status = check_options(&o)) >= 0)
 		return status;
-	if (!(filter = filter_text(&o, argc, argv, &status)))
+	if (!(df = display_filter(&o, &status)) && status >= 0)
 		return status;
+	if (!(filter = filter_text(&o, argc, argv, &status))) {
+		rep_filter_free(df);
+		return status;
+	}
 	if (hash_seed() < 0) {
+		rep_filter_free(df);
 		free(filter);
 		return bad_usage("cannot initialise the hash key "
 				 "(PORTTOP_HASH_SEED must be 32 hex digits)",
@@ -670,11 +718,13 @@ int main(int argc, char **argv)
 	sig_catch();
 	if (engine_open(&e, &o.eng, &err) != PT_OK) {
 		fprintf(stderr, "porttop: %s\n", err.msg);
+		rep_filter_free(df);
 		free(filter);
 		return pt_exit(err.code);
 	}
-	status = run_mode(e, &o);
+	status = run_mode(e, &o, df);
 	engine_close(e);
+	rep_filter_free(df);
 	free(filter);
 	return status;
 }

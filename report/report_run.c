@@ -114,6 +114,7 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	if (rep) {
 		struct consumer c = report_consumer(rep);
 
+		report_filter(rep, o->filter);
 		engine_add(e, &c);
 	}
 	rc = capture(e, o->quiet, &err);

@@ -17,6 +17,8 @@ struct report_run_opts {
 					   attribution line */
 	bool no_report;			/* capture to the end, write no report
 					   (--events - owns stdout) */
+	const struct rep_filter *filter;	/* -Y: the rows written; NULL:
+						   all */
 };
 
 /* report_run: add the report to e (opened, not started), run it to the

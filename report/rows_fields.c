@@ -55,19 +55,29 @@ static struct cell *count_cells(struct cell *c, const struct ft_counts *a,
 static const char *const end_names[] = { "active", "timeout", "reuse",
 					 "evicted", "eof" };
 
-static const char *const flow_keys[] = {
-	"schema", "ts", "duration", "proto", "ip_proto", "orig_h", "orig_p",
-	"resp_h", "resp_p", "vlan", "orig_pkts", "resp_pkts",
-	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes", "resp_ip_bytes",
-	"orig_bytes", "resp_bytes", "conn_state", "history", "orig_frag_pkts",
-	"orig_frag_wire_bytes", "resp_frag_pkts", "resp_frag_wire_bytes",
-	"end", "orig_pid", "orig_comm", "orig_uid", "orig_cgroup",
-	"orig_attrib", "orig_attrib_miss", "resp_pid", "resp_comm", "resp_uid",
-	"resp_cgroup", "resp_attrib", "resp_attrib_miss", "port_state",
-	"rtt_syn_synack_us", "rtt_synack_ack_us", "orig_retrans",
-	"resp_retrans", "orig_ooo", "resp_ooo", "orig_zero_win",
-	"resp_zero_win", "orig_rst", "resp_rst", "icmp_errors", "icmp_type",
-	"icmp_code",
+static const struct row_key flow_keys[] = {
+	{ "schema", K_INT }, { "ts", K_TIME }, { "duration", K_TIME },
+	{ "proto", K_PROTO }, { "ip_proto", K_INT }, { "orig_h", K_ADDR },
+	{ "orig_p", K_INT }, { "resp_h", K_ADDR }, { "resp_p", K_INT },
+	{ "vlan", K_INT }, { "orig_pkts", K_INT }, { "resp_pkts", K_INT },
+	{ "orig_wire_bytes", K_BYTES }, { "resp_wire_bytes", K_BYTES },
+	{ "orig_ip_bytes", K_BYTES }, { "resp_ip_bytes", K_BYTES },
+	{ "orig_bytes", K_BYTES }, { "resp_bytes", K_BYTES },
+	{ "conn_state", K_TEXT }, { "history", K_TEXT },
+	{ "orig_frag_pkts", K_INT }, { "orig_frag_wire_bytes", K_BYTES },
+	{ "resp_frag_pkts", K_INT }, { "resp_frag_wire_bytes", K_BYTES },
+	{ "end", K_TEXT }, { "orig_pid", K_INT }, { "orig_comm", K_TEXT },
+	{ "orig_uid", K_INT }, { "orig_cgroup", K_INT },
+	{ "orig_attrib", K_TEXT }, { "orig_attrib_miss", K_TEXT },
+	{ "resp_pid", K_INT }, { "resp_comm", K_TEXT }, { "resp_uid", K_INT },
+	{ "resp_cgroup", K_INT }, { "resp_attrib", K_TEXT },
+	{ "resp_attrib_miss", K_TEXT }, { "port_state", K_TEXT },
+	{ "rtt_syn_synack_us", K_US }, { "rtt_synack_ack_us", K_US },
+	{ "orig_retrans", K_INT }, { "resp_retrans", K_INT },
+	{ "orig_ooo", K_INT }, { "resp_ooo", K_INT },
+	{ "orig_zero_win", K_INT }, { "resp_zero_win", K_INT },
+	{ "orig_rst", K_INT }, { "resp_rst", K_INT }, { "icmp_errors", K_INT },
+	{ "icmp_type", K_INT }, { "icmp_code", K_INT },
 };
 
 /* Text only: endpoints, the owner, retransmissions both ways. */
@@ -171,14 +181,21 @@ static struct cell *flow_cells(const void *row, struct cell *c, int text,
 
 /* ---- ports ----------------------------------------------------------------- */
 
-static const char *const port_keys[] = {
-	"schema", "proto", "port", "conns", "established", "rejected",
-	"unanswered", "clients", "servers", "orig_pkts", "resp_pkts",
-	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes",
-	"resp_ip_bytes", "orig_bytes", "resp_bytes", "first_ts", "last_ts",
-	"role", "pid", "comm", "uid", "attrib", "listening", "state",
-	"open_flows", "closed_flows", "filtered_flows", "icmp_errors",
-	"rtt_median_us", "rtt_p95_us", "retrans", "retrans_rate",
+static const struct row_key port_keys[] = {
+	{ "schema", K_INT }, { "proto", K_PROTO }, { "port", K_INT },
+	{ "conns", K_INT }, { "established", K_INT }, { "rejected", K_INT },
+	{ "unanswered", K_INT }, { "clients", K_INT }, { "servers", K_INT },
+	{ "orig_pkts", K_INT }, { "resp_pkts", K_INT },
+	{ "orig_wire_bytes", K_BYTES }, { "resp_wire_bytes", K_BYTES },
+	{ "orig_ip_bytes", K_BYTES }, { "resp_ip_bytes", K_BYTES },
+	{ "orig_bytes", K_BYTES }, { "resp_bytes", K_BYTES },
+	{ "first_ts", K_TIME }, { "last_ts", K_TIME }, { "role", K_TEXT },
+	{ "pid", K_INT }, { "comm", K_TEXT }, { "uid", K_INT },
+	{ "attrib", K_TEXT }, { "listening", K_BOOL }, { "state", K_TEXT },
+	{ "open_flows", K_INT }, { "closed_flows", K_INT },
+	{ "filtered_flows", K_INT }, { "icmp_errors", K_INT },
+	{ "rtt_median_us", K_US }, { "rtt_p95_us", K_US },
+	{ "retrans", K_INT }, { "retrans_rate", K_FRACTION },
 };
 
 /* Text only: the owner and whether it listens, retransmissions whatever
@@ -259,11 +276,14 @@ static struct cell *port_cells(const void *row, struct cell *c, int text,
 
 /* ---- processes ----------------------------------------------------------- */
 
-static const char *const proc_keys[] = {
-	"schema", "pid", "comm", "uid", "cgroup", "attrib", "exited",
-	"attrib_miss", "flows", "ports", "tx_pkts", "rx_pkts",
-	"tx_wire_bytes", "rx_wire_bytes", "tx_bytes", "rx_bytes", "first_ts",
-	"last_ts",
+static const struct row_key proc_keys[] = {
+	{ "schema", K_INT }, { "pid", K_INT }, { "comm", K_TEXT },
+	{ "uid", K_INT }, { "cgroup", K_INT }, { "attrib", K_TEXT },
+	{ "exited", K_BOOL }, { "attrib_miss", K_TEXT }, { "flows", K_INT },
+	{ "ports", K_INT }, { "tx_pkts", K_INT }, { "rx_pkts", K_INT },
+	{ "tx_wire_bytes", K_BYTES }, { "rx_wire_bytes", K_BYTES },
+	{ "tx_bytes", K_BYTES }, { "rx_bytes", K_BYTES },
+	{ "first_ts", K_TIME }, { "last_ts", K_TIME },
 };
 
 /* Text only: the command, or what the row of unattributed ends is. */
