@@ -107,6 +107,12 @@ static void usage(FILE *f)
 "                     spikes, listeners appearing and going (live)\n"
 "  --scan SPEC        scan thresholds, e.g. ports=15,hosts=25,interval=5m\n"
 "                     (distinct ports of a host, hosts on a port, TIME)\n"
+"Tunnels (GRE, ERSPAN, IP-in-IP, VXLAN, Geneve, GTP-U, Teredo, AYIYA):\n"
+"  --tunnels MODE     which flows of a tunnelled packet are reported: zeek\n"
+"                     (default: as Zeek's conn.log, the flows inside tunnels\n"
+"                     and the UDP flows carrying them), outer (the outermost\n"
+"                     IP header only, as tcpdump and tshark key flows) or\n"
+"                     inner (the innermost flows only)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
@@ -187,6 +193,9 @@ static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
 	[MV_PORTS] = "ports", [MV_PROCS] = "processes" };
+static const char *const tunnel_names[] = {
+	[ENGINE_TUNNELS_ZEEK] = "zeek", [ENGINE_TUNNELS_OUTER] = "outer",
+	[ENGINE_TUNNELS_INNER] = "inner" };
 static const char *const attrib_names[] = { [ATTR_AUTO] = "auto",
 	[ATTR_MODE_BPF] = "bpf", [ATTR_MODE_DIAG] = "diag",
 	[ATTR_MODE_PROC] = "proc", [ATTR_MODE_NONE] = "none" };
@@ -285,6 +294,14 @@ static int o_attrib(struct opts *o, const char *a)
 	return i;
 }
 
+static int o_tunnels(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(tunnel_names));
+
+	o->eng.tunnels = (enum engine_tunnels)i;
+	return i;
+}
+
 static int o_max_flows(struct opts *o, const char *a)
 {
 	uint64_t v;
@@ -370,6 +387,8 @@ static const struct opt_def {
 	{ "scan", 268, 1, o_scan, "invalid --scan",
 	  "ports=N,hosts=N,interval=TIME: e.g. ports=15,hosts=25,"
 	  "interval=5m" },
+	{ "tunnels", 269, 1, o_tunnels, "unknown --tunnels",
+	  "zeek, outer or inner" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 

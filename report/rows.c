@@ -71,6 +71,7 @@ static const char *cell_text(const struct cell *c, enum text_how how,
 	case CELL_NULL:
 		return NULL;
 	case CELL_STR:
+	case CELL_LIST:
 		return how == TXT_DASH && c->s && !c->s[0] ? NULL : c->s;
 	case CELL_BOOL:
 		return i ? "true" : "false";
@@ -299,6 +300,21 @@ static json_t *json_template(const struct rows_kind *k)
 	return o;
 }
 
+/* A CELL_LIST's words as a JSON array of strings. */
+static json_t *json_words(const char *s)
+{
+	json_t *a = json_array();
+
+	while (a && *s) {
+		const char *e = strchr(s, ' ');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		json_array_append_new(a, json_stringn(s, n));
+		s += n + (e != NULL);
+	}
+	return a;
+}
+
 /* Put one cell into the template object, reusing its value objects. */
 static void json_cell(json_t *o, const char *key, const struct cell *c)
 {
@@ -306,6 +322,8 @@ static void json_cell(json_t *o, const char *key, const struct cell *c)
 
 	if (c->type == CELL_BOOL) {
 		json_object_set_new(o, key, json_boolean(c->i));
+	} else if (c->type == CELL_LIST && c->s) {
+		json_object_set_new(o, key, json_words(c->s));
 	} else if (c->type == CELL_STR && c->s) {
 		if (json_is_string(v))
 			json_string_set(v, c->s);
