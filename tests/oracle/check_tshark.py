@@ -4,7 +4,8 @@
 usage: check_tshark.py [--verbose] [FILE...]
 
 Default: every capture in $SHARED/pcaps (SHARED defaults to ../shared from the repo
-root) that has a <capture>.flows.tsv.  porttop is ./porttop at the repo root, or
+root) that has a <capture>.flows.tsv, and our tunnel captures pcaps/tun-*.pcap, whose
+<capture>.conv.txt tshark wrote when they were made (make-pcaps.sh).  porttop is ./porttop at the repo root, or
 $PORTTOP, run with --tunnels outer: the oracle keys flows by the outermost IP header.
 See README.md in this folder.
 
@@ -298,13 +299,14 @@ def conv_bytes_ok(n, text, unit):
     return abs(k - int(text)) < 1            # tshark rounds its kB and MB
 
 
-def compare_inner(path, conv, timeout, expect):
-    """porttop's flows inside tunnels against tshark's conversations."""
+def compare_inner(path, conv, timeout, expect, every=False):
+    """porttop's flows inside tunnels (every TCP/UDP flow when `every`, and then
+    every conversation must be met) against tshark's conversations."""
     run = common.Run(path, timeout)
     diffs = ["--tunnels zeek: " + d for d in common.check_run(run, expect)]
     conv_rows, sums, notes = parse_conv(conv), {}, []
     for f in run.flows:
-        if f["tunnel"] is None or f["proto"] not in ("tcp", "udp"):
+        if (f["tunnel"] is None and not every) or f["proto"] not in ("tcp", "udp"):
             continue
         o = (ipaddress.ip_address(f["orig_h"]), f["orig_p"])
         r = (ipaddress.ip_address(f["resp_h"]), f["resp_p"])
@@ -330,7 +332,20 @@ def compare_inner(path, conv, timeout, expect):
                              bb, bu))
         else:
             notes.append("inner %s agrees with tshark's conversation" % label)
+    if every:
+        for key, (a, b, _) in conv_rows.items():
+            if key not in sums:
+                diffs.append("tshark conversation %s %s <-> %s has no porttop flow"
+                             % (key[0], ep(*a), ep(*b)))
     return diffs, notes
+
+
+def check_ours(path, timeout):
+    """Our tunnel captures (pcaps/tun-*.pcap): every TCP and UDP flow of the
+    default --tunnels zeek against the conversations tshark counted when the
+    capture was made (<capture>.conv.txt)."""
+    return compare_inner(path, path.with_name(path.name + ".conv.txt"), timeout, 0,
+                         every=True)
 
 
 def main():
@@ -346,11 +361,16 @@ def main():
     else:
         paths = sorted(p for p in pcaps.iterdir()
                        if p.with_name(p.name + ".flows.tsv").exists())
+        paths += sorted((common.REPO / "pcaps").glob("tun-*.pcap"))
         if not paths:
             sys.exit("no captures with a .flows.tsv in %s (set SHARED?)" % pcaps)
     common.require_porttop()
     report = common.Report(EXCEPTIONS, args.verbose)
     for path in paths:
+        if path.with_name(path.name + ".conv.txt").exists() and \
+                not path.with_name(path.name + ".flows.tsv").exists():
+            report.capture(path.name, *check_ours(path, common.timeout()))
+            continue
         if not path.with_name(path.name + ".flows.tsv").exists():
             report.capture(path.name, ["no oracle %s.flows.tsv" % path.name])
             continue
