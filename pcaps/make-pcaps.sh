@@ -24,6 +24,7 @@ OUT=$(cd "${1:-$HERE}" && pwd)
 # --- tool dependencies (installed from Debian only when missing) -------------
 missing=()
 for dep in ip:iproute2 ss:iproute2 tc:iproute2 tcpdump:tcpdump dumpcap:wireshark-common \
+           mergecap:wireshark-common \
            curl:curl ethtool:ethtool nft:nftables python3:python3 nmap:nmap ping:iputils-ping; do
   command -v "${dep%%:*}" >/dev/null || missing+=("${dep#*:}")
 done
@@ -504,6 +505,30 @@ if want 21; then
   relays_down
 fi
 
+if want 22; then
+  echo "22. mixed-links.pcapng: one pcapng of four interfaces of three link types and two"
+  echo "    snapshot lengths (what dumpcap writes for -i eth0 -i wlan0), by mergecap from"
+  echo "    tun-vxlan.pcap, any-sll2.pcap, snaplen-64.pcap and tcp-refused.pcap with its"
+  echo "    frames made IEEE 802.3br express mPackets (DLT_ETHERNET_MPACKET, 274)"
+  # the mPacket form: 7 preamble bytes, SMD-E (0xd5), the frame, a 4-byte mCRC
+  python3 - "$OUT/tcp-refused.pcap" "$WORK/mpacket.pcap" <<'PYEOF'
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+out = [struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 274)]
+off = 24
+while off + 16 <= len(d):
+    sec, usec, incl, orig = struct.unpack('<IIII', d[off:off + 16])
+    frame = d[off + 16:off + 16 + incl]
+    m = b'\x55' * 7 + b'\xd5' + frame + struct.pack('<I', zlib.crc32(frame))
+    out.append(struct.pack('<IIII', sec, usec, len(m), orig + 12) + m)
+    off += 16 + incl
+open(sys.argv[2], 'wb').write(b''.join(out))
+PYEOF
+  mergecap -F pcapng -w "$OUT/mixed-links.pcapng" "$OUT/tun-vxlan.pcap" "$OUT/any-sll2.pcap" \
+    "$OUT/snaplen-64.pcap" "$WORK/mpacket.pcap"
+  chmod 644 "$OUT/mixed-links.pcapng"
+fi
+
 # tshark's conversations (every layer) of the tunnel captures: the oracle the
 # tshark check compares porttop's flows inside tunnels with
 # (tests/oracle/check_tshark.py)
@@ -519,5 +544,5 @@ if command -v capinfos >/dev/null; then
     ipv6-tcp-udp.pcap frag-udp.pcap vlan-tcp.pcap any-sll.pcap any-sll2.pcap lo-nano.pcap \
     dumpcap.pcapng snaplen-64.pcap syn-timeout.pcap attrib-lo.pcapng nmap-scans.pcap \
     retrans.pcap tun-vxlan.pcap tun-gre.pcap tun-ipip.pcap tun-udp.pcap tun-erspan.pcap \
-    tun-l2.pcap tun-nested.pcap)
+    tun-l2.pcap tun-nested.pcap mixed-links.pcapng)
 fi
