@@ -31,8 +31,10 @@ BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 # The pipeline, in data-flow order; porttop.c is the program.
 LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/jsonw.c \
 	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live.c capture/cap_dump.c \
-	decode/dec_link.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c \
-	flowtable/server_ports.c flowtable/conn.c flowtable/behav.c flowtable/ft.c flowtable/scan.c \
+	decode/dec_link.c decode/dec_ether.c decode/dec_ppp.c decode/dec_wifi.c \
+	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c \
+	flowtable/server_ports.c flowtable/uid.c flowtable/gap.c flowtable/conn.c flowtable/behav.c \
+	flowtable/ft.c flowtable/scan.c \
 	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c \

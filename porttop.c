@@ -57,10 +57,10 @@ struct opts {
 	char **argv;
 };
 
+static void usage_more(FILE *f);
+
 static void usage(FILE *f)
 {
-	struct ft_config c = { 0 };
-
 	fprintf(f,
 "Usage: porttop [-r FILE | -i IFACE] [options] [EXPRESSION]\n"
 "       porttop -D\n"
@@ -105,7 +105,17 @@ static void usage(FILE *f)
 "  -q                 no progress line on stderr\n"
 "  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
 "                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
-"                     for attribution (output files are created as USER)\n"
+"                     for attribution (output files are created as USER)\n",
+		DEFAULT_SNAPLEN);
+	usage_more(f);
+}
+
+/* The second half of --help: processes, events, export, tunnels, limits. */
+static void usage_more(FILE *f)
+{
+	struct ft_config c = { 0 };
+
+	fprintf(f,
 "Processes (live capture only):\n"
 "  --attrib SOURCE    how flows are tied to processes: auto (default: eBPF\n"
 "                     when allowed, else sock_diag), bpf, diag (netlink\n"
@@ -128,6 +138,12 @@ static void usage(FILE *f)
 "  --ipfix-domain ID  observation domain id (default 0)\n"
 "  --ipfix-pen PEN    enterprise number of porttop's elements (default\n"
 "                     32473, RFC 5612's number for documentation)\n"
+"Tunnels (GRE, ERSPAN, IP-in-IP, VXLAN, Geneve, GTP-U, Teredo, AYIYA):\n"
+"  --tunnels MODE     which flows of a tunnelled packet are reported: zeek\n"
+"                     (default: as Zeek's conn.log, the flows inside tunnels\n"
+"                     and the UDP flows carrying them), outer (the outermost\n"
+"                     IP header only, as tcpdump and tshark key flows) or\n"
+"                     inner (the innermost flows only)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
@@ -141,7 +157,7 @@ static void usage(FILE *f)
 "Exit status: 0 ok (also when stopped by a signal), 1 input damaged or\n"
 "device lost mid-way (report of what was read), 2 usage error, unreadable\n"
 "file or device, bad filter or unsupported link type.\n",
-		DEFAULT_SNAPLEN, FT_DEFAULT_FLOWS, ft_memory(&c) >> 20);
+		FT_DEFAULT_FLOWS, ft_memory(&c) >> 20);
 }
 
 static int bad_usage(const char *msg, const char *arg)
@@ -208,6 +224,9 @@ static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
 	[MV_PORTS] = "ports", [MV_PROCS] = "processes" };
+static const char *const tunnel_names[] = {
+	[ENGINE_TUNNELS_ZEEK] = "zeek", [ENGINE_TUNNELS_OUTER] = "outer",
+	[ENGINE_TUNNELS_INNER] = "inner" };
 static const char *const attrib_names[] = { [ATTR_AUTO] = "auto",
 	[ATTR_MODE_BPF] = "bpf", [ATTR_MODE_DIAG] = "diag",
 	[ATTR_MODE_PROC] = "proc", [ATTR_MODE_NONE] = "none" };
@@ -305,6 +324,14 @@ static int o_attrib(struct opts *o, const char *a)
 	int i = parse_name(a, NAMES(attrib_names));
 
 	o->eng.attrib = (enum attr_mode)i;
+	return i;
+}
+
+static int o_tunnels(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(tunnel_names));
+
+	o->eng.tunnels = (enum engine_tunnels)i;
 	return i;
 }
 
@@ -440,6 +467,8 @@ static const struct opt_def {
 	  "0 to 4294967295" },
 	{ "ipfix-pen", 273, 1, o_ipfix_pen, "invalid --ipfix-pen",
 	  "1 to 4294967295" },
+	{ "tunnels", 274, 1, o_tunnels, "unknown --tunnels",
+	  "zeek, outer or inner" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 

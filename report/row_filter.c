@@ -63,6 +63,7 @@ static void get(const void *row, int field, struct df_value *v)
 
 	switch (c->type) {
 	case CELL_STR:
+	case CELL_LIST:	/* its words, as one text: ~ finds one */
 		*v = (struct df_value){ c->s ? DFV_TEXT : DFV_NULL, 0, c->s };
 		break;
 	case CELL_INT:	/* a negative one is written null */

@@ -69,6 +69,7 @@ static const char *cell_text(const struct cell *c, enum text_how how,
 	case CELL_NULL:
 		return NULL;
 	case CELL_STR:
+	case CELL_LIST:
 		return how == TXT_DASH && c->s && !c->s[0] ? NULL : c->s;
 	case CELL_BOOL:
 		return i ? "true" : "false";
@@ -301,6 +302,8 @@ void rep_json_members(struct jsonw *w, enum rep_kind kind, const void *row)
 			jsonw_bool(w, (int)c[i].i);
 		else if (c[i].type == CELL_STR)
 			jsonw_str(w, c[i].s);
+		else if (c[i].type == CELL_LIST && c[i].s)
+			jsonw_words(w, c[i].s);
 		else if (c[i].type == CELL_USEC)	/* the CSV's digits */
 			jsonw_fixed(w, c[i].i, 6);
 		else if (c[i].type == CELL_INT && c[i].i >= 0)

@@ -5,6 +5,7 @@
  * order (README.md, porttop.8): a new field goes at the end of the keys.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "../lib/clock.h"
 #include "rows_fields.h"
@@ -17,6 +18,7 @@
 #define STR(v) (*c++ = (struct cell){ CELL_STR, (v), 0 })
 #define BOOL(v) (*c++ = (struct cell){ CELL_BOOL, NULL, !!(v) })
 #define USEC(v) (*c++ = (struct cell){ CELL_USEC, NULL, (int64_t)(v) })
+#define LIST(v) (*c++ = (struct cell){ CELL_LIST, (v), 0 })
 
 /* pid, comm, uid, [cgroup,] attrib of a process: null when not found. */
 static struct cell *owner_cells(struct cell *c, const struct attr_end *o,
@@ -78,6 +80,8 @@ static const struct row_key flow_keys[] = {
 	{ "orig_zero_win", K_INT }, { "resp_zero_win", K_INT },
 	{ "orig_rst", K_INT }, { "resp_rst", K_INT }, { "icmp_errors", K_INT },
 	{ "icmp_type", K_INT }, { "icmp_code", K_INT },
+	{ "uid", K_TEXT }, { "tunnel", K_TEXT },
+	{ "tunnel_parents", K_TEXT }, { "missed_bytes", K_BYTES },
 };
 
 /* Text only: endpoints, the owner, retransmissions both ways. */
@@ -121,6 +125,33 @@ static struct cell *flow_tcp_cells(struct cell *c, const struct ft_view *v)
 	INT(v->icmp_errors);
 	INT(v->icmp_errors ? v->icmp_type : -1);
 	INT(v->icmp_errors ? v->icmp_code : -1);
+	return c;
+}
+
+/* Zeek's uid, the encapsulations ("gre/erspan2"), the uids of the flows
+ * that carried it, the bytes of content gaps. */
+static struct cell *flow_zeek_cells(struct cell *c, const struct ft_view *v,
+				    struct cell_room *room)
+{
+	size_t n = 0;
+
+	ft_uid_text(v->uid, room->uid);
+	STR(room->uid);
+	room->tunnel[0] = '\0';
+	for (int i = 0; i < DEC_MAX_CHAIN && v->tun[i]; i++)
+		n += (size_t)snprintf(room->tunnel + n, sizeof(room->tunnel) - n,
+				      "%s%s", i ? "/" : "",
+				      dec_tun_name(v->tun[i]));
+	STR(v->tun[0] ? room->tunnel : NULL);
+	n = 0;
+	for (int i = 0; i < v->nparents && i < FT_MAX_PARENTS; i++) {
+		if (i)
+			room->parents[n++] = ' ';
+		ft_uid_text(v->parents[i], room->parents + n);
+		n = strlen(room->parents);
+	}
+	LIST(v->nparents ? room->parents : NULL);
+	INT(v->missed_bytes);
 	return c;
 }
 
@@ -176,6 +207,7 @@ static struct cell *flow_cells(const void *row, struct cell *c, int text,
 		STR(f->end[i].pid >= 0 ? NULL : attr_why_name(f->end[i].why));
 	}
 	c = flow_tcp_cells(c, v);
+	c = flow_zeek_cells(c, v, room);
 	return text ? flow_text_cells(c, f, room) : c;
 }
 

@@ -24,6 +24,8 @@ enum cell_type {
 	CELL_BOOL,	/* i: 0 or 1 */
 	CELL_USEC,	/* i microseconds (a time or a duration), written as
 			   seconds with 6 decimals */
+	CELL_LIST,	/* s: words separated by single spaces, a JSON array
+			   of strings (text and CSV: as it is); NULL is null */
 };
 
 struct cell {
@@ -58,6 +60,9 @@ struct cell_room {
 	struct rep_ends e;
 	char orig[64], resp[64];
 	char owner[64];
+	char uid[FT_UID_TEXT];
+	char tunnel[DEC_MAX_CHAIN * 8];
+	char parents[FT_MAX_PARENTS * FT_UID_TEXT];
 };
 
 /* What a keyed cell holds, for code that compares values rather than

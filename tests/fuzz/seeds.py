@@ -12,7 +12,9 @@ Classic pcap is read here; pcapng is converted with tcpdump -w first.
 """
 import os, struct, subprocess, sys, tempfile
 
-DLTS = [1, 113, 276, 0, 108, 12, 14, 101, 228, 229]
+# fuzz_decode.c's list, in its order
+DLTS = [1, 113, 276, 0, 108, 12, 14, 101, 228, 229, 9, 50, 104, 51, 105, 127,
+        119, 163, 192, 274]
 
 def pcap_records(path):
     data = open(path, "rb").read()
@@ -49,7 +51,7 @@ def main():
         dlt, recs = pcap_records(cap)
         if dlt not in DLTS:
             continue
-        sel = bytes([DLTS.index(dlt)])
+        sel = bytes([DLTS.index(dlt)])   # --tunnels zeek (see fuzz_decode.c)
         for i in range(0, min(len(recs), 240), 12):
             body = b"".join(struct.pack(">HB", len(f), c) + f
                             for f, c in recs[i:i + 12])
