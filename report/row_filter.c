@@ -20,7 +20,7 @@ static const struct df_alias flow_aliases[] = {
 	{ "host", "orig_h|resp_h" }, { "net", "orig_h|resp_h" },
 	{ "port", "orig_p|resp_p" }, { "process", "orig_comm|resp_comm" },
 	{ "comm", "orig_comm|resp_comm" }, { "pid", "orig_pid|resp_pid" },
-	{ "uid", "orig_uid|resp_uid" }, { "cgroup", "orig_cgroup|resp_cgroup" },
+	{ "user", "orig_uid|resp_uid" }, { "cgroup", "orig_cgroup|resp_cgroup" },
 	{ "retrans", "orig_retrans|resp_retrans" }, { "state", "conn_state" },
 };
 static const struct df_alias comm_alias[] = { { "process", "comm" } };
