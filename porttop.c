@@ -84,9 +84,11 @@ static void usage(FILE *f)
 "                     250ms, 10s, 5m, 1h\n"
 "Output (default: the interactive view when stdout is a terminal,\n"
 "else the flows report):\n"
-"  --report KIND      at the end, one row per flow (flows), per port (ports)\n"
-"                     or per process (procs); none: no report (a service\n"
-"                     that exports with --ipfix or writes --events);\n"
+"  --report KIND      at the end, one row per flow (flows), per port (ports),\n"
+"                     per server and port (services: nmap's per-host\n"
+"                     states) or per process (procs); none: no report (a\n"
+"                     service that exports with --ipfix or writes\n"
+"                     --events);\n"
 "                     --format alone: flows\n"
 "  --batch            print the view every -d seconds, no terminal needed\n"
 "  --view VIEW        the view to show: flows (default), ports, processes\n"
@@ -219,7 +221,8 @@ static int all_digits(const char *s)
 }
 
 static const char *const report_names[] = { [REP_FLOWS] = "flows",
-	[REP_PORTS] = "ports", [REP_PROCS] = "procs", [REP_NONE] = "none" };
+	[REP_PORTS] = "ports", [REP_PROCS] = "procs", [REP_SERVICES] = "services",
+	[REP_NONE] = "none" };
 static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
@@ -436,7 +439,7 @@ static const struct opt_def {
 	{ "help", OPT_HELP, 0, NULL, NULL, NULL },
 	{ "version", OPT_VERSION, 0, NULL, NULL, NULL },
 	{ "report", 257, 1, o_report, "unknown report",
-	  "flows, ports or procs" },
+	  "flows, ports, services, procs or none" },
 	{ "format", 258, 1, o_format, "unknown format",
 	  "text, csv or json" },
 	{ "max-flows", 259, 1, o_max_flows, "invalid --max-flows",

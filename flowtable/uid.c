@@ -8,7 +8,9 @@
  * crypto_shorthash) of the flow's first packet time and creation id under
  * a fixed key, 64 bits in Zeek's shape.  The time makes two runs over
  * different traffic differ; the id (unique in a run) keeps two flows of
- * one run apart.
+ * one run apart.  The time is taken in whole microseconds, what a pcap
+ * file keeps: a live run (nanoseconds) and its -w file give the same
+ * uids.
  */
 #include <sodium.h>
 
@@ -21,7 +23,7 @@ uint64_t ft_uid(int64_t first_ns, uint64_t id)
 		'f', 'l', 'o', 'w', ' ', 'u', 'i', 'd',
 	};
 	unsigned char in[16], out[crypto_shorthash_BYTES];
-	uint64_t t = (uint64_t)first_ns, v = 0;
+	uint64_t t = (uint64_t)(first_ns / 1000), v = 0;
 
 	for (int i = 0; i < 8; i++) {	/* little-endian on every host */
 		in[i] = (unsigned char)(t >> 8 * i);

@@ -300,10 +300,16 @@ const struct port_row *ports_add(struct ports *t, const struct ft_view *v,
 	struct svc_key sk = { .port = rp, .proto = v->key.proto,
 			      .ipv = (v->key.flags & FT_K_V6) ? 6 : 4 };
 	memcpy(sk.addr, v->orig_is_a ? v->key.b : v->key.a, 16);
-	if ((s = svc_get(t, &sk)))
+	if ((s = svc_get(t, &sk))) {
+		int was = s->conns ? s->state : -1;	/* -1: a new service */
+
 		port_row_fold(s, v, end);
-	else
+		if (was >= 0)
+			p->server_state[was]--;
+		p->server_state[s->state]++;
+	} else {
 		t->st.services_dropped++;
+	}
 	return p;
 }
 

@@ -82,6 +82,10 @@ struct port_row {
 	uint64_t icmp_errors;		/* ICMP errors quoting its flows */
 	uint64_t tcp_pkts, retrans;	/* TCP packets, of which resent */
 	struct rep_rtt rtt;		/* SYN -> SYN-ACK of its flows */
+	uint64_t server_state[FT_PS_NUM];	/* port rows: its services
+					   (responder addresses) by their
+					   own state, as nmap gives one per
+					   host; 0 in service rows */
 };
 
 /* port_row_init: an empty port row for (proto, port).  port_row_fold:

@@ -25,7 +25,7 @@ struct report {
 	uint64_t n;			/* flows taken */
 	struct flow_rec **chunks;	/* flows mode */
 	size_t nchunks;
-	struct ports *ports;		/* ports mode */
+	struct ports *ports;		/* ports and services modes */
 	struct rep_procs *procs;	/* procs mode */
 	const struct rep_filter *filter;	/* -Y; NULL: every row */
 };
@@ -40,7 +40,8 @@ struct report *report_new(enum rep_kind kind, enum rep_fmt fmt,
 		r->fmt = fmt;
 		r->attr = a;
 		if ((kind == REP_PROCS && !(r->procs = rep_procs_new())) ||
-		    (kind == REP_PORTS && !(r->ports = ports_new(NULL)))) {
+		    ((kind == REP_PORTS || kind == REP_SERVICES) &&
+		     !(r->ports = ports_new(NULL)))) {
 			free(r);
 			return NULL;
 		}
@@ -117,7 +118,7 @@ void report_add(void *report, const struct flow_rec *f)
 	if (r->kind == REP_FLOWS && !rep_filter_match(r->filter, f))
 		return;
 	rc = r->kind == REP_FLOWS ? keep_flow(r, &f->v, f->end) :
-	     r->kind == REP_PORTS ? fold_port(r, f) :
+	     r->kind == REP_PORTS || r->kind == REP_SERVICES ? fold_port(r, f) :
 				    rep_procs_add(r->procs, &f->v, f->end, rows);
 	if (rc < 0)
 		r->nomem = 1;
@@ -178,6 +179,18 @@ static int cmp_port(const void *pa, const void *pb)
 	return cmp_i64(a->port, b->port);
 }
 
+/* protocol, port, then the address (IPv4 first) */
+static int cmp_service(const void *pa, const void *pb)
+{
+	const struct port_row *a = *(const struct port_row *const *)pa;
+	const struct port_row *b = *(const struct port_row *const *)pb;
+	int c = cmp_port(pa, pb);
+
+	if (c || (c = cmp_i64(a->ipv, b->ipv)))
+		return c;
+	return memcmp(a->addr, b->addr, 16);
+}
+
 /* Live: ports listened on get a row even without flows (an unexpected
  * listener is worth seeing). */
 static int add_listeners(struct report *r)
@@ -203,8 +216,40 @@ static int cmp_proc(const void *pa, const void *pb)
 	return cmp_i64(a->who.pid, b->who.pid);
 }
 
+/* The report's rows before filtering: how many, and the i-th. */
+static uint64_t nrows(const struct report *r, long nprocs)
+{
+	switch (r->kind) {
+	case REP_FLOWS:
+		return r->n;
+	case REP_PORTS:
+		return ports_nports(r->ports);
+	case REP_SERVICES:
+		return ports_nservices(r->ports);
+	default:
+		return (uint64_t)nprocs;
+	}
+}
+
+static void *row_at(const struct report *r, uint64_t i)
+{
+	switch (r->kind) {
+	case REP_FLOWS:
+		return &r->chunks[i / CHUNK][i % CHUNK];
+	case REP_PORTS:
+		return (void *)ports_port(r->ports, (size_t)i);
+	case REP_SERVICES:
+		return (void *)ports_service(r->ports, (size_t)i);
+	default:
+		return (void *)rep_procs_row(r->procs, (long)i);
+	}
+}
+
 int report_write(struct report *r, FILE *out)
 {
+	static int (*const cmp[])(const void *, const void *) = {
+		[REP_FLOWS] = cmp_flow, [REP_PORTS] = cmp_port,
+		[REP_PROCS] = cmp_proc, [REP_SERVICES] = cmp_service };
 	long nprocs = r->kind == REP_PROCS ? rep_procs_finish(r->procs) : 0;
 	uint64_t all, n = 0;
 	void **rows;
@@ -215,26 +260,19 @@ int report_write(struct report *r, FILE *out)
 		errno = ENOMEM;
 		return -1;
 	}
-	all = r->kind == REP_FLOWS ? r->n :
-	      r->kind == REP_PORTS ? ports_nports(r->ports) : (uint64_t)nprocs;
+	all = nrows(r, nprocs);
 	rows = malloc((all ? all : 1) * sizeof(*rows));
 	if (!rows)
 		return -1;
 	for (uint64_t i = 0; i < all; i++) {
-		void *row = r->kind == REP_FLOWS ?
-				  (void *)&r->chunks[i / CHUNK][i % CHUNK] :
-			    r->kind == REP_PORTS ?
-				  (void *)ports_port(r->ports, (size_t)i) :
-				  (void *)rep_procs_row(r->procs, (long)i);
+		void *row = row_at(r, i);
 
 		/* flows were filtered as they came */
 		if (r->kind == REP_FLOWS || rep_filter_match(r->filter, row))
 			rows[n++] = row;
 	}
 	if (n)
-		qsort(rows, n, sizeof(*rows),
-		      r->kind == REP_FLOWS ? cmp_flow :
-		      r->kind == REP_PORTS ? cmp_port : cmp_proc);
+		qsort(rows, n, sizeof(*rows), cmp[r->kind]);
 	rc = rep_write(out, r->kind, r->fmt, (const void *const *)rows, n);
 	free(rows);
 	if (rc == 0 && fflush(out) != 0)

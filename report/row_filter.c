@@ -33,6 +33,7 @@ static const char *const search_text[] = {
 		       "resp_comm resp_pid"),
 	[REP_PORTS] = "proto port comm pid",
 	[REP_PROCS] = "pid comm",
+	[REP_SERVICES] = "proto resp_h port comm pid",
 };
 
 #define SEARCH_MAX 12	/* cells in a search text */
@@ -162,7 +163,8 @@ struct rep_filter *rep_filter_compile(enum rep_kind kind, const char *text_,
 				      struct df_error *err)
 {
 	static const char *const rows[] = { [REP_FLOWS] = "flows",
-		[REP_PORTS] = "ports", [REP_PROCS] = "procs" };
+		[REP_PORTS] = "ports", [REP_PROCS] = "procs",
+		[REP_SERVICES] = "services" };
 	struct rep_filter *f = calloc(1, sizeof(*f));
 
 	if (!f) {

@@ -21,13 +21,14 @@
 
 /* REP_NONE: no report at all (report_run only: a service that exports
  * with --ipfix or writes --events keeps nothing for the end). */
-enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS, REP_NONE };
+enum rep_kind { REP_FLOWS, REP_PORTS, REP_PROCS, REP_SERVICES, REP_NONE };
 enum rep_fmt { REP_TEXT, REP_CSV, REP_JSON };
 
 #define REP_SCHEMA 1
 
-/* A row of each kind is a struct flow_rec (flows), struct port_row (ports)
- * or struct rep_proc (procs); rows are passed as pointers to those. */
+/* A row of each kind is a struct flow_rec (flows), struct port_row (ports
+ * and services) or struct rep_proc (procs); rows are passed as pointers to
+ * those. */
 
 /* rep_write: a whole report, rows in the caller's order.  Text: a header
  * line, then columns padded to their width, one space apart (addresses,

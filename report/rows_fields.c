@@ -1,9 +1,11 @@
 /*
- * rows_fields.c - the fields of the flows, ports and procs reports: each
+ * rows_fields.c - the fields of the flows, ports, procs and services
+ * reports: each
  * kind's cell names, the function that fills a row's cells, and its text
  * columns (rows_fields.h).  The JSON key order is the documented field
  * order (README.md, porttop.8): a new field goes at the end of the keys.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -211,64 +213,88 @@ static struct cell *flow_cells(const void *row, struct cell *c, int text,
 	return text ? flow_text_cells(c, f, room) : c;
 }
 
-/* ---- ports ----------------------------------------------------------------- */
+/* ---- ports and services ------------------------------------------------- */
+
+/* A service row is a port row of one responder address: the same fields,
+ * its address after the protocol, and no counts of distinct clients and
+ * servers (a port's). */
+#define PORT_KEYS_HEAD { "schema", K_INT }, { "proto", K_PROTO }
+#define PORT_KEYS_COUNTS \
+	{ "port", K_INT }, \
+	{ "conns", K_INT }, { "established", K_INT }, { "rejected", K_INT }, \
+	{ "unanswered", K_INT }
+#define PORT_KEYS_TAIL \
+	{ "orig_pkts", K_INT }, { "resp_pkts", K_INT }, \
+	{ "orig_wire_bytes", K_BYTES }, { "resp_wire_bytes", K_BYTES }, \
+	{ "orig_ip_bytes", K_BYTES }, { "resp_ip_bytes", K_BYTES }, \
+	{ "orig_bytes", K_BYTES }, { "resp_bytes", K_BYTES }, \
+	{ "first_ts", K_TIME }, { "last_ts", K_TIME }, { "role", K_TEXT }, \
+	{ "pid", K_INT }, { "comm", K_TEXT }, { "uid", K_INT }, \
+	{ "attrib", K_TEXT }, { "listening", K_BOOL }, { "state", K_TEXT }, \
+	{ "open_flows", K_INT }, { "closed_flows", K_INT }, \
+	{ "filtered_flows", K_INT }, { "icmp_errors", K_INT }, \
+	{ "rtt_median_us", K_US }, { "rtt_p95_us", K_US }, \
+	{ "retrans", K_INT }, { "retrans_rate", K_FRACTION }
 
 static const struct row_key port_keys[] = {
-	{ "schema", K_INT }, { "proto", K_PROTO }, { "port", K_INT },
-	{ "conns", K_INT }, { "established", K_INT }, { "rejected", K_INT },
-	{ "unanswered", K_INT }, { "clients", K_INT }, { "servers", K_INT },
-	{ "orig_pkts", K_INT }, { "resp_pkts", K_INT },
-	{ "orig_wire_bytes", K_BYTES }, { "resp_wire_bytes", K_BYTES },
-	{ "orig_ip_bytes", K_BYTES }, { "resp_ip_bytes", K_BYTES },
-	{ "orig_bytes", K_BYTES }, { "resp_bytes", K_BYTES },
-	{ "first_ts", K_TIME }, { "last_ts", K_TIME }, { "role", K_TEXT },
-	{ "pid", K_INT }, { "comm", K_TEXT }, { "uid", K_INT },
-	{ "attrib", K_TEXT }, { "listening", K_BOOL }, { "state", K_TEXT },
-	{ "open_flows", K_INT }, { "closed_flows", K_INT },
-	{ "filtered_flows", K_INT }, { "icmp_errors", K_INT },
-	{ "rtt_median_us", K_US }, { "rtt_p95_us", K_US },
-	{ "retrans", K_INT }, { "retrans_rate", K_FRACTION },
+	PORT_KEYS_HEAD, PORT_KEYS_COUNTS,
+	{ "clients", K_INT }, { "servers", K_INT },
+	PORT_KEYS_TAIL,
+	{ "servers_open", K_INT }, { "servers_closed", K_INT },
+	{ "servers_filtered", K_INT },
+};
+
+static const struct row_key service_keys[] = {
+	PORT_KEYS_HEAD, { "resp_h", K_ADDR }, PORT_KEYS_COUNTS, PORT_KEYS_TAIL,
 };
 
 /* Text only: the owner and whether it listens, retransmissions whatever
- * the protocol. */
-static const char *const port_extra[] = { "process", "retx" };
+ * the protocol; ports: their servers by state. */
+static const char *const port_extra[] = { "process", "retx", "ocf" };
+static const char *const service_extra[] = { "process", "retx" };
+
+#define PORT_COLS_HEAD \
+	/* title	  cell			width	how		fit */ \
+	{ "PROTO",	 "proto",		-5,	TXT_PLAIN,	0 }
+#define PORT_COLS_TAIL \
+	{ "PKTS_IN",	 "orig_pkts",		8,	TXT_PLAIN,	0 }, \
+	{ "PKTS_OUT",	 "resp_pkts",		8,	TXT_PLAIN,	0 }, \
+	{ "BYTES_IN",	 "orig_wire_bytes",	7,	TXT_HUMAN,	0 }, \
+	{ "BYTES_OUT",	 "resp_wire_bytes",	7,	TXT_HUMAN,	0 }, \
+	{ "RTT50_MS",	 "rtt_median_us",	9,	TXT_MS,		0 }, \
+	{ "RETX",	 "retx",		5,	TXT_PLAIN,	0 }, \
+	{ "PROCESS",	 "process",		0,	TXT_PLAIN,	0 }
+#define PORT_COLS_COUNTS \
+	{ "STATE",	 "state",		-14,	TXT_PLAIN,	0 }, \
+	{ "CONNS",	 "conns",		7,	TXT_PLAIN,	0 }, \
+	{ "ESTAB",	 "established",		7,	TXT_PLAIN,	0 }, \
+	{ "REJ",	 "rejected",		7,	TXT_PLAIN,	0 }, \
+	{ "UNANS",	 "unanswered",		7,	TXT_PLAIN,	0 }
 
 static const struct text_col port_cols[] = {
-	/* title	  cell			width	how		fit */
-	{ "PROTO",	 "proto",		-5,	TXT_PLAIN,	0 },
+	PORT_COLS_HEAD,
 	{ "PORT",	 "port",		5,	TXT_PLAIN,	0 },
-	{ "STATE",	 "state",		-14,	TXT_PLAIN,	0 },
-	{ "CONNS",	 "conns",		7,	TXT_PLAIN,	0 },
-	{ "ESTAB",	 "established",		7,	TXT_PLAIN,	0 },
-	{ "REJ",	 "rejected",		7,	TXT_PLAIN,	0 },
-	{ "UNANS",	 "unanswered",		7,	TXT_PLAIN,	0 },
+	PORT_COLS_COUNTS,
 	{ "CLIENTS",	 "clients",		7,	TXT_PLAIN,	0 },
 	{ "SERVERS",	 "servers",		7,	TXT_PLAIN,	0 },
-	{ "PKTS_IN",	 "orig_pkts",		8,	TXT_PLAIN,	0 },
-	{ "PKTS_OUT",	 "resp_pkts",		8,	TXT_PLAIN,	0 },
-	{ "BYTES_IN",	 "orig_wire_bytes",	7,	TXT_HUMAN,	0 },
-	{ "BYTES_OUT",	 "resp_wire_bytes",	7,	TXT_HUMAN,	0 },
-	{ "RTT50_MS",	 "rtt_median_us",	9,	TXT_MS,		0 },
-	{ "RETX",	 "retx",		5,	TXT_PLAIN,	0 },
-	{ "PROCESS",	 "process",		0,	TXT_PLAIN,	0 },
+	{ "SRV_O/C/F",	 "ocf",			-9,	TXT_PLAIN,	1 },
+	PORT_COLS_TAIL,
 };
 
-static struct cell *port_cells(const void *row, struct cell *c, int text,
-			       struct cell_room *room)
+static const struct text_col service_cols[] = {
+	PORT_COLS_HEAD,
+	{ "RESP",	 "resp_h",		-4,	TXT_PLAIN,	1 },
+	{ "PORT",	 "port",		5,	TXT_PLAIN,	0 },
+	PORT_COLS_COUNTS,
+	PORT_COLS_TAIL,
+};
+
+/* The cells both kinds share, from conns to retrans_rate but the
+ * distinct counts. */
+static struct cell *port_counts(const struct port_row *p, struct cell *c)
 {
-	const struct port_row *p = row;
 	int tcp = p->proto == 6;
 
-	INT(REP_SCHEMA);
-	STR(rep_proto_name(p->proto));
-	INT(p->port);
-	INT(p->conns);
-	INT(p->established);
-	INT(p->rejected);
-	INT(p->unanswered);
-	INT(p->clients);
-	INT(p->servers);
 	c = count_cells(c, &p->dir[0], &p->dir[1], 1);
 	if (p->conns) {
 		USEC(p->first_ns / NS_PER_US);
@@ -293,17 +319,70 @@ static struct cell *port_cells(const void *row, struct cell *c, int text,
 		USEC(p->retrans * US_PER_S / p->tcp_pkts);
 	else
 		NUL();
-	if (text) {
-		struct attr_end both[2] = { p->owner, p->owner };
-		char w[40];
-
-		snprintf(room->owner, sizeof(room->owner), "%s%s",
-			 rep_owner(both, w, sizeof(w)),
-			 p->listening ? " (listening)" : "");
-		STR(room->owner);
-		INT(p->retrans);
-	}
 	return c;
+}
+
+/* Text only: the owner, whether it listens, retransmissions. */
+static struct cell *port_text(const struct port_row *p, struct cell *c,
+			      struct cell_room *room)
+{
+	struct attr_end both[2] = { p->owner, p->owner };
+	char w[40];
+
+	snprintf(room->owner, sizeof(room->owner), "%s%s",
+		 rep_owner(both, w, sizeof(w)),
+		 p->listening ? " (listening)" : "");
+	STR(room->owner);
+	INT(p->retrans);
+	return c;
+}
+
+static struct cell *port_cells(const void *row, struct cell *c, int text,
+			       struct cell_room *room)
+{
+	const struct port_row *p = row;
+	const uint64_t *ss = p->server_state;
+
+	INT(REP_SCHEMA);
+	STR(rep_proto_name(p->proto));
+	INT(p->port);
+	INT(p->conns);
+	INT(p->established);
+	INT(p->rejected);
+	INT(p->unanswered);
+	INT(p->clients);
+	INT(p->servers);
+	c = port_counts(p, c);
+	INT(ss[FT_PS_OPEN]);
+	INT(ss[FT_PS_CLOSED]);
+	INT(ss[FT_PS_FILTERED]);
+	if (!text)
+		return c;
+	c = port_text(p, c, room);
+	snprintf(room->resp, sizeof(room->resp), "%llu/%llu/%llu",
+		 (unsigned long long)ss[FT_PS_OPEN],
+		 (unsigned long long)ss[FT_PS_CLOSED],
+		 (unsigned long long)ss[FT_PS_FILTERED]);
+	STR(room->resp);
+	return c;
+}
+
+static struct cell *service_cells(const void *row, struct cell *c, int text,
+				  struct cell_room *room)
+{
+	const struct port_row *p = row;
+
+	INT(REP_SCHEMA);
+	STR(rep_proto_name(p->proto));
+	STR(inet_ntop(p->ipv == 6 ? AF_INET6 : AF_INET, p->addr, room->resp,
+		      sizeof(room->resp)));
+	INT(p->port);
+	INT(p->conns);
+	INT(p->established);
+	INT(p->rejected);
+	INT(p->unanswered);
+	c = port_counts(p, c);
+	return text ? port_text(p, c, room) : c;
 }
 
 /* ---- processes ----------------------------------------------------------- */
@@ -369,15 +448,19 @@ static const struct rows_kind kinds[] = {
 	[REP_FLOWS] = KIND(flow_keys, flow_extra, flow_cols, flow_cells),
 	[REP_PORTS] = KIND(port_keys, port_extra, port_cols, port_cells),
 	[REP_PROCS] = KIND(proc_keys, proc_extra, proc_cols, proc_cells),
+	[REP_SERVICES] = KIND(service_keys, service_extra, service_cols,
+			      service_cells),
 };
 
 _Static_assert(NITEMS(flow_keys) + NITEMS(flow_extra) <= ROWS_MAXCELLS &&
 	       NITEMS(port_keys) + NITEMS(port_extra) <= ROWS_MAXCELLS &&
-	       NITEMS(proc_keys) + NITEMS(proc_extra) <= ROWS_MAXCELLS,
+	       NITEMS(proc_keys) + NITEMS(proc_extra) <= ROWS_MAXCELLS &&
+	       NITEMS(service_keys) + NITEMS(service_extra) <= ROWS_MAXCELLS,
 	       "a row's cells fit ROWS_MAXCELLS");
 _Static_assert(NITEMS(flow_cols) <= REP_TEXT_MAXCOLS &&
 	       NITEMS(port_cols) <= REP_TEXT_MAXCOLS &&
-	       NITEMS(proc_cols) <= REP_TEXT_MAXCOLS, "columns fit rep_table");
+	       NITEMS(proc_cols) <= REP_TEXT_MAXCOLS &&
+	       NITEMS(service_cols) <= REP_TEXT_MAXCOLS, "columns fit rep_table");
 
 const struct rows_kind *rows_kind(enum rep_kind kind)
 {

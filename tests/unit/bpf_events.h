@@ -205,8 +205,10 @@ static inline void show(pid_t pid)
 	}
 }
 
-/* The one event of pid's socket e (open or close), with its owner.  An
- * event may come late (a busy host runs softirqs in ksoftirqd): wait for
+/* The one event of pid's socket e (open or close), with its owner: the
+ * socket by its tuple and inode, since loopback may reuse a client port
+ * within a run (a server then sees one tuple twice).  An event may come
+ * late (a busy host runs softirqs in ksoftirqd): wait for
  * it up to 3 s. */
 static inline const struct attr_sock *one(pid_t pid, const char *comm,
 					  int proto, int listener,
@@ -225,7 +227,8 @@ static inline const struct attr_sock *one(pid_t pid, const char *comm,
 			    s->closed == closed && s->ipv == e->ipv &&
 			    s->lport == e->lport && s->rport == e->rport &&
 			    !memcmp(s->laddr, e->laddr, 16) &&
-			    !memcmp(s->raddr, e->raddr, 16)) {
+			    !memcmp(s->raddr, e->raddr, 16) &&
+			    s->inode == e->ino) {
 				hit = s;
 				n++;
 			}

@@ -120,6 +120,36 @@ static void state_order(void **state)
 	}
 }
 
+/* A port says how many of its servers are in each state, each server by
+ * its own latest verdict: a server that moves from filtered to open moves
+ * in the counts; the port's own state stays the latest verdict. */
+static void servers_by_state(void **state)
+{
+	struct ports *t = ports_new(NULL);
+	const struct port_row *p;
+
+	(void)state;
+	add(t, flow(1, 40000, 1, 80, 1, FT_CS_SF));
+	add(t, flow(1, 40001, 2, 80, 2, FT_CS_S0));	/* .2 filtered */
+	p = add(t, flow(1, 40002, 3, 80, 3, FT_CS_REJ));
+	assert_int_equal(p->server_state[FT_PS_OPEN], 1);
+	assert_int_equal(p->server_state[FT_PS_CLOSED], 1);
+	assert_int_equal(p->server_state[FT_PS_FILTERED], 1);
+	p = add(t, flow(2, 40000, 2, 80, 4, FT_CS_SF));	/* .2 answers */
+	assert_int_equal(p->server_state[FT_PS_OPEN], 2);
+	assert_int_equal(p->server_state[FT_PS_CLOSED], 1);
+	assert_int_equal(p->server_state[FT_PS_FILTERED], 0);
+	/* an older unanswered attempt ending late changes nothing */
+	p = add(t, flow(3, 40000, 1, 80, 0.5, FT_CS_S0));
+	assert_int_equal(p->server_state[FT_PS_OPEN], 2);
+	assert_int_equal(p->server_state[FT_PS_FILTERED], 0);
+	assert_int_equal(p->state, FT_PS_OPEN);
+	for (size_t i = 0; i < ports_nservices(t); i++)
+		assert_int_equal(ports_service(t, i)->server_state[FT_PS_OPEN],
+				 0);
+	ports_free(t);
+}
+
 /* A view: a live flow's client counts once per refresh; once an ended
  * flow brought it, live flows never count it again. */
 static void live_overlay(void **state)
@@ -203,6 +233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ports_and_services),
 		cmocka_unit_test(state_order),
+		cmocka_unit_test(servers_by_state),
 		cmocka_unit_test(live_overlay),
 		cmocka_unit_test(bounds),
 		cmocka_unit_test(listeners),
