@@ -203,12 +203,11 @@ static int cmp_proc(const void *pa, const void *pb)
 	return cmp_i64(a->who.pid, b->who.pid);
 }
 
-int report_write(struct report *r, FILE *out)
+long report_rows(struct report *r, const void ***out)
 {
 	long nprocs = r->kind == REP_PROCS ? rep_procs_finish(r->procs) : 0;
 	uint64_t all, n = 0;
 	void **rows;
-	int rc;
 
 	if (r->nomem || (r->kind == REP_PORTS && add_listeners(r) < 0) ||
 	    nprocs < 0) {
@@ -235,7 +234,20 @@ int report_write(struct report *r, FILE *out)
 		qsort(rows, n, sizeof(*rows),
 		      r->kind == REP_FLOWS ? cmp_flow :
 		      r->kind == REP_PORTS ? cmp_port : cmp_proc);
-	rc = rep_write(out, r->kind, r->fmt, (const void *const *)rows, n);
+	*out = (const void **)rows;
+	return (long)n;
+}
+
+int report_write(struct report *r, FILE *out)
+{
+	const void **rows;
+	long n = report_rows(r, &rows);
+	int rc;
+
+	if (n < 0)
+		return -1;
+	rc = rep_write(out, r->kind, r->fmt, (const void *const *)rows,
+		       (uint64_t)n);
 	free(rows);
 	if (rc == 0 && fflush(out) != 0)
 		rc = -1;

@@ -200,6 +200,42 @@ int rep_filter_match(const struct rep_filter *f, const void *row)
 	return df_match(f->prog, &r);
 }
 
+int rep_field_find(enum rep_kind kind, const char *name, struct df_field *f)
+{
+	struct rep_filter *rf = calloc(1, sizeof(*rf));
+	int i;
+
+	if (!rf)
+		return -1;
+	rf->k = rows_kind(kind);
+	field_types(rf);
+	for (i = rf->k->nkeys - 1; i >= 0; i--)
+		if (!strcmp(rf->k->keys[i].name, name))
+			break;
+	if (i >= 0) {
+		*f = rf->fields[i];
+		f->names = NULL;	/* rf's: names are for filters */
+		f->nnames = 0;
+	}
+	free(rf);
+	return i;
+}
+
+void rep_field_get(enum rep_kind kind, int i, const void *row,
+		   struct rep_value *out)
+{
+	struct cell c[ROWS_MAXCELLS];
+	struct cell_room room;
+	struct cells r = { NULL, c };
+
+	rows_kind(kind)->cells(row, c, 0, &room);
+	get(&r, i, &out->v);
+	if (out->v.kind == DFV_TEXT) {
+		snprintf(out->text, sizeof(out->text), "%s", out->v.s);
+		out->v.s = out->text;
+	}
+}
+
 void rep_filter_free(struct rep_filter *f)
 {
 	if (f) {
