@@ -142,7 +142,9 @@ int rules_agg(struct rules_ld *L, yaml_node_t *n, enum rep_kind kind,
 	for (int a = AGG_RETRANS_RATE; s && a <= AGG_FAILED; a++)
 		if (!strcmp(s, names[a])) {
 			if (kind == REP_PROCS)
-				break;
+				return rules_fail(L, n, 0, "%s is a figure of "
+						  "flows and ports, not of "
+						  "procs", names[a]);
 			r->agg = (enum rule_agg)a;
 			r->ftype = a == AGG_RTT_P50 || a == AGG_RTT_P95 ?
 				(struct df_field){ names[a], DF_TIME, DF_UNIT_US,
