@@ -180,7 +180,7 @@ bench-attrib: all $(BPF_COST)
 # N seconds from seeds made of the captures; fails on the first crash.
 # make fuzz-replay: the kept crash inputs through each target without
 # libFuzzer (any CC and SAN): regression tests, run by `make check`.
-FUZZ_TARGETS := decode file filter dfilter
+FUZZ_TARGETS := decode file filter dfilter rules
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz fuzz-run fuzz-replay
 fuzz:
@@ -198,7 +198,8 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 	python3 tests/fuzz/seeds.py tests/out/fuzz/seeds pcaps/*.pcap* \
 		$(wildcard ../shared/pcaps/*.pcap ../shared/pcaps/*.pcapng)
 	for t in $(FUZZ_TARGETS); do \
-		$(BUILD)/fuzz/replay_$$t tests/fuzz/crashes/$$t \
+		c=tests/fuzz/crashes/$$t; [ -d $$c ] || c=; \
+		$(BUILD)/fuzz/replay_$$t $$c \
 			tests/out/fuzz/seeds/$$t >/dev/null || exit 1; done
 
 $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)

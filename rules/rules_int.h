@@ -19,7 +19,8 @@ struct rules_ld {
 };
 
 /* rules_fail: set L->err to "PATH:LINE:COL: message" at node n (NULL:
- * 1:1), coloff characters right of its start.  Returns -1. */
+ * 1:1), coloff characters right of its start; control characters in the
+ * message become spaces (one line).  Returns -1. */
 __attribute__((format(printf, 4, 5)))
 int rules_fail(struct rules_ld *L, const yaml_node_t *n, int coloff,
 	       const char *fmt, ...);

@@ -16,6 +16,10 @@ int rules_fail(struct rules_ld *L, const yaml_node_t *n, int coloff,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* one line: a key or value quoted in it may hold a newline */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
 	snprintf(L->err, L->errlen, "%s:%zu:%zu: %s", L->path,
 		 n ? n->start_mark.line + 1 : 1,
 		 n ? n->start_mark.column + 1 + (size_t)coloff : 1, msg);
