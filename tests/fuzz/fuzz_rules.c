@@ -20,28 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Sample rows of every kind, in a check_rows. */
 static void sample(struct check_rows *cr)
 {
-	static struct flow_rec f[3];
-	static struct port_row p[2];
-	static struct rep_proc pr[2];
 	static const void *rows[3][3];
 
-	f[0] = flow(0);
-	f[1] = flow(1);
-	f[2] = icmp();
-	p[0] = port(0);
-	p[1] = port(1);
-	pr[0] = proc(1);
-	pr[1] = proc(0);
-	for (int i = 0; i < 3; i++)
-		rows[REP_FLOWS][i] = &f[i];
-	for (int i = 0; i < 2; i++) {
-		rows[REP_PORTS][i] = &p[i];
-		rows[REP_PROCS][i] = &pr[i];
-	}
-	for (int k = 0; k < 3; k++) {
+	sample_rows(rows, cr->n);
+	for (int k = 0; k < 3; k++)
 		cr->rows[k] = rows[k];
-		cr->n[k] = k == REP_FLOWS ? 3 : 2;
-	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
