@@ -24,6 +24,7 @@
 #include "report/events.h"
 #include "report/report_run.h"
 #include "rules/check_run.h"
+#include "rules/diff.h"
 #include "ui/batch.h"
 #include "ui/view.h"
 
@@ -69,6 +70,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: porttop [-r FILE | -i IFACE] [options] [EXPRESSION]\n"
 "       porttop check RULES [-r FILE | -i IFACE] [--junit FILE] [options]\n"
+"       porttop diff [--ignore FIELD]... [--tolerance PCT] BASELINE CURRENT\n"
 "       porttop -D\n"
 "Which process talks on which port, how much, and how each port behaves.\n"
 "\n"
@@ -808,6 +810,8 @@ int main(int argc, char **argv)
 	};
 	int status;
 
+	if (argc >= 2 && !strcmp(argv[1], "diff"))
+		return diff_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "check"))
 		return bad_usage("check needs a rules file: porttop check "
 				 "RULES -r FILE", NULL);

@@ -26,6 +26,11 @@
 #   input-*      an unreadable or damaged capture is exit 2, not a verdict
 #   usage-*      check without rules, --junit without check, check with a
 #                report option, --junit through a symbolic link
+#   diff-*       porttop diff: a capture against its committed baseline
+#                (tests/check/baselines/, --format json) is the same; a
+#                changed baseline, two captures, --ignore and --tolerance
+#                give tests/check/expected/diff-*.out exactly (reviewed);
+#                bad reports and options are exit 2 with one line
 
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -188,5 +193,46 @@ ln -s "$tmp/target.xml" "$tmp/link.xml"
 usage usage-junit-symlink "symbolic link" check "$R/attrib-lo-pass.yaml" \
 	-r "$CAP" --junit "$tmp/link.xml"
 [ -e "$tmp/target.xml" ] && fail usage-junit-symlink "followed the link"
+
+# ---- porttop diff -----------------------------------------------------------
+B=tests/check/baselines
+# difft NAME STATUS ARGS...: porttop diff ARGS exits STATUS and writes
+# tests/check/expected/NAME.out (nothing when the status is 0).
+difft() {
+	n=$1 st=$2
+	shift 2
+	run "$n" "$st" diff "$@" || return
+	exp=tests/check/expected/$n.out
+	[ "$st" = 0 ] && exp=/dev/null
+	if cmp -s "$exp" "$tmp/out"; then
+		echo "ok $n"
+	else
+		fail "$n" "stdout differs from $exp"
+		diff -u "$exp" "$tmp/out" | sed -n '3,12p' | sed 's/^/    /'
+	fi
+}
+difft diff-same 0 "$B/attrib-lo.json" "$CAP"
+difft diff-changed 1 "$B/attrib-lo.json" "$B/attrib-lo-changed.json"
+difft diff-tolerance 1 --tolerance 50% --ignore orig_pkts "$CAP" \
+	"$B/attrib-lo-changed.json"
+difft diff-ignore-hosts 1 --ignore orig_h --ignore resp_h \
+	--ignore conn_state "$CAP" "$B/attrib-lo-changed.json"
+difft diff-captures 1 "$CAP" pcaps/tcp-http-curl.pcap
+if [ -f "$SHARED/pcaps/ndpi-netflix.pcap" ]; then
+	"$PORTTOP" -r "$SHARED/pcaps/ndpi-netflix.pcap" --format json \
+		>"$tmp/netflix.json" 2>/dev/null
+	difft diff-same-netflix 0 "$SHARED/pcaps/ndpi-netflix.pcap" \
+		"$tmp/netflix.json"
+else
+	echo "SKIP diff-same-netflix: $SHARED/pcaps/ndpi-netflix.pcap not found"
+fi
+printf '{"schema":1,"proto":"tcp"}\n' >"$tmp/ports.json"
+printf '{"schema":1,\n' >"$tmp/cut.json"
+usage diff-bad-report "ports.json:1: not a flow of a flows report" diff \
+	"$tmp/ports.json" "$CAP"
+usage diff-bad-json "cut.json:1: " diff "$tmp/cut.json" "$CAP"
+usage diff-bad-capture "damaged" diff "$tmp/cut.pcap" "$CAP"
+usage diff-bad-ignore "--ignore takes" diff --ignore ts "$CAP" "$CAP"
+usage diff-one-side "give a BASELINE and a CURRENT" diff "$CAP"
 
 exit "$failed"
