@@ -26,6 +26,8 @@
 #   input-*      an unreadable or damaged capture is exit 2, not a verdict
 #   usage-*      check without rules, --junit without check, check with a
 #                report option, --junit through a symbolic link
+#   zzuf-*       20 mutations of each rules file of tests/check/rules:
+#                exit 0 or 1 with TAP, or 2 with one line FILE:LINE:COL
 #   diff-*       porttop diff: a capture against its committed baseline
 #                (tests/check/baselines/, --format json) is the same; a
 #                changed baseline, two captures, --ignore and --tolerance
@@ -193,6 +195,35 @@ ln -s "$tmp/target.xml" "$tmp/link.xml"
 usage usage-junit-symlink "symbolic link" check "$R/attrib-lo-pass.yaml" \
 	-r "$CAP" --junit "$tmp/link.xml"
 [ -e "$tmp/target.xml" ] && fail usage-junit-symlink "followed the link"
+
+# ---- damaged rules files: a verdict or one line, never a crash -------------
+if command -v zzuf >/dev/null 2>&1; then
+	for f in $R/*.yaml; do
+		n=zzuf-$(basename "$f" .yaml) bad=
+		for seed in $(seq 1 20); do
+			zzuf -s "$seed" -r 0.01 <"$f" >"$tmp/z.yaml"
+			"$PORTTOP" check "$tmp/z.yaml" -r "$CAP" >"$tmp/out" \
+				2>"$tmp/err"
+			rc=$?
+			if grep -q -E 'Sanitizer|runtime error' "$tmp/err"; then
+				bad="seed $seed: sanitizer report"
+			elif [ $rc = 2 ] && { [ "$(wc -l <"$tmp/err")" != 1 ] ||
+			     ! grep -q "^porttop: $tmp/z.yaml:[0-9]*:[0-9]*: " "$tmp/err"; }; then
+				bad="seed $seed: not one FILE:LINE:COL line"
+			elif [ $rc != 2 ] && ! head -1 "$tmp/out" | grep -q '^1\.\.'; then
+				bad="seed $seed: exit $rc without a TAP plan"
+			fi
+			[ -n "$bad" ] && break
+		done
+		if [ -n "$bad" ]; then
+			fail "$n" "$bad (zzuf -s $seed -r 0.01 < $f)"
+		else
+			echo "ok $n: 20 mutations"
+		fi
+	done
+else
+	echo "SKIP zzuf: zzuf not installed (deps.sh --test)"
+fi
 
 # ---- porttop diff -----------------------------------------------------------
 B=tests/check/baselines
