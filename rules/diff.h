@@ -46,6 +46,7 @@ struct diff_opts {
 	int ignore_orig_h, ignore_resp_h, ignore_states, ignore_ports;
 	int ignore_val[DIFF_NVAL];
 	double tolerance;		/* 0.1: 10 % of the larger */
+	int update;			/* --update: rewrite the baseline */
 };
 
 /* diff_ignore: FIELD of --ignore into o: orig_h, resp_h, conn_state,
@@ -61,6 +62,13 @@ int diff_load(struct dside *s, const char *path, char *err, size_t errlen);
 
 void diff_side_free(struct dside *s);
 
+/* diff_save: make baseline what current says (--update): a copy of
+ * current when it is a report, else current's flows report as JSON
+ * Lines; created anew, never through a symbolic link.  0, or -1 with err
+ * set. */
+int diff_save(const char *current, const char *baseline, char *err,
+	      size_t errlen);
+
 /* diff_write: the differences of b (baseline) and c (current) to out,
  * canonically sorted: "--- B", "+++ C", then "-KEY ..." for what is gone,
  * "+KEY ..." for what is new, "~KEY A -> B" for what changed; flows'
@@ -71,8 +79,9 @@ long diff_write(FILE *out, struct dside *b, struct dside *c,
 		const struct diff_opts *o);
 
 /* diff_main: the command `porttop diff [--ignore FIELD]... [--tolerance
- * PCT] BASELINE CURRENT` (argv[0] is "diff").  Exit status: 0 the same,
- * 1 they differ, 2 bad usage or input. */
+ * PCT] [--update] BASELINE CURRENT` (argv[0] is "diff").  Exit status: 0
+ * the same (or, with --update, the baseline rewritten from CURRENT), 1
+ * they differ, 2 bad usage or input. */
 int diff_main(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../capture/cap_dump.h"
 #include "../report/report_run.h"
 #include "diff.h"
 
@@ -134,8 +135,10 @@ static void row_flow(const void *row, struct dflow *d)
 	}
 }
 
-/* The capture's flows report, read to its end. */
-static int load_capture(struct dside *s, char *err, size_t errlen)
+/* The capture's flows report, read to its end: into s, or written to
+ * save as JSON Lines when save is not NULL. */
+static int load_capture(struct dside *s, FILE *save, char *err,
+			size_t errlen)
 {
 	struct engine_opts eo = { .read_file = s->path };
 	struct pt_err pe = { 0 };
@@ -152,13 +155,16 @@ static int load_capture(struct dside *s, char *err, size_t errlen)
 	if ((r = report_new(REP_FLOWS, REP_JSON, engine_attr(e)))) {
 		c = report_consumer(r);
 		engine_add(e, &c);
-		if (report_capture(e, 1, &pe) == PT_OK)
-			n = report_rows(r, &rows);
-		else
+		if (report_capture(e, 1, &pe) != PT_OK)
 			snprintf(err, errlen, "%s", pe.msg);
+		else if (save)
+			n = report_write(r, save) < 0 ? -1 : 0;
+		else
+			n = report_rows(r, &rows);
 	}
 	if (!r || (n < 0 && pe.code == PT_OK))
-		snprintf(err, errlen, "%s: out of memory", s->path);
+		snprintf(err, errlen, "%s: %s", s->path, save ?
+			 "the report could not be written" : "out of memory");
 	for (long i = 0; i < n; i++) {
 		struct dflow *d = next_flow(s);
 
@@ -193,7 +199,40 @@ int diff_load(struct dside *s, const char *path, char *err, size_t errlen)
 		return rc;
 	}
 	fclose(f);
-	return load_capture(s, err, errlen);
+	return load_capture(s, NULL, err, errlen);
+}
+
+int diff_save(const char *current, const char *baseline, char *err,
+	      size_t errlen)
+{
+	FILE *in = fopen(current, "rb"), *out;
+	struct dside s = { .path = current };
+	char buf[65536];
+	size_t n;
+	int ch, rc = 0;
+
+	*err = '\0';
+	if (!in || !(out = cap_out_open(baseline, err, errlen))) {
+		if (!in)
+			snprintf(err, errlen, "%s: %s", current,
+				 strerror(errno));
+		else
+			fclose(in);
+		return -1;
+	}
+	if ((ch = getc(in)) != '{') {
+		rc = load_capture(&s, out, err, errlen);
+	} else {
+		ungetc(ch, in);
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			rc |= fwrite(buf, 1, n, out) != n ? -1 : 0;
+	}
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = -1;
+	if (rc < 0 && !*err)
+		snprintf(err, errlen, "%s: writing failed", baseline);
+	return rc;
 }
 
 void diff_side_free(struct dside *s)

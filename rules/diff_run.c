@@ -33,7 +33,8 @@ int diff_ignore(struct diff_opts *o, const char *field)
 static int diff_usage(const char *msg, const char *arg)
 {
 	fprintf(stderr, "porttop: diff: %s%s%s\nUsage: porttop diff "
-		"[--ignore FIELD]... [--tolerance PCT] BASELINE CURRENT\n",
+		"[--ignore FIELD]... [--tolerance PCT] [--update]\n"
+		"       BASELINE CURRENT\n",
 		msg, arg ? ": " : "", arg ? arg : "");
 	return EXIT_USAGE;
 }
@@ -59,6 +60,7 @@ static int parse(int argc, char **argv, struct diff_opts *o)
 	static const struct option longs[] = {
 		{ "ignore", required_argument, NULL, 'I' },
 		{ "tolerance", required_argument, NULL, 'T' },
+		{ "update", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -74,7 +76,9 @@ static int parse(int argc, char **argv, struct diff_opts *o)
 		if (ch == 'T' && tolerance(optarg, &o->tolerance) < 0)
 			return diff_usage("--tolerance takes a share: 10% or "
 					  "0.1", optarg);
-		if (ch != 'I' && ch != 'T')
+		if (ch == 'U')
+			o->update = 1;
+		else if (ch != 'I' && ch != 'T')
 			return diff_usage("unknown option", argv[optind - 1]);
 	}
 	if (argc - optind != 2)
@@ -106,5 +110,15 @@ int diff_main(int argc, char **argv)
 	diff_side_free(&c);
 	if (fflush(stdout) != 0)
 		lines = -1;
+	if (lines > 0 && o.update) {	/* as golden tests are updated */
+		if (diff_save(argv[optind + 1], argv[optind], err,
+			      sizeof(err)) < 0) {
+			fprintf(stderr, "porttop: diff: --update: %s\n", err);
+			return EXIT_USAGE;
+		}
+		fprintf(stderr, "porttop: diff: %s updated from %s\n",
+			argv[optind], argv[optind + 1]);
+		return EXIT_OK;
+	}
 	return lines < 0 ? EXIT_USAGE : lines > 0 ? 1 : EXIT_OK;
 }

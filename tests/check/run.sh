@@ -257,6 +257,18 @@ if [ -f "$SHARED/pcaps/ndpi-netflix.pcap" ]; then
 else
 	echo "SKIP diff-same-netflix: $SHARED/pcaps/ndpi-netflix.pcap not found"
 fi
+# --update: the baseline rewritten from a capture is the committed one
+cp "$B/attrib-lo-changed.json" "$tmp/base.json"
+if run diff-update 0 diff --update "$tmp/base.json" "$CAP"; then
+	if ! cmp -s "$tmp/base.json" "$B/attrib-lo.json"; then
+		fail diff-update "the baseline is not the capture's report"
+	elif ! grep -q "base.json updated from" "$tmp/err"; then
+		fail diff-update "no word on the update"
+	else
+		run diff-update 0 diff "$tmp/base.json" "$CAP" &&
+			echo "ok diff-update"
+	fi
+fi
 printf '{"schema":1,"proto":"tcp"}\n' >"$tmp/ports.json"
 printf '{"schema":1,\n' >"$tmp/cut.json"
 usage diff-bad-report "ports.json:1: not a flow of a flows report" diff \
