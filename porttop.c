@@ -2,7 +2,9 @@
  * porttop.c - the program: its command line (tcpdump's letters where they
  * exist, top's for the batch view), then one call into the engine
  * (core/engine.h) and one mode: the report (report/report_run.h), --batch
- * (ui/batch.h) or the interactive view (ui/view.h).
+ * (ui/batch.h), the interactive view (ui/view.h) or the verdicts of
+ * `porttop check RULES` (rules/check_run.h).  `porttop diff` has a
+ * command line of its own (rules/diff.h).
  */
 #include <fixbuf/version.h>
 #include <getopt.h>
