@@ -72,7 +72,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: porttop [-r FILE | -i IFACE] [options] [EXPRESSION]\n"
 "       porttop check RULES [-r FILE | -i IFACE] [--junit FILE] [options]\n"
-"       porttop diff [--ignore FIELD]... [--tolerance PCT] BASELINE CURRENT\n"
+"       porttop diff [--ignore FIELD]... [--tolerance PCT] [--update] BASE CUR\n"
 "       porttop -D\n"
 "Which process talks on which port, how much, and how each port behaves.\n"
 "\n"
