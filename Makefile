@@ -19,8 +19,14 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPORTTOP_VERSION='"$(VERSION)"' \
 # libfixbuf (IPFIX, export/) brings glib: its flags from pkg-config.
 FIXBUF_CFLAGS := $(shell pkg-config --cflags libfixbuf 2>/dev/null)
 FIXBUF_LIBS := $(or $(shell pkg-config --libs libfixbuf 2>/dev/null),-lfixbuf -lglib-2.0)
+# The rules of `porttop check` (rules/) are YAML read by libyaml; their
+# JUnit output is written by libxml2's xmlwriter.
+YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml)
+XML_CFLAGS := $(or $(shell pkg-config --cflags libxml-2.0 2>/dev/null),-I/usr/include/libxml2)
+XML_LIBS := $(or $(shell pkg-config --libs libxml-2.0 2>/dev/null),-lxml2)
 LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lm \
-	$(FIXBUF_LIBS) -pthread
+	$(FIXBUF_LIBS) $(YAML_LIBS) $(XML_LIBS) -pthread
 # The eBPF program (attrib/attr.bpf.c) is built by clang for the BPF target
 # whatever CC and SAN are: it runs in the kernel, never sanitized.
 CLANG   ?= clang
@@ -41,6 +47,8 @@ LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/json
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig.c core/priv.c \
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
+	rules/rules_node.c rules/rules_value.c rules/rules_check.c rules/rules_yaml.c rules/check_agg.c rules/check.c \
+	rules/junit.c rules/check_run.c rules/diff_load.c rules/diff.c rules/diff_run.c \
 	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/porttop.o
@@ -80,6 +88,9 @@ $(BUILD)/attrib/attr_bpf.o: private ALL_CFLAGS += -I$(BUILD)/attrib
 
 # Only the files that speak to libfixbuf need glib's headers.
 $(BUILD)/export/ipfix_fb.o $(BUILD)/tests/test_ipfix: private ALL_CFLAGS += $(FIXBUF_CFLAGS)
+
+$(BUILD)/rules/junit.o: private ALL_CFLAGS += $(XML_CFLAGS)
+$(filter $(BUILD)/rules/rules_%.o,$(LIB_OBJ)): private ALL_CFLAGS += $(YAML_CFLAGS)
 
 # The eBPF tests include attr_bpf.c for its internals, skeleton and all;
 # so does the eBPF cost benchmark (a cmocka program, not a test).
@@ -169,7 +180,7 @@ bench-attrib: all $(BPF_COST)
 # N seconds from seeds made of the captures; fails on the first crash.
 # make fuzz-replay: the kept crash inputs through each target without
 # libFuzzer (any CC and SAN): regression tests, run by `make check`.
-FUZZ_TARGETS := decode file filter dfilter
+FUZZ_TARGETS := decode file filter dfilter rules
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz fuzz-run fuzz-replay
 fuzz:
@@ -187,7 +198,8 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 	python3 tests/fuzz/seeds.py tests/out/fuzz/seeds pcaps/*.pcap* \
 		$(wildcard ../shared/pcaps/*.pcap ../shared/pcaps/*.pcapng)
 	for t in $(FUZZ_TARGETS); do \
-		$(BUILD)/fuzz/replay_$$t tests/fuzz/crashes/$$t \
+		c=tests/fuzz/crashes/$$t; [ -d $$c ] || c=; \
+		$(BUILD)/fuzz/replay_$$t $$c \
 			tests/out/fuzz/seeds/$$t >/dev/null || exit 1; done
 
 $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)

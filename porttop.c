@@ -2,7 +2,9 @@
  * porttop.c - the program: its command line (tcpdump's letters where they
  * exist, top's for the batch view), then one call into the engine
  * (core/engine.h) and one mode: the report (report/report_run.h), --batch
- * (ui/batch.h) or the interactive view (ui/view.h).
+ * (ui/batch.h), the interactive view (ui/view.h) or the verdicts of
+ * `porttop check RULES` (rules/check_run.h).  `porttop diff` has a
+ * command line of its own (rules/diff.h).
  */
 #include <fixbuf/version.h>
 #include <getopt.h>
@@ -23,6 +25,8 @@
 #include "export/ipfix.h"
 #include "report/events.h"
 #include "report/report_run.h"
+#include "rules/check_run.h"
+#include "rules/diff.h"
 #include "ui/batch.h"
 #include "ui/view.h"
 
@@ -34,8 +38,9 @@
 				   IPv6 + extension headers + TCP options */
 
 /* What porttop does while it captures: a report at the end, --batch,
- * the interactive view, or only the events on stdout (--events -). */
-enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW, RUN_EVENTS };
+ * the interactive view, only the events on stdout (--events -), or the
+ * verdicts of a rules file (check). */
+enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW, RUN_EVENTS, RUN_CHECK };
 
 /* Everything the command line says. */
 struct opts {
@@ -50,6 +55,9 @@ struct opts {
 	const char *filter_file;	/* -F */
 	const char *events_file;	/* --events */
 	const char *dfilter;		/* -Y */
+	const char *rules_file;		/* porttop check RULES, --check */
+	const char *junit;		/* --junit */
+	struct rules *rules;		/* read from rules_file */
 	struct scan_config scan;	/* --scan */
 	struct ipfix_opts ipfix;	/* --ipfix and its --ipfix-* */
 	int ipfix_set;			/* an --ipfix-* option was given */
@@ -63,6 +71,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: porttop [-r FILE | -i IFACE] [options] [EXPRESSION]\n"
+"       porttop check RULES [-r FILE | -i IFACE] [--junit FILE] [options]\n"
+"       porttop diff [--ignore FIELD]... [--tolerance PCT] [--update] BASE CUR\n"
 "       porttop -D\n"
 "Which process talks on which port, how much, and how each port behaves.\n"
 "\n"
@@ -104,6 +114,10 @@ static void usage(FILE *f)
 "                     --batch) that match EXPR, e.g. 'port 53',\n"
 "                     'conn_state in {REJ, S0}', 'orig_bytes > 1M and\n"
 "                     proto tcp' (see DISPLAY FILTERS in porttop(8))\n"
+"  --check RULES      judge the input against a rules file (YAML): TAP\n"
+"                     on stdout, exit 1 when a check fails (see CHECK in\n"
+"                     porttop(8)); `porttop check RULES` is the same\n"
+"  --junit FILE       with --check: also write the verdicts as JUnit XML\n"
 "  -q                 no progress line on stderr\n"
 "  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
 "                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
@@ -253,6 +267,8 @@ static int o_events(struct opts *o, const char *a) { o->events_file = a; return 
 static int o_user(struct opts *o, const char *a) { o->eng.user = a; return 0; }
 static int o_uniflow(struct opts *o, const char *a) { (void)a; o->ipfix.uniflow = o->ipfix_set = 1; return 0; }
 static int o_dfilter(struct opts *o, const char *a) { o->dfilter = a; return 0; }
+static int o_check(struct opts *o, const char *a) { o->rules_file = a; return 0; }
+static int o_junit(struct opts *o, const char *a) { o->junit = a; return 0; }
 
 static int o_snaplen(struct opts *o, const char *a)
 {
@@ -472,6 +488,8 @@ static const struct opt_def {
 	  "1 to 4294967295" },
 	{ "tunnels", 274, 1, o_tunnels, "unknown --tunnels",
 	  "zeek, outer or inner" },
+	{ "check", 275, 1, o_check, NULL, NULL },
+	{ "junit", 276, 1, o_junit, NULL, NULL },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -562,7 +580,17 @@ static int check_options(struct opts *o)
 		return bad_usage("--ipfix-uniflow, --ipfix-active, "
 				 "--ipfix-domain and --ipfix-pen go with "
 				 "--ipfix", NULL);
-	if (o->batch)
+	if (o->junit && !o->rules_file)
+		return bad_usage("--junit goes with check RULES (or --check)",
+				 NULL);
+	if (o->rules_file && (o->batch || o->report_set || o->format_set ||
+			      o->dfilter || o->events_file))
+		return bad_usage("check writes verdicts: --report, --format, "
+				 "--batch, -Y and --events do not go with it",
+				 NULL);
+	if (o->rules_file)
+		o->mode = RUN_CHECK;
+	else if (o->batch)
 		o->mode = RUN_BATCH;
 	else if (o->events_file && !strcmp(o->events_file, "-"))
 		o->mode = RUN_EVENTS;	/* the events own stdout */
@@ -573,7 +601,8 @@ static int check_options(struct opts *o)
 		o->mode = RUN_VIEW;
 	if (o->mode == RUN_BATCH && o->format == REP_CSV)
 		return bad_usage("--batch writes text or json", NULL);
-	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS) {
+	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS ||
+	    o->mode == RUN_CHECK) {
 		o->eng.speed = 0;	/* a report reads as fast as it can */
 	} else {
 		o->eng.ft.publish = true;	/* the views read the table */
@@ -694,6 +723,9 @@ static int run_mode(struct engine *e, const struct opts *o,
 	} else if (o->mode == RUN_VIEW) {
 		struct view_opts v = { o->view, o->delay_ns };
 		status = view_run(e, &v);
+	} else if (o->mode == RUN_CHECK) {
+		struct check_run_opts k = { o->rules, o->junit, o->quiet };
+		status = check_run(e, &k);
 	} else {
 		struct report_run_opts r = { o->report, o->format, o->quiet,
 					     o->mode == RUN_EVENTS, f };
@@ -704,35 +736,16 @@ static int run_mode(struct engine *e, const struct opts *o,
 	return status;
 }
 
-int main(int argc, char **argv)
+/* Everything after the options: filters, the engine, the mode. */
+static int run(struct opts *op, int argc, char **argv)
 {
-	struct opts o = {
-		.report = REP_FLOWS, .format = REP_TEXT,
-		.delay_ns = NS_PER_S, .argc = argc, .argv = argv,
-		.ipfix = { .active_ns = IPFIX_ACTIVE_DEFAULT,
-			   .pen = IPFIX_PEN_DEFAULT },
-		.eng = { .speed = 1,
-			 .live = { .snaplen = DEFAULT_SNAPLEN, .promisc = 1 } },
-	};
+	struct opts o = *op;
 	struct pt_err err;
 	struct engine *e;
 	struct rep_filter *df;
 	char *filter;
 	int status;
 
-	if ((status = parse_options(&o, argc, argv)) >= 0)
-		return status;
-	if (o.list) {
-		char cerr[CAP_ERRBUF_SIZE];
-
-		if (cap_list_devices(stdout, cerr) != CAP_OK) {
-			fprintf(stderr, "porttop: %s\n", cerr);
-			return EXIT_USAGE;
-		}
-		return EXIT_OK;
-	}
-	if ((status = check_options(&o)) >= 0)
-		return status;
 	if (!(df = display_filter(&o, &status)) && status >= 0)
 		return status;
 	if (!(filter = filter_text(&o, argc, argv, &status))) {
@@ -758,5 +771,70 @@ int main(int argc, char **argv)
 	engine_close(e);
 	rep_filter_free(df);
 	free(filter);
+	return status;
+}
+
+/* `porttop check RULES ...`: the subcommand's words out of argv, the
+ * rules file in o.  argv keeps its program name. */
+static void subcommand(struct opts *o, int *argc, char ***argv)
+{
+	if (*argc >= 3 && !strcmp((*argv)[1], "check")) {
+		o->rules_file = (*argv)[2];
+		(*argv)[2] = (*argv)[0];
+		*argv += 2;
+		*argc -= 2;
+		o->argc = *argc;
+		o->argv = *argv;
+	}
+}
+
+/* The rules of check, read before any packet: a bad file is exit 2 with
+ * FILE:LINE:COL.  0, or the exit status. */
+static int load_rules(struct opts *o)
+{
+	char err[RULES_ERR_MAX];
+
+	if (!o->rules_file)
+		return 0;
+	if (!(o->rules = rules_load(o->rules_file, err, sizeof(err)))) {
+		fprintf(stderr, "porttop: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.report = REP_FLOWS, .format = REP_TEXT,
+		.delay_ns = NS_PER_S, .argc = argc, .argv = argv,
+		.ipfix = { .active_ns = IPFIX_ACTIVE_DEFAULT,
+			   .pen = IPFIX_PEN_DEFAULT },
+		.eng = { .speed = 1,
+			 .live = { .snaplen = DEFAULT_SNAPLEN, .promisc = 1 } },
+	};
+	int status;
+
+	if (argc >= 2 && !strcmp(argv[1], "diff"))
+		return diff_main(argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[1], "check"))
+		return bad_usage("check needs a rules file: porttop check "
+				 "RULES -r FILE", NULL);
+	subcommand(&o, &argc, &argv);
+	if ((status = parse_options(&o, argc, argv)) >= 0)
+		return status;
+	if (o.list) {
+		char cerr[CAP_ERRBUF_SIZE];
+
+		if (cap_list_devices(stdout, cerr) != CAP_OK) {
+			fprintf(stderr, "porttop: %s\n", cerr);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	if ((status = check_options(&o)) >= 0 || (status = load_rules(&o)))
+		return status;
+	status = run(&o, argc, argv);
+	rules_free(o.rules);
 	return status;
 }

@@ -137,6 +137,16 @@ struct df_prog *df_compile(const struct df_schema *s, const char *text,
 /* df_match: 1 when row matches p, else 0.  No allocation; reentrant. */
 int df_match(const struct df_prog *p, const void *row);
 
+/* df_number: text (NUL-terminated) as a number of field f's type, the way
+ * a filter reads a value of f: a count, bytes with a size suffix, a time
+ * (microseconds) with a unit, a fraction (millionths) with %, a boolean
+ * (0, 1), or one of f's names.  0 with *v set; -1 when it is none (or f
+ * is a text or address field): df_expect(f) says what would do ("a
+ * number of bytes: 1500, 64K, 1.5M, 2G").  For bounds given beside
+ * expressions (the rules of `porttop check`). */
+int df_number(const struct df_field *f, const char *text, int64_t *v);
+const char *df_expect(const struct df_field *f);
+
 /* df_free: release p (NULL is ignored). */
 void df_free(struct df_prog *p);
 

@@ -300,3 +300,17 @@ int df_contains(const char *hay, const char *needle)
 			return 1;
 	return n == 0;
 }
+
+int df_number(const struct df_field *f, const char *text, int64_t *v)
+{
+	size_t n = strlen(text);
+
+	if (f->type == DF_TEXT || f->type == DF_ADDR || n > DF_MAX_TEXT)
+		return -1;
+	return num_of(f, text, (int)n, v);
+}
+
+const char *df_expect(const struct df_field *f)
+{
+	return df_lit_expect(f);
+}

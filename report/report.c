@@ -245,7 +245,7 @@ static void *row_at(const struct report *r, uint64_t i)
 	}
 }
 
-int report_write(struct report *r, FILE *out)
+long report_rows(struct report *r, const void ***out)
 {
 	static int (*const cmp[])(const void *, const void *) = {
 		[REP_FLOWS] = cmp_flow, [REP_PORTS] = cmp_port,
@@ -253,7 +253,6 @@ int report_write(struct report *r, FILE *out)
 	long nprocs = r->kind == REP_PROCS ? rep_procs_finish(r->procs) : 0;
 	uint64_t all, n = 0;
 	void **rows;
-	int rc;
 
 	if (r->nomem || (r->kind == REP_PORTS && add_listeners(r) < 0) ||
 	    nprocs < 0) {
@@ -273,7 +272,20 @@ int report_write(struct report *r, FILE *out)
 	}
 	if (n)
 		qsort(rows, n, sizeof(*rows), cmp[r->kind]);
-	rc = rep_write(out, r->kind, r->fmt, (const void *const *)rows, n);
+	*out = (const void **)rows;
+	return (long)n;
+}
+
+int report_write(struct report *r, FILE *out)
+{
+	const void **rows;
+	long n = report_rows(r, &rows);
+	int rc;
+
+	if (n < 0)
+		return -1;
+	rc = rep_write(out, r->kind, r->fmt, (const void *const *)rows,
+		       (uint64_t)n);
 	free(rows);
 	if (rc == 0 && fflush(out) != 0)
 		rc = -1;

@@ -46,6 +46,15 @@ struct consumer report_consumer(struct report *r);
 /* report_flows: number of flows taken so far (that the filter kept). */
 uint64_t report_flows(const struct report *r);
 
+/* report_rows: the rows report_write writes, filtered and in its order,
+ * as an array of row pointers in *rows (struct flow_rec, port_row or
+ * rep_proc by kind) that the caller frees; the rows belong to r and live
+ * until report_free.  For consumers of the finished report (the rules of
+ * `porttop check`).  Call once the input has ended, at most once per
+ * report (the ports report adds the live listeners here).  Returns how
+ * many, or -1 with errno ENOMEM. */
+long report_rows(struct report *r, const void ***rows);
+
 /* report_write: sort and write the whole report to out.  Returns 0, or -1
  * with errno set (ENOMEM if an earlier report_add could not allocate, or
  * the stream's write error). */

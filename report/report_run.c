@@ -82,8 +82,7 @@ void report_summary(struct engine *e)
 		fprintf(stderr, "porttop: %s\n", line[i]);
 }
 
-/* Run the engine to its end, with a progress line when one helps. */
-static enum pt_status capture(struct engine *e, int quiet, struct pt_err *err)
+enum pt_status report_capture(struct engine *e, int quiet, struct pt_err *err)
 {
 	uint64_t done, total;
 	int64_t start = mono_ns();
@@ -124,7 +123,7 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 		report_filter(rep, o->filter);
 		engine_add(e, &c);
 	}
-	rc = capture(e, o->quiet, &err);
+	rc = report_capture(e, o->quiet, &err);
 	if (rc != PT_OK && rc < PT_ERR_INPUT) {
 		fprintf(stderr, "porttop: %s\n", err.msg);
 		report_free(rep);

@@ -29,6 +29,13 @@ struct report_run_opts {
  * it could not start. */
 int report_run(struct engine *e, const struct report_run_opts *o);
 
+/* report_capture: start e (opened, consumers added) and wait for the end
+ * of its input, with a progress line on stderr for a live capture or a
+ * large file (not when quiet).  PT_OK, or the code with err set: the
+ * engine_start or engine_wait error. */
+enum pt_status report_capture(struct engine *e, int quiet,
+			      struct pt_err *err);
+
 /* report_summary: porttop's two closing lines on stderr (packets read,
  * decoded, truncated, invalid, unsupported, flows; fragments joined and
  * orphaned, flows evicted), a third when tunnels were opened (tunnelled

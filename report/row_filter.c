@@ -126,8 +126,8 @@ static void search_cells(struct rep_filter *f, const char *spec)
 	}
 }
 
-/* Each field's type from its kind (rows_fields.h). */
-static void field_types(struct rep_filter *f)
+/* Key i of kind k as a filter's field (names: none). */
+static struct df_field field_of(const struct rows_kind *k, int i)
 {
 	static const struct { enum df_type t; enum df_unit u; } of[] = {
 		[K_INT] = { DF_INT, DF_UNIT_NONE },
@@ -140,6 +140,15 @@ static void field_types(struct rep_filter *f)
 		[K_FRACTION] = { DF_FRACTION, DF_UNIT_NONE },
 		[K_BOOL] = { DF_BOOL, DF_UNIT_NONE },
 	};
+	enum key_kind kk = k->keys[i].kind;
+
+	return (struct df_field){ k->keys[i].name, of[kk].t, of[kk].u, NULL,
+				  0 };
+}
+
+/* Each field's type from its kind (rows_fields.h). */
+static void field_types(struct rep_filter *f)
+{
 	int nprotos = 0;
 
 	/* protocols by name: proto == 6 is proto == tcp */
@@ -148,11 +157,8 @@ static void field_types(struct rep_filter *f)
 			f->protos[nprotos++] = (struct df_name){
 				rep_proto_name((uint8_t)p), p };
 	for (int i = 0; i < f->k->nkeys; i++) {
-		enum key_kind kk = f->k->keys[i].kind;
-
-		f->fields[i] = (struct df_field){ f->k->keys[i].name, of[kk].t,
-						  of[kk].u, NULL, 0 };
-		if (kk == K_PROTO) {
+		f->fields[i] = field_of(f->k, i);
+		if (f->k->keys[i].kind == K_PROTO) {
 			f->fields[i].names = f->protos;
 			f->fields[i].nnames = nprotos;
 		}
@@ -200,6 +206,33 @@ int rep_filter_match(const struct rep_filter *f, const void *row)
 		return 1;
 	f->k->cells(row, c, 0, &room);
 	return df_match(f->prog, &r);
+}
+
+int rep_field_find(enum rep_kind kind, const char *name, struct df_field *f)
+{
+	const struct rows_kind *k = rows_kind(kind);
+
+	for (int i = 0; i < k->nkeys; i++)
+		if (!strcmp(k->keys[i].name, name)) {
+			*f = field_of(k, i);
+			return i;
+		}
+	return -1;
+}
+
+void rep_field_get(enum rep_kind kind, int i, const void *row,
+		   struct rep_value *out)
+{
+	struct cell c[ROWS_MAXCELLS];
+	struct cell_room room;
+	struct cells r = { NULL, c };
+
+	rows_kind(kind)->cells(row, c, 0, &room);
+	get(&r, i, &out->v);
+	if (out->v.kind == DFV_TEXT) {
+		snprintf(out->text, sizeof(out->text), "%s", out->v.s);
+		out->v.s = out->text;
+	}
 }
 
 void rep_filter_free(struct rep_filter *f)

@@ -36,6 +36,24 @@ struct rep_filter *rep_filter_compile(enum rep_kind kind, const char *text,
  * matches every row.  No allocation; any thread. */
 int rep_filter_match(const struct rep_filter *f, const void *row);
 
+/* rep_field_find: the field of kind's rows called name (a JSON key; not
+ * an alias): its index, with its display-filter type and unit in *f
+ * (whose name points to a constant); -1 when kind's rows have none. */
+int rep_field_find(enum rep_kind kind, const char *name, struct df_field *f);
+
+/* A field's value read out of a row: v as a filter compares it (DFV_NULL;
+ * DFV_INT: a count, bytes, microseconds, millionths, 0 or 1; DFV_TEXT:
+ * v.s points into text, cut to its size). */
+struct rep_value {
+	struct df_value v;
+	char text[256];
+};
+
+/* rep_field_get: field i (from rep_field_find) of row, a row of kind,
+ * into *out.  No allocation; any thread. */
+void rep_field_get(enum rep_kind kind, int i, const void *row,
+		   struct rep_value *out);
+
 /* rep_filter_free: NULL is ignored. */
 void rep_filter_free(struct rep_filter *f);
 

@@ -7,7 +7,8 @@
 # attrib (process attribution against real processes' ground truth, in
 # network namespaces; needs root), ipfix (--ipfix into nfcapd and
 # ipfixDump, in a network namespace; needs root), tmux (the interactive
-# view in a tmux terminal).  Default: all.  Every suite
+# view in a tmux terminal), check (`porttop check`: bad rules files, TAP
+# read by prove, JUnit read by junitparser, bad inputs).  Default: all.  Every suite
 # prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
 # (cmocka binaries print TAP, converted here).
 # Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir).
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
 export PORTTOP TZ=UTC
-suites=${*:-arch unit golden oracle corrupt live attrib ipfix tmux}
+suites=${*:-arch unit golden oracle corrupt check live attrib ipfix tmux}
 out=tests/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -57,7 +58,7 @@ for s in $suites; do
 				esac
 			done < "$out/$n.res"
 		done ;;
-	arch|golden|corrupt|live|attrib|ipfix|tmux)
+	arch|golden|corrupt|check|live|attrib|ipfix|tmux)
 		tests/$s/run.sh > "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do

@@ -34,12 +34,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
-PORTTOP=${PORTTOP:-./porttop}
-SHARED=${SHARED:-../shared}
-TZ=UTC
-LC_ALL=C
-PORTTOP_HASH_SEED=000102030405060708090a0b0c0d0e0f
-export TZ LC_ALL PORTTOP_HASH_SEED
+. tests/lib/env.sh
 
 if [ ! -x "$PORTTOP" ]; then
 	echo "$0: PORTTOP=$PORTTOP is not an executable (run make first)" >&2

@@ -16,7 +16,7 @@ caps=$(ls pcaps/*.pcap pcaps/*.pcapng "$shared"/pcaps/*.pcap \
 rm -rf "$out/seeds"
 python3 tests/fuzz/seeds.py "$out/seeds" $caps || exit 2
 status=0
-for t in decode file filter dfilter; do
+for t in decode file filter dfilter rules; do
 	mkdir -p "$out/corpus-$t"
 	# a dictionary of the input's words, where the target has one
 	dict=

@@ -7,7 +7,8 @@ type selector, then up to 12 packets each as [len, cut, frame]);
 OUTDIR/file: each capture (at most its first 16 KiB) plus the selector byte;
 OUTDIR/filter: the golden tests' -F files and some tcpdump expressions;
 OUTDIR/dfilter: the display-filter expressions of dfilter-seeds.txt (one
-a line: good ones of every kind, and the mistakes the errors name).
+a line: good ones of every kind, and the mistakes the errors name);
+OUTDIR/rules: the rules files of tests/check (rules/ and bad/).
 Classic pcap is read here; pcapng is converted with tcpdump -w first.
 """
 import os, struct, subprocess, sys, tempfile
@@ -41,7 +42,7 @@ def pcap_records(path):
 
 def main():
     outdir, caps = sys.argv[1], sys.argv[2:]
-    for sub in ("decode", "file", "filter", "dfilter"):
+    for sub in ("decode", "file", "filter", "dfilter", "rules"):
         os.makedirs(os.path.join(outdir, sub), exist_ok=True)
     n = 0
     for cap in caps:
@@ -71,6 +72,12 @@ def main():
     lines = open(os.path.join(here, "dfilter-seeds.txt")).read().splitlines()
     for i, x in enumerate(lines):
         open(os.path.join(outdir, "dfilter", "expr-%d" % i), "w").write(x)
+    # the rules files of tests/check, good and bad
+    for d in ("tests/check/rules", "tests/check/bad"):
+        for f in sorted(os.listdir(d)):
+            if f.endswith(".yaml"):
+                open(os.path.join(outdir, "rules", f), "wb").write(
+                    open(os.path.join(d, f), "rb").read())
     print("seeds: %d decode inputs from %d captures, %d expressions"
           % (n, len(caps), len(lines)))
 

@@ -141,4 +141,33 @@ static inline struct rep_proc proc(int found)
 	return p;
 }
 
+/* All of them, made once: rows[kind][0 .. n[kind] - 1] (3 flows: TCP over
+ * IPv4, over IPv6, ICMP; 2 ports: refused, a listener; 2 processes:
+ * found, unattributed). */
+static inline void sample_rows(const void *rows[3][3], long n[3])
+{
+	static struct flow_rec f[3];
+	static struct port_row pt[2];
+	static struct rep_proc pr[2];
+	static int made;
+
+	if (!made) {
+		f[0] = flow(0);
+		f[1] = flow(1);
+		f[2] = icmp();
+		pt[0] = port(0);
+		pt[1] = port(1);
+		pr[0] = proc(1);
+		pr[1] = proc(0);
+		made = 1;
+	}
+	for (int i = 0; i < 3; i++) {
+		rows[REP_FLOWS][i] = &f[i];
+		rows[REP_PORTS][i] = i < 2 ? (const void *)&pt[i] : NULL;
+		rows[REP_PROCS][i] = i < 2 ? (const void *)&pr[i] : NULL;
+	}
+	n[REP_FLOWS] = 3;
+	n[REP_PORTS] = n[REP_PROCS] = 2;
+}
+
 #endif

@@ -1,0 +1,87 @@
+/*
+ * diff.h - `porttop diff BASELINE CURRENT`: what changed between two runs
+ * of the same test, each side a capture or a saved flows report (porttop
+ * --format json), compared on what is stable between runs.
+ *
+ * Flows are matched by (proto, resp_h, resp_p, orig_h): the client's
+ * ephemeral port and the times are left out.  For each such key the two
+ * sides' flow counts, conn_state mixes and packet and byte sums are
+ * compared; for each responder port (proto, resp_p) its state, as the
+ * ports report gives it (report/ports.h: the latest flow with a verdict).
+ */
+#ifndef PORTTOP_DIFF_H
+#define PORTTOP_DIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* The values compared per key, in this order; DIFF_FLOWS and
+ * DIFF_STATES are the key's flow count and conn_state mix. */
+enum diff_val {
+	DIFF_ORIG_PKTS, DIFF_RESP_PKTS, DIFF_ORIG_BYTES, DIFF_RESP_BYTES,
+	DIFF_NVAL
+};
+
+/* A flow as diff sees it. */
+struct dflow {
+	char proto[12], orig_h[48], resp_h[48];
+	int64_t resp_p;
+	char conn_state[8];		/* "" when null */
+	int port_state;			/* enum ft_port_state */
+	int64_t first_ns;
+	int64_t val[DIFF_NVAL];
+};
+
+/* One side: its flows. */
+struct dside {
+	const char *path;
+	struct dflow *f;
+	size_t n, cap;
+};
+
+/* What is left out of the comparison (--ignore) and how far numbers may
+ * move (--tolerance). */
+struct diff_opts {
+	int ignore_orig_h, ignore_resp_h, ignore_states, ignore_ports;
+	int ignore_val[DIFF_NVAL];
+	double tolerance;		/* 0.1: 10 % of the larger */
+	int update;			/* --update: rewrite the baseline */
+};
+
+/* diff_ignore: FIELD of --ignore into o: orig_h, resp_h, conn_state,
+ * port_state, or one of the values (orig_pkts, resp_pkts, orig_bytes,
+ * resp_bytes).  0, or -1 for any other name. */
+int diff_ignore(struct diff_opts *o, const char *field);
+
+/* diff_load: path into s (empty, its path set): a flows report as JSON
+ * Lines when its first byte is '{', else a capture read to its end.
+ * 0, or -1 with err (errlen bytes) set: "FILE:LINE: message" for a bad
+ * line of a report, the capture's own error otherwise. */
+int diff_load(struct dside *s, const char *path, char *err, size_t errlen);
+
+void diff_side_free(struct dside *s);
+
+/* diff_save: make baseline what current says (--update): a copy of
+ * current when it is a report, else current's flows report as JSON
+ * Lines; created anew, never through a symbolic link.  0, or -1 with err
+ * set. */
+int diff_save(const char *current, const char *baseline, char *err,
+	      size_t errlen);
+
+/* diff_write: the differences of b (baseline) and c (current) to out,
+ * canonically sorted: "--- B", "+++ C", then "-KEY ..." for what is gone,
+ * "+KEY ..." for what is new, "~KEY A -> B" for what changed; flows'
+ * keys ("tcp 10.0.0.1 > 10.0.0.2:80") first, then ports ("port
+ * tcp/80").  Nothing when they agree.  Returns the number of differing
+ * lines, or -1 when memory was short. */
+long diff_write(FILE *out, struct dside *b, struct dside *c,
+		const struct diff_opts *o);
+
+/* diff_main: the command `porttop diff [--ignore FIELD]... [--tolerance
+ * PCT] [--update] BASELINE CURRENT` (argv[0] is "diff").  Exit status: 0
+ * the same (or, with --update, the baseline rewritten from CURRENT), 1
+ * they differ, 2 bad usage or input. */
+int diff_main(int argc, char **argv);
+
+#endif

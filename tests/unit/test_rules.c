@@ -1,0 +1,220 @@
+/*
+ * test_rules.c - the rules of `porttop check` (rules/rules_*.c) and their
+ * judgement (rules/check.c, check_agg.c) on hand-made rows (sample_rows.h:
+ * TCP flows over IPv4 and IPv6 to port 80 by curl, an ICMP flow; port 8082
+ * refused with 2 of 20 packets resent, port 22 listened on by sshd; curl
+ * and the unattributed row): every check kind passing and failing with
+ * its figure, the messages' lines and columns, and diff's comparison
+ * (rules/diff.c) of two sides made by hand.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../rules/check.h"
+#include "../../rules/diff.h"
+#include "sample_rows.h"
+
+static struct rules *load(const char *text, char *err)
+{
+	return rules_from_text("t.yaml", (const unsigned char *)text,
+			       strlen(text), err, RULES_ERR_MAX);
+}
+
+/* The verdict of the one check in text; its detail into detail (or ""). */
+static int verdict(const char *text, char *detail, size_t len)
+{
+	static const void *rows[3][3];
+	struct check_rows cr;
+	char err[RULES_ERR_MAX];
+	struct rules *rs = load(text, err);
+	struct verdict v;
+
+	if (!rs)
+		fail_msg("%s did not load: %s", text, err);
+	sample_rows(rows, cr.n);
+	for (int k = 0; k < 3; k++)
+		cr.rows[k] = rows[k];
+	assert_int_equal(rs->n, 1);
+	assert_int_equal(check_eval(&rs->r[0], &cr, &v), 0);
+	snprintf(detail, len, "%s", v.detail ? v.detail : "");
+	free(v.detail);
+	rules_free(rs);
+	return v.ok;
+}
+
+#define CHECK(body) "checks:\n  - name: t\n" body
+
+static void counts(void **state)
+{
+	char d[4096];
+
+	(void)state;
+	assert_true(verdict(CHECK("    flows: port 80\n    count: 2\n"),
+			    d, sizeof(d)));
+	assert_false(verdict(CHECK("    flows: port 80\n    count: 0\n"),
+			     d, sizeof(d)));
+	assert_non_null(strstr(d, "2 flows chosen, expected exactly 0\n"));
+	assert_non_null(strstr(d, "START (UTC)"));	/* the rows' header */
+	assert_false(verdict(CHECK("    procs: comm == curl\n"
+				   "    count: {min: 2}\n"), d, sizeof(d)));
+	assert_string_equal(d, "1 proc chosen, expected at least 2\n");
+	assert_true(verdict(CHECK("    ports: \"\"\n"
+				  "    count: {min: 1, max: 2}\n"), d, sizeof(d)));
+}
+
+static void each(void **state)
+{
+	char d[4096];
+
+	(void)state;
+	assert_true(verdict(CHECK("    flows: proto tcp\n"
+				  "    each: orig_comm == curl\n"), d, sizeof(d)));
+	assert_false(verdict(CHECK("    flows: \"\"\n    each: proto tcp\n"),
+			     d, sizeof(d)));
+	assert_non_null(strstr(d, "1 of 3 flows does not match: proto tcp\n"));
+	assert_non_null(strstr(d, " icmp "));	/* the offending row */
+	assert_null(strstr(d, "[a0a::]"));	/* and only it */
+}
+
+static void aggregates(void **state)
+{
+	char d[4096];
+
+	(void)state;
+	/* 1025 data bytes each way... of orig, twice */
+	assert_false(verdict(CHECK("    flows: proto tcp\n"
+				   "    aggregate: sum(orig_bytes)\n"
+				   "    max: 2K\n"), d, sizeof(d)));
+	assert_non_null(strstr(d, "sum(orig_bytes) is 2050 (2.0K) over 2 "
+				  "flows, expected at most 2048 (2.0K)\n"));
+	assert_true(verdict(CHECK("    flows: \"\"\n"
+				  "    aggregate: distinct(resp_h)\n"
+				  "    min: 2\n    max: 2\n"), d, sizeof(d)));
+	/* port 8082: 2 of 20 TCP packets resent */
+	assert_false(verdict(CHECK("    ports: \"\"\n"
+				   "    aggregate: retrans_rate\n"
+				   "    max: 5%\n"), d, sizeof(d)));
+	assert_non_null(strstr(d, "retrans_rate is 10.00% over 2 ports"));
+	/* the flows' handshakes: 2345.678 us both */
+	assert_true(verdict(CHECK("    flows: \"\"\n    aggregate: rtt_p95\n"
+				  "    min: 2ms\n    max: 2.5ms\n"), d, sizeof(d)));
+	/* 3 of 3 connections to 8082 refused */
+	assert_false(verdict(CHECK("    ports: \"\"\n"
+				   "    aggregate: failed_handshakes\n"
+				   "    max: 50%\n"), d, sizeof(d)));
+	assert_non_null(strstr(d, "is 100.00% over 2 ports"));
+	/* nothing to measure is a failure, and says why */
+	assert_false(verdict(CHECK("    flows: proto icmp\n"
+				   "    aggregate: rtt_p50\n    max: 1s\n"),
+			     d, sizeof(d)));
+	assert_non_null(strstr(d, "no handshake time among them"));
+}
+
+static void ports_and_listeners(void **state)
+{
+	char d[4096];
+
+	(void)state;
+	assert_true(verdict(CHECK("    port: tcp/8082\n    state: closed\n"),
+			    d, sizeof(d)));
+	assert_false(verdict(CHECK("    port: tcp/8082\n    state: open\n"),
+			     d, sizeof(d)));
+	assert_non_null(strstr(d, "tcp/8082 is closed, expected open\n"));
+	assert_false(verdict(CHECK("    port: udp/53\n    state: open\n"),
+			     d, sizeof(d)));
+	assert_non_null(strstr(d, "udp/53 has no row"));
+	assert_true(verdict(CHECK("    listeners: [tcp/22]\n"), d, sizeof(d)));
+	assert_false(verdict(CHECK("    listeners: []\n"), d, sizeof(d)));
+	assert_non_null(strstr(d, "sshd:31"));
+}
+
+/* Each refused file: the message, place included. */
+static void errors(void **state)
+{
+	static const struct { const char *text, *msg; } bad[] = {
+		{ CHECK("    flows: orgi_h == 1\n    count: 1\n"),
+		  "t.yaml:3:12: unknown field \"orgi_h\"" },
+		{ CHECK("    flows: 'port 80 and'\n    count: 1\n"),
+		  "t.yaml:3:24: expected a field" },
+		{ CHECK("    flows: port 80\n    count: x\n"),
+		  "t.yaml:4:12: expected a whole number for count" },
+		{ CHECK("    flows: port 80\n    count: 1\n    bogus: 1\n"),
+		  "t.yaml:5:5: unknown key \"bogus\"" },
+		{ "checks: [\n", "t.yaml:2:1: " },
+		{ CHECK("    port: tcp/99999\n    state: open\n"),
+		  "t.yaml:3:11: expected PROTO/PORT" },
+	};
+	char err[RULES_ERR_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(bad[i].text, err));
+		if (strncmp(err, bad[i].msg, strlen(bad[i].msg)))
+			fail_msg("%s: got \"%s\"", bad[i].msg, err);
+	}
+}
+
+static struct dflow dflow(const char *resp_h, int port, const char *cs,
+			  int64_t bytes)
+{
+	struct dflow f = { .resp_p = port, .port_state = FT_PS_OPEN };
+
+	snprintf(f.proto, sizeof(f.proto), "tcp");
+	snprintf(f.orig_h, sizeof(f.orig_h), "10.0.0.1");
+	snprintf(f.resp_h, sizeof(f.resp_h), "%s", resp_h);
+	snprintf(f.conn_state, sizeof(f.conn_state), "%s", cs);
+	f.val[DIFF_RESP_BYTES] = bytes;
+	return f;
+}
+
+static void diffs(void **state)
+{
+	struct dflow a[] = { dflow("10.0.0.2", 80, "SF", 100),
+			     dflow("10.0.0.2", 80, "SF", 100),
+			     dflow("10.0.0.3", 22, "SF", 5) };
+	struct dflow b[] = { dflow("10.0.0.2", 80, "REJ", 0),
+			     dflow("10.0.0.2", 80, "SF", 195),
+			     dflow("10.0.0.4", 443, "SF", 5) };
+	struct dside sa = { "a", a, 3, 3 }, sb = { "b", b, 3, 3 };
+	struct diff_opts o = { .tolerance = 0.1 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	b[0].port_state = FT_PS_CLOSED;
+	b[0].first_ns = 1;	/* the latest verdict: closed */
+	assert_int_equal(diff_write(f, &sa, &sb, &o), 6);
+	fclose(f);
+	assert_string_equal(text,
+		"--- a\n+++ b\n"
+		"~tcp 10.0.0.1 > 10.0.0.2:80  conn_state SF:2 -> REJ:1 SF:1\n"
+		"-tcp 10.0.0.1 > 10.0.0.3:22  flows 1  conn_state SF:1\n"
+		"+tcp 10.0.0.1 > 10.0.0.4:443  flows 1  conn_state SF:1\n"
+		"-port tcp/22  open\n"
+		"~port tcp/80  open -> closed\n"
+		"+port tcp/443  open\n");
+	free(text);
+	assert_int_equal(diff_ignore(&o, "resp_bytes"), 0);
+	assert_int_equal(diff_ignore(&o, "ts"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(counts),
+		cmocka_unit_test(each),
+		cmocka_unit_test(aggregates),
+		cmocka_unit_test(ports_and_listeners),
+		cmocka_unit_test(errors),
+		cmocka_unit_test(diffs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
