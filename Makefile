@@ -41,7 +41,7 @@ LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/json
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig.c core/priv.c \
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
-	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
+	ui/model.c ui/model_rows.c ui/fmt.c ui/fmt_cols.c ui/fmt_names.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/porttop.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)

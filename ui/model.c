@@ -8,6 +8,7 @@
 
 #include "../lib/grow.h"
 #include "../report/names.h"
+#include "../report/row_filter.h"
 #include "model_int.h"
 
 #define ENDED_DEFAULT	65536
@@ -56,6 +57,8 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
+	for (int v = 0; v < MV_NUM; v++)
+		rep_filter_free(m->filter[v]);
 	free(m->ring);
 	free(m->tr);
 	free(m->flows);

@@ -48,7 +48,7 @@ struct model {
 	size_t cap_lis;
 	struct ft_counts ended_tot[2];
 	struct model_totals totals;
-	char filter[128];
+	struct rep_filter *filter[MV_NUM];	/* owned; NULL: all rows */
 	enum model_sort sort;
 	int reverse;
 };
