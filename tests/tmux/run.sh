@@ -13,7 +13,12 @@
 # message after the screen); a fatal error (-w into a missing directory);
 # the capture on stdin (keys from /dev/tty).  ndpi-synscan.pcap (SKIP
 # without ../shared): ports view, sort by port both ways, End/Home/j,
-# resizing to 100x25 and back.  After every exit: the status, stderr
+# resizing to 100x25 and back.  At 80x24 (attrib-lo.pcapng): the header
+# (basename, state), the narrow set of column titles on one screen, the
+# units and B, s over shown columns only, the display filter (port 8081,
+# a bad expression's error and the filter it keeps, a bare word), the
+# details box scrolling, help; at 200x50 every column and whole process
+# names; udp-echo-unreach.pcap: the ICMP message by name.  After every exit: the status, stderr
 # empty (no sanitizer report), and `stty -a` shows icanon and echo.
 #
 # Output: one line per check, "ok NAME", "FAIL NAME: reason" or
