@@ -36,6 +36,7 @@ struct loop {
 	int64_t first_ns, now_ns;	/* packet times */
 	int64_t wall0, pkt0;		/* replay pacing: wall and packet time
 					   at its origin */
+	int64_t speed_u;		/* the pace they were taken for */
 	int64_t last_pub;		/* CLOCK_MONOTONIC */
 	int64_t next_tick;		/* consumers' next tick: wall time
 					   (a device) or packet time (a
@@ -190,9 +191,18 @@ static void tick(struct engine *e, struct loop *l, int64_t now)
  * asked to stop meanwhile. */
 static int pace(struct engine *e, struct loop *l, int64_t ts_ns)
 {
-	double speed = e->o.speed;
-
 	for (;;) {
+		int64_t su = LOAD(e->speed_u);
+		double speed = (double)su / 1e6;
+
+		if (su != l->speed_u) {	/* a new pace from here on */
+			int64_t c = LOAD(e->st.clock_ns);
+
+			c = c > l->now_ns ? c : l->now_ns;
+			l->speed_u = su;
+			l->pkt0 = c ? c : l->pkt0;
+			l->wall0 = mono_ns();
+		}
 		if (LOAD(e->stop))
 			return 1;
 		if (speed > 0 && !LOAD(e->pause)) {
@@ -234,7 +244,7 @@ static int replay_gate(struct engine *e, struct loop *l,
 {
 	if (l->read == 0)
 		l->first_ns = l->pkt0 = pk->ts_ns;
-	if (e->live || !(e->o.speed > 0 || LOAD(e->pause)))
+	if (e->live || !(LOAD(e->speed_u) > 0 || LOAD(e->pause)))
 		return 0;
 	flush_batch(e, l);
 	publish_stats(e, l);
@@ -395,7 +405,7 @@ static void drain(struct engine *e, struct loop *l)
 void *engine_thread(void *arg)
 {
 	struct engine *e = arg;
-	struct loop l = { .wall0 = mono_ns() };
+	struct loop l = { .wall0 = mono_ns(), .speed_u = LOAD(e->speed_u) };
 	struct cap_pkt pk;
 	int rc = 0;
 	char b = 1;
@@ -503,6 +513,12 @@ void engine_pause(struct engine *e, int on)
 void engine_step(struct engine *e)
 {
 	STORE(e->step, 1);
+}
+
+void engine_set_speed(struct engine *e, double speed)
+{
+	if (!e->live)
+		STORE(e->speed_u, speed > 0 ? (int64_t)(speed * 1e6 + 0.5) : 0);
 }
 
 enum pt_status engine_wait(struct engine *e, struct pt_err *err)

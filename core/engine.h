@@ -147,6 +147,11 @@ void engine_stop(struct engine *e);
 void engine_pause(struct engine *e, int on);
 void engine_step(struct engine *e);
 
+/* engine_set_speed: a replay's new pace from the packet it is at (1 real
+ * time, 10 ten times faster, 0 as fast as it reads); engine_describe's
+ * speed follows.  Any thread; no effect on a live capture. */
+void engine_set_speed(struct engine *e, double speed);
+
 /* engine_wait: join the thread (stopping it first is the caller's choice).
  * Returns PT_OK; PT_ERR_INPUT when the input broke mid-way (err->msg:
  * "FILE: damaged after N packets: REASON", or "DEVICE: capture failed

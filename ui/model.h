@@ -109,6 +109,11 @@ enum rep_kind model_kind(enum model_view v);
 int model_match(const struct rep_filter *f, enum model_view v,
 		const void *row);
 
+/* model_set_ended: the flows view also lists flows that ended (1; the
+ * last 10000, with their final counters and no rates) or only the live
+ * ones (0, the default). */
+void model_set_ended(struct model *m, int on);
+
 /* model_set_sort: order rows by key (descending unless reverse), the
  * current snapshot at once and every later one. */
 void model_set_sort(struct model *m, enum model_sort key, int reverse);

@@ -152,12 +152,17 @@ void select_rows(struct model *m)
 	size_t n = 0;
 
 	sort_model = m;
-	if (m->nflows && grow_array((void **)&m->fptr, &m->cap_fptr, m->nflows,
+	size_t all = m->nflows + (m->show_ended ? m->ngone : 0);
+
+	if (all && grow_array((void **)&m->fptr, &m->cap_fptr, all,
 			      sizeof(*m->fptr)) == 0)
-		for (size_t i = 0; i < m->nflows; i++)
-			if (model_match(m->filter[MV_FLOWS], MV_FLOWS,
-					&m->flows[i]))
-				m->fptr[n++] = &m->flows[i];
+		for (size_t i = 0; i < all; i++) {
+			const struct model_flow *f = i < m->nflows ?
+				&m->flows[i] : &m->gone[i - m->nflows];
+
+			if (model_match(m->filter[MV_FLOWS], MV_FLOWS, f))
+				m->fptr[n++] = f;
+		}
 	if ((m->nflows_shown = n))
 		qsort(m->fptr, n, sizeof(*m->fptr), cmp_flow);
 
@@ -188,6 +193,12 @@ void model_set_sort(struct model *m, enum model_sort key, int reverse)
 {
 	m->sort = key < MS_NUM ? key : MS_RATE;
 	m->reverse = reverse;
+	select_rows(m);
+}
+
+void model_set_ended(struct model *m, int on)
+{
+	m->show_ended = on;
 	select_rows(m);
 }
 

@@ -307,6 +307,38 @@ static void sort_step(struct view *v, int d, int wrap)
 	}
 }
 
+/* + and -: a replay's next speed up or down the ladder; past the top,
+ * as fast as it reads. */
+static void replay_speed(struct view *v, int faster)
+{
+	static const double ladder[] = { 0.1, 0.25, 0.5, 1, 2, 5, 10, 20,
+		50, 100, 1000 };
+	int n = (int)(sizeof(ladder) / sizeof(ladder[0])), i;
+	struct engine_desc d;
+	double to;
+
+	if (v->live || v->ended) {
+		say(v, "+ and - change the speed of a replay");
+		return;
+	}
+	engine_describe(v->e, &d);
+	if (faster) {	/* the first step above; then full speed (0) */
+		for (i = 0; i < n && d.speed > 0 && ladder[i] <= d.speed; i++)
+			;
+		to = d.speed > 0 && i < n ? ladder[i] : 0;
+	} else {	/* the last step below; full speed goes to the top */
+		for (i = n - 1; i > 0 && d.speed > 0 && ladder[i] >= d.speed;
+		     i--)
+			;
+		to = ladder[i];
+	}
+	engine_set_speed(v->e, to);
+	if (to > 0)
+		say(v, "replay at x%g", to);
+	else
+		say(v, "replay at full speed");
+}
+
 /* Keys of an open details box: the arrows scroll it; 1 when taken. */
 static int detail_key(struct view *v, int ch)
 {
@@ -394,6 +426,9 @@ static int key(struct view *v, int ch)
 		else
 			v->names ^= 1;
 		break;
+	case '+': case '=': replay_speed(v, 1); break;
+	case '-': replay_speed(v, 0); break;
+	case 'e': model_set_ended(v->m, v->show_ended ^= 1); break;
 	case 'b': fmt_set_exact(v->exact ^= 1); break;
 	case 'B': fmt_set_bits(v->bits ^= 1); break;
 	case 'c': fmt_set_cgroup(v->cgroup ^= 1); break;

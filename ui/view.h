@@ -37,6 +37,7 @@ struct view {
 	struct model *m;
 	struct resolver *res;		/* NULL until names are first asked */
 	int live, ended, frozen, paused, names, exact, help, cgroup, bits;
+	int show_ended;			/* e: ended flows listed too */
 	enum pt_status status;		/* the engine's, once ended */
 	int detail, dgone;		/* details box open; its row left */
 	int dscroll, hscroll;		/* first line of the details box shown, of the help */

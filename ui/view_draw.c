@@ -353,6 +353,8 @@ static void help_lines(struct lines *L)
 		"space     pause: a replay stops; a live capture goes on",
 		"          but the display freezes",
 		".         one more packet (paused replay)",
+		"+ -       replay speed up, down (x0.1 to x1000, then full)",
+		"e         flows: ended flows listed too (dim), or not",
 		"n N       host names on/off (looked up in the background)",
 		"b         byte counts: human units / exact",
 		"B         rates in bytes (B/s) / bits (bit/s) per second",
@@ -467,9 +469,11 @@ static void draw_rows(struct view *v)
 			sizeof(line));
 		if (i == v->sel[v->mv])
 			attron(A_REVERSE);
+		if (v->mv == MV_FLOWS && flow_row(v, i)->v.end != FT_END_ACTIVE)
+			attron(A_DIM);	/* an ended flow (e) */
 		mvhline(y0 + y, 0, ' ', COLS);
 		mvaddnstr(y0 + y, 0, line, COLS);
-		attroff(A_REVERSE);
+		attroff(A_REVERSE | A_DIM);
 	}
 }
 
@@ -477,7 +481,7 @@ static void draw_rows(struct view *v)
  * filter is being edited, why it was refused. */
 static void status_line(const struct view *v)
 {
-	char line[512], pend[32] = "", extra[64] = "";
+	char line[512], pend[32] = "", extra[96] = "";
 	size_t n = view_nrows(v);
 	int x, w;
 
@@ -490,8 +494,9 @@ static void status_line(const struct view *v)
 	if (v->names && v->res && resolve_pending(v->res))
 		snprintf(pend, sizeof(pend), ", %u pending",
 			 resolve_pending(v->res));
-	snprintf(extra, sizeof(extra), "%s%s%s%s", v->names ? "names: on" : "",
-		 pend, v->names ? "  " : "", v->exact ? "bytes: exact  " : "");
+	snprintf(extra, sizeof(extra), "%s%s%s%s%s", v->names ? "names: on" :
+		 "", pend, v->names ? "  " : "", v->exact ? "bytes: exact  " :
+		 "", v->show_ended && v->mv == MV_FLOWS ? "ended: shown  " : "");
 	snprintf(line, sizeof(line), "%s  sort: %s%s%s  filter: %s%s%s%s  "
 		 "%srow %zu/%zu", v->mv == MV_FLOWS ?
 		 "[Flows] Ports  Processes" : v->mv == MV_PORTS ?

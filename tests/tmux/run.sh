@@ -9,7 +9,8 @@
 # conns), the processes view, help, Tab; q.  udp-echo-unreach.pcap: the /
 # filter (9999 leaves one row; Esc keeps the old one; empty clears).
 # lo-nano.pcap: n shows localhost.  syn-timeout.pcap at --speed 1: space
-# pauses, . steps one packet.  SIGTERM; a cut file (footer, exit 1, the
+# pauses, . steps one packet, + and - change the speed, e lists the ended
+# flow.  SIGTERM; a cut file (footer, exit 1, the
 # message after the screen); a fatal error (-w into a missing directory);
 # the capture on stdin (keys from /dev/tty).  ndpi-synscan.pcap (SKIP
 # without ../shared): ports view, sort by port both ways, End/Home/j,
@@ -381,6 +382,17 @@ if wait_for "replay x1 "; then
 else
 	fail pause "no 'replay x1' header"
 fi
+keys +
+check speed-up "replay x2 "
+keys - -
+check speed-down "replay x0\.5 "
+keys + + + + + + + + + + +
+check speed-full "replay (, full speed|ended) "
+wait_for "replay ended"
+keys e	# the ended flow (the first SYN's, timed out) comes back
+check ended-shown "ended: shown  row 1/2$"
+keys e
+check ended-hidden "filter: -  row 1/1$"
 keys q
 after_exit pause-quit 0
 
