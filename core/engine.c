@@ -365,7 +365,9 @@ static void end_of_input(struct engine *e, struct loop *l)
 	e->hold = 0;
 	if (!e->o.keep_flows)
 		ft_flush(e->ft);
-	else if (e->nleft)
+	else
+		ft_republish(e->ft);	/* as of the end, for the view */
+	if (e->o.keep_flows && e->nleft)
 		hand_on_left(e);
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].finish)
