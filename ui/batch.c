@@ -182,7 +182,7 @@ static void text_rows(struct out *o, struct model *m, int64_t now_ns)
 	const struct model_proc **q;
 	size_t n = o->view == MV_FLOWS ? model_flows(m, &f) :
 		   o->view == MV_PORTS ? model_ports(m, &p) : model_procs(m, &q);
-	struct fmt_fit fit = { 0, 0 };
+	struct fmt_fit fit = { { 0, 0 }, 0 };
 	struct fmt_cols c;
 	char line[1024];
 

@@ -37,11 +37,13 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len);
 /* The columns of a view that fit a screen (fmt_cols.c).  fmt_fit_row
  * widens the stretchy columns for one row in sight (the longest endpoint
  * and process name); fmt_layout then picks the columns for a screen of
- * `screen` columns (0: all of them), shrinking process names to 8 and
- * endpoints to 13 before it leaves out the least important columns. */
+ * `screen` columns (0: all of them), shrinking endpoints to 21 columns,
+ * process names to 8 and endpoints to 13 (cut in the middle: the port
+ * and pid stay) before it leaves out the least important columns. */
 #define FMT_MAX_COLS 20
 struct fmt_fit {
-	int addr, proc;		/* widest text in sight (0: the defaults) */
+	int addr[2], proc;	/* widest orig, resp endpoint and process
+				   name in sight (0: the defaults) */
 };
 struct fmt_cols {
 	enum model_view v;

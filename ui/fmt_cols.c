@@ -2,8 +2,9 @@
  * fmt_cols.c - the columns of the live views (see fmt.h: fmt_layout).
  * Each view has a table of columns in screen order, each with a title, a
  * width, a priority and the sort key it stands for.  A screen too narrow
- * for all of them first shrinks the stretchy columns (process names, then
- * addresses) down to a floor, then leaves out the least important
+ * for all of them first shrinks the stretchy columns (endpoints longer
+ * than IPv4's, process names, then endpoints again) down to a floor, then
+ * leaves out the least important
  * columns: the flows view keeps its endpoints, state, process and rates
  * longest, and drops the packet count, the 40 s and 10 s averages, the
  * age and the totals first.
@@ -24,6 +25,7 @@ enum {
 	C_RATE = 16,	/* a rate: the rate width, the unit in its title */
 	C_SIZE = 32,	/* a byte count: the size width */
 	C_REST = 64,	/* the last column, as long as its text */
+	C_RESP = 128,	/* with C_ADDR: the responder's end */
 };
 
 struct col {
@@ -50,7 +52,7 @@ struct col {
 static const struct col flows_c[] = {
 	{ "PROTO", 5, 8, 0, MS_PROTO },
 	{ "ORIG", 0, 10, C_ADDR, MS_NUM },
-	{ "RESP", 0, 10, C_ADDR, MS_PORT },
+	{ "RESP", 0, 10, C_ADDR | C_RESP, MS_PORT },
 	{ "STATE", 6, 9, 0, MS_STATE },
 	{ "PROCESS", 0, 9, C_PROC, MS_NUM },
 	RATES_TOTALS("%s>", "%s<", 9, "TOTAL>", "TOTAL<"),
@@ -112,28 +114,29 @@ static int width(const struct col *c, const struct fmt_fit *fit)
 	else if (c->flags & C_SIZE)
 		w = fmt_exact() ? 13 : 6;
 	else if (c->flags & C_ADDR)
-		w = fit && fit->addr > 0 ? fit->addr : 21;
+		w = fit && fit->addr[!!(c->flags & C_RESP)] > 0 ?
+		    fit->addr[!!(c->flags & C_RESP)] : 21;
 	else if (c->flags & C_PROC)
 		w = fit && fit->proc > 0 ? fit->proc : 15;
 	return w > t ? w : t;
 }
 
-/* Shrink the stretchy columns of kind flag, each down to floor, by up to
- * `over` columns in all; returns what is still over. */
+/* Shrink the stretchy columns of kind flag down to floor, the widest
+ * first, by up to `over` columns in all; returns what is still over. */
 static int shrink(const struct col *t, int n, int *w, int flag, int floor,
 		  int over)
 {
-	for (int i = 0; i < n && over > 0; i++) {
-		int cut = w[i] - floor;
+	while (over > 0) {
+		int wide = -1;
 
-		if (!(t[i].flags & flag) || cut <= 0)
-			continue;
-		cut = cut < over ? cut : over;
-		/* two address columns share the cut */
-		if (flag == C_ADDR && cut > 1 && over > 1)
-			cut = (cut + 1) / 2;
-		w[i] -= cut;
-		over -= cut;
+		for (int i = 0; i < n; i++)
+			if ((t[i].flags & flag) && w[i] > floor &&
+			    (wide < 0 || w[i] > w[wide]))
+				wide = i;
+		if (wide < 0)
+			break;
+		w[wide]--;
+		over--;
 	}
 	return over;
 }
@@ -153,10 +156,12 @@ void fmt_layout(enum model_view v, int screen, const struct fmt_fit *fit,
 			must += w[i] + 1;	/* the second of a kept pair */
 	}
 	if (screen > 0 && must > screen) {
-		int over = shrink(t, n, w, C_PROC, 8, must - screen);
+		/* long (IPv6) endpoints to the width of IPv4's, then process
+		 * names, then endpoints again */
+		int over = shrink(t, n, w, C_ADDR, 21, must - screen);
 
-		while (over > 0 && shrink(t, n, w, C_ADDR, 13, over) < over)
-			over = shrink(t, n, w, C_ADDR, 13, over);
+		over = shrink(t, n, w, C_PROC, 8, over);
+		shrink(t, n, w, C_ADDR, 13, over);
 	}
 	for (int p = 10; p >= 1; p--)
 		for (int i = 0; i < n; i++) {
@@ -200,19 +205,23 @@ int fmt_col_span(const struct fmt_cols *c, enum model_sort key, int *x,
 	return found;
 }
 
-/* An endpoint cut to w columns: the start of the host, "~", the end
- * (the port stays). */
+/* Text cut to w columns: its start, "~", its end (an endpoint's port, a
+ * process's ":pid" when it fits, stay whole). */
 static void cut_middle(const char *s, int w, char *out, size_t len)
 {
-	int n = (int)strlen(s);
+	int n = (int)strlen(s), tail = w / 2, keep;
+	const char *colon = strrchr(s, ':');
 
 	if (n <= w || w < 5) {
 		snprintf(out, len, "%.*s", w, s);
 		return;
 	}
-	int tail = w / 2, head = w - tail - 1;
-
-	snprintf(out, len, "%.*s~%s", head, s, s + n - tail);
+	if (colon && colon > s && colon[-1] == ']')
+		colon--;			/* "]:443" */
+	keep = colon ? n - (int)(colon - s) : 0;	/* ":443", ":1234" */
+	if (keep > tail && keep <= w - 3)
+		tail = keep;
+	snprintf(out, len, "%.*s~%s", w - tail - 1, s, s + n - tail);
 }
 
 static void join(const struct fmt_cols *c, const char (*cell)[CELL],
@@ -229,7 +238,7 @@ static void join(const struct fmt_cols *c, const char (*cell)[CELL],
 		char cut[CELL];
 		int w = c->w[i], last = i == c->n - 1;
 
-		if (k->flags & C_ADDR) {
+		if (k->flags & (C_ADDR | C_PROC)) {
 			cut_middle(s, w, cut, sizeof(cut));
 			s = cut;
 		}
@@ -361,16 +370,16 @@ void fmt_row(const struct fmt_cols *c, const void *row, int64_t now_ns,
 void fmt_fit_row(enum model_view v, const void *row, struct fmt_fit *fit)
 {
 	char cell[FMT_MAX_COLS][CELL];
-	int a = 0, p;
+	int p;
 
 	cells(v, row, 0, cell);
 	if (v == MV_FLOWS) {
-		a = (int)strlen(cell[1]) > (int)strlen(cell[2]) ?
-		    (int)strlen(cell[1]) : (int)strlen(cell[2]);
+		for (int d = 0; d < 2; d++)
+			if ((int)strlen(cell[1 + d]) > fit->addr[d])
+				fit->addr[d] = (int)strlen(cell[1 + d]);
 		p = (int)strlen(cell[4]);
 	} else {
 		p = (int)strlen(cell[v == MV_PORTS ? 17 : 2]);
 	}
-	fit->addr = a > fit->addr ? a : fit->addr;
 	fit->proc = p > fit->proc ? p : fit->proc;
 }

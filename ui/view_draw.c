@@ -449,7 +449,7 @@ static void draw_rows(struct view *v)
 	char line[1024];
 	size_t n = view_nrows(v), top = v->top[v->mv];
 	int y0 = VIEW_TOP_ROWS, page = view_page(), x, w;
-	struct fmt_fit fit = { 0, 0 };
+	struct fmt_fit fit = { { 0, 0 }, 0 };
 	struct model_flow tmp;
 
 	for (size_t i = top; i < n && i < top + (size_t)page; i++)
