@@ -216,8 +216,12 @@ static int pace(struct engine *e, struct loop *l, int64_t ts_ns)
 				STORE(e->st.clock_ns, c);
 		}
 		if (LOAD(e->pause)) {
-			if (__atomic_exchange_n(&e->step, 0, __ATOMIC_RELAXED))
-				break;	/* one packet through */
+			int n = LOAD(e->step);
+
+			if (n > 0 && __atomic_compare_exchange_n(&e->step, &n,
+					n - 1, 0, __ATOMIC_RELAXED,
+					__ATOMIC_RELAXED))
+				break;	/* one packet through per step */
 			int64_t t = mono_ns();
 			sleep_ns(PAUSE_SLICE_NS);
 			l->wall0 += mono_ns() - t;	/* paused time does
@@ -508,13 +512,15 @@ void engine_stop(struct engine *e)
 
 void engine_pause(struct engine *e, int on)
 {
-	if (!e->live)
+	if (!e->live) {
+		STORE(e->step, 0);	/* steps asked before do not carry */
 		STORE(e->pause, on);
+	}
 }
 
 void engine_step(struct engine *e)
 {
-	STORE(e->step, 1);
+	__atomic_add_fetch(&e->step, 1, __ATOMIC_RELAXED);	/* each counts */
 }
 
 void engine_set_speed(struct engine *e, double speed)

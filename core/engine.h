@@ -143,7 +143,8 @@ int engine_poll(struct engine *e, int timeout_ms);
 void engine_stop(struct engine *e);
 
 /* engine_pause: pause (1) or resume (0) a replay; engine_step: let one
- * more packet through while paused.  No effect on a live capture. */
+ * more packet through while paused (steps asked faster than packets go
+ * through add up).  No effect on a live capture. */
 void engine_pause(struct engine *e, int on);
 void engine_step(struct engine *e);
 

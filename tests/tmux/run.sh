@@ -374,6 +374,8 @@ if wait_for "replay x1 "; then
 		n=$(screen | sed -n 's/^packets: \([0-9]*\) captured.*/\1/p')
 		keys .
 		check pause-step "^packets: $((n + 1)) captured"
+		keys . .	# two steps at once: two packets
+		check pause-steps "^packets: $((n + 3)) captured"
 		keys Space
 		check pause-resume "replay (x1|ended) "
 	else
