@@ -36,6 +36,7 @@ struct loop {
 	int64_t first_ns, now_ns;	/* packet times */
 	int64_t wall0, pkt0;		/* replay pacing: wall and packet time
 					   at its origin */
+	int64_t speed_u;		/* the pace they were taken for */
 	int64_t last_pub;		/* CLOCK_MONOTONIC */
 	int64_t next_tick;		/* consumers' next tick: wall time
 					   (a device) or packet time (a
@@ -190,9 +191,18 @@ static void tick(struct engine *e, struct loop *l, int64_t now)
  * asked to stop meanwhile. */
 static int pace(struct engine *e, struct loop *l, int64_t ts_ns)
 {
-	double speed = e->o.speed;
-
 	for (;;) {
+		int64_t su = LOAD(e->speed_u);
+		double speed = (double)su / 1e6;
+
+		if (su != l->speed_u) {	/* a new pace from here on */
+			int64_t c = LOAD(e->st.clock_ns);
+
+			c = c > l->now_ns ? c : l->now_ns;
+			l->speed_u = su;
+			l->pkt0 = c ? c : l->pkt0;
+			l->wall0 = mono_ns();
+		}
 		if (LOAD(e->stop))
 			return 1;
 		if (speed > 0 && !LOAD(e->pause)) {
@@ -206,8 +216,12 @@ static int pace(struct engine *e, struct loop *l, int64_t ts_ns)
 				STORE(e->st.clock_ns, c);
 		}
 		if (LOAD(e->pause)) {
-			if (__atomic_exchange_n(&e->step, 0, __ATOMIC_RELAXED))
-				break;	/* one packet through */
+			int n = LOAD(e->step);
+
+			if (n > 0 && __atomic_compare_exchange_n(&e->step, &n,
+					n - 1, 0, __ATOMIC_RELAXED,
+					__ATOMIC_RELAXED))
+				break;	/* one packet through per step */
 			int64_t t = mono_ns();
 			sleep_ns(PAUSE_SLICE_NS);
 			l->wall0 += mono_ns() - t;	/* paused time does
@@ -234,7 +248,7 @@ static int replay_gate(struct engine *e, struct loop *l,
 {
 	if (l->read == 0)
 		l->first_ns = l->pkt0 = pk->ts_ns;
-	if (e->live || !(e->o.speed > 0 || LOAD(e->pause)))
+	if (e->live || !(LOAD(e->speed_u) > 0 || LOAD(e->pause)))
 		return 0;
 	flush_batch(e, l);
 	publish_stats(e, l);
@@ -355,7 +369,9 @@ static void end_of_input(struct engine *e, struct loop *l)
 	e->hold = 0;
 	if (!e->o.keep_flows)
 		ft_flush(e->ft);
-	else if (e->nleft)
+	else
+		ft_republish(e->ft);	/* as of the end, for the view */
+	if (e->o.keep_flows && e->nleft)
 		hand_on_left(e);
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].finish)
@@ -395,7 +411,7 @@ static void drain(struct engine *e, struct loop *l)
 void *engine_thread(void *arg)
 {
 	struct engine *e = arg;
-	struct loop l = { .wall0 = mono_ns() };
+	struct loop l = { .wall0 = mono_ns(), .speed_u = LOAD(e->speed_u) };
 	struct cap_pkt pk;
 	int rc = 0;
 	char b = 1;
@@ -496,13 +512,21 @@ void engine_stop(struct engine *e)
 
 void engine_pause(struct engine *e, int on)
 {
-	if (!e->live)
+	if (!e->live) {
+		STORE(e->step, 0);	/* steps asked before do not carry */
 		STORE(e->pause, on);
+	}
 }
 
 void engine_step(struct engine *e)
 {
-	STORE(e->step, 1);
+	__atomic_add_fetch(&e->step, 1, __ATOMIC_RELAXED);	/* each counts */
+}
+
+void engine_set_speed(struct engine *e, double speed)
+{
+	if (!e->live)
+		STORE(e->speed_u, speed > 0 ? (int64_t)(speed * 1e6 + 0.5) : 0);
 }
 
 enum pt_status engine_wait(struct engine *e, struct pt_err *err)

@@ -143,9 +143,15 @@ int engine_poll(struct engine *e, int timeout_ms);
 void engine_stop(struct engine *e);
 
 /* engine_pause: pause (1) or resume (0) a replay; engine_step: let one
- * more packet through while paused.  No effect on a live capture. */
+ * more packet through while paused (steps asked faster than packets go
+ * through add up).  No effect on a live capture. */
 void engine_pause(struct engine *e, int on);
 void engine_step(struct engine *e);
+
+/* engine_set_speed: a replay's new pace from the packet it is at (1 real
+ * time, 10 ten times faster, 0 as fast as it reads); engine_describe's
+ * speed follows.  Any thread; no effect on a live capture. */
+void engine_set_speed(struct engine *e, double speed);
 
 /* engine_wait: join the thread (stopping it first is the caller's choice).
  * Returns PT_OK; PT_ERR_INPUT when the input broke mid-way (err->msg:

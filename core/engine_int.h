@@ -47,6 +47,8 @@ struct engine {
 	/* shared with readers: written with atomic stores */
 	struct engine_stats st;
 	int stop, pause, step;
+	int64_t speed_u;		/* replay pace in millionths (0: as fast
+					   as it reads): engine_set_speed */
 
 	/* the thread's outcome, read after the join */
 	enum pt_status status;

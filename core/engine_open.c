@@ -138,6 +138,7 @@ enum pt_status engine_open(struct engine **out, const struct engine_opts *o,
 	if (!e)
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
 	e->o = *o;
+	e->speed_u = o->speed > 0 ? (int64_t)(o->speed * 1e6 + 0.5) : 0;
 	e->done_fd[0] = e->done_fd[1] = -1;
 	if ((rc = open_source(e, err)) != PT_OK ||
 	    (rc = open_attrib(e, err)) != PT_OK ||
@@ -180,7 +181,7 @@ void engine_describe(const struct engine *e, struct engine_desc *d)
 	d->source = cap_name(e->cap);
 	d->filter = e->o.filter ? e->o.filter : "";
 	d->live = e->live;
-	d->speed = e->o.speed;
+	d->speed = (double)__atomic_load_n(&e->speed_u, __ATOMIC_RELAXED) / 1e6;
 	d->capacity = e->o.ft.max_flows ? e->o.ft.max_flows :
 					  FT_DEFAULT_FLOWS;
 	d->notice = e->notice[0] ? e->notice : NULL;

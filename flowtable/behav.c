@@ -154,7 +154,8 @@ void behav_icmp(struct ft_flow *f, const struct dec_pkt *p)
 		f->icmp_verdict = v;
 }
 
-static uint8_t port_state(const struct ft_flow *f, const struct ft_view *v)
+static uint8_t port_state(const struct ft_flow *f, const struct ft_view *v,
+			  int64_t now_ns)
 {
 	int answered = f->kind == FT_TCP ? f->ep[FT_RESP].answered :
 					   v->dir[FT_RESP].pkts > 0;
@@ -165,12 +166,14 @@ static uint8_t port_state(const struct ft_flow *f, const struct ft_view *v)
 		return f->icmp_verdict;
 	if (f->kind == FT_TCP && v->conn_state == FT_CS_REJ)
 		return FT_PS_CLOSED;
-	if (f->kind == FT_TCP && v->conn_state == FT_CS_S0)
-		return FT_PS_FILTERED;
+	if (f->kind == FT_TCP && v->conn_state == FT_CS_S0)	/* waited? */
+		return v->end == FT_END_TIMEOUT ||
+		       now_ns - v->first_ns >= BEHAV_ATTEMPT_WAIT_NS ?
+		       FT_PS_FILTERED : FT_PS_UNKNOWN;
 	return FT_PS_UNKNOWN;
 }
 
-void behav_view(const struct ft_flow *f, struct ft_view *v)
+void behav_view(const struct ft_flow *f, struct ft_view *v, int64_t now_ns)
 {
 	v->icmp_errors = f->icmp_errors;
 	v->icmp_type = f->icmp_type;
@@ -184,5 +187,5 @@ void behav_view(const struct ft_flow *f, struct ft_view *v)
 		v->bdir[i].zero_win = f->ep[i].zero_win;
 		v->bdir[i].rst = f->ep[i].rst;
 	}
-	v->port_state = port_state(f, v);	/* after conn_state */
+	v->port_state = port_state(f, v, now_ns);	/* after conn_state */
 }

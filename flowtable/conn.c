@@ -852,7 +852,8 @@ static int tcp_conn_state(const struct ft_flow *f, const char *hist,
 	return FT_CS_OTH;
 }
 
-void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v)
+void conn_view(const struct ft_flow *f, uint8_t end, int64_t now_ns,
+	       struct ft_view *v)
 {
 	v->key = f->key;
 	v->id = f->id;
@@ -884,5 +885,5 @@ void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v)
 	} else {
 		v->conn_state = FT_CS_OTH;
 	}
-	behav_view(f, v);
+	behav_view(f, v, now_ns);
 }

@@ -170,10 +170,22 @@ void behav_tcp(struct ft_flow *f, const struct dec_pkt *p, int e);
  * and keep the verdict it gives the responder's port. */
 void behav_icmp(struct ft_flow *f, const struct dec_pkt *p);
 
-/* behav_view: fill the view's behaviour fields from f. */
-void behav_view(const struct ft_flow *f, struct ft_view *v);
+/* behav_view: fill the view's behaviour fields from f, as of packet
+ * time now_ns (the table's clock: an unanswered attempt younger than
+ * BEHAV_ATTEMPT_WAIT_NS says nothing of its port yet). */
+void behav_view(const struct ft_flow *f, struct ft_view *v, int64_t now_ns);
 
-/* conn_view: the flow as readers and reports see it. */
-void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v);
+/* An unanswered TCP attempt (Zeek S0) is evidence of a filtered port once
+ * this long has passed since its first SYN, or once it timed out: 1 s,
+ * TCP's initial retransmission timeout (RFC 6298 2.1), the time within
+ * which a responder that answers at all has answered.  Before that (an
+ * attempt cut off by the end of the input, or still young), its port
+ * state is unknown: pending. */
+#define BEHAV_ATTEMPT_WAIT_NS 1000000000LL
+
+/* conn_view: the flow as readers and reports see it at packet time
+ * now_ns. */
+void conn_view(const struct ft_flow *f, uint8_t end, int64_t now_ns,
+	       struct ft_view *v);
 
 #endif

@@ -335,7 +335,7 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 	int shown = !f->hidden;
 
 	if (shown)
-		conn_view(f, why, &v);
+		conn_view(f, why, t->now, &v);
 	if (t->pub && shown)
 		publish(t, rec, NULL);
 	index_delete(t, f->slot);
@@ -421,7 +421,7 @@ static void icmp_attach(struct ft_table *t, const struct dec_pkt *p)
 	if (t->pub && !t->flows[rec].hidden) {
 		struct ft_view v;
 
-		conn_view(&t->flows[rec], FT_END_ACTIVE, &v);
+		conn_view(&t->flows[rec], FT_END_ACTIVE, t->now, &v);
 		publish(t, (uint32_t)rec, &v);
 	}
 }
@@ -495,7 +495,7 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 	if (t->pub && !f->hidden) {
 		struct ft_view v;
 
-		conn_view(f, FT_END_ACTIVE, &v);
+		conn_view(f, FT_END_ACTIVE, t->now, &v);
 		publish(t, (uint32_t)rec, &v);
 	}
 	if (p->inner.has_ports && (p->proto == P_ICMP || p->proto == P_ICMPV6))
@@ -547,6 +547,20 @@ void ft_flush(struct ft_table *t)
 				 FT_END_TIMEOUT : FT_END_FLUSH);
 }
 
+void ft_republish(struct ft_table *t)
+{
+	struct ft_view v;
+
+	for (uint32_t rec = 0; t->pub && rec < t->hwm; rec++) {
+		const struct ft_flow *f = &t->flows[rec];
+
+		if (!f->in_use || f->hidden || conn_removed(f, t->now))
+			continue;
+		conn_view(f, FT_END_ACTIVE, t->now, &v);
+		publish(t, rec, &v);
+	}
+}
+
 void ft_each(struct ft_table *t, int64_t min_age_ns, ft_each_fn fn,
 	     void *arg)
 {
@@ -558,7 +572,7 @@ void ft_each(struct ft_table *t, int64_t min_age_ns, ft_each_fn fn,
 		if (!f->in_use || t->now - f->first_ns < min_age_ns ||
 		    conn_removed(f, t->now))
 			continue;
-		conn_view(f, FT_END_ACTIVE, &v);
+		conn_view(f, FT_END_ACTIVE, t->now, &v);
 		fn(arg, &v);
 	}
 }

@@ -231,6 +231,12 @@ uint32_t ft_capacity(const struct ft_table *t);
  * writer and never returns a torn view.  Requires cfg.publish. */
 int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v);
 
+/* ft_republish: publish every live flow's view again as of the table's
+ * clock (the last packet's time), for readers that keep looking once the
+ * input has ended (an unanswered attempt's port state depends on the
+ * time since its first SYN).  The writer only. */
+void ft_republish(struct ft_table *t);
+
 /* ft_each: call fn(arg, v) for every flow in the table whose first
  * packet is at least min_age_ns older than the latest packet seen, with
  * its current view (v->end FT_END_ACTIVE), in record order; flows Zeek's

@@ -121,7 +121,10 @@ void port_row_fold(struct port_row *p, const struct ft_view *v,
 	port_row_owner(&p->owner, &p->role, end);
 	p->established += ft_conn_established(cs);
 	p->rejected += cs == FT_CS_REJ;
-	p->unanswered += cs == FT_CS_S0;
+	/* a TCP attempt cut off before an answer was due is pending, not
+	 * unanswered (flowtable/conn.h: BEHAV_ATTEMPT_WAIT_NS) */
+	p->unanswered += cs == FT_CS_S0 && !(v->key.proto == 6 &&
+					     v->port_state == FT_PS_UNKNOWN);
 	ft_counts_add(&p->dir[0], &v->dir[0]);
 	ft_counts_add(&p->dir[1], &v->dir[1]);
 	if (v->first_ns < p->first_ns)

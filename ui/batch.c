@@ -53,24 +53,9 @@ static struct flow_rec flow_rec(const struct model_flow *f)
 	return (struct flow_rec){ f->v, { f->end[0], f->end[1] } };
 }
 
-static int flow_shown(const struct out *o, const struct model_flow *f)
+static int row_shown(const struct out *o, const void *row)
 {
-	struct flow_rec rf;
-
-	if (!o->filter)
-		return 1;
-	rf = flow_rec(f);
-	return rep_filter_match(o->filter, &rf);
-}
-
-static int port_shown(const struct out *o, const struct model_port *p)
-{
-	return rep_filter_match(o->filter, &p->p);
-}
-
-static int proc_shown(const struct out *o, const struct model_proc *p)
-{
-	return rep_filter_match(o->filter, &p->p);
+	return model_match(o->filter, (enum model_view)o->view, row);
 }
 
 /* ---- printing ------------------------------------------------------------- */
@@ -163,7 +148,7 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		for (size_t i = 0; i < n; i++) {
 			struct flow_rec rf;
 
-			if (!flow_shown(o, f[i]))
+			if (!row_shown(o, f[i]))
 				continue;
 			rf = flow_rec(f[i]);
 			row_json(o, REP_FLOWS, &rf, "flow", it, -1, &f[i]->r);
@@ -173,7 +158,7 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		size_t n = model_ports(m, &p);
 
 		for (size_t i = 0; i < n; i++)
-			if (port_shown(o, p[i]))
+			if (row_shown(o, p[i]))
 				row_json(o, REP_PORTS, &p[i]->p, "port", it,
 					 (int64_t)p[i]->live, &p[i]->r);
 	} else {
@@ -181,64 +166,52 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		size_t n = model_procs(m, &p);
 
 		for (size_t i = 0; i < n; i++)
-			if (proc_shown(o, p[i]))
+			if (row_shown(o, p[i]))
 				row_json(o, REP_PROCS, &p[i]->p, "process",
 					 it, -1, &p[i]->r);
 	}
 }
 
+/* The rows of the view that -Y keeps, as the view's columns (all of
+ * them: a pipe has no width). */
+static void text_rows(struct out *o, struct model *m, int64_t now_ns)
+{
+	const void *const *r;
+	const struct model_flow **f;
+	const struct model_port **p;
+	const struct model_proc **q;
+	size_t n = o->view == MV_FLOWS ? model_flows(m, &f) :
+		   o->view == MV_PORTS ? model_ports(m, &p) : model_procs(m, &q);
+	struct fmt_fit fit = { { 0, 0 }, 0 };
+	struct fmt_cols c;
+	char line[1024];
+
+	r = o->view == MV_FLOWS ? (const void *const *)f :
+	    o->view == MV_PORTS ? (const void *const *)p :
+	    (const void *const *)q;
+	for (size_t i = 0; i < n; i++)
+		if (row_shown(o, r[i]))
+			fmt_fit_row(o->view, r[i], &fit);
+	fmt_layout(o->view, 0, &fit, &c);
+	fmt_titles(&c, line, sizeof(line));
+	fprintf(o->f, "%s\n", line);
+	for (size_t i = 0; i < n; i++) {
+		if (!row_shown(o, r[i]))
+			continue;
+		fmt_row(&c, r[i], now_ns, line, sizeof(line));
+		fprintf(o->f, "%s\n", line);
+	}
+}
+
 static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 {
-	char head[FMT_HEAD_LINES][256], line[512];
-	int aw = 21;
+	char head[FMT_HEAD_LINES][256];
 
 	fmt_head(h, head, sizeof(head[0]));
 	for (int i = 0; i < FMT_HEAD_LINES; i++)
 		fprintf(o->f, "%s\n", head[i]);
 	putc('\n', o->f);
-	if (o->view == MV_FLOWS) {
-		const struct model_flow **f;
-		size_t n = model_flows(m, &f);
-
-		for (size_t i = 0; i < n; i++) {
-			int w = (int)strlen(f[i]->e.orig_h) + 8;
-
-			if (w > aw && flow_shown(o, f[i]))
-				aw = w;
-		}
-		fmt_titles(MV_FLOWS, aw, line, sizeof(line));
-		fprintf(o->f, "%s\n", line);
-		for (size_t i = 0; i < n; i++) {
-			if (!flow_shown(o, f[i]))
-				continue;
-			fmt_flow(f[i], aw, h->es->clock_ns, line, sizeof(line));
-			fprintf(o->f, "%s\n", line);
-		}
-	} else if (o->view == MV_PORTS) {
-		const struct model_port **p;
-		size_t n = model_ports(m, &p);
-
-		fmt_titles(MV_PORTS, 0, line, sizeof(line));
-		fprintf(o->f, "%s\n", line);
-		for (size_t i = 0; i < n; i++) {
-			if (!port_shown(o, p[i]))
-				continue;
-			fmt_port(p[i], line, sizeof(line));
-			fprintf(o->f, "%s\n", line);
-		}
-	} else {
-		const struct model_proc **p;
-		size_t n = model_procs(m, &p);
-
-		fmt_titles(MV_PROCS, 0, line, sizeof(line));
-		fprintf(o->f, "%s\n", line);
-		for (size_t i = 0; i < n; i++) {
-			if (!proc_shown(o, p[i]))
-				continue;
-			fmt_proc(p[i], line, sizeof(line));
-			fprintf(o->f, "%s\n", line);
-		}
-	}
+	text_rows(o, m, h->es->clock_ns);
 	putc('\n', o->f);
 }
 

@@ -10,22 +10,37 @@
 #include "fmt.h"
 
 static int exact;	/* fmt_set_exact */
-
-/* Column widths of rates and totals: human units fit 6 and 7; exact
- * numbers get room for 10 GB/s and 10 TB. */
-#define RW (exact ? 10 : 6)
-#define TW (exact ? 13 : 7)
+static int bits;	/* fmt_set_bits */
+static int cgroup_col;	/* fmt_set_cgroup */
 
 void fmt_set_exact(int on)
 {
 	exact = on;
 }
 
-static int cgroup_col;	/* fmt_set_cgroup */
+int fmt_exact(void)
+{
+	return exact;
+}
+
+void fmt_set_bits(int on)
+{
+	bits = on;
+}
+
+const char *fmt_rate_unit(void)
+{
+	return bits ? "bit/s" : "B/s";
+}
 
 void fmt_set_cgroup(int on)
 {
 	cgroup_col = on;
+}
+
+int fmt_cgroup_on(void)
+{
+	return cgroup_col;
 }
 
 /* A process's cgroup v2 path ("0::/user.slice/..." in /proc/PID/cgroup),
@@ -62,8 +77,14 @@ static const char *cgroup_text(const struct attr_end *w, char *buf,
 	return buf;
 }
 
-/* A byte count, in human units or in full. */
-static const char *size(uint64_t v, char *buf, size_t len)
+void fmt_cgroup(const struct attr_end *w, char *buf, size_t len)
+{
+	char b[256];
+
+	snprintf(buf, len, "%s", cgroup_text(w, b, sizeof(b)));
+}
+
+const char *fmt_size(uint64_t v, char *buf, size_t len)
 {
 	if (exact)
 		snprintf(buf, len, "%" PRIu64, v);
@@ -72,12 +93,34 @@ static const char *size(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/* Bits in SI units, as iftop: 999, 1.0K, 12M (powers of 1000). */
+static void human_si(uint64_t v, char *buf, size_t len)
+{
+	static const char unit[] = "KMGTPE";
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1000) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return;
+	}
+	while (d >= 999.5 && u < 5) {
+		d /= 1000;
+		u++;
+	}
+	snprintf(buf, len, d < 9.95 ? "%.1f%c" : "%.0f%c", d, unit[u]);
+}
+
 const char *fmt_rate(double bps, char *buf, size_t len)
 {
-	if (bps < 0.5)
+	double x = bits ? bps * 8 : bps;
+
+	if (x < 0.5)
 		snprintf(buf, len, "0");
+	else if (bits && !exact)
+		human_si((uint64_t)(x + 0.5), buf, len);
 	else
-		size((uint64_t)(bps + 0.5), buf, len);
+		fmt_size((uint64_t)(x + 0.5), buf, len);
 	return buf;
 }
 
@@ -107,7 +150,7 @@ void fmt_user(uint32_t uid, char *buf, size_t len)
 	n++;
 }
 
-static void hms(int64_t ns, char *buf, size_t len)
+void fmt_hms(int64_t ns, char *buf, size_t len)
 {
 	int64_t s = ns > 0 ? ns / NS_PER_S : 0;
 
@@ -119,43 +162,70 @@ static void hms(int64_t ns, char *buf, size_t len)
 			 s / 3600, s % 3600 / 60, s % 60);
 }
 
-void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
+/* "live", "replay x2", "replay paused", ... */
+static void state_of(const struct fmt_head *h, char *buf, size_t len)
+{
+	const struct engine_desc *d = h->d;
+
+	if (d->live)
+		snprintf(buf, len, h->ended ? "capture ended" : "live");
+	else if (h->ended)
+		snprintf(buf, len, "replay ended");
+	else if (h->es->paused)
+		snprintf(buf, len, "replay paused");
+	else if (d->speed > 0)
+		snprintf(buf, len, "replay x%g", d->speed);
+	else
+		snprintf(buf, len, "replay, full speed");
+}
+
+/* Line 1: packets, and the drops a device has (a file has none). */
+static void packets_line(const struct fmt_head *h, char *line, size_t len)
 {
 	const struct engine_stats *es = h->es;
-	const struct engine_desc *d = h->d;
 	const struct model_totals *t = h->mt;
-	char el[32], r[6][24], tot[2][24], state[48];
+	const struct engine_desc *d = h->d;
+	size_t n;
 
-	hms(h->elapsed_ns, el, sizeof(el));
 	if (d->live)
-		snprintf(state, sizeof(state), h->ended ? "capture ended" :
-			 "live");
-	else if (h->ended)
-		snprintf(state, sizeof(state), "replay ended");
-	else if (es->paused)
-		snprintf(state, sizeof(state), "replay paused");
-	else if (d->speed > 0)
-		snprintf(state, sizeof(state), "replay x%g", d->speed);
+		snprintf(line, len, "packets: %" PRIu64 " captured, %" PRIu64
+			 " dropped by kernel, %" PRIu64 " by interface, %"
+			 PRIu64 " lost by porttop", es->read, es->kernel.drop,
+			 es->kernel.ifdrop, t->lost_ended);
+	else if (t->lost_ended)
+		snprintf(line, len, "packets: %" PRIu64 " captured, %" PRIu64
+			 " lost by porttop", es->read, t->lost_ended);
 	else
-		snprintf(state, sizeof(state), "replay, full speed");
-	snprintf(lines[0], len, "porttop - %s - %s%s%s - %s %s%s%s%s",
-		 d->source, d->filter[0] ? "filter '" : "no filter",
-		 d->filter, d->filter[0] ? "'" : "", state, el,
-		 h->frozen ? " - display paused" : "",
-		 d->notice ? " - " : "", d->notice ? d->notice : "");
-	snprintf(lines[1], len,
-		 "packets: %" PRIu64 " captured, %" PRIu64 " dropped by kernel, "
-		 "%" PRIu64 " by interface, %" PRIu64 " lost by porttop",
-		 es->read, es->kernel.drop, es->kernel.ifdrop, t->lost_ended);
+		snprintf(line, len, "packets: %" PRIu64 " captured", es->read);
 	if (d->attrib) {
 		uint64_t all = t->tot[0].wire_bytes + t->tot[1].wire_bytes;
-		size_t n = strlen(lines[1]);
 
-		snprintf(lines[1] + n, len - n, "; processes (%s): %.0f%% of "
+		n = strlen(line);
+		snprintf(line + n, len - n, "; processes (%s): %.0f%% of "
 			 "bytes, %" PRIu64 " events lost", d->attrib, all ?
 			 100.0 * (double)t->attributed_bytes / (double)all : 0.0,
 			 d->attrib_lost);
 	}
+}
+
+void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
+{
+	const struct engine_desc *d = h->d;
+	const struct model_totals *t = h->mt;
+	const char *base = strrchr(d->source, '/');
+	char el[32], r[6][24], tot[2][24], state[48];
+
+	/* the file's name and the state first: they are what 80 columns
+	 * must show */
+	base = base && base[1] ? base + 1 : d->source;
+	fmt_hms(h->elapsed_ns, el, sizeof(el));
+	state_of(h, state, sizeof(state));
+	snprintf(lines[0], len, "%s - %s %s%s - %s%s%s%s%s - porttop",
+		 base, state, el, h->frozen ? " - display paused" : "",
+		 d->filter[0] ? "filter '" : "no filter", d->filter,
+		 d->filter[0] ? "'" : "", d->notice ? " - " : "",
+		 d->notice ? d->notice : "");
+	packets_line(h, lines[1], len);
 	struct ft_config fc = { .max_flows = d->capacity, .publish = true };
 
 	snprintf(lines[2], len, "flows: %" PRIu64 " live / %u (%zu MiB), %"
@@ -167,122 +237,16 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 
 		snprintf(lines[2] + n, len - n, "; %s", h->status[i]);
 	}
+	/* the same names as the columns: B/s (or bit/s) >, <, 10s, 40s */
 	snprintf(lines[3], len,
-		 "rate > %s/s < %s/s, 10 s > %s/s < %s/s, 40 s > %s/s < %s/s; "
-		 "total > %s < %s",
+		 "%s > %s < %s, 10s > %s < %s, 40s > %s < %s; "
+		 "total > %s < %s bytes", fmt_rate_unit(),
 		 fmt_rate(t->r.bytes[0][0], r[0], 24),
 		 fmt_rate(t->r.bytes[0][1], r[1], 24),
 		 fmt_rate(t->r.bytes[1][0], r[2], 24),
 		 fmt_rate(t->r.bytes[1][1], r[3], 24),
 		 fmt_rate(t->r.bytes[2][0], r[4], 24),
 		 fmt_rate(t->r.bytes[2][1], r[5], 24),
-		 size(t->tot[0].wire_bytes, tot[0], 24),
-		 size(t->tot[1].wire_bytes, tot[1], 24));
-}
-
-void fmt_titles(enum model_view v, int addr_w, char *buf, size_t len)
-{
-	switch (v) {
-	case MV_FLOWS:
-		snprintf(buf, len, "%-5s %-*s %-*s %-6s %-15s %*s %*s %*s %*s "
-			 "%*s %*s %8s", "PROTO", addr_w, "ORIG", addr_w, "RESP",
-			 "STATE", "PROCESS", RW, "RATE>", RW, "RATE<", RW,
-			 "10s", RW, "40s", TW, "TOTAL>", TW, "TOTAL<", "AGE");
-		break;
-	case MV_PORTS:
-		snprintf(buf, len, "%-5s %5s %-5s %-8s %6s %5s %5s %5s %5s %7s "
-			 "%*s %*s %*s %*s %*s %*s %-7s", "PROTO", "PORT",
-			 "ROLE", "STATE", "CONNS", "LIVE", "EST", "REJ", "UNANS",
-			 "CLIENTS", RW, "RATE>", RW, "RATE<", RW, "10s", RW,
-			 "40s", TW, "TOTAL>", TW, "TOTAL<", "PROCESS");
-		break;
-	default:
-		snprintf(buf, len, "%7s %s %-15s %-8s %6s %6s %*s %*s %*s %*s "
-			 "%*s %*s", "PID", "S", "COMMAND", "USER", "FLOWS", "PORTS",
-			 RW, "SENT/s", RW, "RECV/s", RW, "10s", RW, "40s", TW,
-			 "SENT", TW, "RECV");
-		if (cgroup_col)
-			snprintf(buf + strlen(buf), len - strlen(buf), " %s",
-				 "CGROUP");
-		break;
-	}
-}
-
-void fmt_flow(const struct model_flow *f, int addr_w, int64_t now_ns,
-	      char *buf, size_t len)
-{
-	const struct ft_view *v = &f->v;
-	const char *p = rep_proto_name(v->key.proto);
-	char o[64], r[64], num[8], x[6][24], age[32], own[40];
-	int v6 = v->key.flags & FT_K_V6;
-
-	rep_endpoint(o, sizeof(o), f->e.orig_h, f->e.orig_p, v6);
-	rep_endpoint(r, sizeof(r), f->e.resp_h, f->e.resp_p, v6);
-	if (!p) {
-		snprintf(num, sizeof(num), "%u", v->key.proto);
-		p = num;
-	}
-	hms(now_ns - v->first_ns, age, sizeof(age));
-	snprintf(buf, len, "%-5s %-*.*s %-*.*s %-6s %-15.15s %*s %*s %*s %*s "
-		 "%*s %*s %8s", p, addr_w, addr_w, o, addr_w, addr_w, r,
-		 ft_conn_state_name(v->conn_state), rep_owner(f->end, own, sizeof(own)),
-		 RW, fmt_rate(f->r.bytes[0][0], x[0], 24),
-		 RW, fmt_rate(f->r.bytes[0][1], x[1], 24),
-		 RW, fmt_rate(f->r.bytes[1][0] + f->r.bytes[1][1], x[2], 24),
-		 RW, fmt_rate(f->r.bytes[2][0] + f->r.bytes[2][1], x[3], 24),
-		 TW, size(v->dir[0].wire_bytes, x[4], 24),
-		 TW, size(v->dir[1].wire_bytes, x[5], 24), age);
-}
-
-void fmt_port(const struct model_port *mp, char *buf, size_t len)
-{
-	const struct port_row *p = &mp->p;
-	char x[6][24];
-
-	int st = port_row_state(p);
-
-	/* "listening-idle" is the ROLE "listen" with no flow yet */
-	snprintf(buf, len, "%-5s %5u %-5s %-8s %6" PRIu64 " %5" PRIu64 " %5" PRIu64
-		 " %5" PRIu64 " %5" PRIu64 " %6" PRIu64 "%s %*s %*s %*s %*s "
-		 "%*s %*s %-15.15s", rep_proto_name(p->proto), p->port,
-		 p->role ? rep_role_name(p->role) : "-",
-		 st == REP_PS_LISTEN_IDLE ? "idle" : rep_port_state_name(st),
-		 p->conns, mp->live, p->established, p->rejected,
-		 p->unanswered, p->clients, mp->clients_capped ? "+" : " ",
-		 RW, fmt_rate(mp->r.bytes[0][0], x[0], 24),
-		 RW, fmt_rate(mp->r.bytes[0][1], x[1], 24),
-		 RW, fmt_rate(mp->r.bytes[1][0] + mp->r.bytes[1][1], x[2], 24),
-		 RW, fmt_rate(mp->r.bytes[2][0] + mp->r.bytes[2][1], x[3], 24),
-		 TW, size(p->dir[0].wire_bytes, x[4], 24),
-		 TW, size(p->dir[1].wire_bytes, x[5], 24),
-		 p->owner.pid >= 0 ? p->owner.comm : "-");
-}
-
-void fmt_proc(const struct model_proc *mp, char *buf, size_t len)
-{
-	const struct rep_proc *p = &mp->p;
-	char x[6][24], pid[16], user[16];
-
-	if (p->who.pid < 0)
-		snprintf(pid, sizeof(pid), "-");
-	else
-		snprintf(pid, sizeof(pid), "%d", p->who.pid);
-	fmt_user(p->who.uid, user, sizeof(user));
-	/* S: top's state letter, X for a process that has exited */
-	snprintf(buf, len, "%7s %s %-15s %-8.8s %6" PRIu64 " %6" PRIu64
-		 " %*s %*s %*s %*s %*s %*s", pid, p->who.exited ? "X" : " ",
-		 p->who.pid < 0 ?
-		 "(unattributed)" : p->who.comm, user, p->flows, p->ports,
-		 RW, fmt_rate(mp->r.bytes[0][0], x[0], 24),
-		 RW, fmt_rate(mp->r.bytes[0][1], x[1], 24),
-		 RW, fmt_rate(mp->r.bytes[1][0] + mp->r.bytes[1][1], x[2], 24),
-		 RW, fmt_rate(mp->r.bytes[2][0] + mp->r.bytes[2][1], x[3], 24),
-		 TW, size(p->tx.wire_bytes, x[4], 24),
-		 TW, size(p->rx.wire_bytes, x[5], 24));
-	if (cgroup_col) {
-		char cg[256];
-
-		snprintf(buf + strlen(buf), len - strlen(buf), " %s",
-			 cgroup_text(&p->who, cg, sizeof(cg)));
-	}
+		 fmt_size(t->tot[0].wire_bytes, tot[0], 24),
+		 fmt_size(t->tot[1].wire_bytes, tot[1], 24));
 }

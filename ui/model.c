@@ -8,6 +8,7 @@
 
 #include "../lib/grow.h"
 #include "../report/names.h"
+#include "../report/row_filter.h"
 #include "model_int.h"
 
 #define ENDED_DEFAULT	65536
@@ -56,6 +57,9 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
+	for (int v = 0; v < MV_NUM; v++)
+		rep_filter_free(m->filter[v]);
+	free(m->gone);
 	free(m->ring);
 	free(m->tr);
 	free(m->flows);
@@ -102,6 +106,26 @@ static uint64_t wire_bytes(const struct ft_view *v)
 	return v->dir[0].wire_bytes + v->dir[1].wire_bytes;
 }
 
+/* An ended flow as a row (model_set_ended): the last MODEL_GONE_MAX. */
+static void keep_gone(struct model *m, const struct flow_rec *f)
+{
+	struct model_flow *g;
+
+	if (m->ngone < MODEL_GONE_MAX &&
+	    grow_array((void **)&m->gone, &m->cap_gone, m->ngone + 1,
+		       sizeof(*m->gone)) == 0)
+		g = &m->gone[m->ngone++];
+	else if (m->ngone)
+		g = &m->gone[m->gone_next++ % m->ngone];	/* the oldest */
+	else
+		return;
+	memset(g, 0, sizeof(*g));
+	g->v = f->v;
+	g->end[0] = f->end[0];
+	g->end[1] = f->end[1];
+	rep_ends(&f->v, &g->e);
+}
+
 static void fold_ended(struct model *m, const struct flow_rec *f)
 {
 	const struct ft_view *v = &f->v;
@@ -115,6 +139,7 @@ static void fold_ended(struct model *m, const struct flow_rec *f)
 	/* on ENOMEM a row is short */
 	rep_procs_add(m->ended_procs, v, f->end, rows);
 	ports_add(m->ended, v, f->end);
+	keep_gone(m, f);
 }
 
 static void drain_ended(struct model *m)

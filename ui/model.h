@@ -93,10 +93,26 @@ struct consumer model_consumer(struct model *m);
  * first packet): the first snapshot's rates are over now - start. */
 void model_update(struct model *m, int64_t now_ns, int64_t start_ns);
 
-/* model_set_filter: keep rows whose text (addresses, ports, protocol,
- * process name and pid) contains `text` (case-sensitive substring); "" for all.
- * Applies to the current snapshot at once, and to every later one. */
-void model_set_filter(struct model *m, const char *text);
+/* model_set_filter: keep the rows of view v that display filter f
+ * (report/row_filter.h, compiled for v's kind: model_kind) matches; NULL
+ * for all.  The model keeps f and frees it when replaced or at
+ * model_free.  Applies to the current snapshot at once, and to every
+ * later one. */
+struct rep_filter;
+void model_set_filter(struct model *m, enum model_view v,
+		      struct rep_filter *f);
+
+/* model_kind: the report rows a view's rows are (REP_FLOWS, REP_PORTS,
+ * REP_PROCS); model_match: 1 when f (NULL: any) matches row, a struct
+ * model_flow, model_port or model_proc of view v. */
+enum rep_kind model_kind(enum model_view v);
+int model_match(const struct rep_filter *f, enum model_view v,
+		const void *row);
+
+/* model_set_ended: the flows view also lists flows that ended (1; the
+ * last 10000, with their final counters and no rates) or only the live
+ * ones (0, the default). */
+void model_set_ended(struct model *m, int on);
 
 /* model_set_sort: order rows by key (descending unless reverse), the
  * current snapshot at once and every later one. */

@@ -48,10 +48,16 @@ struct model {
 	size_t cap_lis;
 	struct ft_counts ended_tot[2];
 	struct model_totals totals;
-	char filter[128];
+	struct rep_filter *filter[MV_NUM];	/* owned; NULL: all rows */
+	/* ended flows as rows: the last MODEL_GONE_MAX, a ring */
+	struct model_flow *gone;
+	size_t ngone, cap_gone, gone_next;
+	int show_ended;
 	enum model_sort sort;
 	int reverse;
 };
+
+#define MODEL_GONE_MAX 10000	/* ended flows kept as rows */
 
 /* select_rows: the rows of each view that match the filter, sorted
  * (model_rows.c). */

@@ -7,25 +7,28 @@
 #include <string.h>
 
 #include "../lib/grow.h"
+#include "../report/row_filter.h"
 #include "model_int.h"
 
-static int flow_matches(const struct model *m, const struct model_flow *f)
+enum rep_kind model_kind(enum model_view v)
 {
-	char text[160];
-	const char *p = rep_proto_name(f->v.key.proto);
+	return v == MV_FLOWS ? REP_FLOWS : v == MV_PORTS ? REP_PORTS : REP_PROCS;
+}
 
-	if (!m->filter[0])
+int model_match(const struct rep_filter *f, enum model_view v,
+		const void *row)
+{
+	if (!f)
 		return 1;
-	snprintf(text, sizeof(text), "%s %s:%d %s:%d", p ? p : "",
-		 f->e.orig_h, f->e.orig_p, f->e.resp_h, f->e.resp_p);
-	for (int i = 0; i < 2; i++)
-		if (f->end[i].pid >= 0) {
-			size_t n = strlen(text);
+	if (v == MV_FLOWS) {	/* the report's row: the flow and its owners */
+		const struct model_flow *mf = row;
+		struct flow_rec rf = { mf->v, { mf->end[0], mf->end[1] } };
 
-			snprintf(text + n, sizeof(text) - n, " %s %d",
-				 f->end[i].comm, f->end[i].pid);
-		}
-	return strstr(text, m->filter) != NULL;
+		return rep_filter_match(f, &rf);
+	}
+	if (v == MV_PORTS)
+		return rep_filter_match(f, &((const struct model_port *)row)->p);
+	return rep_filter_match(f, &((const struct model_proc *)row)->p);
 }
 
 /* Read every live flow, update its rates, fold it into its port. */
@@ -142,33 +145,6 @@ static int cmp_proc(const void *pa, const void *pb)
 	return order(c, tie);
 }
 
-static int proc_matches(const struct model *m, const struct model_proc *p)
-{
-	char text[48];
-
-	if (!m->filter[0])
-		return 1;
-	snprintf(text, sizeof(text), "%d %s", p->p.who.pid, p->p.who.comm);
-	return strstr(text, m->filter) != NULL;
-}
-
-static int port_matches(const struct model *m, const struct model_port *mp)
-{
-	char text[64];
-	const char *p = rep_proto_name(mp->p.proto);
-
-	if (!m->filter[0])
-		return 1;
-	snprintf(text, sizeof(text), "%s %u", p ? p : "", mp->p.port);
-	if (mp->p.owner.pid >= 0) {
-		size_t n = strlen(text);
-
-		snprintf(text + n, sizeof(text) - n, " %s %d",
-			 mp->p.owner.comm, mp->p.owner.pid);
-	}
-	return strstr(text, m->filter) != NULL;
-}
-
 /* The rows of each view that match the filter, sorted.  (Three typed
  * loops: the row arrays are of three types.) */
 void select_rows(struct model *m)
@@ -176,11 +152,17 @@ void select_rows(struct model *m)
 	size_t n = 0;
 
 	sort_model = m;
-	if (m->nflows && grow_array((void **)&m->fptr, &m->cap_fptr, m->nflows,
+	size_t all = m->nflows + (m->show_ended ? m->ngone : 0);
+
+	if (all && grow_array((void **)&m->fptr, &m->cap_fptr, all,
 			      sizeof(*m->fptr)) == 0)
-		for (size_t i = 0; i < m->nflows; i++)
-			if (flow_matches(m, &m->flows[i]))
-				m->fptr[n++] = &m->flows[i];
+		for (size_t i = 0; i < all; i++) {
+			const struct model_flow *f = i < m->nflows ?
+				&m->flows[i] : &m->gone[i - m->nflows];
+
+			if (model_match(m->filter[MV_FLOWS], MV_FLOWS, f))
+				m->fptr[n++] = f;
+		}
 	if ((m->nflows_shown = n))
 		qsort(m->fptr, n, sizeof(*m->fptr), cmp_flow);
 
@@ -188,7 +170,8 @@ void select_rows(struct model *m)
 	if (m->nports && grow_array((void **)&m->pptr, &m->cap_pptr, m->nports,
 			      sizeof(*m->pptr)) == 0)
 		for (size_t i = 0; i < m->nports; i++)
-			if (port_matches(m, &m->ports[i]))
+			if (model_match(m->filter[MV_PORTS], MV_PORTS,
+					&m->ports[i]))
 				m->pptr[n++] = &m->ports[i];
 	if ((m->nports_shown = n))
 		qsort(m->pptr, n, sizeof(*m->pptr), cmp_port);
@@ -197,7 +180,8 @@ void select_rows(struct model *m)
 	if (m->nprocs && grow_array((void **)&m->prptr, &m->cap_prptr, m->nprocs,
 			      sizeof(*m->prptr)) == 0)
 		for (size_t i = 0; i < m->nprocs; i++)
-			if (proc_matches(m, &m->prows[i]))
+			if (model_match(m->filter[MV_PROCS], MV_PROCS,
+					&m->prows[i]))
 				m->prptr[n++] = &m->prows[i];
 	if ((m->nprocs_shown = n))
 		qsort(m->prptr, n, sizeof(*m->prptr), cmp_proc);
@@ -212,8 +196,16 @@ void model_set_sort(struct model *m, enum model_sort key, int reverse)
 	select_rows(m);
 }
 
-void model_set_filter(struct model *m, const char *text)
+void model_set_ended(struct model *m, int on)
 {
-	snprintf(m->filter, sizeof(m->filter), "%s", text ? text : "");
+	m->show_ended = on;
+	select_rows(m);
+}
+
+void model_set_filter(struct model *m, enum model_view v,
+		      struct rep_filter *f)
+{
+	rep_filter_free(m->filter[v]);
+	m->filter[v] = f;
 	select_rows(m);
 }

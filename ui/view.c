@@ -34,6 +34,7 @@
 
 #include "../core/sig.h"
 #include "../lib/clock.h"
+#include "../report/row_filter.h"
 #include "fmt.h"
 #include "resolve.h"
 #include "view.h"
@@ -150,10 +151,10 @@ static const enum model_sort keys_flows[] = { MS_PROTO, MS_PORT, MS_STATE,
 	MS_RATE, MS_RATE10, MS_RATE40, MS_TOTAL, MS_PKTS, MS_AGE };
 static const enum model_sort keys_ports[] = { MS_PORT, MS_CONNS, MS_RATE,
 	MS_RATE10, MS_RATE40, MS_TOTAL, MS_PKTS };
-static const enum model_sort keys_procs[] = { MS_RATE, MS_RATE10,
-	MS_RATE40, MS_TOTAL, MS_PKTS };
+static const enum model_sort keys_procs[] = { MS_CONNS, MS_RATE,
+	MS_RATE10, MS_RATE40, MS_TOTAL, MS_PKTS };
 static const struct { const enum model_sort *k; int n, def; } keyset[] = {
-	{ keys_flows, 9, 3 }, { keys_ports, 7, 2 }, { keys_procs, 5, 0 },
+	{ keys_flows, 9, 3 }, { keys_ports, 7, 2 }, { keys_procs, 6, 1 },
 };	/* n keys, the default (RATE) */
 
 static void say(struct view *v, const char *fmt, ...)
@@ -224,16 +225,47 @@ static void move_sel(struct view *v, long d)
 	v->pinned[v->mv] = 1;
 }
 
-/* The filter line: returns after each key. */
+/* The display filter: text compiled for each view's rows.  The current
+ * view must take it, else it is refused with the error (the column in
+ * the text and why) and the old filter stays; a view whose rows have no
+ * such field shows all its rows and says so (fbad). */
+static int set_filter(struct view *v, const char *text)
+{
+	struct rep_filter *f[MV_NUM] = { NULL, NULL, NULL };
+	struct df_error err;
+	int cur = v->mv;
+
+	if (text[0] && !(f[cur] = rep_filter_compile(model_kind(cur), text,
+						     &err))) {
+		snprintf(v->ferr, sizeof(v->ferr), "filter error: column %d: "
+			 "%s", err.col, err.msg);
+		return -1;
+	}
+	for (int i = 0; i < MV_NUM; i++) {
+		if (i != cur && text[0])
+			f[i] = rep_filter_compile(model_kind(i), text, &err);
+		v->fbad[i] = text[0] && !f[i];
+		model_set_filter(v->m, (enum model_view)i, f[i]);
+	}
+	snprintf(v->filter, sizeof(v->filter), "%s", text);
+	v->ferr[0] = '\0';
+	return 0;
+}
+
+/* The filter line: returns after each key.  Enter applies (a bad
+ * expression keeps the line open, its error on the status line), Esc
+ * leaves the filter as it was. */
 static void edit_key(struct view *v, int ch)
 {
 	size_t n = strlen(v->edit);
 
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-		v->editing = 0;
-		snprintf(v->filter, sizeof(v->filter), "%s", v->edit);
-		model_set_filter(v->m, v->filter);
-	} else if (ch == 27) {
+		if (set_filter(v, v->edit) == 0)
+			v->editing = 0;
+		return;
+	}
+	v->ferr[0] = '\0';
+	if (ch == 27) {
 		v->editing = 0;
 	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
 		v->edit[n - 1] = '\0';
@@ -243,6 +275,92 @@ static void edit_key(struct view *v, int ch)
 		v->edit[n] = (char)ch;
 		v->edit[n + 1] = '\0';
 	}
+}
+
+/* Sort key i of the current view has a column on the screen (before the
+ * first drawing, every key has). */
+static int key_shown(const struct view *v, int i)
+{
+	int x, w;
+
+	return !v->cols.n || v->cols.v != v->mv ||
+	       fmt_col_span(&v->cols, keyset[v->mv].k[i], &x, &w);
+}
+
+/* The sort moves to the next key in direction d whose column is shown;
+ * wrap: past the last comes the first (s), else it stops (< >). */
+static void sort_step(struct view *v, int d, int wrap)
+{
+	int nk = keyset[v->mv].n, s = v->sort[v->mv];
+
+	for (int i = 0; i < nk; i++) {
+		s += d;
+		if (wrap)
+			s = (s + nk) % nk;
+		else if (s < 0 || s >= nk)
+			return;
+		if (key_shown(v, s)) {
+			v->sort[v->mv] = s;
+			apply_sort(v);
+			return;
+		}
+	}
+}
+
+/* + and -: a replay's next speed up or down the ladder; past the top,
+ * as fast as it reads. */
+static void replay_speed(struct view *v, int faster)
+{
+	static const double ladder[] = { 0.1, 0.25, 0.5, 1, 2, 5, 10, 20,
+		50, 100, 1000 };
+	int n = (int)(sizeof(ladder) / sizeof(ladder[0])), i;
+	struct engine_desc d;
+	double to;
+
+	if (v->live || v->ended) {
+		say(v, "+ and - change the speed of a replay");
+		return;
+	}
+	engine_describe(v->e, &d);
+	if (faster) {	/* the first step above; then full speed (0) */
+		for (i = 0; i < n && d.speed > 0 && ladder[i] <= d.speed; i++)
+			;
+		to = d.speed > 0 && i < n ? ladder[i] : 0;
+	} else {	/* the last step below; full speed goes to the top */
+		for (i = n - 1; i > 0 && d.speed > 0 && ladder[i] >= d.speed;
+		     i--)
+			;
+		to = ladder[i];
+	}
+	engine_set_speed(v->e, to);
+	if (to > 0)
+		say(v, "replay at x%g", to);
+	else
+		say(v, "replay at full speed");
+}
+
+/* Keys of an open details box: the arrows scroll it; 1 when taken. */
+static int detail_key(struct view *v, int ch)
+{
+	int page = LINES - 4 > 1 ? LINES - 4 : 1;
+
+	switch (ch) {
+	case KEY_UP: case 'k': v->dscroll--; break;
+	case KEY_DOWN: case 'j': v->dscroll++; break;
+	case KEY_PPAGE: v->dscroll -= page; break;
+	case KEY_NPAGE: v->dscroll += page; break;
+	case KEY_HOME: v->dscroll = 0; break;
+	case KEY_END: v->dscroll = 1 << 20; break;	/* clamped when drawn */
+	case 27: case 'q': case '\n': case '\r': case KEY_ENTER:
+	case KEY_BACKSPACE:
+		v->detail = 0;
+		break;
+	default:
+		return 0;
+	}
+	if (v->dscroll < 0)
+		v->dscroll = 0;
+	return 1;
 }
 
 static void set_view(struct view *v, int mv)
@@ -255,21 +373,23 @@ static void set_view(struct view *v, int mv)
 /* One key.  Returns 0 to go on, 1 to quit. */
 static int key(struct view *v, int ch)
 {
-	int page = view_page(), nk = keyset[v->mv].n, *s = &v->sort[v->mv];
+	int page = view_page();
 
 	if (v->editing) {
 		edit_key(v, ch);
 		return 0;
 	}
-	if (v->help) {		/* any key closes the help */
-		v->help = 0;
+	if (v->help) {		/* arrows scroll it, any other key closes */
+		if (ch == KEY_UP || ch == 'k')
+			v->hscroll = v->hscroll > 0 ? v->hscroll - 1 : 0;
+		else if (ch == KEY_DOWN || ch == 'j' || ch == KEY_NPAGE)
+			v->hscroll += ch == KEY_NPAGE ? page : 1;
+		else
+			v->help = 0;
 		return 0;
 	}
-	if (v->detail && (ch == 27 || ch == 'q' || ch == '\n' || ch == '\r' ||
-			  ch == KEY_ENTER || ch == KEY_BACKSPACE)) {
-		v->detail = 0;
+	if (v->detail && detail_key(v, ch))
 		return 0;
-	}
 	switch (ch) {
 	case 'q': return 1;
 	case 'f': set_view(v, MV_FLOWS); break;
@@ -277,12 +397,13 @@ static int key(struct view *v, int ch)
 	case 'P': set_view(v, MV_PROCS); break;
 	case '\t': set_view(v, v->mv + 1); break;
 	case KEY_BTAB: set_view(v, v->mv - 1); break;
-	case 's': *s = (*s + 1) % nk; apply_sort(v); break;
-	case '<': *s = *s > 0 ? *s - 1 : 0; apply_sort(v); break;
-	case '>': *s = *s < nk - 1 ? *s + 1 : nk - 1; apply_sort(v); break;
+	case 's': sort_step(v, 1, 1); break;
+	case '<': sort_step(v, -1, 0); break;
+	case '>': sort_step(v, 1, 0); break;
 	case 'r': v->rev[v->mv] ^= 1; apply_sort(v); break;
 	case '/':
 		v->editing = 1;
+		v->ferr[0] = '\0';
 		snprintf(v->edit, sizeof(v->edit), "%s", v->filter);
 		break;
 	case ' ':
@@ -305,9 +426,13 @@ static int key(struct view *v, int ch)
 		else
 			v->names ^= 1;
 		break;
+	case '+': case '=': replay_speed(v, 1); break;
+	case '-': replay_speed(v, 0); break;
+	case 'e': model_set_ended(v->m, v->show_ended ^= 1); break;
 	case 'b': fmt_set_exact(v->exact ^= 1); break;
+	case 'B': fmt_set_bits(v->bits ^= 1); break;
 	case 'c': fmt_set_cgroup(v->cgroup ^= 1); break;
-	case 'h': case '?': v->help = 1; break;
+	case 'h': case '?': v->help = 1; v->hscroll = 0; break;
 	case 12: clearok(curscr, TRUE); break;	/* Ctrl-L */
 	case KEY_UP: case 'k': move_sel(v, -1); break;
 	case KEY_DOWN: case 'j': move_sel(v, 1); break;
@@ -322,6 +447,7 @@ static int key(struct view *v, int ch)
 		if (view_nrows(v)) {
 			move_sel(v, 0);
 			v->detail = 1;
+			v->dscroll = 0;
 		} else {
 			say(v, "no row to show");
 		}

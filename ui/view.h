@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../core/engine.h"
+#include "fmt.h"
 #include "model.h"
 
 struct resolver;
@@ -35,9 +36,11 @@ struct view {
 	struct engine *e;
 	struct model *m;
 	struct resolver *res;		/* NULL until names are first asked */
-	int live, ended, frozen, paused, names, exact, help, cgroup;
+	int live, ended, frozen, paused, names, exact, help, cgroup, bits;
+	int show_ended;			/* e: ended flows listed too */
 	enum pt_status status;		/* the engine's, once ended */
 	int detail, dgone;		/* details box open; its row left */
+	int dscroll, hscroll;		/* first line of the details box shown, of the help */
 	uint64_t updates;		/* snapshots taken */
 	struct engine_stats es;		/* as of the last snapshot */
 	struct ft_stats fs;
@@ -51,9 +54,12 @@ struct view {
 	int pinned[MV_NUM];		/* the selection follows its row */
 	size_t sel[MV_NUM], top[MV_NUM];
 	uint64_t sel_id[MV_NUM];	/* view_row_id of the selected row */
-	/* the display filter, and the line being edited */
-	char filter[128], edit[128];
-	int editing;
+	/* the display filter (one text for the three views), and the line
+	 * being edited; fbad: the text is not a filter of that view's rows */
+	char filter[256], edit[256];
+	int editing, fbad[MV_NUM];
+	char ferr[256];			/* why the edited text was refused */
+	struct fmt_cols cols;		/* the columns last drawn */
 	char msg[128];			/* a passing message, until msg_until */
 	int64_t msg_until;
 	/* the detailed row as last seen */

@@ -104,7 +104,7 @@ static void follow(struct view *v)
 
 /* Lines of a box (details, help). */
 struct lines {
-	char l[40][100];
+	char l[64][100];
 	int n;
 };
 
@@ -152,7 +152,8 @@ static void dir_rows(const struct view *v, struct lines *L,
 	BYTES("their wire bytes", frag_wire_bytes);
 #undef BYTES
 	for (int w = 0; w < MODEL_WINDOWS; w++) {
-		snprintf(label, sizeof(label), "wire bytes/s, %s", win[w]);
+		snprintf(label, sizeof(label), "wire %s, %s", fmt_rate_unit(),
+			 win[w]);
 		add(L, "%-28s %14s %14s", label, fmt_rate(r->bytes[w][0], a, 32),
 		    fmt_rate(r->bytes[w][1], b, 32));
 	}
@@ -178,8 +179,8 @@ static void times(struct lines *L, int64_t first, int64_t last)
 
 	rep_utc_time(first / 1000, a, sizeof(a));
 	rep_utc_time(last / 1000, b, sizeof(b));
-	add(L, "first seen  %s UTC", a);
-	add(L, "last seen   %s UTC  (%.6f s later)", b,
+	add(L, "%-13s %s UTC", "first seen", a);
+	add(L, "%-13s %s UTC  (%.6f s later)", "last seen", b,
 	    (double)(last - first) / 1e9);
 }
 
@@ -187,12 +188,60 @@ static void times(struct lines *L, int64_t first, int64_t last)
 static void owner_line(struct lines *L, const char *what,
 		       const struct attr_end *e)
 {
+	const char *why = attr_why_name(e->why);
+
 	if (e->pid < 0)
-		add(L, "%-11s -  (%s)", what, attr_why_name(e->why));
+		add(L, "%-13s -  (%s)", what, why && *why ? why : "unknown");
 	else
-		add(L, "%-11s %d %s, uid %u%s  (%s)", what, e->pid, e->comm,
+		add(L, "%-13s %d %s, uid %u%s  (%s)", what, e->pid, e->comm,
 		    e->uid, e->exited ? ", exited" : "",
 		    attr_src_name(e->src));
+}
+
+/* "10.0.0.1 port 80  (name)" */
+static void end_line(const struct view *v, struct lines *L, int d)
+{
+	const struct ft_view *f = &v->df.v;
+	int pt = d ? v->df.e.resp_p : v->df.e.orig_p;
+	char n[46], name[64] = "", port[32] = "";
+
+	if (v->names && v->res &&
+	    resolve_name(v->res, (f->orig_is_a ^ d) ? f->key.a : f->key.b,
+			 f->key.flags & FT_K_V6, n, sizeof(n)))
+		snprintf(name, sizeof(name), "  (%s)", n);
+	if (pt >= 0 && f->key.proto != 1 && f->key.proto != 58)
+		snprintf(port, sizeof(port), " port %d", pt);
+	add(L, "%-13s %s%s%s", d ? "resp" : "orig", d ? v->df.e.resp_h :
+	    v->df.e.orig_h, port, name);
+}
+
+/* Protocol, ICMP message, vlan, tunnels, Zeek's uid. */
+static void flow_ids(const struct view *v, struct lines *L)
+{
+	const struct ft_view *f = &v->df.v;
+	char b[96], t[64] = "", par[FT_MAX_PARENTS * (FT_UID_TEXT + 1)] = "";
+	size_t n = 0;
+
+	add(L, "%-13s %s (%u)", "protocol", fmt_proto(f->key.proto, b, 32),
+	    f->key.proto);
+	if ((f->key.proto == 1 || f->key.proto == 58) && v->df.e.orig_p >= 0)
+		add(L, "%-13s %s  (type %d, code or answer %d)", "icmp",
+		    fmt_icmp(f->key.proto, v->df.e.orig_p, v->df.e.resp_p, 0,
+			     b, sizeof(b)), v->df.e.orig_p, v->df.e.resp_p);
+	if (f->key.vlan != DEC_NO_VLAN)
+		add(L, "%-13s %u", "vlan", f->key.vlan);
+	ft_uid_text(f->uid, b);
+	add(L, "%-13s %s", "uid", b);
+	for (int i = 0; i < DEC_MAX_CHAIN && f->tun[i]; i++)
+		n += (size_t)snprintf(t + n, sizeof(t) - n, "%s%s", i ? "/" : "",
+				      dec_tun_name(f->tun[i]));
+	add(L, "%-13s %s", "tunnel", t[0] ? t : "-");
+	for (int i = 0; i < f->nparents && i < FT_MAX_PARENTS; i++) {
+		n = strlen(par);
+		snprintf(par + n, sizeof(par) - n, "%s", i ? " " : "");
+		ft_uid_text(f->parents[i], par + strlen(par));
+	}
+	add(L, "%-13s %s", "tunnel parents", par[0] ? par : "-");
 }
 
 static void flow_details(struct view *v, struct lines *L)
@@ -200,77 +249,71 @@ static void flow_details(struct view *v, struct lines *L)
 	static const char *const ends[] = { "active (in the table)", "timeout",
 		"reuse", "evicted", "end of input" };
 	const struct ft_view *f = &v->df.v;
-	const char *p = rep_proto_name(f->key.proto);
-	int v6 = f->key.flags & FT_K_V6;
-	int icmp = f->key.proto == 1 || f->key.proto == 58;
-	char name[2][64] = { "", "" }, port[2][48] = { "", "" }, rt[2][24];
+	char rt[2][24], b[96];
 
-	for (int d = 0; d < 2; d++) {
-		char n[46];
-		int pt = d ? v->df.e.resp_p : v->df.e.orig_p;
-
-		if (v->names && v->res &&
-		    resolve_name(v->res, (f->orig_is_a ^ d) ? f->key.a :
-				 f->key.b, v6, n, sizeof(n)))
-			snprintf(name[d], sizeof(name[d]), "  (%s)", n);
-		if (pt >= 0)	/* ICMP: Zeek's type / counterpart-or-code */
-			snprintf(port[d], sizeof(port[d]), " %s %d", !icmp ?
-				 "port" : d ? "type or code" : "type", pt);
-	}
 	add(L, "flow %" PRIu64 "%s", f->id, v->dgone ? "  - ended, last "
 	    "values shown" : "");
-	add(L, "orig        %s%s%s", v->df.e.orig_h, port[0], name[0]);
-	add(L, "resp        %s%s%s", v->df.e.resp_h, port[1], name[1]);
-	if (f->key.vlan == DEC_NO_VLAN)
-		add(L, "protocol    %s (%u)   vlan -", p ? p : "?", f->key.proto);
-	else
-		add(L, "protocol    %s (%u)   vlan %u", p ? p : "?",
-		    f->key.proto, f->key.vlan);
-	add(L, "conn_state  %s   history %s%s",
-	    ft_conn_state_name(f->conn_state),
-	    f->history[0] ? f->history : "-",
+	end_line(v, L, 0);
+	end_line(v, L, 1);
+	flow_ids(v, L);
+	add(L, "%-13s %s", "conn_state", ft_conn_state_name(f->conn_state));
+	add(L, "%-13s %s%s", "history", f->history[0] ? f->history : "-",
 	    f->vflags & FT_V_HIST_CUT ? " (cut)" : "");
 	times(L, f->first_ns, f->last_ns);
-	add(L, "end         %s", f->end < 5 ? ends[f->end] : "?");
-	add(L, "port state  %s   handshake %s / %s ms   icmp errors %u",
-	    rep_port_state_name(f->port_state),
-	    ms(f->rtt_syn_synack_ns, rt[0], sizeof(rt[0])),
-	    ms(f->rtt_synack_ack_ns, rt[1], sizeof(rt[1])), f->icmp_errors);
+	add(L, "%-13s %s", "end", f->end < 5 ? ends[f->end] : "?");
+	add(L, "%-13s %s", "port state", rep_port_state_name(f->port_state));
+	if (f->key.proto == 6)
+		add(L, "%-13s SYN>SYN-ACK %s ms, SYN-ACK>ACK %s ms",
+		    "handshake", ms(f->rtt_syn_synack_ns, rt[0], sizeof(rt[0])),
+		    ms(f->rtt_synack_ack_ns, rt[1], sizeof(rt[1])));
+	if (f->icmp_errors)
+		add(L, "%-13s %u, the last: %s", "icmp errors", f->icmp_errors,
+		    fmt_icmp(f->key.flags & FT_K_V6 ? 58 : 1, f->icmp_type,
+			     f->icmp_code, 0, b, sizeof(b)));
+	else
+		add(L, "%-13s 0", "icmp errors");
+	add(L, "%-13s %" PRIu64 "  (sequence space no captured packet "
+	    "carried)", "missed bytes", f->missed_bytes);
+	for (int d = 0; d < 2; d++)
+		owner_line(L, d ? "resp owner" : "orig owner", &v->df.end[d]);
+	dir_rows(v, L, f->dir, &v->df.r, 0);
 	add(L, "%-28s %14u %14u", "resent segments", f->bdir[0].retrans,
 	    f->bdir[1].retrans);
-	add(L, "%-28s %14u %14u", "reordered, zero windows",
-	    f->bdir[0].ooo + f->bdir[0].zero_win,
-	    f->bdir[1].ooo + f->bdir[1].zero_win);
+	add(L, "%-28s %14u %14u", "reordered segments", f->bdir[0].ooo,
+	    f->bdir[1].ooo);
+	add(L, "%-28s %14u %14u", "zero windows", f->bdir[0].zero_win,
+	    f->bdir[1].zero_win);
 	add(L, "%-28s %14u %14u", "RSTs", f->bdir[0].rst, f->bdir[1].rst);
-	for (int d = 0; d < 2; d++)
-		owner_line(L, d ? "resp" : "orig", &v->df.end[d]);
-	dir_rows(v, L, f->dir, &v->df.r, 0);
 }
 
 static void port_details(struct view *v, struct lines *L)
 {
 	const struct port_row *p = &v->dp.p;
-	char rt[2][24];
+	char rt[2][24], b[32];
 
-	add(L, "port %s %u (responder side)%s", rep_proto_name(p->proto),
-	    p->port, v->dgone ? "  - gone, last values shown" : "");
-	add(L, "conns %" PRIu64 " (%" PRIu64 " live)   established %" PRIu64
-	    "   rejected %" PRIu64 "   unanswered %" PRIu64, p->conns,
-	    v->dp.live, p->established, p->rejected, p->unanswered);
-	add(L, "clients %" PRIu64 "   servers %" PRIu64 "%s", p->clients,
-	    p->servers, v->dp.clients_capped ? "   (at least: the distinct "
-	    "address sets are full)" : "");
+	add(L, "%-13s %s %u (the responder's side)%s", "port",
+	    fmt_proto(p->proto, b, sizeof(b)), p->port,
+	    v->dgone ? "  - gone, last values shown" : "");
+	add(L, "%-13s %s", "state", rep_port_state_name(port_row_state(p)));
+	add(L, "%-13s open %" PRIu64 ", closed %" PRIu64 ", filtered %" PRIu64
+	    " flows", "evidence", p->evidence[FT_PS_OPEN],
+	    p->evidence[FT_PS_CLOSED], p->evidence[FT_PS_FILTERED]);
+	add(L, "%-13s %" PRIu64 " (%" PRIu64 " live)", "conns", p->conns,
+	    v->dp.live);
+	add(L, "%-13s %" PRIu64, "established", p->established);
+	add(L, "%-13s %" PRIu64, "rejected", p->rejected);
+	add(L, "%-13s %" PRIu64, "unanswered", p->unanswered);
+	add(L, "%-13s %" PRIu64 "%s", "clients", p->clients,
+	    v->dp.clients_capped ? " at least (the distinct address sets "
+	    "are full)" : "");
+	add(L, "%-13s %" PRIu64, "servers", p->servers);
 	if (p->conns)
 		times(L, p->first_ns, p->last_ns);
-	add(L, "state %s   evidence: open %" PRIu64 ", closed %" PRIu64
-	    ", filtered %" PRIu64 " flows   icmp errors %" PRIu64,
-	    rep_port_state_name(port_row_state(p)), p->evidence[FT_PS_OPEN],
-	    p->evidence[FT_PS_CLOSED], p->evidence[FT_PS_FILTERED],
-	    p->icmp_errors);
-	add(L, "handshake SYN->SYN-ACK median %s ms, p95 %s ms   resent %"
-	    PRIu64 " of %" PRIu64 " TCP packets",
+	add(L, "%-13s %" PRIu64, "icmp errors", p->icmp_errors);
+	add(L, "%-13s SYN>SYN-ACK median %s ms, p95 %s ms", "handshake",
 	    ms(rep_rtt_quantile(&p->rtt, 0.5) * 1000, rt[0], sizeof(rt[0])),
-	    ms(rep_rtt_quantile(&p->rtt, 0.95) * 1000, rt[1], sizeof(rt[1])),
+	    ms(rep_rtt_quantile(&p->rtt, 0.95) * 1000, rt[1], sizeof(rt[1])));
+	add(L, "%-13s %" PRIu64 " of %" PRIu64 " TCP packets", "resent",
 	    p->retrans, p->tcp_pkts);
 	owner_line(L, p->role == REP_ROLE_LISTEN ? "listener" :
 		   p->role == REP_ROLE_CLIENT ? "client" : "server", &p->owner);
@@ -286,8 +329,8 @@ static void proc_details(struct view *v, struct lines *L)
 		add(L, "flows no process could be found for");
 	else
 		owner_line(L, "process", &p->who);
-	add(L, "flow ends %" PRIu64 "   local ports %" PRIu64, p->flows,
-	    p->ports);
+	add(L, "%-13s %" PRIu64, "flow ends", p->flows);
+	add(L, "%-13s %" PRIu64, "local ports", p->ports);
 	if (p->flows)
 		times(L, p->first_ns, p->last_ns);
 	dir_rows(v, L, c, &v->dpr.r, 1);
@@ -298,41 +341,42 @@ static void help_lines(struct lines *L)
 	static const char *const h[] = {
 		"f p P     flows, ports, processes (Tab, Shift-Tab: cycle)",
 		"s         next sort column;  < >  sort column left, right",
+		"          (the columns on the screen; the sorted title is",
+		"          bold and underlined)",
 		"r         reverse the order",
-		"/         filter: rows whose address, port, protocol,",
-		"          process name or pid contain the text (Enter",
-		"          applies, Esc cancels, empty shows all)",
+		"/         display filter: port 53, host 10.0.0.1 and not",
+		"          proto udp, process curl, state S0 ... (README,",
+		"          \"Display filters\"); a bare word is a substring",
+		"          of the row.  Enter applies (a bad expression says",
+		"          why and stays open), Esc cancels, empty shows all,",
+		"          Ctrl-U clears the line",
 		"space     pause: a replay stops; a live capture goes on",
 		"          but the display freezes",
 		".         one more packet (paused replay)",
+		"+ -       replay speed up, down (x0.1 to x1000, then full)",
+		"e         flows: ended flows listed too (dim), or not",
 		"n N       host names on/off (looked up in the background)",
 		"b         byte counts: human units / exact",
+		"B         rates in bytes (B/s) / bits (bit/s) per second",
 		"c         processes: the cgroup column on/off",
 		"j k Up Down PgUp PgDn Home End   move the selection",
-		"Enter     details of the selected row (Esc, Enter, q close)",
+		"Enter     details of the selected row: Up Down PgUp PgDn",
+		"          Home End scroll it; Esc, Enter, q close it",
 		"h ?       this help (any key closes it)",
 		"Ctrl-L    redraw the screen",
 		"q         quit (Ctrl-C too)",
 		"",
-		"Rates are wire bytes per second: > orig to resp, < back;",
-		"the last interval, and averages over 10 s and 40 s.",
+		"Rates are wire bytes (or bits) per second: > orig to",
+		"resp, < back; the last interval, and averages over 10 s",
+		"and 40 s (10s, 40s).  Totals are wire bytes.",
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
 		add(L, "%s", h[i]);
 }
 
-static void draw_box(const char *title, const struct lines *L)
+static void box_frame(int y0, int x0, int h, int w)
 {
-	int w = (int)strlen(title) + 6, h = L->n + 2, y0, x0;
-
-	for (int i = 0; i < L->n; i++)
-		if ((int)strlen(L->l[i]) + 4 > w)
-			w = (int)strlen(L->l[i]) + 4;
-	w = w < COLS ? w : COLS;
-	h = h < LINES ? h : LINES;
-	y0 = (LINES - h) / 2;
-	x0 = (COLS - w) / 2;
 	for (int y = 0; y < h; y++)
 		mvhline(y0 + y, x0, ' ', w);
 	mvhline(y0, x0, ACS_HLINE, w);
@@ -343,97 +387,132 @@ static void draw_box(const char *title, const struct lines *L)
 	mvaddch(y0, x0 + w - 1, ACS_URCORNER);
 	mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
 	mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+}
+
+/* A box over the table; a box taller than the screen shows the lines
+ * from *scroll on (clamped here) and says which. */
+static void draw_box(const char *title, const struct lines *L, int *scroll)
+{
+	int w = (int)strlen(title) + 30, h = L->n + 2, y0, x0, top;
+	char t[128];
+
+	for (int i = 0; i < L->n; i++)
+		if ((int)strlen(L->l[i]) + 4 > w)
+			w = (int)strlen(L->l[i]) + 4;
+	w = w < COLS ? w : COLS;
+	h = h < LINES ? h : LINES;
+	top = L->n - (h - 2);		/* the last first line */
+	*scroll = *scroll > top ? top : *scroll < 0 ? 0 : *scroll;
+	y0 = (LINES - h) / 2;
+	x0 = (COLS - w) / 2;
+	box_frame(y0, x0, h, w);
+	if (top > 0)
+		snprintf(t, sizeof(t), " %s: lines %d-%d of %d, Up/Down ",
+			 title, *scroll + 1, *scroll + h - 2, L->n);
+	else
+		snprintf(t, sizeof(t), " %s ", title);
 	attron(A_BOLD);
-	mvprintw(y0, x0 + 2, " %.*s ", w > 6 ? w - 6 : 0, title);
+	mvaddnstr(y0, x0 + 2, t, w > 4 ? w - 4 : 0);
 	attroff(A_BOLD);
 	for (int i = 0; i < h - 2; i++)
-		mvaddnstr(y0 + 1 + i, x0 + 2, L->l[i], w - 4);
+		mvaddnstr(y0 + 1 + i, x0 + 2, L->l[*scroll + i], w - 4);
 }
 
-/* Bold the title of the sort column: [from, through] labels. */
-static void mark_sort(const struct view *v, const char *t, int y)
+/* Row i as shown: a flow with host names where they are known. */
+static const void *shown_row(const struct view *v, size_t i,
+			     struct model_flow *tmp)
 {
-	static const struct { enum model_sort k; const char *a, *b; } m[] = {
-		{ MS_PROTO, "PROTO", NULL }, { MS_STATE, "STATE", NULL },
-		{ MS_RATE, "RATE>", "RATE<" }, { MS_RATE10, "10s", NULL },
-		{ MS_RATE40, "40s", NULL }, { MS_TOTAL, "TOTAL>", "TOTAL<" },
-		{ MS_AGE, "AGE", NULL }, { MS_CONNS, "CONNS", NULL },
-		{ MS_PORT, NULL, NULL },
-	};
-	enum model_sort k = v->skey[v->mv];
-	const char *a = NULL, *b = NULL, *s, *e;
+	const struct ft_view *fv;
+	int v6;
 
-	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (m[i].k == k) {
-			a = m[i].a;
-			b = m[i].b;
-		}
-	if (k == MS_PORT)
-		a = v->mv == MV_FLOWS ? "RESP" : "PORT";
-	if (!a || !(s = strstr(t, a)))
-		return;
-	e = b && strstr(s, b) ? strstr(s, b) + strlen(b) : s + strlen(a);
-	if (s - t < COLS)
-		mvchgat(y, (int)(s - t), (int)(e - s), A_BOLD, 0, NULL);
+	if (v->mv == MV_PORTS)
+		return port_row(v, i);
+	if (v->mv == MV_PROCS)
+		return proc_row(v, i);
+	*tmp = *flow_row(v, i);
+	if (!v->names || !v->res)
+		return tmp;
+	fv = &tmp->v;
+	v6 = fv->key.flags & FT_K_V6;
+	resolve_name(v->res, fv->orig_is_a ? fv->key.a : fv->key.b, v6,
+		     tmp->e.orig_h, 46);
+	resolve_name(v->res, fv->orig_is_a ? fv->key.b : fv->key.a, v6,
+		     tmp->e.resp_h, 46);
+	return tmp;
 }
 
+/* The column titles and the rows in sight, in the columns that fit (as
+ * wide as the longest endpoint and process name in sight); the sort
+ * column's title bold and underlined, out of the reverse video. */
 static void draw_rows(struct view *v)
 {
-	char line[512];
+	char line[1024];
 	size_t n = view_nrows(v), top = v->top[v->mv];
-	int y0 = VIEW_TOP_ROWS, page = view_page(), aw = 21;
-	int wide = (COLS - 85 - (v->exact ? 28 : 0)) / 2;
+	int y0 = VIEW_TOP_ROWS, page = view_page(), x, w;
+	struct fmt_fit fit = { { 0, 0 }, 0 };
+	struct model_flow tmp;
 
-	if (v->mv == MV_FLOWS) {	/* address column: longest in sight */
-		for (size_t i = top; i < n && i < top + (size_t)page; i++) {
-			const struct model_flow *f = flow_row(v, i);
-			int w = (int)strlen(f->e.orig_h) + 8;
-			int w2 = (int)strlen(f->e.resp_h) + 8;
-
-			aw = w > aw ? w : aw;
-			aw = w2 > aw ? w2 : aw;
-		}
-		if (v->names || aw > wide)
-			aw = wide > 21 ? (wide < 53 ? wide : 53) : 21;
-	}
-	fmt_titles(v->mv, aw, line, sizeof(line));
+	for (size_t i = top; i < n && i < top + (size_t)page; i++)
+		fmt_fit_row(v->mv, shown_row(v, i, &tmp), &fit);
+	fmt_layout(v->mv, COLS, &fit, &v->cols);
+	fmt_titles(&v->cols, line, sizeof(line));
 	attron(A_REVERSE);
 	mvhline(y0 - 1, 0, ' ', COLS);
 	mvaddnstr(y0 - 1, 0, line, COLS);
 	attroff(A_REVERSE);
-	mark_sort(v, line, y0 - 1);
+	if (fmt_col_span(&v->cols, v->skey[v->mv], &x, &w) && x < COLS)
+		mvchgat(y0 - 1, x, w, A_BOLD | A_UNDERLINE, 0, NULL);
 	for (int y = 0; y < page && top + (size_t)y < n; y++) {
 		size_t i = top + (size_t)y;
 
-		if (v->mv == MV_FLOWS) {
-			struct model_flow f = *flow_row(v, i);
-			const struct ft_view *fv = &f.v;
-
-			if (v->names && v->res) {	/* names where known */
-				int v6 = fv->key.flags & FT_K_V6;
-
-				resolve_name(v->res, fv->orig_is_a ? fv->key.a :
-					     fv->key.b, v6, f.e.orig_h, 46);
-				resolve_name(v->res, fv->orig_is_a ? fv->key.b :
-					     fv->key.a, v6, f.e.resp_h, 46);
-			}
-			fmt_flow(&f, aw, v->es.clock_ns, line, sizeof(line));
-		} else if (v->mv == MV_PORTS) {
-			fmt_port(port_row(v, i), line, sizeof(line));
-		} else {
-			fmt_proc(proc_row(v, i), line, sizeof(line));
-		}
+		fmt_row(&v->cols, shown_row(v, i, &tmp), v->es.clock_ns, line,
+			sizeof(line));
 		if (i == v->sel[v->mv])
 			attron(A_REVERSE);
+		if (v->mv == MV_FLOWS && flow_row(v, i)->v.end != FT_END_ACTIVE)
+			attron(A_DIM);	/* an ended flow (e) */
 		mvhline(y0 + y, 0, ' ', COLS);
 		mvaddnstr(y0 + y, 0, line, COLS);
-		attroff(A_REVERSE);
+		attroff(A_REVERSE | A_DIM);
 	}
+}
+
+/* The line under the header: views, sort, filter, row; or, while a bad
+ * filter is being edited, why it was refused. */
+static void status_line(const struct view *v)
+{
+	char line[512], pend[32] = "", extra[96] = "";
+	size_t n = view_nrows(v);
+	int x, w;
+
+	if (v->editing && v->ferr[0]) {
+		attron(A_BOLD);
+		mvaddnstr(FMT_HEAD_LINES, 0, v->ferr, COLS);
+		attroff(A_BOLD);
+		return;
+	}
+	if (v->names && v->res && resolve_pending(v->res))
+		snprintf(pend, sizeof(pend), ", %u pending",
+			 resolve_pending(v->res));
+	snprintf(extra, sizeof(extra), "%s%s%s%s%s", v->names ? "names: on" :
+		 "", pend, v->names ? "  " : "", v->exact ? "bytes: exact  " :
+		 "", v->show_ended && v->mv == MV_FLOWS ? "ended: shown  " : "");
+	snprintf(line, sizeof(line), "%s  sort: %s%s%s  filter: %s%s%s%s  "
+		 "%srow %zu/%zu", v->mv == MV_FLOWS ?
+		 "[Flows] Ports  Processes" : v->mv == MV_PORTS ?
+		 " Flows [Ports] Processes" : " Flows  Ports [Processes]",
+		 model_sort_name(v->skey[v->mv]),
+		 v->rev[v->mv] ? " (reversed)" : "",
+		 fmt_col_span(&v->cols, v->skey[v->mv], &x, &w) ? "" :
+		 " (hidden)", v->filter[0] ? "'" : "-", v->filter,
+		 v->filter[0] ? "'" : "", v->fbad[v->mv] ? " (not for these "
+		 "rows: all shown)" : "", extra, n ? v->sel[v->mv] + 1 : 0, n);
+	mvaddnstr(FMT_HEAD_LINES, 0, line, COLS);
 }
 
 void view_draw(struct view *v)
 {
-	char head[FMT_HEAD_LINES][256], line[512], pend[32] = "";
+	char head[FMT_HEAD_LINES][256], line[512];
 	char st[2][ENGINE_STATUS_LEN];
 	size_t n;
 	struct engine_desc d;
@@ -459,23 +538,8 @@ void view_draw(struct view *v)
 	for (int i = 0; i < FMT_HEAD_LINES; i++)
 		mvaddnstr(i, 0, head[i], COLS);
 	n = view_nrows(v);
-	if (v->names && v->res) {
-		unsigned np = resolve_pending(v->res);
-
-		if (np)
-			snprintf(pend, sizeof(pend), ", %u pending", np);
-	}
-	snprintf(line, sizeof(line), "%s  sort: %s%s  filter: %s%s%s  "
-		 "names: %s%s  bytes: %s  row %zu/%zu", v->mv == MV_FLOWS ?
-		 "[Flows] Ports  Processes" : v->mv == MV_PORTS ?
-		 " Flows [Ports] Processes" : " Flows  Ports [Processes]",
-		 model_sort_name(v->skey[v->mv]),
-		 v->rev[v->mv] ? " (reversed)" : "", v->filter[0] ? "'" : "-",
-		 v->filter, v->filter[0] ? "'" : "", v->names ? "on" : "off",
-		 pend, v->exact ? "exact" : "human",
-		 n ? v->sel[v->mv] + 1 : 0, n);
-	mvaddnstr(FMT_HEAD_LINES, 0, line, COLS);
 	draw_rows(v);
+	status_line(v);
 	/* the footer: never past the last column (that would scroll) */
 	if (v->editing) {
 		snprintf(line, sizeof(line), "filter: %s", v->edit);
@@ -490,8 +554,8 @@ void view_draw(struct view *v)
 		attroff(A_BOLD);
 	} else {
 		mvaddnstr(LINES - 1, 0, "q quit  h help  f/p/P views  s < > r "
-			  "sort  / filter  space pause  n names  b bytes  "
-			  "Enter details", COLS - 1);
+			  "sort  / filter  space pause  B bits  Enter details  "
+			  "n names  b bytes", COLS - 1);
 	}
 	if (v->help || (v->detail && n)) {
 		struct lines L = { .n = 0 };
@@ -504,7 +568,8 @@ void view_draw(struct view *v)
 			port_details(v, &L);
 		else
 			proc_details(v, &L);
-		draw_box(v->help ? "porttop keys" : "details", &L);
+		draw_box(v->help ? "porttop keys" : "details", &L,
+			 v->help ? &v->hscroll : &v->dscroll);
 	}
 	curs_set(v->editing);
 	if (v->editing)

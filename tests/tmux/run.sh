@@ -9,11 +9,17 @@
 # conns), the processes view, help, Tab; q.  udp-echo-unreach.pcap: the /
 # filter (9999 leaves one row; Esc keeps the old one; empty clears).
 # lo-nano.pcap: n shows localhost.  syn-timeout.pcap at --speed 1: space
-# pauses, . steps one packet.  SIGTERM; a cut file (footer, exit 1, the
+# pauses, . steps one packet, + and - change the speed, e lists the ended
+# flow.  SIGTERM; a cut file (footer, exit 1, the
 # message after the screen); a fatal error (-w into a missing directory);
 # the capture on stdin (keys from /dev/tty).  ndpi-synscan.pcap (SKIP
 # without ../shared): ports view, sort by port both ways, End/Home/j,
-# resizing to 100x25 and back.  After every exit: the status, stderr
+# resizing to 100x25 and back.  At 80x24 (attrib-lo.pcapng): the header
+# (basename, state), the narrow set of column titles on one screen, the
+# units and B, s over shown columns only, the display filter (port 8081,
+# a bad expression's error and the filter it keeps, a bare word), the
+# details box scrolling, help; at 200x50 every column and whole process
+# names; udp-echo-unreach.pcap: the ICMP message by name.  After every exit: the status, stderr
 # empty (no sanitizer report), and `stty -a` shows icanon and echo.
 #
 # Output: one line per check, "ok NAME", "FAIL NAME: reason" or
@@ -164,12 +170,14 @@ keys '<'
 check sort-left "sort: PKTS  "
 check_row1 sort-pkts-first "10\.99\.0\.1:44986 "	# 13 packets > 12
 keys j Enter
-check details-history "history ShADadfF"
+check details-history "history +ShADadfF"
 check details-fields "orig +10\.99\.0\.1 port 44996"
 check details-dir "payload bytes +87 +264"
-check details-behaviour "port state +open +handshake 0\.049 / 0\.025 ms +icmp errors 0"
+check details-behaviour "port state +open"
+check details-handshake "handshake +SYN>SYN-ACK 0\.049 ms, SYN-ACK>ACK 0\.025 ms"
+check details-missed "missed bytes +0 "
 keys Escape
-if wait_gone "history ShADadfF"; then
+if wait_gone "history +ShADadfF"; then
 	ok details-close
 else
 	fail details-close "the box is still there"
@@ -183,8 +191,9 @@ check ports-view "^ Flows \[Ports\] Processes"
 # a pcap file says nothing of processes: role and process unknown
 check ports-8080 "^tcp +8080 - +open +2 +2 +2 +0 +0 +1 .* -$"
 keys Enter
-check ports-details "conns 2 \(2 live\) +established 2 +rejected 0 +unanswered 0"
-check ports-details-state "state open +evidence: open 2, closed 0, filtered 0 flows"
+check ports-details "conns +2 \(2 live\)"
+check ports-details-est "established +2"
+check ports-details-state "evidence +open 2, closed 0, filtered 0 flows"
 keys Escape P
 check procs-view "^ +- +\(unattributed\) +- +2 +2 "	# 2 client ports
 keys h
@@ -231,7 +240,7 @@ check attrib-details "process +(30885|30921|30947) curl, uid 0 +\(pcapng\)"	# hi
 keys Escape f / C-u Enter
 check_row1 attrib-filter-cleared "^(tcp|udp) "
 keys / 8 0 8 2 Enter Enter
-check attrib-details-unrecorded "resp +- +\(unrecorded\)"
+check attrib-details-unrecorded "resp owner +- +\(unrecorded\)"
 keys Escape q
 after_exit attrib-quit 0
 
@@ -258,6 +267,91 @@ check filter-cleared "filter: -  .*row 1/3"
 keys q
 after_exit filter-quit 0
 
+# ---- 80x24: the narrow set of columns, units, the filter language -------------
+# The title line (the line above the first row) and the widest line.
+titles() { screen | sed -n 6p; }
+widest() { screen | awk '{ if (length > m) m = length } END { print m + 0 }'; }
+# has_titles T...: the title line has each of these words.
+has_titles() {
+	for t in "$@"; do
+		titles | tr -s ' ' '\n' | grep -qxF -- "$t" || return 1
+	done
+}
+T resize-window -t v -x 80 -y 24
+start pcaps/attrib-lo.pcapng --speed 0
+check narrow-header "^attrib-lo\.pcapng - replay ended "
+check narrow-attrib "^packets: 30 captured; processes \(pcapng\): 100% of bytes"
+if wait_true has_titles PROTO ORIG RESP STATE PROCESS 'B/s>' 'B/s<' &&
+   [ "$(widest)" -le 80 ] && [ "$(screen | wc -l)" = 24 ]; then
+	ok narrow-titles
+else
+	fail narrow-titles "titles '$(titles)', widest line $(widest)"
+fi
+check narrow-process "^tcp +127\.0\.0\.1:52202 +127\.0\.0\.1:8081 +SF +curl:30885 "
+check narrow-units "^B/s > .* 10s > .* 40s > .*; total > .* bytes$"
+keys B
+if wait_true has_titles 'bit/s>' 'bit/s<'; then
+	ok bits-titles
+else
+	fail bits-titles "titles '$(titles)'"
+fi
+check bits-header "^bit/s > [0-9.]+K < "
+keys B
+if wait_true has_titles 'B/s>' 'B/s<'; then ok bytes-titles; else
+	fail bytes-titles "titles '$(titles)'"; fi
+keys s	# RATE -> the next key whose column is on the screen
+check narrow-sort-shown "sort: (RATE10|AGE|TOTAL|PROTO)  filter"
+keys / p o r t Space 8 0 8 1 Enter
+check dfilter-status "filter: 'port 8081'"
+only_8081() {
+	rows=$(screen | awk '/^PROTO /{ f = 1; next } f && /^(tcp|udp)/')
+	[ "$(echo "$rows" | grep -c .)" = 2 ] && ! echo "$rows" | grep -qv ':8081 '
+}
+if wait_true only_8081; then ok dfilter-port; else
+	fail dfilter-port "rows: $(echo "$rows" | tr -s ' ' | tr '\n' '|')"; fi
+keys / C-u p o r t Space = = Enter
+check dfilter-error "^filter error: column 8: expected "
+keys Escape
+check dfilter-error-keeps "filter: 'port 8081'"
+keys / C-u 8 0 8 Enter	# a bare word: a substring, as before
+check dfilter-substring "filter: '808'  row 1/3"
+keys / C-u Enter
+keys Enter
+check details-scrolls "details: lines 1-[0-9]+ of [0-9]+"
+keys Down
+check details-scroll-down "details: lines 2-[0-9]+ of [0-9]+"
+keys End
+check details-scroll-end "RSTs "
+keys Escape h
+check help-narrow "porttop keys"
+check help-bits "^ *.* B +rates in bytes \(B/s\) / bits"
+keys x q
+after_exit narrow-quit 0
+
+# ---- 200x50: every column, whole process names ---------------------------------
+T resize-window -t v -x 200 -y 50
+start pcaps/attrib-lo.pcapng --speed 0
+if wait_true has_titles PROTO ORIG RESP STATE PROCESS 'B/s>' 'B/s<' 10s 40s \
+   'TOTAL>' 'TOTAL<' PKTS AGE; then
+	ok wide-titles
+else
+	fail wide-titles "titles '$(titles)'"
+fi
+check wide-process "^udp +127\.0\.0\.1:44738 +127\.0\.0\.1:9997 +SF +python3:30970 "
+keys P
+check wide-procs "^ +PID S COMMAND +USER +FLOWS +PORTS +TX B/s +RX B/s "
+keys q
+after_exit wide-quit 0
+
+# ---- ICMP by name ------------------------------------------------------------------
+start pcaps/udp-echo-unreach.pcap --speed 0
+check icmp-row "^icmp +10\.99\.0\.2 +10\.99\.0\.1 unreach/port +OTH "
+keys / p r o t o Space i c m p Enter Enter
+check icmp-details "icmp +dest unreachable/port unreachable +\(type 3"
+keys Escape q
+after_exit icmp-quit 0
+T resize-window -t v -x 160 -y 40
+
 # ---- names: 127.0.0.1 is in /etc/hosts ----------------------------------------
 if getent hosts 127.0.0.1 | grep -q localhost; then
 	start pcaps/lo-nano.pcap --speed 0
@@ -280,6 +374,8 @@ if wait_for "replay x1 "; then
 		n=$(screen | sed -n 's/^packets: \([0-9]*\) captured.*/\1/p')
 		keys .
 		check pause-step "^packets: $((n + 1)) captured"
+		keys . .	# two steps at once: two packets
+		check pause-steps "^packets: $((n + 3)) captured"
 		keys Space
 		check pause-resume "replay (x1|ended) "
 	else
@@ -288,6 +384,17 @@ if wait_for "replay x1 "; then
 else
 	fail pause "no 'replay x1' header"
 fi
+keys +
+check speed-up "replay x2 "
+keys - -
+check speed-down "replay x0\.5 "
+keys + + + + + + + + + + +
+check speed-full "replay (, full speed|ended) "
+wait_for "replay ended"
+keys e	# the ended flow (the first SYN's, timed out) comes back
+check ended-shown "ended: shown  row 1/2$"
+keys e
+check ended-hidden "filter: -  row 1/1$"
 keys q
 after_exit pause-quit 0
 

@@ -40,7 +40,9 @@ static void handshake_rtts(void **state)
 	assert_string_equal(ps(done[0].port_state), "open");
 }
 
-/* No SYN-ACK, no RTT; REJ is closed, S0 filtered. */
+/* No SYN-ACK, no RTT; REJ is closed, S0 filtered once 1 s has passed
+ * since its SYN (BEHAV_ATTEMPT_WAIT_NS), pending (unknown) before: the
+ * input ends at 2.0 s, 0.5 s after the SYN to 83 and at the SYN to 84. */
 static void verdicts_from_tcp(void **state)
 {
 	struct ft_table *t = table(64);
@@ -48,17 +50,19 @@ static void verdicts_from_tcp(void **state)
 	(void)state;
 	feed(t, tcp(0.0, 1, 2, 40001, 81, SYN, 100, 0, 0));
 	feed(t, tcp(0.001, 2, 1, 81, 40001, RST | ACK, 0, 101, 0));
-	feed(t, tcp(0.0, 1, 2, 40002, 82, SYN, 100, 0, 0));
+	feed(t, tcp(0.001, 1, 2, 40002, 82, SYN, 100, 0, 0));
+	feed(t, tcp(1.5, 1, 2, 40003, 83, SYN, 100, 0, 0));
+	feed(t, tcp(2.0, 1, 2, 40004, 84, SYN, 100, 0, 0));
 	finish(t);
-	assert_int_equal(ndone, 2);
-	for (int i = 0; i < 2; i++) {
+	assert_int_equal(ndone, 4);
+	for (int i = 0; i < 4; i++) {
 		const struct ft_view *v = &done[i];
 		int rp = v->orig_is_a ? v->key.pb : v->key.pa;
 
 		assert_int_equal(v->rtt_syn_synack_ns, -1);
 		assert_int_equal(v->rtt_synack_ack_ns, -1);
-		assert_string_equal(ps(v->port_state),
-				    rp == 81 ? "closed" : "filtered");
+		assert_string_equal(ps(v->port_state), rp == 81 ? "closed" :
+				    rp == 82 ? "filtered" : "unknown");
 		assert_int_equal(v->bdir[FT_RESP].rst, rp == 81);
 		assert_int_equal(v->bdir[FT_ORIG].rst, 0);
 	}
