@@ -19,7 +19,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPORTTOP_VERSION='"$(VERSION)"' \
 # libfixbuf (IPFIX, export/) brings glib: its flags from pkg-config.
 FIXBUF_CFLAGS := $(shell pkg-config --cflags libfixbuf 2>/dev/null)
 FIXBUF_LIBS := $(or $(shell pkg-config --libs libfixbuf 2>/dev/null),-lfixbuf -lglib-2.0)
-LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lm \
+LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lcurl -lm \
 	$(FIXBUF_LIBS) -pthread
 # The eBPF program (attrib/attr.bpf.c) is built by clang for the BPF target
 # whatever CC and SAN are: it runs in the kernel, never sanitized.
@@ -31,9 +31,11 @@ BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 # The pipeline, in data-flow order; porttop.c is the program.
 LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/jsonw.c \
 	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live.c capture/cap_dump.c \
-	decode/dec_link.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c \
+	decode/dec_link.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
 	flowtable/server_ports.c flowtable/conn.c flowtable/behav.c flowtable/ft.c flowtable/scan.c \
 	filters/filter.c \
+	names/nm_pool.c names/nm_tab.c names/nm.c names/nm_feed.c names/nm_cgroup.c names/nm_who.c \
+	names/nm_whomap.c names/nm_rtjson.c names/nm_runtime.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c \
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig.c core/priv.c \

@@ -4,7 +4,8 @@ import re
 import subprocess
 import sys
 
-LAYERS = ["lib", "capture decode filters", "flowtable", "attrib", "core",
+LAYERS = ["lib", "capture decode filters", "flowtable", "names", "attrib",
+          "core",
           "report export", "ui", "porttop.c"]
 MAX_FUNC_LINES = 90     # "no function much over 80 lines"
 
