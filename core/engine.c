@@ -91,6 +91,7 @@ static void deliver(struct engine *e, const struct ft_view *v)
 
 	f.v = *v;
 	attr_flow(e->attr, v, f.end);
+	nm_flow(e->names, v, f.name);
 	hand_on(e, &f, 0);
 }
 
@@ -145,6 +146,7 @@ static void hand_on_left(struct engine *e)
 		if (!ft_read(e->ft, i, &f.v))
 			continue;
 		attr_flow(e->attr, &f.v, f.end);
+		nm_flow(e->names, &f.v, f.name);
 		hand_on(e, &f, 1);
 	}
 }
@@ -266,6 +268,8 @@ static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
 		     DEC_UNSUPPORTED;
 	if (e->hold)	/* a file's comments: before the flow table */
 		attr_file_packet(e->attr, ds == DEC_OK ? p : NULL, pk);
+	if (ds == DEC_OK)	/* names its payload gives */
+		nm_packet(e->names, pk->data, pk->caplen, p);
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].packet)
 			e->cons[i].packet(e->cons[i].arg, pk,

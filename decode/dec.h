@@ -106,6 +106,12 @@ struct dec_pkt {
 	 * direction): counted in the flow together with this packet. */
 	uint32_t held_pkts;
 	uint64_t held_wire, held_ip;
+
+	/* Where the transport header starts in the frame (bytes), for
+	 * readers of the payload (decode/dec_names.h): the payload is at
+	 * l4_off + l4_len - payload_len for TCP, l4_off + 8 for UDP.  0 when
+	 * there is none (not IP, a later fragment). */
+	uint32_t l4_off;
 };
 
 struct dec_frag_map;

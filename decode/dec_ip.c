@@ -113,6 +113,7 @@ static int ipv4(struct dec *d, const struct rd_span *s, uint32_t avail,
 	struct rd_span l4 = rd_sub(s, ihl);
 	if (l4.len > pkt->l4_len)
 		l4.len = pkt->l4_len;	/* drop link-layer padding */
+	pkt->l4_off = ihl;		/* from the IP header: dec_ip adds */
 	if (frag & 0x2000)
 		pkt->frag = DEC_FRAG_FIRST;
 	int st = dec_l4(&l4, pkt);
@@ -195,6 +196,7 @@ static int ipv6(struct dec *d, const struct rd_span *s, uint32_t avail,
 	struct rd_span l4 = rd_sub(s, off);
 	if (l4.len > pkt->l4_len)
 		l4.len = pkt->l4_len;
+	pkt->l4_off = off;
 	if (fragmented)
 		pkt->frag = DEC_FRAG_FIRST;
 	int st = dec_l4(&l4, pkt);
@@ -229,14 +231,16 @@ int dec_ip(struct dec *d, const uint8_t *frame, uint32_t caplen,
 	memset(&pkt->inner, 0, sizeof(pkt->inner));
 	pkt->held_pkts = 0;
 	pkt->held_wire = pkt->held_ip = 0;
+	pkt->l4_off = 0;
 	if (!rd_u8(&s, 0, &v))
 		return DEC_TRUNCATED;
 	v >>= 4;
 	if ((ethertype == 0x0800 && v != 4) || (ethertype == 0x86dd && v != 6))
 		return DEC_INVALID;
-	if (v == 4)
-		return ipv4(d, &s, avail, pkt);
-	if (v == 6)
-		return ipv6(d, &s, avail, pkt);
-	return ethertype ? DEC_INVALID : DEC_UNSUPPORTED;
+	if (v != 4 && v != 6)
+		return ethertype ? DEC_INVALID : DEC_UNSUPPORTED;
+	int st = v == 4 ? ipv4(d, &s, avail, pkt) : ipv6(d, &s, avail, pkt);
+	if (pkt->l4_off)	/* from the frame's start */
+		pkt->l4_off += net_off;
+	return st;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "../lib/clock.h"
+#include "../names/nm_who.h"
 #include "rows_fields.h"
 
 #define NITEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -31,6 +32,45 @@ static struct cell *owner_cells(struct cell *c, const struct attr_end *o,
 		INT(found && o->cgroup ? (int64_t)o->cgroup : -1);
 	STR(found ? attr_src_name(o->src) : NULL);
 	return c;
+}
+
+/* The container, pod or unit of an owner (names/nm_who.h): name, id,
+ * image, pod, namespace, unit, pod UID, and why a container has no name;
+ * null for what is not known. */
+static struct cell *who_cells(struct cell *c, const struct attr_end *o)
+{
+	struct nm_who w;
+	int has = o->pid >= 0 && nm_who_get(o->who, &w);
+
+#define S(x) STR(has && (x) && (x)[0] ? (x) : NULL)
+	S(w.name);
+	S(w.id);
+	S(w.image);
+	S(w.pod);
+	S(w.ns);
+	S(w.unit);
+	S(w.pod_uid);
+#undef S
+	STR(has && w.id[0] && w.miss != NM_WHO_NAMED ?
+	    nm_who_miss_name(w.miss) : NULL);
+	return c;
+}
+
+/* Text: the container's name, else its id's first 12 digits, else the
+ * unit; null when none. */
+static const char *who_text(const struct attr_end *o, char id[13])
+{
+	struct nm_who w;
+
+	if (o->pid < 0 || !nm_who_get(o->who, &w))
+		return NULL;
+	if (w.name && w.name[0])
+		return w.name;
+	if (w.id[0]) {
+		snprintf(id, 13, "%.12s", w.id);
+		return id;
+	}
+	return w.unit[0] ? w.unit : NULL;
 }
 
 /* Packets, wire bytes, [IP bytes,] payload bytes of both directions. */
@@ -68,10 +108,19 @@ static const char *const flow_keys[] = {
 	"resp_retrans", "orig_ooo", "resp_ooo", "orig_zero_win",
 	"resp_zero_win", "orig_rst", "resp_rst", "icmp_errors", "icmp_type",
 	"icmp_code",
+	/* issue 17: containers and names */
+	"orig_container", "orig_container_id", "orig_image", "orig_pod",
+	"orig_namespace", "orig_unit", "orig_pod_uid", "orig_container_miss",
+	"resp_container", "resp_container_id", "resp_image", "resp_pod",
+	"resp_namespace", "resp_unit", "resp_pod_uid", "resp_container_miss",
+	"orig_name", "orig_name_source", "orig_name_miss", "resp_name",
+	"resp_name_source", "resp_name_miss",
 };
 
-/* Text only: endpoints, the owner, retransmissions both ways. */
-static const char *const flow_extra[] = { "orig", "resp", "process", "retx" };
+/* Text only: endpoints, the owner, retransmissions both ways, the resp
+ * end's name. */
+static const char *const flow_extra[] = { "orig", "resp", "process", "retx",
+					  "name" };
 
 static const struct text_col flow_cols[] = {
 	/* title	  cell			width	how		fit */
@@ -92,6 +141,7 @@ static const struct text_col flow_cols[] = {
 	{ "PORT",	 "port_state",		-8,	TXT_PLAIN,	0 },
 	{ "RTT_MS",	 "rtt_syn_synack_us",	9,	TXT_MS,		0 },
 	{ "RETX",	 "retx",		5,	TXT_PLAIN,	0 },
+	{ "RESP_NAME",	 "name",		0,	TXT_PLAIN,	TXT_OPTIONAL },
 };
 
 /* Port state, handshake times (us), TCP troubles, ICMP errors. */
@@ -127,6 +177,7 @@ static struct cell *flow_text_cells(struct cell *c, const struct flow_rec *f,
 			 room->e.resp_p, v6));
 	STR(rep_owner(f->end, room->owner, sizeof(room->owner)));
 	INT((uint64_t)v->bdir[0].retrans + v->bdir[1].retrans);
+	STR(f->name[FT_RESP].name);
 	return c;
 }
 
@@ -166,6 +217,15 @@ static struct cell *flow_cells(const void *row, struct cell *c, int text,
 		STR(f->end[i].pid >= 0 ? NULL : attr_why_name(f->end[i].why));
 	}
 	c = flow_tcp_cells(c, v);
+	c = who_cells(c, &f->end[FT_ORIG]);
+	c = who_cells(c, &f->end[FT_RESP]);
+	for (int i = 0; i < 2; i++) {
+		const struct nm_name *n = &f->name[i];
+
+		STR(n->name);
+		STR(n->name ? nm_src_name(n->src) : NULL);
+		STR(n->name ? NULL : nm_why_name(n->why ? n->why : NM_UNSEEN));
+	}
 	return text ? flow_text_cells(c, f, room) : c;
 }
 
@@ -179,6 +239,9 @@ static const char *const port_keys[] = {
 	"role", "pid", "comm", "uid", "attrib", "listening", "state",
 	"open_flows", "closed_flows", "filtered_flows", "icmp_errors",
 	"rtt_median_us", "rtt_p95_us", "retrans", "retrans_rate",
+	/* issue 17: the process's container, pod or unit */
+	"container", "container_id", "image", "pod", "namespace", "unit",
+	"pod_uid", "container_miss",
 };
 
 /* Text only: the owner and whether it listens, retransmissions whatever
@@ -244,6 +307,7 @@ static struct cell *port_cells(const void *row, struct cell *c, int text,
 		USEC(p->retrans * US_PER_S / p->tcp_pkts);
 	else
 		NUL();
+	c = who_cells(c, &p->owner);
 	if (text) {
 		struct attr_end both[2] = { p->owner, p->owner };
 		char w[40];
@@ -264,10 +328,14 @@ static const char *const proc_keys[] = {
 	"attrib_miss", "flows", "ports", "tx_pkts", "rx_pkts",
 	"tx_wire_bytes", "rx_wire_bytes", "tx_bytes", "rx_bytes", "first_ts",
 	"last_ts",
+	/* issue 17: its container, pod or unit */
+	"container", "container_id", "image", "pod", "namespace", "unit",
+	"pod_uid", "container_miss",
 };
 
-/* Text only: the command, or what the row of unattributed ends is. */
-static const char *const proc_extra[] = { "command" };
+/* Text only: the command, or what the row of unattributed ends is; its
+ * container (or unit). */
+static const char *const proc_extra[] = { "command", "in" };
 
 static const struct text_col proc_cols[] = {
 	/* title	  cell			width	how		fit */
@@ -280,6 +348,7 @@ static const struct text_col proc_cols[] = {
 	{ "RX_PKTS",	 "rx_pkts",		8,	TXT_PLAIN,	0 },
 	{ "TX",		 "tx_wire_bytes",	7,	TXT_HUMAN,	0 },
 	{ "RX",		 "rx_wire_bytes",	7,	TXT_HUMAN,	0 },
+	{ "CONTAINER",	 "in",			0,	TXT_PLAIN,	TXT_OPTIONAL },
 };
 
 static struct cell *proc_cells(const void *row, struct cell *c, int text,
@@ -289,7 +358,6 @@ static struct cell *proc_cells(const void *row, struct cell *c, int text,
 	const struct attr_end *o = &p->who;
 	int found = o->pid >= 0;
 
-	(void)room;
 	INT(REP_SCHEMA);
 	c = owner_cells(c, o, 1);
 	/* a file's comments do not say whether a process has exited */
@@ -303,8 +371,11 @@ static struct cell *proc_cells(const void *row, struct cell *c, int text,
 	c = count_cells(c, &p->tx, &p->rx, 0);
 	USEC(p->first_ns / NS_PER_US);
 	USEC(p->last_ns / NS_PER_US);
-	if (text)
+	c = who_cells(c, o);
+	if (text) {
 		STR(found ? o->comm : "(unattributed)");
+		STR(who_text(o, room->who));
+	}
 	return c;
 }
 

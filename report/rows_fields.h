@@ -41,6 +41,8 @@ enum text_how {
 	TXT_MS,		/* microseconds as milliseconds, 3 decimals */
 };
 
+#define TXT_OPTIONAL 2
+
 /* A text column: its title and value, padded to width. */
 struct text_col {
 	const char *title;
@@ -48,7 +50,11 @@ struct text_col {
 	int width;		/* characters at least; negative: left-aligned
 				   (printf's "%-*s") */
 	enum text_how how;
-	int fit;		/* 1: as wide as the widest value of the rows */
+	int fit;		/* 1: as wide as the widest value of the rows;
+				   TXT_OPTIONAL: a last column (width 0),
+				   shown only when some row has a value (the
+				   names of issue 17: a report without any
+				   keeps its old columns) */
 };
 
 /* Room for the strings a row's cells point to when the row does not hold
@@ -57,9 +63,10 @@ struct cell_room {
 	struct rep_ends e;
 	char orig[64], resp[64];
 	char owner[64];
+	char who[13];		/* a container id's first 12 digits */
 };
 
-#define ROWS_MAXCELLS 64
+#define ROWS_MAXCELLS 96
 
 /* A report kind.  Its cells are named by keys[] (the JSON keys, in JSON
  * order; the CSV header) then extra[] (values only text columns show), in

@@ -131,7 +131,8 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 
 		for (size_t i = 0; i < n; i++) {
 			struct flow_rec rf = { f[i]->v,
-					       { f[i]->end[0], f[i]->end[1] } };
+					       { f[i]->end[0], f[i]->end[1] },
+					       { f[i]->name[0], f[i]->name[1] } };
 
 			row_json(o, REP_FLOWS, &rf, "flow", it, -1, &f[i]->r);
 		}
@@ -242,6 +243,7 @@ int batch_run(struct engine *e, const struct batch_opts *o)
 		return pt_exit(rc);
 	}
 	model_attach(m, engine_table(e), engine_attr(e));
+	model_attach_names(m, engine_names(e));
 	for (uint64_t it = 1;; it++) {
 		int64_t next = mono_ns() + o->delay_ns, left;
 		int running = 1;

@@ -44,6 +44,7 @@ struct model_rates {
 struct model_flow {
 	struct ft_view v;
 	struct attr_end end[2];		/* owners of [FT_ORIG], [FT_RESP] */
+	struct nm_name name[2];		/* names of their addresses */
 	struct rep_ends e;		/* printable endpoints */
 	struct model_rates r;
 };
@@ -81,6 +82,9 @@ struct model;
  * gives flows their processes (NULL: none, every end "disabled"). */
 struct model *model_new(uint32_t ended_slots);
 void model_attach(struct model *m, struct ft_table *t, struct attr *a);
+/* model_attach_names: the names of addresses live flows get (the
+ * engine's; NULL: none). */
+void model_attach_names(struct model *m, const struct nm_names *n);
 void model_free(struct model *m);
 
 /* model_ended: queue one ended flow (the engine's thread; never

@@ -123,7 +123,7 @@ static void nulls_in_each_format(void **state)
 	CAPTURE(json, rep_write(out_, REP_PORTS, REP_JSON, ports, 1));
 	assert_non_null(strstr(json, "\"first_ts\":null,\"last_ts\":null,"));
 	assert_non_null(strstr(json, "\"listening\":true"));
-	assert_non_null(strstr(json, "\"retrans_rate\":null}"));
+	assert_non_null(strstr(json, "\"retrans_rate\":null,"));
 	free(text);
 	free(csv);
 	free(json);
