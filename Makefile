@@ -31,15 +31,17 @@ BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 # The pipeline, in data-flow order; porttop.c is the program.
 LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/jsonw.c \
 	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live.c capture/cap_dump.c \
-	decode/dec_link.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
-	flowtable/server_ports.c flowtable/conn.c flowtable/behav.c flowtable/ft.c flowtable/scan.c \
-	filters/filter.c \
+	decode/dec_link.c decode/dec_ether.c decode/dec_ppp.c decode/dec_wifi.c \
+	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
+	flowtable/server_ports.c flowtable/uid.c flowtable/gap.c flowtable/conn.c flowtable/behav.c \
+	flowtable/ft.c flowtable/scan.c \
+	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
 	names/nm_pool.c names/nm_tab.c names/nm.c names/nm_feed.c names/nm_cgroup.c names/nm_who.c \
 	names/nm_whomap.c names/nm_rtjson.c names/nm_runtime.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c \
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig.c core/priv.c \
-	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/report.c report/events.c report/report_run.c \
+	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
 	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -169,7 +171,7 @@ bench-attrib: all $(BPF_COST)
 # N seconds from seeds made of the captures; fails on the first crash.
 # make fuzz-replay: the kept crash inputs through each target without
 # libFuzzer (any CC and SAN): regression tests, run by `make check`.
-FUZZ_TARGETS := decode file filter
+FUZZ_TARGETS := decode file filter dfilter
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz fuzz-run fuzz-replay
 fuzz:

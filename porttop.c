@@ -49,6 +49,7 @@ struct opts {
 	int quiet, batch, report_set, format_set, list;
 	const char *filter_file;	/* -F */
 	const char *events_file;	/* --events */
+	const char *dfilter;		/* -Y */
 	struct scan_config scan;	/* --scan */
 	struct ipfix_opts ipfix;	/* --ipfix and its --ipfix-* */
 	int ipfix_set;			/* an --ipfix-* option was given */
@@ -56,10 +57,10 @@ struct opts {
 	char **argv;
 };
 
+static void usage_more(FILE *f);
+
 static void usage(FILE *f)
 {
-	struct ft_config c = { 0 };
-
 	fprintf(f,
 "Usage: porttop [-r FILE | -i IFACE] [options] [EXPRESSION]\n"
 "       porttop -D\n"
@@ -97,10 +98,24 @@ static void usage(FILE *f)
 "  --speed X          replay at X times real time (default 1; 0: at once)\n"
 "  --fallback-replay FILE  when the device cannot be opened (e.g. not\n"
 "                     root), say why and replay FILE instead\n"
+"  -Y, --display-filter EXPR  write only the rows (of the report, or of\n"
+"                     --batch) that match EXPR, e.g. 'port 53',\n"
+"                     'conn_state in {REJ, S0}', 'orig_bytes > 1M and\n"
+"                     proto tcp' (see DISPLAY FILTERS in porttop(8))\n"
 "  -q                 no progress line on stderr\n"
 "  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
 "                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
-"                     for attribution (output files are created as USER)\n"
+"                     for attribution (output files are created as USER)\n",
+		DEFAULT_SNAPLEN);
+	usage_more(f);
+}
+
+/* The second half of --help: processes, events, export, tunnels, limits. */
+static void usage_more(FILE *f)
+{
+	struct ft_config c = { 0 };
+
+	fprintf(f,
 "Processes (live capture only):\n"
 "  --attrib SOURCE    how flows are tied to processes: auto (default: eBPF\n"
 "                     when allowed, else sock_diag), bpf, diag (netlink\n"
@@ -123,6 +138,12 @@ static void usage(FILE *f)
 "  --ipfix-domain ID  observation domain id (default 0)\n"
 "  --ipfix-pen PEN    enterprise number of porttop's elements (default\n"
 "                     32473, RFC 5612's number for documentation)\n"
+"Tunnels (GRE, ERSPAN, IP-in-IP, VXLAN, Geneve, GTP-U, Teredo, AYIYA):\n"
+"  --tunnels MODE     which flows of a tunnelled packet are reported: zeek\n"
+"                     (default: as Zeek's conn.log, the flows inside tunnels\n"
+"                     and the UDP flows carrying them), outer (the outermost\n"
+"                     IP header only, as tcpdump and tshark key flows) or\n"
+"                     inner (the innermost flows only)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
 "                     the idlest flow is ended early and counted as evicted\n"
@@ -136,7 +157,7 @@ static void usage(FILE *f)
 "Exit status: 0 ok (also when stopped by a signal), 1 input damaged or\n"
 "device lost mid-way (report of what was read), 2 usage error, unreadable\n"
 "file or device, bad filter or unsupported link type.\n",
-		DEFAULT_SNAPLEN, FT_DEFAULT_FLOWS, ft_memory(&c) >> 20);
+		FT_DEFAULT_FLOWS, ft_memory(&c) >> 20);
 }
 
 static int bad_usage(const char *msg, const char *arg)
@@ -203,6 +224,9 @@ static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
 	[MV_PORTS] = "ports", [MV_PROCS] = "processes" };
+static const char *const tunnel_names[] = {
+	[ENGINE_TUNNELS_ZEEK] = "zeek", [ENGINE_TUNNELS_OUTER] = "outer",
+	[ENGINE_TUNNELS_INNER] = "inner" };
 static const char *const attrib_names[] = { [ATTR_AUTO] = "auto",
 	[ATTR_MODE_BPF] = "bpf", [ATTR_MODE_DIAG] = "diag",
 	[ATTR_MODE_PROC] = "proc", [ATTR_MODE_NONE] = "none" };
@@ -225,6 +249,7 @@ static int o_fallback(struct opts *o, const char *a) { o->eng.fallback_file = a;
 static int o_events(struct opts *o, const char *a) { o->events_file = a; return 0; }
 static int o_user(struct opts *o, const char *a) { o->eng.user = a; return 0; }
 static int o_uniflow(struct opts *o, const char *a) { (void)a; o->ipfix.uniflow = o->ipfix_set = 1; return 0; }
+static int o_dfilter(struct opts *o, const char *a) { o->dfilter = a; return 0; }
 
 static int o_snaplen(struct opts *o, const char *a)
 {
@@ -299,6 +324,14 @@ static int o_attrib(struct opts *o, const char *a)
 	int i = parse_name(a, NAMES(attrib_names));
 
 	o->eng.attrib = (enum attr_mode)i;
+	return i;
+}
+
+static int o_tunnels(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(tunnel_names));
+
+	o->eng.tunnels = (enum engine_tunnels)i;
 	return i;
 }
 
@@ -399,6 +432,7 @@ static const struct opt_def {
 	{ NULL, 'd', 1, o_delay, "invalid -d",
 	  "a duration of at least 10ms: 1, 0.5, 250ms, 2s" },
 	{ NULL, 'Z', 1, o_user, NULL, NULL },
+	{ "display-filter", 'Y', 1, o_dfilter, NULL, NULL },
 	{ "help", OPT_HELP, 0, NULL, NULL, NULL },
 	{ "version", OPT_VERSION, 0, NULL, NULL, NULL },
 	{ "report", 257, 1, o_report, "unknown report",
@@ -433,6 +467,8 @@ static const struct opt_def {
 	  "0 to 4294967295" },
 	{ "ipfix-pen", 273, 1, o_ipfix_pen, "invalid --ipfix-pen",
 	  "1 to 4294967295" },
+	{ "tunnels", 274, 1, o_tunnels, "unknown --tunnels",
+	  "zeek, outer or inner" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -543,6 +579,40 @@ static int check_options(struct opts *o)
 	return -1;
 }
 
+/* -Y: compiled for the rows of the report, or of the --batch view.  NULL
+ * when there is none or it does not compile (*status then says why). */
+static struct rep_filter *display_filter(const struct opts *o, int *status)
+{
+	static const enum rep_kind of_view[] = { [MV_FLOWS] = REP_FLOWS,
+		[MV_PORTS] = REP_PORTS, [MV_PROCS] = REP_PROCS };
+	struct rep_filter *f;
+	struct df_error err;
+
+	*status = -1;
+	if (!o->dfilter)
+		return NULL;
+	if (o->mode == RUN_VIEW || o->mode == RUN_EVENTS) {
+		*status = bad_usage(o->mode == RUN_VIEW ?
+			"-Y filters the rows of a report or of --batch: add "
+			"--report, --format or --batch" :
+			"-Y filters report rows, and --events - writes no "
+			"report", NULL);
+		return NULL;
+	}
+	f = rep_filter_compile(o->mode == RUN_BATCH ? of_view[o->view] :
+			       o->report, o->dfilter, &err);
+	if (!f) {
+		/* one line: a newline typed in the expression is a blank here,
+		 * which keeps the column on the same character */
+		fputs("porttop: bad display filter '", stderr);
+		for (const char *p = o->dfilter; *p; p++)
+			fputc((unsigned char)*p < 0x20 ? ' ' : *p, stderr);
+		fprintf(stderr, "': column %d: %s\n", err.col, err.msg);
+		*status = EXIT_USAGE;
+	}
+	return f;
+}
+
 /* The filter expression, from -F or the words after the options. */
 static char *filter_text(const struct opts *o, int argc, char **argv,
 			 int *status)
@@ -586,8 +656,9 @@ static int hash_seed(void)
 }
 
 /* The mode, with the events stream and the IPFIX exporter beside it when
- * asked for. */
-static int run_mode(struct engine *e, const struct opts *o)
+ * asked for; rows filtered by f (-Y). */
+static int run_mode(struct engine *e, const struct opts *o,
+		    const struct rep_filter *f)
 {
 	struct events *ev = NULL;
 	struct ipfix *ix = NULL;
@@ -615,14 +686,14 @@ static int run_mode(struct engine *e, const struct opts *o)
 	}
 	if (o->mode == RUN_BATCH) {
 		struct batch_opts b = { o->format, o->view, o->delay_ns,
-					o->iterations };
+					o->iterations, f };
 		status = batch_run(e, &b);
 	} else if (o->mode == RUN_VIEW) {
 		struct view_opts v = { o->view, o->delay_ns };
 		status = view_run(e, &v);
 	} else {
 		struct report_run_opts r = { o->report, o->format, o->quiet,
-					     o->mode == RUN_EVENTS };
+					     o->mode == RUN_EVENTS, f };
 		status = report_run(e, &r);
 	}
 	ipfix_close(ix, o->mode != RUN_REPORT);
@@ -642,6 +713,7 @@ int main(int argc, char **argv)
 	};
 	struct pt_err err;
 	struct engine *e;
+	struct rep_filter *df;
 	char *filter;
 	int status;
 
@@ -658,9 +730,14 @@ int main(int argc, char **argv)
 	}
 	if ((status = check_options(&o)) >= 0)
 		return status;
-	if (!(filter = filter_text(&o, argc, argv, &status)))
+	if (!(df = display_filter(&o, &status)) && status >= 0)
 		return status;
+	if (!(filter = filter_text(&o, argc, argv, &status))) {
+		rep_filter_free(df);
+		return status;
+	}
 	if (hash_seed() < 0) {
+		rep_filter_free(df);
 		free(filter);
 		return bad_usage("cannot initialise the hash key "
 				 "(PORTTOP_HASH_SEED must be 32 hex digits)",
@@ -670,11 +747,13 @@ int main(int argc, char **argv)
 	sig_catch();
 	if (engine_open(&e, &o.eng, &err) != PT_OK) {
 		fprintf(stderr, "porttop: %s\n", err.msg);
+		rep_filter_free(df);
 		free(filter);
 		return pt_exit(err.code);
 	}
-	status = run_mode(e, &o);
+	status = run_mode(e, &o, df);
 	engine_close(e);
+	rep_filter_free(df);
 	free(filter);
 	return status;
 }

@@ -28,9 +28,11 @@
 
 /* What the thread keeps to itself and publishes now and then. */
 struct loop {
-	struct dec_pkt batch[FT_BATCH];
+	struct dec_pkt batch[FT_BATCH + DEC_MAX_LAYERS];	/* a frame's
+						   records never split */
 	unsigned nb;
 	uint64_t read, decoded, truncated, invalid, unsupported;
+	uint64_t tunnelled, tunnel_bad, in_flows;
 	int64_t first_ns, now_ns;	/* packet times */
 	int64_t wall0, pkt0;		/* replay pacing: wall and packet time
 					   at its origin */
@@ -59,6 +61,9 @@ static void publish_stats(struct engine *e, const struct loop *l)
 	STORE(e->st.unsupported, l->unsupported);
 	STORE(e->st.frags_joined, e->dec.frags_joined);
 	STORE(e->st.frags_orphaned, e->dec.frags_orphaned);
+	STORE(e->st.tunnelled, l->tunnelled);
+	STORE(e->st.tunnel_bad, l->tunnel_bad);
+	STORE(e->st.in_flows, l->in_flows);
 	STORE(e->st.kernel.recv, k.recv);
 	STORE(e->st.kernel.drop, k.drop);
 	STORE(e->st.kernel.ifdrop, k.ifdrop);
@@ -251,34 +256,40 @@ static const struct dec_link *link_of(struct engine *e, int dlt)
 	return e->other;
 }
 
-/* One packet: counted, decoded, handed to the packet consumers, batched
- * for the flow table. */
-static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
+/* Whether a record's flow is reported in this --tunnels mode. */
+static int hidden(enum engine_tunnels mode, const struct dec_pkt *p)
 {
-	struct dec_pkt *p = &l->batch[l->nb];
-	int ds;
+	if (!p->carrier)
+		return 0;	/* the innermost packet: always shown */
+	return mode == ENGINE_TUNNELS_INNER || !dec_tun_over_udp(p->carrier);
+}
 
-	l->read++;
-	e->read_now = l->read;
-	if (pk->ts_ns > l->now_ns)
-		l->now_ns = pk->ts_ns;
-	ds = link_of(e, pk->dlt) ?
-		     dec_frame(&e->dec, link_of(e, pk->dlt), pk->data,
-			       pk->caplen, pk->len, pk->ts_ns, p) :
-		     DEC_UNSUPPORTED;
-	if (e->hold)	/* a file's comments: before the flow table */
-		attr_file_packet(e->attr, ds == DEC_OK ? p : NULL, pk);
-	if (ds == DEC_OK)	/* names its payload gives */
-		nm_packet(e->names, pk->data, pk->caplen, p);
-	for (int i = 0; i < e->ncons; i++)
-		if (e->cons[i].packet)
-			e->cons[i].packet(e->cons[i].arg, pk,
-					  ds == DEC_OK ? p : NULL);
+/* A frame's n records into the batch, each hidden or not, and the frame
+ * into the counters once: decoded when a reported flow counts it. */
+static void count(struct engine *e, struct loop *l, struct dec_pkt *p,
+		  unsigned n, int ds)
+{
+	uint64_t shown = 0, held = 0;
+	unsigned vis = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		p[i].hidden = (uint8_t)hidden(e->o.tunnels, &p[i]);
+		held += p[i].held_pkts;
+		if (!p[i].hidden) {
+			vis++;
+			shown += 1 + p[i].held_pkts;
+		}
+	}
+	if (n && p->carrier) {
+		l->tunnelled++;
+		l->tunnel_bad += ds == DEC_TRUNCATED || ds == DEC_INVALID;
+	}
+	l->in_flows += shown;
+	if (ds == DEC_OK && !vis)
+		ds = DEC_UNSUPPORTED;	/* only an envelope: nothing shown */
 	switch (ds) {
 	case DEC_OK:
-		l->decoded += 1 + p->held_pkts;
-		if (++l->nb == FT_BATCH)
-			flush_batch(e, l);
+		l->decoded += 1 + held;
 		break;
 	case DEC_TRUNCATED:
 		l->truncated++;
@@ -292,6 +303,39 @@ static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
 	default:	/* DEC_FRAG_HELD: counted when joined or orphaned */
 		break;
 	}
+	if (ds != DEC_OK)
+		l->decoded += held;
+	if ((l->nb += n) >= FT_BATCH)
+		flush_batch(e, l);
+}
+
+/* One packet: counted, decoded, handed to the packet consumers, batched
+ * for the flow table. */
+static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
+{
+	struct dec_pkt *p = &l->batch[l->nb];
+	const struct dec_link *lk = link_of(e, pk->dlt);
+	int ds = DEC_UNSUPPORTED;
+	unsigned n = 0;
+
+	l->read++;
+	e->read_now = l->read;
+	if (pk->ts_ns > l->now_ns)
+		l->now_ns = pk->ts_ns;
+	if (lk) {
+		ds = dec_frame(&e->dec, lk, pk->data, pk->caplen, pk->len,
+			       pk->ts_ns, p);
+		n = e->dec.layers;
+	}
+	if (e->hold)	/* a file's comments: before the flow table */
+		attr_file_packet(e->attr, n ? p : NULL, pk);
+	for (unsigned i = 0; ds == DEC_OK && i < n; i++)	/* names the
+						   payloads give */
+		nm_packet(e->names, pk->data, pk->caplen, &p[i]);
+	for (int i = 0; i < e->ncons; i++)
+		if (e->cons[i].packet)
+			e->cons[i].packet(e->cons[i].arg, pk, n ? p : NULL);
+	count(e, l, p, n, ds);
 }
 
 /* -c and --duration (wall time live, packet time in a replay). */
@@ -503,6 +547,9 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
 	s->unsupported = LOAD(e->st.unsupported);
 	s->frags_joined = LOAD(e->st.frags_joined);
 	s->frags_orphaned = LOAD(e->st.frags_orphaned);
+	s->tunnelled = LOAD(e->st.tunnelled);
+	s->tunnel_bad = LOAD(e->st.tunnel_bad);
+	s->in_flows = LOAD(e->st.in_flows);
 	s->kernel.recv = LOAD(e->st.kernel.recv);
 	s->kernel.drop = LOAD(e->st.kernel.drop);
 	s->kernel.ifdrop = LOAD(e->st.kernel.ifdrop);

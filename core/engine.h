@@ -30,6 +30,20 @@
 #include "consumer.h"
 #include "status.h"
 
+/* --tunnels: which IP headers of a tunnelled frame make reported flows.
+ * Every mode counts the frame in the flow of each header it decodes. */
+enum engine_tunnels {
+	ENGINE_TUNNELS_ZEEK = 0,  /* Zeek's conn.log: the packets inside
+				     tunnels, and the UDP datagrams that
+				     carry them; GRE and IP-in-IP envelopes
+				     are counted, not reported */
+	ENGINE_TUNNELS_OUTER,	  /* the outermost IP header only (tcpdump's
+				     and tshark's per-flow view): tunnels are
+				     not opened */
+	ENGINE_TUNNELS_INNER,	  /* the innermost packets only: every
+				     carrier is counted, not reported */
+};
+
 struct engine_opts {
 	const char *read_file;		/* -r FILE ("-": stdin), or NULL for
 					   a device */
@@ -57,12 +71,24 @@ struct engine_opts {
 	 * (NULL-terminated; none: the usual places), or no_runtime */
 	const char *runtime_sockets[NM_RT_SOCKETS + 1];
 	bool no_runtime;
+	enum engine_tunnels tunnels;	/* --tunnels */
 };
 
 /* Counters, readable from any thread at any time. */
 struct engine_stats {
 	uint64_t read, decoded, truncated, invalid, unsupported;
 	uint64_t frags_joined, frags_orphaned;
+	/* Frames are counted once above: decoded when a reported flow
+	 * counts them.  With tunnels a frame may count in several flows
+	 * (a VXLAN datagram and the packet inside), or in none reported (a
+	 * GRE envelope whose inner header is cut: truncated). */
+	uint64_t tunnelled;		/* frames whose IP payload was taken
+					   for a tunnel */
+	uint64_t tunnel_bad;		/* of which the tunnel or inner header
+					   was cut or invalid (counted in the
+					   outer flows only) */
+	uint64_t in_flows;		/* packets the reported flows count
+					   (= decoded without tunnels) */
 	struct cap_stats kernel;	/* live: libpcap's counters */
 	int64_t first_ns, now_ns;	/* packet times: first and latest */
 	int64_t clock_ns;		/* a replay's clock: the packet time it

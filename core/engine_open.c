@@ -104,7 +104,10 @@ static enum pt_status open_pipeline(struct engine *e, struct pt_err *err)
 {
 	enum pt_status rc;
 
-	if (dec_init(&e->dec, 0) < 0 || !(e->names = nm_new()) ||
+	if (dec_init(&e->dec, 0) == 0)
+		dec_set_tunnels(&e->dec, e->o.tunnels == ENGINE_TUNNELS_OUTER ?
+				0 : DEC_MAX_TUNNELS);
+	if (!e->dec.frags || !(e->names = nm_new()) ||
 	    !(e->ft = ft_create(&e->o.ft, engine_flow_ended, e)))
 		return pt_fail(err, PT_ERR_NOMEM,
 			       "cannot allocate the flow table (%zu bytes): %s",

@@ -16,7 +16,17 @@
  * SLL/SLL2 (libpcap's pcap/sll.h, tcpdump.org/linktypes), BSD loopback
  * (DLT_NULL host order, DLT_LOOP network order), RFC 791 IPv4, RFC 8200 IPv6
  * and its extension headers, RFC 9293 TCP, RFC 768 UDP, RFC 9260 SCTP,
- * RFC 792 ICMP and RFC 4443 ICMPv6.
+ * RFC 792 ICMP and RFC 4443 ICMPv6.  Link layers and tunnels are listed in
+ * README.md ("Link types and tunnels") and at the top of each dec_*.c.
+ *
+ * Tunnels: one frame may carry IP packets inside IP packets (GRE, IP-in-IP,
+ * VXLAN, ...).  The decoder then yields one record per IP header, outermost
+ * first: pkt[0] is what a tcpdump or tshark "outermost IP header" view
+ * sees, pkt[1..] the packets inside, each with its layer, the chain of
+ * encapsulations around it (tun[]) and, on the record that carries a
+ * tunnel, which tunnel (carrier).  Link-layer wrappings (VLAN, MPLS,
+ * PPPoE, PPP, 802.11, PBB, ...) are not tunnels: they lead to the first IP
+ * header and belong to pkt[0].
  */
 #ifndef PORTTOP_DEC_H
 #define PORTTOP_DEC_H
@@ -70,6 +80,47 @@ struct dec_inner {
 	uint16_t sport, dport;	   /* host byte order */
 };
 
+/* Tunnels decapsulated per frame at most (Zeek's Tunnel::max_depth is 2;
+ * real networks nest 1 or 2).  A frame nested deeper is counted up to the
+ * cap, in the flows of its first DEC_MAX_TUNNELS + 1 headers, and
+ * reported invalid: an IP-in-IP loop ends here. */
+#define DEC_MAX_TUNNELS 4
+#define DEC_MAX_LAYERS	(1 + DEC_MAX_TUNNELS)
+#define DEC_MAX_CHAIN	8	/* encapsulation headers around a packet (a
+				   GRE tunnel with ERSPAN counts two) */
+
+/* Encapsulations, one per tunnel header (the names of dec_tun_name, which
+ * a flow's `tunnel` joins with '/': "vxlan", "gre/erspan2"). */
+enum dec_tun {
+	DEC_TUN_NONE = 0,
+	DEC_TUN_IPIP,	   /* IPv4 in IPv4 (IP protocol 4, RFC 2003) */
+	DEC_TUN_6IN4,	   /* IPv6 in IPv4 (41, RFC 4213) */
+	DEC_TUN_4IN6,	   /* IPv4 in IPv6 (4, RFC 2473) */
+	DEC_TUN_6IN6,	   /* IPv6 in IPv6 (41, RFC 2473) */
+	DEC_TUN_GRE,	   /* GRE version 0 (RFC 2784, 2890) */
+	DEC_TUN_PPTP,	   /* enhanced GRE, version 1 (RFC 2637): PPP */
+	DEC_TUN_ERSPAN1,   /* Cisco ERSPAN over GRE: type I, II, III */
+	DEC_TUN_ERSPAN2,
+	DEC_TUN_ERSPAN3,
+	DEC_TUN_VXLAN,	   /* UDP 4789 (RFC 7348) */
+	DEC_TUN_GENEVE,	   /* UDP 6081 (RFC 8926) */
+	DEC_TUN_GTPU,	   /* UDP 2152 (3GPP TS 29.281) */
+	DEC_TUN_TEREDO,	   /* UDP 3544 (RFC 4380) */
+	DEC_TUN_AYIYA,	   /* UDP 5072 (draft-massar-v6ops-ayiya) */
+	DEC_TUN_NUM
+};
+
+/* dec_tun_name: "gre", "vxlan", ... ("?" for a bad code). */
+const char *dec_tun_name(int tun);
+
+/* dec_tun_over_udp: the tunnel rides in UDP datagrams, so its carrier is a
+ * UDP flow of its own (Zeek logs it); IP-level tunnels (GRE, IP-in-IP)
+ * are envelopes, not connections. */
+static inline int dec_tun_over_udp(int tun)
+{
+	return tun >= DEC_TUN_VXLAN && tun < DEC_TUN_NUM;
+}
+
 /* One decoded packet.  Addresses are in network byte order (as on the
  * wire), IPv4 in the first 4 bytes of the 16 with the rest zero; every other
  * integer is in host byte order.  Lengths are bytes. */
@@ -107,11 +158,21 @@ struct dec_pkt {
 	uint32_t held_pkts;
 	uint64_t held_wire, held_ip;
 
-	/* Where the transport header starts in the frame (bytes), for
-	 * readers of the payload (decode/dec_names.h): the payload is at
-	 * l4_off + l4_len - payload_len for TCP, l4_off + 8 for UDP.  0 when
-	 * there is none (not IP, a later fragment). */
-	uint32_t l4_off;
+	/* Tunnels (see the top of this file) */
+	uint32_t l4_off;	/* the transport header's offset in the frame:
+				   its payload (decode/dec_names.h) is at
+				   l4_off + l4_len - payload_len for TCP,
+				   l4_off + 8 for UDP */
+	uint8_t layer;		/* 0: the frame's outermost IP header; n: the
+				   packet inside n tunnels */
+	uint8_t carrier;	/* enum dec_tun: the tunnel whose header its
+				   payload was taken for (0: none), whether or
+				   not what is inside decoded */
+	uint8_t hidden;		/* set by the caller (the engine): count it in
+				   its flow, but report no flow of it */
+	uint8_t tun[DEC_MAX_CHAIN];	/* enum dec_tun: the encapsulations
+					   around it, outermost first, 0 after
+					   the last */
 };
 
 struct dec_frag_map;
@@ -125,6 +186,10 @@ struct dec {
 				     evicted before their first fragment) */
 	uint64_t frags_evicted;	  /* map entries evicted because it was full */
 	uint64_t frag_map_capacity;
+	unsigned tunnels;	  /* tunnels to decapsulate, 0 (dec_init's
+				     default: the outermost IP header only) to
+				     DEC_MAX_TUNNELS: dec_set_tunnels */
+	unsigned layers;	  /* records the last dec_frame filled */
 };
 
 /* A link-layer decoder: returns the offset of the network header and the
@@ -156,11 +221,26 @@ void dec_free(struct dec *d);
  * the map (end of input). */
 void dec_flush(struct dec *d);
 
+/* dec_set_tunnels: decapsulate up to n tunnels per frame (capped at
+ * DEC_MAX_TUNNELS); 0 decodes the outermost IP header only. */
+void dec_set_tunnels(struct dec *d, unsigned n);
+
 /* dec_frame: decode one frame of link type `lk`.  `caplen` bytes are
  * readable at `frame`; `wire_len` is the frame's length on the wire (>=
  * caplen for sane inputs; a caplen larger than wire_len is clamped, as
- * libpcap does for pre-2.3 files).  Fills *pkt and returns enum dec_status.
- * Uses and updates the fragment map (times are packet times, ts_ns). */
+ * libpcap does for pre-2.3 files).  Fills pkt[0] and returns enum
+ * dec_status.  Uses and updates the fragment map (times are packet times,
+ * ts_ns).
+ *
+ * With tunnels on (dec_set_tunnels), pkt must have room for 1 + d->tunnels
+ * records: pkt[1..] get the packets inside tunnels, and d->layers says how
+ * many records hold a packet to count, whatever the status: a frame whose
+ * tunnel header or inner header is cut gives its outer record(s) and
+ * DEC_TRUNCATED (or DEC_INVALID, and for a nesting deeper than the cap);
+ * one whose tunnel carries something not IP (ARP in VXLAN, PPP control in
+ * PPTP) gives its outer records and DEC_OK; an inner later fragment held
+ * gives its outer records and DEC_FRAG_HELD.  Without tunnels d->layers is
+ * 1 for DEC_OK, else 0. */
 int dec_frame(struct dec *d, const struct dec_link *lk, const uint8_t *frame,
 	      uint32_t caplen, uint32_t wire_len, int64_t ts_ns,
 	      struct dec_pkt *pkt);

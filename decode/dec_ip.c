@@ -111,9 +111,9 @@ static int ipv4(struct dec *d, const struct rd_span *s, uint32_t avail,
 		return DEC_TRUNCATED;	/* options cut: ports unreachable */
 
 	struct rd_span l4 = rd_sub(s, ihl);
+	pkt->l4_off = ihl;
 	if (l4.len > pkt->l4_len)
 		l4.len = pkt->l4_len;	/* drop link-layer padding */
-	pkt->l4_off = ihl;		/* from the IP header: dec_ip adds */
 	if (frag & 0x2000)
 		pkt->frag = DEC_FRAG_FIRST;
 	int st = dec_l4(&l4, pkt);
@@ -194,9 +194,9 @@ static int ipv6(struct dec *d, const struct rd_span *s, uint32_t avail,
 	pkt->l4_len = pkt->ip_len - off;
 
 	struct rd_span l4 = rd_sub(s, off);
+	pkt->l4_off = off;
 	if (l4.len > pkt->l4_len)
 		l4.len = pkt->l4_len;
-	pkt->l4_off = off;
 	if (fragmented)
 		pkt->frag = DEC_FRAG_FIRST;
 	int st = dec_l4(&l4, pkt);
@@ -205,15 +205,15 @@ static int ipv6(struct dec *d, const struct rd_span *s, uint32_t avail,
 	return st;
 }
 
-int dec_ip(struct dec *d, const uint8_t *frame, uint32_t caplen,
-	   uint32_t wire_len, uint32_t net_off, uint16_t ethertype,
-	   int64_t ts_ns, struct dec_pkt *pkt)
+int dec_ip_at(struct dec *d, const struct rd_span *f, uint32_t net_off,
+	      uint32_t end, uint16_t ethertype, int64_t ts_ns,
+	      uint32_t wire_len, struct dec_pkt *pkt)
 {
-	struct rd_span whole = { frame, caplen };
-	struct rd_span s = rd_sub(&whole, net_off);
-	uint32_t avail = wire_len > net_off ? wire_len - net_off : 0;
+	struct rd_span s = rd_sub(f, net_off);
+	uint32_t avail = end > net_off ? end - net_off : 0;
 	uint16_t vlan = pkt->vlan;	/* set by the link decoder */
 	uint8_t v;
+	int st;
 
 	/* Field by field, not memset: this runs for every packet and a
 	 * memset of the whole record compiles to a slow `rep stos`. */
@@ -232,15 +232,29 @@ int dec_ip(struct dec *d, const uint8_t *frame, uint32_t caplen,
 	pkt->held_pkts = 0;
 	pkt->held_wire = pkt->held_ip = 0;
 	pkt->l4_off = 0;
+	pkt->layer = pkt->carrier = pkt->hidden = 0;
+	pkt->tun[0] = 0;
 	if (!rd_u8(&s, 0, &v))
 		return DEC_TRUNCATED;
 	v >>= 4;
 	if ((ethertype == 0x0800 && v != 4) || (ethertype == 0x86dd && v != 6))
 		return DEC_INVALID;
-	if (v != 4 && v != 6)
+	if (v == 4)
+		st = ipv4(d, &s, avail, pkt);
+	else if (v == 6)
+		st = ipv6(d, &s, avail, pkt);
+	else
 		return ethertype ? DEC_INVALID : DEC_UNSUPPORTED;
-	int st = v == 4 ? ipv4(d, &s, avail, pkt) : ipv6(d, &s, avail, pkt);
-	if (pkt->l4_off)	/* from the frame's start */
-		pkt->l4_off += net_off;
+	pkt->l4_off += net_off;
 	return st;
+}
+
+int dec_ip(struct dec *d, const uint8_t *frame, uint32_t caplen,
+	   uint32_t wire_len, uint32_t net_off, uint16_t ethertype,
+	   int64_t ts_ns, struct dec_pkt *pkt)
+{
+	struct rd_span whole = { frame, caplen };
+
+	return dec_ip_at(d, &whole, net_off, wire_len, ethertype, ts_ns,
+			 wire_len, pkt);
 }

@@ -1,134 +1,63 @@
 /*
- * dec_link.c - link-layer decoders and the DLT table (tcpdump's printers[]).
+ * dec_link.c - the DLT table (tcpdump's printers[]) and dec_frame, which
+ * walks a frame from its link header to its IP header(s).
  *
- * Each decoder finds the network header and its EtherType and remembers the
- * outermost VLAN ID.  Sources: IEEE 802.3 / 802.1Q (tag 0x8100, service tag
- * 0x88a8, and the pre-standard 0x9100/0x9200 QinQ tags), RFC 3032 (MPLS label
- * stack), RFC 2516 (PPPoE session stage), RFC 1661/5072 (PPP protocol numbers
- * 0x0021 IPv4, 0x0057 IPv6), Cisco FabricPath (EtherType 0x8903, a 2-byte
- * FTag/TTL then the original Ethernet frame, as Zeek decodes it), and for the
- * Linux cooked headers libpcap's pcap/sll.h and tcpdump.org/linktypes
- * (LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2).
+ * Link types (tcpdump.org/linktypes, libpcap's pcap/dlt.h): Ethernet
+ * (DLT_EN10MB, and DLT_ETHERNET_MPACKET: IEEE 802.3br mPackets, whose
+ * preamble and start delimiter come first: an express or start-of-frame
+ * delimiter is followed by a frame, a continuation fragment or a verify/
+ * respond mPacket carries none, as Wireshark's packet-fpp.c reads them);
+ * the Linux cooked headers (LINKTYPE_LINUX_SLL and SLL2, libpcap's
+ * pcap/sll.h); BSD loopback (DLT_NULL in the writer's byte order, DLT_LOOP
+ * in network order); raw IP (DLT_RAW, DLT_IPV4, DLT_IPV6); PPP and Cisco
+ * HDLC (dec_ppp.c); 802.11 and its radio headers (dec_wifi.c).  What
+ * follows a link header (VLAN tags, MPLS, PPPoE, ...) is dec_ether.c's;
+ * tunnels inside IP are dec_tunnel.c's.
  */
 #include <pcap/dlt.h>
 #include <stddef.h>
 
-#include "dec.h"
-#include "rd.h"
+#include "dec_int.h"
 
 #define ET_IPV4      0x0800
 #define ET_IPV6      0x86dd
-#define ET_VLAN      0x8100
-#define ET_QINQ      0x88a8
-#define ET_QINQ_OLD1 0x9100
-#define ET_QINQ_OLD2 0x9200
-#define ET_MPLS_UC   0x8847
-#define ET_MPLS_MC   0x8848
-#define ET_PPPOE_SES 0x8864
-#define ET_FABRICPATH 0x8903
 
-/* Depth caps: a crafted frame can stack tags forever; real ones use 1-3. */
-#define MAX_ENCAPS   8
-#define MAX_MPLS     8
 
-/*
- * Walk an EtherType chain: `type` was read just before offset `off`.  Follows
- * VLAN tags, MPLS, PPPoE and FabricPath until IPv4 or IPv6.
- */
-static int ether_chain(const struct rd_span *s, uint16_t type, uint32_t off,
-		       uint32_t *net_off, uint16_t *ethertype, uint16_t *vlan)
-{
-	for (int depth = 0; depth <= MAX_ENCAPS; depth++) {
-		uint16_t tci, ppp;
-		uint32_t lse;
-
-		switch (type) {
-		case ET_IPV4:
-		case ET_IPV6:
-			*net_off = off;
-			*ethertype = type;
-			return DEC_OK;
-		case ET_VLAN:
-		case ET_QINQ:
-		case ET_QINQ_OLD1:
-		case ET_QINQ_OLD2:
-			if (!rd_be16(s, off, &tci) || !rd_be16(s, off + 2, &type))
-				return DEC_TRUNCATED;
-			if (*vlan == DEC_NO_VLAN)
-				*vlan = tci & 0x0fff;
-			off += 4;
-			break;
-		case ET_MPLS_UC:
-		case ET_MPLS_MC:
-			for (int n = 0;; n++) {
-				if (n == MAX_MPLS)
-					return DEC_INVALID;
-				if (!rd_be32(s, off, &lse))
-					return DEC_TRUNCATED;
-				off += 4;
-				if (lse & 0x100)	/* bottom of stack */
-					break;
-			}
-			/* No protocol field after MPLS: guess from the IP
-			 * version nibble, as tcpdump and Zeek do. */
-			uint8_t v;
-			if (!rd_u8(s, off, &v))
-				return DEC_TRUNCATED;
-			if (v >> 4 == 4)
-				type = ET_IPV4;
-			else if (v >> 4 == 6)
-				type = ET_IPV6;
-			else
-				return DEC_UNSUPPORTED;   /* pseudowire etc. */
-			break;
-		case ET_PPPOE_SES:
-			/* ver/type, code, session id, length; then PPP proto */
-			if (!rd_be16(s, off + 6, &ppp))
-				return DEC_TRUNCATED;
-			off += 8;
-			if (ppp == 0x0021)
-				type = ET_IPV4;
-			else if (ppp == 0x0057)
-				type = ET_IPV6;
-			else
-				return DEC_UNSUPPORTED;   /* LCP, IPCP, ... */
-			break;
-		case ET_FABRICPATH:
-			/* FTag/TTL, then inner DA, SA, EtherType */
-			if (!rd_be16(s, off + 14, &type))
-				return DEC_TRUNCATED;
-			off += 16;
-			break;
-		default:
-			return DEC_UNSUPPORTED;   /* ARP, LLDP, IPX, ... */
-		}
-	}
-	return DEC_INVALID;   /* encapsulation deeper than MAX_ENCAPS */
-}
+#ifndef DLT_ETHERNET_MPACKET
+#define DLT_ETHERNET_MPACKET 274
+#endif
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
 
 static int link_ether(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
 		      uint16_t *ethertype, uint16_t *vlan)
 {
 	struct rd_span s = { f, caplen };
-	uint16_t type;
-	uint8_t llc[6];
 
-	if (!rd_be16(&s, 12, &type))
+	return dec_ether_frame(&s, 0, net_off, ethertype, vlan);
+}
+
+/* IEEE 802.3br: an optional alignment byte (0x50), preamble bytes (0x55),
+ * then the SMD: express (0xd5) or start (SMD-S0..S3) before a frame. */
+static int link_mpacket(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
+			uint16_t *ethertype, uint16_t *vlan)
+{
+	struct rd_span s = { f, caplen };
+	uint32_t off = 0;
+	uint8_t b;
+
+	if (!rd_u8(&s, 0, &b))
 		return DEC_TRUNCATED;
-	if (type >= 0x0600)
-		return ether_chain(&s, type, 14, net_off, ethertype, vlan);
-	/* IEEE 802.3 length field: only LLC/SNAP with OUI 0 carries an
-	 * EtherType (RFC 1042); any other LLC frame (STP, NetBIOS...) is
-	 * not IP whatever its length. */
-	if (!rd_bytes(&s, 14, llc, 3))
+	if (b == 0x50)
+		off = 1;
+	while (rd_u8(&s, off, &b) && b == 0x55)
+		off++;
+	if (!rd_u8(&s, off, &b))
 		return DEC_TRUNCATED;
-	if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03)
-		return DEC_UNSUPPORTED;
-	if (!rd_bytes(&s, 17, llc + 3, 3) || !rd_be16(&s, 20, &type))
-		return DEC_TRUNCATED;
-	if (llc[3] || llc[4] || llc[5])
-		return DEC_UNSUPPORTED;
-	return ether_chain(&s, type, 22, net_off, ethertype, vlan);
+	if (b != 0xd5 && b != 0xe6 && b != 0x4c && b != 0x7f && b != 0xb3)
+		return DEC_UNSUPPORTED;	/* continuation, verify, respond */
+	return dec_ether_frame(&s, off + 1, net_off, ethertype, vlan);
 }
 
 /* LINKTYPE_LINUX_SLL: 16 bytes, protocol (an EtherType) at offset 14. */
@@ -140,7 +69,7 @@ static int link_sll(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
 
 	if (!rd_be16(&s, 14, &type))
 		return DEC_TRUNCATED;
-	return ether_chain(&s, type, 16, net_off, ethertype, vlan);
+	return dec_ether_chain(&s, type, 16, net_off, ethertype, vlan);
 }
 
 /* LINKTYPE_LINUX_SLL2: 20 bytes, protocol at offset 0. */
@@ -154,7 +83,7 @@ static int link_sll2(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
 		return DEC_TRUNCATED;
 	if (!rd_has(&s, 0, 20))
 		return DEC_TRUNCATED;
-	return ether_chain(&s, type, 20, net_off, ethertype, vlan);
+	return dec_ether_chain(&s, type, 20, net_off, ethertype, vlan);
 }
 
 /* BSD AF_ values for IPv6 differ per OS (tcpdump print-null.c): 24 NetBSD/
@@ -213,6 +142,31 @@ static int link_raw(const uint8_t *f, uint32_t caplen, uint32_t *net_off,
 	return DEC_OK;
 }
 
+/* The link types of dec_ppp.c and dec_wifi.c, each to its EtherType. */
+#define LINK_VIA(name, fn, dlt)                                              \
+	static int name(const uint8_t *f, uint32_t caplen, uint32_t *net_off, \
+			uint16_t *ethertype, uint16_t *vlan)                  \
+	{                                                                     \
+		struct rd_span s = { f, caplen };                             \
+		uint32_t off;                                                 \
+		uint16_t type;                                                \
+		int st = fn(dlt, &s, &off, &type);                            \
+                                                                              \
+		if (st != DEC_OK)                                             \
+			return st;                                            \
+		return dec_ether_chain(&s, type, off, net_off, ethertype,     \
+				       vlan);                                 \
+	}
+LINK_VIA(link_ppp, dec_ppp_link, DLT_PPP)
+LINK_VIA(link_ppp_serial, dec_ppp_link, DLT_PPP_SERIAL)
+LINK_VIA(link_chdlc, dec_ppp_link, DLT_C_HDLC)
+LINK_VIA(link_ppp_ether, dec_ppp_link, DLT_PPP_ETHER)
+LINK_VIA(link_80211, dec_wifi_link, DLT_IEEE802_11)
+LINK_VIA(link_radiotap, dec_wifi_link, DLT_IEEE802_11_RADIO)
+LINK_VIA(link_prism, dec_wifi_link, DLT_PRISM_HEADER)
+LINK_VIA(link_avs, dec_wifi_link, DLT_IEEE802_11_RADIO_AVS)
+LINK_VIA(link_ppi, dec_wifi_link, DLT_PPI)
+
 static const struct dec_link links[] = {
 	{ DLT_EN10MB, "DLT_EN10MB", link_ether },
 	{ DLT_LINUX_SLL, "DLT_LINUX_SLL", link_sll },
@@ -222,6 +176,16 @@ static const struct dec_link links[] = {
 	{ DLT_RAW, "DLT_RAW", link_raw },
 	{ DLT_IPV4, "DLT_IPV4", link_raw },
 	{ DLT_IPV6, "DLT_IPV6", link_raw },
+	{ DLT_PPP, "DLT_PPP", link_ppp },
+	{ DLT_PPP_SERIAL, "DLT_PPP_SERIAL", link_ppp_serial },
+	{ DLT_C_HDLC, "DLT_C_HDLC", link_chdlc },
+	{ DLT_PPP_ETHER, "DLT_PPP_ETHER", link_ppp_ether },
+	{ DLT_IEEE802_11, "DLT_IEEE802_11", link_80211 },
+	{ DLT_IEEE802_11_RADIO, "DLT_IEEE802_11_RADIO", link_radiotap },
+	{ DLT_PRISM_HEADER, "DLT_PRISM_HEADER", link_prism },
+	{ DLT_IEEE802_11_RADIO_AVS, "DLT_IEEE802_11_RADIO_AVS", link_avs },
+	{ DLT_PPI, "DLT_PPI", link_ppi },
+	{ DLT_ETHERNET_MPACKET, "DLT_ETHERNET_MPACKET", link_mpacket },
 };
 
 const struct dec_link *dec_link_find(int dlt)
@@ -232,20 +196,34 @@ const struct dec_link *dec_link_find(int dlt)
 	return NULL;
 }
 
+void dec_set_tunnels(struct dec *d, unsigned n)
+{
+	d->tunnels = n < DEC_MAX_TUNNELS ? n : DEC_MAX_TUNNELS;
+}
+
 int dec_frame(struct dec *d, const struct dec_link *lk, const uint8_t *frame,
 	      uint32_t caplen, uint32_t wire_len, int64_t ts_ns,
 	      struct dec_pkt *pkt)
 {
+	struct rd_span s;
 	uint32_t net_off = 0;
 	uint16_t ethertype = 0;
 	int st;
 
+	d->layers = 0;
 	if (caplen > wire_len)
 		caplen = wire_len;
 	pkt->vlan = DEC_NO_VLAN;
 	st = lk->fn(frame, caplen, &net_off, &ethertype, &pkt->vlan);
 	if (st != DEC_OK)
 		return st;
-	return dec_ip(d, frame, caplen, wire_len, net_off, ethertype, ts_ns,
-		      pkt);
+	s = (struct rd_span){ frame, caplen };
+	st = dec_ip_at(d, &s, net_off, wire_len, ethertype, ts_ns, wire_len,
+		       pkt);
+	if (st != DEC_OK)
+		return st;
+	d->layers = 1;
+	if (!d->tunnels)
+		return DEC_OK;
+	return dec_tunnels(d, &s, wire_len, ts_ns, pkt);
 }

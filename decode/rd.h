@@ -54,6 +54,25 @@ static inline bool rd_be32(const struct rd_span *s, uint32_t off, uint32_t *v)
 	return true;
 }
 
+/* rd_le16/rd_le32: the same for fields stored little-endian (radiotap,
+ * PPI, PRISM headers). */
+static inline bool rd_le16(const struct rd_span *s, uint32_t off, uint16_t *v)
+{
+	if (!rd_has(s, off, 2))
+		return false;
+	*v = (uint16_t)(s->p[off] | (unsigned)s->p[off + 1] << 8);
+	return true;
+}
+
+static inline bool rd_le32(const struct rd_span *s, uint32_t off, uint32_t *v)
+{
+	if (!rd_has(s, off, 4))
+		return false;
+	*v = s->p[off] | (uint32_t)s->p[off + 1] << 8 |
+	     (uint32_t)s->p[off + 2] << 16 | (uint32_t)s->p[off + 3] << 24;
+	return true;
+}
+
 /* rd_bytes: copy n bytes at off into dst; false when the span ends first. */
 static inline bool rd_bytes(const struct rd_span *s, uint32_t off, void *dst,
 			    uint32_t n)

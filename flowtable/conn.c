@@ -5,8 +5,9 @@
  * history letters, endpoint states and sizes come out as Zeek's do; the
  * function names below are Zeek's where the logic is.  What we leave out:
  * checksum validation (Zeek drops bad-checksum packets; locally sent packets
- * carry offloaded, "bad" checksums, so we count every packet) and content
- * gaps (G/g need reassembly).
+ * carry offloaded, "bad" checksums, so we count every packet).  Content
+ * gaps (G/g, missed_bytes) come from gap.c, fed as Zeek's Process() feeds
+ * its reassembler.
  */
 #include <string.h>
 
@@ -23,6 +24,9 @@
 #define TCP_CONNECTION_LINGER (5 * NS)
 /* base/protocols/conn/inactivity.zeek: 1 h for interactive services */
 #define LONG_TIMEOUT	    (3600 * NS)
+/* Tunnel::ip_tunnel_timeout (base/frameworks/tunnels): an IP tunnel keeps
+ * its uid a day after its last packet */
+#define IP_TUNNEL_TIMEOUT   (24 * 3600 * NS)
 
 /* Zeek history masks (TCP_Endpoint.h HistoryMasks) */
 #define HIST_SYN_PKT	    0x1
@@ -137,6 +141,9 @@ void conn_init(struct ft_flow *f, const struct dec_pkt *p, uint64_t id,
 	f->in_use = 1;
 	f->id = id;
 	f->first_ns = f->last_ns = f->prev_ns = p->ts_ns;
+	f->uid = ft_uid(p->ts_ns, id);
+	f->hidden = p->hidden;
+	memcpy(f->tun, p->tun, sizeof(f->tun));
 	f->orig_is_a = (uint8_t)conn_from_a(f, p);
 	if (p->proto == P_TCP)
 		f->kind = FT_TCP;
@@ -169,11 +176,17 @@ void conn_init(struct ft_flow *f, const struct dec_pkt *p, uint64_t id,
 		 * (TCP_Endpoint::SetState). */
 		f->timeout_ns = to->ns[FT_UDP];
 		f->expire_ns[0] = p->ts_ns + TCP_SYN_TIMEOUT;
+		gap_init(&f->ep[0].gap);
+		gap_init(&f->ep[1].gap);
 	} else if (f->kind == FT_UDP) {
 		/* UDP.cc: flip iff only the source is a likely server port */
 		flip = ft_likely_server_port(P_UDP, p->sport) &&
 		       !ft_likely_server_port(P_UDP, p->dport);
 	}
+	/* An envelope nobody sees (GRE, IP-in-IP): Zeek's IP tunnel, whose
+	 * uid lasts as long. */
+	if (f->hidden && p->carrier && !dec_tun_over_udp(p->carrier))
+		f->timeout_ns = IP_TUNNEL_TIMEOUT;
 	/* IPBasedAnalyzer::NewConn: never make a broadcast address orig. */
 	if (flip && !is_broadcast(p))
 		flip_roles(f);
@@ -485,6 +498,7 @@ static void update_inactive(struct tcp_ctx *c)
 				/* SYN seen after its SYN-ACK: the SYN-ACK's
 				 * sender is the responder after all. */
 				flip_roles(f);
+				f->partial = 0;
 				e = c->e = !e;
 				p = !e;
 				set_state(c, p, EP_ESTABLISHED);
@@ -501,8 +515,10 @@ static void update_inactive(struct tcp_ctx *c)
 		if (!is_orig && c->len == 0 &&
 		    f->ep[FT_ORIG].state == EP_SYN_SENT)
 			;	/* an ACK of the SYN before the SYN-ACK */
-		else if (ACK(c) && f->ep[p].state == EP_ESTABLISHED)
+		else if (ACK(c) && f->ep[p].state == EP_ESTABLISHED) {
 			set_state(c, e, EP_ESTABLISHED);   /* missed SYN */
+			f->partial = 0;
+		}
 		else
 			set_state(c, e, EP_PARTIAL);
 	}
@@ -566,6 +582,84 @@ static void connection_closed(struct tcp_ctx *c)
 	}
 }
 
+/* Zeek's SetPartialStatus: each side's first packet says whether the
+ * connection started without its SYN. */
+static void set_partial(struct ft_flow *f, int e, uint8_t flags)
+{
+	if (e == FT_ORIG) {
+		if (!(f->first_seen & 1))
+			f->partial = !(flags & DEC_TH_SYN) ||
+				     (flags & DEC_TH_ACK);
+	} else if (!(f->first_seen & 2) && !f->partial) {
+		f->partial = !(flags & DEC_TH_SYN);
+	}
+}
+
+/* TCP_Reassembler.cc is_clean(): established, or closed from there. */
+static bool is_clean(const struct conn_ep *e)
+{
+	return e->state == EP_ESTABLISHED ||
+	       (e->state == EP_CLOSED && e->prev_state == EP_ESTABLISHED);
+}
+
+/* What the peer has acknowledged of e's data, relative (Zeek's
+ * ToRelativeSeqSpace(AckSeq(), AckWraps())). */
+static uint64_t acked_rel(const struct conn_ep *e)
+{
+	return ((uint64_t)e->ack_wraps << 32) + e->ack_seq -
+	       (uint64_t)e->start_seq;
+}
+
+static bool no_data_acked(const struct conn_ep *e);
+
+/* The segment's acknowledgment, then its data, through the reassemblers
+ * (Process(): AckReceived after the state machine, then DataSent). */
+static void feed_gaps(struct tcp_ctx *c, uint64_t rel_ack, uint64_t rel_data,
+		      bool data)
+{
+	struct ft_flow *f = c->f;
+	struct conn_ep *ep = &f->ep[c->e], *peer = &f->ep[!c->e];
+
+	if (ACK(c)) {
+		struct gap_found g;
+
+		if (peer->fin_seen && rel_ack >= peer->fin_rel)
+			rel_ack = peer->fin_rel - 1;
+		gap_ack(&peer->gap, rel_ack, f->partial, &g);
+		if (g.events && is_clean(peer) && is_clean(ep)) {
+			f->missed_bytes += g.bytes;
+			for (uint32_t i = 0; i < g.events; i++)
+				scaled_history(f, c->e != FT_ORIG, 'G',
+					       &peer->gap.cnt,
+					       &peer->gap.thresh);
+		}
+	}
+	f->first_seen |= c->e == FT_ORIG ? 1 : 2;
+	if (data)
+		gap_data(&ep->gap, acked_rel(ep), rel_data, c->len,
+			 no_data_acked(ep));
+}
+
+/* The ACK's number relative to the peer's data (0: not to be trusted),
+ * and the peer's acknowledged point moved. */
+static uint64_t take_ack(struct tcp_ctx *c, struct conn_ep *peer)
+{
+	bool ack_under = false;
+	uint64_t rel_ack;
+
+	if (peer->state == EP_INACTIVE) {
+		init_seqs(peer, c->ack_seq - 1, c->ack_seq - 1);
+		return 1;
+	}
+	rel_ack = relative_seq(peer, c->ack_seq, peer->ack_seq,
+			       peer->ack_wraps, &ack_under);
+	if (ack_under)
+		return 0;
+	if (!RST(c))
+		update_ack_seq(peer, c->ack_seq);
+	return rel_ack;
+}
+
 /* TCPSessionAdapter::Process(), minus what conn.log does not show. */
 static void tcp_packet(struct ft_flow *f, const struct dec_pkt *p,
 		       int *from_orig, const struct conn_timeouts *to)
@@ -587,11 +681,13 @@ static void tcp_packet(struct ft_flow *f, const struct dec_pkt *p,
 		*from_orig = !*from_orig;
 	}
 	c.e = *from_orig ? FT_ORIG : FT_RESP;
+	set_partial(f, c.e, c.flags);
 
 	uint32_t seg_len = c.len + !!SYN(&c) + !!FIN(&c) - (RST(&c) ? c.len : 0);
 	uint32_t seq_end = c.base_seq + seg_len;
 	struct conn_ep *ep = &f->ep[c.e], *peer = &f->ep[!c.e];
 	bool underflow = false;
+	uint64_t rel_ack = 0;
 
 	init_endpoint(&c, seq_end);
 	uint64_t rel = relative_seq(ep, c.base_seq, ep->last_seq,
@@ -605,22 +701,16 @@ static void tcp_packet(struct ft_flow *f, const struct dec_pkt *p,
 			       &ep->win0_thresh);
 	if (!f->ep[0].did_close || !f->ep[1].did_close)
 		touch(f, c.t);
-	if (FIN(&c))
+	if (FIN(&c)) {
 		ep->fin_seen = 1;
-	if (ACK(&c)) {
-		if (peer->state == EP_INACTIVE) {
-			init_seqs(peer, c.ack_seq - 1, c.ack_seq - 1);
-		} else {
-			bool ack_under = false;
-
-			relative_seq(peer, c.ack_seq, peer->ack_seq,
-				     peer->ack_wraps, &ack_under);
-			if (!ack_under && !RST(&c))
-				update_ack_seq(peer, c.ack_seq);
-		}
+		ep->fin_rel = rel + seg_len;
 	}
+	if (ACK(&c))
+		rel_ack = take_ack(&c, peer);
 	update_last_seq(&c, seq_end);
 	update_state(&c);
+	feed_gaps(&c, rel_ack, SYN(&c) ? rel + 1 : rel,
+		  c.len && !RST(&c) && !underflow);
 	if (c.do_close)
 		connection_closed(&c);
 	*from_orig = c.e == FT_ORIG;
@@ -776,6 +866,11 @@ void conn_view(const struct ft_flow *f, uint8_t end, struct ft_view *v)
 	memcpy(v->history, f->history, f->hist_len);
 	memset(v->history + f->hist_len, 0,
 	       sizeof(v->history) - f->hist_len);
+	v->uid = f->uid;
+	v->missed_bytes = f->missed_bytes;
+	memcpy(v->parents, f->parents, sizeof(v->parents));
+	v->nparents = f->nparents;
+	memcpy(v->tun, f->tun, sizeof(v->tun));
 	if (f->kind == FT_TCP) {
 		v->dir[0].bytes = tcp_size(&f->ep[0], &f->ep[1]);
 		v->dir[1].bytes = tcp_size(&f->ep[1], &f->ep[0]);

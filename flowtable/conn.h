@@ -21,6 +21,42 @@ enum {
 	EP_ESTABLISHED, EP_CLOSED, EP_RESET
 };
 
+/* Content gaps of one endpoint's data (gap.c): Zeek's reassembler state,
+ * in relative 64-bit sequence numbers. */
+#define GAP_BLOCKS 2
+struct conn_gap {
+	uint64_t last;		  /* delivered up to here (last_reassem_seq) */
+	uint64_t trim;		  /* acknowledged up to here (trim_seq) */
+	struct gap_blk {
+		uint64_t lo, hi;  /* data waiting above a hole */
+	} blk[GAP_BLOCKS];
+	uint8_t n;		  /* blocks in use */
+	uint8_t skip;		  /* Zeek stopped reassembling this side */
+	uint8_t pad_[6];
+	uint32_t cnt, thresh;	  /* 'G' letters, logarithmic */
+};
+
+/* What an acknowledgment uncovered: holes (content_gap events) and their
+ * bytes. */
+struct gap_found {
+	uint32_t events;
+	uint64_t bytes;
+};
+
+/* gap_init: a fresh stream (nothing delivered: the first byte is 1). */
+void gap_init(struct conn_gap *g);
+
+/* gap_data: the endpoint sent len bytes at relative seq; acked is what its
+ * peer has acknowledged of them (relative), no_data_acked Zeek's
+ * NoDataAcked(). */
+void gap_data(struct conn_gap *g, uint64_t acked, uint64_t seq, uint32_t len,
+	      int no_data_acked);
+
+/* gap_ack: its peer acknowledged up to relative ack (clamped to the FIN by
+ * the caller); partial: Zeek's IsPartial().  *out gets the holes found. */
+void gap_ack(struct conn_gap *g, uint64_t ack, int partial,
+	     struct gap_found *out);
+
 /* The part of Zeek's TCP_Endpoint that conn.log depends on.  UDP and
  * other protocols use only `state` (0 inactive, 1 active). */
 struct conn_ep {
@@ -42,9 +78,11 @@ struct conn_ep {
 	uint32_t retrans, ooo, zero_win, rst;	/* segments */
 	uint32_t hole_lo, hole_hi;	/* raw sequence numbers */
 	int64_t hole_ns;	  /* when the gap appeared */
+	uint64_t fin_rel;	  /* Zeek's FIN_seq: relative, after the FIN */
+	struct conn_gap gap;	  /* content gaps in what it sent */
 };
 
-/* One flow record: writer-private state.  Six cache lines; the first
+/* One flow record: writer-private state, in whole cache lines; the first
  * holds what every lookup and every sweep step reads (key, removal
  * deadline, in_use). */
 struct ft_flow {
@@ -78,6 +116,16 @@ struct ft_flow {
 	uint8_t icmp_type, icmp_code;	/* the last ICMP error quoting it */
 	uint8_t icmp_verdict;	  /* enum ft_port_state from ICMP, 0 none */
 	uint32_t icmp_errors;
+	/* Zeek's conn.log beyond the state machine */
+	uint64_t uid;		  /* ft_uid(first_ns, id) */
+	uint64_t missed_bytes;	  /* content gaps, both ways (gap.c) */
+	uint64_t parents[FT_MAX_PARENTS];	/* uids of the flows that
+						   carried it (tunnels) */
+	uint8_t tun[DEC_MAX_CHAIN];	/* its encapsulations (dec.h) */
+	uint8_t nparents;
+	uint8_t hidden;		  /* counted, never reported (dec_pkt.hidden) */
+	uint8_t partial;	  /* Zeek's is_partial (no SYN to start it) */
+	uint8_t first_seen;	  /* Zeek's first_packet_seen: 1 orig, 2 resp */
 } __attribute__((aligned(64)));	  /* records never straddle cache lines */
 
 /* Timeouts a flow starts with, from the table's configuration. */

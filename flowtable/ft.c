@@ -53,6 +53,9 @@ struct ft_table {
 	uint32_t nfree, cap, imask, hand;
 	uint32_t hwm;		/* records ever handed out: 0..hwm-1 */
 	int64_t now;		/* latest packet time seen */
+	uint64_t next_id;	/* creation ids, hidden flows included */
+	uint64_t layer_uid[DEC_MAX_LAYERS];	/* the flow of each layer of
+						   the frame being counted */
 	struct ft_stats st;
 };
 
@@ -329,13 +332,17 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 {
 	struct ft_flow *f = &t->flows[rec];
 	struct ft_view v;
+	int shown = !f->hidden;
 
-	conn_view(f, why, &v);
-	if (t->pub)
+	if (shown)
+		conn_view(f, why, &v);
+	if (t->pub && shown)
 		publish(t, rec, NULL);
 	index_delete(t, f->slot);
 	f->in_use = 0;
 	t->free_stack[t->nfree++] = rec;
+	if (!shown)	/* a tunnel's envelope nobody asked to see */
+		return;
 	/* The counters are read by other threads (ft_get_stats): only the
 	 * writer stores them, atomically. */
 	ST_SET(t->st.active, t->st.active - 1);
@@ -411,12 +418,43 @@ static void icmp_attach(struct ft_table *t, const struct dec_pkt *p)
 	if (rec < 0 || conn_removed(&t->flows[rec], t->now))
 		return;
 	behav_icmp(&t->flows[rec], p);
-	if (t->pub) {
+	if (t->pub && !t->flows[rec].hidden) {
 		struct ft_view v;
 
 		conn_view(&t->flows[rec], FT_END_ACTIVE, &v);
 		publish(t, (uint32_t)rec, &v);
 	}
+}
+
+/* A flow readers see: counted, and its sockets looked up. */
+static void new_visible(struct ft_table *t, struct ft_flow *f)
+{
+	if (t->new_flow)
+		t->new_flow(t->new_arg, &f->key);
+	ST_SET(t->st.created, t->st.created + 1);
+	ST_SET(t->st.active, t->st.active + 1);
+	if (t->st.active > t->st.max_active)
+		ST_SET(t->st.max_active, t->st.active);
+}
+
+/* A packet inside a tunnel names the flow of the packet around it (the
+ * record before it in the frame, one layer up) as its flow's parent,
+ * Zeek's tunnel_parents: a set, first met first, at most FT_MAX_PARENTS. */
+static void tunnel_parent(struct ft_table *t, struct ft_flow *f,
+			  const struct dec_pkt *p)
+{
+	uint64_t parent;
+
+	if (p->layer < DEC_MAX_LAYERS)
+		t->layer_uid[p->layer] = f->uid;
+	if (p->layer == 0 || p->layer >= DEC_MAX_LAYERS)
+		return;
+	parent = t->layer_uid[p->layer - 1];
+	for (int i = 0; i < f->nparents; i++)
+		if (f->parents[i] == parent)
+			return;
+	if (f->nparents < FT_MAX_PARENTS)
+		f->parents[f->nparents++] = parent;
 }
 
 static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
@@ -445,19 +483,16 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 		f = &t->flows[rec];
 		f->key = k;
 		index_insert(t, h, (uint32_t)rec);
-		conn_init(f, p, t->st.created + 1, &t->to);	/* ids from 1 */
-		if (t->new_flow)
-			t->new_flow(t->new_arg, &f->key);
-		ST_SET(t->st.created, t->st.created + 1);
-		ST_SET(t->st.active, t->st.active + 1);
-		if (t->st.active > t->st.max_active)
-			ST_SET(t->st.max_active, t->st.active);
+		conn_init(f, p, ++t->next_id, &t->to);	/* ids from 1 */
+		if (!f->hidden)
+			new_visible(t, f);
 	} else {
 		f = &t->flows[rec];
 	}
+	tunnel_parent(t, f, p);
 	from_orig = conn_from_a(f, p) == f->orig_is_a;
 	conn_update(f, p, from_orig, &t->to);
-	if (t->pub) {
+	if (t->pub && !f->hidden) {
 		struct ft_view v;
 
 		conn_view(f, FT_END_ACTIVE, &v);

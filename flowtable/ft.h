@@ -80,6 +80,9 @@ enum ft_end {
 	FT_END_FLUSH,	    /* end of input */
 };
 
+#define FT_MAX_PARENTS 4	/* tunnel_parents kept per flow (Zeek's grow
+				   until Tunnel::max_changes_per_connection) */
+
 #define FT_HIST_MAX 24	    /* history letters kept (Zeek's are rarely longer;
 			       longer ones are cut, marked by FT_V_HIST_CUT) */
 
@@ -133,6 +136,17 @@ struct ft_view {
 	int64_t rtt_synack_ack_ns; /* that SYN-ACK -> the originator's first
 				      ACK; -1 when not seen */
 	struct ft_behav_dir bdir[2];	/* [FT_ORIG], [FT_RESP] sent */
+	uint64_t uid;		  /* stable id (ft_uid), Zeek's `uid` */
+	uint64_t missed_bytes;	  /* Zeek's: bytes of content gaps, both
+				     ways (sequence space acknowledged that
+				     no captured packet carried) */
+	uint64_t parents[FT_MAX_PARENTS];	/* uids of the flows whose
+						   packets carried it, in
+						   the order first met (Zeek's
+						   tunnel_parents) */
+	uint8_t nparents;
+	uint8_t tun[DEC_MAX_CHAIN];	/* enum dec_tun: its encapsulations,
+					   outermost first (`tunnel`) */
 };
 #define FT_V_HIST_CUT 0x01
 
@@ -147,7 +161,7 @@ struct ft_config {
 };
 #define FT_DEFAULT_FLOWS 262144u
 
-struct ft_stats {
+struct ft_stats {		/* hidden flows are not counted */
 	uint64_t created;	/* flows started */
 	uint64_t ended;		/* flows handed to the done callback */
 	uint64_t evicted;	/* of which ended because the table was full */
@@ -173,11 +187,20 @@ void ft_destroy(struct ft_table *t);
 /* ft_memory: bytes ft_create(cfg) allocates (records + index + views). */
 size_t ft_memory(const struct ft_config *cfg);
 
-/* ft_packet: count one decoded packet (dec_frame() returned DEC_OK) in its
- * flow, creating, ending and evicting flows as needed.  Time is the
- * packet's own timestamp; a timestamp older than one already seen is
- * accepted (captures are not always in order) but never moves timers
- * backwards. */
+/* ft_packet: count one decoded packet record in its flow, creating, ending
+ * and evicting flows as needed.  Time is the packet's own timestamp; a
+ * timestamp older than one already seen is accepted (captures are not
+ * always in order) but never moves timers backwards.
+ *
+ * Tunnels: the records of one frame (dec_frame: outermost first) are
+ * counted in order; a record of layer n > 0 adds the uid of the flow that
+ * counted the frame's layer n - 1 to its flow's parents.  A flow whose
+ * first record is hidden (p->hidden) is counted like any other (so its
+ * packets time it out and its uid names it as a parent) but is never
+ * handed to `done`, published to readers, given to the new-flow callback
+ * or counted in ft_get_stats: a tunnel envelope the caller does not
+ * report.  An IP-level envelope (GRE, IP-in-IP) hidden so keeps its uid
+ * for Zeek's Tunnel::ip_tunnel_timeout (24 h) of quiet. */
 void ft_packet(struct ft_table *t, const struct dec_pkt *p);
 
 /* ft_packets: ft_packet() for n packets in order, faster: memory lookups
@@ -218,6 +241,14 @@ int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v);
 typedef void (*ft_each_fn)(void *arg, const struct ft_view *v);
 void ft_each(struct ft_table *t, int64_t min_age_ns, ft_each_fn fn,
 	     void *arg);
+
+/* ft_uid: a flow's uid from its first packet time and creation id: a
+ * keyed hash under a fixed key, so the same input gives the same uids
+ * and two flows of one run never share one (ids differ).  ft_uid_text
+ * writes it Zeek's way, "C" and base 62 (at most 12 characters + NUL). */
+uint64_t ft_uid(int64_t first_ns, uint64_t id);
+#define FT_UID_TEXT 13
+void ft_uid_text(uint64_t uid, char out[FT_UID_TEXT]);
 
 /* ft_conn_state_name: "S0", "SF", ... for enum ft_conn_state. */
 const char *ft_conn_state_name(int cs);

@@ -190,3 +190,18 @@ void jsonw_null(struct jsonw *w)
 	put(w, "null", 4);
 	w->comma = 1;
 }
+
+void jsonw_words(struct jsonw *w, const char *s)
+{
+	putc_(w, '[');
+	while (*s) {
+		const char *e = strchr(s, ' ');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		jsonw_strn(w, s, n);
+		s += n + (e != NULL);
+		if (*s)
+			putc_(w, ',');
+	}
+	putc_(w, ']');
+}

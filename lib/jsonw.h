@@ -51,4 +51,8 @@ void jsonw_fixed(struct jsonw *w, int64_t v, int decimals);
 void jsonw_bool(struct jsonw *w, int b);
 void jsonw_null(struct jsonw *w);
 
+/* jsonw_words: s's words (separated by single spaces) as an array of
+ * strings: "a b" is ["a","b"], "" is []. */
+void jsonw_words(struct jsonw *w, const char *s);
+
 #endif

@@ -24,7 +24,8 @@ OUT=$(cd "${1:-$HERE}" && pwd)
 # --- tool dependencies (installed from Debian only when missing) -------------
 missing=()
 for dep in ip:iproute2 ss:iproute2 tc:iproute2 tcpdump:tcpdump dumpcap:wireshark-common \
-           curl:curl ethtool:ethtool nft:nftables python3:python3 nmap:nmap; do
+           mergecap:wireshark-common \
+           curl:curl ethtool:ethtool nft:nftables python3:python3 nmap:nmap ping:iputils-ping; do
   command -v "${dep%%:*}" >/dev/null || missing+=("${dep#*:}")
 done
 if ((${#missing[@]})); then
@@ -33,7 +34,8 @@ if ((${#missing[@]})); then
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-NA=pt-a NB=pt-b                          # client and server namespaces
+NA=${PT_NS_A:-pt-a} NB=${PT_NS_B:-pt-b}   # client and server namespaces
+                                         # (other names when others use those)
 A4=10.99.0.1 B4=10.99.0.2 A6=fd00:99::1 B6=fd00:99::2
 AV=10.99.100.1 BV=10.99.100.2            # addresses on the VLAN 100 link
 WORK=$(mktemp -d /tmp/make-pcaps.XXXXXX)
@@ -352,10 +354,195 @@ if want 14; then
   ina nft delete table inet f
 fi
 
+# --- tunnels (scenarios 15-21) ------------------------------------------------
+# This kernel builds VXLAN devices (scenario 15) but has no GRE, IP-in-IP,
+# SIT, Geneve or L2TP drivers: the other tunnels are run by tunrelay.py, a
+# tunnel endpoint in user space over a TUN or TAP device, on each side
+# (its header explains each mode).  The packets through them are real
+# (ping, curl, udp.py); only the encapsulation is the relay's.  Every
+# tunnel has its own inner subnet, 10.90.N.0/24 or fd90:N::/64, and the
+# servers of pt-b answer on them too.  Captured on the underlay, veth-a.
+RELAYS=()
+tun_up() {  # NS DEV ADDR/LEN: address a tunnel device once it exists
+  local i
+  for i in $(seq 50); do ip -n "$1" link show "$2" >/dev/null 2>&1 && break; sleep 0.1; done
+  ip -n "$1" link set "$2" addrgenmode none 2>/dev/null || true   # no IPv6 chatter
+  ip -n "$1" addr add "$3" dev "$2"
+  ip -n "$1" link set "$2" up mtu 1400
+}
+relay() {   # MODE DEV N LOCAL_A LOCAL_B [L2]: both ends, inner .1 / .2 of subnet N
+  local mode=$1 dev=$2 n=$3 la=$4 lb=$5 xa=() xb=()
+  if [[ ${6:-} == l2 ]]; then xa=(veth-a 02:00:00:99:00:02) xb=(veth-b 02:00:00:99:00:01); fi
+  ip netns exec "$NA" python3 "$HERE/tunrelay.py" "$mode" "$dev" "$la" "$lb" "${xa[@]}" >/dev/null 2>&1 &
+  RELAYS+=($!); PIDS+=($!)
+  ip netns exec "$NB" python3 "$HERE/tunrelay.py" "$mode" "$dev" "$lb" "$la" "${xb[@]}" >/dev/null 2>&1 &
+  RELAYS+=($!); PIDS+=($!)
+  case $n in
+  fd*) tun_up "$NA" "$dev" "$n::1/64"; tun_up "$NB" "$dev" "$n::2/64" ;;
+  *)   tun_up "$NA" "$dev" "10.90.$n.1/24"; tun_up "$NB" "$dev" "10.90.$n.2/24" ;;
+  esac
+}
+relays_down() {
+  kill "${RELAYS[@]}" 2>/dev/null; wait "${RELAYS[@]}" 2>/dev/null || true
+  RELAYS=()
+}
+vxlan_dev() {  # DEV VNI LOCAL_A LOCAL_B UNDER_A UNDER_B SUBNET MTU: the kernel's VXLAN, both
+  # ends, MAC addresses 02:00:00:<third byte of SUBNET>:00:01 and :02
+  local dev=$1 vni=$2 la=$3 lb=$4 ua=$5 ub=$6 net=$7 mtu=$8 ns m
+  m=${net#*.}; m=${m%.*}
+  ip -n "$NA" link add "$dev" address "02:00:00:$m:00:01" type vxlan id "$vni" local "$la" \
+    remote "$lb" dstport 4789 dev "$ua"
+  ip -n "$NB" link add "$dev" address "02:00:00:$m:00:02" type vxlan id "$vni" local "$lb" \
+    remote "$la" dstport 4789 dev "$ub"
+  ip -n "$NA" addr add "$net.1/24" dev "$dev"; ip -n "$NB" addr add "$net.2/24" dev "$dev"
+  for ns in "$NA" "$NB"; do
+    ip -n "$ns" link set "$dev" addrgenmode none; ip -n "$ns" link set "$dev" up mtu "$mtu"
+  done
+}
+through() {  # HOST: a ping, an HTTP GET and two echoed datagrams through a tunnel
+  local url=$1
+  [[ $1 == *:* ]] && url="[$1]"
+  ina ping -n -q -c 1 -W 2 "$1" >/dev/null || echo "    ping $1 failed"
+  curl_get -g "http://$url:8080/hello.txt"
+  udp_send "$1" 9999 2 32
+}
+
+if want 15; then
+  echo "15. tun-vxlan.pcap: the kernel's VXLAN (VNI 42, UDP 4789) between pt-a and pt-b"
+  vxlan_dev vx0 42 "$A4" "$B4" veth-a veth-b 10.91.0 1400
+  start_capture tun-vxlan.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  through 10.91.0.2
+  stop_capture
+  ip -n "$NA" link del vx0; ip -n "$NB" link del vx0
+fi
+
+if want 16; then
+  echo "16. tun-gre.pcap: GRE with key and sequence (IP), gretap (Ethernet), ip6gre (GRE over"
+  echo "    IPv6, checksum), PPTP's enhanced GRE (PPP): tunrelay.py"
+  relay gre t-gre 1 "$A4" "$B4"
+  relay gretap t-gretap 2 "$A4" "$B4"
+  relay ip6gre t-ip6gre 3 "$A6" "$B6"
+  relay pptp t-pptp 4 "$A4" "$B4"
+  start_capture tun-gre.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  for n in 1 2 3 4; do through "10.90.$n.2"; done
+  stop_capture
+  relays_down
+fi
+
+if want 17; then
+  echo "17. tun-ipip.pcap: IPv4 in IPv4, IPv6 in IPv4 (sit), IPv4 in IPv6, IPv6 in IPv6: tunrelay.py"
+  relay ipip t-ipip 5 "$A4" "$B4"
+  relay sit t-sit fd90:6 "$A4" "$B4"
+  relay 4in6 t-4in6 7 "$A6" "$B6"
+  relay 6in6 t-6in6 fd90:8 "$A6" "$B6"
+  start_capture tun-ipip.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  for h in 10.90.5.2 fd90:6::2 10.90.7.2 fd90:8::2; do through "$h"; done
+  stop_capture
+  relays_down
+fi
+
+if want 18; then
+  echo "18. tun-udp.pcap: Geneve (Ethernet, an option), GTP-U (a PDU session container),"
+  echo "    Teredo (origin indications, a bubble), AYIYA over IPv6: tunrelay.py"
+  relay geneve t-geneve 9 "$A4" "$B4"
+  relay gtpu t-gtpu 10 "$A4" "$B4"
+  relay teredo t-teredo fd90:11 "$A4" "$B4"
+  relay ayiya t-ayiya fd90:12 "$A6" "$B6"
+  start_capture tun-udp.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  for h in 10.90.9.2 10.90.10.2 fd90:11::2 fd90:12::2; do through "$h"; done
+  stop_capture
+  relays_down
+fi
+
+if want 19; then
+  echo "19. tun-erspan.pcap: an HTTP GET over a third veth pair (mir-a/mir-b) mirrored by"
+  echo "    pt-a to pt-b as ERSPAN type II, then type III (platform subheader): tunrelay.py"
+  ip -n "$NA" link add mir-a address 02:00:00:99:c8:01 type veth peer name mir-b \
+    address 02:00:00:99:c8:02 netns "$NB"
+  ip -n "$NA" addr add 10.99.200.1/24 dev mir-a; ip -n "$NB" addr add 10.99.200.2/24 dev mir-b
+  for spec in "$NA:mir-a" "$NB:mir-b"; do
+    ip netns exec "${spec%%:*}" ethtool -K "${spec#*:}" tx off rx off tso off gso off \
+      gro off >/dev/null 2>&1 || true
+    ip -n "${spec%%:*}" link set "${spec#*:}" addrgenmode none
+    ip -n "${spec%%:*}" link set "${spec#*:}" up
+  done
+  ip netns exec "$NB" python3 "$HERE/tunrelay.py" sink - "$B4" - >/dev/null 2>&1 &
+  RELAYS+=($!); PIDS+=($!)
+  start_capture tun-erspan.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  for v in erspan2 erspan3; do
+    ip netns exec "$NA" python3 "$HERE/tunrelay.py" $v - "$A4" "$B4" mir-a >/dev/null 2>&1 &
+    m=$!; PIDS+=($m); sleep 1
+    curl_get "http://10.99.200.2:8080/hello.txt"
+    sleep 0.5; kill $m; wait $m 2>/dev/null || true
+  done
+  stop_capture
+  relays_down
+  ip -n "$NA" link del mir-a
+fi
+
+if want 20; then
+  echo "20. tun-l2.pcap: IP under MPLS labels, Ethernet over MPLS (control word), PPPoE,"
+  echo "    802.1ah PBB, VN-Tag, each straight on veth-a: tunrelay.py"
+  relay mpls t-mpls 13 a b l2
+  relay eompls t-eompls 14 a b l2
+  relay pppoe t-pppoe 15 a b l2
+  relay pbb t-pbb 16 a b l2
+  relay vntag t-vntag 17 a b l2
+  start_capture tun-l2.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  for n in 13 14 15 16 17; do through "10.90.$n.2"; done
+  stop_capture
+  relays_down
+fi
+
+if want 21; then
+  echo "21. tun-nested.pcap: the kernel's VXLAN (VNI 43) inside the GRE tunnel of tunrelay.py"
+  relay gre t-gre 1 "$A4" "$B4"
+  vxlan_dev vx1 43 10.90.1.1 10.90.1.2 t-gre t-gre 10.92.0 1300
+  start_capture tun-nested.pcap "$NA" "${TCPDUMP[@]}" -i veth-a
+  through 10.92.0.2
+  stop_capture
+  ip -n "$NA" link del vx1; ip -n "$NB" link del vx1
+  relays_down
+fi
+
+if want 22; then
+  echo "22. mixed-links.pcapng: one pcapng of four interfaces of three link types and two"
+  echo "    snapshot lengths (what dumpcap writes for -i eth0 -i wlan0), by mergecap from"
+  echo "    tun-vxlan.pcap, any-sll2.pcap, snaplen-64.pcap and tcp-refused.pcap with its"
+  echo "    frames made IEEE 802.3br express mPackets (DLT_ETHERNET_MPACKET, 274)"
+  # the mPacket form: 7 preamble bytes, SMD-E (0xd5), the frame, a 4-byte mCRC
+  python3 - "$OUT/tcp-refused.pcap" "$WORK/mpacket.pcap" <<'PYEOF'
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+out = [struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 274)]
+off = 24
+while off + 16 <= len(d):
+    sec, usec, incl, orig = struct.unpack('<IIII', d[off:off + 16])
+    frame = d[off + 16:off + 16 + incl]
+    m = b'\x55' * 7 + b'\xd5' + frame + struct.pack('<I', zlib.crc32(frame))
+    out.append(struct.pack('<IIII', sec, usec, len(m), orig + 12) + m)
+    off += 16 + incl
+open(sys.argv[2], 'wb').write(b''.join(out))
+PYEOF
+  mergecap -F pcapng -w "$OUT/mixed-links.pcapng" "$OUT/tun-vxlan.pcap" "$OUT/any-sll2.pcap" \
+    "$OUT/snaplen-64.pcap" "$WORK/mpacket.pcap"
+  chmod 644 "$OUT/mixed-links.pcapng"
+fi
+
+# tshark's conversations (every layer) of the tunnel captures: the oracle the
+# tshark check compares porttop's flows inside tunnels with
+# (tests/oracle/check_tshark.py)
+if command -v tshark >/dev/null; then
+  for f in "$OUT"/tun-*.pcap; do
+    [[ -f $f ]] && tshark -n -r "$f" -q -z conv,tcp -z conv,udp >"$f.conv.txt" 2>/dev/null
+  done
+fi
+
 echo "done; captures in $OUT"
 if command -v capinfos >/dev/null; then
   (cd "$OUT" && capinfos -T -t -E -c -r tcp-http-curl.pcap tcp-refused.pcap udp-echo-unreach.pcap \
     ipv6-tcp-udp.pcap frag-udp.pcap vlan-tcp.pcap any-sll.pcap any-sll2.pcap lo-nano.pcap \
     dumpcap.pcapng snaplen-64.pcap syn-timeout.pcap attrib-lo.pcapng nmap-scans.pcap \
-    retrans.pcap)
+    retrans.pcap tun-vxlan.pcap tun-gre.pcap tun-ipip.pcap tun-udp.pcap tun-erspan.pcap \
+    tun-l2.pcap tun-nested.pcap mixed-links.pcapng)
 fi

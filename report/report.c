@@ -4,7 +4,8 @@
  * Flows are kept in fixed-size chunks (no large reallocations, stable
  * addresses for the sort).  Ports are folded as flows end by the
  * per-responder table (ports.h), processes by the process table
- * (procs.h).
+ * (procs.h).  A display filter (-Y) drops flows as they come, and port
+ * and process rows when they are written.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ struct report {
 	size_t nchunks;
 	struct ports *ports;		/* ports mode */
 	struct rep_procs *procs;	/* procs mode */
+	const struct rep_filter *filter;	/* -Y; NULL: every row */
 };
 
 struct report *report_new(enum rep_kind kind, enum rep_fmt fmt,
@@ -56,6 +58,11 @@ void report_free(struct report *r)
 	ports_free(r->ports);
 	rep_procs_free(r->procs);
 	free(r);
+}
+
+void report_filter(struct report *r, const struct rep_filter *f)
+{
+	r->filter = f;
 }
 
 uint64_t report_flows(const struct report *r)
@@ -100,6 +107,10 @@ void report_add(void *report, const struct flow_rec *f)
 	int rc;
 
 	if (r->nomem)
+		return;
+	/* a flow the filter drops costs nothing; ports and processes are
+	 * filtered as rows, at the end */
+	if (r->kind == REP_FLOWS && !rep_filter_match(r->filter, f))
 		return;
 	rc = r->kind == REP_FLOWS ? keep_flow(r, f) :
 	     r->kind == REP_PORTS ? fold_port(r, f) :
@@ -191,7 +202,7 @@ static int cmp_proc(const void *pa, const void *pb)
 int report_write(struct report *r, FILE *out)
 {
 	long nprocs = r->kind == REP_PROCS ? rep_procs_finish(r->procs) : 0;
-	uint64_t n;
+	uint64_t all, n = 0;
 	void **rows;
 	int rc;
 
@@ -200,17 +211,22 @@ int report_write(struct report *r, FILE *out)
 		errno = ENOMEM;
 		return -1;
 	}
-	n = r->kind == REP_FLOWS ? r->n :
-	    r->kind == REP_PORTS ? ports_nports(r->ports) : (uint64_t)nprocs;
-	rows = malloc((n ? n : 1) * sizeof(*rows));
+	all = r->kind == REP_FLOWS ? r->n :
+	      r->kind == REP_PORTS ? ports_nports(r->ports) : (uint64_t)nprocs;
+	rows = malloc((all ? all : 1) * sizeof(*rows));
 	if (!rows)
 		return -1;
-	for (uint64_t i = 0; i < n; i++)
-		rows[i] = r->kind == REP_FLOWS ?
+	for (uint64_t i = 0; i < all; i++) {
+		void *row = r->kind == REP_FLOWS ?
 				  (void *)&r->chunks[i / CHUNK][i % CHUNK] :
-			  r->kind == REP_PORTS ?
-				(void *)ports_port(r->ports, (size_t)i) :
-				 (void *)rep_procs_row(r->procs, (long)i);
+			    r->kind == REP_PORTS ?
+				  (void *)ports_port(r->ports, (size_t)i) :
+				  (void *)rep_procs_row(r->procs, (long)i);
+
+		/* flows were filtered as they came */
+		if (r->kind == REP_FLOWS || rep_filter_match(r->filter, row))
+			rows[n++] = row;
+	}
 	if (n)
 		qsort(rows, n, sizeof(*rows),
 		      r->kind == REP_FLOWS ? cmp_flow :

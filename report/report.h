@@ -19,6 +19,7 @@
 
 #include "../attrib/attr.h"
 #include "../core/consumer.h"
+#include "row_filter.h"
 #include "rows.h"
 
 struct report;
@@ -27,6 +28,11 @@ struct report;
  * ports report lists at the end.  NULL when out of memory. */
 struct report *report_new(enum rep_kind kind, enum rep_fmt fmt,
 			  struct attr *a);
+
+/* report_filter: write only the rows that match f (row_filter.h; NULL:
+ * every row), which must outlive r.  Flows are filtered as they are
+ * added (the others are not kept), port and process rows when written. */
+void report_filter(struct report *r, const struct rep_filter *f);
 
 /* report_add: take one ended flow (arg is the report).  Flows mode keeps
  * a copy (sizeof(struct flow_rec) bytes each); ports and procs modes fold
@@ -37,7 +43,7 @@ void report_add(void *report, const struct flow_rec *f);
 /* report_consumer: the engine consumer that feeds r (report_add). */
 struct consumer report_consumer(struct report *r);
 
-/* report_flows: number of flows taken so far. */
+/* report_flows: number of flows taken so far (that the filter kept). */
 uint64_t report_flows(const struct report *r);
 
 /* report_write: sort and write the whole report to out.  Returns 0, or -1

@@ -61,6 +61,13 @@ void report_summary(struct engine *e)
 		(unsigned long long)s.frags_joined, s_(s.frags_joined),
 		(unsigned long long)s.frags_orphaned, s_(s.frags_orphaned),
 		(unsigned long long)st.evicted, s_(st.evicted));
+	if (s.tunnelled)	/* frames counted in several flows, or none */
+		fprintf(stderr, "porttop: %llu tunnelled packet%s, %llu with "
+			"a cut or invalid inner header; the flows count %llu "
+			"packet%s\n",
+			(unsigned long long)s.tunnelled, s_(s.tunnelled),
+			(unsigned long long)s.tunnel_bad,
+			(unsigned long long)s.in_flows, s_(s.in_flows));
 	if (engine_is_live(e))	/* tcpdump's closing line */
 		fprintf(stderr, "porttop: %llu packet%s received by filter, "
 			"%llu packet%s dropped by kernel, %llu dropped by "
@@ -120,6 +127,7 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	if (rep) {
 		struct consumer c = report_consumer(rep);
 
+		report_filter(rep, o->filter);
 		engine_add(e, &c);
 	}
 	rc = capture(e, o->quiet, &err);

@@ -17,6 +17,8 @@ struct report_run_opts {
 					   attribution line */
 	bool no_report;			/* capture to the end, write no report
 					   (--events - owns stdout) */
+	const struct rep_filter *filter;	/* -Y: the rows written; NULL:
+						   all */
 };
 
 /* report_run: add the report to e (opened, not started), run it to the
@@ -29,8 +31,10 @@ int report_run(struct engine *e, const struct report_run_opts *o);
 
 /* report_summary: porttop's two closing lines on stderr (packets read,
  * decoded, truncated, invalid, unsupported, flows; fragments joined and
- * orphaned, flows evicted) and, for a device, tcpdump's line of kernel
- * counters. */
+ * orphaned, flows evicted), a third when tunnels were opened (tunnelled
+ * packets, of which with a cut or invalid inner header, and the packets
+ * the flows count: a frame may count in several), and, for a device,
+ * tcpdump's line of kernel counters. */
 void report_summary(struct engine *e);
 
 #endif

@@ -69,6 +69,7 @@ static const char *cell_text(const struct cell *c, enum text_how how,
 	case CELL_NULL:
 		return NULL;
 	case CELL_STR:
+	case CELL_LIST:
 		return how == TXT_DASH && c->s && !c->s[0] ? NULL : c->s;
 	case CELL_BOOL:
 		return i ? "true" : "false";
@@ -166,7 +167,7 @@ static int line_end(struct line *l)
 static int cell_index(const struct rows_kind *k, const char *name)
 {
 	for (int i = 0; i < k->nkeys; i++)
-		if (!strcmp(k->keys[i], name))
+		if (!strcmp(k->keys[i].name, name))
 			return i;
 	for (int i = 0; i < k->nextra; i++)
 		if (!strcmp(k->extra[i], name))
@@ -280,7 +281,7 @@ static int write_csv(FILE *out, enum rep_kind kind,
 	int rc;
 
 	for (int i = 0; i < k->nkeys; i++)
-		line_col(&l, i ? ',' : '\0', k->keys[i], 0);
+		line_col(&l, i ? ',' : '\0', k->keys[i].name, 0);
 	rc = line_end(&l);
 	for (uint64_t r = 0; r < n && rc == 0; r++) {
 		row_cells(k, rows[r], c, 0, &room);
@@ -305,11 +306,13 @@ void rep_json_members(struct jsonw *w, enum rep_kind kind, const void *row)
 
 	row_cells(k, row, c, 0, &room);
 	for (int i = 0; i < k->nkeys; i++) {
-		jsonw_key(w, k->keys[i]);
+		jsonw_key(w, k->keys[i].name);
 		if (c[i].type == CELL_BOOL)
 			jsonw_bool(w, (int)c[i].i);
 		else if (c[i].type == CELL_STR)
 			jsonw_str(w, c[i].s);
+		else if (c[i].type == CELL_LIST && c[i].s)
+			jsonw_words(w, c[i].s);
 		else if (c[i].type == CELL_USEC)	/* the CSV's digits */
 			jsonw_fixed(w, c[i].i, 6);
 		else if (c[i].type == CELL_INT && c[i].i >= 0)

@@ -5,6 +5,7 @@
  * order (README.md, porttop.8): a new field goes at the end of the keys.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "../lib/clock.h"
 #include "../names/nm_who.h"
@@ -18,6 +19,7 @@
 #define STR(v) (*c++ = (struct cell){ CELL_STR, (v), 0 })
 #define BOOL(v) (*c++ = (struct cell){ CELL_BOOL, NULL, !!(v) })
 #define USEC(v) (*c++ = (struct cell){ CELL_USEC, NULL, (int64_t)(v) })
+#define LIST(v) (*c++ = (struct cell){ CELL_LIST, (v), 0 })
 
 /* pid, comm, uid, [cgroup,] attrib of a process: null when not found. */
 static struct cell *owner_cells(struct cell *c, const struct attr_end *o,
@@ -53,6 +55,19 @@ static struct cell *who_cells(struct cell *c, const struct attr_end *o)
 #undef S
 	STR(has && w.id[0] && w.miss != NM_WHO_NAMED ?
 	    nm_who_miss_name(w.miss) : NULL);
+	return c;
+}
+
+/* The names of the ends' addresses (names/nm.h): name, source, and why
+ * there is none. */
+static struct cell *name_cells(struct cell *c, const struct nm_name *n)
+{
+	for (int i = 0; i < 2; i++) {
+		STR(n[i].name);
+		STR(n[i].name ? nm_src_name(n[i].src) : NULL);
+		STR(n[i].name ? NULL :
+		    nm_why_name(n[i].why ? n[i].why : NM_UNSEEN));
+	}
 	return c;
 }
 
@@ -95,26 +110,44 @@ static struct cell *count_cells(struct cell *c, const struct ft_counts *a,
 static const char *const end_names[] = { "active", "timeout", "reuse",
 					 "evicted", "eof" };
 
-static const char *const flow_keys[] = {
-	"schema", "ts", "duration", "proto", "ip_proto", "orig_h", "orig_p",
-	"resp_h", "resp_p", "vlan", "orig_pkts", "resp_pkts",
-	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes", "resp_ip_bytes",
-	"orig_bytes", "resp_bytes", "conn_state", "history", "orig_frag_pkts",
-	"orig_frag_wire_bytes", "resp_frag_pkts", "resp_frag_wire_bytes",
-	"end", "orig_pid", "orig_comm", "orig_uid", "orig_cgroup",
-	"orig_attrib", "orig_attrib_miss", "resp_pid", "resp_comm", "resp_uid",
-	"resp_cgroup", "resp_attrib", "resp_attrib_miss", "port_state",
-	"rtt_syn_synack_us", "rtt_synack_ack_us", "orig_retrans",
-	"resp_retrans", "orig_ooo", "resp_ooo", "orig_zero_win",
-	"resp_zero_win", "orig_rst", "resp_rst", "icmp_errors", "icmp_type",
-	"icmp_code",
-	/* issue 17: containers and names */
-	"orig_container", "orig_container_id", "orig_image", "orig_pod",
-	"orig_namespace", "orig_unit", "orig_pod_uid", "orig_container_miss",
-	"resp_container", "resp_container_id", "resp_image", "resp_pod",
-	"resp_namespace", "resp_unit", "resp_pod_uid", "resp_container_miss",
-	"orig_name", "orig_name_source", "orig_name_miss", "resp_name",
-	"resp_name_source", "resp_name_miss",
+static const struct row_key flow_keys[] = {
+	{ "schema", K_INT }, { "ts", K_TIME }, { "duration", K_TIME },
+	{ "proto", K_PROTO }, { "ip_proto", K_INT }, { "orig_h", K_ADDR },
+	{ "orig_p", K_INT }, { "resp_h", K_ADDR }, { "resp_p", K_INT },
+	{ "vlan", K_INT }, { "orig_pkts", K_INT }, { "resp_pkts", K_INT },
+	{ "orig_wire_bytes", K_BYTES }, { "resp_wire_bytes", K_BYTES },
+	{ "orig_ip_bytes", K_BYTES }, { "resp_ip_bytes", K_BYTES },
+	{ "orig_bytes", K_BYTES }, { "resp_bytes", K_BYTES },
+	{ "conn_state", K_TEXT }, { "history", K_TEXT },
+	{ "orig_frag_pkts", K_INT }, { "orig_frag_wire_bytes", K_BYTES },
+	{ "resp_frag_pkts", K_INT }, { "resp_frag_wire_bytes", K_BYTES },
+	{ "end", K_TEXT }, { "orig_pid", K_INT }, { "orig_comm", K_TEXT },
+	{ "orig_uid", K_INT }, { "orig_cgroup", K_INT },
+	{ "orig_attrib", K_TEXT }, { "orig_attrib_miss", K_TEXT },
+	{ "resp_pid", K_INT }, { "resp_comm", K_TEXT }, { "resp_uid", K_INT },
+	{ "resp_cgroup", K_INT }, { "resp_attrib", K_TEXT },
+	{ "resp_attrib_miss", K_TEXT }, { "port_state", K_TEXT },
+	{ "rtt_syn_synack_us", K_US }, { "rtt_synack_ack_us", K_US },
+	{ "orig_retrans", K_INT }, { "resp_retrans", K_INT },
+	{ "orig_ooo", K_INT }, { "resp_ooo", K_INT },
+	{ "orig_zero_win", K_INT }, { "resp_zero_win", K_INT },
+	{ "orig_rst", K_INT }, { "resp_rst", K_INT }, { "icmp_errors", K_INT },
+	{ "icmp_type", K_INT }, { "icmp_code", K_INT },
+	{ "uid", K_TEXT }, { "tunnel", K_TEXT },
+	{ "tunnel_parents", K_TEXT }, { "missed_bytes", K_BYTES },
+	/* issue 17: containers, pods or units of the ends; names of
+	 * their addresses */
+	{ "orig_container", K_TEXT }, { "orig_container_id", K_TEXT },
+	{ "orig_image", K_TEXT }, { "orig_pod", K_TEXT },
+	{ "orig_namespace", K_TEXT }, { "orig_unit", K_TEXT },
+	{ "orig_pod_uid", K_TEXT }, { "orig_container_miss", K_TEXT },
+	{ "resp_container", K_TEXT }, { "resp_container_id", K_TEXT },
+	{ "resp_image", K_TEXT }, { "resp_pod", K_TEXT },
+	{ "resp_namespace", K_TEXT }, { "resp_unit", K_TEXT },
+	{ "resp_pod_uid", K_TEXT }, { "resp_container_miss", K_TEXT },
+	{ "orig_name", K_TEXT }, { "orig_name_source", K_TEXT },
+	{ "orig_name_miss", K_TEXT }, { "resp_name", K_TEXT },
+	{ "resp_name_source", K_TEXT }, { "resp_name_miss", K_TEXT },
 };
 
 /* Text only: endpoints, the owner, retransmissions both ways, the resp
@@ -161,6 +194,33 @@ static struct cell *flow_tcp_cells(struct cell *c, const struct ft_view *v)
 	INT(v->icmp_errors);
 	INT(v->icmp_errors ? v->icmp_type : -1);
 	INT(v->icmp_errors ? v->icmp_code : -1);
+	return c;
+}
+
+/* Zeek's uid, the encapsulations ("gre/erspan2"), the uids of the flows
+ * that carried it, the bytes of content gaps. */
+static struct cell *flow_zeek_cells(struct cell *c, const struct ft_view *v,
+				    struct cell_room *room)
+{
+	size_t n = 0;
+
+	ft_uid_text(v->uid, room->uid);
+	STR(room->uid);
+	room->tunnel[0] = '\0';
+	for (int i = 0; i < DEC_MAX_CHAIN && v->tun[i]; i++)
+		n += (size_t)snprintf(room->tunnel + n, sizeof(room->tunnel) - n,
+				      "%s%s", i ? "/" : "",
+				      dec_tun_name(v->tun[i]));
+	STR(v->tun[0] ? room->tunnel : NULL);
+	n = 0;
+	for (int i = 0; i < v->nparents && i < FT_MAX_PARENTS; i++) {
+		if (i)
+			room->parents[n++] = ' ';
+		ft_uid_text(v->parents[i], room->parents + n);
+		n = strlen(room->parents);
+	}
+	LIST(v->nparents ? room->parents : NULL);
+	INT(v->missed_bytes);
 	return c;
 }
 
@@ -217,31 +277,35 @@ static struct cell *flow_cells(const void *row, struct cell *c, int text,
 		STR(f->end[i].pid >= 0 ? NULL : attr_why_name(f->end[i].why));
 	}
 	c = flow_tcp_cells(c, v);
+	c = flow_zeek_cells(c, v, room);
 	c = who_cells(c, &f->end[FT_ORIG]);
 	c = who_cells(c, &f->end[FT_RESP]);
-	for (int i = 0; i < 2; i++) {
-		const struct nm_name *n = &f->name[i];
-
-		STR(n->name);
-		STR(n->name ? nm_src_name(n->src) : NULL);
-		STR(n->name ? NULL : nm_why_name(n->why ? n->why : NM_UNSEEN));
-	}
+	c = name_cells(c, f->name);
 	return text ? flow_text_cells(c, f, room) : c;
 }
 
 /* ---- ports ----------------------------------------------------------------- */
 
-static const char *const port_keys[] = {
-	"schema", "proto", "port", "conns", "established", "rejected",
-	"unanswered", "clients", "servers", "orig_pkts", "resp_pkts",
-	"orig_wire_bytes", "resp_wire_bytes", "orig_ip_bytes",
-	"resp_ip_bytes", "orig_bytes", "resp_bytes", "first_ts", "last_ts",
-	"role", "pid", "comm", "uid", "attrib", "listening", "state",
-	"open_flows", "closed_flows", "filtered_flows", "icmp_errors",
-	"rtt_median_us", "rtt_p95_us", "retrans", "retrans_rate",
+static const struct row_key port_keys[] = {
+	{ "schema", K_INT }, { "proto", K_PROTO }, { "port", K_INT },
+	{ "conns", K_INT }, { "established", K_INT }, { "rejected", K_INT },
+	{ "unanswered", K_INT }, { "clients", K_INT }, { "servers", K_INT },
+	{ "orig_pkts", K_INT }, { "resp_pkts", K_INT },
+	{ "orig_wire_bytes", K_BYTES }, { "resp_wire_bytes", K_BYTES },
+	{ "orig_ip_bytes", K_BYTES }, { "resp_ip_bytes", K_BYTES },
+	{ "orig_bytes", K_BYTES }, { "resp_bytes", K_BYTES },
+	{ "first_ts", K_TIME }, { "last_ts", K_TIME }, { "role", K_TEXT },
+	{ "pid", K_INT }, { "comm", K_TEXT }, { "uid", K_INT },
+	{ "attrib", K_TEXT }, { "listening", K_BOOL }, { "state", K_TEXT },
+	{ "open_flows", K_INT }, { "closed_flows", K_INT },
+	{ "filtered_flows", K_INT }, { "icmp_errors", K_INT },
+	{ "rtt_median_us", K_US }, { "rtt_p95_us", K_US },
+	{ "retrans", K_INT }, { "retrans_rate", K_FRACTION },
 	/* issue 17: the process's container, pod or unit */
-	"container", "container_id", "image", "pod", "namespace", "unit",
-	"pod_uid", "container_miss",
+	{ "container", K_TEXT }, { "container_id", K_TEXT },
+	{ "image", K_TEXT }, { "pod", K_TEXT }, { "namespace", K_TEXT },
+	{ "unit", K_TEXT }, { "pod_uid", K_TEXT },
+	{ "container_miss", K_TEXT },
 };
 
 /* Text only: the owner and whether it listens, retransmissions whatever
@@ -323,14 +387,19 @@ static struct cell *port_cells(const void *row, struct cell *c, int text,
 
 /* ---- processes ----------------------------------------------------------- */
 
-static const char *const proc_keys[] = {
-	"schema", "pid", "comm", "uid", "cgroup", "attrib", "exited",
-	"attrib_miss", "flows", "ports", "tx_pkts", "rx_pkts",
-	"tx_wire_bytes", "rx_wire_bytes", "tx_bytes", "rx_bytes", "first_ts",
-	"last_ts",
+static const struct row_key proc_keys[] = {
+	{ "schema", K_INT }, { "pid", K_INT }, { "comm", K_TEXT },
+	{ "uid", K_INT }, { "cgroup", K_INT }, { "attrib", K_TEXT },
+	{ "exited", K_BOOL }, { "attrib_miss", K_TEXT }, { "flows", K_INT },
+	{ "ports", K_INT }, { "tx_pkts", K_INT }, { "rx_pkts", K_INT },
+	{ "tx_wire_bytes", K_BYTES }, { "rx_wire_bytes", K_BYTES },
+	{ "tx_bytes", K_BYTES }, { "rx_bytes", K_BYTES },
+	{ "first_ts", K_TIME }, { "last_ts", K_TIME },
 	/* issue 17: its container, pod or unit */
-	"container", "container_id", "image", "pod", "namespace", "unit",
-	"pod_uid", "container_miss",
+	{ "container", K_TEXT }, { "container_id", K_TEXT },
+	{ "image", K_TEXT }, { "pod", K_TEXT }, { "namespace", K_TEXT },
+	{ "unit", K_TEXT }, { "pod_uid", K_TEXT },
+	{ "container_miss", K_TEXT },
 };
 
 /* Text only: the command, or what the row of unattributed ends is; its

@@ -3,7 +3,8 @@
  * one table per kind (rows_fields.c): the row's values ("cells") in JSON
  * key order, which is also the CSV column order, then the values only the
  * text columns show; and the text columns, which show cells by name.
- * Private to rows.c and rows_fields.c.
+ * Private to rows.c, rows_fields.c and row_filter.c (the display filter
+ * reads the same cells, by the same names).
  */
 #ifndef PORTTOP_ROWS_FIELDS_H
 #define PORTTOP_ROWS_FIELDS_H
@@ -23,6 +24,8 @@ enum cell_type {
 	CELL_BOOL,	/* i: 0 or 1 */
 	CELL_USEC,	/* i microseconds (a time or a duration), written as
 			   seconds with 6 decimals */
+	CELL_LIST,	/* s: words separated by single spaces, a JSON array
+			   of strings (text and CSV: as it is); NULL is null */
 };
 
 struct cell {
@@ -63,7 +66,31 @@ struct cell_room {
 	struct rep_ends e;
 	char orig[64], resp[64];
 	char owner[64];
+	char uid[FT_UID_TEXT];
+	char tunnel[DEC_MAX_CHAIN * 8];
+	char parents[FT_MAX_PARENTS * FT_UID_TEXT];
 	char who[13];		/* a container id's first 12 digits */
+};
+
+/* What a keyed cell holds, for code that compares values rather than
+ * writing them (row_filter.c: each field's type in the display filter). */
+enum key_kind {
+	K_INT,		/* a count, an id, a port (CELL_INT) */
+	K_BYTES,	/* a count of bytes (CELL_INT) */
+	K_TEXT,		/* CELL_STR */
+	K_ADDR,		/* an IPv4 or IPv6 address (CELL_STR) */
+	K_PROTO,	/* a protocol: its name (CELL_STR) or, when it has
+			   none, its number (CELL_INT) */
+	K_TIME,		/* a time or a duration (CELL_USEC) */
+	K_US,		/* microseconds, a "_us" field (CELL_INT) */
+	K_FRACTION,	/* a share in millionths (CELL_USEC) */
+	K_BOOL,		/* CELL_BOOL */
+};
+
+/* A keyed cell: its name (the JSON key, the CSV column) and kind. */
+struct row_key {
+	const char *name;
+	enum key_kind kind;
 };
 
 #define ROWS_MAXCELLS 96
@@ -72,7 +99,7 @@ struct cell_room {
  * order; the CSV header) then extra[] (values only text columns show), in
  * the order cells() fills them. */
 struct rows_kind {
-	const char *const *keys;
+	const struct row_key *keys;
 	int nkeys;
 	const char *const *extra;
 	int nextra;

@@ -41,8 +41,40 @@ struct out {
 	FILE *f;
 	enum rep_fmt fmt;
 	int view;		/* enum model_view */
+	const struct rep_filter *filter;	/* -Y */
 	char buf[REP_JSON_MAX];
 };
+
+/* ---- -Y: the rows shown --------------------------------------------------- */
+
+/* A flow row as the report has it, for the filter and the JSON writer. */
+static struct flow_rec flow_rec(const struct model_flow *f)
+{
+	return (struct flow_rec){ f->v, { f->end[0], f->end[1] },
+				  { f->name[0], f->name[1] } };
+}
+
+static int flow_shown(const struct out *o, const struct model_flow *f)
+{
+	struct flow_rec rf;
+
+	if (!o->filter)
+		return 1;
+	rf = flow_rec(f);
+	return rep_filter_match(o->filter, &rf);
+}
+
+static int port_shown(const struct out *o, const struct model_port *p)
+{
+	return rep_filter_match(o->filter, &p->p);
+}
+
+static int proc_shown(const struct out *o, const struct model_proc *p)
+{
+	return rep_filter_match(o->filter, &p->p);
+}
+
+/* ---- printing ------------------------------------------------------------- */
 
 /* What one iteration prints from. */
 struct batch_state {
@@ -130,10 +162,11 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		size_t n = model_flows(m, &f);
 
 		for (size_t i = 0; i < n; i++) {
-			struct flow_rec rf = { f[i]->v,
-					       { f[i]->end[0], f[i]->end[1] },
-					       { f[i]->name[0], f[i]->name[1] } };
+			struct flow_rec rf;
 
+			if (!flow_shown(o, f[i]))
+				continue;
+			rf = flow_rec(f[i]);
 			row_json(o, REP_FLOWS, &rf, "flow", it, -1, &f[i]->r);
 		}
 	} else if (o->view == MV_PORTS) {
@@ -141,15 +174,17 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		size_t n = model_ports(m, &p);
 
 		for (size_t i = 0; i < n; i++)
-			row_json(o, REP_PORTS, &p[i]->p, "port", it,
-				 (int64_t)p[i]->live, &p[i]->r);
+			if (port_shown(o, p[i]))
+				row_json(o, REP_PORTS, &p[i]->p, "port", it,
+					 (int64_t)p[i]->live, &p[i]->r);
 	} else {
 		const struct model_proc **p;
 		size_t n = model_procs(m, &p);
 
 		for (size_t i = 0; i < n; i++)
-			row_json(o, REP_PROCS, &p[i]->p, "process", it, -1,
-				 &p[i]->r);
+			if (proc_shown(o, p[i]))
+				row_json(o, REP_PROCS, &p[i]->p, "process",
+					 it, -1, &p[i]->r);
 	}
 }
 
@@ -169,12 +204,14 @@ static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 		for (size_t i = 0; i < n; i++) {
 			int w = (int)strlen(f[i]->e.orig_h) + 8;
 
-			if (w > aw)
+			if (w > aw && flow_shown(o, f[i]))
 				aw = w;
 		}
 		fmt_titles(MV_FLOWS, aw, line, sizeof(line));
 		fprintf(o->f, "%s\n", line);
 		for (size_t i = 0; i < n; i++) {
+			if (!flow_shown(o, f[i]))
+				continue;
 			fmt_flow(f[i], aw, h->es->clock_ns, line, sizeof(line));
 			fprintf(o->f, "%s\n", line);
 		}
@@ -185,6 +222,8 @@ static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 		fmt_titles(MV_PORTS, 0, line, sizeof(line));
 		fprintf(o->f, "%s\n", line);
 		for (size_t i = 0; i < n; i++) {
+			if (!port_shown(o, p[i]))
+				continue;
 			fmt_port(p[i], line, sizeof(line));
 			fprintf(o->f, "%s\n", line);
 		}
@@ -195,6 +234,8 @@ static void print_text(struct out *o, struct model *m, const struct fmt_head *h)
 		fmt_titles(MV_PROCS, 0, line, sizeof(line));
 		fprintf(o->f, "%s\n", line);
 		for (size_t i = 0; i < n; i++) {
+			if (!proc_shown(o, p[i]))
+				continue;
 			fmt_proc(p[i], line, sizeof(line));
 			fprintf(o->f, "%s\n", line);
 		}
@@ -225,7 +266,7 @@ static void snapshot(struct engine *e, struct model *m, struct batch_state *b)
 
 int batch_run(struct engine *e, const struct batch_opts *o)
 {
-	struct out out = { stdout, o->format, o->view, { 0 } };
+	struct out out = { stdout, o->format, o->view, o->filter, { 0 } };
 	struct batch_state b = { .start = mono_ns(), .wall_start = real_ns() };
 	struct pt_err err = { 0 };
 	enum pt_status rc;

@@ -5,7 +5,8 @@
  * row, whose fields are the report's (same names and meanings) plus its
  * rates.  -n ITERATIONS, --duration, -c, the end of a file or a signal end
  * it; the last iteration is printed after the capture has ended, so its
- * totals are final.
+ * totals are final.  A display filter (-Y) keeps the rows that match it,
+ * as in the reports.
  */
 #ifndef PORTTOP_BATCH_H
 #define PORTTOP_BATCH_H
@@ -21,6 +22,9 @@ struct batch_opts {
 	enum model_view view;		/* --view */
 	int64_t delay_ns;		/* -d */
 	uint64_t iterations;		/* -n (0: until the input ends) */
+	const struct rep_filter *filter;	/* -Y, on the view's rows (the
+						   report kind of the view);
+						   NULL: every row */
 };
 
 /* batch_run: run e (opened with ft.publish and keep_flows, not started)

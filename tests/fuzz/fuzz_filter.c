@@ -2,8 +2,7 @@
  * fuzz_filter.c - libFuzzer target: a -F filter file (filters/filter.c:
  * comments, newlines, NULs, size) and what porttop then hands libpcap's
  * compiler (pcap_compile on an Ethernet link, as for a capture).  The
- * view's display filter is a plain substring match, with nothing to
- * parse.
+ * display filters (-Y) have a target of their own: fuzz_dfilter.c.
  */
 #include <fcntl.h>
 #include <pcap/pcap.h>

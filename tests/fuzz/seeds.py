@@ -5,12 +5,16 @@
 OUTDIR/decode: fuzz_decode inputs cut from the captures' packets (the link
 type selector, then up to 12 packets each as [len, cut, frame]);
 OUTDIR/file: each capture (at most its first 16 KiB) plus the selector byte;
-OUTDIR/filter: the golden tests' -F files and some tcpdump expressions.
+OUTDIR/filter: the golden tests' -F files and some tcpdump expressions;
+OUTDIR/dfilter: the display-filter expressions of dfilter-seeds.txt (one
+a line: good ones of every kind, and the mistakes the errors name).
 Classic pcap is read here; pcapng is converted with tcpdump -w first.
 """
 import os, struct, subprocess, sys, tempfile
 
-DLTS = [1, 113, 276, 0, 108, 12, 14, 101, 228, 229]
+# fuzz_decode.c's list, in its order
+DLTS = [1, 113, 276, 0, 108, 12, 14, 101, 228, 229, 9, 50, 104, 51, 105, 127,
+        119, 163, 192, 274]
 
 def pcap_records(path):
     data = open(path, "rb").read()
@@ -37,7 +41,7 @@ def pcap_records(path):
 
 def main():
     outdir, caps = sys.argv[1], sys.argv[2:]
-    for sub in ("decode", "file", "filter"):
+    for sub in ("decode", "file", "filter", "dfilter"):
         os.makedirs(os.path.join(outdir, sub), exist_ok=True)
     n = 0
     for cap in caps:
@@ -47,7 +51,7 @@ def main():
         dlt, recs = pcap_records(cap)
         if dlt not in DLTS:
             continue
-        sel = bytes([DLTS.index(dlt)])
+        sel = bytes([DLTS.index(dlt)])   # --tunnels zeek (see fuzz_decode.c)
         for i in range(0, min(len(recs), 240), 12):
             body = b"".join(struct.pack(">HB", len(f), c) + f
                             for f, c in recs[i:i + 12])
@@ -63,6 +67,11 @@ def main():
         if f.endswith(".filter"):
             open(os.path.join(outdir, "filter", f), "wb").write(
                 open(os.path.join("tests/golden", f), "rb").read())
-    print("seeds: %d decode inputs from %d captures" % (n, len(caps)))
+    here = os.path.dirname(os.path.abspath(__file__))
+    lines = open(os.path.join(here, "dfilter-seeds.txt")).read().splitlines()
+    for i, x in enumerate(lines):
+        open(os.path.join(outdir, "dfilter", "expr-%d" % i), "w").write(x)
+    print("seeds: %d decode inputs from %d captures, %d expressions"
+          % (n, len(caps), len(lines)))
 
 main()

@@ -119,6 +119,15 @@ run_test() {
 		exit=*) exp_rc=${tok#exit=} ;;
 		stdin) use_stdin=1 ;;
 		stderr) cmp_err=1 ;;
+		\'*)	# 'a phrase': one option, up to the word ending in '
+			tok=${tok#\'}
+			while case $tok in *\') false ;; esac &&
+			      [ "$nopt" -gt 0 ]; do
+				tok="$tok $1"
+				shift
+				nopt=$((nopt - 1))
+			done
+			set -- "$@" "${tok%\'}" ;;
 		*) set -- "$@" "$tok" ;;
 		esac
 	done

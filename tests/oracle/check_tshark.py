@@ -4,8 +4,10 @@
 usage: check_tshark.py [--verbose] [FILE...]
 
 Default: every capture in $SHARED/pcaps (SHARED defaults to ../shared from the repo
-root) that has a <capture>.flows.tsv.  porttop is ./porttop at the repo root, or
-$PORTTOP.  See README.md in this folder.
+root) that has a <capture>.flows.tsv, and our tunnel captures pcaps/tun-*.pcap, whose
+<capture>.conv.txt tshark wrote when they were made (make-pcaps.sh).  porttop is ./porttop at the repo root, or
+$PORTTOP, run with --tunnels outer: the oracle keys flows by the outermost IP header.
+See README.md in this folder.
 
 How porttop's flows are matched to tshark's rows (the oracle keys flows by the
 OUTERMOST IP header, without IP reassembly, and ignores VLANs):
@@ -26,6 +28,13 @@ OUTERMOST IP header, without IP reassembly, and ignores VLANs):
     "A -> B" in tshark, so both of porttop's directions are added there.
   * every porttop flow must land in some tshark row; per file the packet and byte
     totals must agree (porttop's flows + orphan fragments = tshark's rows).
+Tunnels: when the outer flows include a possible tunnel (IP protocols 4, 41, 47, or
+UDP to or from 4789, 6081, 2152, 3544, 5072), porttop runs again with the default
+--tunnels zeek, and each of its TCP and UDP flows inside a tunnel is checked against
+tshark's conversation statistics (<capture>.conv.txt, which count every layer): the
+flows between the same endpoints, summed, must have the conversation's frames each
+way exactly, and its bytes (frame lengths; tshark writes "N kB" above 9,999, which
+is compared in whole kB).
 """
 import argparse
 import ipaddress
@@ -46,9 +55,11 @@ EXCEPTIONS = [
      "counts it as truncated; tshark calls it a non-IP 'eth' frame"),
 ]
 
-# Link types porttop rejects by design (exit 2, message naming the DLT, no flows),
-# even though tshark finds IP flows in them.  Key: libpcap's link-type name.
-REJECTED_LINKTYPES = {"IEEE802_11_RADIO": "DLT_IEEE802_11_RADIO"}
+# Outer flows that may carry a tunnel porttop opens (decode/dec_tunnel.c).
+TUNNEL_PROTOS = (4, 41, 47)
+TUNNEL_PORTS = (4789, 6081, 2152, 3544, 5072)
+CONV_ROW = re.compile(r"^(\S+):(\d+)\s+<->\s+(\S+):(\d+)\s+(\d+) (\d+) (bytes|kB|MB)\s+"
+                      r"(\d+) (\d+) (bytes|kB|MB)\s")
 
 # tshark's protocol name (frame.protocols) for IP protocol numbers it dissects.
 # Other numbers land in tshark's "fragment-or-unknown" rows.
@@ -220,9 +231,7 @@ def check_capture(path, timeout):
     count, linktype, lib_status = parse_libpcap(lib_path) if lib_path.exists() else (None,) * 3
     if not lib_path.exists():
         diffs.append("oracle: %s missing" % lib_path.name)
-    if linktype in REJECTED_LINKTYPES:
-        expect, why = 2, "link type %s is rejected" % linktype
-    elif count is None:
+    if count is None:
         expect, why = 2, "libpcap cannot open the file"
     elif lib_status:
         expect, why = 1, "libpcap reads %d packets, then fails" % count
@@ -230,15 +239,12 @@ def check_capture(path, timeout):
         expect, why = 0, "libpcap reads all %d packets" % count
     notes.append("expected exit status %d: %s" % (expect, why))
 
-    run = common.Run(path, timeout)
+    run = common.Run(path, timeout, ["--tunnels", "outer"])
     diffs += common.check_run(run, expect, need_summary=(expect == 0))
     s = run.summary
     if expect == 2:
         if run.flows:
             diffs.append("%d flows printed for a file that must be rejected" % len(run.flows))
-        dlt = REJECTED_LINKTYPES.get(linktype)
-        if dlt and not any(dlt in l for l in run.error_lines):
-            diffs.append("error message does not name %s" % dlt)
         notes.append("tshark's %d rows are not compared (%s)" % (len(rows), why))
         return diffs, notes
 
@@ -258,7 +264,88 @@ def check_capture(path, timeout):
     if s is None:
         notes.append("no summary: orphan fragments taken as 0")
     d, n = compare_flows(run.flows, rows, orphans)
+    conv = path.with_name(path.name + ".conv.txt")
+    if expect == 0 and conv.exists() and any(may_carry(f) for f in run.flows):
+        d2, n2 = compare_inner(path, conv, timeout, expect)
+        d, n = d + d2, n + n2
     return diffs + d, notes + n
+
+
+def may_carry(f):
+    return f["ip_proto"] in TUNNEL_PROTOS or f["proto"] == "udp" and (
+        f["orig_p"] in TUNNEL_PORTS or f["resp_p"] in TUNNEL_PORTS)
+
+
+def parse_conv(path):
+    """{(l4, frozenset(endpoints)): (a, b, [pkts b2a, bytes b2a, unit, pkts a2b, bytes a2b,
+    unit])} from tshark's TCP and UDP conversation tables."""
+    rows, l4 = {}, None
+    for line in path.read_text().splitlines():
+        if line.endswith(" Conversations"):
+            l4 = line.split()[0].lower()
+            continue
+        m = CONV_ROW.match(line)
+        if m and l4 in ("tcp", "udp"):
+            a = (ipaddress.ip_address(m.group(1).strip("[]")), int(m.group(2)))
+            b = (ipaddress.ip_address(m.group(3).strip("[]")), int(m.group(4)))
+            rows[(l4, frozenset((a, b)))] = (a, b, m.groups()[4:10])
+    return rows
+
+
+def conv_bytes_ok(n, text, unit):
+    if unit == "bytes":
+        return n == int(text)
+    k = n / (1000 if unit == "kB" else 1000000)
+    return abs(k - int(text)) < 1            # tshark rounds its kB and MB
+
+
+def compare_inner(path, conv, timeout, expect, every=False):
+    """porttop's flows inside tunnels (every TCP/UDP flow when `every`, and then
+    every conversation must be met) against tshark's conversations."""
+    run = common.Run(path, timeout)
+    diffs = ["--tunnels zeek: " + d for d in common.check_run(run, expect)]
+    conv_rows, sums, notes = parse_conv(conv), {}, []
+    for f in run.flows:
+        if (f["tunnel"] is None and not every) or f["proto"] not in ("tcp", "udp"):
+            continue
+        o = (ipaddress.ip_address(f["orig_h"]), f["orig_p"])
+        r = (ipaddress.ip_address(f["resp_h"]), f["resp_p"])
+        key = (f["proto"], frozenset((o, r)))
+        if key not in conv_rows:
+            diffs.append("inner flow %s %s -> %s (%s) has no tshark conversation"
+                         % (f["proto"], ep(*o), ep(*r), f["tunnel"]))
+            continue
+        acc = sums.setdefault(key, {o: [0, 0], r: [0, 0]})
+        acc[o][0] += f["orig_pkts"]
+        acc[o][1] += f["orig_wire_bytes"]
+        acc[r][0] += f["resp_pkts"]
+        acc[r][1] += f["resp_wire_bytes"]
+    for key, acc in sums.items():
+        a, b, (bp, bb, bu, ap, ab, au) = conv_rows[key]
+        got_a, got_b = acc.get(a, [0, 0]), acc.get(b, [0, 0])
+        label = "%s %s <-> %s" % (key[0], ep(*a), ep(*b))
+        if got_a[0] != int(ap) or got_b[0] != int(bp) or not conv_bytes_ok(
+                got_a[1], ab, au) or not conv_bytes_ok(got_b[1], bb, bu):
+            diffs.append("inner %s: porttop %d pkts %d bytes / %d pkts %d bytes, tshark "
+                         "conv %s pkts %s %s / %s pkts %s %s" % (
+                             label, got_a[0], got_a[1], got_b[0], got_b[1], ap, ab, au, bp,
+                             bb, bu))
+        else:
+            notes.append("inner %s agrees with tshark's conversation" % label)
+    if every:
+        for key, (a, b, _) in conv_rows.items():
+            if key not in sums:
+                diffs.append("tshark conversation %s %s <-> %s has no porttop flow"
+                             % (key[0], ep(*a), ep(*b)))
+    return diffs, notes
+
+
+def check_ours(path, timeout):
+    """Our tunnel captures (pcaps/tun-*.pcap): every TCP and UDP flow of the
+    default --tunnels zeek against the conversations tshark counted when the
+    capture was made (<capture>.conv.txt)."""
+    return compare_inner(path, path.with_name(path.name + ".conv.txt"), timeout, 0,
+                         every=True)
 
 
 def main():
@@ -274,11 +361,16 @@ def main():
     else:
         paths = sorted(p for p in pcaps.iterdir()
                        if p.with_name(p.name + ".flows.tsv").exists())
+        paths += sorted((common.REPO / "pcaps").glob("tun-*.pcap"))
         if not paths:
             sys.exit("no captures with a .flows.tsv in %s (set SHARED?)" % pcaps)
     common.require_porttop()
     report = common.Report(EXCEPTIONS, args.verbose)
     for path in paths:
+        if path.with_name(path.name + ".conv.txt").exists() and \
+                not path.with_name(path.name + ".flows.tsv").exists():
+            report.capture(path.name, *check_ours(path, common.timeout()))
+            continue
         if not path.with_name(path.name + ".flows.tsv").exists():
             report.capture(path.name, ["no oracle %s.flows.tsv" % path.name])
             continue

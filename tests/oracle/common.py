@@ -52,6 +52,11 @@ SUMMARY2 = re.compile(r"porttop: (\d+) fragments? joined, (\d+) orphan fragments
                       r"(\d+) flows? evicted$")
 S1_KEYS = ("read", "decoded", "truncated", "invalid", "unsupported", "flows")
 S2_KEYS = ("joined", "orphans", "evicted")
+# A third line when tunnels were opened: a frame may then count in several
+# flows (a VXLAN datagram and the packet inside it) or in none reported.
+SUMMARY3 = re.compile(r"porttop: (\d+) tunnelled packets?, (\d+) with a cut or invalid "
+                      r"inner header; the flows count (\d+) packets?$")
+S3_KEYS = ("tunnelled", "tunnel_bad", "in_flows")
 
 # --- JSON report schema ---------------------------------------------------
 INT_KEYS = ("ip_proto", "orig_pkts", "resp_pkts", "orig_wire_bytes", "resp_wire_bytes",
@@ -59,7 +64,7 @@ INT_KEYS = ("ip_proto", "orig_pkts", "resp_pkts", "orig_wire_bytes", "resp_wire_
             "orig_frag_pkts", "orig_frag_wire_bytes", "resp_frag_pkts", "resp_frag_wire_bytes")
 ALL_KEYS = ("schema", "ts", "duration", "proto", "orig_h", "resp_h", "orig_p", "resp_p",
             "vlan", "conn_state", "history", "orig_pid", "orig_comm", "resp_pid",
-            "resp_comm") + INT_KEYS
+            "resp_comm", "uid", "tunnel", "tunnel_parents", "missed_bytes") + INT_KEYS
 PROTO_NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1, "icmp6": 58, "sctp": 132}
 PORTED = ("tcp", "udp", "sctp", "icmp", "icmp6")   # protos whose orig_p/resp_p are ints
 
@@ -102,6 +107,17 @@ def validate_flow(f, where):
     for k in ("conn_state", "history"):
         if not isinstance(f[k], str):
             bad.append("%s=%r" % (k, f[k]))
+    if not (isinstance(f["uid"], str) and re.fullmatch(r"C[0-9A-Za-z]{1,12}", f["uid"])):
+        bad.append("uid=%r" % f["uid"])
+    if not (f["tunnel"] is None or isinstance(f["tunnel"], str) and f["tunnel"]):
+        bad.append("tunnel=%r" % f["tunnel"])
+    tp = f["tunnel_parents"]
+    if not (tp is None or isinstance(tp, list) and tp and all(isinstance(u, str) for u in tp)):
+        bad.append("tunnel_parents=%r" % tp)
+    elif (tp is None) != (f["tunnel"] is None):
+        bad.append("tunnel %r with tunnel_parents %r" % (f["tunnel"], tp))
+    if not is_int(f["missed_bytes"]) or f["missed_bytes"] < 0:
+        bad.append("missed_bytes=%r" % f["missed_bytes"])
     for d in ("orig", "resp"):
         if not bad and (f[d + "_frag_pkts"] > f[d + "_pkts"]
                         or f[d + "_frag_wire_bytes"] > f[d + "_wire_bytes"]):
@@ -114,9 +130,9 @@ class Run:
     (stderr lines that are not the summary), problems (malformed flow lines: the
     flows cannot be summed) and order_problem (flows not in ts order, or None)."""
 
-    def __init__(self, capture, timeout):
+    def __init__(self, capture, timeout, extra=()):
         argv = [str(porttop_path()), "-r", str(capture), "--report", "flows",
-                "--format", "json", "-q"]
+                "--format", "json", "-q"] + list(extra)
         self.argv = argv
         try:
             p = subprocess.run(argv, capture_output=True, timeout=timeout)
@@ -158,12 +174,17 @@ class Run:
         lines = [l for l in text.splitlines() if l.strip()]
         s1 = [SUMMARY1.match(l) for l in lines]
         s2 = [SUMMARY2.match(l) for l in lines]
+        s3 = [SUMMARY3.match(l) for l in lines]
         i1 = [i for i, m in enumerate(s1) if m]
         i2 = [i for i, m in enumerate(s2) if m]
+        i3 = [i for i, m in enumerate(s3) if m]
         if i1 and i2:
             self.summary = dict(zip(S1_KEYS, map(int, s1[i1[-1]].groups())))
             self.summary.update(zip(S2_KEYS, map(int, s2[i2[-1]].groups())))
-        self.error_lines = [l for i, l in enumerate(lines) if not (s1[i] or s2[i])]
+            if i3:
+                self.summary.update(zip(S3_KEYS, map(int, s3[i3[-1]].groups())))
+        self.error_lines = [l for i, l in enumerate(lines)
+                            if not (s1[i] or s2[i] or s3[i])]
 
     def describe_status(self):
         rc = self.returncode
@@ -203,10 +224,17 @@ def check_run(run, expect_status, need_summary=True):
     if not run.problems:
         pk = sum(f["orig_pkts"] + f["resp_pkts"] for f in run.flows)
         fr = sum(f["orig_frag_pkts"] + f["resp_frag_pkts"] for f in run.flows)
-        if pk != s["decoded"]:
+        if "in_flows" in s:                 # tunnels: the third line counts them
+            if pk != s["in_flows"]:
+                diffs.append("summary: the flows count %d packets, but hold %d"
+                             % (s["in_flows"], pk))
+        elif pk != s["decoded"]:
             diffs.append("summary: %d decoded, but the flows hold %d packets" % (s["decoded"], pk))
-        if fr != s["joined"]:
+        if fr != s["joined"] and "in_flows" not in s:
             diffs.append("summary: %d fragments joined, but the flows hold %d" % (s["joined"], fr))
+        uids = [f["uid"] for f in run.flows]
+        if len(set(uids)) != len(uids):
+            diffs.append("uids: %d flows share a uid with another" % (len(uids) - len(set(uids))))
     return diffs
 
 

@@ -90,7 +90,7 @@ static void feed(struct ft_table *t, struct dec_pkt p)
 
 /* A three-way handshake from host 1 port sp to host 2 port dp, 0.1 s
  * apart from t0: ISNs 100 (client) and 500 (server). */
-static void handshake(struct ft_table *t, double t0, uint16_t sp,
+static inline void handshake(struct ft_table *t, double t0, uint16_t sp,
 		      uint16_t dp)
 {
 	feed(t, tcp(t0, 1, 2, sp, dp, SYN, 100, 0, 0));
@@ -112,7 +112,7 @@ static int setup(void **state)
 	return keyhash_init(seed);
 }
 
-static struct dec_pkt icmp(double t, int from, int to, uint8_t type,
+static inline struct dec_pkt icmp(double t, int from, int to, uint8_t type,
 			   uint8_t code)
 {
 	struct dec_pkt p = udp(t, from, to, type, code, 56);

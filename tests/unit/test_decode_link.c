@@ -31,6 +31,16 @@ static void link_find_known_dlts(void **state)
 		{ DLT_RAW, "DLT_RAW" },
 		{ DLT_IPV4, "DLT_IPV4" },
 		{ DLT_IPV6, "DLT_IPV6" },
+		{ DLT_PPP, "DLT_PPP" },
+		{ DLT_PPP_SERIAL, "DLT_PPP_SERIAL" },
+		{ DLT_C_HDLC, "DLT_C_HDLC" },
+		{ DLT_PPP_ETHER, "DLT_PPP_ETHER" },
+		{ DLT_IEEE802_11, "DLT_IEEE802_11" },
+		{ DLT_IEEE802_11_RADIO, "DLT_IEEE802_11_RADIO" },
+		{ DLT_PRISM_HEADER, "DLT_PRISM_HEADER" },
+		{ DLT_IEEE802_11_RADIO_AVS, "DLT_IEEE802_11_RADIO_AVS" },
+		{ DLT_PPI, "DLT_PPI" },
+		{ 274, "DLT_ETHERNET_MPACKET" },
 	};
 
 	(void)state;
@@ -53,10 +63,11 @@ static void link_find_known_dlts(void **state)
 static void link_find_unknown_dlts(void **state)
 {
 	(void)state;
-	assert_null(dec_link_find(DLT_IEEE802_11_RADIO));
-	assert_null(dec_link_find(127));
-	assert_null(dec_link_find(DLT_IEEE802_11));
-	assert_null(dec_link_find(DLT_PPP));
+	/* token ring, FDDI, Bluetooth HCI, USB: not decoded */
+	assert_null(dec_link_find(DLT_IEEE802));
+	assert_null(dec_link_find(DLT_FDDI));
+	assert_null(dec_link_find(201));
+	assert_null(dec_link_find(220));
 	assert_null(dec_link_find(-1));
 	assert_null(dec_link_find(65535));
 }
