@@ -195,13 +195,31 @@ static void owner_line(struct lines *L, const char *what,
 		    attr_src_name(e->src));
 }
 
+/* With names on (`n`), end d's name into buf: the one the traffic gave
+ * (names/nm.h: DNS, SNI, Host), else a reverse lookup's when it is done.
+ * 1 when buf holds a name, else 0 (buf untouched). */
+static int end_name(struct view *v, const struct model_flow *f, int d,
+		    char *buf, size_t len)
+{
+	const struct ft_view *fv = &f->v;
+
+	if (!v->names)
+		return 0;
+	if (f->name[d].name) {
+		snprintf(buf, len, "%s", f->name[d].name);
+		return 1;
+	}
+	return v->res && resolve_name(v->res, (fv->orig_is_a ^ d) ?
+				      fv->key.a : fv->key.b,
+				      fv->key.flags & FT_K_V6, buf, len);
+}
+
 static void flow_details(struct view *v, struct lines *L)
 {
 	static const char *const ends[] = { "active (in the table)", "timeout",
 		"reuse", "evicted", "end of input" };
 	const struct ft_view *f = &v->df.v;
 	const char *p = rep_proto_name(f->key.proto);
-	int v6 = f->key.flags & FT_K_V6;
 	int icmp = f->key.proto == 1 || f->key.proto == 58;
 	char name[2][64] = { "", "" }, port[2][48] = { "", "" }, rt[2][24];
 
@@ -209,10 +227,11 @@ static void flow_details(struct view *v, struct lines *L)
 		char n[46];
 		int pt = d ? v->df.e.resp_p : v->df.e.orig_p;
 
-		if (v->names && v->res &&
-		    resolve_name(v->res, (f->orig_is_a ^ d) ? f->key.a :
-				 f->key.b, v6, n, sizeof(n)))
-			snprintf(name[d], sizeof(name[d]), "  (%s)", n);
+		if (end_name(v, &v->df, d, n, sizeof(n)))
+			snprintf(name[d], sizeof(name[d]), "  (%s%s%s)", n,
+				 v->df.name[d].name ? ", " : "",
+				 v->df.name[d].name ?
+				 nm_src_name(v->df.name[d].src) : "");
 		if (pt >= 0)	/* ICMP: Zeek's type / counterpart-or-code */
 			snprintf(port[d], sizeof(port[d]), " %s %d", !icmp ?
 				 "port" : d ? "type or code" : "type", pt);
@@ -305,7 +324,8 @@ static void help_lines(struct lines *L)
 		"space     pause: a replay stops; a live capture goes on",
 		"          but the display freezes",
 		".         one more packet (paused replay)",
-		"n N       host names on/off (looked up in the background)",
+		"n N       host names on/off: from the traffic (DNS, SNI, Host),",
+		"          else looked up in the background",
 		"b         byte counts: human units / exact",
 		"c         processes: the cgroup column on/off",
 		"j k Up Down PgUp PgDn Home End   move the selection",
@@ -407,16 +427,10 @@ static void draw_rows(struct view *v)
 
 		if (v->mv == MV_FLOWS) {
 			struct model_flow f = *flow_row(v, i);
-			const struct ft_view *fv = &f.v;
 
-			if (v->names && v->res) {	/* names where known */
-				int v6 = fv->key.flags & FT_K_V6;
-
-				resolve_name(v->res, fv->orig_is_a ? fv->key.a :
-					     fv->key.b, v6, f.e.orig_h, 46);
-				resolve_name(v->res, fv->orig_is_a ? fv->key.b :
-					     fv->key.a, v6, f.e.resp_h, 46);
-			}
+			/* names where known */
+			end_name(v, &f, FT_ORIG, f.e.orig_h, sizeof(f.e.orig_h));
+			end_name(v, &f, FT_RESP, f.e.resp_h, sizeof(f.e.resp_h));
 			fmt_flow(&f, aw, v->es.clock_ns, line, sizeof(line));
 		} else if (v->mv == MV_PORTS) {
 			fmt_port(port_row(v, i), line, sizeof(line));
