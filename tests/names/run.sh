@@ -18,11 +18,15 @@
 #                        image imported from busybox-static): its name and
 #                        image in the flows; SKIP with the reason when
 #                        podman cannot run a container here
+#   names-runtime-hangs  the same container, the API socket one that
+#                        accepts and never answers: no names, the reason
+#                        `timeout`, every packet still counted
+#   names-runtime-missing  no socket at all: the reason `noruntime`
 set -u
 cd "$(dirname "$0")/../.."
 SUITE=names
 CHECKS=(names-unit-live names-pcapng-read names-passive-live names-shared
-	names-podman)
+	names-podman names-runtime-hangs names-runtime-missing)
 tmp=$(mktemp -d)
 NSLIST=()
 failed=0
@@ -147,7 +151,7 @@ check_passive() {
 			return
 		}
 	done
-	if python3 tests/names/agree.py -d tcp.port==4433,tls "$tmp/passive.pcapng" > "$tmp/agree.out" 2>&1; then
+	if python3 tests/names/agree.py -d tcp.port==4433,tls -d tcp.port==8082,http "$tmp/passive.pcapng" > "$tmp/agree.out" 2>&1; then
 		ok names-passive-live "dns, http and sni names; tshark: $(sed -n 's/^[^:]*: //p' "$tmp/agree.out" | head -1)"
 	else
 		fail names-passive-live "the capture's names disagree with tshark" "$tmp/agree.out"
@@ -193,14 +197,18 @@ podman_traffic() {
 		"$IMG" wget -q -O /dev/null http://127.0.0.1:8081/ > "$tmp/client.out" 2>&1
 	sleep 1
 }
+skip_podman() {
+	local c
+	for c in names-podman names-runtime-hangs names-runtime-missing; do skip "$c" "$1"; done
+}
 check_podman() {
-	command -v podman >/dev/null || { skip names-podman "no podman"; return; }
+	command -v podman >/dev/null || { skip_podman "no podman"; return; }
 	IMG=localhost/porttop-names-busybox:$$
 	local ctr=pt-names-web-$$ sock=$tmp/podman.sock
-	podman_image "$IMG" || { skip names-podman "cannot import busybox-static's rootfs"; return; }
+	podman_image "$IMG" || { skip_podman "cannot import busybox-static's rootfs"; return; }
 	if ! "${PODMAN_RUN[@]}" -d --network "ns:/run/netns/$NS" --name "$ctr" "$IMG" \
 		/bin/httpd -f -p 8081 -h /www > "$tmp/podman.out" 2>&1; then
-		skip names-podman "podman cannot run a container here: $(tail -1 "$tmp/podman.out")"
+		skip_podman "podman cannot run a container here: $(tail -1 "$tmp/podman.out")"
 		return
 	fi
 	PODMAN_CTRS+=("$ctr" "pt-names-client-$$")
@@ -219,6 +227,34 @@ check_podman() {
 		ok names-podman "$ctr ($IMG) answers the host and pt-names-client-$$; named live and from -w's comments"
 	else
 		fail names-podman "containers not named" "$tmp/pod.f" "$tmp/podp.f" "$tmp/pod.err" "$tmp/client.out"
+	fi
+	check_runtime_down hangs "unix://$tmp/hang.sock" timeout "$ctr"
+	check_runtime_down missing "unix://$tmp/none.sock" noruntime "$ctr"
+}
+
+# check_runtime_down NAME DOCKER_HOST MISS CTR: porttop asks a runtime
+# that hangs or is not there: the container keeps its id, has no name, and
+# says why; the capture counts what the one with names counted
+hang_traffic() { inns curl -s -o /dev/null http://127.0.0.1:8081/; sleep 2.5; }
+check_runtime_down() {
+	local name=$1 miss=$3 ctr=$4
+	if [ "$name" = hangs ]; then
+		bgrun hang "$NS" python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8); c = []
+while True: c.append(s.accept()[0])' "$tmp/hang.sock"
+		for _ in $(seq 100); do [ -S "$tmp/hang.sock" ] && break; sleep 0.05; done
+	fi
+	local t0; t0=$(now_us)
+	XDG_RUNTIME_DIR=$tmp DOCKER_HOST=$2 live "rt$name" 5 hang_traffic
+	local secs; secs=$(secs "$t0" "$(now_us)")
+	fields "$tmp/rt$name.out" orig_pkts resp_pkts resp_comm resp_container resp_container_id \
+		resp_container_miss > "$tmp/rt$name.f"
+	local id; id=$(podman inspect -f '{{.Id}}' "$ctr")
+	if grep -qE "^orig_pkts=[1-9][0-9]* resp_pkts=[1-9][0-9]* resp_comm=httpd resp_container=None resp_container_id=$id resp_container_miss=$miss$" "$tmp/rt$name.f" &&
+	   grep -q "containers: no names" "$tmp/rt$name.err"; then
+		ok "names-runtime-$name" "resp_container_miss=$miss, porttop ran ${secs} s for --duration 5; $(grep -o 'containers: .*' "$tmp/rt$name.err" | cut -c1-90)"
+	else
+		fail "names-runtime-$name" "expected no name and $miss" "$tmp/rt$name.f" "$tmp/rt$name.err"
 	fi
 }
 
