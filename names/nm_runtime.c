@@ -340,11 +340,23 @@ void nm_runtime_stop(struct nm_runtime *r)
 	free(r);
 }
 
+/* Whether any owner seen was in a container (else the runtimes' answers
+ * are not worth a line). */
+static int any_container(void)
+{
+	struct nm_who w;
+
+	for (uint32_t id = nm_who_count(); id > 0; id--)
+		if (nm_who_get(id, &w) && w.id[0])
+			return 1;
+	return 0;
+}
+
 int nm_runtime_msg(struct nm_runtime *r, char *buf, size_t len)
 {
 	int any;
 
-	if (!r)
+	if (!r || !any_container())
 		return 0;
 	pthread_mutex_lock(&r->lock);
 	any = r->msg[0] != '\0';

@@ -49,7 +49,7 @@ void nm_runtime_stop(struct nm_runtime *r);
 /* nm_runtime_msg: one line on what the runtimes said ("containers:
  * podman /run/podman/podman.sock: 3 containers, 2 named" or "containers:
  * no names: /run/docker.sock: permission denied; ..."); 0 when none was
- * asked yet.  Any thread. */
+ * asked yet, or no owner seen was in a container.  Any thread. */
 int nm_runtime_msg(struct nm_runtime *r, char *buf, size_t len);
 
 /* nm_rt_parse: a container list (the JSON array either API returns),

@@ -75,7 +75,7 @@ live() {
 	local name=$1 secs=$2
 	shift 2
 	bgrun "$name" "$NS" "$PORTTOP" -i lo --duration "$secs" --format json \
-		-w "$tmp/$name.pcapng" -q
+		-w "$tmp/$name.pcapng" -q ${SNAPLEN:+-s "$SNAPLEN"}
 	local pid=$BGPID
 	porttop_ready "$pid" || { echo "porttop did not start"; return 1; }
 	"$@"
@@ -140,7 +140,7 @@ check_passive() {
 	bgrun tls "$NS" openssl s_server -accept 4433 -cert "$tmp/c.pem" -key "$tmp/k.pem" -www -quiet
 	until_tcp 8082
 	until_tcp 4433
-	live passive 4 passive_traffic
+	SNAPLEN=65535 live passive 4 passive_traffic	# whole: for tshark
 	fields "$tmp/passive.out" resp_h resp_p resp_name resp_name_source > "$tmp/passive.f"
 	local want=("resp_h=127.0.0.2 resp_p=8082 resp_name=web.test resp_name_source=dns"
 		    "resp_h=127.0.0.1 resp_p=8082 resp_name=host.test resp_name_source=http"
