@@ -25,7 +25,7 @@ YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml)
 XML_CFLAGS := $(or $(shell pkg-config --cflags libxml-2.0 2>/dev/null),-I/usr/include/libxml2)
 XML_LIBS := $(or $(shell pkg-config --libs libxml-2.0 2>/dev/null),-lxml2)
-LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lm \
+LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lcurl -lm \
 	$(FIXBUF_LIBS) $(YAML_LIBS) $(XML_LIBS) -pthread
 # The eBPF program (attrib/attr.bpf.c) is built by clang for the BPF target
 # whatever CC and SAN are: it runs in the kernel, never sanitized.
@@ -38,10 +38,12 @@ BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/jsonw.c \
 	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live.c capture/cap_dump.c \
 	decode/dec_link.c decode/dec_ether.c decode/dec_ppp.c decode/dec_wifi.c \
-	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c \
+	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
 	flowtable/server_ports.c flowtable/uid.c flowtable/gap.c flowtable/conn.c flowtable/behav.c \
 	flowtable/ft.c flowtable/scan.c \
 	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
+	names/nm_pool.c names/nm_tab.c names/nm.c names/nm_feed.c names/nm_cgroup.c names/nm_who.c \
+	names/nm_whomap.c names/nm_rtjson.c names/nm_runtime.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c \
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig.c core/priv.c \

@@ -201,6 +201,12 @@ void attr_put_sock(void *arg, const struct attr_sock *s)
 	if (s->closed && attr_cache_get(a->cache, &e.key, &old) &&
 	    old.owner.pid >= 0 && e.owner.pid < 0)
 		e.owner = old.owner;
+	/* its container or unit, read while the process still lives */
+	if (s->who)
+		e.owner.who = s->who;
+	else if (e.owner.pid >= 0 && !e.owner.who && a->whomap)
+		e.owner.who = nm_whomap_of(a->whomap, e.owner.pid,
+					   e.owner.cgroup);
 	if (attr_cache_put(a->cache, &e))
 		__atomic_fetch_add(&a->st.evicted, 1, __ATOMIC_RELAXED);
 }
@@ -402,6 +408,7 @@ static void release(struct attr *a)
 		a->table->close(a->tb_state);
 	attr_cache_free(a->cache);
 	attr_procmap_free(a->procmap);
+	nm_whomap_free(a->whomap);
 	free(a->q);
 	free(a->fs);
 	free(a);
@@ -425,8 +432,9 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
 	a->netns = netns_inode(a->o.proc_root);
 	a->cache = attr_cache_new(CACHE_ENTRIES);
 	a->procmap = attr_procmap_new(a->o.proc_root);
+	a->whomap = nm_whomap_new(a->o.proc_root);
 	a->q = calloc(QUEUE_SLOTS, sizeof(*a->q));
-	if (!a->cache || !a->procmap || !a->q) {
+	if (!a->cache || !a->procmap || !a->whomap || !a->q) {
 		snprintf(msg, len, "attribution off: out of memory");
 		goto fail;
 	}

@@ -58,6 +58,8 @@ struct attr_end {
 	uint8_t src;		/* enum attr_src */
 	uint8_t why;		/* enum attr_why */
 	uint8_t exited;		/* the process has exited since */
+	uint32_t who;		/* its container, pod or unit: a record of
+				   names/nm_who.h (nm_who_get), 0 none */
 };
 
 enum attr_mode { ATTR_AUTO = 0, ATTR_MODE_BPF, ATTR_MODE_DIAG,
@@ -151,9 +153,9 @@ int attr_packet_note(struct attr *a, const struct dec_pkt *p,
  * established, often after its first packets were written): one comment
  * per known end, "porttop flow: tcp 10.0.0.1 40000 10.0.0.2 80\n" (proto,
  * orig address and port, resp address and port) then the owner as in
- * attr_packet_note, with End: src for the orig.  Returns how many (0 to
- * 2).  Written in an empty pcapng Name Resolution Block (cap_dump_note). */
-#define ATTR_NOTE_MAX 320
+ * attr_packet_note, with End: src for the orig, and its container, pod
+ * or unit when it has one (attr_note.h).  Returns how many (0 to 2).  Written in an empty pcapng Name Resolution Block (cap_dump_note). */
+#define ATTR_NOTE_MAX 1024
 int attr_flow_note(struct attr *a, const struct ft_view *v,
 		   char comment[2][ATTR_NOTE_MAX]);
 

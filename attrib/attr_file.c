@@ -44,6 +44,7 @@ static int same(const struct attr_sock *a, const struct attr_sock *b)
 	return a->pid == b->pid && a->lport == b->lport &&
 	       a->rport == b->rport && a->proto == b->proto &&
 	       a->ipv == b->ipv && a->uid == b->uid && a->cgroup == b->cgroup &&
+	       a->who == b->who &&
 	       !memcmp(a->laddr, b->laddr, 16) &&
 	       !memcmp(a->raddr, b->raddr, 16) &&
 	       !memcmp(a->comm, b->comm, 16);
@@ -77,6 +78,10 @@ static void deliver(struct attr *a, const struct dec_pkt *p,
 			       .pid = r->pid, .uid = r->uid,
 			       .cgroup = r->cgroup, .src = ATTR_SRC_PCAPNG };
 	struct attr_sock *d;
+
+	/* its container, pod or unit, as the comments named it */
+	if (r->cg.id[0] || r->cg.unit[0] || r->rn.name[0])
+		s.who = nm_who_recorded(&r->cg, &r->rn);
 
 	memcpy(s.laddr, dst ? p->dst : p->src, 16);
 	memcpy(s.raddr, dst ? p->src : p->dst, 16);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../lib/clock.h"
+#include "../names/nm_whomap.h"
 #include "attr.h"
 #include "attr_cache.h"
 #include "attr_sock.h"
@@ -55,6 +56,7 @@ struct attr {
 	const struct attr_backend *events, *table;	/* bpf; diag/procnet */
 	void *ev_state, *tb_state;
 	struct attr_procmap *procmap;
+	struct nm_whomap *whomap;	/* owners' containers and units */
 	struct attr_cache *cache;
 	uint64_t netns;
 	pthread_t thread;

@@ -21,9 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
-#include <linux/magic.h>
 
+#include "../names/nm_whomap.h"
 #include "attr_sock.h"
 
 #define PM_PER_INODE	8		/* processes kept per socket */
@@ -60,27 +59,6 @@ static size_t pm_hash(uint64_t inode, unsigned bits)
 	return (size_t)((inode * 0x9E3779B97F4A7C15ull) >> (64 - bits));
 }
 
-/* The cgroup2 hierarchy: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a
- * hybrid v1/v2 host. */
-static int cg_open(void)
-{
-	static const char *const dirs[] = { "/sys/fs/cgroup",
-					    "/sys/fs/cgroup/unified" };
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		struct statfs sf;
-
-		if (fd < 0)
-			continue;
-		if (fstatfs(fd, &sf) == 0 &&
-		    sf.f_type == CGROUP2_SUPER_MAGIC)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 /* attr_procmap_new: see attr_sock.h.  Cgroup ids are looked up only for
  * the live /proc: a recorded tree's cgroup paths name another host's
  * directories. */
@@ -92,7 +70,7 @@ struct attr_procmap *attr_procmap_new(const char *proc_root)
 		free(m);
 		return NULL;
 	}
-	m->cgfd = strcmp(m->root, "/proc") == 0 ? cg_open() : -1;
+	m->cgfd = strcmp(m->root, "/proc") == 0 ? nm_cgroup2_open() : -1;
 	return m;
 }
 

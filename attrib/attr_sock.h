@@ -37,6 +37,9 @@ struct attr_sock {
 	uint32_t uid;		/* socket owner's uid (sock_diag) */
 	char comm[16];		/* process name, "" when unknown */
 	uint8_t src;		/* enum attr_src: which back end saw it */
+	uint32_t who;		/* a capture file's who record (its
+				   comments' container), 0 none; live owners
+				   get theirs from their cgroup (attr.c) */
 };
 
 typedef void (*attr_sock_fn)(void *arg, const struct attr_sock *s);

@@ -36,12 +36,17 @@
 #include "../capture/cap.h"
 #include "../decode/dec.h"
 #include "../flowtable/ft.h"
+#include "../names/nm.h"
 
-/* An ended flow and the owners of its ends ([FT_ORIG], [FT_RESP]; from
- * attr_flow(): pid -1 with the reason when unknown). */
+/* An ended flow, the owners of its ends ([FT_ORIG], [FT_RESP]; from
+ * attr_flow(): pid -1 with the reason when unknown; each owner's
+ * container in its `who`), and the names of its ends' addresses (from
+ * nm_flow(): NULL with the reason when unknown; the strings live as
+ * long as the engine). */
 struct flow_rec {
 	struct ft_view v;
 	struct attr_end end[2];
+	struct nm_name name[2];
 };
 
 /* CONSUMER_LEFT: also hand this consumer, through `flow`, the flows still

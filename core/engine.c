@@ -97,6 +97,7 @@ static void deliver(struct engine *e, const struct ft_view *v)
 
 	f.v = *v;
 	attr_flow(e->attr, v, f.end);
+	nm_flow(e->names, v, f.name);
 	hand_on(e, &f, 0);
 }
 
@@ -151,6 +152,7 @@ static void hand_on_left(struct engine *e)
 		if (!ft_read(e->ft, i, &f.v))
 			continue;
 		attr_flow(e->attr, &f.v, f.end);
+		nm_flow(e->names, &f.v, f.name);
 		hand_on(e, &f, 1);
 	}
 }
@@ -341,6 +343,9 @@ static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
 	}
 	if (e->hold)	/* a file's comments: before the flow table */
 		attr_file_packet(e->attr, n ? p : NULL, pk);
+	for (unsigned i = 0; ds == DEC_OK && i < n; i++)	/* names the
+						   payloads give */
+		nm_packet(e->names, pk->data, pk->caplen, &p[i]);
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].packet)
 			e->cons[i].packet(e->cons[i].arg, pk, n ? p : NULL);

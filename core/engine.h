@@ -26,6 +26,7 @@
 #include "../attrib/attr.h"
 #include "../capture/cap.h"
 #include "../flowtable/ft.h"
+#include "../names/nm_runtime.h"
 #include "consumer.h"
 #include "status.h"
 
@@ -66,6 +67,10 @@ struct engine_opts {
 	bool keep_flows;		/* at the end, leave the flows in the
 					   table (a view shows them) rather
 					   than end them all (reports) */
+	/* --runtime: the container runtimes' sockets to ask for names
+	 * (NULL-terminated; none: the usual places), or no_runtime */
+	const char *runtime_sockets[NM_RT_SOCKETS + 1];
+	bool no_runtime;
 	enum engine_tunnels tunnels;	/* --tunnels */
 };
 
@@ -170,6 +175,10 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s);
 void engine_describe(const struct engine *e, struct engine_desc *d);
 struct ft_table *engine_table(struct engine *e);
 struct attr *engine_attr(struct engine *e);	/* NULL: no attribution */
+/* The names of addresses (any thread may nm_flow it), and the runtime
+ * thread naming containers (NULL: not asked). */
+struct nm_names *engine_names(struct engine *e);
+struct nm_runtime *engine_runtime(struct engine *e);
 int engine_is_live(const struct engine *e);
 
 /* engine_attrib_msg: one line saying where owners come from, or why

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "../decode/dec.h"
+#include "../names/nm_runtime.h"
 #include "dump.h"
 #include "engine.h"
 
@@ -26,6 +27,10 @@ struct engine {
 	struct dec dec;
 	struct ft_table *ft;
 	struct attr *attr;		/* NULL: flows are not attributed */
+	struct nm_names *names;		/* names of addresses, from the
+					   packets */
+	struct nm_runtime *runtime;	/* names of containers, live; NULL:
+					   none */
 	struct dump *dump;		/* -w, or NULL */
 	int dlt, other_dlt;		/* the link type of `link`; the last
 					   other one met (a pcapng file may

@@ -107,7 +107,7 @@ static enum pt_status open_pipeline(struct engine *e, struct pt_err *err)
 	if (dec_init(&e->dec, 0) == 0)
 		dec_set_tunnels(&e->dec, e->o.tunnels == ENGINE_TUNNELS_OUTER ?
 				0 : DEC_MAX_TUNNELS);
-	if (!e->dec.frags ||
+	if (!e->dec.frags || !(e->names = nm_new()) ||
 	    !(e->ft = ft_create(&e->o.ft, engine_flow_ended, e)))
 		return pt_fail(err, PT_ERR_NOMEM,
 			       "cannot allocate the flow table (%zu bytes): %s",
@@ -126,6 +126,20 @@ static enum pt_status open_pipeline(struct engine *e, struct pt_err *err)
 	if (pipe2(e->done_fd, O_CLOEXEC | O_NONBLOCK) < 0)
 		return pt_fail(err, PT_ERR_NOMEM, "cannot make a pipe");
 	return PT_OK;
+}
+
+/* Live, with owners: the runtimes that name their containers, asked by
+ * a thread of their own.  One that cannot start costs names only. */
+static void open_runtime(struct engine *e)
+{
+	struct nm_runtime_opts ro = { .every_ns = 0 };
+
+	if (!e->live || !e->attr || e->o.no_runtime)
+		return;
+	memcpy(ro.sockets, e->o.runtime_sockets, sizeof(ro.sockets));
+	if (nm_runtime_start(&e->runtime, &ro) < 0)
+		fprintf(stderr, "porttop: containers: cannot start the thread "
+			"that asks their runtimes\n");
 }
 
 enum pt_status engine_open(struct engine **out, const struct engine_opts *o,
@@ -147,6 +161,7 @@ enum pt_status engine_open(struct engine **out, const struct engine_opts *o,
 		engine_close(e);
 		return rc;
 	}
+	open_runtime(e);
 	*out = e;
 	return PT_OK;
 }
@@ -163,6 +178,8 @@ void engine_close(struct engine *e)
 	ft_destroy(e->ft);
 	free(e->held);
 	dec_free(&e->dec);
+	nm_runtime_stop(e->runtime);
+	nm_free(e->names);
 	attr_stop(e->attr);
 	cap_close(e->cap);
 	for (int i = 0; i < 2; i++)
@@ -195,6 +212,16 @@ void engine_describe(const struct engine *e, struct engine_desc *d)
 struct attr *engine_attr(struct engine *e)
 {
 	return e->attr;
+}
+
+struct nm_names *engine_names(struct engine *e)
+{
+	return e->names;
+}
+
+struct nm_runtime *engine_runtime(struct engine *e)
+{
+	return e->runtime;
 }
 
 int engine_is_live(const struct engine *e)

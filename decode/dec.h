@@ -159,7 +159,10 @@ struct dec_pkt {
 	uint64_t held_wire, held_ip;
 
 	/* Tunnels (see the top of this file) */
-	uint32_t l4_off;	/* the transport header's offset in the frame */
+	uint32_t l4_off;	/* the transport header's offset in the frame:
+				   its payload (decode/dec_names.h) is at
+				   l4_off + l4_len - payload_len for TCP,
+				   l4_off + 8 for UDP */
 	uint8_t layer;		/* 0: the frame's outermost IP header; n: the
 				   packet inside n tunnels */
 	uint8_t carrier;	/* enum dec_tun: the tunnel whose header its

@@ -71,8 +71,7 @@ uint64_t report_flows(const struct report *r)
 	return r->n;
 }
 
-static int keep_flow(struct report *r, const struct ft_view *v,
-		     const struct attr_end *end)
+static int keep_flow(struct report *r, const struct flow_rec *in)
 {
 	size_t c = r->n / CHUNK;
 
@@ -87,10 +86,7 @@ static int keep_flow(struct report *r, const struct ft_view *v,
 			return -1;
 		r->nchunks++;
 	}
-	struct flow_rec *f = &r->chunks[c][r->n % CHUNK];
-	f->v = *v;
-	f->end[0] = end[0];
-	f->end[1] = end[1];
+	r->chunks[c][r->n % CHUNK] = *in;
 	return 0;
 }
 
@@ -117,7 +113,7 @@ void report_add(void *report, const struct flow_rec *f)
 	 * filtered as rows, at the end */
 	if (r->kind == REP_FLOWS && !rep_filter_match(r->filter, f))
 		return;
-	rc = r->kind == REP_FLOWS ? keep_flow(r, &f->v, f->end) :
+	rc = r->kind == REP_FLOWS ? keep_flow(r, f) :
 	     r->kind == REP_PORTS || r->kind == REP_SERVICES ? fold_port(r, f) :
 				    rep_procs_add(r->procs, &f->v, f->end, rows);
 	if (rc < 0)

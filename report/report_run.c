@@ -75,6 +75,12 @@ void report_summary(struct engine *e)
 			(unsigned long long)s.kernel.recv, s_(s.kernel.recv),
 			(unsigned long long)s.kernel.drop, s_(s.kernel.drop),
 			(unsigned long long)s.kernel.ifdrop);
+	/* names: what the packets gave, what the runtimes said */
+	char msg[512];
+	if (nm_msg(engine_names(e), msg, sizeof(msg)))
+		fprintf(stderr, "porttop: %s\n", msg);
+	if (nm_runtime_msg(engine_runtime(e), msg, sizeof(msg)))
+		fprintf(stderr, "porttop: %s\n", msg);
 	/* consumers with a word of their own (the IPFIX exporter) */
 	char line[ENGINE_MAX_CONSUMERS][ENGINE_STATUS_LEN];
 	int n = engine_status(e, line, ENGINE_MAX_CONSUMERS);

@@ -185,6 +185,7 @@ void rep_table_init(struct rep_table *t, enum rep_kind kind)
 	for (int i = 0; i < k->ncols; i++) {
 		t->width[i] = k->cols[i].width;
 		t->cell[i] = cell_index(k, k->cols[i].cell);
+		t->shown[i] = k->cols[i].fit != TXT_OPTIONAL;
 	}
 }
 
@@ -203,6 +204,10 @@ void rep_table_fit(struct rep_table *t, const void *row)
 		if (!k->cols[i].fit)
 			continue;
 		s = cell_text(&c[t->cell[i]], k->cols[i].how, buf, sizeof(buf));
+		if (k->cols[i].fit == TXT_OPTIONAL) {	/* the last: not padded */
+			t->shown[i] |= s != NULL;
+			continue;
+		}
 		len = (int)strlen(s ? s : "-");
 		if (len > (w < 0 ? -w : w))
 			t->width[i] = w < 0 ? -len : len;
@@ -215,7 +220,9 @@ int rep_text_header(FILE *out, const struct rep_table *t)
 	struct line l = { .out = out };
 
 	for (int i = 0; i < t->ncols; i++)
-		line_col(&l, i ? ' ' : '\0', k->cols[i].title, t->width[i]);
+		if (t->shown[i])
+			line_col(&l, i ? ' ' : '\0', k->cols[i].title,
+				 t->width[i]);
 	return line_end(&l);
 }
 
@@ -229,6 +236,8 @@ int rep_text_row(FILE *out, const struct rep_table *t, const void *row)
 
 	row_cells(k, row, c, 1, &room);
 	for (int i = 0; i < t->ncols; i++) {
+		if (!t->shown[i])
+			continue;
 		const char *s = cell_text(&c[t->cell[i]], k->cols[i].how, buf,
 					  sizeof(buf));
 

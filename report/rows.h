@@ -52,6 +52,8 @@ struct rep_table {
 	int width[REP_TEXT_MAXCOLS];	/* characters; negative: left-aligned;
 					   a longer value is not cut */
 	int cell[REP_TEXT_MAXCOLS];	/* private: the value each shows */
+	unsigned char shown[REP_TEXT_MAXCOLS];	/* private: an optional
+						   column has a value */
 };
 void rep_table_init(struct rep_table *t, enum rep_kind kind);
 void rep_table_fit(struct rep_table *t, const void *row);
@@ -65,7 +67,7 @@ int rep_text_row(FILE *out, const struct rep_table *t, const void *row);
  * when it did not fit its buffer (REP_JSON_MAX is enough for any row and
  * a few dozen members more) or the stream failed.  Times are the CSV's
  * digits: seconds with 6 decimals. */
-#define REP_JSON_MAX 4096
+#define REP_JSON_MAX 8192
 void rep_json_members(struct jsonw *w, enum rep_kind kind, const void *row);
 int rep_json_line(FILE *out, struct jsonw *w);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../lib/clock.h"
+#include "../names/nm_who.h"
 #include "rows_fields.h"
 
 #define NITEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -35,6 +36,58 @@ static struct cell *owner_cells(struct cell *c, const struct attr_end *o,
 		INT(found && o->cgroup ? (int64_t)o->cgroup : -1);
 	STR(found ? attr_src_name(o->src) : NULL);
 	return c;
+}
+
+/* The container, pod or unit of an owner (names/nm_who.h): name, id,
+ * image, pod, namespace, unit, pod UID, and why a container has no name;
+ * null for what is not known. */
+static struct cell *who_cells(struct cell *c, const struct attr_end *o)
+{
+	struct nm_who w;
+	int has = o->pid >= 0 && nm_who_get(o->who, &w);
+
+#define S(x) STR(has && (x) && (x)[0] ? (x) : NULL)
+	S(w.name);
+	S(w.id);
+	S(w.image);
+	S(w.pod);
+	S(w.ns);
+	S(w.unit);
+	S(w.pod_uid);
+#undef S
+	STR(has && w.id[0] && w.miss != NM_WHO_NAMED ?
+	    nm_who_miss_name(w.miss) : NULL);
+	return c;
+}
+
+/* The names of the ends' addresses (names/nm.h): name, source, and why
+ * there is none. */
+static struct cell *name_cells(struct cell *c, const struct nm_name *n)
+{
+	for (int i = 0; i < 2; i++) {
+		STR(n[i].name);
+		STR(n[i].name ? nm_src_name(n[i].src) : NULL);
+		STR(n[i].name ? NULL :
+		    nm_why_name(n[i].why ? n[i].why : NM_UNSEEN));
+	}
+	return c;
+}
+
+/* Text: the container's name, else its id's first 12 digits, else the
+ * unit; null when none. */
+static const char *who_text(const struct attr_end *o, char id[13])
+{
+	struct nm_who w;
+
+	if (o->pid < 0 || !nm_who_get(o->who, &w))
+		return NULL;
+	if (w.name && w.name[0])
+		return w.name;
+	if (w.id[0]) {
+		snprintf(id, 13, "%.12s", w.id);
+		return id;
+	}
+	return w.unit[0] ? w.unit : NULL;
 }
 
 /* Packets, wire bytes, [IP bytes,] payload bytes of both directions. */
@@ -84,10 +137,25 @@ static const struct row_key flow_keys[] = {
 	{ "icmp_type", K_INT }, { "icmp_code", K_INT },
 	{ "uid", K_TEXT }, { "tunnel", K_TEXT },
 	{ "tunnel_parents", K_TEXT }, { "missed_bytes", K_BYTES },
+	/* issue 17: containers, pods or units of the ends; names of
+	 * their addresses */
+	{ "orig_container", K_TEXT }, { "orig_container_id", K_TEXT },
+	{ "orig_image", K_TEXT }, { "orig_pod", K_TEXT },
+	{ "orig_namespace", K_TEXT }, { "orig_unit", K_TEXT },
+	{ "orig_pod_uid", K_TEXT }, { "orig_container_miss", K_TEXT },
+	{ "resp_container", K_TEXT }, { "resp_container_id", K_TEXT },
+	{ "resp_image", K_TEXT }, { "resp_pod", K_TEXT },
+	{ "resp_namespace", K_TEXT }, { "resp_unit", K_TEXT },
+	{ "resp_pod_uid", K_TEXT }, { "resp_container_miss", K_TEXT },
+	{ "orig_name", K_TEXT }, { "orig_name_source", K_TEXT },
+	{ "orig_name_miss", K_TEXT }, { "resp_name", K_TEXT },
+	{ "resp_name_source", K_TEXT }, { "resp_name_miss", K_TEXT },
 };
 
-/* Text only: endpoints, the owner, retransmissions both ways. */
-static const char *const flow_extra[] = { "orig", "resp", "process", "retx" };
+/* Text only: endpoints, the owner, retransmissions both ways, the resp
+ * end's name. */
+static const char *const flow_extra[] = { "orig", "resp", "process", "retx",
+					  "name" };
 
 static const struct text_col flow_cols[] = {
 	/* title	  cell			width	how		fit */
@@ -108,6 +176,7 @@ static const struct text_col flow_cols[] = {
 	{ "PORT",	 "port_state",		-8,	TXT_PLAIN,	0 },
 	{ "RTT_MS",	 "rtt_syn_synack_us",	9,	TXT_MS,		0 },
 	{ "RETX",	 "retx",		5,	TXT_PLAIN,	0 },
+	{ "RESP_NAME",	 "name",		0,	TXT_PLAIN,	TXT_OPTIONAL },
 };
 
 /* Port state, handshake times (us), TCP troubles, ICMP errors. */
@@ -170,6 +239,7 @@ static struct cell *flow_text_cells(struct cell *c, const struct flow_rec *f,
 			 room->e.resp_p, v6));
 	STR(rep_owner(f->end, room->owner, sizeof(room->owner)));
 	INT((uint64_t)v->bdir[0].retrans + v->bdir[1].retrans);
+	STR(f->name[FT_RESP].name);
 	return c;
 }
 
@@ -210,6 +280,9 @@ static struct cell *flow_cells(const void *row, struct cell *c, int text,
 	}
 	c = flow_tcp_cells(c, v);
 	c = flow_zeek_cells(c, v, room);
+	c = who_cells(c, &f->end[FT_ORIG]);
+	c = who_cells(c, &f->end[FT_RESP]);
+	c = name_cells(c, f->name);
 	return text ? flow_text_cells(c, f, room) : c;
 }
 
@@ -218,6 +291,12 @@ static struct cell *flow_cells(const void *row, struct cell *c, int text,
 /* A service row is a port row of one responder address: the same fields,
  * its address after the protocol, and no counts of distinct clients and
  * servers (a port's). */
+/* issue 17: the process's container, pod or unit */
+#define WHO_KEYS \
+	{ "container", K_TEXT }, { "container_id", K_TEXT }, \
+	{ "image", K_TEXT }, { "pod", K_TEXT }, { "namespace", K_TEXT }, \
+	{ "unit", K_TEXT }, { "pod_uid", K_TEXT }, \
+	{ "container_miss", K_TEXT }
 #define PORT_KEYS_HEAD { "schema", K_INT }, { "proto", K_PROTO }
 #define PORT_KEYS_COUNTS \
 	{ "port", K_INT }, \
@@ -241,11 +320,12 @@ static const struct row_key port_keys[] = {
 	{ "clients", K_INT }, { "servers", K_INT },
 	PORT_KEYS_TAIL,
 	{ "servers_open", K_INT }, { "servers_closed", K_INT },
-	{ "servers_filtered", K_INT },
+	{ "servers_filtered", K_INT }, WHO_KEYS,
 };
 
 static const struct row_key service_keys[] = {
 	PORT_KEYS_HEAD, { "resp_h", K_ADDR }, PORT_KEYS_COUNTS, PORT_KEYS_TAIL,
+	WHO_KEYS,
 };
 
 /* Text only: the owner and whether it listens, retransmissions whatever
@@ -356,6 +436,7 @@ static struct cell *port_cells(const void *row, struct cell *c, int text,
 	INT(ss[FT_PS_OPEN]);
 	INT(ss[FT_PS_CLOSED]);
 	INT(ss[FT_PS_FILTERED]);
+	c = who_cells(c, &p->owner);
 	if (!text)
 		return c;
 	c = port_text(p, c, room);
@@ -382,6 +463,7 @@ static struct cell *service_cells(const void *row, struct cell *c, int text,
 	INT(p->rejected);
 	INT(p->unanswered);
 	c = port_counts(p, c);
+	c = who_cells(c, &p->owner);
 	return text ? port_text(p, c, room) : c;
 }
 
@@ -395,10 +477,16 @@ static const struct row_key proc_keys[] = {
 	{ "tx_wire_bytes", K_BYTES }, { "rx_wire_bytes", K_BYTES },
 	{ "tx_bytes", K_BYTES }, { "rx_bytes", K_BYTES },
 	{ "first_ts", K_TIME }, { "last_ts", K_TIME },
+	/* issue 17: its container, pod or unit */
+	{ "container", K_TEXT }, { "container_id", K_TEXT },
+	{ "image", K_TEXT }, { "pod", K_TEXT }, { "namespace", K_TEXT },
+	{ "unit", K_TEXT }, { "pod_uid", K_TEXT },
+	{ "container_miss", K_TEXT },
 };
 
-/* Text only: the command, or what the row of unattributed ends is. */
-static const char *const proc_extra[] = { "command" };
+/* Text only: the command, or what the row of unattributed ends is; its
+ * container (or unit). */
+static const char *const proc_extra[] = { "command", "in" };
 
 static const struct text_col proc_cols[] = {
 	/* title	  cell			width	how		fit */
@@ -411,6 +499,7 @@ static const struct text_col proc_cols[] = {
 	{ "RX_PKTS",	 "rx_pkts",		8,	TXT_PLAIN,	0 },
 	{ "TX",		 "tx_wire_bytes",	7,	TXT_HUMAN,	0 },
 	{ "RX",		 "rx_wire_bytes",	7,	TXT_HUMAN,	0 },
+	{ "CONTAINER",	 "in",			0,	TXT_PLAIN,	TXT_OPTIONAL },
 };
 
 static struct cell *proc_cells(const void *row, struct cell *c, int text,
@@ -420,7 +509,6 @@ static struct cell *proc_cells(const void *row, struct cell *c, int text,
 	const struct attr_end *o = &p->who;
 	int found = o->pid >= 0;
 
-	(void)room;
 	INT(REP_SCHEMA);
 	c = owner_cells(c, o, 1);
 	/* a file's comments do not say whether a process has exited */
@@ -434,8 +522,11 @@ static struct cell *proc_cells(const void *row, struct cell *c, int text,
 	c = count_cells(c, &p->tx, &p->rx, 0);
 	USEC(p->first_ns / NS_PER_US);
 	USEC(p->last_ns / NS_PER_US);
-	if (text)
+	c = who_cells(c, o);
+	if (text) {
 		STR(found ? o->comm : "(unattributed)");
+		STR(who_text(o, room->who));
+	}
 	return c;
 }
 

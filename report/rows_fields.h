@@ -44,6 +44,8 @@ enum text_how {
 	TXT_MS,		/* microseconds as milliseconds, 3 decimals */
 };
 
+#define TXT_OPTIONAL 2
+
 /* A text column: its title and value, padded to width. */
 struct text_col {
 	const char *title;
@@ -51,7 +53,11 @@ struct text_col {
 	int width;		/* characters at least; negative: left-aligned
 				   (printf's "%-*s") */
 	enum text_how how;
-	int fit;		/* 1: as wide as the widest value of the rows */
+	int fit;		/* 1: as wide as the widest value of the rows;
+				   TXT_OPTIONAL: a last column (width 0),
+				   shown only when some row has a value (the
+				   names of issue 17: a report without any
+				   keeps its old columns) */
 };
 
 /* Room for the strings a row's cells point to when the row does not hold
@@ -63,6 +69,7 @@ struct cell_room {
 	char uid[FT_UID_TEXT];
 	char tunnel[DEC_MAX_CHAIN * 8];
 	char parents[FT_MAX_PARENTS * FT_UID_TEXT];
+	char who[13];		/* a container id's first 12 digits */
 };
 
 /* What a keyed cell holds, for code that compares values rather than
@@ -86,7 +93,7 @@ struct row_key {
 	enum key_kind kind;
 };
 
-#define ROWS_MAXCELLS 64
+#define ROWS_MAXCELLS 96
 
 /* A report kind.  Its cells are named by keys[] (the JSON keys, in JSON
  * order; the CSV header) then extra[] (values only text columns show), in

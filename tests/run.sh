@@ -6,9 +6,11 @@
 # (live capture in network namespaces; needs root, else its checks SKIP),
 # attrib (process attribution against real processes' ground truth, in
 # network namespaces; needs root), ipfix (--ipfix into nfcapd and
-# ipfixDump, in a network namespace; needs root), tmux (the interactive
-# view in a tmux terminal), check (`porttop check`: bad rules files, TAP
-# read by prove, JUnit read by junitparser, bad inputs).  Default: all.  Every suite
+# ipfixDump, in a network namespace; needs root), names (containers,
+# units and passive names against real processes, podman and tshark;
+# needs root), tmux (the interactive view in a tmux terminal), check
+# (`porttop check`: bad rules files, TAP read by prove, JUnit read by
+# junitparser, bad inputs).  Default: all.  Every suite
 # prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
 # (cmocka binaries print TAP, converted here).
 # Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir).
@@ -17,7 +19,7 @@ cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
 export PORTTOP TZ=UTC
-suites=${*:-arch unit golden oracle corrupt check live attrib ipfix tmux}
+suites=${*:-arch unit golden oracle corrupt check live attrib ipfix names tmux}
 out=tests/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -58,7 +60,7 @@ for s in $suites; do
 				esac
 			done < "$out/$n.res"
 		done ;;
-	arch|golden|corrupt|check|live|attrib|ipfix|tmux)
+	arch|golden|corrupt|check|live|attrib|ipfix|names|tmux)
 		tests/$s/run.sh > "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do

@@ -47,11 +47,6 @@ struct out {
 
 /* ---- -Y: the rows shown --------------------------------------------------- */
 
-/* A flow row as the report has it, for the filter and the JSON writer. */
-static struct flow_rec flow_rec(const struct model_flow *f)
-{
-	return (struct flow_rec){ f->v, { f->end[0], f->end[1] } };
-}
 
 static int row_shown(const struct out *o, const void *row)
 {
@@ -150,7 +145,7 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 
 			if (!row_shown(o, f[i]))
 				continue;
-			rf = flow_rec(f[i]);
+			rf = model_flow_rec(f[i]);
 			row_json(o, REP_FLOWS, &rf, "flow", it, -1, &f[i]->r);
 		}
 	} else if (o->view == MV_PORTS) {
@@ -256,6 +251,7 @@ int batch_run(struct engine *e, const struct batch_opts *o)
 		return pt_exit(rc);
 	}
 	model_attach(m, engine_table(e), engine_attr(e));
+	model_attach_names(m, engine_names(e));
 	for (uint64_t it = 1;; it++) {
 		int64_t next = mono_ns() + o->delay_ns, left;
 		int running = 1;

@@ -20,6 +20,11 @@ void model_attach(struct model *m, struct ft_table *t, struct attr *a)
 	m->attr = a;
 }
 
+void model_attach_names(struct model *m, const struct nm_names *n)
+{
+	m->names = n;
+}
+
 struct consumer model_consumer(struct model *m)
 {
 	return (struct consumer){ .name = "view", .arg = m,
@@ -218,6 +223,7 @@ static void scan_flows(struct model *m, double dt)
 		struct model_flow *f = &m->flows[m->nflows++];
 		f->v = v;
 		attr_flow(m->attr, &v, f->end);
+		nm_flow(m->names, &v, f->name);
 		f->r = t->r;
 		rep_ends(&v, &f->e);
 	}

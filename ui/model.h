@@ -44,6 +44,7 @@ struct model_rates {
 struct model_flow {
 	struct ft_view v;
 	struct attr_end end[2];		/* owners of [FT_ORIG], [FT_RESP] */
+	struct nm_name name[2];		/* names of their addresses */
 	struct rep_ends e;		/* printable endpoints */
 	struct model_rates r;
 };
@@ -81,6 +82,9 @@ struct model;
  * gives flows their processes (NULL: none, every end "disabled"). */
 struct model *model_new(uint32_t ended_slots);
 void model_attach(struct model *m, struct ft_table *t, struct attr *a);
+/* model_attach_names: the names of addresses live flows get (the
+ * engine's; NULL: none). */
+void model_attach_names(struct model *m, const struct nm_names *n);
 void model_free(struct model *m);
 
 /* model_ended: queue one ended flow (the engine's thread; never
@@ -101,6 +105,11 @@ void model_update(struct model *m, int64_t now_ns, int64_t start_ns);
 struct rep_filter;
 void model_set_filter(struct model *m, enum model_view v,
 		      struct rep_filter *f);
+
+/* model_flow_rec: a flow of the model as the reports have it (struct
+ * flow_rec: the flow, its owners, its names), for the display filter and
+ * the row writer. */
+struct flow_rec model_flow_rec(const struct model_flow *f);
 
 /* model_kind: the report rows a view's rows are (REP_FLOWS, REP_PORTS,
  * REP_PROCS); model_match: 1 when f (NULL: any) matches row, a struct

@@ -20,6 +20,7 @@ struct track {
 struct model {
 	struct ft_table *ft;
 	struct attr *attr;
+	const struct nm_names *names;
 	/* ended flows: single-producer single-consumer ring */
 	struct flow_rec *ring;
 	uint32_t ring_mask, head, tail;	/* head: producer, tail: consumer */

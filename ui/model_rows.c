@@ -15,14 +15,19 @@ enum rep_kind model_kind(enum model_view v)
 	return v == MV_FLOWS ? REP_FLOWS : v == MV_PORTS ? REP_PORTS : REP_PROCS;
 }
 
+struct flow_rec model_flow_rec(const struct model_flow *f)
+{
+	return (struct flow_rec){ f->v, { f->end[0], f->end[1] },
+				  { f->name[0], f->name[1] } };
+}
+
 int model_match(const struct rep_filter *f, enum model_view v,
 		const void *row)
 {
 	if (!f)
 		return 1;
 	if (v == MV_FLOWS) {	/* the report's row: the flow and its owners */
-		const struct model_flow *mf = row;
-		struct flow_rec rf = { mf->v, { mf->end[0], mf->end[1] } };
+		struct flow_rec rf = model_flow_rec(row);
 
 		return rep_filter_match(f, &rf);
 	}

@@ -541,6 +541,7 @@ int view_run(struct engine *e, const struct view_opts *o)
 		return pt_exit(rc);
 	}
 	model_attach(v.m, engine_table(e), engine_attr(e));
+	model_attach_names(v.m, engine_names(e));
 	apply_sort(&v);
 	loop(&v);
 	term_restore();

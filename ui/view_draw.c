@@ -198,17 +198,37 @@ static void owner_line(struct lines *L, const char *what,
 		    attr_src_name(e->src));
 }
 
+/* With names on (`n`), end d's name into buf: the one the traffic gave
+ * (names/nm.h: DNS, SNI, Host), else a reverse lookup's when it is done.
+ * 1 when buf holds a name, else 0 (buf untouched). */
+static int end_name(const struct view *v, const struct model_flow *f, int d,
+		    char *buf, size_t len)
+{
+	const struct ft_view *fv = &f->v;
+
+	if (!v->names)
+		return 0;
+	if (f->name[d].name) {
+		snprintf(buf, len, "%s", f->name[d].name);
+		return 1;
+	}
+	return v->res && resolve_name(v->res, (fv->orig_is_a ^ d) ?
+				      fv->key.a : fv->key.b,
+				      fv->key.flags & FT_K_V6, buf, len);
+}
+
 /* "10.0.0.1 port 80  (name)" */
 static void end_line(const struct view *v, struct lines *L, int d)
 {
 	const struct ft_view *f = &v->df.v;
+	const char *src = v->df.name[d].name ?
+			  nm_src_name(v->df.name[d].src) : NULL;
 	int pt = d ? v->df.e.resp_p : v->df.e.orig_p;
-	char n[46], name[64] = "", port[32] = "";
+	char n[64], name[96] = "", port[32] = "";
 
-	if (v->names && v->res &&
-	    resolve_name(v->res, (f->orig_is_a ^ d) ? f->key.a : f->key.b,
-			 f->key.flags & FT_K_V6, n, sizeof(n)))
-		snprintf(name, sizeof(name), "  (%s)", n);
+	if (end_name(v, &v->df, d, n, sizeof(n)))
+		snprintf(name, sizeof(name), "  (%s%s%s)", n, src ? ", " : "",
+			 src ? src : "");
 	if (pt >= 0 && f->key.proto != 1 && f->key.proto != 58)
 		snprintf(port, sizeof(port), " port %d", pt);
 	add(L, "%-13s %s%s%s", d ? "resp" : "orig", d ? v->df.e.resp_h :
@@ -355,7 +375,8 @@ static void help_lines(struct lines *L)
 		".         one more packet (paused replay)",
 		"+ -       replay speed up, down (x0.1 to x1000, then full)",
 		"e         flows: ended flows listed too (dim), or not",
-		"n N       host names on/off (looked up in the background)",
+		"n N       host names on/off: from the traffic (DNS, SNI, Host),",
+		"          else looked up in the background",
 		"b         byte counts: human units / exact",
 		"B         rates in bytes (B/s) / bits (bit/s) per second",
 		"c         processes: the cgroup column on/off",
@@ -422,22 +443,14 @@ static void draw_box(const char *title, const struct lines *L, int *scroll)
 static const void *shown_row(const struct view *v, size_t i,
 			     struct model_flow *tmp)
 {
-	const struct ft_view *fv;
-	int v6;
-
 	if (v->mv == MV_PORTS)
 		return port_row(v, i);
 	if (v->mv == MV_PROCS)
 		return proc_row(v, i);
 	*tmp = *flow_row(v, i);
-	if (!v->names || !v->res)
-		return tmp;
-	fv = &tmp->v;
-	v6 = fv->key.flags & FT_K_V6;
-	resolve_name(v->res, fv->orig_is_a ? fv->key.a : fv->key.b, v6,
-		     tmp->e.orig_h, 46);
-	resolve_name(v->res, fv->orig_is_a ? fv->key.b : fv->key.a, v6,
-		     tmp->e.resp_h, 46);
+	/* names where known */
+	end_name(v, tmp, FT_ORIG, tmp->e.orig_h, sizeof(tmp->e.orig_h));
+	end_name(v, tmp, FT_RESP, tmp->e.resp_h, sizeof(tmp->e.resp_h));
 	return tmp;
 }
 

@@ -155,7 +155,7 @@ common_checks() {
 # The error lines of stderr: without the summary lines (the third when
 # tunnels were opened) and the "Try 'porttop --help'." hint.
 error_lines() {
-	grep -v -E "^porttop: [0-9]+ packets? read, |^porttop: [0-9]+ fragments? joined, |^porttop: [0-9]+ tunnelled packets?, |^Try 'porttop --help'\.$" "$tmp/err"
+	grep -v -E "^porttop: [0-9]+ packets? read, |^porttop: [0-9]+ fragments? joined, |^porttop: [0-9]+ tunnelled packets?, |^porttop: names: |^Try 'porttop --help'\.$" "$tmp/err"
 }
 
 # one_error REGEX: stderr has exactly one error line, matching REGEX

@@ -1,0 +1,366 @@
+/*
+ * nm_runtime.c - the runtime thread (see nm_runtime.h): asks each
+ * socket for its containers with libcurl (CURLOPT_UNIX_SOCKET_PATH;
+ * HTTP/1.1, no HTTP of our own), and names the who records it can.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "../lib/clock.h"
+#include "../lib/thread.h"
+#include "nm_runtime.h"
+
+#define BODY_MAX (16u << 20)	/* a container list, at most */
+#define SOON_NS (250 * NS_PER_MS)
+#define NAP_US 50000
+#define KNOWN_MAX NM_WHO_MAX	/* containers remembered from one list */
+
+/* One socket and what it said last. */
+struct sock {
+	char path[256];
+	int compat;		/* Docker: the libpod path is not there */
+	int miss;		/* NM_WHO_NAMED: it answered; else why not */
+	char err[96];
+	int listed;		/* containers in its last list */
+};
+
+/* The containers of one pass. */
+struct known {
+	char id[NM_ID_LEN];
+	struct nm_rtnames n;
+};
+
+struct nm_runtime {
+	struct nm_runtime_opts o;
+	struct sock s[NM_RT_SOCKETS];
+	int ns;
+	struct known *k;
+	size_t nk;
+	pthread_t thread;
+	int stop;			/* atomic */
+	pthread_mutex_t lock;		/* msg */
+	char msg[512];
+	uint64_t named;
+};
+
+struct body {
+	char *b;
+	size_t n;
+};
+
+static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct body *b = arg;
+	size_t len = size * nmemb;
+	char *nb;
+
+	if (b->n + len > BODY_MAX || !(nb = realloc(b->b, b->n + len + 1)))
+		return 0;	/* too much: the transfer fails */
+	memcpy(nb + b->n, p, len);
+	b->b = nb;
+	b->n += len;
+	return len;
+}
+
+static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
+		       curl_off_t d)
+{
+	(void)a, (void)b, (void)c, (void)d;
+	return __atomic_load_n(&((struct nm_runtime *)arg)->stop,
+			       __ATOMIC_RELAXED);	/* nonzero aborts */
+}
+
+/* One GET of path on socket s into b: NM_WHO_NAMED when it answered 200,
+ * else the miss it means, with s->err said. */
+static int get(struct nm_runtime *r, struct sock *s, const char *url,
+	       struct body *b)
+{
+	CURL *c = curl_easy_init();
+	long code = 0, oserr = 0;
+	CURLcode rc;
+
+	if (!c)
+		return NM_WHO_ERROR;
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, s->path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)r->o.timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)r->o.timeout_ms);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, r);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
+	curl_easy_cleanup(c);
+	if (rc == CURLE_OK && code == 200)
+		return NM_WHO_NAMED;
+	if (rc == CURLE_OK) {
+		snprintf(s->err, sizeof(s->err), "HTTP status %ld", code);
+		return NM_WHO_ERROR;
+	}
+	snprintf(s->err, sizeof(s->err), "%s", oserr ? strerror((int)oserr) :
+		 curl_easy_strerror(rc));
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		return NM_WHO_TIMEOUT;
+	if (oserr == EACCES || oserr == EPERM)
+		return NM_WHO_DENIED;
+	if (rc == CURLE_COULDNT_CONNECT)
+		return NM_WHO_NORUNTIME;
+	return NM_WHO_ERROR;
+}
+
+static void keep(void *arg, const char *id, const struct nm_rtnames *n)
+{
+	struct nm_runtime *r = arg;
+
+	if (r->nk == KNOWN_MAX)
+		return;
+	memcpy(r->k[r->nk].id, id, NM_ID_LEN);
+	r->k[r->nk++].n = *n;
+}
+
+/* Ask socket s for its containers (into r->k). */
+static void ask(struct nm_runtime *r, struct sock *s)
+{
+	static const char *const urls[2] = {
+		"http://localhost/v4.0.0/libpod/containers/json?all=true",
+		"http://localhost/v1.41/containers/json?all=1" };
+	struct body b = { NULL, 0 };
+	struct stat st;
+	size_t before = r->nk;
+
+	if (stat(s->path, &st) != 0) {
+		snprintf(s->err, sizeof(s->err), "%s", strerror(errno));
+		s->miss = errno == EACCES ? NM_WHO_DENIED : NM_WHO_NORUNTIME;
+		return;
+	}
+	s->miss = get(r, s, urls[s->compat], &b);
+	if (s->miss == NM_WHO_ERROR && !s->compat) {	/* not Podman */
+		s->compat = 1;
+		b.n = 0;
+		s->miss = get(r, s, urls[1], &b);
+	}
+	if (s->miss == NM_WHO_NAMED && nm_rt_parse(b.b, b.n, keep, r) < 0) {
+		snprintf(s->err, sizeof(s->err), "not a container list");
+		s->miss = NM_WHO_ERROR;
+	}
+	s->listed = (int)(r->nk - before);
+	free(b.b);
+}
+
+/* The most telling reason when no socket answered. */
+static int rank(int miss)
+{
+	return miss == NM_WHO_DENIED ? 4 : miss == NM_WHO_TIMEOUT ? 3 :
+	       miss == NM_WHO_ERROR ? 2 : 1;
+}
+
+/* Name the records this pass's lists know; say why for the others. */
+static void publish(struct nm_runtime *r, int answered, int fail)
+{
+	uint32_t n = nm_who_count();
+	struct nm_who w;
+
+	for (uint32_t id = 1; id <= n; id++) {
+		size_t i;
+
+		if (!nm_who_get(id, &w) || !w.id[0] || w.miss == NM_WHO_NAMED ||
+		    w.miss == NM_WHO_UNRECORDED)
+			continue;
+		for (i = 0; i < r->nk && strcmp(r->k[i].id, w.id); i++)
+			;
+		if (i < r->nk) {
+			nm_who_name(id, &r->k[i].n);
+			r->named++;
+		} else {
+			nm_who_set_miss(id, answered ? NM_WHO_UNKNOWN : fail);
+		}
+	}
+}
+
+static void say(struct nm_runtime *r, int answered)
+{
+	char m[400];
+	size_t len = 0;
+
+	len += (size_t)snprintf(m, sizeof(m), "containers: %s",
+				answered ? "" : "no names: ");
+	for (int i = 0; i < r->ns && len < sizeof(m); i++) {
+		const struct sock *s = &r->s[i];
+
+		if (s->miss == NM_WHO_NAMED)
+			len += (size_t)snprintf(m + len, sizeof(m) - len,
+				"%s%s %s: %d containers", i ? "; " : "",
+				s->compat ? "docker" : "podman", s->path,
+				s->listed);
+		else
+			len += (size_t)snprintf(m + len, sizeof(m) - len,
+				"%s%s: %s", i ? "; " : "", s->path, s->err);
+	}
+	pthread_mutex_lock(&r->lock);
+	snprintf(r->msg, sizeof(r->msg), "%.400s; %llu named", m,
+		 (unsigned long long)r->named);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void refresh(struct nm_runtime *r)
+{
+	int answered = 0, fail = NM_WHO_NORUNTIME;
+
+	r->nk = 0;
+	for (int i = 0; i < r->ns; i++) {
+		ask(r, &r->s[i]);
+		if (r->s[i].miss == NM_WHO_NAMED)
+			answered = 1;
+		else if (rank(r->s[i].miss) > rank(fail))
+			fail = r->s[i].miss;
+	}
+	if (__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
+		return;
+	publish(r, answered, fail);
+	say(r, answered);
+}
+
+/* Records with a container id and no name yet. */
+static int unnamed(void)
+{
+	uint32_t n = nm_who_count();
+	struct nm_who w;
+
+	for (uint32_t id = 1; id <= n; id++)
+		if (nm_who_get(id, &w) && w.id[0] && w.miss != NM_WHO_NAMED &&
+		    w.miss != NM_WHO_UNRECORDED)
+			return 1;
+	return 0;
+}
+
+static void *run(void *arg)
+{
+	struct nm_runtime *r = arg;
+	int64_t last = 0;
+	uint32_t seen = 0;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		int64_t now = mono_ns();
+		uint32_t n = nm_who_count();
+
+		if (!last || (unnamed() &&
+			      ((n != seen && now - last >= SOON_NS) ||
+			       now - last >= r->o.every_ns))) {
+			seen = n;
+			refresh(r);
+			last = mono_ns();
+		}
+		usleep(NAP_US);
+	}
+	return NULL;
+}
+
+/* The sockets: those given, else the usual places (each once). */
+static void sockets(struct nm_runtime *r)
+{
+	const char *dh = getenv("DOCKER_HOST"), *xdg = getenv("XDG_RUNTIME_DIR");
+	char cand[4][256] = { "", "/run/docker.sock", "/run/podman/podman.sock",
+			      "" };
+
+	if (r->o.sockets[0]) {
+		for (int i = 0; r->o.sockets[i] && r->ns < NM_RT_SOCKETS; i++)
+			snprintf(r->s[r->ns++].path, sizeof(r->s[0].path), "%s",
+				 r->o.sockets[i]);
+		return;
+	}
+	if (dh && !strncmp(dh, "unix://", 7))
+		snprintf(cand[0], sizeof(cand[0]), "%.250s", dh + 7);
+	if (xdg && *xdg)
+		snprintf(cand[3], sizeof(cand[3]), "%.200s/podman/podman.sock",
+			 xdg);
+	for (int i = 0; i < 4; i++) {
+		int dup = !cand[i][0];
+
+		for (int j = 0; j < r->ns && !dup; j++)
+			dup = !strcmp(r->s[j].path, cand[i]);
+		if (!dup)
+			snprintf(r->s[r->ns++].path, sizeof(r->s[0].path), "%.255s",
+				 cand[i]);
+	}
+}
+
+int nm_runtime_start(struct nm_runtime **out, const struct nm_runtime_opts *o)
+{
+	static int curl_ready;
+	struct nm_runtime *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r || !(r->k = calloc(KNOWN_MAX, sizeof(*r->k))))
+		goto fail;
+	if (!curl_ready && curl_global_init(CURL_GLOBAL_NOTHING) != 0)
+		goto fail;
+	curl_ready = 1;
+	r->o = *o;
+	if (!r->o.every_ns)
+		r->o.every_ns = 2 * NS_PER_S;
+	if (!r->o.timeout_ms)
+		r->o.timeout_ms = 2000;
+	pthread_mutex_init(&r->lock, NULL);
+	sockets(r);
+	nm_who_runtime_on(1);
+	if (thread_start(&r->thread, NULL, run, r) != 0) {
+		nm_who_runtime_on(0);
+		pthread_mutex_destroy(&r->lock);
+		goto fail;
+	}
+	*out = r;
+	return 0;
+fail:
+	if (r)
+		free(r->k);
+	free(r);
+	return -1;
+}
+
+void nm_runtime_stop(struct nm_runtime *r)
+{
+	if (!r)
+		return;
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELAXED);
+	pthread_join(r->thread, NULL);
+	nm_who_runtime_on(0);
+	pthread_mutex_destroy(&r->lock);
+	free(r->k);
+	free(r);
+}
+
+/* Whether any owner seen was in a container (else the runtimes' answers
+ * are not worth a line). */
+static int any_container(void)
+{
+	struct nm_who w;
+
+	for (uint32_t id = nm_who_count(); id > 0; id--)
+		if (nm_who_get(id, &w) && w.id[0])
+			return 1;
+	return 0;
+}
+
+int nm_runtime_msg(struct nm_runtime *r, char *buf, size_t len)
+{
+	int any;
+
+	if (!r || !any_container())
+		return 0;
+	pthread_mutex_lock(&r->lock);
+	any = r->msg[0] != '\0';
+	snprintf(buf, len, "%s", r->msg);
+	pthread_mutex_unlock(&r->lock);
+	return any;
+}

@@ -1,0 +1,62 @@
+/*
+ * nm_runtime.h - the names of containers, from their runtimes: the Docker
+ * Engine API and Podman's (its libpod API, and its Docker-compatible one)
+ * over their unix sockets, read with libcurl and jansson by a thread of
+ * its own (never the capture thread).  It lists the containers
+ * (GET /containers/json?all=1: id, name, image, labels; Podman's
+ * /libpod/containers/json adds its pod's name), and publishes the names
+ * of the who records (nm_who.h) whose container id it finds; the pod and
+ * namespace of a Kubernetes container come from the labels the kubelet
+ * sets (io.kubernetes.pod.name, io.kubernetes.pod.namespace).
+ *
+ * It asks at start, then when new containers are seen (at most every
+ * 250 ms) and every `every_ns` while some are unnamed.  A runtime that
+ * is missing, refuses porttop or hangs costs names, never packets: each
+ * request gives up after timeout_ms, and the records say why they have
+ * no name (nm_who.h, enum nm_who_miss).  The CRI's gRPC socket
+ * (containerd, CRI-O) is not spoken: their containers are named by id,
+ * runtime and pod UID from their cgroups.
+ */
+#ifndef PORTTOP_NM_RUNTIME_H
+#define PORTTOP_NM_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nm_who.h"
+
+#define NM_RT_SOCKETS 8
+
+struct nm_runtime_opts {
+	/* the sockets to ask, NULL-terminated; none given: $DOCKER_HOST
+	 * (unix://), /run/docker.sock, /run/podman/podman.sock,
+	 * $XDG_RUNTIME_DIR/podman/podman.sock */
+	const char *sockets[NM_RT_SOCKETS + 1];
+	int64_t every_ns;	/* 0: 2 s */
+	int timeout_ms;		/* per request; 0: 2000 */
+};
+
+struct nm_runtime;
+
+/* nm_runtime_start: start the thread.  0 with *out, -1 when it cannot
+ * (memory, libcurl, the thread). */
+int nm_runtime_start(struct nm_runtime **out, const struct nm_runtime_opts *o);
+
+/* nm_runtime_stop: stop it (within a request's timeout at worst: a
+ * request in flight is abandoned at once) and free; NULL is ignored. */
+void nm_runtime_stop(struct nm_runtime *r);
+
+/* nm_runtime_msg: one line on what the runtimes said ("containers:
+ * podman /run/podman/podman.sock: 3 containers, 2 named" or "containers:
+ * no names: /run/docker.sock: permission denied; ..."); 0 when none was
+ * asked yet, or no owner seen was in a container.  Any thread. */
+int nm_runtime_msg(struct nm_runtime *r, char *buf, size_t len);
+
+/* nm_rt_parse: a container list (the JSON array either API returns),
+ * giving fn each container's id and names.  Returns how many, or -1 when
+ * it is not such a list. */
+typedef void (*nm_rt_fn)(void *arg, const char *id,
+			 const struct nm_rtnames *n);
+int nm_rt_parse(const char *json, size_t len, nm_rt_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,266 @@
+#!/bin/bash
+# tests/names/run.sh - names people think in (issue 17), against real
+# processes, real servers and tshark.  Needs root (network namespaces,
+# a cgroup); checks SKIP otherwise.  One line per check (tests/run.sh).
+#
+#   names-unit-live      a web server in a systemd-style unit cgroup made
+#                        here (cgroup v2): porttop -i lo names resp_unit
+#   names-pcapng-read    the same run's -w pcapng, read back with -r: the
+#                        unit comes from the flow comments
+#   names-passive-live   dnsmasq answers web.test, curl sends a Host,
+#                        openssl s_client a server_name, all on loopback:
+#                        the names porttop gives live, and from its own -w
+#                        capture, agree with tshark's (agree.py)
+#   names-shared         the shared captures with DNS, TLS and HTTP
+#                        (ndpi-netflix, ndpi-sites, suricata-tls-
+#                        subjectaltname, ndpi-alexa-app) agree with tshark
+#   names-podman         a busybox httpd in a podman container (runc, an
+#                        image imported from busybox-static): its name and
+#                        image in the flows; SKIP with the reason when
+#                        podman cannot run a container here
+#   names-runtime-hangs  the same container, the API socket one that
+#                        accepts and never answers: no names, the reason
+#                        `timeout`, every packet still counted
+#   names-runtime-missing  no socket at all: the reason `noruntime`
+set -u
+cd "$(dirname "$0")/../.."
+SUITE=names
+CHECKS=(names-unit-live names-pcapng-read names-passive-live names-shared
+	names-podman names-runtime-hangs names-runtime-missing)
+tmp=$(mktemp -d)
+NSLIST=()
+failed=0
+. tests/lib/ns.sh
+NS_ENTER=nsenter	# the host's cgroup2 mount stays visible
+CG=""
+PODMAN_CTRS=() PODMAN_IMG=""	# what we made
+cleanup() {
+	local i
+	for i in "${PODMAN_CTRS[@]}"; do podman rm -f "$i" > /dev/null 2>&1; done
+	[ -n "$PODMAN_IMG" ] && podman rmi "$PODMAN_IMG" > /dev/null 2>&1
+	ns_cleanup	# our processes first: a cgroup with one cannot go
+	[ -n "$CG" ] && rmdir "$CG" "$(dirname "$CG")" 2>/dev/null
+}
+trap cleanup EXIT
+need_root_porttop "namespaces and cgroups"
+SHARED=${SHARED:-../shared}
+export PORTTOP
+
+NS=ptnames$$
+why=$(ns_lo "$NS") || skip_all "$why"
+NSLIST+=("$NS")
+inns() { nsenter --net="/run/netns/$NS" -- "$@"; }
+until_tcp() {	# PORT: until something listens on it in $NS (5 s at most)
+	for _ in $(seq 250); do
+		inns ss -Hlnt "sport = :$1" | grep -q . && return 0
+		sleep 0.02
+	done
+}
+
+# fields FILE KEY...: "key=value" of each flow whose values are not null
+fields() {
+	local f=$1
+	shift
+	python3 - "$f" "$@" <<'EOF'
+import json, sys
+for l in open(sys.argv[1]):
+    j = json.loads(l)
+    print(" ".join("%s=%s" % (k, j.get(k)) for k in sys.argv[2:]))
+EOF
+}
+
+# live NAME SECONDS CMD...: porttop -i lo in the namespace for SECONDS,
+# -w $tmp/NAME.pcapng, flows as JSON in $tmp/NAME.out, while CMD runs
+live() {
+	local name=$1 secs=$2
+	shift 2
+	bgrun "$name" "$NS" "$PORTTOP" -i lo --duration "$secs" --format json \
+		-w "$tmp/$name.pcapng" -q ${SNAPLEN:+-s "$SNAPLEN"}
+	local pid=$BGPID
+	porttop_ready "$pid" || { echo "porttop did not start"; return 1; }
+	"$@"
+	wait_exit "$pid" $((secs + 5))
+}
+
+# ---- a unit: a cgroup of our own, named like systemd's -------------------
+unit_traffic() {
+	inns curl -s -o /dev/null http://127.0.0.1:8080/ &&
+	inns curl -s -o /dev/null http://127.0.0.1:8080/
+}
+check_unit() {
+	local unit=pt-web-$$.service
+	CG=/sys/fs/cgroup/unified/porttop-names.slice/$unit
+	[ -d /sys/fs/cgroup/unified ] || CG=/sys/fs/cgroup/porttop-names.slice/$unit
+	if ! mkdir -p "$CG" 2>"$tmp/cg.err"; then
+		skip names-unit-live "cannot make a cgroup: $(cat "$tmp/cg.err")"
+		skip names-pcapng-read "no unit to record"
+		CG=""
+		return
+	fi
+	bgrun web "$NS" sh -c "echo \$\$ > $CG/cgroup.procs && exec python3 -m http.server 8080 --bind 127.0.0.1"
+	until_tcp 8080
+	live unit 3 unit_traffic
+	fields "$tmp/unit.out" resp_p resp_comm resp_unit resp_container \
+		resp_container_miss > "$tmp/unit.f"
+	if grep -q "resp_p=8080 resp_comm=python3 resp_unit=$unit resp_container=None resp_container_miss=None" "$tmp/unit.f"; then
+		ok names-unit-live "resp_unit=$unit"
+	else
+		fail names-unit-live "no flow to port 8080 names $unit" "$tmp/unit.f" "$tmp/unit.err"
+	fi
+	"$PORTTOP" -q -r "$tmp/unit.pcapng" --format json > "$tmp/unitr.out" 2>"$tmp/unitr.err"
+	fields "$tmp/unitr.out" resp_p resp_comm resp_unit > "$tmp/unitr.f"
+	if grep -q "resp_p=8080 resp_comm=python3 resp_unit=$unit" "$tmp/unitr.f" &&
+	   [ "$(grep -c . "$tmp/unitr.f")" = "$(grep -c . "$tmp/unit.f")" ]; then
+		ok names-pcapng-read "the -w file's comments name $unit"
+	else
+		fail names-pcapng-read "-r of the -w file lost the unit" "$tmp/unitr.f" "$tmp/unitr.err"
+	fi
+}
+
+# ---- passive names: DNS, HTTP Host, TLS server_name on loopback ----------
+passive_traffic() {
+	inns dig +short +tries=1 +time=2 @127.0.0.1 web.test > "$tmp/dig.out"
+	inns curl -s -o /dev/null http://127.0.0.2:8082/	# named by DNS
+	inns curl -s -o /dev/null -H "Host: host.test:8082" http://127.0.0.1:8082/
+	echo | inns timeout 3 openssl s_client -connect 127.0.0.1:4433 \
+		-servername sni.test > /dev/null 2>&1
+	sleep 0.3
+}
+check_passive() {
+	local miss
+	miss=$(need_tools dnsmasq:dnsmasq dig:bind9-dnsutils openssl:openssl tshark:tshark)
+	[ -n "$miss" ] && { skip names-passive-live "missing $miss"; return; }
+	inns ip addr add 127.0.0.2/8 dev lo 2>/dev/null
+	bgrun dns "$NS" dnsmasq -k --no-resolv --no-hosts --listen-address=127.0.0.1 \
+		--bind-interfaces --address=/web.test/127.0.0.2 --local-ttl=300 \
+		--pid-file="$tmp/dnsmasq.pid"
+	bgrun web2 "$NS" python3 -m http.server 8082 --bind 0.0.0.0
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/k.pem" -out "$tmp/c.pem" \
+		-days 1 -subj /CN=sni.test > /dev/null 2>&1
+	bgrun tls "$NS" openssl s_server -accept 4433 -cert "$tmp/c.pem" -key "$tmp/k.pem" -www -quiet
+	until_tcp 8082
+	until_tcp 4433
+	SNAPLEN=65535 live passive 4 passive_traffic	# whole: for tshark
+	fields "$tmp/passive.out" resp_h resp_p resp_name resp_name_source > "$tmp/passive.f"
+	local want=("resp_h=127.0.0.2 resp_p=8082 resp_name=web.test resp_name_source=dns"
+		    "resp_h=127.0.0.1 resp_p=8082 resp_name=host.test resp_name_source=http"
+		    "resp_h=127.0.0.1 resp_p=4433 resp_name=sni.test resp_name_source=sni") w
+	for w in "${want[@]}"; do
+		grep -qF "$w" "$tmp/passive.f" || {
+			fail names-passive-live "live: no flow with $w" "$tmp/passive.f" "$tmp/passive.err"
+			return
+		}
+	done
+	if python3 tests/names/agree.py -d tcp.port==4433,tls -d tcp.port==8082,http "$tmp/passive.pcapng" > "$tmp/agree.out" 2>&1; then
+		ok names-passive-live "dns, http and sni names; tshark: $(sed -n 's/^[^:]*: //p' "$tmp/agree.out" | head -1)"
+	else
+		fail names-passive-live "the capture's names disagree with tshark" "$tmp/agree.out"
+	fi
+}
+
+check_shared() {
+	local p=$SHARED/pcaps f list=()
+	for f in ndpi-netflix.pcap ndpi-sites.pcapng suricata-tls-subjectaltname-input.pcap \
+		 ndpi-alexa-app.pcapng; do
+		[ -f "$p/$f" ] && list+=("$p/$f")
+	done
+	[ ${#list[@]} -eq 0 ] && { skip names-shared "$p: no shared captures"; return; }
+	command -v tshark >/dev/null || { skip names-shared "no tshark"; return; }
+	if python3 tests/names/agree.py "${list[@]}" > "$tmp/shared.out" 2>&1; then
+		ok names-shared "$(awk -F'porttop agrees on ' '{split($2, a, ";"); s += a[1]} END {print s}' "$tmp/shared.out") names agree with tshark in ${#list[@]} captures"
+	else
+		fail names-shared "names disagree with tshark" "$tmp/shared.out"
+	fi
+	cat "$tmp/shared.out" | sed 's/^/# /'
+}
+
+# ---- podman: a container's name and image -----------------------------------
+# The containers share our namespace (--network ns:), so porttop -i lo
+# sees their traffic and sock_diag their sockets; the API socket is
+# `podman system service`'s, given to porttop by $DOCKER_HOST.  runc must
+# not raise rlimits here (a sandbox without CAP_SYS_RESOURCE): the
+# containers get modest ones.
+PODMAN_RUN=(podman --runtime runc run --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+podman_image() {	# IMG: busybox-static's rootfs, imported
+	mkdir -p "$tmp/root/bin" "$tmp/root/www"
+	cp /bin/busybox "$tmp/root/bin/" 2>/dev/null || return 1
+	for a in sh httpd wget; do ln -s busybox "$tmp/root/bin/$a"; done
+	echo hello > "$tmp/root/www/index.html"
+	tar -C "$tmp/root" -cf "$tmp/root.tar" . &&
+	podman --runtime runc import "$tmp/root.tar" "$1" > /dev/null 2>&1 &&
+	PODMAN_IMG=$1
+}
+podman_traffic() {
+	sleep 0.5	# the runtime thread's first list
+	inns curl -s -o /dev/null http://127.0.0.1:8081/
+	"${PODMAN_RUN[@]}" --rm --network "ns:/run/netns/$NS" --name "pt-names-client-$$" \
+		"$IMG" wget -q -O /dev/null http://127.0.0.1:8081/ > "$tmp/client.out" 2>&1
+	sleep 1
+}
+skip_podman() {
+	local c
+	for c in names-podman names-runtime-hangs names-runtime-missing; do skip "$c" "$1"; done
+}
+check_podman() {
+	command -v podman >/dev/null || { skip_podman "no podman"; return; }
+	IMG=localhost/porttop-names-busybox:$$
+	local ctr=pt-names-web-$$ sock=$tmp/podman.sock
+	podman_image "$IMG" || { skip_podman "cannot import busybox-static's rootfs"; return; }
+	if ! "${PODMAN_RUN[@]}" -d --network "ns:/run/netns/$NS" --name "$ctr" "$IMG" \
+		/bin/httpd -f -p 8081 -h /www > "$tmp/podman.out" 2>&1; then
+		skip_podman "podman cannot run a container here: $(tail -1 "$tmp/podman.out")"
+		return
+	fi
+	PODMAN_CTRS+=("$ctr" "pt-names-client-$$")
+	bgrun podsvc "$NS" podman system service --time=0 "unix://$sock"
+	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+	DOCKER_HOST=unix://$sock live pod 6 podman_traffic
+	fields "$tmp/pod.out" orig_container orig_image resp_p resp_comm resp_container resp_image \
+		> "$tmp/pod.f"
+	"$PORTTOP" -q -r "$tmp/pod.pcapng" --report procs --format json > "$tmp/podp.out" 2>"$tmp/podp.err"
+	fields "$tmp/podp.out" comm container image > "$tmp/podp.f"
+	local srv="resp_p=8081 resp_comm=httpd resp_container=$ctr resp_image=$IMG"
+	local cli="orig_container=pt-names-client-$$ orig_image=$IMG $srv"
+	if grep -qF "orig_container=None orig_image=None $srv" "$tmp/pod.f" &&
+	   grep -qF "$cli" "$tmp/pod.f" &&
+	   grep -qF "comm=httpd container=$ctr image=$IMG" "$tmp/podp.f"; then
+		ok names-podman "$ctr ($IMG) answers the host and pt-names-client-$$; named live and from -w's comments"
+	else
+		fail names-podman "containers not named" "$tmp/pod.f" "$tmp/podp.f" "$tmp/pod.err" "$tmp/client.out"
+	fi
+	check_runtime_down hangs "unix://$tmp/hang.sock" timeout "$ctr"
+	check_runtime_down missing "unix://$tmp/none.sock" noruntime "$ctr"
+}
+
+# check_runtime_down NAME DOCKER_HOST MISS CTR: porttop asks a runtime
+# that hangs or is not there: the container keeps its id, has no name, and
+# says why; the capture counts what the one with names counted
+hang_traffic() { inns curl -s -o /dev/null http://127.0.0.1:8081/; sleep 2.5; }
+check_runtime_down() {
+	local name=$1 miss=$3 ctr=$4
+	if [ "$name" = hangs ]; then
+		bgrun hang "$NS" python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8); c = []
+while True: c.append(s.accept()[0])' "$tmp/hang.sock"
+		for _ in $(seq 100); do [ -S "$tmp/hang.sock" ] && break; sleep 0.05; done
+	fi
+	local t0; t0=$(now_us)
+	XDG_RUNTIME_DIR=$tmp DOCKER_HOST=$2 live "rt$name" 5 hang_traffic
+	local secs; secs=$(secs "$t0" "$(now_us)")
+	fields "$tmp/rt$name.out" orig_pkts resp_pkts resp_comm resp_container resp_container_id \
+		resp_container_miss > "$tmp/rt$name.f"
+	local id; id=$(podman inspect -f '{{.Id}}' "$ctr")
+	if grep -qE "^orig_pkts=[1-9][0-9]* resp_pkts=[1-9][0-9]* resp_comm=httpd resp_container=None resp_container_id=$id resp_container_miss=$miss$" "$tmp/rt$name.f" &&
+	   grep -q "containers: no names" "$tmp/rt$name.err"; then
+		ok "names-runtime-$name" "resp_container_miss=$miss, porttop ran ${secs} s for --duration 5; $(grep -o 'containers: .*' "$tmp/rt$name.err" | cut -c1-90)"
+	else
+		fail "names-runtime-$name" "expected no name and $miss" "$tmp/rt$name.f" "$tmp/rt$name.err"
+	fi
+}
+
+t0=$(now_us); check_unit; timing unit "$t0"
+t0=$(now_us); check_passive; timing passive "$t0"
+t0=$(now_us); check_shared; timing shared "$t0"
+t0=$(now_us); check_podman; timing podman "$t0"
+printf '# %s\n' "${TIMES[@]}"
+exit $failed

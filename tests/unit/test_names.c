@@ -1,0 +1,275 @@
+/*
+ * test_names.c - names people think in (issue 17): cgroup paths in the
+ * forms the runtimes write (names/nm_cgroup.c), /proc/PID/cgroup files of
+ * v2 and hybrid hosts, the payload readers (decode/dec_names.c: DNS
+ * answers with compression and loops, TLS server_name, HTTP Host, each
+ * cut and lying), and the container comments of pcapng flow notes
+ * (attrib/attr_note.c), ptcpdump's separate ones included.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../attrib/attr_note.h"
+#include "../../decode/dec_names.h"
+#include "../../names/nm_who.h"
+
+#define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void cgroup_forms(void **state)
+{
+	static const struct {
+		const char *path;
+		int rt;
+		const char *id, *pod, *unit;
+	} t[] = {
+		{ "/system.slice/docker-" ID ".scope", NM_RT_DOCKER, ID, "", "" },
+		{ "/docker/" ID, NM_RT_DOCKER, ID, "", "" },
+		{ "/machine.slice/libpod-" ID ".scope", NM_RT_PODMAN, ID, "", "" },
+		{ "/libpod_parent/libpod-" ID, NM_RT_PODMAN, ID, "", "" },
+		{ "/user.slice/user-1000.slice/user@1000.service/user.slice/"
+		  "libpod-" ID ".scope/container", NM_RT_PODMAN, ID, "", "" },
+		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-"
+		  "pod1b2c3d4e_5f60_7182_93a4_b5c6d7e8f901.slice/cri-containerd-"
+		  ID ".scope", NM_RT_CONTAINERD, ID,
+		  "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901", "" },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-"
+		  "pod1b2c3d4e_5f60_7182_93a4_b5c6d7e8f901.slice/crio-" ID
+		  ".scope", NM_RT_CRIO, ID,
+		  "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901", "" },
+		{ "/system.slice/nginx.service", NM_RT_NONE, "", "",
+		  "nginx.service" },
+	};
+	struct nm_cg cg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(nm_cgroup_parse(t[i].path, &cg), 1);
+		assert_int_equal(cg.rt, t[i].rt);
+		assert_string_equal(cg.id, t[i].id);
+		assert_string_equal(cg.pod_uid, t[i].pod);
+		assert_string_equal(cg.unit, t[i].unit);
+	}
+	/* an id one digit short, upper case, the root: nothing */
+	assert_int_equal(nm_cgroup_parse("/docker/0123456789abcdef", &cg), 0);
+	assert_int_equal(nm_cgroup_parse("/", &cg), 0);
+	assert_int_equal(cg.rt, NM_RT_NONE);
+}
+
+static void cgroup_files(void **state)
+{
+	char path[NM_PATH_LEN];
+	struct nm_cg cg;
+
+	(void)state;
+	/* hybrid: v2 says nothing, name=systemd names the container */
+	assert_int_equal(nm_cgroup_file("9:name=systemd:/libpod_parent/"
+					"libpod-" ID "\n4:memory:/x\n0::/\n",
+					path, sizeof(path), &cg), 1);
+	assert_int_equal(cg.rt, NM_RT_PODMAN);
+	assert_string_equal(cg.id, ID);
+	/* v2 only, a unit */
+	assert_int_equal(nm_cgroup_file("0::/porttop.slice/web.service\n",
+					path, sizeof(path), &cg), 1);
+	assert_string_equal(cg.unit, "web.service");
+	assert_int_equal(nm_cgroup_file("0::/\n", path, sizeof(path), &cg), 0);
+}
+
+/* ---- DNS ---------------------------------------------------------------- */
+
+struct seen {
+	int n;
+	char owner[4][DEC_NAME_MAX], target[4][DEC_NAME_MAX];
+	uint16_t type[4];
+	uint32_t ttl[4];
+	uint8_t addr[4][16];
+};
+
+static void on_rr(void *arg, const struct dec_dns_rr *rr)
+{
+	struct seen *s = arg;
+
+	if (s->n >= 4)
+		return;
+	snprintf(s->owner[s->n], DEC_NAME_MAX, "%s", rr->owner);
+	snprintf(s->target[s->n], DEC_NAME_MAX, "%s",
+		 rr->target ? rr->target : "");
+	s->type[s->n] = rr->type;
+	s->ttl[s->n] = rr->ttl;
+	memcpy(s->addr[s->n], rr->addr, 16);
+	s->n++;
+}
+
+/* www.example.test IN A? -> CNAME web.example.test (compressed), A
+ * 192.0.2.7 */
+static const uint8_t dns_resp[] = {
+	0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+	3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e',
+	's', 't', 0, 0, 1, 0, 1,
+	/* answer 1 at 34: www.example.test (ptr 12) CNAME web + ptr 16 */
+	0xc0, 12, 0, 5, 0, 1, 0, 0, 0x0e, 0x10, 0, 6,
+	3, 'w', 'e', 'b', 0xc0, 16,
+	/* answer 2 at 52: web.example.test (ptr 46) A */
+	0xc0, 46, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 7,
+};
+
+static void dns_answers(void **state)
+{
+	struct rd_span s = { dns_resp, sizeof(dns_resp) };
+	struct seen seen = { 0 };
+
+	(void)state;
+	assert_int_equal(dec_dns(&s, true, on_rr, &seen), DEC_NM_OK);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.type[0], DEC_RR_CNAME);
+	assert_string_equal(seen.owner[0], "www.example.test");
+	assert_string_equal(seen.target[0], "web.example.test");
+	assert_int_equal(seen.ttl[0], 3600);
+	assert_int_equal(seen.type[1], DEC_RR_A);
+	assert_string_equal(seen.owner[1], "web.example.test");
+	assert_memory_equal(seen.addr[1], ((uint8_t[]){ 192, 0, 2, 7 }), 4);
+}
+
+static void dns_damage(void **state)
+{
+	uint8_t b[sizeof(dns_resp)];
+	struct rd_span s = { dns_resp, sizeof(dns_resp) - 5 };
+	struct seen seen = { 0 };
+
+	(void)state;
+	/* cut by the snaplen in the A record: the CNAME was given */
+	assert_int_equal(dec_dns(&s, false, on_rr, &seen), DEC_NM_CUT);
+	assert_int_equal(seen.n, 1);
+	/* the same bytes as a whole payload lie about their lengths */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(dec_dns(&s, true, on_rr, &seen), DEC_NM_BAD);
+	/* a pointer to itself: a loop, bad, not a hang */
+	memcpy(b, dns_resp, sizeof(b));
+	b[52] = 0xc0, b[53] = 52;
+	s = (struct rd_span){ b, sizeof(b) };
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(dec_dns(&s, true, on_rr, &seen), DEC_NM_BAD);
+	/* a query (QR 0) is not read */
+	b[2] = 0x01;
+	assert_int_equal(dec_dns(&s, true, on_rr, &seen), DEC_NM_NONE);
+}
+
+/* ---- TLS and HTTP ------------------------------------------------------- */
+
+/* A minimal ClientHello: no ciphers of note, one extension, server_name
+ * "sni.test". */
+static size_t client_hello(uint8_t *b, const char *name)
+{
+	size_t nl = strlen(name), ext = 9 + nl, hs = 2 + 32 + 1 + 4 + 2 + 2 +
+		    ext, n = 0;
+
+	b[n++] = 22, b[n++] = 3, b[n++] = 1;
+	b[n++] = (uint8_t)((hs + 4) >> 8), b[n++] = (uint8_t)(hs + 4);
+	b[n++] = 1, b[n++] = 0, b[n++] = (uint8_t)(hs >> 8), b[n++] = (uint8_t)hs;
+	b[n++] = 3, b[n++] = 3;
+	memset(b + n, 0xab, 32), n += 32;
+	b[n++] = 0;				/* session id */
+	b[n++] = 0, b[n++] = 2, b[n++] = 0x13, b[n++] = 0x01;	/* suites */
+	b[n++] = 1, b[n++] = 0;			/* compression */
+	b[n++] = 0, b[n++] = (uint8_t)ext;	/* extensions */
+	b[n++] = 0, b[n++] = 0;			/* server_name */
+	b[n++] = 0, b[n++] = (uint8_t)(5 + nl);
+	b[n++] = 0, b[n++] = (uint8_t)(3 + nl);
+	b[n++] = 0, b[n++] = 0, b[n++] = (uint8_t)nl;
+	memcpy(b + n, name, nl);
+	return n + nl;
+}
+
+static void tls_sni(void **state)
+{
+	uint8_t b[256];
+	char name[DEC_NAME_MAX];
+	size_t n = client_hello(b, "sni.test");
+	struct rd_span s = { b, n };
+
+	(void)state;
+	assert_int_equal(dec_tls_sni(&s, true, name), DEC_NM_OK);
+	assert_string_equal(name, "sni.test");
+	s.len = n - 4;				/* cut in the name */
+	assert_int_equal(dec_tls_sni(&s, false, name), DEC_NM_CUT);
+	b[0] = 23;				/* application data */
+	s.len = n;
+	assert_int_equal(dec_tls_sni(&s, true, name), DEC_NM_NONE);
+}
+
+static void http_host(void **state)
+{
+	static const char req[] = "GET / HTTP/1.1\r\nUser-Agent: t\r\n"
+				  "host: Web.Test:8080\r\n\r\n";
+	static const char lit[] = "GET / HTTP/1.1\r\nHost: 10.0.0.1:80\r\n\r\n";
+	static const char resp[] = "HTTP/1.1 200 OK\r\nHost: x.test\r\n\r\n";
+	char name[DEC_NAME_MAX];
+	struct rd_span s = { (const uint8_t *)req, sizeof(req) - 1 };
+
+	(void)state;
+	assert_int_equal(dec_http_host(&s, true, name), DEC_NM_OK);
+	assert_true(!strcmp(name, "Web.Test") || !strcmp(name, "web.test"));
+	s = (struct rd_span){ (const uint8_t *)lit, sizeof(lit) - 1 };
+	assert_int_equal(dec_http_host(&s, true, name), DEC_NM_NONE);
+	s = (struct rd_span){ (const uint8_t *)resp, sizeof(resp) - 1 };
+	assert_int_equal(dec_http_host(&s, true, name), DEC_NM_NONE);
+	s = (struct rd_span){ (const uint8_t *)req, 20 };	/* cut */
+	assert_int_equal(dec_http_host(&s, false, name), DEC_NM_CUT);
+}
+
+/* ---- flow notes ---------------------------------------------------------- */
+
+static int parse(struct attr_note_rec *r, int n, const char *c)
+{
+	return attr_note_parse(r, n, ATTR_NOTE_RECS, c, c + strlen(c));
+}
+
+static void note_keys(void **state)
+{
+	struct attr_note_rec r[ATTR_NOTE_RECS];
+	int n;
+
+	(void)state;
+	n = parse(r, 0, "PID: 42\nCmd: httpd\nUserId: 0\nCgroupId: 7\n"
+		  "End: dst\nSource: bpf\nContainerName: web\nContainerId: "
+		  ID "\nContainerImage: localhost/bb:1\nRuntime: podman\n"
+		  "Unit: x.service");
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].rn.name, "web");
+	assert_string_equal(r[0].rn.image, "localhost/bb:1");
+	assert_string_equal(r[0].cg.id, ID);
+	assert_int_equal(r[0].cg.rt, NM_RT_PODMAN);
+	assert_string_equal(r[0].cg.unit, "x.service");
+	/* ptcpdump's own comments complete the last record; a value with a
+	 * comma or a quote is made safe for CSV and JSON */
+	n = parse(r, n, "ContainerName: a,\"b\"\nContainerId: " ID);
+	n = parse(r, n, "PodName: p1\nPodNamespace: ns1");
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].rn.name, "a__b_");
+	assert_string_equal(r[0].rn.pod, "p1");
+	assert_string_equal(r[0].rn.ns, "ns1");
+	/* an id that is not 64 hex digits is not taken */
+	n = parse(r, 0, "PID: 1\nContainerId: 1234");
+	assert_string_equal(r[0].cg.id, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cgroup_forms),
+		cmocka_unit_test(cgroup_files),
+		cmocka_unit_test(dns_answers),
+		cmocka_unit_test(dns_damage),
+		cmocka_unit_test(tls_sni),
+		cmocka_unit_test(http_host),
+		cmocka_unit_test(note_keys),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
