@@ -4,9 +4,7 @@
  * (core/engine.h) and one mode: the report (report/report_run.h), --batch
  * (ui/batch.h) or the interactive view (ui/view.h).
  */
-#include <fixbuf/version.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -516,10 +514,8 @@ static int parse_options(struct opts *o, int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (ch == OPT_VERSION) {
-			printf("porttop %s\n%s\njansson %s\nlibfixbuf %d.%d.%d\n",
-			       PORTTOP_VERSION, pcap_lib_version(),
-			       JANSSON_VERSION, FIXBUF_VERSION_MAJOR,
-			       FIXBUF_VERSION_MINOR, FIXBUF_VERSION_RELEASE);
+			printf("porttop %s\n%s\n%s\n", PORTTOP_VERSION,
+			       pcap_lib_version(), ipfix_lib_version());
 			return EXIT_OK;
 		}
 		if (ch == ':')
