@@ -41,7 +41,7 @@ LIB_SRC := lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/grow.c lib/sort.c
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig_linux.c core/wake_linux.c core/priv_linux.c \
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
-	ui/model.c ui/model_rows.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
+	ui/model.c ui/model_rows.c ui/user_linux.c ui/fmt.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/porttop.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)
@@ -216,8 +216,9 @@ WIN_SRC := $(patsubst %_linux.c,%_win.c,$(filter-out $(WIN_LEFT_OUT),$(LIB_SRC))
 	attrib/attr_procmap_win.c export/ipfix_none.c ui/view_none.c
 WIN_OBJ := $(WIN_SRC:%.c=$(WIN_BUILD)/%.o) $(WIN_BUILD)/porttop.o
 WIN_CFLAGS := -std=c11 -D_GNU_SOURCE -D_WIN32_WINNT=0x0601 \
-	-D__USE_MINGW_ANSI_STDIO=1 -DPORTTOP_VERSION='"$(VERSION)"' \
-	$(WARN) -O2 -g -Iwin/include -I$(WIN_DEPS)/include -MMD -MP
+	-D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS -DPORTTOP_VERSION='"$(VERSION)"' \
+	$(WARN) -Wno-format -O2 -g -include win/compat.h -Iwin/include \
+	-I$(WIN_DEPS)/include -MMD -MP
 # binmode.o: stdin, stdout and every open() in binary mode, so reports are
 # byte for byte the Linux build's (no CR before LF).
 WIN_LIBS := $(shell $(WIN_CC) -print-file-name=binmode.o) -static \

@@ -19,7 +19,7 @@
 #include "attr_os.h"
 
 static const char *const src_names[ATTR_SRC_NUM] = { "none", "bpf", "diag",
-						     "proc", "pcapng" };
+						     "proc", "pcapng", "iphlp" };
 static const char *const why_names[ATTR_WHY_NUM] = {
 	"", "remote", "netns", "gone", "denied", "disabled", "pending",
 	"nosocket", "unrecorded",
