@@ -17,6 +17,7 @@
 #include "filters/filter.h"
 #include "flowtable/scan.h"
 #include "lib/keyhash.h"
+#include "lib/os.h"
 #include "lib/parse.h"
 #include "export/ipfix.h"
 #include "report/events.h"
@@ -713,6 +714,7 @@ int main(int argc, char **argv)
 	char *filter;
 	int status;
 
+	os_init();
 	if ((status = parse_options(&o, argc, argv)) >= 0)
 		return status;
 	if (o.list) {
