@@ -37,7 +37,7 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	flowtable/ft.c flowtable/scan.c \
 	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
-	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c attrib/attr_os_linux.c \
+	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c attrib/attr_iphlp.c attrib/attr_os_linux.c \
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig_linux.c core/wake_linux.c core/priv_linux.c \
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
@@ -212,19 +212,22 @@ WIN_EXE   := $(WIN_BUILD)/porttop.exe
 WIN_LEFT_OUT := attrib/attr_diag.c attrib/attr_procnet.c attrib/attr_procmap.c \
 	attrib/attr_bpf.c ui/view.c ui/view_draw.c $(filter export/%,$(LIB_SRC))
 WIN_SRC := $(patsubst %_linux.c,%_win.c,$(filter-out $(WIN_LEFT_OUT),$(LIB_SRC))) \
-	capture/pcapdl_win.c attrib/attr_iphlp.c attrib/attr_iphlp_win.c \
+	capture/pcapdl_win.c attrib/attr_iphlp_win.c \
 	attrib/attr_procmap_win.c export/ipfix_none.c ui/view_none.c
 WIN_OBJ := $(WIN_SRC:%.c=$(WIN_BUILD)/%.o) $(WIN_BUILD)/porttop.o
 WIN_CFLAGS := -std=c11 -D_GNU_SOURCE -D_WIN32_WINNT=0x0601 \
 	-D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS -DPORTTOP_VERSION='"$(VERSION)"' \
 	$(WARN) -Wno-format -O2 -g -include win/compat.h -Iwin/include \
 	-I$(WIN_DEPS)/include -MMD -MP
-# binmode.o: stdin, stdout and every open() in binary mode, so reports are
-# byte for byte the Linux build's (no CR before LF).
+# binmode.o: files opened in binary mode (lib/os_win.c does the standard
+# streams), so reports are byte for byte the Linux build's.
 WIN_LIBS := $(shell $(WIN_CC) -print-file-name=binmode.o) -static \
 	-lpthread -liphlpapi -lws2_32 -lbcrypt -lpsapi -ladvapi32
 
-.PHONY: windows win-deps
+.PHONY: windows win-deps print-win-src
+print-win-src:
+	@echo $(WIN_SRC)
+
 windows: $(WIN_EXE)
 
 win-deps: $(WIN_DEPS)/.libpcap-1.10.3-1

@@ -7,7 +7,9 @@
 # attrib (process attribution against real processes' ground truth, in
 # network namespaces; needs root), ipfix (--ipfix into nfcapd and
 # ipfixDump, in a network namespace; needs root), tmux (the interactive
-# view in a tmux terminal).  Default: all.  Every suite
+# view in a tmux terminal), windows (porttop.exe, make windows, under
+# wine against this build: reports and corrupt inputs; SKIPs without
+# MinGW or wine).  Default: all.  Every suite
 # prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
 # (cmocka binaries print TAP, converted here).
 # Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir).
@@ -16,7 +18,7 @@ cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
 export PORTTOP TZ=UTC
-suites=${*:-arch unit golden oracle corrupt live attrib ipfix tmux}
+suites=${*:-arch unit golden oracle corrupt live attrib ipfix tmux windows}
 out=tests/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -57,7 +59,7 @@ for s in $suites; do
 				esac
 			done < "$out/$n.res"
 		done ;;
-	arch|golden|corrupt|live|attrib|ipfix|tmux)
+	arch|golden|corrupt|live|attrib|ipfix|tmux|windows)
 		tests/$s/run.sh > "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do

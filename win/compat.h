@@ -9,7 +9,9 @@
 
 #include <fcntl.h>
 
-#define O_CLOEXEC O_NOINHERIT	/* not inherited by child processes */
+/* every open(2) of porttop's says O_CLOEXEC: not inherited by child
+ * processes, and binary (text mode ends a pcapng file at its first 0x1A) */
+#define O_CLOEXEC (O_NOINHERIT | O_BINARY)
 #define O_NOFOLLOW 0		/* (symbolic links need a privilege to make
 				   on Windows; not checked) */
 
