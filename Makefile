@@ -1,4 +1,5 @@
 # porttop - see README.md.  `make`, `make test`, `make check`, `make bench`,
+# `make windows` (porttop.exe with MinGW-w64, README "Windows"),
 # `make install` (PREFIX, DESTDIR).  `make test SAN=address,undefined` runs
 # the suite on a sanitizer build; `make test-tsan` runs the threaded test
 # under ThreadSanitizer; `make check` runs all three (what CI runs).

@@ -1,5 +1,5 @@
-/* cap_int.h - capture/ internals shared by cap.c, cap_live.c and
- * cap_dump.c. */
+/* cap_int.h - capture/ internals shared by cap.c, cap_live_*.c,
+ * cap_file_*.c and cap_dump.c. */
 #ifndef PORTTOP_CAP_INT_H
 #define PORTTOP_CAP_INT_H
 
@@ -38,6 +38,15 @@ struct cap {
 
 /* The platform's parts (cap_file_linux.c / cap_file_win.c, cap_live_linux.c
  * / cap_live_win.c), picked by the Makefile. */
+
+/* cap_dev_flags: the end of a -D line, as tcpdump writes it: " [Up,
+ * Running, Loopback]". */
+static inline void cap_dev_flags(FILE *out, bpf_u_int32 flags)
+{
+	fprintf(out, " [%s%s%s]\n", (flags & PCAP_IF_UP) ? "Up" : "Down",
+		(flags & PCAP_IF_RUNNING) ? ", Running" : "",
+		(flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+}
 
 /* cap_open_libpcap: libpcap reads the file at path, already open as fd:
  * first pre (npre bytes, malloc'ed, what cap.c read to tell the format),

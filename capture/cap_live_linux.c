@@ -127,10 +127,7 @@ int cap_list_devices(FILE *out, char *errbuf)
 		fprintf(out, "%d.%s", i, d->name);
 		if (d->description)
 			fprintf(out, " (%s)", d->description);
-		fprintf(out, " [%s%s%s]\n",
-			(d->flags & PCAP_IF_UP) ? "Up" : "Down",
-			(d->flags & PCAP_IF_RUNNING) ? ", Running" : "",
-			(d->flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+		cap_dev_flags(out, d->flags);
 	}
 	pcap_freealldevs(all);
 	return CAP_OK;
