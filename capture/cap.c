@@ -302,7 +302,11 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 	}
 	if (rc == 1) {
 		*p = (struct cap_pkt){
-			.ts_ns = cap_ts_ns(h->ts.tv_sec, h->ts.tv_usec),
+			/* a pcap file's seconds are 32 bits unsigned;
+			 * Windows' timeval holds them in a signed 32-bit
+			 * long (negative from 2038 on) */
+			.ts_ns = cap_ts_ns((uint32_t)h->ts.tv_sec,
+					   h->ts.tv_usec),
 			.caplen = h->caplen, .len = h->len, .data = data,
 			.dlt = c->dlt,
 		};

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 	size_t n = 0;
 
 	if (argc != 3 || !(m = fopen(argv[1], "r")) ||
-	    !(r = fopen(argv[2], "w"))) {
+	    !(r = fopen(argv[2], "wb"))) {
 		fprintf(stderr, "usage: winrun MANIFEST RESULTS\n");
 		return 2;
 	}
