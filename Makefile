@@ -1,4 +1,5 @@
 # porttop - see README.md.  `make`, `make test`, `make check`, `make bench`,
+# `make windows` (porttop.exe with MinGW-w64, README "Windows"),
 # `make install` (PREFIX, DESTDIR).  `make test SAN=address,undefined` runs
 # the suite on a sanitizer build; `make test-tsan` runs the threaded test
 # under ThreadSanitizer; `make check` runs all three (what CI runs).
@@ -25,7 +26,7 @@ YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml)
 XML_CFLAGS := $(or $(shell pkg-config --cflags libxml-2.0 2>/dev/null),-I/usr/include/libxml2)
 XML_LIBS := $(or $(shell pkg-config --libs libxml-2.0 2>/dev/null),-lxml2)
-LIBS := -lpcap -ljansson -lsodium -lncursesw -lbpf -lelf -lz -lcap -lcurl -lm \
+LIBS := -lpcap -ljansson -lncursesw -lbpf -lelf -lz -lcap -lcurl -lm \
 	$(FIXBUF_LIBS) $(YAML_LIBS) $(XML_LIBS) -pthread
 # The eBPF program (attrib/attr.bpf.c) is built by clang for the BPF target
 # whatever CC and SAN are: it runs in the kernel, never sanitized.
@@ -35,23 +36,23 @@ BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 # The pipeline, in data-flow order; porttop.c is the program.
-LIB_SRC := lib/keyhash.c lib/grow.c lib/sort.c lib/thread.c lib/parse.c lib/jsonw.c \
-	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live.c capture/cap_dump.c \
+LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/grow.c lib/sort.c lib/thread_linux.c lib/parse.c lib/jsonw.c \
+	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live_linux.c capture/cap_file_linux.c capture/cap_dump.c \
 	decode/dec_link.c decode/dec_ether.c decode/dec_ppp.c decode/dec_wifi.c \
 	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
 	flowtable/server_ports.c flowtable/uid.c flowtable/gap.c flowtable/conn.c flowtable/behav.c \
 	flowtable/ft.c flowtable/scan.c \
 	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
 	names/nm_pool.c names/nm_tab.c names/nm.c names/nm_feed.c names/nm_cgroup.c names/nm_who.c \
-	names/nm_whomap.c names/nm_rtjson.c names/nm_runtime.c \
+	names/nm_whomap_linux.c names/nm_rtjson.c names/nm_runtime_linux.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
-	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c \
-	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig.c core/priv.c \
+	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c attrib/attr_iphlp.c attrib/attr_os_linux.c \
+	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig_linux.c core/wake_linux.c core/priv_linux.c \
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
 	rules/rules_node.c rules/rules_value.c rules/rules_check.c rules/rules_yaml.c rules/check_agg.c rules/check.c \
 	rules/junit.c rules/check_run.c rules/diff_load.c rules/diff.c rules/diff_run.c \
-	ui/model.c ui/model_rows.c ui/fmt.c ui/fmt_cols.c ui/fmt_names.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
+	ui/model.c ui/model_rows.c ui/user_linux.c ui/fmt.c ui/fmt_cols.c ui/fmt_names.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/porttop.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)
@@ -88,6 +89,9 @@ $(BPF_SKEL): $(BPF_OBJ)
 $(BUILD)/attrib/attr_bpf.o: $(BPF_SKEL)
 $(BUILD)/attrib/attr_bpf.o: private ALL_CFLAGS += -I$(BUILD)/attrib
 
+# test_keyhash checks lib/keyhash.c's SipHash against libsodium's.
+$(BUILD)/tests/test_keyhash: private LIBS += -lsodium
+
 # Only the files that speak to libfixbuf need glib's headers.
 $(BUILD)/export/ipfix_fb.o $(BUILD)/tests/test_ipfix: private ALL_CFLAGS += $(FIXBUF_CFLAGS)
 
@@ -115,7 +119,7 @@ deps:
 test: 
 	./deps.sh --test
 	$(MAKE) $(BIN) $(UNIT_BIN)
-	PORTTOP=$(abspath $(BIN)) BUILD=$(BUILD) tests/run.sh
+	PORTTOP=$(abspath $(BIN)) BUILD=$(BUILD) SAN=$(SAN) tests/run.sh
 
 test-unit: $(UNIT_BIN)
 	PORTTOP=$(abspath $(BIN)) BUILD=$(BUILD) tests/run.sh unit
@@ -208,6 +212,55 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(filter %.o,$^) $(LIBS) $(LDFLAGS)
 
+# ---- Windows (README "Windows") -------------------------------------------
+# make windows: porttop.exe, cross-built with Debian's MinGW-w64 (posix
+# threads).  contrib/win-deps.sh first builds the one dependency from
+# Debian's libpcap source into build-win/deps (headers, and a file-reading
+# wpcap.dll that stands in for Npcap under wine).  The object list is the
+# Linux one with each *_linux.c replaced by its *_win.c, IP Helper for the
+# Linux attribution back ends, and what Windows lacks for now left out:
+# the curses view (ui/view_none.c says so), IPFIX (export/ipfix_none.c),
+# porttop check and diff (rules/rules_none.c), container runtimes.
+WIN_CC    ?= x86_64-w64-mingw32-gcc-posix
+WIN_BUILD := build-win
+WIN_DEPS  := $(WIN_BUILD)/deps
+WIN_EXE   := $(WIN_BUILD)/porttop.exe
+WIN_LEFT_OUT := attrib/attr_diag.c attrib/attr_procnet.c attrib/attr_procmap.c \
+	attrib/attr_bpf.c ui/view.c ui/view_draw.c $(filter export/%,$(LIB_SRC)) \
+	$(filter rules/%,$(LIB_SRC)) names/nm_rtjson.c
+WIN_SRC := $(patsubst %_linux.c,%_win.c,$(filter-out $(WIN_LEFT_OUT),$(LIB_SRC))) \
+	capture/pcapdl_win.c attrib/attr_iphlp_win.c \
+	attrib/attr_procmap_win.c export/ipfix_none.c ui/view_none.c \
+	rules/rules_none.c
+WIN_OBJ := $(WIN_SRC:%.c=$(WIN_BUILD)/%.o) $(WIN_BUILD)/porttop.o
+WIN_CFLAGS := -std=c11 -D_GNU_SOURCE -D_WIN32_WINNT=0x0601 \
+	-D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS -DPORTTOP_VERSION='"$(VERSION)"' \
+	$(WARN) -Wno-format -O2 -g -include win/compat.h -Iwin/include \
+	-I$(WIN_DEPS)/include -MMD -MP
+# binmode.o: files opened in binary mode (lib/os_win.c does the standard
+# streams), so reports are byte for byte the Linux build's.
+WIN_LIBS := $(shell $(WIN_CC) -print-file-name=binmode.o) -static \
+	-lpthread -liphlpapi -lws2_32 -lbcrypt -lpsapi -ladvapi32
+
+.PHONY: windows win-deps print-win-src
+print-win-src:
+	@echo $(WIN_SRC)
+
+windows: $(WIN_EXE)
+
+win-deps: $(WIN_DEPS)/.libpcap-1.10.3-1
+
+$(WIN_DEPS)/.libpcap-1.10.3-1: contrib/win-deps.sh
+	contrib/win-deps.sh
+
+$(WIN_EXE): $(WIN_OBJ)
+	$(WIN_CC) $(WIN_CFLAGS) -o $@ $^ $(WIN_LIBS)
+	cp $(WIN_DEPS)/bin/wpcap.dll $(WIN_BUILD)/
+
+$(WIN_BUILD)/%.o: %.c | $(WIN_DEPS)/.libpcap-1.10.3-1
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) -c -o $@ $<
+
 install: porttop
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 porttop $(DESTDIR)$(PREFIX)/bin/porttop
@@ -219,5 +272,6 @@ uninstall:
 
 clean:
 	rm -rf build porttop tests/out
+	find $(WIN_BUILD) -mindepth 1 -maxdepth 1 ! -name deps -exec rm -rf {} + 2>/dev/null || true
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build $(WIN_BUILD) -name '*.d' -not -path '*/deps/*' 2>/dev/null)

@@ -6,9 +6,7 @@
  * `porttop check RULES` (rules/check_run.h).  `porttop diff` has a
  * command line of its own (rules/diff.h).
  */
-#include <fixbuf/version.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +19,7 @@
 #include "filters/filter.h"
 #include "flowtable/scan.h"
 #include "lib/keyhash.h"
+#include "lib/os.h"
 #include "lib/parse.h"
 #include "export/ipfix.h"
 #include "report/events.h"
@@ -537,10 +536,8 @@ static int parse_options(struct opts *o, int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (ch == OPT_VERSION) {
-			printf("porttop %s\n%s\njansson %s\nlibfixbuf %d.%d.%d\n",
-			       PORTTOP_VERSION, pcap_lib_version(),
-			       JANSSON_VERSION, FIXBUF_VERSION_MAJOR,
-			       FIXBUF_VERSION_MINOR, FIXBUF_VERSION_RELEASE);
+			printf("porttop %s\n%s\n%s\n", PORTTOP_VERSION,
+			       pcap_lib_version(), ipfix_lib_version());
 			return EXIT_OK;
 		}
 		if (ch == ':')
@@ -815,6 +812,7 @@ int main(int argc, char **argv)
 	};
 	int status;
 
+	os_init();
 	if (argc >= 2 && !strcmp(argv[1], "diff"))
 		return diff_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "check"))

@@ -3,8 +3,6 @@
  * flows to look up, local addresses, and the flow -> owner join.
  */
 #include <errno.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +16,10 @@
 #include "../lib/thread.h"
 
 #include "attr_int.h"
+#include "attr_os.h"
 
 static const char *const src_names[ATTR_SRC_NUM] = { "none", "bpf", "diag",
-						     "proc", "pcapng" };
+						     "proc", "pcapng", "iphlp" };
 static const char *const why_names[ATTR_WHY_NUM] = {
 	"", "remote", "netns", "gone", "denied", "disabled", "pending",
 	"nosocket", "unrecorded",
@@ -43,29 +42,9 @@ SEQLOCK_DATA(struct local_data);
 static void refresh_local(struct attr *a)
 {
 	struct local_data n = { 0 };
-	struct ifaddrs *ifa, *i;
 
-	if (getifaddrs(&ifa) != 0)
+	if (attr_os_local(&n) != 0)
 		return;
-	for (i = ifa; i && n.n < MAX_LOCAL; i = i->ifa_next) {
-		struct local_addr *l = &n.a[n.n];
-
-		if (!i->ifa_addr)
-			continue;
-		if (i->ifa_addr->sa_family == AF_INET) {
-			memcpy(l->addr,
-			       &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
-			l->ipv = 4;
-			n.n++;
-		} else if (i->ifa_addr->sa_family == AF_INET6) {
-			memcpy(l->addr,
-			       &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr,
-			       16);
-			l->ipv = 6;
-			n.n++;
-		}
-	}
-	freeifaddrs(ifa);
 	seqlock_store(&a->local.seq, &a->local.d, &n, sizeof(n));
 }
 
@@ -256,8 +235,6 @@ struct exit_pass {
 static int pid_gone(struct exit_pass *p, int32_t pid)
 {
 	uint32_t h = (uint32_t)pid * 2654435761u;
-	char path[64];
-	struct stat st;
 	int gone;
 
 	for (int i = 0; i < 8; i++) {
@@ -266,16 +243,13 @@ static int pid_gone(struct exit_pass *p, int32_t pid)
 		if (p->pid[k] == pid)
 			return p->gone[k];
 		if (p->pid[k] == 0) {
-			snprintf(path, sizeof(path), "%s/%d",
-				 p->a->o.proc_root, pid);
-			gone = stat(path, &st) != 0 && errno == ENOENT;
+			gone = attr_os_gone(p->a->o.proc_root, pid);
 			p->pid[k] = pid;
 			p->gone[k] = (uint8_t)gone;
 			return gone;
 		}
 	}
-	snprintf(path, sizeof(path), "%s/%d", p->a->o.proc_root, pid);
-	return stat(path, &st) != 0 && errno == ENOENT;
+	return attr_os_gone(p->a->o.proc_root, pid);
 }
 
 static void mark_exited(void *arg, const struct attr_entry *e)
@@ -376,29 +350,6 @@ int attr_sync(struct attr *a, int64_t timeout_ns)
 	return 0;
 }
 
-static uint64_t netns_inode(const char *proc_root)
-{
-	char path[256];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/self/ns/net", proc_root);
-	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
-}
-
-/* Open one back end; on failure append its reason to msg. */
-static int try_open(const struct attr_backend *b, void **state, char *msg,
-		    size_t len)
-{
-	char err[256] = "";
-	size_t used = strlen(msg);
-	int rc = b->open(state, err, sizeof(err));
-
-	/* on success err may hold a note (a part that could not load) */
-	if (*err)
-		snprintf(msg + used, len - used, "%s%s", used ? "; " : "", err);
-	return rc == 0 ? 0 : -1;
-}
-
 /* Close the back ends and free everything (the thread is not running). */
 static void release(struct attr *a)
 {
@@ -429,7 +380,7 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
 	a->o = *o;
 	if (!a->o.proc_root)
 		a->o.proc_root = "/proc";
-	a->netns = netns_inode(a->o.proc_root);
+	a->netns = attr_os_netns(a->o.proc_root);
 	a->cache = attr_cache_new(CACHE_ENTRIES);
 	a->procmap = attr_procmap_new(a->o.proc_root);
 	a->whomap = nm_whomap_new(a->o.proc_root);
@@ -439,21 +390,7 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
 		goto fail;
 	}
 	queue_init(a);
-	if ((m == ATTR_AUTO || m == ATTR_MODE_BPF) &&
-	    try_open(&attr_backend_bpf, &a->ev_state, msg, len) == 0)
-		a->events = &attr_backend_bpf;
-	if (m == ATTR_MODE_BPF && !a->events)
-		goto fail;
-	/* a table too: sockets that existed before porttop, and listeners */
-	if (m != ATTR_MODE_PROC &&
-	    try_open(&attr_backend_diag, &a->tb_state, msg, len) == 0)
-		a->table = &attr_backend_diag;
-	else if ((m == ATTR_AUTO || m == ATTR_MODE_PROC || a->events) &&
-		 try_open(&attr_backend_procnet, &a->tb_state, msg, len) == 0)
-		a->table = &attr_backend_procnet;
-	if (!a->table && !a->events)
-		goto fail;
-	if (m == ATTR_MODE_DIAG && a->table != &attr_backend_diag)
+	if (attr_os_open(a, m, msg, len) < 0)
 		goto fail;
 	a->st.source = a->events ? "bpf" : a->table->name;
 	{

@@ -29,6 +29,7 @@ enum attr_src {
 	ATTR_SRC_DIAG,		/* netlink sock_diag + /proc/PID/fd */
 	ATTR_SRC_PROCNET,	/* /proc/net/{tcp,udp}{,6} + /proc/PID/fd */
 	ATTR_SRC_PCAPNG,	/* a capture file's per-packet comments */
+	ATTR_SRC_IPHLP,		/* Windows' IP Helper tables */
 	ATTR_SRC_NUM
 };
 

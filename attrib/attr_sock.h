@@ -108,6 +108,8 @@ extern const struct attr_backend attr_backend_diag;
 /* attr_backend_procnet's open() takes its root from the environment,
  * PORTTOP_PROC_ROOT (default "/proc"), for a recorded tree. */
 extern const struct attr_backend attr_backend_procnet;
+/* Windows: IP Helper's tables (attr_iphlp_win.c). */
+extern const struct attr_backend attr_backend_iphlp;
 
 /* The inode map: which processes hold which socket inodes. */
 struct attr_procmap;

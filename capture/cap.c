@@ -1,13 +1,12 @@
 /*
  * cap.c - packet sources (see cap.h): what files and devices share, and
- * opening files.  Devices are opened in cap_live.c; pcapng files are read
- * by cap_pcapng.c, pcap files by libpcap.
+ * opening files.  Devices are opened in cap_live_linux.c (cap_live_win.c);
+ * pcapng files are read by cap_pcapng.c, pcap files by libpcap.
  *
  * The format is told from a file's first bytes, which its reader must then
  * see again: cap_pcapng.c parses them from the buffer they were read
- * into; libpcap, which reads a FILE, gets them through a stdio cookie
- * stream that serves them before the rest of the descriptor (a pipe
- * cannot be rewound).
+ * into; libpcap gets them as cap_file_linux.c or cap_file_win.c can give
+ * them (cap_int.h).
  *
  * libpcap reads pcap (either byte order, micro- or nanosecond magic);
  * asking for nanosecond precision makes it scale microsecond files, so one
@@ -18,7 +17,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,108 +30,10 @@
 #include "cap_int.h"
 #include "cap_pcapng.h"
 
-/* stdio's default 4 KiB buffer costs a read(2) per few packets; so would
- * a small buffer of ours. */
-#define READ_BUFFER (1u << 20)
 /* The first read: enough to tell the format.  Not a whole buffer: libpcap
  * would get it through the cookie, a second copy into fresh pages
  * (measured: 4 ms more per open than reading the file directly). */
 #define PEEK_BYTES 4096u
-
-/* What libpcap reads through: the bytes read to tell the format (pre),
- * then the descriptor. */
-struct src {
-	int fd;
-	bool own_fd;
-	uint8_t *pre;
-	size_t npre, ipre;
-	uint64_t pos;		/* bytes handed to stdio so far */
-};
-
-static ssize_t src_read(void *cookie, char *buf, size_t size)
-{
-	struct src *s = cookie;
-	ssize_t r;
-
-	if (s->ipre < s->npre) {
-		r = (ssize_t)(size < s->npre - s->ipre ? size :
-						       s->npre - s->ipre);
-		memcpy(buf, s->pre + s->ipre, (size_t)r);
-		s->ipre += (size_t)r;
-		if (s->ipre == s->npre) {
-			free(s->pre);
-			s->pre = NULL;
-		}
-	} else {
-		/* EINTR is stdio's error, as it was with a plain FILE: a
-		 * signal that stops porttop ends a blocked read */
-		r = read(s->fd, buf, size);
-	}
-	if (r > 0)
-		s->pos += (uint64_t)r;
-	return r;
-}
-
-/* Only "where are we" (ftello, for cap_progress): nothing is rewound. */
-static int src_seek(void *cookie, off64_t *off, int whence)
-{
-	struct src *s = cookie;
-
-	if (*off != 0 || whence != SEEK_CUR) {
-		errno = ESPIPE;
-		return -1;
-	}
-	*off = (off64_t)s->pos;
-	return 0;
-}
-
-static int src_close(void *cookie)
-{
-	struct src *s = cookie;
-
-	if (s->own_fd)
-		close(s->fd);
-	free(s->pre);
-	free(s);
-	return 0;
-}
-
-/* open_libpcap: libpcap reads the file: pre (npre bytes, malloc'ed) then
- * fd.  Takes pre and, when own_fd, fd, even on failure.  CAP_OK or
- * CAP_ERR_OPEN with libpcap's reason in errbuf. */
-static int open_libpcap(struct cap *c, int fd, bool own_fd, uint8_t *pre,
-			size_t npre, char *errbuf)
-{
-	static const cookie_io_functions_t io = {
-		.read = src_read, .seek = src_seek, .close = src_close
-	};
-	struct src *s = calloc(1, sizeof(*s));
-	FILE *f = s ? fopencookie(s, "r", io) : NULL;
-
-	if (!f) {
-		free(s);
-		free(pre);
-		if (own_fd)
-			close(fd);
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "out of memory");
-		return CAP_ERR_OPEN;
-	}
-	*s = (struct src){ .fd = fd, .own_fd = own_fd, .pre = pre,
-			   .npre = npre };
-	c->buf = malloc(READ_BUFFER);
-	if (c->buf)
-		setvbuf(f, c->buf, _IOFBF, READ_BUFFER);
-	c->p = pcap_fopen_offline_with_tstamp_precision(
-		f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (!c->p) {
-		fclose(f);	/* closes fd (if ours) and frees pre */
-		free(c->buf);
-		c->buf = NULL;
-		return CAP_ERR_OPEN;
-	}
-	c->dlt = pcap_datalink(c->p);
-	return CAP_OK;
-}
 
 /* The first bytes, enough to tell pcapng (12) unless the file is shorter:
  * one read(2) of a regular file gives all `size` asked for. */
@@ -185,7 +85,7 @@ int cap_open_file(const char *path, struct cap **out, char *errbuf)
 		if (rc == CAP_OK)
 			c->dlt = cap_ng_datalink(c->ng);
 	} else {
-		rc = open_libpcap(c, fd, !in, b, n, errbuf);
+		rc = cap_open_libpcap(c, path, fd, !in, b, n, errbuf);
 	}
 	if (rc != CAP_OK) {
 		free(c);
@@ -396,15 +296,17 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 		 * most the read timeout: libpcap's own wait would block until
 		 * the next packet, because with TPACKET_V3 the kernel wakes
 		 * readers only for blocks that hold packets. */
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-
-		if (poll(&pfd, 1, CAP_READ_TIMEOUT_MS) <= 0)
+		if (!cap_live_wait(c))
 			return CAP_TIMEOUT;	/* quiet, or EINTR */
 		rc = pcap_next_ex(c->p, &h, &data);
 	}
 	if (rc == 1) {
 		*p = (struct cap_pkt){
-			.ts_ns = cap_ts_ns(h->ts.tv_sec, h->ts.tv_usec),
+			/* a pcap file's seconds are 32 bits unsigned;
+			 * Windows' timeval holds them in a signed 32-bit
+			 * long (negative from 2038 on) */
+			.ts_ns = cap_ts_ns((uint32_t)h->ts.tv_sec,
+					   h->ts.tv_usec),
 			.caplen = h->caplen, .len = h->len, .data = data,
 			.dlt = c->dlt,
 		};
@@ -420,9 +322,6 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 
 void cap_progress(const struct cap *c, uint64_t *done, uint64_t *total)
 {
-	FILE *f = c->p ? pcap_file(c->p) : NULL;
-	off_t pos = f ? ftello(f) : -1;
-
-	*done = c->ng ? cap_ng_offset(c->ng) : pos > 0 ? (uint64_t)pos : 0;
+	*done = c->ng ? cap_ng_offset(c->ng) : c->p ? cap_file_pos(c) : 0;
 	*total = c->size;
 }

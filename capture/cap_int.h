@@ -1,9 +1,15 @@
-/* cap_int.h - capture/ internals shared by cap.c, cap_live.c and
- * cap_dump.c. */
+/* cap_int.h - capture/ internals shared by cap.c, cap_live_*.c,
+ * cap_file_*.c and cap_dump.c. */
 #ifndef PORTTOP_CAP_INT_H
 #define PORTTOP_CAP_INT_H
 
+#include <stdbool.h>
+
 #include "cap.h"
+
+/* stdio's default 4 KiB buffer costs a read(2) per few packets; so would
+ * a small buffer of ours. */
+#define READ_BUFFER (1u << 20)
 
 struct cap_ng;
 
@@ -29,5 +35,32 @@ struct cap {
 	struct cap_prog *progs;	/* met later, and their programs */
 	unsigned nprogs;
 };
+
+/* The platform's parts (cap_file_linux.c / cap_file_win.c, cap_live_linux.c
+ * / cap_live_win.c), picked by the Makefile. */
+
+/* cap_dev_flags: the end of a -D line, as tcpdump writes it: " [Up,
+ * Running, Loopback]". */
+static inline void cap_dev_flags(FILE *out, bpf_u_int32 flags)
+{
+	fprintf(out, " [%s%s%s]\n", (flags & PCAP_IF_UP) ? "Up" : "Down",
+		(flags & PCAP_IF_RUNNING) ? ", Running" : "",
+		(flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+}
+
+/* cap_open_libpcap: libpcap reads the file at path, already open as fd:
+ * first pre (npre bytes, malloc'ed, what cap.c read to tell the format),
+ * then the rest of fd.  Takes pre and, when own_fd, fd, even on failure.
+ * Sets c->p and c->dlt.  CAP_OK or CAP_ERR_OPEN with libpcap's reason in
+ * errbuf. */
+int cap_open_libpcap(struct cap *c, const char *path, int fd, bool own_fd,
+		     uint8_t *pre, size_t npre, char *errbuf);
+
+/* cap_file_pos: bytes of a pcap file libpcap has consumed (0 unknown). */
+uint64_t cap_file_pos(const struct cap *c);
+
+/* cap_live_wait: a device had nothing ready: wait for packets, at most
+ * CAP_READ_TIMEOUT_MS.  1 when some may be ready, 0 on a timeout. */
+int cap_live_wait(struct cap *c);
 
 #endif

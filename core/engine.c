@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <poll.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include "../lib/thread.h"
 #include "engine_int.h"
 #include "sig.h"
+#include "wake.h"
 
 #define STATS_CHECK	16		/* packets between looks at the clock */
 #define TICK_NS		(100 * NS_PER_MS)	/* counters and consumers'
@@ -419,7 +419,6 @@ void *engine_thread(void *arg)
 	struct loop l = { .wall0 = mono_ns(), .speed_u = LOAD(e->speed_u) };
 	struct cap_pkt pk;
 	int rc = 0;
-	char b = 1;
 
 	l.last_pub = l.wall0;
 	l.next_tick = e->live ? l.wall0 + TICK_NS : INT64_MIN;
@@ -465,9 +464,7 @@ void *engine_thread(void *arg)
 		attr_sync(e->attr, NS_PER_S);
 	end_of_input(e, &l);
 	__atomic_store_n(&e->st.running, 0, __ATOMIC_RELEASE);
-	if (write(e->done_fd[1], &b, 1) < 0) {
-		/* engine_poll still sees running == 0 within its slice */
-	}
+	wake_post(e->done);
 	return NULL;
 }
 
@@ -497,13 +494,8 @@ enum pt_status engine_start(struct engine *e, struct pt_err *err)
 
 int engine_poll(struct engine *e, int timeout_ms)
 {
-	struct pollfd p[2] = { { .fd = e->done_fd[0], .events = POLLIN },
-			       { .fd = sig_wake_fd(), .events = POLLIN } };
-
-	/* once stopped by a signal, wait for the thread's end only: the
-	 * wake pipe stays readable */
 	if (__atomic_load_n(&e->st.running, __ATOMIC_ACQUIRE))
-		poll(p, sig_stopped() || p[1].fd < 0 ? 1 : 2, timeout_ms);
+		wake_wait(e->done, timeout_ms);
 	if (sig_stopped())
 		engine_stop(e);
 	return __atomic_load_n(&e->st.running, __ATOMIC_ACQUIRE);

@@ -47,7 +47,7 @@ struct engine {
 	char attr_msg[256];		/* engine_attrib_msg */
 	pthread_t thread;
 	int started, joined;
-	int done_fd[2];			/* the thread writes one byte at its end */
+	struct wake *done;		/* posted by the thread at its end */
 
 	/* shared with readers: written with atomic stores */
 	struct engine_stats st;

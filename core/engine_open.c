@@ -3,14 +3,13 @@
  * the source, its filter, attribution, privileges, -w and the table.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "engine_int.h"
 #include "priv.h"
+#include "wake.h"
 
 /* The file or device, with its link type checked and the filter set. */
 static enum pt_status open_source(struct engine *e, struct pt_err *err)
@@ -123,7 +122,7 @@ static enum pt_status open_pipeline(struct engine *e, struct pt_err *err)
 		struct consumer c = dump_consumer(e->dump);
 		engine_add(e, &c);
 	}
-	if (pipe2(e->done_fd, O_CLOEXEC | O_NONBLOCK) < 0)
+	if (wake_open(&e->done) < 0)
 		return pt_fail(err, PT_ERR_NOMEM, "cannot make a pipe");
 	return PT_OK;
 }
@@ -153,7 +152,6 @@ enum pt_status engine_open(struct engine **out, const struct engine_opts *o,
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
 	e->o = *o;
 	e->speed_u = o->speed > 0 ? (int64_t)(o->speed * 1e6 + 0.5) : 0;
-	e->done_fd[0] = e->done_fd[1] = -1;
 	if ((rc = open_source(e, err)) != PT_OK ||
 	    (rc = open_attrib(e, err)) != PT_OK ||
 	    (rc = drop_privileges(e, err)) != PT_OK ||
@@ -182,9 +180,7 @@ void engine_close(struct engine *e)
 	nm_free(e->names);
 	attr_stop(e->attr);
 	cap_close(e->cap);
-	for (int i = 0; i < 2; i++)
-		if (e->done_fd[i] >= 0)
-			close(e->done_fd[i]);
+	wake_close(e->done);
 	free(e);
 }
 

@@ -53,4 +53,8 @@ void ipfix_status(void *x, char *buf, size_t len);
  * and free.  NULL is ignored. */
 void ipfix_close(struct ipfix *x, int say);
 
+/* ipfix_lib_version: "libfixbuf 2.4.2" (porttop --version), or what a
+ * build without IPFIX says (export/ipfix_none.c, the Windows build). */
+const char *ipfix_lib_version(void);
+
 #endif

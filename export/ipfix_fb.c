@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include <fixbuf/public.h>
+#include <fixbuf/version.h>
 
+#include "ipfix.h"
 #include "ipfix_fb.h"
 
 #define TID_INTERNAL 1024
@@ -474,4 +476,13 @@ int ipfix_fb_add(struct ipfix_fb *f, const struct ipfix_rec *r)
 	}
 	f->nrec++;
 	return 0;
+}
+
+const char *ipfix_lib_version(void)
+{
+	static char v[32];
+
+	snprintf(v, sizeof(v), "libfixbuf %d.%d.%d", FIXBUF_VERSION_MAJOR,
+		 FIXBUF_VERSION_MINOR, FIXBUF_VERSION_RELEASE);
+	return v;
 }

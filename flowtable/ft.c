@@ -18,12 +18,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "../lib/clock.h"
 #include "../lib/keyhash.h"
 #include "conn.h"
 #include "../lib/seqlock.h"
+#include "../lib/vmem.h"
 
 #define NS	   NS_PER_S
 #define ST_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
@@ -124,10 +124,7 @@ struct ft_table *ft_create(const struct ft_config *cfg, ft_done_fn done,
 	 * records are handed out from 0 upwards: a large table that is
 	 * mostly idle costs address space, not RAM. */
 	t->flows_bytes = sizeof(struct ft_flow) * t->cap;
-	t->flows = mmap(NULL, t->flows_bytes, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (t->flows == MAP_FAILED)
-		t->flows = NULL;
+	t->flows = vmem_alloc(t->flows_bytes);
 	t->index = calloc((size_t)t->imask + 1, sizeof(uint64_t));
 	t->free_stack = malloc(sizeof(uint32_t) * t->cap);
 	if (t->cfg.publish)
@@ -148,8 +145,7 @@ void ft_destroy(struct ft_table *t)
 {
 	if (!t)
 		return;
-	if (t->flows)
-		munmap(t->flows, t->flows_bytes);
+	vmem_free(t->flows, t->flows_bytes);
 	free(t->index);
 	free(t->free_stack);
 	free(t->pub);

@@ -2,7 +2,8 @@
  * keyhash.h - the keyed hash behind the fragment map and the flow table.
  *
  * Both tables are indexed by bytes strangers choose, so the hash is keyed
- * with a per-run secret: SipHash-2-4 (libsodium's crypto_shorthash).  Without
+ * with a per-run secret: SipHash-2-4 (the function libsodium's
+ * crypto_shorthash computes, written out in keyhash.c).  Without
  * the key an attacker cannot build colliding tuples.  Tests may fix the key
  * so that runs are repeatable; nothing in an output depends on it.
  */
@@ -12,10 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* keyhash_init: set the 16-byte hash key.  seed == NULL draws it from
- * getrandom(2) (libsodium's randombytes).  Call once before any table is
- * used.  Returns 0, or -1 if libsodium cannot initialise. */
+/* keyhash_init: set the 16-byte hash key.  seed == NULL draws it from the
+ * system (lib/rand.h: getrandom(2), BCryptGenRandom).  Call once before
+ * any table is used.  Returns 0, or -1 if no random key can be had. */
 int keyhash_init(const uint8_t seed[16]);
+
+/* siphash24: SipHash-2-4 of len bytes at in under key: the 8 bytes
+ * libsodium's crypto_shorthash writes, read little-endian. */
+uint64_t siphash24(const void *in, size_t len, const uint8_t key[16]);
 
 /* keyhash: 64-bit SipHash-2-4 of len bytes at key under the run's key. */
 uint64_t keyhash(const void *key, size_t len);

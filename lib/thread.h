@@ -2,7 +2,7 @@
  * thread.h - starting porttop's worker threads.
  *
  * Signals go to the main thread only: it alone installs handlers
- * (core/sig.c) and its waits are the ones a signal must cut short.  Every
+ * (core/sig_linux.c) and its waits are the ones a signal must cut short.  Every
  * other thread (capture, attribution, events writer, name resolver) is
  * started here with every signal blocked, so no handler ever runs on a
  * thread that does not expect it, or touches state another thread frees.

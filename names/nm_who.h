@@ -114,7 +114,7 @@ uint32_t nm_who_recorded(const struct nm_cg *cg, const struct nm_rtnames *names)
 /* nm_who_get: record id into *w; 0 when there is none (id 0), else 1. */
 int nm_who_get(uint32_t id, struct nm_who *w);
 
-/* For the runtime thread (nm_runtime.c): the records made so far (ids 1
+/* For the runtime thread (nm_runtime_linux.c): the records made so far (ids 1
  * to nm_who_count()); publish a record's names (once: later calls are
  * ignored), or say why it has none (ignored once named). */
 uint32_t nm_who_count(void);

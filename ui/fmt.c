@@ -2,12 +2,12 @@
  * fmt.c - the text of the live views (see fmt.h).
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../lib/clock.h"
 #include "fmt.h"
+#include "user.h"
 
 static int exact;	/* fmt_set_exact */
 static int bits;	/* fmt_set_bits */
@@ -128,8 +128,6 @@ void fmt_user(uint32_t uid, char *buf, size_t len)
 {
 	static struct { uint32_t uid; char name[16]; } cache[32];
 	static unsigned n;
-	struct passwd pw, *r = NULL;
-	char tmp[1024];
 
 	if (uid == (uint32_t)-1) {
 		snprintf(buf, len, "-");
@@ -140,10 +138,7 @@ void fmt_user(uint32_t uid, char *buf, size_t len)
 			snprintf(buf, len, "%s", cache[i].name);
 			return;
 		}
-	/* htop's USER column: the name when the password database has it */
-	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &r) == 0 && r)
-		snprintf(buf, len, "%s", r->pw_name);
-	else
+	if (user_name(uid, buf, len) != 0)
 		snprintf(buf, len, "%u", uid);
 	cache[n % 32].uid = uid;
 	snprintf(cache[n % 32].name, sizeof(cache[0].name), "%s", buf);

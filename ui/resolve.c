@@ -26,13 +26,13 @@
 #define NAME_TTL_NS	(600 * NS_PER_S)
 #define FAIL_TTL_NS	(60 * NS_PER_S)
 
-enum { E_EMPTY, E_PENDING, E_NAMED, E_NONE };
+enum { NAME_EMPTY, NAME_PENDING, NAME_NAMED, NAME_NONE };
 
 struct entry {
 	uint8_t addr[16];
 	uint8_t v6, state;
 	uint32_t used;			/* LRU stamp */
-	int64_t expires_ns;		/* E_NAMED, E_NONE */
+	int64_t expires_ns;		/* NAME_NAMED, NAME_NONE */
 	char name[NAME_LEN];
 };
 
@@ -78,7 +78,7 @@ static struct entry *find(struct resolver *r, const uint8_t addr[16], int v6)
 	struct entry *s = set_of(r, addr, v6);
 
 	for (int i = 0; i < WAYS; i++)
-		if (s[i].state != E_EMPTY && s[i].v6 == v6 &&
+		if (s[i].state != NAME_EMPTY && s[i].v6 == v6 &&
 		    memcmp(s[i].addr, addr, 16) == 0)
 			return &s[i];
 	return NULL;
@@ -92,7 +92,7 @@ static struct entry *victim(struct resolver *r, const uint8_t addr[16],
 	struct entry *s = set_of(r, addr, v6), *best = &s[0];
 
 	for (int i = 0; i < WAYS; i++) {
-		if (s[i].state == E_EMPTY)
+		if (s[i].state == NAME_EMPTY)
 			return &s[i];
 		if ((int32_t)(s[i].used - best->used) < 0)
 			best = &s[i];
@@ -150,7 +150,7 @@ static void *thread_main(void *arg)
 			memcpy(e->addr, j.addr, 16);
 			e->v6 = j.v6;
 		}
-		e->state = ok ? E_NAMED : E_NONE;
+		e->state = ok ? NAME_NAMED : NAME_NONE;
 		e->used = ++r->clock;
 		e->expires_ns = mono_ns() + (ok ? NAME_TTL_NS : FAIL_TTL_NS);
 		size_t n = ok ? strnlen(name, NAME_LEN - 1) : 0;
@@ -230,9 +230,9 @@ int resolve_name(struct resolver *r, const uint8_t addr[16], int v6,
 	v6 = !!v6;
 	pthread_mutex_lock(&r->mu);
 	e = find(r, addr, v6);
-	if (e && (e->state == E_PENDING || now < e->expires_ns)) {
+	if (e && (e->state == NAME_PENDING || now < e->expires_ns)) {
 		e->used = ++r->clock;
-		if (e->state == E_NAMED && len) {
+		if (e->state == NAME_NAMED && len) {
 			size_t n = strlen(e->name);
 
 			if (n >= len)
@@ -248,7 +248,7 @@ int resolve_name(struct resolver *r, const uint8_t addr[16], int v6,
 			e = victim(r, addr, v6);
 		memcpy(e->addr, addr, 16);
 		e->v6 = (uint8_t)v6;
-		e->state = E_PENDING;
+		e->state = NAME_PENDING;
 		e->used = ++r->clock;
 		memcpy(r->q[r->qhead % r->qlen].addr, addr, 16);
 		r->q[r->qhead++ % r->qlen].v6 = (uint8_t)v6;

@@ -13,7 +13,7 @@
  *
  * The terminal: term_restore() is the one way out of curses, registered
  * with atexit() and called before any message is printed.  Signals only
- * set flags (sig.c); the loop never waits more than SLICE_MS for a key,
+ * set flags (sig_linux.c); the loop never waits more than SLICE_MS for a key,
  * so it notices a stop, a resize or the end of a replay at once.
  */
 #include <curses.h>
@@ -68,7 +68,7 @@ static void term_restore(void)
 #if !defined(__SANITIZE_ADDRESS__)
 /* A fatal signal (a crash) skips atexit: put the terminal back with
  * async-signal-safe calls only (the modes saved before curses, leave the
- * alternate screen, reset attributes); core/sig.c then lets the signal
+ * alternate screen, reset attributes); core/sig_linux.c then lets the signal
  * kill the process as usual. */
 static struct termios saved_tio;
 static int saved_fd = -1;
@@ -525,7 +525,7 @@ int view_run(struct engine *e, const struct view_opts *o)
 		fprintf(stderr, "porttop: out of memory\n");
 		return EXIT_USAGE;
 	}
-	/* (core/sig.c's handlers are in place: ncurses leaves them) */
+	/* (core/sig_linux.c's handlers are in place: ncurses leaves them) */
 	if (term_start() < 0) {
 		fprintf(stderr, "porttop: cannot use the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");

@@ -25,11 +25,18 @@ def sources():
     return m.group(1).replace("\\", "").split() + ["porttop.c"]
 
 
-def call_graph(build, srcs):
+def win_sources():
+    """The Windows build's list (Makefile WIN_SRC, make windows)."""
+    out = subprocess.run(["make", "-s", "print-win-src"],
+                         capture_output=True, text=True)
+    return out.stdout.split() + ["porttop.c"] if out.returncode == 0 else []
+
+
+def call_graph(build, srcs, nm="nm"):
     defs, uses = {}, {}
     for src in srcs:
         obj = "%s/%s.o" % (build, src[:-2])
-        out = subprocess.run(["nm", obj], capture_output=True, text=True)
+        out = subprocess.run([nm, obj], capture_output=True, text=True)
         if out.returncode:
             sys.exit("FAIL arch: cannot read %s (build first)" % obj)
         for line in out.stdout.splitlines():
@@ -112,6 +119,31 @@ def long_functions(srcs):
     return bad
 
 
+def check_windows():
+    """The same rules for the Windows objects (make windows), when built:
+    its *_win.c files take the place of the *_linux.c ones."""
+    import os
+    srcs = win_sources()
+    if not srcs or not os.path.exists("build-win/porttop.exe"):
+        print("SKIP windows-arch: build-win/porttop.exe not built "
+              "(make windows)")
+        return 0
+    edges = call_graph("build-win", srcs, "x86_64-w64-mingw32-nm")
+    bad = ["no-call-cycles: " + " <-> ".join(c) for c in cycles(edges)]
+    for a, targets in sorted(edges.items()):
+        for b, sym in sorted(targets.items()):
+            if layer(b) is None or layer(a) is None or layer(b) > layer(a):
+                bad.append("layering: %s calls %s (%s)" % (a, sym, b))
+    bad += ["function-length: " + b for b in long_functions(
+        [s for s in srcs if s.endswith("_win.c")])]
+    for b in bad:
+        print("FAIL windows-" + b)
+    if not bad:
+        print("ok windows-arch (%d files: cycles, layering, lengths)"
+              % len(srcs))
+    return 1 if bad else 0
+
+
 def main():
     srcs = sources()
     edges = call_graph(sys.argv[1], srcs)
@@ -140,7 +172,8 @@ def main():
         print("FAIL function-length: " + b)
     if not bad:
         print("ok function-length (at most %d lines)" % MAX_FUNC_LINES)
-    return 1 if loops or inc or wrong or bad else 0
+    win = check_windows()
+    return 1 if loops or inc or wrong or bad or win else 0
 
 
 sys.exit(main())

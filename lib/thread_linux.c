@@ -1,4 +1,4 @@
-/* thread.c - see thread.h. */
+/* thread_linux.c - see thread.h. */
 #include <signal.h>
 
 #include "thread.h"

@@ -1,11 +1,12 @@
 /*
- * cap_live.c - network devices through libpcap: create, set, activate
- * (libpcap's shape), and tcpdump -D.
+ * cap_live_linux.c - network devices through libpcap on Linux: create,
+ * set, activate (libpcap's shape), and tcpdump -D.
  *
  * The read timeout bounds how long a quiet device keeps cap_next() blocked,
  * so the capture thread notices a stop request and refreshes kernel
  * counters at least this often even when nothing arrives.
  */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,11 +127,18 @@ int cap_list_devices(FILE *out, char *errbuf)
 		fprintf(out, "%d.%s", i, d->name);
 		if (d->description)
 			fprintf(out, " (%s)", d->description);
-		fprintf(out, " [%s%s%s]\n",
-			(d->flags & PCAP_IF_UP) ? "Up" : "Down",
-			(d->flags & PCAP_IF_RUNNING) ? ", Running" : "",
-			(d->flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+		cap_dev_flags(out, d->flags);
 	}
 	pcap_freealldevs(all);
 	return CAP_OK;
+}
+
+int cap_live_wait(struct cap *c)
+{
+	/* libpcap's own wait would block until the next packet: with
+	 * TPACKET_V3 the kernel wakes readers only for blocks that hold
+	 * packets */
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+	return poll(&pfd, 1, CAP_READ_TIMEOUT_MS) > 0;
 }

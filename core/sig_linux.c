@@ -1,4 +1,4 @@
-/* sig.c - see sig.h. */
+/* sig_linux.c - see sig.h: POSIX signals. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>

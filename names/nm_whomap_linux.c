@@ -1,5 +1,5 @@
 /*
- * nm_whomap.c - who records of processes (see nm_whomap.h).
+ * nm_whomap_linux.c - who records of processes (see nm_whomap.h).
  */
 #include <dirent.h>
 #include <fcntl.h>

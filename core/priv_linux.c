@@ -1,5 +1,5 @@
 /*
- * priv.c - dropping privileges (-Z), see priv.h.
+ * priv_linux.c - dropping privileges (-Z), see priv.h.
  */
 #include <errno.h>
 #include <grp.h>

@@ -1,5 +1,5 @@
 /*
- * nm_runtime.c - the runtime thread (see nm_runtime.h): asks each
+ * nm_runtime_linux.c - the runtime thread (see nm_runtime.h): asks each
  * socket for its containers with libcurl (CURLOPT_UNIX_SOCKET_PATH;
  * HTTP/1.1, no HTTP of our own), and names the who records it can.
  */

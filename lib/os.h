@@ -1,0 +1,13 @@
+/*
+ * os.h - what the program sets up about its platform before anything
+ * else: nothing on Linux (os_linux.c); on Windows (os_win.c) standard
+ * input, output and error in binary mode (reports are the Linux build's
+ * bytes: no CR before LF) and Winsock started (name lookups).
+ */
+#ifndef PORTTOP_OS_H
+#define PORTTOP_OS_H
+
+/* os_init: call first in main(). */
+void os_init(void);
+
+#endif

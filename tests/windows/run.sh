@@ -1,0 +1,187 @@
+#!/bin/sh
+# tests/windows/run.sh - porttop.exe (make windows) under wine against the
+# Linux build:
+#   - the offline reports (flows as JSON Lines, ports, procs) of every
+#     capture in $SHARED/pcaps (read where they are) and pcaps/: stdout,
+#     stderr and the exit status byte-identical;
+#   - what differs on Windows: without wpcap.dll a pcap file says Npcap is
+#     needed (exit 2), so does -D, and a pcapng file is read all the same;
+#     -Z and --ipfix say they are not there (exit 2); -w and --events
+#     write the Linux build's bytes;
+#   - the commands the corrupt-input suite runs (tests/corrupt, through
+#     tests/windows/record.sh; every 8th, CORRUPT_EVERY): the same exit
+#     status and stdout.
+# All the Windows runs go through one wine start (tests/windows/winrun.c
+# reads the list; a persistent wineserver for this suite's own prefix,
+# tests/out/wine, stopped at the end).  Skips, with the reason, when MinGW
+# or wine64 is missing; builds porttop.exe when it is not there.
+#
+# Env: PORTTOP (the Linux binary, default ./porttop), SHARED (../shared),
+#      WIN_EXE (build-win/porttop.exe), WIN_QUICK=1 (only the checks of
+#      what differs: no captures, no corrupt suite).  Output: "ok NAME", "FAIL NAME:
+#      why", "SKIP NAME: why"; details in tests/out/windows/.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+PORTTOP=${PORTTOP:-./porttop}
+SHARED=${SHARED:-../shared}
+WIN_EXE=${WIN_EXE:-build-win/porttop.exe}
+WIN_CC=${WIN_CC:-x86_64-w64-mingw32-gcc-posix}
+WINE=$(command -v wine64 2>/dev/null || echo /usr/lib/wine/wine64)
+WINESERVER=$(command -v wineserver 2>/dev/null || echo /usr/lib/wine/wineserver)
+start=$(date +%s)
+
+if [ -n "${SAN:-}" ]; then	# make check's sanitizer pass
+	echo "SKIP windows: porttop.exe is not built with sanitizers; the plain pass ran it"
+	exit 0
+fi
+if ! command -v "$WIN_CC" >/dev/null 2>&1; then
+	echo "SKIP windows: $WIN_CC not found (apt-get install gcc-mingw-w64-x86-64-posix)"
+	exit 0
+fi
+if [ ! -x "$WINE" ]; then
+	echo "SKIP windows: wine64 not found (apt-get install wine64)"
+	exit 0
+fi
+out=tests/out/windows
+rm -rf "$out/run" && mkdir -p "$out/run"
+if [ ! -x "$WIN_EXE" ] && ! make -s -j2 windows > "$out/build.log" 2>&1; then
+	echo "FAIL windows-build: make windows failed (see $out/build.log)"
+	exit 1
+fi
+"$WIN_CC" -O2 -static -o "$out/winrun.exe" tests/windows/winrun.c || {
+	echo "FAIL windows-winrun: cannot build tests/windows/winrun.c"; exit 1; }
+
+TZ=UTC LC_ALL=C PORTTOP_HASH_SEED=000102030405060708090a0b0c0d0e0f
+# wpcap=n: wine has a builtin wpcap.dll (over the host's libpcap); the
+# test is of the one beside porttop.exe.  No Mono or Gecko prompts.
+WINEPREFIX=$PWD/tests/out/wine WINEDEBUG=-all
+WINEDLLOVERRIDES="wpcap=n;mscoree=;mshtml="
+export TZ LC_ALL PORTTOP_HASH_SEED WINEPREFIX WINEDEBUG WINEDLLOVERRIDES
+exe=$(echo "$WIN_EXE" | tr / '\\')
+d=$out/run
+: > "$d/manifest"
+
+# One report of one capture: Linux now, Windows into the manifest.
+add() {		# NAME ARGS...
+	name=$1
+	shift
+	"$PORTTOP" "$@" < /dev/null > "$d/$name.lin.out" 2> "$d/$name.lin.err"
+	echo $? > "$d/$name.lin.rc"
+	printf '@ %s - %s %s\n%s\n' "$name" "$d/$name.win.out" \
+		"$d/$name.win.err" "$exe" >> "$d/manifest"
+	for a in "$@"; do printf '%s\n' "$a" >> "$d/manifest"; done
+	echo . >> "$d/manifest"
+}
+
+# What Windows does differently, each checked on its own (see below).
+mkdir -p "$d/nodll"
+cp "$WIN_EXE" "$d/nodll/"
+nodll=$(echo "$d/nodll/porttop.exe" | tr / '\\')
+extra() {	# NAME EXE ARGS...
+	name=$1 e=$2
+	shift 2
+	printf '@ %s - %s %s\n%s\n' "$name" "$d/$name.win.out" \
+		"$d/$name.win.err" "$e" >> "$d/manifest"
+	for a in "$@"; do printf '%s\n' "$a" >> "$d/manifest"; done
+	echo . >> "$d/manifest"
+}
+extra x-nodll-pcap "$nodll" -r pcaps/lo-nano.pcap --report ports
+extra x-nodll-pcapng "$nodll" -r pcaps/dumpcap.pcapng --report ports
+extra x-Z "$exe" -r pcaps/lo-nano.pcap -Z nobody
+extra x-ipfix "$exe" -r pcaps/lo-nano.pcap --ipfix 127.0.0.1:4739
+extra x-nodll-D "$nodll" -D
+extra x-w "$exe" -r pcaps/tcp-http-curl.pcap -w "$d/x-w.win.pcap" \
+	--events "$d/x-w.win.jsonl" --report none
+"$PORTTOP" -r pcaps/dumpcap.pcapng --report ports > "$d/x-nodll-pcapng.lin.out" 2>/dev/null
+"$PORTTOP" -r pcaps/tcp-http-curl.pcap -w "$d/x-w.lin.pcap" \
+	--events "$d/x-w.lin.jsonl" --report none 2>/dev/null
+
+n=0
+[ -n "${WIN_QUICK:-}" ] || for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng pcaps/*.pcap \
+	 pcaps/*.pcapng; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	b=$(basename "$f")
+	add "flows-$b" -r "$f" --report flows --format json
+	add "ports-$b" -r "$f" --report ports
+	add "procs-$b" -r "$f" --report procs
+done
+[ -d "$SHARED/pcaps" ] ||
+	echo "SKIP windows-shared: $SHARED/pcaps not found (set SHARED)"
+
+# The corrupt-input suite's commands, recorded as they run on Linux.
+mkdir -p "$d/corrupt"
+[ -n "${WIN_QUICK:-}" ] || REC_DIR=$PWD/$d/corrupt REC_LINUX=$PORTTOP PORTTOP=tests/windows/record.sh \
+	tests/corrupt/run.sh > "$d/corrupt.log" 2>&1
+export REC_DIR REC_LINUX
+# wine starts a process in about half a second here: of the suite's
+# commands (1,593, most of them one file cut at each of its bytes) every
+# CORRUPT_EVERY-th (default 8) runs on Windows too.
+awk -v k="${CORRUPT_EVERY:-8}" '/^@/ { n++; keep = (n - 1) % k == 0 }
+	keep' "$d/corrupt/manifest" >> "$d/manifest" 2>/dev/null
+
+"$WINESERVER" -p 2>/dev/null
+t0=$(date +%s)
+"$WINE" "$out/winrun.exe" "$d/manifest" "$d/results" > "$d/wine.log" 2>&1
+t1=$(date +%s)
+"$WINESERVER" -k 2>/dev/null
+
+fails=0
+check() {	# NAME LINUX-PREFIX WINDOWS-PREFIX WIN-RC STDERR-TOO
+	why=""
+	[ "$(cat "$2.rc" 2>/dev/null)" = "$4" ] ||
+		why="exit $4, Linux $(cat "$2.rc" 2>/dev/null)"
+	cmp -s "$2.out" "$3.out" || why="$why${why:+; }stdout differs"
+	[ "$5" = 0 ] || cmp -s "$2.err" "$3.err" ||
+		why="$why${why:+; }stderr differs"
+	if [ -z "$why" ]; then
+		echo "ok windows-$1"
+	elif grep -q 'standard input is not supported on Windows' "$3.err"; then
+		echo "SKIP windows-$1: known difference: a pcap (not pcapng) file on standard input is refused on Windows"
+	elif [ "$5" = 0 ] && [ "$4" = 1 ] && [ "$why" = "stdout differs" ]; then
+		echo "SKIP windows-$1: known difference: a damaged pcap record's time fraction beyond 2^31 wraps in Windows' 32-bit timeval ($3.*)"
+	else
+		echo "FAIL windows-$1: $why ($2.*, $3.*)"
+		fails=$((fails + 1))
+	fi
+}
+# x-NAME: exit status and a word of the message, or the Linux bytes.
+expect() {	# NAME RC REGEX
+	if [ "$(grep "^$1 " "$d/results" | cut -d' ' -f2)" = "$2" ] &&
+	   grep -Eq -e "$3" "$d/$1.win.err"; then
+		echo "ok windows-$1"
+	else
+		echo "FAIL windows-$1: not exit $2 with /$3/ ($d/$1.win.err)"
+		fails=$((fails + 1))
+	fi
+}
+expect x-nodll-pcap 2 'Npcap is needed \(https://npcap.com\)'
+expect x-nodll-pcapng 0 'packets read'
+expect x-Z 2 '-Z is Linux-only'
+expect x-ipfix 2 'IPFIX export is not in this build'
+expect x-nodll-D 2 'Npcap is needed'
+if cmp -s "$d/x-nodll-pcapng.lin.out" "$d/x-nodll-pcapng.win.out" &&
+   cmp -s "$d/x-w.lin.pcap" "$d/x-w.win.pcap" &&
+   cmp -s "$d/x-w.lin.jsonl" "$d/x-w.win.jsonl"; then
+	echo "ok windows-x-same-bytes (pcapng without wpcap.dll, -w, --events)"
+else
+	echo "FAIL windows-x-same-bytes: $d/x-nodll-pcapng.*.out, x-w.*"
+	fails=$((fails + 1))
+fi
+tr -d '\r' < "$d/results" > "$d/results.txt"
+while read -r name rc; do
+	case $name in
+	x-*) ;;
+	corrupt-*)
+		r=$d/corrupt/c${name#corrupt-}
+		check "$name" "$r/lin" "$r/win" "$rc" 0 ;;
+	*)	check "$name" "$d/$name.lin" "$d/$name.win" "$rc" 1 ;;
+	esac
+done < "$d/results.txt"
+want=$(grep -c '^@' "$d/manifest")
+got=$(wc -l < "$d/results" 2>/dev/null || echo 0)
+[ "$got" -eq "$want" ] || {
+	echo "FAIL windows-wine: $got of $want commands ran (see $d/wine.log)"
+	fails=$((fails + 1)); }
+echo "windows: $n captures, $want commands; wine $((t1 - t0)) s, suite $(( $(date +%s) - start )) s" >&2
+[ "$fails" -eq 0 ]
