@@ -12,7 +12,7 @@ pkgs="gcc make pkg-config libpcap-dev libjansson-dev libsodium-dev libncurses-de
 case "${1:-}" in
 --test)  pkgs="$pkgs libcmocka-dev python3 tcpdump tmux iproute2 ethtool curl zzuf nftables nmap nfdump libfixbuf-tools python3-junitparser
 	tshark podman runc busybox-static dnsmasq openssl
-	gcc-mingw-w64-x86-64-posix wine64 cmake dpkg-dev" ;;
+	gcc-mingw-w64-x86-64-posix wine64 cmake dpkg-dev flex bison" ;;
 --bench) pkgs="$pkgs tcpdump tshark tcpreplay wireshark-common softflowd argus-server libndpi-bin time nethogs" ;;
 "") ;;
 *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;
