@@ -261,14 +261,19 @@ $(WIN_BUILD)/%.o: %.c | $(WIN_DEPS)/.libpcap-1.10.3-1
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -c -o $@ $<
 
+BASHCOMP := $(PREFIX)/share/bash-completion/completions
+
 install: porttop
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(BASHCOMP)
 	install -m 0755 porttop $(DESTDIR)$(PREFIX)/bin/porttop
 	install -m 0644 porttop.8 $(DESTDIR)$(PREFIX)/share/man/man8/porttop.8
+	install -m 0644 contrib/porttop.bash-completion $(DESTDIR)$(BASHCOMP)/porttop
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/porttop \
-		$(DESTDIR)$(PREFIX)/share/man/man8/porttop.8
+		$(DESTDIR)$(PREFIX)/share/man/man8/porttop.8 \
+		$(DESTDIR)$(BASHCOMP)/porttop
 
 clean:
 	rm -rf build porttop tests/out

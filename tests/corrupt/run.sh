@@ -293,6 +293,27 @@ PORTTOP_HASH_SEED=xyz
 expect_error bad-hash-seed 2 'PORTTOP_HASH_SEED must be 32 hex digits' -r "$PCAP"
 PORTTOP_HASH_SEED=$seed
 
+# bash completion (contrib/porttop.bash-completion) offers every option
+# --help lists, and each --report, --format, --view, --tunnels choice
+case=completion-covers-help
+"$PORTTOP" --help >"$tmp/help" 2>&1
+miss=""
+for o in $(grep -oE '^ +(-[A-Za-z]|--[a-z-]+)' "$tmp/help") report:services \
+	 report:none format:csv view:processes tunnels:inner attrib:diag; do
+	case $o in
+	*:*) w=${o#*:} ;;
+	*) w=$o ;;
+	esac
+	grep -qE -e "(^|[[:space:]\"|])$w([[:space:]\"|)]|\$)" \
+		contrib/porttop.bash-completion || miss="$miss $o"
+done
+if [ -n "$miss" ]; then
+	: >"$tmp/err"
+	fail "not in contrib/porttop.bash-completion:$miss"
+else
+	echo "ok $case"
+fi
+
 # ---- filters ---------------------------------------------------------------
 
 expect_error bad-filter 2 "bad filter expression 'tcp port': .*syntax error" -r "$PCAP" tcp port
