@@ -193,8 +193,12 @@ podman_image() {	# IMG: busybox-static's rootfs, imported
 podman_traffic() {
 	sleep 0.5	# the runtime thread's first list
 	inns curl -s -o /dev/null http://127.0.0.1:8081/
+	# the client container outlives its wget by 4 s: the runtime thread
+	# lists containers every 2 s, and one gone before a list has no name
+	# (resp_container_miss says so); this test is of the named case
 	"${PODMAN_RUN[@]}" --rm --network "ns:/run/netns/$NS" --name "pt-names-client-$$" \
-		"$IMG" wget -q -O /dev/null http://127.0.0.1:8081/ > "$tmp/client.out" 2>&1
+		"$IMG" sh -c 'wget -q -O /dev/null http://127.0.0.1:8081/; sleep 4' \
+		> "$tmp/client.out" 2>&1
 	sleep 1
 }
 skip_podman() {
@@ -214,7 +218,7 @@ check_podman() {
 	PODMAN_CTRS+=("$ctr" "pt-names-client-$$")
 	bgrun podsvc "$NS" podman system service --time=0 "unix://$sock"
 	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
-	DOCKER_HOST=unix://$sock live pod 6 podman_traffic
+	DOCKER_HOST=unix://$sock live pod 12 podman_traffic
 	fields "$tmp/pod.out" orig_container orig_image resp_p resp_comm resp_container resp_image \
 		> "$tmp/pod.f"
 	"$PORTTOP" -q -r "$tmp/pod.pcapng" --report procs --format json > "$tmp/podp.out" 2>"$tmp/podp.err"
