@@ -112,7 +112,7 @@ done
 # The corrupt-input suite's commands, recorded as they run on Linux.
 mkdir -p "$d/corrupt"
 # Only with WIN_CORRUPT=1: after the merges of this stop it shows 5
-# differences not yet explained (a filter file, two port rows' unanswered
+# differences not yet explained (a filter file named nul.filter, two port rows' unanswered
 # counts and first_ts on damaged records; README "Windows"), besides the
 # known ones, and it is most of this suite's time.
 [ -n "${WIN_QUICK:-}" ] || [ -z "${WIN_CORRUPT:-}" ] ||
