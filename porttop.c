@@ -128,7 +128,7 @@ static void usage(FILE *f)
 /* The second half of --help: processes, events, export, tunnels, limits. */
 static void usage_more(FILE *f)
 {
-	struct ft_config c = { 0 };
+	struct ft_config c = { 0 }, shown = { .publish = true };
 
 	fprintf(f,
 "Processes (live capture only):\n"
@@ -160,8 +160,9 @@ static void usage_more(FILE *f)
 "                     IP header only, as tcpdump and tshark key flows) or\n"
 "                     inner (the innermost flows only)\n"
 "Limits:\n"
-"  --max-flows N      flows kept at once (default %u, %zu MiB); when full,\n"
-"                     the idlest flow is ended early and counted as evicted\n"
+"  --max-flows N      flows kept at once (default %u: %zu MiB, %zu MiB with\n"
+"                     the view or --batch); when full, the idlest flow is\n"
+"                     ended early and counted as evicted\n"
 "  --timeouts SPEC    inactivity timeouts (TIME), e.g. tcp=5m,udp=60,\n"
 "                     icmp=60,other=60 (Zeek's defaults)\n"
 "  -h, --help         this help\n"
@@ -172,7 +173,7 @@ static void usage_more(FILE *f)
 "Exit status: 0 ok (also when stopped by a signal), 1 input damaged or\n"
 "device lost mid-way (report of what was read), 2 usage error, unreadable\n"
 "file or device, bad filter or unsupported link type.\n",
-		FT_DEFAULT_FLOWS, ft_memory(&c) >> 20);
+		FT_DEFAULT_FLOWS, ft_memory(&c) >> 20, ft_memory(&shown) >> 20);
 }
 
 static int bad_usage(const char *msg, const char *arg)
