@@ -248,8 +248,10 @@ typedef void (*ft_each_fn)(void *arg, const struct ft_view *v);
 void ft_each(struct ft_table *t, int64_t min_age_ns, ft_each_fn fn,
 	     void *arg);
 
-/* ft_uid: a flow's uid from its first packet time and creation id: a
- * keyed hash under a fixed key, so the same input gives the same uids
+/* ft_uid: a flow's uid from its first packet time (nanoseconds, hashed in
+ * whole microseconds, so a live run and its -w pcap agree) and creation
+ * id: a keyed hash (SipHash-2-4) under a fixed key, so the same input gives
+ * the same uids
  * and two flows of one run never share one (ids differ).  ft_uid_text
  * writes it Zeek's way, "C" and base 62 (at most 12 characters + NUL). */
 uint64_t ft_uid(int64_t first_ns, uint64_t id);

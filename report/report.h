@@ -47,8 +47,8 @@ struct consumer report_consumer(struct report *r);
 uint64_t report_flows(const struct report *r);
 
 /* report_rows: the rows report_write writes, filtered and in its order,
- * as an array of row pointers in *rows (struct flow_rec, port_row or
- * rep_proc by kind) that the caller frees; the rows belong to r and live
+ * as an array of row pointers in *rows (struct flow_rec, port_row (ports
+ * and services) or rep_proc by kind) that the caller frees; the rows belong to r and live
  * until report_free.  For consumers of the finished report (the rules of
  * `porttop check`).  Call once the input has ended, at most once per
  * report (the ports report adds the live listeners here).  Returns how
