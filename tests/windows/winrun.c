@@ -63,12 +63,24 @@ static DWORD run(char *cmd, const char *in, const char *out, const char *err)
 	STARTUPINFOA si = { .cb = sizeof(si), .dwFlags = STARTF_USESTDHANDLES };
 	PROCESS_INFORMATION pi;
 	DWORD code = 255;
+	BOOL made = FALSE;
 
 	si.hStdInput = open_std(in, 0);
 	si.hStdOutput = open_std(out, 1);
 	si.hStdError = open_std(err, 1);
-	if (CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
-			   &pi)) {
+	/* wine on a loaded host now and then fails to start a process: try
+	 * again (a harness failure is not porttop's exit status), and say
+	 * so in wine.log when it never starts */
+	for (int i = 0; i < 5 && !made; i++) {
+		if (i)
+			Sleep(200);
+		made = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL,
+				      &si, &pi);
+	}
+	if (!made)
+		fprintf(stderr, "winrun: CreateProcess failed (error %lu): %s\n",
+			(unsigned long)GetLastError(), cmd);
+	if (made) {
 		WaitForSingleObject(pi.hProcess, INFINITE);
 		GetExitCodeProcess(pi.hProcess, &code);
 		CloseHandle(pi.hProcess);
