@@ -27,9 +27,13 @@ def sources():
 
 def win_sources():
     """The Windows build's list (Makefile WIN_SRC, make windows)."""
-    out = subprocess.run(["make", "-s", "print-win-src"],
-                         capture_output=True, text=True)
-    return out.stdout.split() + ["porttop.c"] if out.returncode == 0 else []
+    # Under make check, make is a sub-make: without --no-print-directory
+    # its "make[2]: Entering directory" line would be read as sources.
+    out = subprocess.run(["make", "-s", "--no-print-directory",
+                          "print-win-src"], capture_output=True, text=True)
+    if out.returncode:
+        return []
+    return [w for w in out.stdout.split() if w.endswith(".c")] + ["porttop.c"]
 
 
 def call_graph(build, srcs, nm="nm"):
