@@ -48,6 +48,7 @@ struct opts {
 	enum rep_kind report;
 	enum rep_fmt format;
 	enum model_view view;
+	int group;			/* --view containers: MV_PROCS grouped */
 	int64_t delay_ns;		/* -d */
 	uint64_t iterations;		/* -n N */
 	int quiet, batch, report_set, format_set, list;
@@ -100,7 +101,8 @@ static void usage(FILE *f)
 "                     --events);\n"
 "                     --format alone: flows\n"
 "  --batch            print the view every -d seconds, no terminal needed\n"
-"  --view VIEW        the view to show: flows (default), ports, processes\n"
+"  --view VIEW        the view to show: flows (default), ports, processes,\n"
+"                     containers (the processes per container, pod, unit)\n"
 "  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
 "  -d TIME            refresh interval of the view and --batch (default 1s)\n"
 "  -n ITERATIONS      --batch: stop after this many refreshes (-n alone,\n"
@@ -240,7 +242,8 @@ static const char *const report_names[] = { [REP_FLOWS] = "flows",
 static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
-	[MV_PORTS] = "ports", [MV_PROCS] = "processes" };
+	[MV_PORTS] = "ports", [MV_PROCS] = "processes",
+	[MV_NUM] = "containers" };	/* the processes grouped */
 static const char *const tunnel_names[] = {
 	[ENGINE_TUNNELS_ZEEK] = "zeek", [ENGINE_TUNNELS_OUTER] = "outer",
 	[ENGINE_TUNNELS_INNER] = "inner" };
@@ -334,7 +337,8 @@ static int o_view(struct opts *o, const char *a)
 {
 	int i = parse_name(a, NAMES(view_names));
 
-	o->view = (enum model_view)i;
+	o->group = i == MV_NUM;
+	o->view = o->group ? MV_PROCS : (enum model_view)i;
 	return i;
 }
 
@@ -599,6 +603,10 @@ static int check_options(struct opts *o)
 		o->mode = RUN_VIEW;
 	if (o->mode == RUN_BATCH && o->format == REP_CSV)
 		return bad_usage("--batch writes text or json", NULL);
+	if (o->mode == RUN_BATCH && o->group)
+		return bad_usage("--view containers is the interactive view's; "
+				 "--batch --view processes gives each process's "
+				 "container", NULL);
 	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS ||
 	    o->mode == RUN_CHECK) {
 		o->eng.speed = 0;	/* a report reads as fast as it can */
@@ -719,7 +727,7 @@ static int run_mode(struct engine *e, const struct opts *o,
 					o->iterations, f };
 		status = batch_run(e, &b);
 	} else if (o->mode == RUN_VIEW) {
-		struct view_opts v = { o->view, o->delay_ns };
+		struct view_opts v = { o->view, o->group, o->delay_ns };
 		status = view_run(e, &v);
 	} else if (o->mode == RUN_CHECK) {
 		struct check_run_opts k = { o->rules, o->junit, o->quiet };

@@ -9,6 +9,7 @@
  * reader loads `state` with acquire and reads the names only then.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +172,40 @@ int nm_who_get(uint32_t id, struct nm_who *w)
 		w->miss = NM_WHO_OFF;
 	}
 	return 1;
+}
+
+/* What a record's group is known by: its container id, else its unit
+ * (a record has one or the other: nm_who_intern). */
+static const char *group_key(const struct nm_who *w)
+{
+	return w->id[0] ? w->id : w->unit;
+}
+
+int nm_who_same_group(uint32_t a, uint32_t b)
+{
+	struct nm_who x, y;
+
+	if (a == b)
+		return 1;
+	if (!nm_who_get(a, &x) || !nm_who_get(b, &y))
+		return 0;
+	return !strcmp(group_key(&x), group_key(&y)) && !x.id[0] == !y.id[0];
+}
+
+void nm_who_label(uint32_t id, char *buf, size_t len)
+{
+	struct nm_who w;
+
+	if (!nm_who_get(id, &w))
+		snprintf(buf, len, "-");
+	else if (w.id[0] && w.name && w.name[0])
+		snprintf(buf, len, "%s%s%s%s%s", w.name, w.pod && w.pod[0] ?
+			 " pod " : "", w.ns && w.ns[0] ? w.ns : "",
+			 w.ns && w.ns[0] ? "/" : "", w.pod ? w.pod : "");
+	else if (w.id[0])
+		snprintf(buf, len, "%s %.12s", nm_rt_name(w.rt), w.id);
+	else
+		snprintf(buf, len, "%s", w.unit);
 }
 
 void nm_who_name(uint32_t id, const struct nm_rtnames *n)

@@ -126,6 +126,18 @@ void nm_who_set_miss(uint32_t id, int miss);
 void nm_who_runtime_on(int on);
 uint64_t nm_who_lost(void);
 
+/* nm_who_same_group: 1 when records a and b (0: none) put their
+ * processes in one group of the Containers view: the same container id,
+ * else the same unit (two records of one container -- one from /proc,
+ * one from a cgroup id -- are one group). */
+int nm_who_same_group(uint32_t a, uint32_t b);
+
+/* nm_who_label: that group's name for people into buf: the container's
+ * name (else "podman 0123456789ab", its runtime and its id's first 12
+ * digits) with " pod NAMESPACE/POD" when it is in a pod; else the unit;
+ * "-" for record 0. */
+void nm_who_label(uint32_t id, char *buf, size_t len);
+
 /* Names for reports: "docker", ...; "pending", "noruntime", ... */
 const char *nm_rt_name(int rt);
 const char *nm_who_miss_name(int miss);

@@ -2,6 +2,7 @@
  * nm_whomap_linux.c - who records of processes (see nm_whomap.h).
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,9 @@
 
 #define TREE_DEPTH 32
 #define TREE_EVERY_NS NS_PER_S
+#define FILEID_KERNFS 0xfe	/* the kernel's file handle of a kernfs node
+				   (include/linux/exportfs.h): its 64-bit id,
+				   which is the cgroup v2 id */
 
 struct pid_slot {
 	int32_t pid;
@@ -33,10 +37,15 @@ struct dir {
 struct nm_whomap {
 	char root[256];			/* proc_root */
 	int cgfd;			/* the cgroup2 mount, -1: none */
+	char mnt[NM_PATH_LEN];		/* its path, as /proc/self/fd says */
+	int by_handle;			/* open_by_handle_at works (it needs
+					   CAP_DAC_READ_SEARCH) */
 	struct pid_slot pids[NM_PIDS];
 	struct dir *dirs;		/* the tree, by inode */
 	size_t ndirs;
 	int64_t walked;			/* CLOCK_MONOTONIC of the last walk */
+	uint64_t newest;		/* the highest cgroup id seen */
+	char found[NM_PATH_LEN];	/* tree_path's answer by handle */
 };
 
 int nm_cgroup2_open(void)
@@ -57,6 +66,21 @@ int nm_cgroup2_open(void)
 	return -1;
 }
 
+/* The path of descriptor fd (its /proc/self/fd link) into buf: 1, or 0
+ * when unreadable or too long. */
+static int fd_path(int fd, char *buf, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, len - 1);
+	if (n <= 0 || (size_t)n >= len - 1)
+		return 0;
+	buf[n] = '\0';
+	return 1;
+}
+
 struct nm_whomap *nm_whomap_new(const char *proc_root)
 {
 	struct nm_whomap *m = calloc(1, sizeof(*m));
@@ -66,6 +90,7 @@ struct nm_whomap *nm_whomap_new(const char *proc_root)
 	snprintf(m->root, sizeof(m->root), "%s", proc_root ? proc_root :
 		 "/proc");
 	m->cgfd = strcmp(m->root, "/proc") == 0 ? nm_cgroup2_open() : -1;
+	m->by_handle = m->cgfd >= 0 && fd_path(m->cgfd, m->mnt, sizeof(m->mnt));
 	return m;
 }
 
@@ -126,28 +151,91 @@ static void walk(struct nm_whomap *m, int fd, const char *path, int depth)
 	closedir(d);
 }
 
-/* The path of cgroup cgid, walking the tree again when it is not known
- * (at most every TREE_EVERY_NS).  NULL when not found. */
+/* The path of cgroup cgid (under the mount, "" for its root) into buf,
+ * opened by its id as a kernfs file handle: one lookup, whatever the
+ * tree's size, and right even for a cgroup made a moment ago.  1 when
+ * found; 0 when there is no such cgroup (any more); -1 when handles
+ * cannot be used here (then m->by_handle is cleared). */
+static int handle_path(struct nm_whomap *m, uint64_t cgid, char *buf,
+		       size_t len)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h;
+	char full[NM_PATH_LEN + 64];
+	size_t ml = strlen(m->mnt);
+	int fd, ok;
+
+	h.fh.handle_bytes = sizeof(h.id);
+	h.fh.handle_type = FILEID_KERNFS;
+	memcpy(h.fh.f_handle, &cgid, sizeof(cgid));
+	fd = open_by_handle_at(m->cgfd, &h.fh, O_RDONLY | O_DIRECTORY |
+			       O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ESTALE || errno == ENOENT)
+			return 0;
+		m->by_handle = 0;	/* EPERM, EOPNOTSUPP, ENOSYS, ... */
+		return -1;
+	}
+	ok = fd_path(fd, full, sizeof(full));
+	close(fd);
+	if (!ok || strncmp(full, m->mnt, ml) ||
+	    (full[ml] && full[ml] != '/') || strlen(full + ml) >= len)
+		return 0;	/* outside the mount, or gone meanwhile */
+	memcpy(buf, full + ml, strlen(full + ml) + 1);
+	return 1;
+}
+
+/* Walk the tree again into m->dirs (sorted by inode). */
+static void rewalk(struct nm_whomap *m)
+{
+	struct stat st;
+
+	m->walked = mono_ns();
+	if (!m->dirs && !(m->dirs = malloc(NM_TREE_DIRS * sizeof(*m->dirs))))
+		return;
+	m->ndirs = 0;
+	if (fstat(m->cgfd, &st) == 0)	/* the root: a gone process of the
+					   root cgroup must not walk again */
+		m->dirs[m->ndirs++] = (struct dir){ .ino = st.st_ino };
+	walk(m, openat(m->cgfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "",
+	     TREE_DEPTH);
+	qsort(m->dirs, m->ndirs, sizeof(*m->dirs), dir_cmp);
+	if (m->ndirs && m->dirs[m->ndirs - 1].ino > m->newest)
+		m->newest = m->dirs[m->ndirs - 1].ino;
+}
+
+/* The path of cgroup cgid: by its handle, else from the tree, walked
+ * again when cgid is not in it -- at once for an id above every id
+ * seen (kernfs gives ids in increasing order, so that cgroup was made
+ * since: a container started a moment ago, whose short-lived process
+ * must be named before its cgroup goes), else at most every
+ * TREE_EVERY_NS.  NULL when not found. */
 static const char *tree_path(struct nm_whomap *m, uint64_t cgid)
 {
 	struct dir key = { .ino = cgid }, *f;
 
 	if (m->cgfd < 0 || !cgid)
 		return NULL;
+	if (m->by_handle) {
+		int r = handle_path(m, cgid, m->found, sizeof(m->found));
+
+		if (r >= 0)
+			return r ? m->found : NULL;
+	}
 	f = m->ndirs ? bsearch(&key, m->dirs, m->ndirs, sizeof(*f), dir_cmp) :
 		       NULL;
 	if (f)
 		return f->path;
-	if (m->walked && mono_ns() - m->walked < TREE_EVERY_NS)
+	if (cgid <= m->newest && m->walked &&
+	    mono_ns() - m->walked < TREE_EVERY_NS)
 		return NULL;
-	m->walked = mono_ns();
-	if (!m->dirs && !(m->dirs = malloc(NM_TREE_DIRS * sizeof(*m->dirs))))
-		return NULL;
-	m->ndirs = 0;
-	walk(m, openat(m->cgfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "",
-	     TREE_DEPTH);
-	qsort(m->dirs, m->ndirs, sizeof(*m->dirs), dir_cmp);
-	f = bsearch(&key, m->dirs, m->ndirs, sizeof(*f), dir_cmp);
+	if (cgid > m->newest)
+		m->newest = cgid;	/* one early walk per new id */
+	rewalk(m);
+	f = m->ndirs ? bsearch(&key, m->dirs, m->ndirs, sizeof(*f), dir_cmp) :
+		       NULL;
 	return f ? f->path : NULL;
 }
 

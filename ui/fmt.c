@@ -12,6 +12,7 @@
 static int exact;	/* fmt_set_exact */
 static int bits;	/* fmt_set_bits */
 static int cgroup_col;	/* fmt_set_cgroup */
+static int group_cols;	/* fmt_set_group */
 
 void fmt_set_exact(int on)
 {
@@ -41,6 +42,16 @@ void fmt_set_cgroup(int on)
 int fmt_cgroup_on(void)
 {
 	return cgroup_col;
+}
+
+void fmt_set_group(int on)
+{
+	group_cols = on;
+}
+
+int fmt_group_on(void)
+{
+	return group_cols;
 }
 
 /* A process's cgroup v2 path ("0::/user.slice/..." in /proc/PID/cgroup),

@@ -84,6 +84,13 @@ void fmt_user(uint32_t uid, char *buf, size_t len);
  * The view's thread only (the `c` key). */
 void fmt_set_cgroup(int on);
 
+/* fmt_set_group: from now on, the processes view's columns are the
+ * Containers view's (1: model_set_group's rows: PROCS, CONTAINER/UNIT,
+ * FLOWS, PORTS, the rates and totals, IMAGE) or the processes' (0, the
+ * default).  The view's thread only (the `C` and `P` keys). */
+void fmt_set_group(int on);
+int fmt_group_on(void);
+
 /* fmt_set_bits: rates in bits per second (1) or bytes per second (0, the
  * default), as iftop's B key; fmt_rate_unit: "bit/s" or "B/s". */
 void fmt_set_bits(int on);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../names/nm_who.h"
 #include "fmt.h"
 
 #define CELL 160	/* bytes of one cell's text */
@@ -84,11 +85,24 @@ static const struct col procs_c[] = {
 	RATES_TOTALS("TX %s", "RX %s", 9, "SENT", "RECV"),
 	{ "CGROUP", 6, 9, C_REST, MS_NUM },	/* with fmt_set_cgroup(1) */
 };
+
+static const struct col groups_c[] = {	/* with fmt_set_group(1) */
+	{ "PROCS", 5, 8, R, MS_NUM },
+	{ "CONTAINER/UNIT", 0, 10, C_PROC, MS_NUM },
+	{ "FLOWS", 6, 7, R, MS_CONNS },
+	{ "PORTS", 6, 5, R, MS_NUM },
+	RATES_TOTALS("TX %s", "RX %s", 9, "SENT", "RECV"),
+	{ "IMAGE", 5, 6, C_REST, MS_NUM },
+};
 #undef RATES_TOTALS
 #undef R
 
 static int cols_of(enum model_view v, const struct col **t)
 {
+	if (v == MV_PROCS && fmt_group_on()) {
+		*t = groups_c;
+		return (int)(sizeof(groups_c) / sizeof(groups_c[0]));
+	}
 	*t = v == MV_FLOWS ? flows_c : v == MV_PORTS ? ports_c : procs_c;
 	return v == MV_FLOWS ? (int)(sizeof(flows_c) / sizeof(flows_c[0])) :
 	       v == MV_PORTS ? (int)(sizeof(ports_c) / sizeof(ports_c[0])) :
@@ -347,10 +361,29 @@ static void proc_cells(const struct model_proc *mp, char (*cell)[CELL])
 		fmt_cgroup(&p->who, cell[13], CELL);
 }
 
+/* A group's row: its cells in groups_c's order. */
+static void group_cells(const struct model_proc *g, char (*cell)[CELL])
+{
+	const struct rep_proc *p = &g->p;
+	struct nm_who w;
+
+	snprintf(cell[0], CELL, "%" PRIu32, g->nproc);
+	snprintf(cell[1], CELL, "%s", g->label);
+	snprintf(cell[2], CELL, "%" PRIu64, p->flows);
+	snprintf(cell[3], CELL, "%" PRIu64, p->ports);
+	rates(&g->r, cell + 4);
+	sizes(p->tx.wire_bytes, p->rx.wire_bytes, p->tx.pkts + p->rx.pkts,
+	      cell + 8);
+	snprintf(cell[11], CELL, "%s", nm_who_get(p->who.who, &w) && w.image &&
+		 w.image[0] ? w.image : "-");
+}
+
 static void cells(enum model_view v, const void *row, int64_t now_ns,
 		  char (*cell)[CELL])
 {
-	if (v == MV_FLOWS)
+	if (v == MV_PROCS && fmt_group_on())
+		group_cells(row, cell);
+	else if (v == MV_FLOWS)
 		flow_cells(row, now_ns, cell);
 	else if (v == MV_PORTS)
 		port_cells(row, cell);
@@ -379,7 +412,8 @@ void fmt_fit_row(enum model_view v, const void *row, struct fmt_fit *fit)
 				fit->addr[d] = (int)strlen(cell[1 + d]);
 		p = (int)strlen(cell[4]);
 	} else {
-		p = (int)strlen(cell[v == MV_PORTS ? 17 : 2]);
+		p = (int)strlen(cell[v == MV_PORTS ? 17 :
+				     fmt_group_on() ? 1 : 2]);
 	}
 	fit->proc = p > fit->proc ? p : fit->proc;
 }

@@ -75,6 +75,7 @@ void model_free(struct model *m)
 	rep_procs_free(m->ended_procs);
 	rep_procs_free(m->procs);
 	free(m->prows);
+	free(m->grows);
 	free(m->prptr);
 	free(m->lis);
 	for (int i = 0; i < PI_NUM; i++)
@@ -178,15 +179,6 @@ static void rates(struct track *t, const struct ft_view *v, double dt)
 		t->bytes[d] = v->dir[d].wire_bytes;
 		t->pkts[d] = v->dir[d].pkts;
 	}
-}
-
-static void add_rates(struct model_rates *to, const struct model_rates *r)
-{
-	for (int w = 0; w < MODEL_WINDOWS; w++)
-		for (int d = 0; d < 2; d++) {
-			to->bytes[w][d] += r->bytes[w][d];
-			to->pkts[w][d] += r->pkts[w][d];
-		}
 }
 
 static void scan_flows(struct model *m, double dt)
@@ -298,7 +290,7 @@ static void build_ports(struct model *m)
 			return;
 		port_row_fold(&mp->p, v, m->flows[i].end);
 		mp->live++;
-		add_rates(&mp->r, &m->flows[i].r);
+		model_rates_add(&mp->r, &m->flows[i].r);
 		ports_live_distinct(m->ended, v, &c, &s);
 		mp->p.clients += c;
 		mp->p.servers += s;
@@ -377,7 +369,7 @@ static void build_totals(struct model *m)
 	for (size_t i = 0; i < m->nflows; i++) {
 		ft_counts_add(&t->tot[0], &m->flows[i].v.dir[0]);
 		ft_counts_add(&t->tot[1], &m->flows[i].v.dir[1]);
-		add_rates(&t->r, &m->flows[i].r);
+		model_rates_add(&t->r, &m->flows[i].r);
 		if (owned(m->flows[i].end))
 			t->attributed_bytes += wire_bytes(&m->flows[i].v);
 	}

@@ -64,6 +64,12 @@ struct model_proc {
 					   start (ended flows included) */
 	struct model_rates r;		/* [w][0] sent by the process,
 					   [w][1] received */
+	/* a group's row (model_set_group): its processes' sums, p.who its
+	 * first process's (lowest pid) */
+	uint32_t nproc;			/* processes in it */
+	char label[160];		/* nm_who_label, "(no container or
+					   unit)" or "(unattributed)"; "" in
+					   a process's row */
 };
 
 /* Sort keys, per view (model_sort_name gives the column names). */
@@ -122,6 +128,13 @@ int model_match(const struct rep_filter *f, enum model_view v,
  * last 10000, with their final counters and no rates) or only the live
  * ones (0, the default). */
 void model_set_ended(struct model *m, int on);
+
+/* model_set_group: the Containers view (1) or not (0, the default): the
+ * processes view's rows, once filtered, are summed per container, pod or
+ * unit (names/nm_who.h: nm_who_same_group), with the same totals and
+ * rates, and sorted by the same keys; processes in none make one row,
+ * the ends no process owns another. */
+void model_set_group(struct model *m, int on);
 
 /* model_set_sort: order rows by key (descending unless reverse), the
  * current snapshot at once and every later one. */

@@ -44,6 +44,9 @@ struct model {
 	struct model_proc *prows;
 	const struct model_proc **prptr;
 	size_t nprocs, cap_procs, nprocs_shown, cap_prptr;
+	int group;			/* model_set_group */
+	struct model_proc *grows;	/* the groups of the shown processes */
+	size_t cap_grows;
 	uint64_t attributed_ended;	/* wire bytes */
 	struct attr_listener *lis;
 	size_t cap_lis;
@@ -59,6 +62,10 @@ struct model {
 };
 
 #define MODEL_GONE_MAX 10000	/* ended flows kept as rows */
+
+/* model_rates_add: to += r, window by window and way by way
+ * (model_rows.c). */
+void model_rates_add(struct model_rates *to, const struct model_rates *r);
 
 /* select_rows: the rows of each view that match the filter, sorted
  * (model_rows.c). */

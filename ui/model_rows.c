@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../lib/grow.h"
+#include "../names/nm_who.h"
 #include "../report/row_filter.h"
 #include "model_int.h"
 
@@ -150,6 +151,77 @@ static int cmp_proc(const void *pa, const void *pb)
 	return order(c, tie);
 }
 
+/* ---- the Containers view: processes summed per group -------------------- */
+
+void model_rates_add(struct model_rates *to, const struct model_rates *r)
+{
+	for (int w = 0; w < MODEL_WINDOWS; w++)
+		for (int d = 0; d < 2; d++) {
+			to->bytes[w][d] += r->bytes[w][d];
+			to->pkts[w][d] += r->pkts[w][d];
+		}
+}
+
+static int same_group(const struct rep_proc *a, const struct rep_proc *b)
+{
+	if ((a->who.pid < 0) != (b->who.pid < 0))
+		return 0;
+	return a->who.pid < 0 || nm_who_same_group(a->who.who, b->who.who);
+}
+
+static void group_start(struct model_proc *g, const struct model_proc *p)
+{
+	memset(g, 0, sizeof(*g));
+	g->p.who = p->p.who;
+	g->p.first_ns = p->p.first_ns;
+	if (p->p.who.pid < 0)
+		snprintf(g->label, sizeof(g->label), "(unattributed)");
+	else if (!p->p.who.who)
+		snprintf(g->label, sizeof(g->label), "(no container or unit)");
+	else
+		nm_who_label(p->p.who.who, g->label, sizeof(g->label));
+}
+
+static void group_add(struct model_proc *g, const struct model_proc *p)
+{
+	if (p->p.who.pid < g->p.who.pid)
+		g->p.who = p->p.who;	/* the lowest pid stands for it */
+	g->nproc += p->p.who.pid >= 0;
+	g->p.flows += p->p.flows;
+	g->p.ports += p->p.ports;	/* per process: a port two of them
+					   share counts twice */
+	ft_counts_add(&g->p.tx, &p->p.tx);
+	ft_counts_add(&g->p.rx, &p->p.rx);
+	if (p->p.first_ns < g->p.first_ns)
+		g->p.first_ns = p->p.first_ns;
+	if (p->p.last_ns > g->p.last_ns)
+		g->p.last_ns = p->p.last_ns;
+	model_rates_add(&g->r, &p->r);
+}
+
+/* Fold the n shown processes (m->prptr) into their groups (m->grows),
+ * which then are the rows shown.  Returns how many; n unchanged when out
+ * of memory (the processes are shown instead). */
+static size_t group_rows(struct model *m, size_t n)
+{
+	size_t ng = 0, g;
+
+	if (grow_array((void **)&m->grows, &m->cap_grows, n,
+		       sizeof(*m->grows)) < 0)
+		return n;
+	for (size_t i = 0; i < n; i++) {
+		for (g = 0; g < ng && !same_group(&m->grows[g].p, &m->prptr[i]->p);
+		     g++)
+			;
+		if (g == ng)
+			group_start(&m->grows[ng++], m->prptr[i]);
+		group_add(&m->grows[g], m->prptr[i]);
+	}
+	for (g = 0; g < ng; g++)
+		m->prptr[g] = &m->grows[g];
+	return ng;
+}
+
 /* The rows of each view that match the filter, sorted.  (Three typed
  * loops: the row arrays are of three types.) */
 void select_rows(struct model *m)
@@ -188,6 +260,8 @@ void select_rows(struct model *m)
 			if (model_match(m->filter[MV_PROCS], MV_PROCS,
 					&m->prows[i]))
 				m->prptr[n++] = &m->prows[i];
+	if (m->group && n)
+		n = group_rows(m, n);
 	if ((m->nprocs_shown = n))
 		qsort(m->prptr, n, sizeof(*m->prptr), cmp_proc);
 }
@@ -198,6 +272,12 @@ void model_set_sort(struct model *m, enum model_sort key, int reverse)
 {
 	m->sort = key < MS_NUM ? key : MS_RATE;
 	m->reverse = reverse;
+	select_rows(m);
+}
+
+void model_set_group(struct model *m, int on)
+{
+	m->group = on;
 	select_rows(m);
 }
 

@@ -370,6 +370,15 @@ static void set_view(struct view *v, int mv)
 	apply_sort(v);
 }
 
+/* The processes view (group 0) or the Containers view (1). */
+static void set_procs(struct view *v, int group)
+{
+	v->group = group;
+	fmt_set_group(group);
+	model_set_group(v->m, group);
+	set_view(v, MV_PROCS);
+}
+
 /* One key.  Returns 0 to go on, 1 to quit. */
 static int key(struct view *v, int ch)
 {
@@ -394,7 +403,8 @@ static int key(struct view *v, int ch)
 	case 'q': return 1;
 	case 'f': set_view(v, MV_FLOWS); break;
 	case 'p': set_view(v, MV_PORTS); break;
-	case 'P': set_view(v, MV_PROCS); break;
+	case 'P': set_procs(v, 0); break;
+	case 'C': set_procs(v, 1); break;
 	case '\t': set_view(v, v->mv + 1); break;
 	case KEY_BTAB: set_view(v, v->mv - 1); break;
 	case 's': sort_step(v, 1, 1); break;
@@ -524,6 +534,11 @@ int view_run(struct engine *e, const struct view_opts *o)
 	if (!(v.m = model_new(0))) {
 		fprintf(stderr, "porttop: out of memory\n");
 		return EXIT_USAGE;
+	}
+	if (o->group && o->view == MV_PROCS) {
+		v.group = 1;
+		fmt_set_group(1);
+		model_set_group(v.m, 1);
 	}
 	/* (core/sig_linux.c's handlers are in place: ncurses leaves them) */
 	if (term_start() < 0) {

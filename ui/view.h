@@ -20,6 +20,8 @@ struct resolver;
 
 struct view_opts {
 	enum model_view view;		/* --view: the view to show first */
+	int group;			/* with MV_PROCS: the Containers view
+					   (model_set_group) */
 	int64_t delay_ns;		/* -d: refresh interval */
 };
 
@@ -37,6 +39,7 @@ struct view {
 	struct model *m;
 	struct resolver *res;		/* NULL until names are first asked */
 	int live, ended, frozen, paused, names, exact, help, cgroup, bits;
+	int group;			/* processes: the Containers view */
 	int show_ended;			/* e: ended flows listed too */
 	enum pt_status status;		/* the engine's, once ended */
 	int detail, dgone;		/* details box open; its row left */
@@ -72,7 +75,8 @@ struct view {
 size_t view_nrows(const struct view *v);
 
 /* view_row_id: what row i (< view_nrows) is across snapshots: a flow's
- * id, a port's (proto << 16 | port), a process's pid. */
+ * id, a port's (proto << 16 | port), a process's pid, a group's label
+ * hashed. */
 uint64_t view_row_id(const struct view *v, size_t i);
 
 /* view_page: table rows that fit on the screen (at least 1). */

@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "../lib/clock.h"
+#include "../lib/keyhash.h"
+#include "../names/nm_who.h"
 #include "fmt.h"
 #include "resolve.h"
 #include "view.h"
@@ -55,6 +57,9 @@ uint64_t view_row_id(const struct view *v, size_t i)
 	if (v->mv == MV_PORTS)
 		return (uint64_t)port_row(v, i)->p.proto << 16 |
 		       port_row(v, i)->p.port;
+	if (proc_row(v, i)->label[0])
+		return keyhash(proc_row(v, i)->label,
+			       strlen(proc_row(v, i)->label));
 	return (uint64_t)(int64_t)proc_row(v, i)->p.who.pid;
 }
 
@@ -340,12 +345,39 @@ static void port_details(struct view *v, struct lines *L)
 	dir_rows(v, L, p->dir, &v->dp.r, 0);
 }
 
+/* A group's container, pod or unit, as its who record says. */
+static void who_lines(struct lines *L, uint32_t who)
+{
+	struct nm_who w;
+
+	if (!nm_who_get(who, &w))
+		return;
+	if (w.id[0])
+		add(L, "%-13s %s %.12s%s%s", "container", nm_rt_name(w.rt), w.id,
+		    w.miss ? "  no name: " : "", nm_who_miss_name(w.miss));
+	if (w.image && w.image[0])
+		add(L, "%-13s %s", "image", w.image);
+	if (w.pod_uid[0])
+		add(L, "%-13s %s", "pod uid", w.pod_uid);
+	if (w.unit[0])
+		add(L, "%-13s %s", "unit", w.unit);
+	if (w.cgroup[0])
+		add(L, "%-13s %s", "cgroup", w.cgroup);
+}
+
 static void proc_details(struct view *v, struct lines *L)
 {
 	const struct rep_proc *p = &v->dpr.p;
 	struct ft_counts c[2] = { p->tx, p->rx };
 
-	if (p->who.pid < 0)
+	if (v->dpr.label[0]) {
+		add(L, "%-13s %s", "group", v->dpr.label);
+		who_lines(L, v->dpr.p.who.who);
+		add(L, "%-13s %" PRIu32, "processes", v->dpr.nproc);
+	}
+	if (v->dpr.label[0] && p->who.pid >= 0)
+		owner_line(L, "lowest pid", &p->who);
+	else if (p->who.pid < 0)
 		add(L, "flows no process could be found for");
 	else
 		owner_line(L, "process", &p->who);
@@ -360,6 +392,8 @@ static void help_lines(struct lines *L)
 {
 	static const char *const h[] = {
 		"f p P     flows, ports, processes (Tab, Shift-Tab: cycle)",
+		"C         containers: the processes summed per container,",
+		"          pod or systemd unit (P: back to processes)",
 		"s         next sort column;  < >  sort column left, right",
 		"          (the columns on the screen; the sorted title is",
 		"          bold and underlined)",
@@ -513,7 +547,8 @@ static void status_line(const struct view *v)
 	snprintf(line, sizeof(line), "%s  sort: %s%s%s  filter: %s%s%s%s  "
 		 "%srow %zu/%zu", v->mv == MV_FLOWS ?
 		 "[Flows] Ports  Processes" : v->mv == MV_PORTS ?
-		 " Flows [Ports] Processes" : " Flows  Ports [Processes]",
+		 " Flows [Ports] Processes" : v->group ?
+		 " Flows  Ports [Containers]" : " Flows  Ports [Processes]",
 		 model_sort_name(v->skey[v->mv]),
 		 v->rev[v->mv] ? " (reversed)" : "",
 		 fmt_col_span(&v->cols, v->skey[v->mv], &x, &w) ? "" :
@@ -566,7 +601,7 @@ void view_draw(struct view *v)
 		mvaddnstr(LINES - 1, 0, line, COLS - 1);
 		attroff(A_BOLD);
 	} else {
-		mvaddnstr(LINES - 1, 0, "q quit  h help  f/p/P views  s < > r "
+		mvaddnstr(LINES - 1, 0, "q quit  h help  f/p/P/C views  s < > r "
 			  "sort  / filter  space pause  B bits  Enter details  "
 			  "n names  b bytes", COLS - 1);
 	}

@@ -18,8 +18,9 @@
 # (basename, state), the narrow set of column titles on one screen, the
 # units and B, s over shown columns only, the display filter (port 8081,
 # a bad expression's error and the filter it keeps, a bare word), the
-# details box scrolling, help; at 200x50 every column and whole process
-# names; udp-echo-unreach.pcap: the ICMP message by name.  After every exit: the status, stderr
+# details box scrolling, the Containers view (C: the sums, the filter,
+# details), help; at 200x50 every column (the Containers view's too) and
+# whole process names; udp-echo-unreach.pcap: the ICMP message by name.  After every exit: the status, stderr
 # empty (no sanitizer report), and `stty -a` shows icanon and echo.
 #
 # Output: one line per check, "ok NAME", "FAIL NAME: reason" or
@@ -322,6 +323,16 @@ keys Down
 check details-scroll-down "details: lines 2-[0-9]+ of [0-9]+"
 keys End
 check details-scroll-end "RSTs "
+# C, the Containers view: the six processes (none in a container or a
+# unit) summed into one row: 7 flow ends, 6 ports, the bytes of all; the
+# filter picks the three curl processes first, then they are summed
+keys Escape C
+check narrow-containers "^ +6 \(no container or unit\) +7 +6 +[0-9.]+K +[0-9.]+K +2\.9K +2\.8K -$"
+keys / c u r l Enter
+check containers-filter "^ +3 \(no container or unit\) +3 +3 .* 1\.2K +1\.4K -$"
+keys Enter
+check containers-details "processes +3 "
+keys Escape / C-u Enter
 keys Escape h
 check help-narrow "porttop keys"
 check help-bits "^ *.* B +rates in bytes \(B/s\) / bits"
@@ -340,6 +351,8 @@ fi
 check wide-process "^udp +127\.0\.0\.1:44738 +127\.0\.0\.1:9997 +SF +python3:30970 "
 keys P
 check wide-procs "^ +PID S COMMAND +USER +FLOWS +PORTS +TX B/s +RX B/s "
+keys C
+check wide-containers "^PROCS CONTAINER/UNIT +FLOWS +PORTS +TX B/s +RX B/s +10s +40s +SENT +RECV +PKTS IMAGE$"
 keys q
 after_exit wide-quit 0
 

@@ -259,6 +259,40 @@ static void note_keys(void **state)
 	assert_string_equal(r[0].cg.id, "");
 }
 
+/* The Containers view's groups: one container's records (a file's with
+ * its names, a live one's from /proc without) are one group, named by
+ * the container; an unnamed one, a unit, none. */
+static void who_groups(void **state)
+{
+	struct nm_cg c = { .rt = NM_RT_PODMAN, .id = ID }, u = { 0 };
+	struct nm_rtnames web = { .name = "web", .image = "localhost/bb:1",
+				  .pod = "shop", .ns = "prod" };
+	uint32_t named, bare, other, unit;
+	char b[160];
+
+	(void)state;
+	snprintf(u.unit, sizeof(u.unit), "nginx.service");
+	named = nm_who_recorded(&c, &web);
+	bare = nm_who_intern(7, "/libpod_parent/libpod-" ID, &c);
+	c.id[0] = 'f';
+	other = nm_who_intern(8, "/libpod_parent/libpod-f", &c);
+	unit = nm_who_intern(9, "/system.slice/nginx.service", &u);
+	assert_true(named && bare && other && unit);
+	assert_true(nm_who_same_group(named, bare));
+	assert_false(nm_who_same_group(named, other));
+	assert_false(nm_who_same_group(unit, named));
+	assert_false(nm_who_same_group(0, unit));
+	assert_true(nm_who_same_group(0, 0));
+	nm_who_label(named, b, sizeof(b));
+	assert_string_equal(b, "web pod prod/shop");
+	nm_who_label(bare, b, sizeof(b));	/* not named (yet) */
+	assert_string_equal(b, "podman 0123456789ab");
+	nm_who_label(unit, b, sizeof(b));
+	assert_string_equal(b, "nginx.service");
+	nm_who_label(0, b, sizeof(b));
+	assert_string_equal(b, "-");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +303,7 @@ int main(void)
 		cmocka_unit_test(tls_sni),
 		cmocka_unit_test(http_host),
 		cmocka_unit_test(note_keys),
+		cmocka_unit_test(who_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
