@@ -22,8 +22,8 @@
 # or wine64 is missing; builds porttop.exe when it is not there.
 #
 # Env: PORTTOP (the Linux binary, default ./porttop), SHARED (../shared),
-#      WIN_EXE (build-win/porttop.exe), WIN_QUICK=1 (only the checks of
-#      what differs: no captures, no corrupt suite).  Output: "ok NAME", "FAIL NAME:
+#      WIN_EXE (build-win/porttop.exe), WIN_QUICK=1 (what differs, check,
+#      diff and the view: no captures, no corrupt suite).  Output: "ok NAME", "FAIL NAME:
 #      why", "SKIP NAME: why"; details in tests/out/windows/.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
