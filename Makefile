@@ -36,7 +36,7 @@ BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 # The pipeline, in data-flow order; porttop.c is the program.
-LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/grow.c lib/sort.c lib/thread_linux.c lib/parse.c lib/jsonw.c \
+LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/grow.c lib/sort.c lib/thread_linux.c lib/parse.c lib/jsonw.c lib/memfile_linux.c \
 	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live_linux.c capture/cap_file_linux.c capture/cap_dump.c \
 	decode/dec_link.c decode/dec_ether.c decode/dec_ppp.c decode/dec_wifi.c \
 	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
@@ -52,7 +52,7 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
 	rules/rules_node.c rules/rules_value.c rules/rules_check.c rules/rules_yaml.c rules/check_agg.c rules/check.c \
 	rules/junit.c rules/check_run.c rules/diff_load.c rules/diff.c rules/diff_run.c \
-	ui/model.c ui/model_rows.c ui/user_linux.c ui/fmt.c ui/fmt_cols.c ui/fmt_names.c ui/batch.c ui/view.c ui/view_draw.c ui/resolve.c
+	ui/model.c ui/model_rows.c ui/user_linux.c ui/fmt.c ui/fmt_cols.c ui/fmt_names.c ui/batch.c ui/term_linux.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/porttop.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)
@@ -217,33 +217,38 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
 
 # ---- Windows (README "Windows") -------------------------------------------
 # make windows: porttop.exe, cross-built with Debian's MinGW-w64 (posix
-# threads).  contrib/win-deps.sh first builds the one dependency from
-# Debian's libpcap source into build-win/deps (headers, and a file-reading
-# wpcap.dll that stands in for Npcap under wine).  The object list is the
+# threads).  contrib/win-deps.sh first builds what Debian does not ship
+# for MinGW from Debian's own sources into build-win/deps: libpcap (its
+# headers, and a file-reading wpcap.dll that stands in for Npcap under
+# wine), ncurses with its Windows console driver (the view), libyaml,
+# jansson and libxml2 (porttop check and diff).  The object list is the
 # Linux one with each *_linux.c replaced by its *_win.c, IP Helper for the
 # Linux attribution back ends, and what Windows lacks for now left out:
-# the curses view (ui/view_none.c says so), IPFIX (export/ipfix_none.c),
-# porttop check and diff (rules/rules_none.c), container runtimes.
+# IPFIX (export/ipfix_none.c: libfixbuf needs glib) and container runtimes.
 WIN_CC    ?= x86_64-w64-mingw32-gcc-posix
 WIN_BUILD := build-win
 WIN_DEPS  := $(WIN_BUILD)/deps
 WIN_EXE   := $(WIN_BUILD)/porttop.exe
 WIN_LEFT_OUT := attrib/attr_diag.c attrib/attr_procnet.c attrib/attr_procmap.c \
-	attrib/attr_bpf.c ui/view.c ui/view_draw.c $(filter export/%,$(LIB_SRC)) \
-	$(filter rules/%,$(LIB_SRC)) names/nm_rtjson.c
+	attrib/attr_bpf.c $(filter export/%,$(LIB_SRC)) names/nm_rtjson.c
 WIN_SRC := $(patsubst %_linux.c,%_win.c,$(filter-out $(WIN_LEFT_OUT),$(LIB_SRC))) \
 	capture/pcapdl_win.c attrib/attr_iphlp_win.c \
-	attrib/attr_procmap_win.c export/ipfix_none.c ui/view_none.c \
-	rules/rules_none.c
+	attrib/attr_procmap_win.c export/ipfix_none.c
 WIN_OBJ := $(WIN_SRC:%.c=$(WIN_BUILD)/%.o) $(WIN_BUILD)/porttop.o
+# *_STATIC: the libraries are static archives (no dllimport).
 WIN_CFLAGS := -std=c11 -D_GNU_SOURCE -D_WIN32_WINNT=0x0601 \
 	-D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS -DPORTTOP_VERSION='"$(VERSION)"' \
 	$(WARN) -Wno-format -O2 -g -include win/compat.h -Iwin/include \
-	-I$(WIN_DEPS)/include -MMD -MP
+	-I$(WIN_DEPS)/include -I$(WIN_DEPS)/include/ncursesw \
+	-I$(WIN_DEPS)/include/libxml2 -DNCURSES_STATIC -DYAML_DECLARE_STATIC \
+	-DLIBXML_STATIC -MMD -MP
 # binmode.o: files opened in binary mode (lib/os_win.c does the standard
 # streams), so reports are byte for byte the Linux build's.
 WIN_LIBS := $(shell $(WIN_CC) -print-file-name=binmode.o) -static \
+	-L$(WIN_DEPS)/lib -lncursesw -lyaml -ljansson -lxml2 \
 	-lpthread -liphlpapi -lws2_32 -lbcrypt -lpsapi -ladvapi32
+# The libraries' stamp: contrib/win-deps.sh builds what it lacks.
+WIN_STAMP := $(WIN_DEPS)/.built
 
 .PHONY: windows win-deps print-win-src
 print-win-src:
@@ -251,16 +256,16 @@ print-win-src:
 
 windows: $(WIN_EXE)
 
-win-deps: $(WIN_DEPS)/.libpcap-1.10.3-1
+win-deps: $(WIN_STAMP)
 
-$(WIN_DEPS)/.libpcap-1.10.3-1: contrib/win-deps.sh
+$(WIN_STAMP): contrib/win-deps.sh
 	contrib/win-deps.sh
 
 $(WIN_EXE): $(WIN_OBJ)
 	$(WIN_CC) $(WIN_CFLAGS) -o $@ $^ $(WIN_LIBS)
 	cp $(WIN_DEPS)/bin/wpcap.dll $(WIN_BUILD)/
 
-$(WIN_BUILD)/%.o: %.c | $(WIN_DEPS)/.libpcap-1.10.3-1
+$(WIN_BUILD)/%.o: %.c | $(WIN_STAMP)
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -c -o $@ $<
 

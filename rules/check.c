@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/memfile.h"
 #include "check.h"
 
 /* "flow" or "flows" after a count. */
@@ -225,15 +226,16 @@ static int judge(const struct rule *r, const struct check_rows *cr, FILE *d)
 int check_eval(const struct rule *r, const struct check_rows *rows,
 	       struct verdict *v)
 {
-	size_t len = 0;
-	FILE *d;
+	struct memfile d;
+	size_t len;
 	int ok;
 
 	v->detail = NULL;
-	if (!(d = open_memstream(&v->detail, &len)))
+	if (memfile_open(&d) < 0)
 		return -1;
-	ok = judge(r, rows, d);
-	if (fclose(d) != 0 || ok < 0) {
+	ok = judge(r, rows, d.f);
+	v->detail = memfile_close(&d, &len);
+	if (!v->detail || ok < 0) {
 		free(v->detail);
 		v->detail = NULL;
 		return -1;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/memfile.h"
 #include "../report/ports.h"
 #include "diff.h"
 
@@ -248,8 +249,9 @@ long diff_write(FILE *out, struct dside *b, struct dside *c,
 	struct dport *pb = NULL, *pc = NULL;
 	long nb, nc, mb = 0, mc = 0, lines = -1;
 	char *text = NULL;
-	size_t len = 0;
-	FILE *body = open_memstream(&text, &len);
+	size_t len;
+	struct memfile m;
+	FILE *body = memfile_open(&m) == 0 ? m.f : NULL;
 
 	sort_opts = o;
 	qsort(b->f, b->n, sizeof(*b->f), cmp_flow);
@@ -260,7 +262,7 @@ long diff_write(FILE *out, struct dside *b, struct dside *c,
 		lines = diff_flows(body, gb, nb, gc, nc, o);
 		lines += diff_ports(body, pb, mb, pc, mc);
 	}
-	if (body && fclose(body) == 0 && lines > 0)
+	if (body && (text = memfile_close(&m, &len)) && lines > 0)
 		fprintf(out, "--- %s\n+++ %s\n%s", b->path, c->path, text);
 	free(text);
 	free(gb);

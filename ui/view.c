@@ -11,32 +11,27 @@
  * ended no new snapshot is taken unless the clock moved, so the last rates
  * stay.
  *
- * The terminal: term_restore() is the one way out of curses, registered
- * with atexit() and called before any message is printed.  Signals only
- * set flags (sig_linux.c); the loop never waits more than SLICE_MS for a key,
- * so it notices a stop, a resize or the end of a replay at once.
+ * The terminal (term.h): term_close() is the one way out of curses,
+ * registered with atexit() and called before any message is printed.
+ * Signals and console events only set flags (core/sig.h); the loop never
+ * waits more than SLICE_MS for a key, so it notices a stop, a resize or
+ * the end of a replay at once.
  */
 #include <curses.h>
 #include <inttypes.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <time.h>
-#include <unistd.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 #include "../core/sig.h"
 #include "../lib/clock.h"
 #include "../report/row_filter.h"
 #include "fmt.h"
 #include "resolve.h"
+#include "term.h"
 #include "view.h"
 
 #define SLICE_MS	100	/* longest wait for a key */
@@ -44,79 +39,12 @@
 
 /* ---- the terminal ------------------------------------------------------- */
 
-static SCREEN *scr;
-static FILE *tty_in;	/* the keyboard when stdin is not a terminal (-r -) */
-static int curses_on;
-
-/* Leave curses, whatever the path out (idempotent; also run by atexit). */
-static void term_restore(void)
-{
-	if (curses_on) {
-		curses_on = 0;
-		endwin();
-	}
-	if (scr) {
-		delscreen(scr);
-		scr = NULL;
-	}
-	if (tty_in) {
-		fclose(tty_in);
-		tty_in = NULL;
-	}
-}
-
-#if !defined(__SANITIZE_ADDRESS__)
-/* A fatal signal (a crash) skips atexit: put the terminal back with
- * async-signal-safe calls only (the modes saved before curses, leave the
- * alternate screen, reset attributes); core/sig_linux.c then lets the signal
- * kill the process as usual. */
-static struct termios saved_tio;
-static int saved_fd = -1;
-
-static void term_crash(void)
-{
-	static const char reset[] = "\033[?1049l\033[0m\033[?25h\r\n";
-
-	if (saved_fd >= 0)
-		tcsetattr(saved_fd, TCSANOW, &saved_tio);
-	/* nothing more to try if this fails */
-	ssize_t n = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
-	(void)n;
-}
-
-static void on_crash(void)
-{
-	int fd = isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO;
-
-	if (tcgetattr(fd, &saved_tio) == 0)
-		saved_fd = fd;
-	sig_on_fatal(term_crash);
-}
-#endif
-
+/* Curses on (term.h: which terminal, and the way back), in the view's
+ * modes. */
 static int term_start(void)
 {
-	static int registered;
-	FILE *in = stdin;
-
-	if (!registered) {
-		atexit(term_restore);
-#if defined(__SANITIZE_ADDRESS__)
-		/* a sanitizer's report ends in _exit(), not exit() */
-		__sanitizer_set_death_callback(term_restore);
-#endif
-		registered = 1;
-	}
-#if !defined(__SANITIZE_ADDRESS__)
-	on_crash();	/* a sanitizer reports crashes itself (see above) */
-#endif
-	if (!isatty(STDIN_FILENO) && !(in = tty_in = fopen("/dev/tty", "r")))
+	if (term_open() < 0)
 		return -1;
-	if (!(scr = newterm(NULL, stdout, in))) {
-		term_restore();
-		return -1;
-	}
-	curses_on = 1;
 	cbreak();	/* not raw(): Ctrl-C and Ctrl-Z keep working */
 	noecho();
 	keypad(stdscr, TRUE);
@@ -127,21 +55,6 @@ static int term_start(void)
 	define_key("\033[1~", KEY_HOME);
 	define_key("\033[4~", KEY_END);
 	return 0;
-}
-
-/* SIGWINCH: the new size from the terminal itself. */
-static void term_resize(void)
-{
-	struct winsize ws;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row &&
-	    ws.ws_col) {
-		resizeterm(ws.ws_row, ws.ws_col);
-	} else {
-		endwin();
-		refresh();
-	}
-	clearok(curscr, TRUE);
 }
 
 /* ---- state -------------------------------------------------------------- */
@@ -486,10 +399,8 @@ static void loop(struct view *v)
 			engine_stop(v->e);
 			return;
 		}
-		if (sig_take_winch()) {
-			term_resize();
+		if (term_take_resize())
 			dirty = 1;
-		}
 		if (v->msg[0] && now >= v->msg_until) {
 			v->msg[0] = '\0';
 			dirty = 1;
@@ -540,17 +451,17 @@ int view_run(struct engine *e, const struct view_opts *o)
 		fmt_set_group(1);
 		model_set_group(v.m, 1);
 	}
-	/* (core/sig_linux.c's handlers are in place: ncurses leaves them) */
+	/* (core/sig.h's handlers are in place: ncurses leaves them) */
 	if (term_start() < 0) {
 		fprintf(stderr, "porttop: cannot use the terminal (TERM=%s)\n",
-			getenv("TERM") ? getenv("TERM") : "");
+			term_name());
 		model_free(v.m);
 		return EXIT_USAGE;
 	}
 	struct consumer c = model_consumer(v.m);
 	engine_add(e, &c);
 	if ((rc = engine_start(e, &v.err)) != PT_OK) {
-		term_restore();
+		term_close();
 		fprintf(stderr, "porttop: %s\n", v.err.msg);
 		model_free(v.m);
 		return pt_exit(rc);
@@ -559,7 +470,7 @@ int view_run(struct engine *e, const struct view_opts *o)
 	model_attach_names(v.m, engine_names(e));
 	apply_sort(&v);
 	loop(&v);
-	term_restore();
+	term_close();
 	engine_stop(e);
 	if (!v.ended)
 		v.status = engine_wait(e, &v.err);

@@ -8,6 +8,11 @@
 #     needed (exit 2), so does -D, and a pcapng file is read all the same;
 #     -Z and --ipfix say they are not there (exit 2); -w and --events
 #     write the Linux build's bytes;
+#   - porttop check (TAP, a bad rules file's message, --junit XML) and
+#     porttop diff (a baseline, a changed one, two captures, --tolerance
+#     and --ignore): stdout, stderr, exit status and XML byte-identical;
+#   - the interactive view in tmux (tests/windows/view.sh): drawn, keys,
+#     q and Ctrl-C end it with the terminal restored;
 #   - with WIN_CORRUPT=1, the commands the corrupt-input suite runs
 #     (tests/corrupt, through tests/windows/record.sh; every 8th,
 #     CORRUPT_EVERY): the same exit status and stdout.
@@ -17,8 +22,8 @@
 # or wine64 is missing; builds porttop.exe when it is not there.
 #
 # Env: PORTTOP (the Linux binary, default ./porttop), SHARED (../shared),
-#      WIN_EXE (build-win/porttop.exe), WIN_QUICK=1 (only the checks of
-#      what differs: no captures, no corrupt suite).  Output: "ok NAME", "FAIL NAME:
+#      WIN_EXE (build-win/porttop.exe), WIN_QUICK=1 (what differs, check,
+#      diff and the view: no captures, no corrupt suite).  Output: "ok NAME", "FAIL NAME:
 #      why", "SKIP NAME: why"; details in tests/out/windows/.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -96,6 +101,25 @@ extra x-w "$exe" -r pcaps/tcp-http-curl.pcap -w "$d/x-w.win.pcap" \
 "$PORTTOP" -r pcaps/tcp-http-curl.pcap -w "$d/x-w.lin.pcap" \
 	--events "$d/x-w.lin.jsonl" --report none 2>/dev/null
 
+# porttop check and diff (rules/): the golden suite's rules files and
+# tests/check's baselines give the Linux build's TAP, diff lines and JUnit.
+R=tests/check/rules B=tests/check/baselines C=pcaps/attrib-lo.pcapng
+add check-attrib-lo-pass check "$R/attrib-lo-pass.yaml" -r "$C"
+add check-attrib-lo-fail -r "$C" --check "$R/attrib-lo-fail.yaml"
+add check-synscan-fail -r "$SHARED/pcaps/ndpi-synscan.pcap" \
+	--check "$R/synscan-fail.yaml"
+add check-bad-dup check tests/check/bad/dup-key.yaml -r "$C"
+add check-bad-field check tests/check/bad/agg-field.yaml -r "$C"
+add diff-same diff "$B/attrib-lo.json" "$C"
+add diff-changed diff "$B/attrib-lo.json" "$B/attrib-lo-changed.json"
+add diff-tolerance diff --tolerance 50% --ignore orig_pkts "$C" \
+	pcaps/tcp-http-curl.pcap
+add diff-captures diff "$C" pcaps/tcp-http-curl.pcap
+extra x-junit "$exe" check "$R/attrib-lo-fail.yaml" -r "$C" \
+	--junit "$d/x-junit.win.xml"
+"$PORTTOP" check "$R/attrib-lo-fail.yaml" -r "$C" \
+	--junit "$d/x-junit.lin.xml" > /dev/null 2>&1
+
 n=0
 [ -n "${WIN_QUICK:-}" ] || for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng pcaps/*.pcap \
 	 pcaps/*.pcapng; do
@@ -129,6 +153,10 @@ awk -v k="${CORRUPT_EVERY:-8}" '/^@/ { n++; keep = (n - 1) % k == 0 }
 t0=$(date +%s)
 "$WINE" "$out/winrun.exe" "$d/manifest" "$d/results" > "$d/wine.log" 2>&1
 t1=$(date +%s)
+# The view, in tmux, on the same wine server (tests/windows/view.sh).
+WINE=$WINE WIN_EXE=$WIN_EXE PORTTOP=$PORTTOP tests/windows/view.sh ||
+	fails=$((fails + 1))
+t2=$(date +%s)
 "$WINESERVER" -k 2>/dev/null
 
 fails=0
@@ -165,6 +193,13 @@ expect x-nodll-pcapng 0 'packets read'
 expect x-Z 2 '-Z is Linux-only'
 expect x-ipfix 2 'IPFIX export is not in this build'
 expect x-nodll-D 2 'Npcap is needed'
+if cmp -s "$d/x-junit.lin.xml" "$d/x-junit.win.xml" &&
+   [ "$(grep "^x-junit " "$d/results" | cut -d' ' -f2 | tr -d '\r')" = 1 ]; then
+	echo "ok windows-x-junit (the Linux build's JUnit XML, exit 1)"
+else
+	echo "FAIL windows-x-junit: $d/x-junit.*.xml differ, or not exit 1"
+	fails=$((fails + 1))
+fi
 if cmp -s "$d/x-nodll-pcapng.lin.out" "$d/x-nodll-pcapng.win.out" &&
    cmp -s "$d/x-w.lin.pcap" "$d/x-w.win.pcap" &&
    cmp -s "$d/x-w.lin.jsonl" "$d/x-w.win.jsonl"; then
@@ -188,5 +223,5 @@ got=$(wc -l < "$d/results" 2>/dev/null || echo 0)
 [ "$got" -eq "$want" ] || {
 	echo "FAIL windows-wine: $got of $want commands ran (see $d/wine.log)"
 	fails=$((fails + 1)); }
-echo "windows: $n captures, $want commands; wine $((t1 - t0)) s, suite $(( $(date +%s) - start )) s" >&2
+echo "windows: $n captures, $want commands; wine $((t1 - t0)) s, view $((t2 - t1)) s, suite $(( $(date +%s) - start )) s" >&2
 [ "$fails" -eq 0 ]
