@@ -70,13 +70,22 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 EOF
 
 # fetch NAME VERSION: Debian's source unpacked in $src (DIR/src/NAME);
-# $top is its tree.
+# $top is its tree.  A security update takes the pinned version off the
+# mirror (libxml2's ~deb12uN): then the version the mirror offers is
+# built, said on stderr, rather than failing the whole Windows build.
 fetch() {
 	src="$dir/src/$1"
 	rm -rf "$src" && mkdir -p "$src"
 	(cd "$src" && apt-get source -qq "$1=$2" 2>&1 |
 		grep -v '^W: Download is performed unsandboxed' || true)
 	top=$(find "$src" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+	if [ -z "$top" ]; then
+		echo "win-deps: $1 $2 is not on the mirror; building the" \
+			"version it offers (bump the pin)" >&2
+		(cd "$src" && apt-get source -qq "$1" 2>&1 |
+			grep -v '^W: Download is performed unsandboxed' || true)
+		top=$(find "$src" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+	fi
 	[ -n "$top" ] || { echo "win-deps: apt-get source $1 failed" >&2; exit 1; }
 	echo "win-deps: building $1 $2"
 }
