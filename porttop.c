@@ -158,7 +158,8 @@ static void usage_more(FILE *f)
 "                     (default: as Zeek's conn.log, the flows inside tunnels\n"
 "                     and the UDP flows carrying them), outer (the outermost\n"
 "                     IP header only, as tcpdump and tshark key flows) or\n"
-"                     inner (the innermost flows only)\n"
+"                     inner (the innermost flows only); the view's T key\n"
+"                     switches between them (each mode's flows since start)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u: %zu MiB, %zu MiB with\n"
 "                     the view or --batch); when full, the idlest flow is\n"
@@ -241,9 +242,6 @@ static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
 	[MV_PORTS] = "ports", [MV_PROCS] = "processes" };
-static const char *const tunnel_names[] = {
-	[ENGINE_TUNNELS_ZEEK] = "zeek", [ENGINE_TUNNELS_OUTER] = "outer",
-	[ENGINE_TUNNELS_INNER] = "inner" };
 static const char *const attrib_names[] = { [ATTR_AUTO] = "auto",
 	[ATTR_MODE_BPF] = "bpf", [ATTR_MODE_DIAG] = "diag",
 	[ATTR_MODE_PROC] = "proc", [ATTR_MODE_NONE] = "none" };
@@ -348,7 +346,7 @@ static int o_attrib(struct opts *o, const char *a)
 
 static int o_tunnels(struct opts *o, const char *a)
 {
-	int i = parse_name(a, NAMES(tunnel_names));
+	int i = parse_name(a, NAMES(engine_tunnels_names));
 
 	o->eng.tunnels = (enum engine_tunnels)i;
 	return i;
@@ -605,6 +603,8 @@ static int check_options(struct opts *o)
 	} else {
 		o->eng.ft.publish = true;	/* the views read the table */
 		o->eng.keep_flows = true;	/* and show what is left */
+		/* the interactive view switches --tunnels modes (T) */
+		o->eng.switch_tunnels = o->mode == RUN_VIEW;
 	}
 	return -1;
 }

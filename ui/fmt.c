@@ -223,10 +223,11 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 	packets_line(h, lines[1], len);
 	struct ft_config fc = { .max_flows = d->capacity, .publish = true };
 
-	snprintf(lines[2], len, "flows: %" PRIu64 " live / %u (%zu MiB), %"
-		 PRIu64 " ended, %" PRIu64 " evicted", t->live_flows,
-		 d->capacity, ft_memory(&fc) >> 20, t->ended_flows,
-		 h->fs->evicted);
+	snprintf(lines[2], len, "flows%s%s: %" PRIu64 " live / %u (%zu MiB), %"
+		 PRIu64 " ended, %" PRIu64 " evicted", h->tunnels ?
+		 ", tunnels " : "", h->tunnels ? h->tunnels : "",
+		 t->live_flows, d->capacity, ft_memory(&fc) >> 20,
+		 t->ended_flows, h->fs->evicted);
 	for (int i = 0; i < h->nstatus; i++) {	/* "; ipfix ...: N sent" */
 		size_t n = strlen(lines[2]);
 

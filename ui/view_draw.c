@@ -375,6 +375,10 @@ static void help_lines(struct lines *L)
 		".         one more packet (paused replay)",
 		"+ -       replay speed up, down (x0.1 to x1000, then full)",
 		"e         flows: ended flows listed too (dim), or not",
+		"T         tunnels: zeek -> outer -> inner (as --tunnels;",
+		"          the header's flows line says which).  Each mode",
+		"          shows its own flows since the start: none is",
+		"          lost or counted again by a switch",
 		"n N       host names on/off: from the traffic (DNS, SNI, Host),",
 		"          else looked up in the background",
 		"b         byte counts: human units / exact",
@@ -536,6 +540,7 @@ void view_draw(struct view *v)
 		.es = &v->es, .fs = &v->fs,
 		.mt = &v->mt, .ended = v->ended, .frozen = v->frozen,
 		.status = st, .nstatus = engine_status(v->e, st, 2),
+		.tunnels = engine_tunnels_names[v->tunnels],
 	};
 
 	engine_describe(v->e, &d);
