@@ -19,7 +19,10 @@
 # units and B, s over shown columns only, the display filter (port 8081,
 # a bad expression's error and the filter it keeps, a bare word), the
 # details box scrolling, help; at 200x50 every column and whole process
-# names; udp-echo-unreach.pcap: the ICMP message by name.  After every exit: the status, stderr
+# names; udp-echo-unreach.pcap: the ICMP message by name.  T (SKIP
+# without ../shared): gre.pcap and vxlan.pcap of ../shared/zeek at 80x24
+# and 200x50, each --tunnels mode's header and rows against that mode's
+# report; a view started in outer.  After every exit: the status, stderr
 # empty (no sanitizer report), and `stty -a` shows icanon and echo.
 #
 # Output: one line per check, "ok NAME", "FAIL NAME: reason" or
@@ -155,7 +158,7 @@ if ! wait_for "replay ended"; then
 fi
 check flows-both "^tcp +10\.99\.0\.1:44986 +10\.99\.0\.2:8080 +SF " &&
 	check flows-second "^tcp +10\.99\.0\.1:44996 +10\.99\.0\.2:8080 +SF "
-check flows-header "flows: 2 live / 262144"
+check flows-header "flows, tunnels zeek: 2 live / 262144"
 check flows-status "^\[Flows\] Ports  Processes  sort: RATE "
 keys s s s		# RATE -> RATE10 -> RATE40 -> TOTAL
 check sort-s-total "sort: TOTAL  "
@@ -365,6 +368,77 @@ if getent hosts 127.0.0.1 | grep -q localhost; then
 else
 	echo "SKIP names: 127.0.0.1 has no name here"
 fi
+
+# ---- T: the --tunnels modes of a replay, at 80x24 and 200x50 -------------------
+# In each mode (T: zeek -> outer -> inner) the header names it, and the rows
+# (live and ended: e) are those `--tunnels MODE --report flows` gives for
+# the whole file: as many, with the same protocols and originators.
+report_rows() {	# FILE MODE: "proto orig_h" per row, sorted
+	$PORTTOP -r "$1" --tunnels "$2" --report flows --format csv 2>/dev/null |
+		awk -F, 'NR > 1 { print $4, $6 }' | sort
+}
+screen_rows() {	# the table's rows as "proto orig_h", sorted
+	screen | awk '/^PROTO /{ t = 1; next } t && /^[a-z0-9-]+ +[0-9a-f.:]+ / {
+		o = $2; if (o ~ /^[0-9.]+:[0-9]+$/) sub(/:[0-9]+$/, "", o)
+		print $1, o }' | sort
+}
+tunnel_mode() {	# NAME FILE MODE: the screen shows MODE's rows
+	tm=$3
+	if ! wait_for "^flows, tunnels $tm: "; then
+		fail "$1" "no 'flows, tunnels $tm:' header: $(screen | sed -n 3p)"
+		return
+	fi
+	want=$(report_rows "$2" "$tm")
+	n=$(printf '%s\n' "$want" | grep -c .)
+	if [ "$n" -gt 0 ] && wait_true tunnel_same; then
+		ok "$1"
+	else
+		fail "$1" "header '$(screen | sed -n 3p)', rows '$(screen_rows | tr '\n' ';')', report ($n) '$(printf '%s' "$want" | tr '\n' ';')'"
+	fi
+}
+tunnel_same() {	# live + ended in the header, and the rows, are $want's
+	h=$(screen | sed -n "s/^flows, tunnels $tm: \([0-9]*\) live .*, \([0-9]*\) ended,.*/\1 \2/p")
+	[ -n "$h" ] && [ $(( ${h% *} + ${h#* } )) = "$n" ] &&
+	[ "$(screen_rows)" = "$want" ]
+}
+for size in 80x24 200x50; do
+	T resize-window -t v -x "${size%x*}" -y "${size#*x}"
+	for tf in gre vxlan; do
+		cap=$SHARED/zeek/$tf.pcap
+		if [ ! -f "$cap" ]; then
+			echo "SKIP tunnels-$size-$tf: $cap not found (set SHARED)"
+			continue
+		fi
+		start "$cap" --speed 0
+		wait_for "replay ended" || fail "tunnels-$size-$tf" "no 'replay ended'"
+		keys e
+		tunnel_mode "tunnels-$size-$tf-zeek" "$cap" zeek
+		keys T
+		check "tunnels-$size-$tf-said" "tunnels outer: the outermost IP headers"
+		tunnel_mode "tunnels-$size-$tf-outer" "$cap" outer
+		keys T
+		tunnel_mode "tunnels-$size-$tf-inner" "$cap" inner
+		keys T
+		tunnel_mode "tunnels-$size-$tf-back" "$cap" zeek
+		keys q
+		after_exit "tunnels-$size-$tf-quit" 0
+	done
+	# a view started in outer (tunnels opened for T all the same)
+	cap=$SHARED/zeek/gre.pcap
+	if [ -f "$cap" ]; then
+		start "$cap" --speed 0 --tunnels outer
+		wait_for "replay ended"
+		keys e
+		tunnel_mode "tunnels-$size-start-outer" "$cap" outer
+		keys T
+		tunnel_mode "tunnels-$size-outer-inner" "$cap" inner
+		keys h NPage	# below the first page of help at 80x24
+		check "tunnels-$size-help" "T +tunnels: zeek -> outer -> inner"
+		keys q q
+		after_exit "tunnels-$size-start-outer-quit" 0
+	fi
+done
+T resize-window -t v -x 160 -y 40
 
 # ---- pause and step (a replay in real time) -----------------------------------
 start pcaps/syn-timeout.pcap --speed 1
