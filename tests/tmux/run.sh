@@ -373,14 +373,16 @@ fi
 # In each mode (T: zeek -> outer -> inner) the header names it, and the rows
 # (live and ended: e) are those `--tunnels MODE --report flows` gives for
 # the whole file: as many, with the same protocols and originators.
-report_rows() {	# FILE MODE: "proto orig_h" per row, sorted
+report_rows() {	# FILE MODE: "proto orig_h" per row (orig_h only when
+		# the screen has no PROTO column: $withp), sorted
 	$PORTTOP -r "$1" --tunnels "$2" --report flows --format csv 2>/dev/null |
-		awk -F, 'NR > 1 { print $4, $6 }' | sort
+		awk -F, -v p="$withp" 'NR > 1 { print (p ? $4 " " : "") $6 }' | sort
 }
-screen_rows() {	# the table's rows as "proto orig_h", sorted
-	screen | awk '/^PROTO /{ t = 1; next } t && /^[a-z0-9-]+ +[0-9a-f.:]+ / {
-		o = $2; if (o ~ /^[0-9.]+:[0-9]+$/) sub(/:[0-9]+$/, "", o)
-		print $1, o }' | sort
+screen_rows() {	# the table's rows the same way
+	screen | awk '/^(PROTO|ORIG) /{ t = 1; p = $1 == "PROTO"; next }
+		t && /^ *$/ { exit }	# the rows end before the footer
+		t { o = $(1 + p); if (o ~ /^[0-9.]+:[0-9]+$/)
+		sub(/:[0-9]+$/, "", o); print (p ? $1 " " : "") o }' | sort
 }
 tunnel_mode() {	# NAME FILE MODE: the screen shows MODE's rows
 	tm=$3
@@ -388,6 +390,8 @@ tunnel_mode() {	# NAME FILE MODE: the screen shows MODE's rows
 		fail "$1" "no 'flows, tunnels $tm:' header: $(screen | sed -n 3p)"
 		return
 	fi
+	withp=0
+	screen | grep -q "^PROTO " && withp=1
 	want=$(report_rows "$2" "$tm")
 	n=$(printf '%s\n' "$want" | grep -c .)
 	if [ "$n" -gt 0 ] && wait_true tunnel_same; then
