@@ -174,6 +174,30 @@ static void state_of(const struct fmt_head *h, char *buf, size_t len)
 		snprintf(buf, len, "replay, full speed");
 }
 
+/* A device's drops: their sum, and where they happened when any did
+ * ("0 dropped", "12 dropped (kernel 10, porttop 2)"), so that the line
+ * keeps the attribution share within 80 columns. */
+static void drops(const struct fmt_head *h, char *line, size_t len)
+{
+	const char *name[3] = { "kernel", "interface", "porttop" };
+	uint64_t v[3] = { h->es->kernel.drop, h->es->kernel.ifdrop,
+			  h->mt->lost_ended };
+	size_t n = strlen(line);
+	const char *sep = " (";
+
+	snprintf(line + n, len - n, ", %" PRIu64 " dropped", v[0] + v[1] + v[2]);
+	for (int i = 0; i < 3; i++) {
+		if (!v[i])
+			continue;
+		n = strlen(line);
+		snprintf(line + n, len - n, "%s%s %" PRIu64, sep, name[i], v[i]);
+		sep = ", ";
+	}
+	n = strlen(line);
+	if (sep[0] == ',')
+		snprintf(line + n, len - n, ")");
+}
+
 /* Line 1: packets, and the drops a device has (a file has none). */
 static void packets_line(const struct fmt_head *h, char *line, size_t len)
 {
@@ -182,16 +206,12 @@ static void packets_line(const struct fmt_head *h, char *line, size_t len)
 	const struct engine_desc *d = h->d;
 	size_t n;
 
+	snprintf(line, len, "packets: %" PRIu64 " captured", es->read);
 	if (d->live)
-		snprintf(line, len, "packets: %" PRIu64 " captured, %" PRIu64
-			 " dropped by kernel, %" PRIu64 " by interface, %"
-			 PRIu64 " lost by porttop", es->read, es->kernel.drop,
-			 es->kernel.ifdrop, t->lost_ended);
+		drops(h, line, len);
 	else if (t->lost_ended)
-		snprintf(line, len, "packets: %" PRIu64 " captured, %" PRIu64
-			 " lost by porttop", es->read, t->lost_ended);
-	else
-		snprintf(line, len, "packets: %" PRIu64 " captured", es->read);
+		snprintf(line + strlen(line), len - strlen(line), ", %" PRIu64
+			 " lost by porttop", t->lost_ended);
 	if (d->attrib) {
 		uint64_t all = t->tot[0].wire_bytes + t->tot[1].wire_bytes;
 

@@ -22,7 +22,8 @@
 # names; udp-echo-unreach.pcap: the ICMP message by name.  T (SKIP
 # without ../shared): gre.pcap and vxlan.pcap of ../shared/zeek at 80x24
 # and 200x50, each --tunnels mode's header and rows against that mode's
-# report; a view started in outer.  After every exit: the status, stderr
+# report; a view started in outer.  As root, a live view on lo at 80x24:
+# the packets line ends with the process share, T.  After every exit: the status, stderr
 # empty (no sanitizer report), and `stty -a` shows icanon and echo.
 #
 # Output: one line per check, "ok NAME", "FAIL NAME: reason" or
@@ -443,6 +444,22 @@ for size in 80x24 200x50; do
 	fi
 done
 T resize-window -t v -x 160 -y 40
+
+# ---- a live view at 80x24: the packets line keeps the process share; T -------
+if [ "$(id -u)" = 0 ]; then
+	T resize-window -t v -x 80 -y 24
+	fresh
+	cmd "$PORTTOP -i lo 2>$tmp/err; echo \"rc=\$?\""
+	check live-80-packets "^packets: [0-9]+ captured, [0-9]+ dropped(;| \()"
+	check live-80-share "^packets: .*; processes \([a-z]+\): [0-9]+% of bytes, [0-9]+ events lost$"
+	keys T
+	check live-80-tunnels "^flows, tunnels outer: [0-9]+ live "
+	keys q
+	after_exit live-80-quit 0
+	T resize-window -t v -x 160 -y 40
+else
+	echo "SKIP live-80: capturing on lo needs root"
+fi
 
 # ---- pause and step (a replay in real time) -----------------------------------
 start pcaps/syn-timeout.pcap --speed 1
