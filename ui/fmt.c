@@ -253,10 +253,12 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 
 		snprintf(lines[2] + n, len - n, "; %s", h->status[i]);
 	}
-	/* the same names as the columns: B/s (or bit/s) >, <, 10s, 40s */
+	/* the same names as the columns: B/s (or bit/s) >, <, 10s, 40s;
+	 * each figure against its arrow, so that the longest (bit/s, four
+	 * characters each: 999M) take 76 columns */
 	snprintf(lines[3], len,
-		 "%s > %s < %s, 10s > %s < %s, 40s > %s < %s; "
-		 "total > %s < %s bytes", fmt_rate_unit(),
+		 "%s >%s <%s, 10s >%s <%s, 40s >%s <%s; "
+		 "total >%s <%s bytes", fmt_rate_unit(),
 		 fmt_rate(t->r.bytes[0][0], r[0], 24),
 		 fmt_rate(t->r.bytes[0][1], r[1], 24),
 		 fmt_rate(t->r.bytes[1][0], r[2], 24),

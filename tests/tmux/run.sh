@@ -187,9 +187,9 @@ else
 	fail details-close "the box is still there"
 fi
 keys b
-check bytes-exact "total > 1048 < 1336"
+check bytes-exact "total >1048 <1336"
 keys b
-check bytes-human "total > 1\.0K < 1\.3K"
+check bytes-human "total >1\.0K <1\.3K"
 keys p
 check ports-view "^ Flows \[Ports\] Processes"
 # a pcap file says nothing of processes: role and process unknown
@@ -292,14 +292,14 @@ else
 	fail narrow-titles "titles '$(titles)', widest line $(widest)"
 fi
 check narrow-process "^tcp +127\.0\.0\.1:52202 +127\.0\.0\.1:8081 +SF +curl:30885 "
-check narrow-units "^B/s > .* 10s > .* 40s > .*; total > .* bytes$"
+check narrow-units "^B/s >.* 10s >.* 40s >.*; total >.* bytes$"
 keys B
 if wait_true has_titles 'bit/s>' 'bit/s<'; then
 	ok bits-titles
 else
 	fail bits-titles "titles '$(titles)'"
 fi
-check bits-header "^bit/s > [0-9.]+K < "
+check bits-header "^bit/s >[0-9.]+K <"
 keys B
 if wait_true has_titles 'B/s>' 'B/s<'; then ok bytes-titles; else
 	fail bytes-titles "titles '$(titles)'"; fi
