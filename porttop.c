@@ -77,49 +77,49 @@ static void usage(FILE *f)
 "Which process talks on which port, how much, and how each port behaves.\n"
 "\n"
 "Source:\n"
-"  -i IFACE           capture on IFACE (\"any\": every device); default: the\n"
-"                     first device that is up, as tcpdump picks it\n"
-"  -r FILE            read a pcap or pcapng file (- = stdin)\n"
-"  -D                 list the devices\n"
-"  -p                 do not put the device in promiscuous mode\n"
-"  -s SNAPLEN         bytes kept per packet (default %d: the headers)\n"
 "  -B KIB             kernel capture buffer in KiB (default 8192; below\n"
 "                     1024 drops come early at high packet rates)\n"
-"  -F FILE            read the filter expression from FILE\n"
-"  -w FILE            also write the packets to FILE (pcapng if it ends in\n"
-"                     .pcapng, else pcap)\n"
 "  -c COUNT           stop after COUNT packets\n"
+"  -D                 list the devices\n"
 "  --duration TIME    stop after this long (packet time in a replay);\n"
 "                     TIME is seconds or a number with a unit: 90, 1.5,\n"
 "                     250ms, 10s, 5m, 1h\n"
+"  -F FILE            read the filter expression from FILE\n"
+"  -i IFACE           capture on IFACE (\"any\": every device); default: the\n"
+"                     first device that is up, as tcpdump picks it\n"
+"  -p                 do not put the device in promiscuous mode\n"
+"  -r FILE            read a pcap or pcapng file (- = stdin)\n"
+"  -s SNAPLEN         bytes kept per packet (default %d: the headers)\n"
+"  -w FILE            also write the packets to FILE (pcapng if it ends in\n"
+"                     .pcapng, else pcap)\n"
 "Output (default: the interactive view when stdout is a terminal,\n"
 "else the flows report):\n"
+"  --batch            print the view every -d seconds, no terminal needed\n"
+"  --check RULES      judge the input against a rules file (YAML): TAP\n"
+"                     on stdout, exit 1 when a check fails (see CHECK in\n"
+"                     porttop(8)); `porttop check RULES` is the same\n"
+"  -d TIME            refresh interval of the view and --batch (default 1s)\n"
+"  --fallback-replay FILE  when the device cannot be opened (e.g. not\n"
+"                     root), say why and replay FILE instead\n"
+"  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
+"  --junit FILE       with --check: also write the verdicts as JUnit XML\n"
+"  -n ITERATIONS      --batch: stop after this many refreshes (-n alone,\n"
+"                     as in tcpdump, is accepted: names are never looked\n"
+"                     up unless asked for in the view)\n"
+"  -q                 no progress line on stderr\n"
 "  --report KIND      at the end, one row per flow (flows), per port (ports),\n"
 "                     per server and port (services: nmap's per-host\n"
 "                     states) or per process (procs); none: no report (a\n"
 "                     service that exports with --ipfix or writes\n"
 "                     --events);\n"
 "                     --format alone: flows\n"
-"  --batch            print the view every -d seconds, no terminal needed\n"
+"  --speed X          replay at X times real time (default 1; 0: at once)\n"
 "  --view VIEW        the view to show: flows (default), ports, processes,\n"
 "                     containers (the processes per container, pod, unit)\n"
-"  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
-"  -d TIME            refresh interval of the view and --batch (default 1s)\n"
-"  -n ITERATIONS      --batch: stop after this many refreshes (-n alone,\n"
-"                     as in tcpdump, is accepted: names are never looked\n"
-"                     up unless asked for in the view)\n"
-"  --speed X          replay at X times real time (default 1; 0: at once)\n"
-"  --fallback-replay FILE  when the device cannot be opened (e.g. not\n"
-"                     root), say why and replay FILE instead\n"
 "  -Y, --display-filter EXPR  write only the rows (of the report, or of\n"
 "                     --batch) that match EXPR, e.g. 'port 53',\n"
 "                     'conn_state in {REJ, S0}', 'orig_bytes > 1M and\n"
 "                     proto tcp' (see DISPLAY FILTERS in porttop(8))\n"
-"  --check RULES      judge the input against a rules file (YAML): TAP\n"
-"                     on stdout, exit 1 when a check fails (see CHECK in\n"
-"                     porttop(8)); `porttop check RULES` is the same\n"
-"  --junit FILE       with --check: also write the verdicts as JUnit XML\n"
-"  -q                 no progress line on stderr\n"
 "  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
 "                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
 "                     for attribution (output files are created as USER)\n",
@@ -160,7 +160,8 @@ static void usage_more(FILE *f)
 "                     (default: as Zeek's conn.log, the flows inside tunnels\n"
 "                     and the UDP flows carrying them), outer (the outermost\n"
 "                     IP header only, as tcpdump and tshark key flows) or\n"
-"                     inner (the innermost flows only)\n"
+"                     inner (the innermost flows only); the view's T key\n"
+"                     switches between them (each mode's flows since start)\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u: %zu MiB, %zu MiB with\n"
 "                     the view or --batch); when full, the idlest flow is\n"
@@ -244,9 +245,6 @@ static const char *const format_names[] = { [REP_TEXT] = "text",
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
 	[MV_PORTS] = "ports", [MV_PROCS] = "processes",
 	[MV_NUM] = "containers" };	/* the processes grouped */
-static const char *const tunnel_names[] = {
-	[ENGINE_TUNNELS_ZEEK] = "zeek", [ENGINE_TUNNELS_OUTER] = "outer",
-	[ENGINE_TUNNELS_INNER] = "inner" };
 static const char *const attrib_names[] = { [ATTR_AUTO] = "auto",
 	[ATTR_MODE_BPF] = "bpf", [ATTR_MODE_DIAG] = "diag",
 	[ATTR_MODE_PROC] = "proc", [ATTR_MODE_NONE] = "none" };
@@ -352,7 +350,7 @@ static int o_attrib(struct opts *o, const char *a)
 
 static int o_tunnels(struct opts *o, const char *a)
 {
-	int i = parse_name(a, NAMES(tunnel_names));
+	int i = parse_name(a, NAMES(engine_tunnels_names));
 
 	o->eng.tunnels = (enum engine_tunnels)i;
 	return i;
@@ -613,6 +611,8 @@ static int check_options(struct opts *o)
 	} else {
 		o->eng.ft.publish = true;	/* the views read the table */
 		o->eng.keep_flows = true;	/* and show what is left */
+		/* the interactive view switches --tunnels modes (T) */
+		o->eng.switch_tunnels = o->mode == RUN_VIEW;
 	}
 	return -1;
 }

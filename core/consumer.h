@@ -55,6 +55,11 @@ struct flow_rec {
  * FT_END_ACTIVE.  The -w notes and the events want every flow once; the
  * view's model reads those flows from the table instead. */
 #define CONSUMER_LEFT 0x1
+/* CONSUMER_ALL_TUNNELS: also hand this consumer the flows that the
+ * --tunnels mode does not report, when the engine keeps them
+ * (engine_opts.switch_tunnels: a view that switches modes; it tells them
+ * apart by v.levels).  The others get the mode's flows only. */
+#define CONSUMER_ALL_TUNNELS 0x2
 
 struct consumer {
 	const char *name;	/* for messages */

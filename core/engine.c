@@ -80,10 +80,14 @@ static void publish_stats(struct engine *e, const struct loop *l)
  * view leaves in the table). */
 static void hand_on(struct engine *e, const struct flow_rec *f, int left)
 {
+	unsigned need = engine_tunnels_reports(e->o.tunnels, f->v.levels) ?
+			0 : CONSUMER_ALL_TUNNELS;
+
 	for (int i = 0; i < e->ncons; i++) {
 		const struct consumer *c = &e->cons[i];
 
-		if (c->flow && (!left || (c->flags & CONSUMER_LEFT)))
+		if (c->flow && (!left || (c->flags & CONSUMER_LEFT)) &&
+		    (c->flags & need) == need)
 			c->flow(c->arg, f);
 	}
 }
@@ -270,14 +274,6 @@ static const struct dec_link *link_of(struct engine *e, int dlt)
 	return e->other;
 }
 
-/* Whether a record's flow is reported in this --tunnels mode. */
-static int hidden(enum engine_tunnels mode, const struct dec_pkt *p)
-{
-	if (!p->carrier)
-		return 0;	/* the innermost packet: always shown */
-	return mode == ENGINE_TUNNELS_INNER || !dec_tun_over_udp(p->carrier);
-}
-
 /* A frame's n records into the batch, each hidden or not, and the frame
  * into the counters once: decoded when a reported flow counts it. */
 static void count(struct engine *e, struct loop *l, struct dec_pkt *p,
@@ -287,14 +283,20 @@ static void count(struct engine *e, struct loop *l, struct dec_pkt *p,
 	unsigned vis = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		p[i].hidden = (uint8_t)hidden(e->o.tunnels, &p[i]);
+		p[i].hidden = (uint8_t)!engine_tunnels_reports(e->o.tunnels,
+							       ft_levels(&p[i]));
 		held += p[i].held_pkts;
 		if (!p[i].hidden) {
 			vis++;
 			shown += 1 + p[i].held_pkts;
 		}
 	}
-	if (n && p->carrier) {
+	if (e->o.tunnels == ENGINE_TUNNELS_OUTER) {
+		/* tunnels opened for a view (switch_tunnels): counted as
+		 * without them, by the outermost header alone */
+		if (n)
+			ds = DEC_OK;
+	} else if (n && p->carrier) {
 		l->tunnelled++;
 		l->tunnel_bad += ds == DEC_TRUNCATED || ds == DEC_INVALID;
 	}

@@ -42,7 +42,26 @@ enum engine_tunnels {
 				     not opened */
 	ENGINE_TUNNELS_INNER,	  /* the innermost packets only: every
 				     carrier is counted, not reported */
+	ENGINE_TUNNELS_NUM
 };
+
+/* The modes' names as --tunnels takes them ("zeek", "outer", "inner"). */
+extern const char *const engine_tunnels_names[ENGINE_TUNNELS_NUM];
+
+/* engine_tunnels_reports: whether `mode` reports a flow whose first
+ * packet sat at `levels` (ft_view.levels, FT_LV_*) in its frame. */
+static inline int engine_tunnels_reports(enum engine_tunnels mode,
+					 uint8_t levels)
+{
+	switch (mode) {
+	case ENGINE_TUNNELS_OUTER:
+		return !!(levels & FT_LV_OUTERMOST);
+	case ENGINE_TUNNELS_INNER:
+		return !!(levels & FT_LV_INNERMOST);
+	default:
+		return !!(levels & (FT_LV_INNERMOST | FT_LV_UDP_CARRIER));
+	}
+}
 
 struct engine_opts {
 	const char *read_file;		/* -r FILE ("-": stdin), or NULL for
@@ -72,6 +91,14 @@ struct engine_opts {
 	const char *runtime_sockets[NM_RT_SOCKETS + 1];
 	bool no_runtime;
 	enum engine_tunnels tunnels;	/* --tunnels */
+	bool switch_tunnels;		/* a view may show any --tunnels mode:
+					   tunnels are opened in every mode
+					   and the table keeps, publishes and
+					   ends the flows of every mode
+					   (ft_config.publish_hidden) to the
+					   CONSUMER_ALL_TUNNELS consumers;
+					   the others and the counters still
+					   get `tunnels`'s flows only */
 };
 
 /* Counters, readable from any thread at any time. */
@@ -112,6 +139,8 @@ struct engine_desc {
 	uint64_t attrib_lost;		/* attribution's losses so far: eBPF
 					   events dropped, lookups dropped,
 					   open sockets forgotten */
+	enum engine_tunnels tunnels;	/* --tunnels */
+	int switch_tunnels;		/* 1: engine_opts.switch_tunnels */
 };
 
 struct engine;

@@ -104,8 +104,9 @@ static enum pt_status open_pipeline(struct engine *e, struct pt_err *err)
 	enum pt_status rc;
 
 	if (dec_init(&e->dec, 0) == 0)
-		dec_set_tunnels(&e->dec, e->o.tunnels == ENGINE_TUNNELS_OUTER ?
-				0 : DEC_MAX_TUNNELS);
+		dec_set_tunnels(&e->dec, e->o.tunnels == ENGINE_TUNNELS_OUTER &&
+				!e->o.switch_tunnels ? 0 : DEC_MAX_TUNNELS);
+	e->o.ft.publish_hidden = e->o.switch_tunnels;
 	if (!e->dec.frags || !(e->names = nm_new()) ||
 	    !(e->ft = ft_create(&e->o.ft, engine_flow_ended, e)))
 		return pt_fail(err, PT_ERR_NOMEM,
@@ -186,6 +187,10 @@ void engine_close(struct engine *e)
 
 /* ---- what the engine tells ------------------------------------------------ */
 
+const char *const engine_tunnels_names[ENGINE_TUNNELS_NUM] = {
+	[ENGINE_TUNNELS_ZEEK] = "zeek", [ENGINE_TUNNELS_OUTER] = "outer",
+	[ENGINE_TUNNELS_INNER] = "inner" };
+
 void engine_describe(const struct engine *e, struct engine_desc *d)
 {
 	struct attr_stats st;
@@ -198,6 +203,8 @@ void engine_describe(const struct engine *e, struct engine_desc *d)
 	d->capacity = e->o.ft.max_flows ? e->o.ft.max_flows :
 					  FT_DEFAULT_FLOWS;
 	d->notice = e->notice[0] ? e->notice : NULL;
+	d->tunnels = e->o.tunnels;
+	d->switch_tunnels = e->o.switch_tunnels;
 	if (attr_active(e->attr)) {
 		attr_get_stats(e->attr, &st);
 		d->attrib = st.source;

@@ -143,6 +143,7 @@ void conn_init(struct ft_flow *f, const struct dec_pkt *p, uint64_t id,
 	f->first_ns = f->last_ns = f->prev_ns = p->ts_ns;
 	f->uid = ft_uid(p->ts_ns, id);
 	f->hidden = p->hidden;
+	f->levels = ft_levels(p);
 	memcpy(f->tun, p->tun, sizeof(f->tun));
 	f->orig_is_a = (uint8_t)conn_from_a(f, p);
 	if (p->proto == P_TCP)
@@ -872,6 +873,7 @@ void conn_view(const struct ft_flow *f, uint8_t end, int64_t now_ns,
 	memcpy(v->parents, f->parents, sizeof(v->parents));
 	v->nparents = f->nparents;
 	memcpy(v->tun, f->tun, sizeof(v->tun));
+	v->levels = f->levels;
 	if (f->kind == FT_TCP) {
 		v->dir[0].bytes = tcp_size(&f->ep[0], &f->ep[1]);
 		v->dir[1].bytes = tcp_size(&f->ep[1], &f->ep[0]);

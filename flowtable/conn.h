@@ -124,6 +124,7 @@ struct ft_flow {
 	uint8_t tun[DEC_MAX_CHAIN];	/* its encapsulations (dec.h) */
 	uint8_t nparents;
 	uint8_t hidden;		  /* counted, never reported (dec_pkt.hidden) */
+	uint8_t levels;		  /* FT_LV_* of its first packet */
 	uint8_t partial;	  /* Zeek's is_partial (no SYN to start it) */
 	uint8_t first_seen;	  /* Zeek's first_packet_seen: 1 orig, 2 resp */
 } __attribute__((aligned(64)));	  /* records never straddle cache lines */

@@ -324,11 +324,18 @@ int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v)
 
 /* ---- flow life --------------------------------------------------------- */
 
+/* Whether readers and `done` see f: a hidden flow only when the table
+ * publishes hidden flows (ft_config.publish_hidden). */
+static int readable(const struct ft_table *t, const struct ft_flow *f)
+{
+	return !f->hidden || t->cfg.publish_hidden;
+}
+
 static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 {
 	struct ft_flow *f = &t->flows[rec];
 	struct ft_view v;
-	int shown = !f->hidden;
+	int shown = readable(t, f);
 
 	if (shown)
 		conn_view(f, why, t->now, &v);
@@ -339,6 +346,10 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 	t->free_stack[t->nfree++] = rec;
 	if (!shown)	/* a tunnel's envelope nobody asked to see */
 		return;
+	if (f->hidden) {	/* cfg.publish_hidden: ended, not counted */
+		t->done(t->arg, &v);
+		return;
+	}
 	/* The counters are read by other threads (ft_get_stats): only the
 	 * writer stores them, atomically. */
 	ST_SET(t->st.active, t->st.active - 1);
@@ -414,7 +425,7 @@ static void icmp_attach(struct ft_table *t, const struct dec_pkt *p)
 	if (rec < 0 || conn_removed(&t->flows[rec], t->now))
 		return;
 	behav_icmp(&t->flows[rec], p);
-	if (t->pub && !t->flows[rec].hidden) {
+	if (t->pub && readable(t, &t->flows[rec])) {
 		struct ft_view v;
 
 		conn_view(&t->flows[rec], FT_END_ACTIVE, t->now, &v);
@@ -482,13 +493,15 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 		conn_init(f, p, ++t->next_id, &t->to);	/* ids from 1 */
 		if (!f->hidden)
 			new_visible(t, f);
+		else if (readable(t, f) && t->new_flow)
+			t->new_flow(t->new_arg, &f->key);
 	} else {
 		f = &t->flows[rec];
 	}
 	tunnel_parent(t, f, p);
 	from_orig = conn_from_a(f, p) == f->orig_is_a;
 	conn_update(f, p, from_orig, &t->to);
-	if (t->pub && !f->hidden) {
+	if (t->pub && readable(t, f)) {
 		struct ft_view v;
 
 		conn_view(f, FT_END_ACTIVE, t->now, &v);
@@ -550,7 +563,7 @@ void ft_republish(struct ft_table *t)
 	for (uint32_t rec = 0; t->pub && rec < t->hwm; rec++) {
 		const struct ft_flow *f = &t->flows[rec];
 
-		if (!f->in_use || f->hidden || conn_removed(f, t->now))
+		if (!f->in_use || !readable(t, f) || conn_removed(f, t->now))
 			continue;
 		conn_view(f, FT_END_ACTIVE, t->now, &v);
 		publish(t, rec, &v);
@@ -565,7 +578,8 @@ void ft_each(struct ft_table *t, int64_t min_age_ns, ft_each_fn fn,
 	for (uint32_t rec = 0; rec < t->hwm; rec++) {
 		const struct ft_flow *f = &t->flows[rec];
 
-		if (!f->in_use || t->now - f->first_ns < min_age_ns ||
+		if (!f->in_use || f->hidden ||
+		    t->now - f->first_ns < min_age_ns ||
 		    conn_removed(f, t->now))
 			continue;
 		conn_view(f, FT_END_ACTIVE, t->now, &v);

@@ -147,8 +147,24 @@ struct ft_view {
 	uint8_t nparents;
 	uint8_t tun[DEC_MAX_CHAIN];	/* enum dec_tun: its encapsulations,
 					   outermost first (`tunnel`) */
+	uint8_t levels;		  /* FT_LV_*: where its first packet sat in
+				     its frame's tunnels (ft_levels) */
 };
 #define FT_V_HIST_CUT 0x01
+
+/* Levels of a packet record in its frame (dec.h "Tunnels"), which say in
+ * which --tunnels mode its flow is reported (core/engine.h).  A packet
+ * outside any tunnel is all three. */
+#define FT_LV_OUTERMOST	0x1	/* layer 0: the frame's outermost IP header */
+#define FT_LV_INNERMOST	0x2	/* carries no tunnel (carrier 0) */
+#define FT_LV_UDP_CARRIER 0x4	/* carries a tunnel riding in UDP (VXLAN,
+				   Geneve, GTP-U, Teredo, AYIYA) */
+static inline uint8_t ft_levels(const struct dec_pkt *p)
+{
+	return (uint8_t)((p->layer == 0 ? FT_LV_OUTERMOST : 0) |
+			 (!p->carrier ? FT_LV_INNERMOST : 0) |
+			 (dec_tun_over_udp(p->carrier) ? FT_LV_UDP_CARRIER : 0));
+}
 
 /* Per-kind inactivity timeouts (Zeek init-bare.zeek defaults). */
 enum ft_kind { FT_TCP = 0, FT_UDP, FT_ICMP, FT_OTHER, FT_NKIND };
@@ -158,6 +174,12 @@ struct ft_config {
 	int64_t timeout_ns[FT_NKIND];	/* 0 = Zeek's: tcp 300 s, udp, icmp
 					   and other 60 s */
 	bool publish;			/* keep views current for ft_read() */
+	bool publish_hidden;		/* hidden flows too (a view that
+					   switches --tunnels modes): published,
+					   handed to `done` and to the new-flow
+					   callback like the others, with their
+					   levels to tell them apart; still not
+					   counted in ft_get_stats */
 };
 #define FT_DEFAULT_FLOWS 262144u
 
@@ -198,8 +220,8 @@ size_t ft_memory(const struct ft_config *cfg);
  * first record is hidden (p->hidden) is counted like any other (so its
  * packets time it out and its uid names it as a parent) but is never
  * handed to `done`, published to readers, given to the new-flow callback
- * or counted in ft_get_stats: a tunnel envelope the caller does not
- * report.  An IP-level envelope (GRE, IP-in-IP) hidden so keeps its uid
+ * (all three unless cfg.publish_hidden) or counted in ft_get_stats: a
+ * tunnel envelope the caller does not report.  An IP-level envelope (GRE, IP-in-IP) hidden so keeps its uid
  * for Zeek's Tunnel::ip_tunnel_timeout (24 h) of quiet. */
 void ft_packet(struct ft_table *t, const struct dec_pkt *p);
 
@@ -240,7 +262,8 @@ void ft_republish(struct ft_table *t);
 /* ft_each: call fn(arg, v) for every flow in the table whose first
  * packet is at least min_age_ns older than the latest packet seen, with
  * its current view (v->end FT_END_ACTIVE), in record order; flows Zeek's
- * timers have removed (they end at the next sweep) are left out.  The
+ * timers have removed (they end at the next sweep) and hidden flows (not
+ * reported, ft_packet) are left out.  The
  * writer's thread only (a consumer's tick: the IPFIX exporter's active
  * timeout); fn must not feed packets to the table.  Flows younger than
  * min_age_ns cost one comparison each. */

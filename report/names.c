@@ -25,16 +25,21 @@ void rep_ends(const struct ft_view *v, struct rep_ends *e)
 	}
 }
 
+/* IANA's keywords ("Assigned Internet Protocol Numbers"), lower case;
+ * porttop's own "icmp6" for 58 (IANA: IPv6-ICMP), as tcpdump writes it. */
+static const char *const proto_names[256] = {
+	[0] = "hopopt", [1] = "icmp", [2] = "igmp", [4] = "ipv4", [6] = "tcp",
+	[8] = "egp", [9] = "igp", [17] = "udp", [27] = "rdp", [33] = "dccp",
+	[41] = "ipv6", [46] = "rsvp", [47] = "gre", [50] = "esp", [51] = "ah",
+	[58] = "icmp6", [88] = "eigrp", [89] = "ospf", [94] = "ipip",
+	[97] = "etherip", [103] = "pim", [108] = "ipcomp", [112] = "vrrp",
+	[115] = "l2tp", [124] = "isis", [132] = "sctp", [136] = "udplite",
+	[137] = "mpls", [143] = "ethernet",
+};
+
 const char *rep_proto_name(uint8_t proto)
 {
-	switch (proto) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 58: return "icmp6";
-	case 132: return "sctp";
-	default: return NULL;
-	}
+	return proto_names[proto];
 }
 
 int rep_port_index(uint8_t proto)

@@ -20,8 +20,10 @@ struct rep_ends {
 };
 void rep_ends(const struct ft_view *v, struct rep_ends *e);
 
-/* rep_proto_name: "tcp", "udp", "icmp", "icmp6", "sctp", or NULL for a
- * protocol reported by number. */
+/* rep_proto_name: an IP protocol by IANA's keyword in lower case ("tcp",
+ * "udp", "icmp", "gre", "esp", "ospf", ...; "icmp6" for 58), or NULL for a
+ * protocol IANA names not (or porttop does not know): reported by number.
+ * Every report, event and view names protocols this way. */
 const char *rep_proto_name(uint8_t proto);
 
 /* The protocols with ports rows, and rep_port_index: PI_TCP, PI_UDP,

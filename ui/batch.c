@@ -237,6 +237,7 @@ int batch_run(struct engine *e, const struct batch_opts *o)
 	struct batch_state b = { .start = mono_ns(), .wall_start = real_ns() };
 	struct pt_err err = { 0 };
 	enum pt_status rc;
+	struct engine_desc d;
 	struct model *m = model_new(0);
 
 	if (!m) {
@@ -252,6 +253,8 @@ int batch_run(struct engine *e, const struct batch_opts *o)
 	}
 	model_attach(m, engine_table(e), engine_attr(e));
 	model_attach_names(m, engine_names(e));
+	engine_describe(e, &d);
+	model_set_tunnels(m, d.tunnels);	/* the flows the engine reports */
 	for (uint64_t it = 1;; it++) {
 		int64_t next = mono_ns() + o->delay_ns, left;
 		int running = 1;

@@ -185,6 +185,30 @@ static void state_of(const struct fmt_head *h, char *buf, size_t len)
 		snprintf(buf, len, "replay, full speed");
 }
 
+/* A device's drops: their sum, and where they happened when any did
+ * ("0 dropped", "12 dropped (kernel 10, porttop 2)"), so that the line
+ * keeps the attribution share within 80 columns. */
+static void drops(const struct fmt_head *h, char *line, size_t len)
+{
+	const char *name[3] = { "kernel", "interface", "porttop" };
+	uint64_t v[3] = { h->es->kernel.drop, h->es->kernel.ifdrop,
+			  h->mt->lost_ended };
+	size_t n = strlen(line);
+	const char *sep = " (";
+
+	snprintf(line + n, len - n, ", %" PRIu64 " dropped", v[0] + v[1] + v[2]);
+	for (int i = 0; i < 3; i++) {
+		if (!v[i])
+			continue;
+		n = strlen(line);
+		snprintf(line + n, len - n, "%s%s %" PRIu64, sep, name[i], v[i]);
+		sep = ", ";
+	}
+	n = strlen(line);
+	if (sep[0] == ',')
+		snprintf(line + n, len - n, ")");
+}
+
 /* Line 1: packets, and the drops a device has (a file has none). */
 static void packets_line(const struct fmt_head *h, char *line, size_t len)
 {
@@ -193,16 +217,12 @@ static void packets_line(const struct fmt_head *h, char *line, size_t len)
 	const struct engine_desc *d = h->d;
 	size_t n;
 
+	snprintf(line, len, "packets: %" PRIu64 " captured", es->read);
 	if (d->live)
-		snprintf(line, len, "packets: %" PRIu64 " captured, %" PRIu64
-			 " dropped by kernel, %" PRIu64 " by interface, %"
-			 PRIu64 " lost by porttop", es->read, es->kernel.drop,
-			 es->kernel.ifdrop, t->lost_ended);
+		drops(h, line, len);
 	else if (t->lost_ended)
-		snprintf(line, len, "packets: %" PRIu64 " captured, %" PRIu64
-			 " lost by porttop", es->read, t->lost_ended);
-	else
-		snprintf(line, len, "packets: %" PRIu64 " captured", es->read);
+		snprintf(line + strlen(line), len - strlen(line), ", %" PRIu64
+			 " lost by porttop", t->lost_ended);
 	if (d->attrib) {
 		uint64_t all = t->tot[0].wire_bytes + t->tot[1].wire_bytes;
 
@@ -234,19 +254,22 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 	packets_line(h, lines[1], len);
 	struct ft_config fc = { .max_flows = d->capacity, .publish = true };
 
-	snprintf(lines[2], len, "flows: %" PRIu64 " live / %u (%zu MiB), %"
-		 PRIu64 " ended, %" PRIu64 " evicted", t->live_flows,
-		 d->capacity, ft_memory(&fc) >> 20, t->ended_flows,
-		 h->fs->evicted);
+	snprintf(lines[2], len, "flows%s%s: %" PRIu64 " live / %u (%zu MiB), %"
+		 PRIu64 " ended, %" PRIu64 " evicted", h->tunnels ?
+		 ", tunnels " : "", h->tunnels ? h->tunnels : "",
+		 t->live_flows, d->capacity, ft_memory(&fc) >> 20,
+		 t->ended_flows, h->fs->evicted);
 	for (int i = 0; i < h->nstatus; i++) {	/* "; ipfix ...: N sent" */
 		size_t n = strlen(lines[2]);
 
 		snprintf(lines[2] + n, len - n, "; %s", h->status[i]);
 	}
-	/* the same names as the columns: B/s (or bit/s) >, <, 10s, 40s */
+	/* the same names as the columns: B/s (or bit/s) >, <, 10s, 40s;
+	 * each figure against its arrow, so that the longest (bit/s, four
+	 * characters each: 999M) take 76 columns */
 	snprintf(lines[3], len,
-		 "%s > %s < %s, 10s > %s < %s, 40s > %s < %s; "
-		 "total > %s < %s bytes", fmt_rate_unit(),
+		 "%s >%s <%s, 10s >%s <%s, 40s >%s <%s; "
+		 "total >%s <%s bytes", fmt_rate_unit(),
 		 fmt_rate(t->r.bytes[0][0], r[0], 24),
 		 fmt_rate(t->r.bytes[0][1], r[1], 24),
 		 fmt_rate(t->r.bytes[1][0], r[2], 24),

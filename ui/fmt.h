@@ -27,6 +27,9 @@ struct fmt_head {
 	int frozen;			/* the display is paused */
 	const char (*status)[ENGINE_STATUS_LEN];	/* engine_status()'s */
 	int nstatus;			/* lines, after the flows line */
+	const char *tunnels;		/* the --tunnels mode the rows are
+					   of, said on the flows line (the
+					   view: it switches), or NULL */
 };
 
 #define FMT_HEAD_LINES 4

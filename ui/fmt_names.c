@@ -1,6 +1,6 @@
 /*
  * fmt_names.c - names the view shows for numbers (see fmt.h): IP
- * protocols by IANA's keywords ("Assigned Internet Protocol Numbers"),
+ * protocols by IANA's keywords (rep_proto_name, report/names.c),
  * ICMP and ICMPv6 types and codes by IANA's names ("ICMP Type Numbers",
  * "ICMPv6 Parameters"), and a flow's endpoints as table cells.
  */
@@ -12,20 +12,6 @@
 struct num_name {
 	int n;
 	const char *name, *brief;
-};
-
-/* IANA's keywords, lower case; porttop's own spelling for ICMPv6. */
-static const struct num_name protos[] = {
-	{ 0, "hopopt", NULL }, { 1, "icmp", NULL }, { 2, "igmp", NULL },
-	{ 4, "ipv4", NULL }, { 6, "tcp", NULL }, { 8, "egp", NULL },
-	{ 9, "igp", NULL }, { 17, "udp", NULL }, { 27, "rdp", NULL },
-	{ 33, "dccp", NULL }, { 41, "ipv6", NULL }, { 46, "rsvp", NULL },
-	{ 47, "gre", NULL }, { 50, "esp", NULL }, { 51, "ah", NULL },
-	{ 58, "icmp6", NULL }, { 88, "eigrp", NULL }, { 89, "ospf", NULL },
-	{ 94, "ipip", NULL }, { 97, "etherip", NULL }, { 103, "pim", NULL },
-	{ 108, "ipcomp", NULL }, { 112, "vrrp", NULL }, { 115, "l2tp", NULL },
-	{ 124, "isis", NULL }, { 132, "sctp", NULL }, { 136, "udplite", NULL },
-	{ 137, "mpls", NULL }, { 143, "ethernet", NULL },
 };
 
 static const struct num_name icmp4[] = {
@@ -102,10 +88,10 @@ static const struct num_name *find(const struct num_name *t, size_t n, int x)
 
 const char *fmt_proto(uint8_t proto, char *buf, size_t len)
 {
-	const struct num_name *p = FIND(protos, proto);
+	const char *p = rep_proto_name(proto);
 
 	if (p)
-		snprintf(buf, len, "%s", p->name);
+		snprintf(buf, len, "%s", p);
 	else
 		snprintf(buf, len, "%u", proto);
 	return buf;

@@ -28,6 +28,7 @@ void model_attach_names(struct model *m, const struct nm_names *n)
 struct consumer model_consumer(struct model *m)
 {
 	return (struct consumer){ .name = "view", .arg = m,
+				  .flags = CONSUMER_ALL_TUNNELS,
 				  .flow = model_ended };
 }
 
@@ -44,14 +45,17 @@ struct model *model_new(uint32_t ended_slots)
 		n <<= 1;
 	m->ring = malloc(n * sizeof(*m->ring));
 	m->ring_mask = n - 1;
-	m->ended = ports_new(NULL);	/* the reports' bounds */
-	m->ended_procs = rep_procs_new();
+	for (int t = 0; t < ENGINE_TUNNELS_NUM; t++) {
+		m->ended[t].ports = ports_new(NULL);	/* the reports' bounds */
+		m->ended[t].procs = rep_procs_new();
+		if (!m->ended[t].ports || !m->ended[t].procs)
+			m->ring_mask = 0;
+	}
 	m->procs = rep_procs_new();
 	for (int i = 0; i < PI_NUM; i++)
 		if (!(m->pidx[i] = calloc(65536, sizeof(uint32_t))))
 			m->ring_mask = 0;
-	if (!m->ring || !m->ring_mask || !m->ended || !m->ended_procs ||
-	    !m->procs) {
+	if (!m->ring || !m->ring_mask || !m->procs) {
 		model_free(m);
 		return NULL;
 	}
@@ -71,8 +75,10 @@ void model_free(struct model *m)
 	free(m->fptr);
 	free(m->ports);
 	free(m->pptr);
-	ports_free(m->ended);
-	rep_procs_free(m->ended_procs);
+	for (int t = 0; t < ENGINE_TUNNELS_NUM; t++) {
+		ports_free(m->ended[t].ports);
+		rep_procs_free(m->ended[t].procs);
+	}
 	rep_procs_free(m->procs);
 	free(m->prows);
 	free(m->grows);
@@ -132,20 +138,30 @@ static void keep_gone(struct model *m, const struct flow_rec *f)
 	rep_ends(&f->v, &g->e);
 }
 
+/* An ended flow into the totals of every --tunnels mode that reports it
+ * (each mode's since start, so a switch shows that mode's whole past). */
 static void fold_ended(struct model *m, const struct flow_rec *f)
 {
 	const struct ft_view *v = &f->v;
 	long rows[2];
 
-	m->ended_flows++;
-	ft_counts_add(&m->ended_tot[0], &v->dir[0]);
-	ft_counts_add(&m->ended_tot[1], &v->dir[1]);
-	if (owned(f->end))
-		m->attributed_ended += wire_bytes(v);
-	/* on ENOMEM a row is short */
-	rep_procs_add(m->ended_procs, v, f->end, rows);
-	ports_add(m->ended, v, f->end);
-	keep_gone(m, f);
+	for (int t = 0; t < ENGINE_TUNNELS_NUM; t++) {
+		struct model_ended *e = &m->ended[t];
+
+		if (!engine_tunnels_reports((enum engine_tunnels)t, v->levels))
+			continue;
+		e->flows++;
+		e->evicted += v->end == FT_END_EVICTED;
+		ft_counts_add(&e->tot[0], &v->dir[0]);
+		ft_counts_add(&e->tot[1], &v->dir[1]);
+		if (owned(f->end))
+			e->attributed += wire_bytes(v);
+		/* on ENOMEM a row is short */
+		rep_procs_add(e->procs, v, f->end, rows);
+		ports_add(e->ports, v, f->end);
+	}
+	if (v->levels)	/* a flow some mode reports */
+		keep_gone(m, f);
 }
 
 static void drain_ended(struct model *m)
@@ -195,7 +211,7 @@ static void scan_flows(struct model *m, double dt)
 		m->tr = nt;
 		m->ntr = n;
 	}
-	m->nflows = 0;
+	m->nall = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		struct track *t = &m->tr[i];
 
@@ -209,10 +225,10 @@ static void scan_flows(struct model *m, double dt)
 			t->id = v.id;
 		}
 		rates(t, &v, dt);
-		if (grow_array((void **)&m->flows, &m->cap_flows, m->nflows + 1,
+		if (grow_array((void **)&m->flows, &m->cap_flows, m->nall + 1,
 			 sizeof(*m->flows)) < 0)
 			return;
-		struct model_flow *f = &m->flows[m->nflows++];
+		struct model_flow *f = &m->flows[m->nall++];
 		f->v = v;
 		attr_flow(m->attr, &v, f->end);
 		nm_flow(m->names, &v, f->name);
@@ -221,7 +237,26 @@ static void scan_flows(struct model *m, double dt)
 	}
 }
 
-/* A port row without flows yet, indexed in pidx; NULL out of memory. */
+/* The live flows of the current --tunnels mode to the front (nflows of
+ * them), the others after them (rates kept for a switch). */
+static void pick_flows(struct model *m)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < m->nall; i++) {
+		if (!engine_tunnels_reports(m->tunnels, m->flows[i].v.levels))
+			continue;
+		if (i != k) {
+			struct model_flow t = m->flows[k];
+
+			m->flows[k] = m->flows[i];
+			m->flows[i] = t;
+		}
+		k++;
+	}
+	m->nflows = k;
+}
+
 /* The snapshot's row of (proto, port), made from `from` (NULL: empty)
  * when new, indexed in pidx; NULL when out of memory. */
 static struct model_port *port_of(struct model *m, uint8_t proto,
@@ -269,10 +304,12 @@ static void build_ports(struct model *m)
 {
 	struct ports_stats st;
 
+	struct ports *ended = m->ended[m->tunnels].ports;
+
 	m->nports = 0;
-	ports_live_begin(m->ended);
-	for (size_t i = 0; i < ports_nports(m->ended); i++) {
-		const struct port_row *r = ports_port(m->ended, i);
+	ports_live_begin(ended);
+	for (size_t i = 0; i < ports_nports(ended); i++) {
+		const struct port_row *r = ports_port(ended, i);
 
 		if (!port_of(m, r->proto, r->port, r))
 			return;
@@ -291,12 +328,12 @@ static void build_ports(struct model *m)
 		port_row_fold(&mp->p, v, m->flows[i].end);
 		mp->live++;
 		model_rates_add(&mp->r, &m->flows[i].r);
-		ports_live_distinct(m->ended, v, &c, &s);
+		ports_live_distinct(ended, v, &c, &s);
 		mp->p.clients += c;
 		mp->p.servers += s;
 	}
 	add_listeners(m);
-	ports_get_stats(m->ended, &st);
+	ports_get_stats(ended, &st);
 	for (size_t j = 0; j < m->nports; j++) {
 		struct model_port *mp = &m->ports[j];
 
@@ -326,7 +363,7 @@ static void build_procs(struct model *m)
 	long n, rows[2];
 
 	m->nprocs = 0;
-	if (rep_procs_copy(m->procs, m->ended_procs) < 0)
+	if (rep_procs_copy(m->procs, m->ended[m->tunnels].procs) < 0)
 		return;
 	for (size_t i = 0; i < m->nflows; i++) {
 		const struct model_flow *f = &m->flows[i];
@@ -358,14 +395,16 @@ static void build_procs(struct model *m)
 static void build_totals(struct model *m)
 {
 	struct model_totals *t = &m->totals;
+	const struct model_ended *e = &m->ended[m->tunnels];
 
 	memset(t, 0, sizeof(*t));
 	t->live_flows = m->nflows;
-	t->ended_flows = m->ended_flows;
+	t->ended_flows = e->flows;
+	t->evicted = e->evicted;
 	t->lost_ended = __atomic_load_n(&m->lost_ended, __ATOMIC_RELAXED);
-	t->tot[0] = m->ended_tot[0];
-	t->tot[1] = m->ended_tot[1];
-	t->attributed_bytes = m->attributed_ended;
+	t->tot[0] = e->tot[0];
+	t->tot[1] = e->tot[1];
+	t->attributed_bytes = e->attributed;
 	for (size_t i = 0; i < m->nflows; i++) {
 		ft_counts_add(&t->tot[0], &m->flows[i].v.dir[0]);
 		ft_counts_add(&t->tot[1], &m->flows[i].v.dir[1]);
@@ -373,6 +412,22 @@ static void build_totals(struct model *m)
 		if (owned(m->flows[i].end))
 			t->attributed_bytes += wire_bytes(&m->flows[i].v);
 	}
+}
+
+/* The rows and totals of the current mode from the live flows read. */
+static void derive(struct model *m)
+{
+	pick_flows(m);
+	build_ports(m);
+	build_procs(m);
+	build_totals(m);
+	select_rows(m);
+}
+
+void model_set_tunnels(struct model *m, enum engine_tunnels mode)
+{
+	m->tunnels = mode < ENGINE_TUNNELS_NUM ? mode : ENGINE_TUNNELS_ZEEK;
+	derive(m);
 }
 
 void model_update(struct model *m, int64_t now_ns, int64_t start_ns)
@@ -386,10 +441,7 @@ void model_update(struct model *m, int64_t now_ns, int64_t start_ns)
 	m->tick++;
 	drain_ended(m);
 	scan_flows(m, dt);
-	build_ports(m);
-	build_procs(m);
-	build_totals(m);
-	select_rows(m);
+	derive(m);
 }
 
 size_t model_flows(const struct model *m, const struct model_flow ***rows)

@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 
+#include "../core/engine.h"
 #include "../flowtable/ft.h"
 #include "../report/names.h"
 #include "../report/ports.h"
@@ -136,6 +137,14 @@ void model_set_ended(struct model *m, int on);
  * the ends no process owns another. */
 void model_set_group(struct model *m, int on);
 
+/* model_set_tunnels: show the flows --tunnels `mode` reports (the
+ * default: ENGINE_TUNNELS_ZEEK), the current snapshot at once and every
+ * later one: the live flows, and the ended flows, port and process totals
+ * since start of that mode.  The engine hands the model every mode's
+ * flows when it runs with engine_opts.switch_tunnels; otherwise only its
+ * own mode has them. */
+void model_set_tunnels(struct model *m, enum engine_tunnels mode);
+
 /* model_set_sort: order rows by key (descending unless reverse), the
  * current snapshot at once and every later one. */
 void model_set_sort(struct model *m, enum model_sort key, int reverse);
@@ -148,6 +157,8 @@ size_t model_procs(const struct model *m, const struct model_proc ***rows);
 /* Totals for the header. */
 struct model_totals {
 	uint64_t live_flows, ended_flows, lost_ended;
+	uint64_t evicted;		/* of ended_flows, ended because the
+					   table was full */
 	uint64_t attributed_bytes;	/* wire bytes of flows with an end
 					   owned by a process, since start */
 	struct ft_counts tot[2];	/* since start */

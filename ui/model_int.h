@@ -6,6 +6,7 @@
 #ifndef PORTTOP_MODEL_INT_H
 #define PORTTOP_MODEL_INT_H
 
+#include "../core/engine.h"
 #include "../report/names.h"
 #include "model.h"
 
@@ -17,6 +18,15 @@ struct track {
 	struct model_rates r;
 };
 
+/* The ended flows a --tunnels mode reports, folded (model.c). */
+struct model_ended {
+	struct ports *ports;		/* their port rows */
+	struct rep_procs *procs;	/* their process totals */
+	struct ft_counts tot[2];
+	uint64_t flows, evicted;
+	uint64_t attributed;		/* wire bytes */
+};
+
 struct model {
 	struct ft_table *ft;
 	struct attr *attr;
@@ -24,22 +34,23 @@ struct model {
 	/* ended flows: single-producer single-consumer ring */
 	struct flow_rec *ring;
 	uint32_t ring_mask, head, tail;	/* head: producer, tail: consumer */
-	uint64_t lost_ended, ended_flows;
+	uint64_t lost_ended;
 	/* rates */
 	struct track *tr;
 	uint32_t ntr;
 	int64_t last_ns;
 	uint32_t tick;
 	/* snapshot */
-	struct model_flow *flows;
+	struct model_flow *flows;	/* the mode's first (nflows), then
+					   the other live flows (to nall) */
 	const struct model_flow **fptr;
-	size_t nflows, cap_flows, nflows_shown, cap_fptr;
-	struct ports *ended;		/* ended flows' port rows */
+	size_t nflows, nall, cap_flows, nflows_shown, cap_fptr;
+	enum engine_tunnels tunnels;	/* the mode whose flows are rows */
+	struct model_ended ended[ENGINE_TUNNELS_NUM];
 	uint32_t *pidx[PI_NUM];		/* port -> ports[] + 1 while building */
 	struct model_port *ports;
 	const struct model_port **pptr;
 	size_t nports, cap_ports, nports_shown, cap_pptr;
-	struct rep_procs *ended_procs;	/* ended flows' totals */
 	struct rep_procs *procs;	/* this refresh: ended + live */
 	struct model_proc *prows;
 	const struct model_proc **prptr;
@@ -47,10 +58,8 @@ struct model {
 	int group;			/* model_set_group */
 	struct model_proc *grows;	/* the groups of the shown processes */
 	size_t cap_grows;
-	uint64_t attributed_ended;	/* wire bytes */
 	struct attr_listener *lis;
 	size_t cap_lis;
-	struct ft_counts ended_tot[2];
 	struct model_totals totals;
 	struct rep_filter *filter[MV_NUM];	/* owned; NULL: all rows */
 	/* ended flows as rows: the last MODEL_GONE_MAX, a ring */

@@ -237,6 +237,9 @@ void select_rows(struct model *m)
 			const struct model_flow *f = i < m->nflows ?
 				&m->flows[i] : &m->gone[i - m->nflows];
 
+			if (i >= m->nflows &&	/* an ended flow */
+			    !engine_tunnels_reports(m->tunnels, f->v.levels))
+				continue;
 			if (model_match(m->filter[MV_FLOWS], MV_FLOWS, f))
 				m->fptr[n++] = f;
 		}

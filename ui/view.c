@@ -80,6 +80,28 @@ static void say(struct view *v, const char *fmt, ...)
 	v->msg_until = mono_ns() + MSG_NS;
 }
 
+/* T: the next --tunnels mode's rows and totals, at once (the engine keeps
+ * every mode's flows for the view: engine_opts.switch_tunnels). */
+static void switch_tunnels(struct view *v)
+{
+	struct engine_desc d;
+
+	engine_describe(v->e, &d);
+	if (!d.switch_tunnels) {
+		say(v, "tunnels: this run counts --tunnels %s only",
+		    engine_tunnels_names[v->tunnels]);
+		return;
+	}
+	v->tunnels = (v->tunnels + 1) % ENGINE_TUNNELS_NUM;
+	model_set_tunnels(v->m, v->tunnels);
+	model_totals(v->m, &v->mt);
+	v->fs.evicted = v->mt.evicted;
+	say(v, "tunnels %s: %s", engine_tunnels_names[v->tunnels],
+	    v->tunnels == ENGINE_TUNNELS_OUTER ? "the outermost IP headers, "
+	    "as tshark" : v->tunnels == ENGINE_TUNNELS_INNER ? "the innermost "
+	    "packets only" : "as Zeek's conn.log");
+}
+
 static void apply_sort(struct view *v)
 {
 	v->skey[v->mv] = keyset[v->mv].k[v->sort[v->mv]];
@@ -115,6 +137,7 @@ static int snapshot(struct view *v, int due)
 			     v->live ? v->start_wall : es.first_ns);
 		ft_get_stats(engine_table(v->e), &v->fs);
 		model_totals(v->m, &v->mt);
+		v->fs.evicted = v->mt.evicted;	/* the mode shown's */
 		v->updates++;
 		news = 1;
 	}
@@ -352,6 +375,7 @@ static int key(struct view *v, int ch)
 	case '+': case '=': replay_speed(v, 1); break;
 	case '-': replay_speed(v, 0); break;
 	case 'e': model_set_ended(v->m, v->show_ended ^= 1); break;
+	case 'T': switch_tunnels(v); break;
 	case 'b': fmt_set_exact(v->exact ^= 1); break;
 	case 'B': fmt_set_bits(v->bits ^= 1); break;
 	case 'c': fmt_set_cgroup(v->cgroup ^= 1); break;
@@ -435,6 +459,7 @@ int view_run(struct engine *e, const struct view_opts *o)
 {
 	struct view v = { .o = o, .e = e, .mv = o->view };
 	enum pt_status rc;
+	struct engine_desc d;
 
 	v.live = engine_is_live(e);
 	v.start_mono = mono_ns();
@@ -468,6 +493,9 @@ int view_run(struct engine *e, const struct view_opts *o)
 	}
 	model_attach(v.m, engine_table(e), engine_attr(e));
 	model_attach_names(v.m, engine_names(e));
+	engine_describe(e, &d);
+	v.tunnels = d.tunnels;
+	model_set_tunnels(v.m, v.tunnels);
 	apply_sort(&v);
 	loop(&v);
 	term_close();

@@ -41,6 +41,7 @@ struct view {
 	int live, ended, frozen, paused, names, exact, help, cgroup, bits;
 	int group;			/* processes: the Containers view */
 	int show_ended;			/* e: ended flows listed too */
+	enum engine_tunnels tunnels;	/* T: the --tunnels mode shown */
 	enum pt_status status;		/* the engine's, once ended */
 	int detail, dgone;		/* details box open; its row left */
 	int dscroll, hscroll;		/* first line of the details box shown, of the help */

@@ -414,6 +414,9 @@ static void help_lines(struct lines *L)
 		"b         byte counts: human units / exact",
 		"B         rates in bytes (B/s) / bits (bit/s) per second",
 		"c         processes: the cgroup column on/off",
+		"T         tunnels: zeek -> outer -> inner, the flows",
+		"          --tunnels MODE gives since the start (named on",
+		"          the header's flows line; nothing counted twice)",
 		"j k Up Down PgUp PgDn Home End   move the selection",
 		"Enter     details of the selected row: Up Down PgUp PgDn",
 		"          Home End scroll it; Esc, Enter, q close it",
@@ -571,6 +574,7 @@ void view_draw(struct view *v)
 		.es = &v->es, .fs = &v->fs,
 		.mt = &v->mt, .ended = v->ended, .frozen = v->frozen,
 		.status = st, .nstatus = engine_status(v->e, st, 2),
+		.tunnels = engine_tunnels_names[v->tunnels],
 	};
 
 	engine_describe(v->e, &d);

@@ -323,8 +323,13 @@ stop_cap() {
       IFDROP="$(sed -n 's/.*, \([0-9]*\) dropped by interface$/\1/p' <<<"$line")" ;;
     porttop-view)  # the view's header line, read from the pane before SIGINT
       CAPTURED="$(sed -n 's/^packets: \([0-9]*\) captured,.*/\1/p' <<<"$line")"
-      KDROP="$(sed -n 's/.*captured, \([0-9]*\) dropped by kernel,.*/\1/p' <<<"$line")"
-      IFDROP="$(sed -n 's/.*kernel, \([0-9]*\) by interface,.*/\1/p' <<<"$line")" ;;
+      # "N captured, D dropped" with "(kernel K, interface I, porttop P)"
+      # naming only the sources that dropped any: an absent one is 0
+      if grep -q 'captured, [0-9]* dropped' <<<"$line"; then
+        KDROP="$(sed -n 's/.* dropped (.*kernel \([0-9]*\).*/\1/p' <<<"$line")"
+        IFDROP="$(sed -n 's/.* dropped (.*interface \([0-9]*\).*/\1/p' <<<"$line")"
+        KDROP=${KDROP:-0} IFDROP=${IFDROP:-0}
+      fi ;;
   esac
   if [ -z "$CAPTURED" ] || [ -z "$KDROP" ] || [ -z "$IFDROP" ]; then
     WHY="no packet counters found in its output"; return 1

@@ -69,7 +69,16 @@ INT_KEYS = ("ip_proto", "orig_pkts", "resp_pkts", "orig_wire_bytes", "resp_wire_
 ALL_KEYS = ("schema", "ts", "duration", "proto", "orig_h", "resp_h", "orig_p", "resp_p",
             "vlan", "conn_state", "history", "orig_pid", "orig_comm", "resp_pid",
             "resp_comm", "uid", "tunnel", "tunnel_parents", "missed_bytes") + INT_KEYS
-PROTO_NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1, "icmp6": 58, "sctp": 132}
+# IANA's keywords ("Assigned Internet Protocol Numbers", lower case; icmp6
+# is porttop's, and tcpdump's, for IPv6-ICMP): a protocol with one is never
+# written as a number
+PROTO_NUMBERS = {"hopopt": 0, "icmp": 1, "igmp": 2, "ipv4": 4, "tcp": 6,
+                 "egp": 8, "igp": 9, "udp": 17, "rdp": 27, "dccp": 33,
+                 "ipv6": 41, "rsvp": 46, "gre": 47, "esp": 50, "ah": 51,
+                 "icmp6": 58, "eigrp": 88, "ospf": 89, "ipip": 94,
+                 "etherip": 97, "pim": 103, "ipcomp": 108, "vrrp": 112,
+                 "l2tp": 115, "isis": 124, "sctp": 132, "udplite": 136,
+                 "mpls": 137, "ethernet": 143}
 PORTED = ("tcp", "udp", "sctp", "icmp", "icmp6")   # protos whose orig_p/resp_p are ints
 
 

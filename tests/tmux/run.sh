@@ -20,7 +20,11 @@
 # a bad expression's error and the filter it keeps, a bare word), the
 # details box scrolling, the Containers view (C: the sums, the filter,
 # details), help; at 200x50 every column (the Containers view's too) and
-# whole process names; udp-echo-unreach.pcap: the ICMP message by name.  After every exit: the status, stderr
+# whole process names; udp-echo-unreach.pcap: the ICMP message by name.  T
+# (SKIP without ../shared): gre.pcap and vxlan.pcap of ../shared/zeek at
+# 80x24 and 200x50, each --tunnels mode's header and rows against that
+# mode's report; a view started in outer.  As root, a live view on lo at
+# 80x24: the packets line ends with the process share, T.  After every exit: the status, stderr
 # empty (no sanitizer report), and `stty -a` shows icanon and echo.
 #
 # Output: one line per check, "ok NAME", "FAIL NAME: reason" or
@@ -156,7 +160,7 @@ if ! wait_for "replay ended"; then
 fi
 check flows-both "^tcp +10\.99\.0\.1:44986 +10\.99\.0\.2:8080 +SF " &&
 	check flows-second "^tcp +10\.99\.0\.1:44996 +10\.99\.0\.2:8080 +SF "
-check flows-header "flows: 2 live / 262144"
+check flows-header "flows, tunnels zeek: 2 live / 262144"
 check flows-status "^\[Flows\] Ports  Processes  sort: RATE "
 keys s s s		# RATE -> RATE10 -> RATE40 -> TOTAL
 check sort-s-total "sort: TOTAL  "
@@ -184,9 +188,9 @@ else
 	fail details-close "the box is still there"
 fi
 keys b
-check bytes-exact "total > 1048 < 1336"
+check bytes-exact "total >1048 <1336"
 keys b
-check bytes-human "total > 1\.0K < 1\.3K"
+check bytes-human "total >1\.0K <1\.3K"
 keys p
 check ports-view "^ Flows \[Ports\] Processes"
 # a pcap file says nothing of processes: role and process unknown
@@ -289,14 +293,14 @@ else
 	fail narrow-titles "titles '$(titles)', widest line $(widest)"
 fi
 check narrow-process "^tcp +127\.0\.0\.1:52202 +127\.0\.0\.1:8081 +SF +curl:30885 "
-check narrow-units "^B/s > .* 10s > .* 40s > .*; total > .* bytes$"
+check narrow-units "^B/s >.* 10s >.* 40s >.*; total >.* bytes$"
 keys B
 if wait_true has_titles 'bit/s>' 'bit/s<'; then
 	ok bits-titles
 else
 	fail bits-titles "titles '$(titles)'"
 fi
-check bits-header "^bit/s > [0-9.]+K < "
+check bits-header "^bit/s >[0-9.]+K <"
 keys B
 if wait_true has_titles 'B/s>' 'B/s<'; then ok bytes-titles; else
 	fail bytes-titles "titles '$(titles)'"; fi
@@ -377,6 +381,97 @@ if getent hosts 127.0.0.1 | grep -q localhost; then
 	after_exit names-quit 0
 else
 	echo "SKIP names: 127.0.0.1 has no name here"
+fi
+
+# ---- T: the --tunnels modes of a replay, at 80x24 and 200x50 -------------------
+# In each mode (T: zeek -> outer -> inner) the header names it, and the rows
+# (live and ended: e) are those `--tunnels MODE --report flows` gives for
+# the whole file: as many, with the same protocols and originators.
+report_rows() {	# FILE MODE: "proto orig_h" per row (orig_h only when
+		# the screen has no PROTO column: $withp), sorted
+	$PORTTOP -r "$1" --tunnels "$2" --report flows --format csv 2>/dev/null |
+		awk -F, -v p="$withp" 'NR > 1 { print (p ? $4 " " : "") $6 }' | sort
+}
+screen_rows() {	# the table's rows the same way
+	screen | awk '/^(PROTO|ORIG) /{ t = 1; p = $1 == "PROTO"; next }
+		t && /^ *$/ { exit }	# the rows end before the footer
+		t { o = $(1 + p); if (o ~ /^[0-9.]+:[0-9]+$/)
+		sub(/:[0-9]+$/, "", o); print (p ? $1 " " : "") o }' | sort
+}
+tunnel_mode() {	# NAME FILE MODE: the screen shows MODE's rows
+	tm=$3
+	if ! wait_for "^flows, tunnels $tm: "; then
+		fail "$1" "no 'flows, tunnels $tm:' header: $(screen | sed -n 3p)"
+		return
+	fi
+	withp=0
+	screen | grep -q "^PROTO " && withp=1
+	want=$(report_rows "$2" "$tm")
+	n=$(printf '%s\n' "$want" | grep -c .)
+	if [ "$n" -gt 0 ] && wait_true tunnel_same; then
+		ok "$1"
+	else
+		fail "$1" "header '$(screen | sed -n 3p)', rows '$(screen_rows | tr '\n' ';')', report ($n) '$(printf '%s' "$want" | tr '\n' ';')'"
+	fi
+}
+tunnel_same() {	# live + ended in the header, and the rows, are $want's
+	h=$(screen | sed -n "s/^flows, tunnels $tm: \([0-9]*\) live .*, \([0-9]*\) ended,.*/\1 \2/p")
+	[ -n "$h" ] && [ $(( ${h% *} + ${h#* } )) = "$n" ] &&
+	[ "$(screen_rows)" = "$want" ]
+}
+for size in 80x24 200x50; do
+	T resize-window -t v -x "${size%x*}" -y "${size#*x}"
+	for tf in gre vxlan; do
+		cap=$SHARED/zeek/$tf.pcap
+		if [ ! -f "$cap" ]; then
+			echo "SKIP tunnels-$size-$tf: $cap not found (set SHARED)"
+			continue
+		fi
+		start "$cap" --speed 0
+		wait_for "replay ended" || fail "tunnels-$size-$tf" "no 'replay ended'"
+		keys e
+		tunnel_mode "tunnels-$size-$tf-zeek" "$cap" zeek
+		keys T
+		check "tunnels-$size-$tf-said" "tunnels outer: the outermost IP headers"
+		tunnel_mode "tunnels-$size-$tf-outer" "$cap" outer
+		keys T
+		tunnel_mode "tunnels-$size-$tf-inner" "$cap" inner
+		keys T
+		tunnel_mode "tunnels-$size-$tf-back" "$cap" zeek
+		keys q
+		after_exit "tunnels-$size-$tf-quit" 0
+	done
+	# a view started in outer (tunnels opened for T all the same)
+	cap=$SHARED/zeek/gre.pcap
+	if [ -f "$cap" ]; then
+		start "$cap" --speed 0 --tunnels outer
+		wait_for "replay ended"
+		keys e
+		tunnel_mode "tunnels-$size-start-outer" "$cap" outer
+		keys T
+		tunnel_mode "tunnels-$size-outer-inner" "$cap" inner
+		keys h NPage	# below the first page of help at 80x24
+		check "tunnels-$size-help" "T +tunnels: zeek -> outer -> inner"
+		keys q q
+		after_exit "tunnels-$size-start-outer-quit" 0
+	fi
+done
+T resize-window -t v -x 160 -y 40
+
+# ---- a live view at 80x24: the packets line keeps the process share; T -------
+if [ "$(id -u)" = 0 ]; then
+	T resize-window -t v -x 80 -y 24
+	fresh
+	cmd "$PORTTOP -i lo 2>$tmp/err; echo \"rc=\$?\""
+	check live-80-packets "^packets: [0-9]+ captured, [0-9]+ dropped(;| \()"
+	check live-80-share "^packets: .*; processes \([a-z]+\): [0-9]+% of bytes, [0-9]+ events lost$"
+	keys T
+	check live-80-tunnels "^flows, tunnels outer: [0-9]+ live "
+	keys q
+	after_exit live-80-quit 0
+	T resize-window -t v -x 160 -y 40
+else
+	echo "SKIP live-80: capturing on lo needs root"
 fi
 
 # ---- pause and step (a replay in real time) -----------------------------------

@@ -5,7 +5,8 @@
  * tunnel_parents (the uid of the flow of the packet around it, a set in
  * first-met order, at most FT_MAX_PARENTS), the encapsulation chain, and
  * the day-long life of a hidden IP-level envelope (Zeek's
- * Tunnel::ip_tunnel_timeout).
+ * Tunnel::ip_tunnel_timeout), and hidden flows published with their
+ * levels for a view that switches --tunnels modes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -200,6 +201,53 @@ static void shown_gre_times_out(void **state)
 	assert_int_equal(done[0].end, FT_END_TIMEOUT);
 }
 
+/* A view that switches --tunnels modes (cfg.publish_hidden): the hidden
+ * GRE envelope is published and ended like the TCP flow inside it, still
+ * not counted in the stats; each flow's levels say which modes report it
+ * (core/engine.h engine_tunnels_reports: outer the envelope, zeek and
+ * inner the TCP flow). */
+static void hidden_published_with_levels(void **state)
+{
+	struct ft_config c = { .max_flows = 64, .publish = true,
+			       .publish_hidden = true };
+	struct ft_table *t;
+	struct ft_stats st;
+	struct ft_view v;
+	struct dec_pkt p[2];
+	uint8_t lv[2] = { 0, 0 };
+	int n = 0;
+
+	(void)state;
+	ndone = 0;
+	t = ft_create(&c, collect, NULL);
+	p[0] = udp(1.0, 1, 2, 0, 0, 0);
+	p[0].proto = 47;
+	p[0].l4 = 0;
+	p[0].carrier = DEC_TUN_GRE;
+	p[0].hidden = 1;
+	p[1] = tcp(1.0, 3, 4, 40000, 22, SYN, 100, 0, 0);
+	p[1].layer = 1;
+	p[1].tun[0] = DEC_TUN_GRE;
+	ft_packets(t, p, 2);
+	ft_get_stats(t, &st);
+	assert_int_equal(st.created, 1);	/* the TCP flow only */
+	for (uint32_t i = 0; i < ft_capacity(t); i++)
+		if (ft_read(t, i, &v))
+			lv[v.key.proto == P_TCP] = v.levels, n++;
+	assert_int_equal(n, 2);			/* both readable */
+	assert_int_equal(lv[0], FT_LV_OUTERMOST);
+	assert_int_equal(lv[1], FT_LV_INNERMOST);
+	ft_flush(t);
+	assert_int_equal(ndone, 2);		/* both ended to `done` */
+	ft_get_stats(t, &st);
+	assert_int_equal(st.ended, 1);
+	/* a VXLAN carrier: outermost and a UDP carrier (zeek and outer) */
+	vxlan_pair(p, 1.0, 1, 2, 5000, 1);
+	assert_int_equal(ft_levels(&p[0]), FT_LV_OUTERMOST | FT_LV_UDP_CARRIER);
+	assert_int_equal(ft_levels(&p[1]), FT_LV_INNERMOST);
+	ft_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -208,6 +256,7 @@ int main(void)
 		cmocka_unit_test(parents_are_capped),
 		cmocka_unit_test(hidden_envelope),
 		cmocka_unit_test(shown_gre_times_out),
+		cmocka_unit_test(hidden_published_with_levels),
 	};
 
 	return cmocka_run_group_tests(t, setup, NULL);
