@@ -51,6 +51,7 @@ struct opts {
 	int64_t delay_ns;		/* -d */
 	uint64_t iterations;		/* -n N */
 	int quiet, batch, report_set, format_set, list;
+	int order;			/* --order: enum rep_order */
 	const char *filter_file;	/* -F */
 	const char *events_file;	/* --events */
 	const char *dfilter;		/* -Y */
@@ -99,6 +100,13 @@ static void usage(FILE *f)
 "                     service that exports with --ipfix or writes\n"
 "                     --events);\n"
 "                     --format alone: flows\n"
+"  --order ORDER      --report flows, written as flows end: start (default:\n"
+"                     by first packet through a window of 131072 ended\n"
+"                     flows; one outlived by 65536 that started after it\n"
+"                     comes late), end (each\n"
+"                     flow as it ends, as Zeek writes conn.log), or all\n"
+"                     (every flow kept to the end, then sorted: exact,\n"
+"                     memory grows with the flows)\n"
 "  --batch            print the view every -d seconds, no terminal needed\n"
 "  --view VIEW        the view to show: flows (default), ports, processes\n"
 "  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
@@ -239,6 +247,8 @@ static const char *const report_names[] = { [REP_FLOWS] = "flows",
 	[REP_NONE] = "none" };
 static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
+static const char *const order_names[] = { [REP_ORDER_START] = "start",
+	[REP_ORDER_END] = "end", [REP_ORDER_ALL] = "all" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
 	[MV_PORTS] = "ports", [MV_PROCS] = "processes" };
 static const char *const tunnel_names[] = {
@@ -327,6 +337,14 @@ static int o_format(struct opts *o, const char *a)
 
 	o->format_set = 1;
 	o->format = (enum rep_fmt)i;
+	return i;
+}
+
+static int o_order(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(order_names));
+
+	o->order = i;
 	return i;
 }
 
@@ -490,6 +508,7 @@ static const struct opt_def {
 	  "zeek, outer or inner" },
 	{ "check", 275, 1, o_check, NULL, NULL },
 	{ "junit", 276, 1, o_junit, NULL, NULL },
+	{ "order", 277, 1, o_order, "unknown --order", "start, end or all" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -726,7 +745,8 @@ static int run_mode(struct engine *e, const struct opts *o,
 		status = check_run(e, &k);
 	} else {
 		struct report_run_opts r = { o->report, o->format, o->quiet,
-					     o->mode == RUN_EVENTS, f };
+					     o->mode == RUN_EVENTS, f,
+					     (enum rep_order)o->order };
 		status = report_run(e, &r);
 	}
 	ipfix_close(ix, o->mode != RUN_REPORT);
