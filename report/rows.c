@@ -26,16 +26,10 @@ static void row_cells(const struct rows_kind *k, const void *row,
 }
 
 /* v >= 0 in decimal, as "%" PRId64 writes it, in the characters before
- * end; digits at least (zeros in front).  Returns the first character.
- * Counters are most of what CSV writes, and snprintf's parsing and stream
- * set-up cost several times this. */
+ * end; digits at least (zeros in front).  Returns the first character. */
 static char *dec(int64_t v, char *end, int digits)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (--digits > 0 || v);
-	return end;
+	return jsonw_digits((uint64_t)v, digits, end);
 }
 
 /* A number as CSV writes it, in buf (len bytes): an integer (NULL when
@@ -286,7 +280,7 @@ void rep_json_members(struct jsonw *w, enum rep_kind kind, const void *row)
 
 	row_cells(k, row, c, 0, &room);
 	for (int i = 0; i < k->nkeys; i++) {
-		jsonw_key(w, k->keys[i].name);
+		jsonw_keyn(w, k->keys[i].name, k->keys[i].len);
 		if (c[i].type == CELL_BOOL)
 			jsonw_bool(w, (int)c[i].i);
 		else if (c[i].type == CELL_STR)
