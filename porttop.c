@@ -51,7 +51,7 @@ struct opts {
 	int64_t delay_ns;		/* -d */
 	uint64_t iterations;		/* -n N */
 	int quiet, batch, report_set, format_set, list;
-	int order;			/* --order: enum rep_order */
+	int order, order_set;		/* --order: enum rep_order */
 	const char *filter_file;	/* -F */
 	const char *events_file;	/* --events */
 	const char *dfilter;		/* -Y */
@@ -103,10 +103,9 @@ static void usage(FILE *f)
 "  --order ORDER      --report flows, written as flows end: start (default:\n"
 "                     by first packet through a window of 131072 ended\n"
 "                     flows; one outlived by 65536 that started after it\n"
-"                     comes late), end (each\n"
-"                     flow as it ends, as Zeek writes conn.log), or all\n"
-"                     (every flow kept to the end, then sorted: exact,\n"
-"                     memory grows with the flows)\n"
+"                     comes late), end (each flow as it ends, as Zeek\n"
+"                     writes conn.log), or all (every flow kept to the\n"
+"                     end, then sorted: exact, memory grows with flows)\n"
 "  --batch            print the view every -d seconds, no terminal needed\n"
 "  --view VIEW        the view to show: flows (default), ports, processes\n"
 "  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
@@ -345,6 +344,7 @@ static int o_order(struct opts *o, const char *a)
 	int i = parse_name(a, NAMES(order_names));
 
 	o->order = i;
+	o->order_set = 1;
 	return i;
 }
 
@@ -618,6 +618,8 @@ static int check_options(struct opts *o)
 		o->mode = RUN_VIEW;
 	if (o->mode == RUN_BATCH && o->format == REP_CSV)
 		return bad_usage("--batch writes text or json", NULL);
+	if (o->order_set && (o->mode != RUN_REPORT || o->report != REP_FLOWS))
+		return bad_usage("--order goes with the flows report", NULL);
 	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS ||
 	    o->mode == RUN_CHECK) {
 		o->eng.speed = 0;	/* a report reads as fast as it can */

@@ -191,9 +191,11 @@ static void emit(struct window *w, const struct flow_rec *f)
 {
 	if (w->err)
 		return;
-	if (!w->wrote)
+	if (!w->wrote) {	/* f is held too, unless the window is 0 */
 		for (uint32_t i = 0; i < w->n; i++)
 			rep_out_fit(&w->out, w->held[i].rec);
+		rep_out_fit(&w->out, f);
+	}
 	if (rep_out_row(&w->out, f) < 0)
 		w->err = errno ? errno : EIO;
 	if (w->cap && w->wrote && cmp_view(&f->v, &w->last) < 0) {
