@@ -52,6 +52,7 @@ struct opts {
 	int64_t delay_ns;		/* -d */
 	uint64_t iterations;		/* -n N */
 	int quiet, batch, report_set, format_set, list;
+	int order, order_set;		/* --order: enum rep_order */
 	const char *filter_file;	/* -F */
 	const char *events_file;	/* --events */
 	const char *dfilter;		/* -Y */
@@ -106,6 +107,12 @@ static void usage(FILE *f)
 "  -n ITERATIONS      --batch: stop after this many refreshes (-n alone,\n"
 "                     as in tcpdump, is accepted: names are never looked\n"
 "                     up unless asked for in the view)\n"
+"  --order ORDER      --report flows, written as flows end: start (default:\n"
+"                     by first packet through a window of 131072 ended\n"
+"                     flows; one outlived by 65536 that started after it\n"
+"                     comes late), end (each flow as it ends, as Zeek\n"
+"                     writes conn.log), or all (every flow kept to the\n"
+"                     end, then sorted: exact, memory grows with flows)\n"
 "  -q                 no progress line on stderr\n"
 "  --report KIND      at the end, one row per flow (flows), per port (ports),\n"
 "                     per server and port (services: nmap's per-host\n"
@@ -242,6 +249,8 @@ static const char *const report_names[] = { [REP_FLOWS] = "flows",
 	[REP_NONE] = "none" };
 static const char *const format_names[] = { [REP_TEXT] = "text",
 	[REP_CSV] = "csv", [REP_JSON] = "json" };
+static const char *const order_names[] = { [REP_ORDER_START] = "start",
+	[REP_ORDER_END] = "end", [REP_ORDER_ALL] = "all" };
 static const char *const view_names[] = { [MV_FLOWS] = "flows",
 	[MV_PORTS] = "ports", [MV_PROCS] = "processes",
 	[MV_NUM] = "containers" };	/* the processes grouped */
@@ -328,6 +337,15 @@ static int o_format(struct opts *o, const char *a)
 
 	o->format_set = 1;
 	o->format = (enum rep_fmt)i;
+	return i;
+}
+
+static int o_order(struct opts *o, const char *a)
+{
+	int i = parse_name(a, NAMES(order_names));
+
+	o->order = i;
+	o->order_set = 1;
 	return i;
 }
 
@@ -492,6 +510,7 @@ static const struct opt_def {
 	  "zeek, outer or inner" },
 	{ "check", 275, 1, o_check, NULL, NULL },
 	{ "junit", 276, 1, o_junit, NULL, NULL },
+	{ "order", 277, 1, o_order, "unknown --order", "start, end or all" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -605,6 +624,8 @@ static int check_options(struct opts *o)
 		return bad_usage("--view containers is the interactive view's; "
 				 "--batch --view processes gives each process's "
 				 "container", NULL);
+	if (o->order_set && (o->mode != RUN_REPORT || o->report != REP_FLOWS))
+		return bad_usage("--order goes with the flows report", NULL);
 	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS ||
 	    o->mode == RUN_CHECK) {
 		o->eng.speed = 0;	/* a report reads as fast as it can */
@@ -734,7 +755,8 @@ static int run_mode(struct engine *e, const struct opts *o,
 		status = check_run(e, &k);
 	} else {
 		struct report_run_opts r = { o->report, o->format, o->quiet,
-					     o->mode == RUN_EVENTS, f };
+					     o->mode == RUN_EVENTS, f,
+					     (enum rep_order)o->order };
 		status = report_run(e, &r);
 	}
 	ipfix_close(ix, o->mode != RUN_REPORT);

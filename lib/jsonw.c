@@ -33,14 +33,29 @@ void jsonw_open(struct jsonw *w)
 	w->comma = 0;
 }
 
+void jsonw_keyn(struct jsonw *w, const char *key, size_t n)
+{
+	char *p;
+
+	if (n + 4 > w->cap - w->len) {
+		w->full = 1;
+		return;
+	}
+	p = w->buf + w->len;
+	if (w->comma)
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, n);
+	p += n;
+	*p++ = '"';
+	*p++ = ':';
+	w->len = (size_t)(p - w->buf);
+	w->comma = 1;
+}
+
 void jsonw_key(struct jsonw *w, const char *key)
 {
-	if (w->comma)
-		putc_(w, ',');
-	putc_(w, '"');
-	put(w, key, strlen(key));
-	put(w, "\":", 2);
-	w->comma = 1;
+	jsonw_keyn(w, key, strlen(key));
 }
 
 void jsonw_close(struct jsonw *w)
@@ -126,16 +141,29 @@ void jsonw_str(struct jsonw *w, const char *s)
 		jsonw_null(w);
 }
 
-/* Decimal digits of v, at least min of them (zeros in front), into the
- * end of b; returns where they start. */
-static char *digits(uint64_t v, int min, char *end)
+char *jsonw_digits(uint64_t v, int min, char *end)
 {
+	/* two digits a step: half the divisions of one at a time */
+	static const char two[201] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
 	char *p = end;
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--p = two[d + 1];
+		*--p = two[d];
+	}
+	if (v >= 10) {
+		*--p = two[v * 2 + 1];
+		*--p = two[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
 	while (end - p < min)
 		*--p = '0';
 	return p;
@@ -143,7 +171,7 @@ static char *digits(uint64_t v, int min, char *end)
 
 void jsonw_uint(struct jsonw *w, uint64_t v)
 {
-	char b[24], *p = digits(v, 1, b + sizeof(b));
+	char b[24], *p = jsonw_digits(v, 1, b + sizeof(b));
 
 	put(w, p, (size_t)(b + sizeof(b) - p));
 	w->comma = 1;
@@ -169,11 +197,11 @@ void jsonw_fixed(struct jsonw *w, int64_t v, int decimals)
 	if (v < 0)
 		putc_(w, '-');
 	a = v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v;
-	p = digits(a / scale, 1, b + sizeof(b));
+	p = jsonw_digits(a / scale, 1, b + sizeof(b));
 	put(w, p, (size_t)(b + sizeof(b) - p));
 	if (decimals > 0) {
 		putc_(w, '.');
-		p = digits(a % scale, decimals, b + sizeof(b));
+		p = jsonw_digits(a % scale, decimals, b + sizeof(b));
 		put(w, p, (size_t)(b + sizeof(b) - p));
 	}
 	w->comma = 1;

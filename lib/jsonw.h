@@ -37,6 +37,8 @@ void jsonw_init(struct jsonw *w, char *buf, size_t cap);
  * backslashes), jsonw_close '}'. */
 void jsonw_open(struct jsonw *w);
 void jsonw_key(struct jsonw *w, const char *key);
+/* jsonw_keyn: jsonw_key of the n bytes at key. */
+void jsonw_keyn(struct jsonw *w, const char *key, size_t n);
 void jsonw_close(struct jsonw *w);
 
 /* Values. jsonw_str: s escaped (NULL: null); jsonw_strn: n bytes of s.
@@ -50,6 +52,13 @@ void jsonw_uint(struct jsonw *w, uint64_t v);
 void jsonw_fixed(struct jsonw *w, int64_t v, int decimals);
 void jsonw_bool(struct jsonw *w, int b);
 void jsonw_null(struct jsonw *w);
+
+/* jsonw_digits: v in decimal, at least min digits (zeros in front), as
+ * printf("%0*" PRIu64, min, v) writes it, in the characters before end
+ * (at most 20, or min); returns the first.  The number writer of the
+ * JSON and CSV rows: printf's parsing and stream set-up cost several
+ * times this. */
+char *jsonw_digits(uint64_t v, int min, char *end);
 
 /* jsonw_words: s's words (separated by single spaces) as an array of
  * strings: "a b" is ["a","b"], "" is []. */

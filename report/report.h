@@ -4,8 +4,9 @@
  * Lines.
  *
  * A report is a consumer of the engine (core/consumer.h): it is fed ended
- * flows with their owners, then written once at the end (rows.h), sorted
- * so that the same input always gives the same bytes: flows by
+ * flows with their owners, then written once at the end (rows.h) -- or,
+ * a flows report, while they come (report_stream) -- sorted so that the
+ * same input always gives the same bytes: flows by
  * first-packet time, then orig, resp, proto, VLAN and creation order;
  * ports by protocol, then port number; processes by pid.  Ports are
  * counted by the per-responder table (ports.h), processes by the process
@@ -43,6 +44,24 @@ void report_add(void *report, const struct flow_rec *f);
 /* report_consumer: the engine consumer that feeds r (report_add). */
 struct consumer report_consumer(struct report *r);
 
+/* report_stream: write a flows report to out while flows come, in
+ * bounded memory, instead of keeping every flow to the end (call before
+ * the first report_add; report_write then writes the rest).  window > 1:
+ * the report's order, through a reorder window of that many flows
+ * (window * (sizeof(struct flow_rec) + 40) bytes): when it is full, its
+ * first window / 2 flows in order are written.  So a flow is written in
+ * order unless window / 2 or more flows that sort after it (started
+ * after it) ended before it; such a flow is written when it comes or at
+ * the next flush, out of order, and counted (report_late).  window 0:
+ * each flow as it ends (Zeek's conn.log order).  Rows go out in the
+ * thread that calls report_add (the engine's).  0, or -1 with errno
+ * EINVAL (not a flows report, already streamed, window 1) or ENOMEM. */
+#define REPORT_WINDOW 131072u
+int report_stream(struct report *r, FILE *out, uint32_t window);
+
+/* report_late: rows a streamed report wrote out of order so far. */
+uint64_t report_late(const struct report *r);
+
 /* report_flows: number of flows taken so far (that the filter kept). */
 uint64_t report_flows(const struct report *r);
 
@@ -52,10 +71,11 @@ uint64_t report_flows(const struct report *r);
  * until report_free.  For consumers of the finished report (the rules of
  * `porttop check`).  Call once the input has ended, at most once per
  * report (the ports report adds the live listeners here).  Returns how
- * many, or -1 with errno ENOMEM. */
+ * many, or -1 with errno ENOMEM, or EINVAL for a streamed report. */
 long report_rows(struct report *r, const void ***rows);
 
-/* report_write: sort and write the whole report to out.  Returns 0, or -1
+/* report_write: sort and write the whole report to out (a streamed one:
+ * the rest of it, to its own stream, then fflush).  Returns 0, or -1
  * with errno set (ENOMEM if an earlier report_add could not allocate, or
  * the stream's write error). */
 int report_write(struct report *r, FILE *out);

@@ -123,6 +123,15 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	 * once it is read (below) */
 	if (!o->quiet && engine_attr(e) && engine_is_live(e))
 		fprintf(stderr, "porttop: %s\n", engine_attrib_msg(e));
+	/* Reports can be millions of lines: buffer them in large blocks. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	if (rep && o->kind == REP_FLOWS && o->order != REP_ORDER_ALL &&
+	    report_stream(rep, stdout, o->order == REP_ORDER_END ? 0 :
+				       REPORT_WINDOW) < 0) {
+		fprintf(stderr, "porttop: out of memory\n");
+		report_free(rep);
+		return EXIT_USAGE;
+	}
 	if (rep) {
 		struct consumer c = report_consumer(rep);
 
@@ -138,8 +147,6 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	if (!o->quiet && !engine_is_live(e) && *engine_attrib_msg(e))
 		fprintf(stderr, "porttop: %s\n", engine_attrib_msg(e));
 	sig_release();	/* a long report can still be interrupted */
-	/* Reports can be millions of lines: buffer them in large blocks. */
-	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	if (rep && report_write(rep, stdout) < 0) {
 		fprintf(stderr, "porttop: writing the report: %s\n",
 			strerror(errno));
@@ -147,6 +154,12 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 			rc = PT_ERR_OUTPUT;
 	}
 	report_summary(e);
+	if (rep && report_late(rep))
+		fprintf(stderr, "porttop: %llu flow%s written out of start order "
+			"(%u or more flows that started later ended first; "
+			"--order all keeps every flow to sort them)\n",
+			(unsigned long long)report_late(rep),
+			s_(report_late(rep)), REPORT_WINDOW / 2);
 	if (rc != PT_OK && *err.msg)
 		fprintf(stderr, "porttop: %s\n", err.msg);
 	report_free(rep);

@@ -1,6 +1,7 @@
 /*
  * report_run.h - the report mode (--report, or a pipe or file as stdout):
- * one report of the whole input, written when it ends.
+ * one report of the whole input, written when it ends; a flows report is
+ * written while flows end, through its reorder window (report_stream).
  */
 #ifndef PORTTOP_REPORT_RUN_H
 #define PORTTOP_REPORT_RUN_H
@@ -9,6 +10,11 @@
 
 #include "../core/engine.h"
 #include "report.h"
+
+/* How a flows report is ordered (--order): by start through the reorder
+ * window, as flows end (both streamed: report_stream), or all kept to
+ * the end and sorted. */
+enum rep_order { REP_ORDER_START, REP_ORDER_END, REP_ORDER_ALL };
 
 struct report_run_opts {
 	enum rep_kind kind;		/* --report */
@@ -19,6 +25,7 @@ struct report_run_opts {
 					   (--events - owns stdout) */
 	const struct rep_filter *filter;	/* -Y: the rows written; NULL:
 						   all */
+	enum rep_order order;		/* --order: flows reports only */
 };
 
 /* report_run: add the report to e (opened, not started), run it to the

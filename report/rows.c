@@ -26,16 +26,10 @@ static void row_cells(const struct rows_kind *k, const void *row,
 }
 
 /* v >= 0 in decimal, as "%" PRId64 writes it, in the characters before
- * end; digits at least (zeros in front).  Returns the first character.
- * Counters are most of what CSV writes, and snprintf's parsing and stream
- * set-up cost several times this. */
+ * end; digits at least (zeros in front).  Returns the first character. */
 static char *dec(int64_t v, char *end, int digits)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (--digits > 0 || v);
-	return end;
+	return jsonw_digits((uint64_t)v, digits, end);
 }
 
 /* A number as CSV writes it, in buf (len bytes): an integer (NULL when
@@ -246,54 +240,34 @@ int rep_text_row(FILE *out, const struct rep_table *t, const void *row)
 	return line_end(&l);
 }
 
-static int write_text(FILE *out, enum rep_kind kind,
-		      const void *const *rows, uint64_t n)
-{
-	const struct rows_kind *k = rows_kind(kind);
-	struct rep_table t;
-	int fit = 0, rc;
-
-	rep_table_init(&t, kind);
-	for (int i = 0; i < k->ncols; i++)
-		fit |= k->cols[i].fit;
-	/* a first pass for the widths, only when some column needs one */
-	for (uint64_t i = 0; fit && i < n; i++)
-		rep_table_fit(&t, rows[i]);
-	rc = rep_text_header(out, &t);
-	for (uint64_t i = 0; i < n && rc == 0; i++)
-		rc = rep_text_row(out, &t, rows[i]);
-	return rc;
-}
-
 /* ---- CSV ------------------------------------------------------------------- */
 
 /* CSV (RFC 4180): our strings never hold commas, quotes or newlines
  * (addresses, names, history letters), so no quoting is needed; null is
  * an empty field. */
-static int write_csv(FILE *out, enum rep_kind kind,
-		     const void *const *rows, uint64_t n)
+static int csv_header(FILE *out, const struct rows_kind *k)
 {
-	const struct rows_kind *k = rows_kind(kind);
+	struct line l = { .out = out };
+
+	for (int i = 0; i < k->nkeys; i++)
+		line_col(&l, i ? ',' : '\0', k->keys[i].name, 0);
+	return line_end(&l);
+}
+
+static int csv_row(FILE *out, const struct rows_kind *k, const void *row)
+{
 	struct cell c[ROWS_MAXCELLS];
 	struct cell_room room;
 	struct line l = { .out = out };
 	char buf[64];
-	int rc;
 
-	for (int i = 0; i < k->nkeys; i++)
-		line_col(&l, i ? ',' : '\0', k->keys[i].name, 0);
-	rc = line_end(&l);
-	for (uint64_t r = 0; r < n && rc == 0; r++) {
-		row_cells(k, rows[r], c, 0, &room);
-		for (int i = 0; i < k->nkeys; i++) {
-			const char *v = cell_text(&c[i], TXT_PLAIN, buf,
-						  sizeof(buf));
+	row_cells(k, row, c, 0, &room);
+	for (int i = 0; i < k->nkeys; i++) {
+		const char *v = cell_text(&c[i], TXT_PLAIN, buf, sizeof(buf));
 
-			line_col(&l, i ? ',' : '\0', v ? v : "", 0);
-		}
-		rc = line_end(&l);
+		line_col(&l, i ? ',' : '\0', v ? v : "", 0);
 	}
-	return rc;
+	return line_end(&l);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
@@ -306,7 +280,7 @@ void rep_json_members(struct jsonw *w, enum rep_kind kind, const void *row)
 
 	row_cells(k, row, c, 0, &room);
 	for (int i = 0; i < k->nkeys; i++) {
-		jsonw_key(w, k->keys[i].name);
+		jsonw_keyn(w, k->keys[i].name, k->keys[i].len);
 		if (c[i].type == CELL_BOOL)
 			jsonw_bool(w, (int)c[i].i);
 		else if (c[i].type == CELL_STR)
@@ -330,31 +304,78 @@ int rep_json_line(FILE *out, struct jsonw *w)
 	return fwrite(w->buf, 1, w->len, out) == w->len ? 0 : -1;
 }
 
-static int write_json(FILE *out, enum rep_kind kind,
-		      const void *const *rows, uint64_t n)
+static int json_row(FILE *out, enum rep_kind kind, const void *row)
 {
 	char buf[REP_JSON_MAX];
 	struct jsonw w;
-	int rc = 0;
 
-	for (uint64_t i = 0; i < n && rc == 0; i++) {
-		jsonw_init(&w, buf, sizeof(buf));
-		jsonw_open(&w);
-		rep_json_members(&w, kind, rows[i]);
-		jsonw_close(&w);
-		rc = rep_json_line(out, &w);
-	}
-	return rc;
+	jsonw_init(&w, buf, sizeof(buf));
+	jsonw_open(&w);
+	rep_json_members(&w, kind, row);
+	jsonw_close(&w);
+	return rep_json_line(out, &w);
 }
 
-/* ---- any kind, any format -------------------------------------------------- */
+/* ---- any kind, any format, row by row ---------------------------------------- */
+
+void rep_out_init(struct rep_out *o, FILE *out, enum rep_kind kind,
+		  enum rep_fmt fmt)
+{
+	const struct rows_kind *k = rows_kind(kind);
+
+	o->out = out;
+	o->kind = kind;
+	o->fmt = fmt;
+	o->started = 0;
+	o->fit = 0;
+	if (fmt != REP_TEXT)
+		return;
+	rep_table_init(&o->t, kind);
+	for (int i = 0; i < k->ncols; i++)
+		o->fit |= k->cols[i].fit != 0;
+}
+
+void rep_out_fit(struct rep_out *o, const void *row)
+{
+	if (o->fit && !o->started)
+		rep_table_fit(&o->t, row);
+}
+
+/* The header line (text and CSV), once, before the first row. */
+static int out_start(struct rep_out *o)
+{
+	if (o->started)
+		return 0;
+	o->started = 1;
+	return o->fmt == REP_TEXT ? rep_text_header(o->out, &o->t) :
+	       o->fmt == REP_CSV ? csv_header(o->out, rows_kind(o->kind)) : 0;
+}
+
+int rep_out_row(struct rep_out *o, const void *row)
+{
+	if (out_start(o) < 0)
+		return -1;
+	return o->fmt == REP_TEXT ? rep_text_row(o->out, &o->t, row) :
+	       o->fmt == REP_CSV ? csv_row(o->out, rows_kind(o->kind), row) :
+	       json_row(o->out, o->kind, row);
+}
+
+int rep_out_end(struct rep_out *o)
+{
+	return out_start(o) < 0 || ferror(o->out) ? -1 : 0;
+}
 
 int rep_write(FILE *out, enum rep_kind kind, enum rep_fmt fmt,
 	      const void *const *rows, uint64_t n)
 {
-	int rc = fmt == REP_TEXT ? write_text(out, kind, rows, n) :
-		 fmt == REP_CSV ? write_csv(out, kind, rows, n) :
-		 write_json(out, kind, rows, n);
+	struct rep_out o;
+	int rc = 0;
 
-	return rc || ferror(out) ? -1 : 0;
+	rep_out_init(&o, out, kind, fmt);
+	/* text: a first pass for the widths, only when a column needs one */
+	for (uint64_t i = 0; o.fit && i < n; i++)
+		rep_out_fit(&o, rows[i]);
+	for (uint64_t i = 0; i < n && rc == 0; i++)
+		rc = rep_out_row(&o, rows[i]);
+	return rc || rep_out_end(&o) ? -1 : 0;
 }

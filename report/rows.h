@@ -60,6 +60,28 @@ void rep_table_fit(struct rep_table *t, const void *row);
 int rep_text_header(FILE *out, const struct rep_table *t);
 int rep_text_row(FILE *out, const struct rep_table *t, const void *row);
 
+/* A report written row by row as its rows come (a streamed --report
+ * flows): rep_out_init; with text, rep_out_fit each row known before the
+ * first is written (the widths, as rep_write fits all rows; a later row
+ * wider than them is written longer, unpadded, and an optional column
+ * not shown then stays hidden); rep_out_row writes one row (the header
+ * line before the first); rep_out_end once at the end (the header when no
+ * row came).  0, or -1 when the stream failed.  rep_write is these over
+ * an array. */
+struct rep_out {
+	FILE *out;
+	enum rep_kind kind;
+	enum rep_fmt fmt;
+	int started;		/* private: the header is written */
+	int fit;		/* private: a text column fits its rows */
+	struct rep_table t;	/* private: text columns */
+};
+void rep_out_init(struct rep_out *o, FILE *out, enum rep_kind kind,
+		  enum rep_fmt fmt);
+void rep_out_fit(struct rep_out *o, const void *row);
+int rep_out_row(struct rep_out *o, const void *row);
+int rep_out_end(struct rep_out *o);
+
 /* For other writers of the same rows (--batch): rep_json_members writes
  * the report's fields of one row as members of an object the caller has
  * opened (jsonw_open) and will close, after members of its own if it

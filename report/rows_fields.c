@@ -113,43 +113,43 @@ static const char *const end_names[] = { "active", "timeout", "reuse",
 					 "evicted", "eof" };
 
 static const struct row_key flow_keys[] = {
-	{ "schema", K_INT }, { "ts", K_TIME }, { "duration", K_TIME },
-	{ "proto", K_PROTO }, { "ip_proto", K_INT }, { "orig_h", K_ADDR },
-	{ "orig_p", K_INT }, { "resp_h", K_ADDR }, { "resp_p", K_INT },
-	{ "vlan", K_INT }, { "orig_pkts", K_INT }, { "resp_pkts", K_INT },
-	{ "orig_wire_bytes", K_BYTES }, { "resp_wire_bytes", K_BYTES },
-	{ "orig_ip_bytes", K_BYTES }, { "resp_ip_bytes", K_BYTES },
-	{ "orig_bytes", K_BYTES }, { "resp_bytes", K_BYTES },
-	{ "conn_state", K_TEXT }, { "history", K_TEXT },
-	{ "orig_frag_pkts", K_INT }, { "orig_frag_wire_bytes", K_BYTES },
-	{ "resp_frag_pkts", K_INT }, { "resp_frag_wire_bytes", K_BYTES },
-	{ "end", K_TEXT }, { "orig_pid", K_INT }, { "orig_comm", K_TEXT },
-	{ "orig_uid", K_INT }, { "orig_cgroup", K_INT },
-	{ "orig_attrib", K_TEXT }, { "orig_attrib_miss", K_TEXT },
-	{ "resp_pid", K_INT }, { "resp_comm", K_TEXT }, { "resp_uid", K_INT },
-	{ "resp_cgroup", K_INT }, { "resp_attrib", K_TEXT },
-	{ "resp_attrib_miss", K_TEXT }, { "port_state", K_TEXT },
-	{ "rtt_syn_synack_us", K_US }, { "rtt_synack_ack_us", K_US },
-	{ "orig_retrans", K_INT }, { "resp_retrans", K_INT },
-	{ "orig_ooo", K_INT }, { "resp_ooo", K_INT },
-	{ "orig_zero_win", K_INT }, { "resp_zero_win", K_INT },
-	{ "orig_rst", K_INT }, { "resp_rst", K_INT }, { "icmp_errors", K_INT },
-	{ "icmp_type", K_INT }, { "icmp_code", K_INT },
-	{ "uid", K_TEXT }, { "tunnel", K_TEXT },
-	{ "tunnel_parents", K_TEXT }, { "missed_bytes", K_BYTES },
+	KEY("schema", K_INT), KEY("ts", K_TIME), KEY("duration", K_TIME),
+	KEY("proto", K_PROTO), KEY("ip_proto", K_INT), KEY("orig_h", K_ADDR),
+	KEY("orig_p", K_INT), KEY("resp_h", K_ADDR), KEY("resp_p", K_INT),
+	KEY("vlan", K_INT), KEY("orig_pkts", K_INT), KEY("resp_pkts", K_INT),
+	KEY("orig_wire_bytes", K_BYTES), KEY("resp_wire_bytes", K_BYTES),
+	KEY("orig_ip_bytes", K_BYTES), KEY("resp_ip_bytes", K_BYTES),
+	KEY("orig_bytes", K_BYTES), KEY("resp_bytes", K_BYTES),
+	KEY("conn_state", K_TEXT), KEY("history", K_TEXT),
+	KEY("orig_frag_pkts", K_INT), KEY("orig_frag_wire_bytes", K_BYTES),
+	KEY("resp_frag_pkts", K_INT), KEY("resp_frag_wire_bytes", K_BYTES),
+	KEY("end", K_TEXT), KEY("orig_pid", K_INT), KEY("orig_comm", K_TEXT),
+	KEY("orig_uid", K_INT), KEY("orig_cgroup", K_INT),
+	KEY("orig_attrib", K_TEXT), KEY("orig_attrib_miss", K_TEXT),
+	KEY("resp_pid", K_INT), KEY("resp_comm", K_TEXT), KEY("resp_uid", K_INT),
+	KEY("resp_cgroup", K_INT), KEY("resp_attrib", K_TEXT),
+	KEY("resp_attrib_miss", K_TEXT), KEY("port_state", K_TEXT),
+	KEY("rtt_syn_synack_us", K_US), KEY("rtt_synack_ack_us", K_US),
+	KEY("orig_retrans", K_INT), KEY("resp_retrans", K_INT),
+	KEY("orig_ooo", K_INT), KEY("resp_ooo", K_INT),
+	KEY("orig_zero_win", K_INT), KEY("resp_zero_win", K_INT),
+	KEY("orig_rst", K_INT), KEY("resp_rst", K_INT), KEY("icmp_errors", K_INT),
+	KEY("icmp_type", K_INT), KEY("icmp_code", K_INT),
+	KEY("uid", K_TEXT), KEY("tunnel", K_TEXT),
+	KEY("tunnel_parents", K_TEXT), KEY("missed_bytes", K_BYTES),
 	/* issue 17: containers, pods or units of the ends; names of
 	 * their addresses */
-	{ "orig_container", K_TEXT }, { "orig_container_id", K_TEXT },
-	{ "orig_image", K_TEXT }, { "orig_pod", K_TEXT },
-	{ "orig_namespace", K_TEXT }, { "orig_unit", K_TEXT },
-	{ "orig_pod_uid", K_TEXT }, { "orig_container_miss", K_TEXT },
-	{ "resp_container", K_TEXT }, { "resp_container_id", K_TEXT },
-	{ "resp_image", K_TEXT }, { "resp_pod", K_TEXT },
-	{ "resp_namespace", K_TEXT }, { "resp_unit", K_TEXT },
-	{ "resp_pod_uid", K_TEXT }, { "resp_container_miss", K_TEXT },
-	{ "orig_name", K_TEXT }, { "orig_name_source", K_TEXT },
-	{ "orig_name_miss", K_TEXT }, { "resp_name", K_TEXT },
-	{ "resp_name_source", K_TEXT }, { "resp_name_miss", K_TEXT },
+	KEY("orig_container", K_TEXT), KEY("orig_container_id", K_TEXT),
+	KEY("orig_image", K_TEXT), KEY("orig_pod", K_TEXT),
+	KEY("orig_namespace", K_TEXT), KEY("orig_unit", K_TEXT),
+	KEY("orig_pod_uid", K_TEXT), KEY("orig_container_miss", K_TEXT),
+	KEY("resp_container", K_TEXT), KEY("resp_container_id", K_TEXT),
+	KEY("resp_image", K_TEXT), KEY("resp_pod", K_TEXT),
+	KEY("resp_namespace", K_TEXT), KEY("resp_unit", K_TEXT),
+	KEY("resp_pod_uid", K_TEXT), KEY("resp_container_miss", K_TEXT),
+	KEY("orig_name", K_TEXT), KEY("orig_name_source", K_TEXT),
+	KEY("orig_name_miss", K_TEXT), KEY("resp_name", K_TEXT),
+	KEY("resp_name_source", K_TEXT), KEY("resp_name_miss", K_TEXT),
 };
 
 /* Text only: endpoints, the owner, retransmissions both ways, the resp
@@ -293,38 +293,38 @@ static struct cell *flow_cells(const void *row, struct cell *c, int text,
  * servers (a port's). */
 /* issue 17: the process's container, pod or unit */
 #define WHO_KEYS \
-	{ "container", K_TEXT }, { "container_id", K_TEXT }, \
-	{ "image", K_TEXT }, { "pod", K_TEXT }, { "namespace", K_TEXT }, \
-	{ "unit", K_TEXT }, { "pod_uid", K_TEXT }, \
-	{ "container_miss", K_TEXT }
-#define PORT_KEYS_HEAD { "schema", K_INT }, { "proto", K_PROTO }
+	KEY("container", K_TEXT), KEY("container_id", K_TEXT), \
+	KEY("image", K_TEXT), KEY("pod", K_TEXT), KEY("namespace", K_TEXT), \
+	KEY("unit", K_TEXT), KEY("pod_uid", K_TEXT), \
+	KEY("container_miss", K_TEXT)
+#define PORT_KEYS_HEAD KEY("schema", K_INT), KEY("proto", K_PROTO)
 #define PORT_KEYS_COUNTS \
-	{ "port", K_INT }, \
-	{ "conns", K_INT }, { "established", K_INT }, { "rejected", K_INT }, \
-	{ "unanswered", K_INT }
+	KEY("port", K_INT), \
+	KEY("conns", K_INT), KEY("established", K_INT), KEY("rejected", K_INT), \
+	KEY("unanswered", K_INT)
 #define PORT_KEYS_TAIL \
-	{ "orig_pkts", K_INT }, { "resp_pkts", K_INT }, \
-	{ "orig_wire_bytes", K_BYTES }, { "resp_wire_bytes", K_BYTES }, \
-	{ "orig_ip_bytes", K_BYTES }, { "resp_ip_bytes", K_BYTES }, \
-	{ "orig_bytes", K_BYTES }, { "resp_bytes", K_BYTES }, \
-	{ "first_ts", K_TIME }, { "last_ts", K_TIME }, { "role", K_TEXT }, \
-	{ "pid", K_INT }, { "comm", K_TEXT }, { "uid", K_INT }, \
-	{ "attrib", K_TEXT }, { "listening", K_BOOL }, { "state", K_TEXT }, \
-	{ "open_flows", K_INT }, { "closed_flows", K_INT }, \
-	{ "filtered_flows", K_INT }, { "icmp_errors", K_INT }, \
-	{ "rtt_median_us", K_US }, { "rtt_p95_us", K_US }, \
-	{ "retrans", K_INT }, { "retrans_rate", K_FRACTION }
+	KEY("orig_pkts", K_INT), KEY("resp_pkts", K_INT), \
+	KEY("orig_wire_bytes", K_BYTES), KEY("resp_wire_bytes", K_BYTES), \
+	KEY("orig_ip_bytes", K_BYTES), KEY("resp_ip_bytes", K_BYTES), \
+	KEY("orig_bytes", K_BYTES), KEY("resp_bytes", K_BYTES), \
+	KEY("first_ts", K_TIME), KEY("last_ts", K_TIME), KEY("role", K_TEXT), \
+	KEY("pid", K_INT), KEY("comm", K_TEXT), KEY("uid", K_INT), \
+	KEY("attrib", K_TEXT), KEY("listening", K_BOOL), KEY("state", K_TEXT), \
+	KEY("open_flows", K_INT), KEY("closed_flows", K_INT), \
+	KEY("filtered_flows", K_INT), KEY("icmp_errors", K_INT), \
+	KEY("rtt_median_us", K_US), KEY("rtt_p95_us", K_US), \
+	KEY("retrans", K_INT), KEY("retrans_rate", K_FRACTION)
 
 static const struct row_key port_keys[] = {
 	PORT_KEYS_HEAD, PORT_KEYS_COUNTS,
-	{ "clients", K_INT }, { "servers", K_INT },
+	KEY("clients", K_INT), KEY("servers", K_INT),
 	PORT_KEYS_TAIL,
-	{ "servers_open", K_INT }, { "servers_closed", K_INT },
-	{ "servers_filtered", K_INT }, WHO_KEYS,
+	KEY("servers_open", K_INT), KEY("servers_closed", K_INT),
+	KEY("servers_filtered", K_INT), WHO_KEYS,
 };
 
 static const struct row_key service_keys[] = {
-	PORT_KEYS_HEAD, { "resp_h", K_ADDR }, PORT_KEYS_COUNTS, PORT_KEYS_TAIL,
+	PORT_KEYS_HEAD, KEY("resp_h", K_ADDR), PORT_KEYS_COUNTS, PORT_KEYS_TAIL,
 	WHO_KEYS,
 };
 
@@ -470,18 +470,18 @@ static struct cell *service_cells(const void *row, struct cell *c, int text,
 /* ---- processes ----------------------------------------------------------- */
 
 static const struct row_key proc_keys[] = {
-	{ "schema", K_INT }, { "pid", K_INT }, { "comm", K_TEXT },
-	{ "uid", K_INT }, { "cgroup", K_INT }, { "attrib", K_TEXT },
-	{ "exited", K_BOOL }, { "attrib_miss", K_TEXT }, { "flows", K_INT },
-	{ "ports", K_INT }, { "tx_pkts", K_INT }, { "rx_pkts", K_INT },
-	{ "tx_wire_bytes", K_BYTES }, { "rx_wire_bytes", K_BYTES },
-	{ "tx_bytes", K_BYTES }, { "rx_bytes", K_BYTES },
-	{ "first_ts", K_TIME }, { "last_ts", K_TIME },
+	KEY("schema", K_INT), KEY("pid", K_INT), KEY("comm", K_TEXT),
+	KEY("uid", K_INT), KEY("cgroup", K_INT), KEY("attrib", K_TEXT),
+	KEY("exited", K_BOOL), KEY("attrib_miss", K_TEXT), KEY("flows", K_INT),
+	KEY("ports", K_INT), KEY("tx_pkts", K_INT), KEY("rx_pkts", K_INT),
+	KEY("tx_wire_bytes", K_BYTES), KEY("rx_wire_bytes", K_BYTES),
+	KEY("tx_bytes", K_BYTES), KEY("rx_bytes", K_BYTES),
+	KEY("first_ts", K_TIME), KEY("last_ts", K_TIME),
 	/* issue 17: its container, pod or unit */
-	{ "container", K_TEXT }, { "container_id", K_TEXT },
-	{ "image", K_TEXT }, { "pod", K_TEXT }, { "namespace", K_TEXT },
-	{ "unit", K_TEXT }, { "pod_uid", K_TEXT },
-	{ "container_miss", K_TEXT },
+	KEY("container", K_TEXT), KEY("container_id", K_TEXT),
+	KEY("image", K_TEXT), KEY("pod", K_TEXT), KEY("namespace", K_TEXT),
+	KEY("unit", K_TEXT), KEY("pod_uid", K_TEXT),
+	KEY("container_miss", K_TEXT),
 };
 
 /* Text only: the command, or what the row of unattributed ends is; its

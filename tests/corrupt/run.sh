@@ -288,18 +288,22 @@ expect_error count-abc 2 'invalid packet count: abc' -r "$PCAP" -c abc
 expect_error count-negative 2 'invalid packet count: -5' -r "$PCAP" -c -5
 expect_error max-flows-15 2 'max-flows.*15' -r "$PCAP" --max-flows 15
 expect_error bad-timeouts 2 'invalid --timeouts: tcp=0' -r "$PCAP" --timeouts tcp=0
+expect_error bad-order 2 'unknown --order: begin \(start, end or all\)' -r "$PCAP" --order begin
+expect_error order-not-flows 2 'porttop: --order goes with the flows report' -r "$PCAP" --report ports --order end
 seed=$PORTTOP_HASH_SEED
 PORTTOP_HASH_SEED=xyz
 expect_error bad-hash-seed 2 'PORTTOP_HASH_SEED must be 32 hex digits' -r "$PCAP"
 PORTTOP_HASH_SEED=$seed
 
 # bash completion (contrib/porttop.bash-completion) offers every option
-# --help lists, and each --report, --format, --view, --tunnels choice
+# --help lists, and each --report, --format, --view, --tunnels, --order
+# choice
 case=completion-covers-help
 "$PORTTOP" --help >"$tmp/help" 2>&1
 miss=""
 for o in $(grep -oE '^ +(-[A-Za-z]|--[a-z-]+)' "$tmp/help") report:services \
-	 report:none format:csv view:processes tunnels:inner attrib:diag; do
+	 report:none format:csv view:processes tunnels:inner attrib:diag \
+	 order:all; do
 	case $o in
 	*:*) w=${o#*:} ;;
 	*) w=$o ;;

@@ -2,12 +2,17 @@
  * test_jsonw.c - the JSON text writer (lib/jsonw.c): exact fixed-point
  * numbers (the digits the CSV report prints), integers at their limits,
  * RFC 8259 escaping, ill-formed UTF-8 as U+FFFD (RFC 3629's table), nested
- * objects, and a buffer that is too small.
+ * objects, and a buffer that is too small; the number writer
+ * (jsonw_digits, jsonw_int, jsonw_fixed) against printf on every power of
+ * ten and its neighbours, the limits, and 200,000 pseudo-random values
+ * of every magnitude.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -50,6 +55,73 @@ static void numbers(void **state)
 	jsonw_init(&w, buf, sizeof(buf) - 1);
 	jsonw_uint(&w, UINT64_MAX);
 	assert_string_equal(text(&w), "18446744073709551615");
+}
+
+/* xorshift64*: the same values on every run */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return *x * 2685821657736338717ULL;
+}
+
+/* v through each writer against printf's text of it. */
+static void check_as_printf(uint64_t v)
+{
+	char want[64], got[64], b[32], *p;
+	int64_t sv = (int64_t)v;
+	struct jsonw w;
+
+	for (int min = 0; min <= 21; min += (min < 7 ? 1 : 7)) {
+		snprintf(want, sizeof(want), "%0*" PRIu64, min, v);
+		p = jsonw_digits(v, min, b + sizeof(b));
+		snprintf(got, sizeof(got), "%.*s", (int)(b + sizeof(b) - p), p);
+		assert_string_equal(got, want);
+	}
+	snprintf(want, sizeof(want), "%" PRId64, sv);
+	jsonw_init(&w, buf, sizeof(buf) - 1);
+	jsonw_int(&w, sv);
+	assert_string_equal(text(&w), want);
+	snprintf(want, sizeof(want), "%" PRIu64, v);
+	jsonw_init(&w, buf, sizeof(buf) - 1);
+	jsonw_uint(&w, v);
+	assert_string_equal(text(&w), want);
+	for (int d = 0; d <= 9; d++) {
+		uint64_t scale = 1, a = sv < 0 ? 0 - v : v;
+
+		for (int i = 0; i < d; i++)
+			scale *= 10;
+		if (d)
+			snprintf(want, sizeof(want), "%s%" PRIu64 ".%0*" PRIu64,
+				 sv < 0 ? "-" : "", a / scale, d, a % scale);
+		else
+			snprintf(want, sizeof(want), "%" PRId64, sv);
+		assert_string_equal(fixed(sv, d), want);
+	}
+}
+
+static void numbers_as_printf(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL, p = 1;
+
+	(void)state;
+	check_as_printf(0);
+	check_as_printf(UINT64_MAX);
+	check_as_printf((uint64_t)INT64_MAX);
+	check_as_printf((uint64_t)INT64_MIN);
+	check_as_printf((uint64_t)INT64_MIN + 1);
+	for (int i = 0; i < 20; i++, p *= 10) {	/* 10^i and around */
+		check_as_printf(p - 1);
+		check_as_printf(p);
+		check_as_printf(p + 1);
+		check_as_printf(0 - p);
+	}
+	for (int i = 0; i < 200000; i++) {	/* every magnitude */
+		uint64_t r = next_rand(&x);
+
+		check_as_printf(r >> (r % 64));
+	}
 }
 
 static const char *str(const char *s, size_t n)
@@ -119,6 +191,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(numbers),
+		cmocka_unit_test(numbers_as_printf),
 		cmocka_unit_test(strings),
 		cmocka_unit_test(objects),
 	};
