@@ -8,7 +8,8 @@
  * (lib/keyhash.h): the addresses are strangers' to choose.  The set's
  * entries remember whether an ended flow brought them (persist) or only
  * a live one, and in which refresh (tick), so that a view counts a live
- * flow's client once per refresh and an ended one once for good.
+ * flow's client once per refresh and an ended one once for good.  IPv4
+ * entries take one word each (the narrow set), others 28 bytes.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -42,7 +43,10 @@ struct ports {
 	size_t nsvc, cap_svc;
 	uint32_t *sidx;
 	size_t sidx_cap;
-	/* distinct */
+	/* distinct: narrow (IPv4) and wide sets */
+	uint64_t *set4;
+	uint32_t *tick4;	/* NULL until a view counts live flows */
+	size_t set4_cap, set4_n;
 	struct seen *set;
 	size_t set_cap, set_n;
 	uint32_t tick;
@@ -73,6 +77,8 @@ void ports_free(struct ports *t)
 	free(t->rows);
 	free(t->svc);
 	free(t->sidx);
+	free(t->set4);
+	free(t->tick4);
 	free(t->set);
 	free(t);
 }
@@ -176,6 +182,41 @@ static struct port_row *svc_get(struct ports *t, const struct svc_key *k)
 
 /* ---- distinct addresses --------------------------------------------------- */
 
+/* An IPv4 address (flow keys keep it in the first 4 bytes, the rest zero)
+ * with its port, protocol and role fits in one word: such keys live in
+ * the narrow set, 8 bytes an entry instead of 28 (a third of the memory
+ * and of the cache lines a probe touches).  Every other address lives in
+ * the wide set.  The word: bit 63 used, bit 62 persist, then address (32
+ * bits) << 19 | port << 3 | protocol index << 1 | role.  The refresh of
+ * each narrow entry is kept apart (tick4), made when a view first asks:
+ * a report never does. */
+#define S4_USED		(1ull << 63)
+#define S4_PERSIST	(1ull << 62)
+_Static_assert(PI_NUM <= 4, "the protocol index takes 2 bits");
+
+static int is_narrow(const uint8_t *a)
+{
+	static const uint8_t zero[12];
+
+	return memcmp(a + 4, zero, sizeof(zero)) == 0;
+}
+
+static uint64_t seen4_word(const struct seen *k)
+{
+	const uint8_t *a = k->addr;
+	uint32_t a4 = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+		      (uint32_t)a[2] << 8 | a[3];
+
+	return S4_USED | (uint64_t)a4 << 19 | (uint64_t)k->port << 3 |
+	       (uint64_t)k->pi << 1 | k->role;
+}
+
+static size_t seen4_slot(uint64_t w, size_t cap)
+{
+	w &= ~S4_PERSIST;
+	return (size_t)keyhash(&w, sizeof(w)) & (cap - 1);
+}
+
 /* The first slot to try for k in a set of cap (a power of two) slots. */
 static size_t seen_slot(const struct seen *k, size_t cap)
 {
@@ -188,22 +229,44 @@ static int seen_eq(const struct seen *a, const struct seen *b)
 	       memcmp(a->addr, b->addr, 16) == 0;
 }
 
-/* Room for one more entry (up to 3/4 full); 0 when there is none. */
-static int seen_room(struct ports *t)
+/* The narrow set at cap slots (rehashed); -1 when memory is short. */
+static int seen4_grow(struct ports *t, size_t cap)
 {
-	size_t cap = t->set_cap ? 2 * t->set_cap : 4096;
-	struct seen *ns;
+	uint64_t *nw = calloc(cap, sizeof(*nw));
+	uint32_t *nt = t->tick4 ? calloc(cap, sizeof(*nt)) : NULL;
 
-	if (t->set_n >= t->c.max_distinct) {
-		t->st.distinct_capped = 1;
-		return 0;
+	if (!nw || (t->tick4 && !nt)) {
+		free(nw);
+		free(nt);
+		return -1;
 	}
-	if (4 * (t->set_n + 1) <= 3 * t->set_cap)
-		return 1;
-	if (!(ns = calloc(cap, sizeof(*ns)))) {
-		t->st.distinct_capped = 1;
-		return 0;
+	for (size_t i = 0; i < t->set4_cap; i++) {
+		size_t j;
+
+		if (!t->set4[i])
+			continue;
+		for (j = seen4_slot(t->set4[i], cap); nw[j];
+		     j = (j + 1) & (cap - 1))
+			;
+		nw[j] = t->set4[i];
+		if (nt)
+			nt[j] = t->tick4[i];
 	}
+	free(t->set4);
+	free(t->tick4);
+	t->set4 = nw;
+	t->tick4 = nt;
+	t->set4_cap = cap;
+	return 0;
+}
+
+/* The wide set at cap slots (rehashed); -1 when memory is short. */
+static int seen_grow(struct ports *t, size_t cap)
+{
+	struct seen *ns = calloc(cap, sizeof(*ns));
+
+	if (!ns)
+		return -1;
 	for (size_t i = 0; i < t->set_cap; i++) {
 		size_t j;
 
@@ -217,6 +280,82 @@ static int seen_room(struct ports *t)
 	free(t->set);
 	t->set = ns;
 	t->set_cap = cap;
+	return 0;
+}
+
+/* Room for one more entry in the narrow (narrow set) or wide set (each
+ * up to 3/4 full); 0 when there is none. */
+static int seen_room(struct ports *t, int narrow)
+{
+	size_t n = narrow ? t->set4_n : t->set_n;
+	size_t cap = narrow ? t->set4_cap : t->set_cap;
+
+	if (t->set4_n + t->set_n >= t->c.max_distinct) {
+		t->st.distinct_capped = 1;
+		return 0;
+	}
+	if (4 * (n + 1) <= 3 * cap)
+		return 1;
+	cap = cap ? 2 * cap : 4096;
+	if ((narrow ? seen4_grow(t, cap) : seen_grow(t, cap)) < 0) {
+		t->st.distinct_capped = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* An entry found again (kept: an ended flow brought it; tick: the refresh
+ * that last counted it live): 1 when it counts now.  *keep: it is kept
+ * for good from now on. */
+static int seen_again(const struct ports *t, int kept, uint32_t *tick,
+		      int persist, int *keep)
+{
+	*keep = 0;
+	if (kept)
+		return 0;
+	if (persist) {
+		/* a live flow's address ended: keep it for good */
+		*keep = 1;
+		return 1;
+	}
+	if (*tick == t->tick)
+		return 0;
+	*tick = t->tick;
+	return 1;
+}
+
+/* seen_count for a narrow key. */
+static int seen4_count(struct ports *t, const struct seen *k, int persist)
+{
+	int room = seen_room(t, 1), keep;
+	uint64_t w = seen4_word(k);
+	uint32_t none = 0;
+	size_t j;
+
+	if (!t->set4_cap)
+		return 0;
+	if (t->tick && !t->tick4 &&
+	    !(t->tick4 = calloc(t->set4_cap, sizeof(*t->tick4)))) {
+		t->st.distinct_capped = 1;	/* a view without memory */
+		return 0;
+	}
+	for (j = seen4_slot(w, t->set4_cap); t->set4[j];
+	     j = (j + 1) & (t->set4_cap - 1)) {
+		if ((t->set4[j] & ~S4_PERSIST) != w)
+			continue;
+		int c = seen_again(t, !!(t->set4[j] & S4_PERSIST),
+				   t->tick4 ? &t->tick4[j] : &none, persist,
+				   &keep);
+		if (keep)
+			t->set4[j] |= S4_PERSIST;
+		return c;
+	}
+	if (!room)
+		return 0;
+	t->set4[j] = w | (persist ? S4_PERSIST : 0);
+	if (t->tick4)
+		t->tick4[j] = t->tick;
+	t->set4_n++;
 	return 1;
 }
 
@@ -226,9 +365,12 @@ static int seen_room(struct ports *t)
  * kept and nothing new counts. */
 static int seen_count(struct ports *t, const struct seen *k, int persist)
 {
-	int room = seen_room(t);
+	int room, keep;
 	size_t j;
 
+	if (is_narrow(k->addr))
+		return seen4_count(t, k, persist);
+	room = seen_room(t, 0);
 	if (!t->set_cap)
 		return 0;
 	for (j = seen_slot(k, t->set_cap); t->set[j].used;
@@ -237,17 +379,10 @@ static int seen_count(struct ports *t, const struct seen *k, int persist)
 
 		if (!seen_eq(e, k))
 			continue;
-		if (e->persist)
-			return 0;
-		if (persist) {
-			/* a live flow's address ended: keep it for good */
+		int c = seen_again(t, e->persist, &e->tick, persist, &keep);
+		if (keep)
 			e->persist = 1;
-			return 1;
-		}
-		if (e->tick == t->tick)
-			return 0;
-		e->tick = t->tick;
-		return 1;
+		return c;
 	}
 	if (!room)
 		return 0;

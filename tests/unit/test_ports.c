@@ -180,6 +180,56 @@ static void live_overlay(void **state)
 	ports_free(t);
 }
 
+/* IPv4 and IPv6 ends are kept apart (one word an IPv4 key, a wide entry
+ * otherwise), and both count exactly: thousands of clients, ended and
+ * live, each counted once for good or once per refresh, also across the
+ * sets' growth while a view counts. */
+static void many_clients(void **state)
+{
+	struct ports *t = ports_new(NULL);
+	const struct port_row *p = NULL;
+	uint64_t c, s, sum;
+
+	(void)state;
+	for (int v6 = 0; v6 < 2; v6++)
+		for (int i = 0; i < 3000; i++) {
+			struct ft_view v = flow(0, 40000, 1, 53, 1, FT_CS_SF);
+
+			v.key.a[1] = (uint8_t)(i >> 8);
+			v.key.a[2] = (uint8_t)i;
+			if (v6) {	/* the same 4 bytes, then more */
+				v.key.a[15] = 1;
+				v.key.flags |= FT_K_V6;
+			}
+			p = add(t, v);
+			p = add(t, v);	/* again: not a new client */
+		}
+	assert_int_equal(p->conns, 12000);
+	assert_int_equal(p->clients, 6000);
+	assert_int_equal(p->servers, 1);
+	for (int r = 0; r < 2; r++) {
+		ports_live_begin(t);
+		for (int pass = 0; pass < 2; pass++) {
+			sum = 0;
+			for (int i = 0; i < 8000; i++) {
+				struct ft_view v = flow(0, 1, 2, 53, 2,
+							FT_CS_SF);
+
+				v.key.a[1] = (uint8_t)(i >> 8);
+				v.key.a[2] = (uint8_t)i;
+				v.key.a[15] = (uint8_t)(i & 1);
+				ports_live_distinct(t, &v, &c, &s);
+				sum += c;
+			}
+			/* the 3000 that ended before (even i below 3000
+			 * in IPv4, odd ones in IPv6) never count; the
+			 * others once a refresh */
+			assert_int_equal(sum, pass ? 0 : 8000 - 3000);
+		}
+	}
+	ports_free(t);
+}
+
 /* Bounds: services beyond max_services are dropped but their flows still
  * count in the port row; distinct entries beyond max_distinct are not
  * counted and say so. */
@@ -235,6 +285,7 @@ int main(void)
 		cmocka_unit_test(state_order),
 		cmocka_unit_test(servers_by_state),
 		cmocka_unit_test(live_overlay),
+		cmocka_unit_test(many_clients),
 		cmocka_unit_test(bounds),
 		cmocka_unit_test(listeners),
 	};
