@@ -38,9 +38,12 @@ struct ports {
 	uint32_t *pidx[PI_NUM];		/* port -> rows + 1, made on use */
 	struct port_row *rows;
 	size_t nrows, cap_rows;
-	/* services: rows and an index of row + 1 (0 empty) */
+	/* services: states, rows (unless no_service_rows) and an index of
+	 * service + 1 (0 empty) */
+	struct svc_state *sst;
+	size_t nsvc, cap_sst;
 	struct port_row *svc;
-	size_t nsvc, cap_svc;
+	size_t cap_svc;
 	uint32_t *sidx;
 	size_t sidx_cap;
 	/* distinct: narrow (IPv4) and wide sets */
@@ -75,6 +78,7 @@ void ports_free(struct ports *t)
 	for (int i = 0; i < PI_NUM; i++)
 		free(t->pidx[i]);
 	free(t->rows);
+	free(t->sst);
 	free(t->svc);
 	free(t->sidx);
 	free(t->set4);
@@ -111,7 +115,7 @@ static struct port_row *port_get(struct ports *t, uint8_t proto, int pi,
 	return &t->rows[t->nrows - 1];
 }
 
-/* ---- service rows ------------------------------------------------------- */
+/* ---- services ------------------------------------------------------------ */
 
 struct svc_key {
 	uint8_t addr[16];
@@ -119,15 +123,26 @@ struct svc_key {
 	uint8_t proto, ipv;
 };
 
+/* A service's own state: what its port's server_state needs, kept for
+ * every service; its full row (svc[], same index) unless no_service_rows
+ * (the ports report: 32 bytes a service instead of 784). */
+struct svc_state {
+	struct svc_key k;
+	uint8_t state;		/* enum ft_port_state, as its row's */
+	uint8_t folded;		/* a flow was folded in */
+	uint8_t pad[2];
+	int64_t state_ns;
+};
+
 static size_t svc_slot(const struct ports *t, const struct svc_key *k)
 {
 	return (size_t)keyhash(k, sizeof(*k)) & (t->sidx_cap - 1);
 }
 
-static int svc_is(const struct port_row *r, const struct svc_key *k)
+static int svc_is(const struct svc_key *a, const struct svc_key *k)
 {
-	return r->port == k->port && r->proto == k->proto &&
-	       r->ipv == k->ipv && !memcmp(r->addr, k->addr, 16);
+	return a->port == k->port && a->proto == k->proto &&
+	       a->ipv == k->ipv && !memcmp(a->addr, k->addr, 16);
 }
 
 static int svc_reindex(struct ports *t, size_t cap)
@@ -140,44 +155,77 @@ static int svc_reindex(struct ports *t, size_t cap)
 	t->sidx = ni;
 	t->sidx_cap = cap;
 	for (size_t i = 0; i < t->nsvc; i++) {
-		const struct port_row *r = &t->svc[i];
-		struct svc_key k = { .port = r->port, .proto = r->proto,
-				     .ipv = r->ipv };
 		size_t j;
 
-		memcpy(k.addr, r->addr, 16);
-		for (j = svc_slot(t, &k); ni[j]; j = (j + 1) & (cap - 1))
+		for (j = svc_slot(t, &t->sst[i].k); ni[j];
+		     j = (j + 1) & (cap - 1))
 			;
 		ni[j] = (uint32_t)i + 1;
 	}
 	return 0;
 }
 
-/* The row of service k, made when new; NULL when the table is full (the
+/* A new service k at index nsvc (its row too, unless no_service_rows);
+ * -1 when memory is short. */
+static int svc_new(struct ports *t, const struct svc_key *k)
+{
+	if (grow_array((void **)&t->sst, &t->cap_sst, t->nsvc + 1,
+		       sizeof(*t->sst)) < 0 ||
+	    (!t->c.no_service_rows &&
+	     grow_array((void **)&t->svc, &t->cap_svc, t->nsvc + 1,
+			sizeof(*t->svc)) < 0))
+		return -1;
+	memset(&t->sst[t->nsvc], 0, sizeof(t->sst[t->nsvc]));
+	t->sst[t->nsvc].k = *k;
+	t->sst[t->nsvc].state_ns = INT64_MIN;
+	if (!t->c.no_service_rows) {
+		struct port_row *r = &t->svc[t->nsvc];
+
+		port_row_init(r, k->proto, k->port);
+		r->ipv = k->ipv;
+		memcpy(r->addr, k->addr, 16);
+	}
+	return 0;
+}
+
+/* The index of service k, made when new; -1 when the table is full (the
  * flow is counted in services_dropped) or memory is short. */
-static struct port_row *svc_get(struct ports *t, const struct svc_key *k)
+static long svc_get(struct ports *t, const struct svc_key *k)
 {
 	size_t j;
 
 	if (2 * (t->nsvc + 1) > t->sidx_cap &&
 	    t->nsvc < t->c.max_services &&
 	    svc_reindex(t, t->sidx_cap ? 2 * t->sidx_cap : 1024) < 0)
-		return NULL;
+		return -1;
 	if (!t->sidx_cap)
-		return NULL;
+		return -1;
 	for (j = svc_slot(t, k); t->sidx[j]; j = (j + 1) & (t->sidx_cap - 1))
-		if (svc_is(&t->svc[t->sidx[j] - 1], k))
-			return &t->svc[t->sidx[j] - 1];
-	if (t->nsvc >= t->c.max_services ||
-	    grow_array((void **)&t->svc, &t->cap_svc, t->nsvc + 1,
-		       sizeof(*t->svc)) < 0)
-		return NULL;
-	struct port_row *r = &t->svc[t->nsvc];
-	port_row_init(r, k->proto, k->port);
-	r->ipv = k->ipv;
-	memcpy(r->addr, k->addr, 16);
+		if (svc_is(&t->sst[t->sidx[j] - 1].k, k))
+			return (long)t->sidx[j] - 1;
+	if (t->nsvc >= t->c.max_services || svc_new(t, k) < 0)
+		return -1;
 	t->sidx[j] = (uint32_t)++t->nsvc;
-	return r;
+	return (long)t->nsvc - 1;
+}
+
+/* Fold flow v into its service i, and the service's move between states
+ * into its port p's server_state. */
+static void svc_fold(struct ports *t, size_t i, struct port_row *p,
+		     const struct ft_view *v, const struct attr_end end[2])
+{
+	struct svc_state *ss = &t->sst[i];
+	int was = ss->folded ? ss->state : -1;	/* -1: a new service */
+
+	if (!t->c.no_service_rows)
+		port_row_fold(&t->svc[i], v, end);
+	/* the rule port_row_fold gives the row's state by */
+	rep_port_verdict(&ss->state, &ss->state_ns, v->port_state,
+			 v->first_ns);
+	ss->folded = 1;
+	if (was >= 0)
+		p->server_state[was]--;
+	p->server_state[ss->state]++;
 }
 
 /* ---- distinct addresses --------------------------------------------------- */
@@ -414,7 +462,7 @@ const struct port_row *ports_add(struct ports *t, const struct ft_view *v,
 {
 	int pi = rep_port_index(v->key.proto);
 	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
-	struct port_row *p, *s;
+	struct port_row *p;
 	struct seen k;
 
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
@@ -435,16 +483,11 @@ const struct port_row *ports_add(struct ports *t, const struct ft_view *v,
 	struct svc_key sk = { .port = rp, .proto = v->key.proto,
 			      .ipv = (v->key.flags & FT_K_V6) ? 6 : 4 };
 	memcpy(sk.addr, v->orig_is_a ? v->key.b : v->key.a, 16);
-	if ((s = svc_get(t, &sk))) {
-		int was = s->conns ? s->state : -1;	/* -1: a new service */
-
-		port_row_fold(s, v, end);
-		if (was >= 0)
-			p->server_state[was]--;
-		p->server_state[s->state]++;
-	} else {
+	long i = svc_get(t, &sk);
+	if (i >= 0)
+		svc_fold(t, (size_t)i, p, v, end);
+	else
 		t->st.services_dropped++;
-	}
 	return p;
 }
 
@@ -495,12 +538,12 @@ const struct port_row *ports_port(const struct ports *t, size_t i)
 
 size_t ports_nservices(const struct ports *t)
 {
-	return t->nsvc;
+	return t->c.no_service_rows ? 0 : t->nsvc;
 }
 
 const struct port_row *ports_service(const struct ports *t, size_t i)
 {
-	return i < t->nsvc ? &t->svc[i] : NULL;
+	return i < ports_nservices(t) ? &t->svc[i] : NULL;
 }
 
 void ports_get_stats(const struct ports *t, struct ports_stats *s)

@@ -41,7 +41,8 @@ struct report *report_new(enum rep_kind kind, enum rep_fmt fmt,
 		r->attr = a;
 		if ((kind == REP_PROCS && !(r->procs = rep_procs_new())) ||
 		    ((kind == REP_PORTS || kind == REP_SERVICES) &&
-		     !(r->ports = ports_new(NULL)))) {
+		     !(r->ports = ports_new(&(struct ports_config){
+			     .no_service_rows = kind == REP_PORTS })))) {
 			free(r);
 			return NULL;
 		}

@@ -123,12 +123,12 @@ static void state_order(void **state)
 /* A port says how many of its servers are in each state, each server by
  * its own latest verdict: a server that moves from filtered to open moves
  * in the counts; the port's own state stays the latest verdict. */
-static void servers_by_state(void **state)
+static void servers_by_state_in(int slim)
 {
-	struct ports *t = ports_new(NULL);
+	struct ports *t = ports_new(&(struct ports_config){
+		.no_service_rows = slim });
 	const struct port_row *p;
 
-	(void)state;
 	add(t, flow(1, 40000, 1, 80, 1, FT_CS_SF));
 	add(t, flow(1, 40001, 2, 80, 2, FT_CS_S0));	/* .2 filtered */
 	p = add(t, flow(1, 40002, 3, 80, 3, FT_CS_REJ));
@@ -144,10 +144,20 @@ static void servers_by_state(void **state)
 	assert_int_equal(p->server_state[FT_PS_OPEN], 2);
 	assert_int_equal(p->server_state[FT_PS_FILTERED], 0);
 	assert_int_equal(p->state, FT_PS_OPEN);
+	assert_int_equal(ports_nservices(t), slim ? 0 : 3);
 	for (size_t i = 0; i < ports_nservices(t); i++)
 		assert_int_equal(ports_service(t, i)->server_state[FT_PS_OPEN],
 				 0);
 	ports_free(t);
+}
+
+/* slim: services kept only for their port's counts (the ports report),
+ * with the same counts and no service rows */
+static void servers_by_state(void **state)
+{
+	(void)state;
+	servers_by_state_in(0);
+	servers_by_state_in(1);
 }
 
 /* A view: a live flow's client counts once per refresh; once an ended
