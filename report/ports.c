@@ -17,6 +17,7 @@
 
 #include "../lib/grow.h"
 #include "../lib/keyhash.h"
+#include "../lib/vmem.h"
 #include "names.h"
 #include "ports.h"
 
@@ -81,7 +82,7 @@ void ports_free(struct ports *t)
 	free(t->sst);
 	free(t->svc);
 	free(t->sidx);
-	free(t->set4);
+	vmem_free(t->set4, t->set4_cap * sizeof(*t->set4));
 	free(t->tick4);
 	free(t->set);
 	free(t);
@@ -280,11 +281,11 @@ static int seen_eq(const struct seen *a, const struct seen *b)
 /* The narrow set at cap slots (rehashed); -1 when memory is short. */
 static int seen4_grow(struct ports *t, size_t cap)
 {
-	uint64_t *nw = calloc(cap, sizeof(*nw));
+	uint64_t *nw = vmem_alloc(cap * sizeof(*nw));
 	uint32_t *nt = t->tick4 ? calloc(cap, sizeof(*nt)) : NULL;
 
 	if (!nw || (t->tick4 && !nt)) {
-		free(nw);
+		vmem_free(nw, cap * sizeof(*nw));
 		free(nt);
 		return -1;
 	}
@@ -300,7 +301,7 @@ static int seen4_grow(struct ports *t, size_t cap)
 		if (nt)
 			nt[j] = t->tick4[i];
 	}
-	free(t->set4);
+	vmem_free(t->set4, t->set4_cap * sizeof(*nw));
 	free(t->tick4);
 	t->set4 = nw;
 	t->tick4 = nt;
