@@ -1,7 +1,7 @@
 /*
  * vmem.h - large zeroed memory that costs address space until touched
- * (the flow table's records, the ports' distinct set): anonymous mmap(2) on Linux (vmem_linux.c),
- * VirtualAlloc on Windows (vmem_win.c).
+ * (the flow table's records, the ports' distinct set): anonymous mmap(2)
+ * on Linux (vmem_linux.c), VirtualAlloc on Windows (vmem_win.c).
  */
 #ifndef PORTTOP_VMEM_H
 #define PORTTOP_VMEM_H
