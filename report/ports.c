@@ -260,10 +260,15 @@ static uint64_t seen4_word(const struct seen *k)
 	       (uint64_t)k->pi << 1 | k->role;
 }
 
-static size_t seen4_slot(uint64_t w, size_t cap)
+static uint64_t seen4_hash(uint64_t w)
 {
 	w &= ~S4_PERSIST;
-	return (size_t)keyhash(&w, sizeof(w)) & (cap - 1);
+	return keyhash(&w, sizeof(w));
+}
+
+static size_t seen4_slot(uint64_t w, size_t cap)
+{
+	return (size_t)seen4_hash(w) & (cap - 1);
 }
 
 /* The first slot to try for k in a set of cap (a power of two) slots. */
@@ -373,11 +378,10 @@ static int seen_again(const struct ports *t, int kept, uint32_t *tick,
 	return 1;
 }
 
-/* seen_count for a narrow key. */
-static int seen4_count(struct ports *t, const struct seen *k, int persist)
+/* seen_count for narrow word w of hash h (seen4_hash). */
+static int seen4_count(struct ports *t, uint64_t w, uint64_t h, int persist)
 {
 	int room = seen_room(t, 1), keep;
-	uint64_t w = seen4_word(k);
 	uint32_t none = 0;
 	size_t j;
 
@@ -388,7 +392,7 @@ static int seen4_count(struct ports *t, const struct seen *k, int persist)
 		t->st.distinct_capped = 1;	/* a view without memory */
 		return 0;
 	}
-	for (j = seen4_slot(w, t->set4_cap); t->set4[j];
+	for (j = (size_t)h & (t->set4_cap - 1); t->set4[j];
 	     j = (j + 1) & (t->set4_cap - 1)) {
 		if ((t->set4[j] & ~S4_PERSIST) != w)
 			continue;
@@ -417,8 +421,11 @@ static int seen_count(struct ports *t, const struct seen *k, int persist)
 	int room, keep;
 	size_t j;
 
-	if (is_narrow(k->addr))
-		return seen4_count(t, k, persist);
+	if (is_narrow(k->addr)) {
+		uint64_t w = seen4_word(k);
+
+		return seen4_count(t, w, seen4_hash(w), persist);
+	}
 	room = seen_room(t, 0);
 	if (!t->set_cap)
 		return 0;
@@ -458,37 +465,68 @@ static void seen_key(struct seen *k, const struct ft_view *v, int pi,
 
 /* ---- flows in ------------------------------------------------------------- */
 
+/* A flow's client (role 0) and server keys for the distinct sets; narrow
+ * ones with their word and hash, and their slots asked from memory now:
+ * the probes come after the flow's other work, their misses overlapped. */
+struct seen_pair {
+	struct seen k[2];
+	uint64_t w[2], h[2];	/* w 0: a wide key */
+};
+
+static void seen_prefetch(const struct ports *t, const struct ft_view *v,
+			  int pi, struct seen_pair *sp)
+{
+	for (int role = 0; role < 2; role++) {
+		seen_key(&sp->k[role], v, pi, role);
+		sp->w[role] = 0;
+		if (!is_narrow(sp->k[role].addr))
+			continue;
+		sp->w[role] = seen4_word(&sp->k[role]);
+		sp->h[role] = seen4_hash(sp->w[role]);
+		if (t->set4_cap)
+			__builtin_prefetch(&t->set4[sp->h[role] &
+						    (t->set4_cap - 1)]);
+	}
+}
+
+static void seen_fold(struct ports *t, struct port_row *p,
+		      const struct seen_pair *sp)
+{
+	for (int role = 0; role < 2; role++)
+		if (sp->w[role] ? seen4_count(t, sp->w[role], sp->h[role], 1) :
+				  seen_count(t, &sp->k[role], 1))
+			*(role ? &p->servers : &p->clients) += 1;
+}
+
 const struct port_row *ports_add(struct ports *t, const struct ft_view *v,
 				 const struct attr_end end[2])
 {
 	int pi = rep_port_index(v->key.proto);
 	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
 	struct port_row *p;
-	struct seen k;
+	struct seen_pair sp;
 
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
 		return NULL;	/* no ports: not in this table */
+	if (!t->c.no_distinct)
+		seen_prefetch(t, v, pi, &sp);
 	if (!(p = port_get(t, v->key.proto, pi, rp))) {
 		t->st.nomem = 1;
 		return NULL;
 	}
 	port_row_fold(p, v, end);
+	if (!t->c.no_services) {
+		struct svc_key sk = { .port = rp, .proto = v->key.proto,
+				      .ipv = (v->key.flags & FT_K_V6) ? 6 : 4 };
+		memcpy(sk.addr, v->orig_is_a ? v->key.b : v->key.a, 16);
+		long i = svc_get(t, &sk);
+		if (i >= 0)
+			svc_fold(t, (size_t)i, p, v, end);
+		else
+			t->st.services_dropped++;
+	}
 	if (!t->c.no_distinct)
-		for (int role = 0; role < 2; role++) {
-			seen_key(&k, v, pi, role);
-			if (seen_count(t, &k, 1))
-				*(role ? &p->servers : &p->clients) += 1;
-		}
-	if (t->c.no_services)
-		return p;
-	struct svc_key sk = { .port = rp, .proto = v->key.proto,
-			      .ipv = (v->key.flags & FT_K_V6) ? 6 : 4 };
-	memcpy(sk.addr, v->orig_is_a ? v->key.b : v->key.a, 16);
-	long i = svc_get(t, &sk);
-	if (i >= 0)
-		svc_fold(t, (size_t)i, p, v, end);
-	else
-		t->st.services_dropped++;
+		seen_fold(t, p, &sp);
 	return p;
 }
 
