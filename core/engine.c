@@ -92,6 +92,15 @@ static void hand_on(struct engine *e, const struct flow_rec *f, int left)
 	}
 }
 
+/* The names of f's ends, looked up only when a consumer reads them. */
+static void names_of(const struct engine *e, struct flow_rec *f)
+{
+	if (e->nnames)
+		nm_flow(e->names, &f->v, f->name);
+	else
+		memset(f->name, 0, sizeof(f->name));
+}
+
 /* The flow with its owners, looked up once for every consumer (the
  * service keeps closed sockets' owners a while, so a flow that outlived
  * its socket is still attributed). */
@@ -101,7 +110,7 @@ static void deliver(struct engine *e, const struct ft_view *v)
 
 	f.v = *v;
 	attr_flow(e->attr, v, f.end);
-	nm_flow(e->names, v, f.name);
+	names_of(e, &f);
 	hand_on(e, &f, 0);
 }
 
@@ -156,7 +165,7 @@ static void hand_on_left(struct engine *e)
 		if (!ft_read(e->ft, i, &f.v))
 			continue;
 		attr_flow(e->attr, &f.v, f.end);
-		nm_flow(e->names, &f.v, f.name);
+		names_of(e, &f);
 		hand_on(e, &f, 1);
 	}
 }
@@ -479,6 +488,8 @@ int engine_add(struct engine *e, const struct consumer *c)
 	e->cons[e->ncons++] = *c;
 	if (c->flags & CONSUMER_LEFT)
 		e->nleft++;
+	if (c->flow && !(c->flags & CONSUMER_NO_NAMES))
+		e->nnames++;
 	return 0;
 }
 

@@ -43,6 +43,8 @@ struct engine {
 	uint64_t read_now;		/* packets read, for the hold */
 	struct consumer cons[ENGINE_MAX_CONSUMERS];
 	int ncons, nleft;		/* consumers; of which CONSUMER_LEFT */
+	int nnames;			/* consumers reading names: those
+					   without CONSUMER_NO_NAMES */
 	char notice[256];		/* why a live capture was not possible */
 	char attr_msg[256];		/* engine_attrib_msg */
 	pthread_t thread;

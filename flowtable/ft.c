@@ -49,6 +49,9 @@ struct ft_table {
 	struct ft_pub *pub;	/* cap views when cfg.publish, else NULL */
 	uint64_t *index;	/* imask + 1 slots */
 	uint32_t *free_stack;
+	int64_t *due;		/* cap: each record's deadline_ns while in
+				   use, INT64_MAX once freed (sweep reads
+				   8 bytes a record, not its 704) */
 	size_t flows_bytes;
 	uint32_t nfree, cap, imask, hand;
 	uint32_t hwm;		/* records ever handed out: 0..hwm-1 */
@@ -97,7 +100,7 @@ size_t ft_memory(const struct ft_config *cfg)
 	apply_defaults(&c);
 	return sizeof(struct ft_flow) * c.max_flows +
 	       (size_t)index_slots(c.max_flows) * sizeof(uint64_t) +
-	       (size_t)c.max_flows * sizeof(uint32_t) +
+	       (size_t)c.max_flows * (sizeof(uint32_t) + sizeof(int64_t)) +
 	       (c.publish ? sizeof(struct ft_pub) * c.max_flows : 0);
 }
 
@@ -127,9 +130,10 @@ struct ft_table *ft_create(const struct ft_config *cfg, ft_done_fn done,
 	t->flows = vmem_alloc(t->flows_bytes);
 	t->index = calloc((size_t)t->imask + 1, sizeof(uint64_t));
 	t->free_stack = malloc(sizeof(uint32_t) * t->cap);
+	t->due = vmem_alloc(sizeof(int64_t) * t->cap);	/* set as used */
 	if (t->cfg.publish)
 		t->pub = calloc(t->cap, sizeof(struct ft_pub));
-	if (!t->flows || !t->index || !t->free_stack ||
+	if (!t->flows || !t->index || !t->free_stack || !t->due ||
 	    (t->cfg.publish && !t->pub)) {
 		ft_destroy(t);
 		errno = ENOMEM;
@@ -148,6 +152,7 @@ void ft_destroy(struct ft_table *t)
 	vmem_free(t->flows, t->flows_bytes);
 	free(t->index);
 	free(t->free_stack);
+	vmem_free(t->due, sizeof(int64_t) * t->cap);
 	free(t->pub);
 	free(t);
 }
@@ -343,6 +348,7 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 		publish(t, rec, NULL);
 	index_delete(t, f->slot);
 	f->in_use = 0;
+	t->due[rec] = INT64_MAX;
 	t->free_stack[t->nfree++] = rec;
 	if (!shown)	/* a tunnel's envelope nobody asked to see */
 		return;
@@ -360,7 +366,9 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 }
 
 /* Look at up to n records from the clock hand, ending removed flows.
- * With evict set and nothing removed, evict the idlest one seen. */
+ * With evict set and nothing removed, evict the idlest one seen.  Records
+ * are read only to end or evict them: whether one is due comes from
+ * due[] (records the hand passed were all handed out, so due[] is set). */
 static void sweep(struct ft_table *t, uint32_t n, int evict)
 {
 	int64_t idle_ns = INT64_MAX;
@@ -368,21 +376,23 @@ static void sweep(struct ft_table *t, uint32_t n, int evict)
 	int freed = 0;
 
 	for (uint32_t k = 0; k < n && t->hwm; k++) {
-		uint32_t rec = t->hand;
-		struct ft_flow *f = &t->flows[rec];
+		uint32_t rec = t->hand, ahead = rec + SWEEP_AHEAD;
 
 		t->hand = t->hand + 1 >= t->hwm ? 0 : t->hand + 1;
-		/* Ending a flow deletes its index entry, a cache miss: start
-		 * loading the slot of a record the hand reaches soon. */
-		if (rec + SWEEP_AHEAD < t->hwm)
-			__builtin_prefetch(&t->index[t->flows[rec + SWEEP_AHEAD].slot]);
-		if (!f->in_use)
-			continue;
-		if (conn_removed(f, t->now)) {
+		/* Ending a flow reads its record and deletes its index
+		 * entry, two cache misses: start loading the records the
+		 * hand ends soon, then (loaded by now) their index slots. */
+		if (ahead + SWEEP_AHEAD < t->hwm &&
+		    t->now >= t->due[ahead + SWEEP_AHEAD])
+			__builtin_prefetch(&t->flows[ahead + SWEEP_AHEAD]);
+		if (ahead < t->hwm && t->now >= t->due[ahead])
+			__builtin_prefetch(&t->index[t->flows[ahead].slot]);
+		if (t->now >= t->due[rec]) {	/* conn_removed */
 			end_flow(t, rec, FT_END_TIMEOUT);
 			freed = 1;
-		} else if (f->last_ns < idle_ns) {
-			idle_ns = f->last_ns;
+		} else if (evict && t->flows[rec].in_use &&
+			   t->flows[rec].last_ns < idle_ns) {
+			idle_ns = t->flows[rec].last_ns;
 			victim = rec;
 		}
 	}
@@ -501,6 +511,7 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 	tunnel_parent(t, f, p);
 	from_orig = conn_from_a(f, p) == f->orig_is_a;
 	conn_update(f, p, from_orig, &t->to);
+	t->due[rec] = f->deadline_ns;
 	if (t->pub && readable(t, f)) {
 		struct ft_view v;
 

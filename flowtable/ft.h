@@ -9,7 +9,8 @@
  *
  * Memory is fixed at creation: max_flows records of sizeof(struct ft_flow)
  * bytes plus an index of 2 * max_flows (rounded up to a power of two) 8-byte
- * slots; ft_memory() says how much.  The index is keyed with the run's
+ * slots and 12 bytes a record (free list, deadlines); ft_memory() says how
+ * much.  The index is keyed with the run's
  * secret hash key (keyhash.h), so crafted tuples cannot pile into one chain.
  *
  * Readers in other threads (the live view) read flows through ft_read(),
@@ -206,7 +207,8 @@ struct ft_table *ft_create(const struct ft_config *cfg, ft_done_fn done,
  * call ft_flush() first to report them. */
 void ft_destroy(struct ft_table *t);
 
-/* ft_memory: bytes ft_create(cfg) allocates (records + index + views). */
+/* ft_memory: bytes ft_create(cfg) allocates (records + index + free list
+ * and deadlines + views). */
 size_t ft_memory(const struct ft_config *cfg);
 
 /* ft_packet: count one decoded packet record in its flow, creating, ending

@@ -8,7 +8,8 @@
  * (lib/keyhash.h): the addresses are strangers' to choose.  The set's
  * entries remember whether an ended flow brought them (persist) or only
  * a live one, and in which refresh (tick), so that a view counts a live
- * flow's client once per refresh and an ended one once for good.
+ * flow's client once per refresh and an ended one once for good.  IPv4
+ * entries take one word each (the narrow set), others 28 bytes.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "../lib/grow.h"
 #include "../lib/keyhash.h"
+#include "../lib/vmem.h"
 #include "names.h"
 #include "ports.h"
 
@@ -37,12 +39,18 @@ struct ports {
 	uint32_t *pidx[PI_NUM];		/* port -> rows + 1, made on use */
 	struct port_row *rows;
 	size_t nrows, cap_rows;
-	/* services: rows and an index of row + 1 (0 empty) */
+	/* services: states, rows (unless no_service_rows) and an index of
+	 * service + 1 (0 empty) */
+	struct svc_state *sst;
+	size_t nsvc, cap_sst;
 	struct port_row *svc;
-	size_t nsvc, cap_svc;
+	size_t cap_svc;
 	uint32_t *sidx;
 	size_t sidx_cap;
-	/* distinct */
+	/* distinct: narrow (IPv4) and wide sets */
+	uint64_t *set4;
+	uint32_t *tick4;	/* NULL until a view counts live flows */
+	size_t set4_cap, set4_n;
 	struct seen *set;
 	size_t set_cap, set_n;
 	uint32_t tick;
@@ -71,8 +79,11 @@ void ports_free(struct ports *t)
 	for (int i = 0; i < PI_NUM; i++)
 		free(t->pidx[i]);
 	free(t->rows);
+	free(t->sst);
 	free(t->svc);
 	free(t->sidx);
+	vmem_free(t->set4, t->set4_cap * sizeof(*t->set4));
+	free(t->tick4);
 	free(t->set);
 	free(t);
 }
@@ -105,7 +116,7 @@ static struct port_row *port_get(struct ports *t, uint8_t proto, int pi,
 	return &t->rows[t->nrows - 1];
 }
 
-/* ---- service rows ------------------------------------------------------- */
+/* ---- services ------------------------------------------------------------ */
 
 struct svc_key {
 	uint8_t addr[16];
@@ -113,15 +124,26 @@ struct svc_key {
 	uint8_t proto, ipv;
 };
 
+/* A service's own state: what its port's server_state needs, kept for
+ * every service; its full row (svc[], same index) unless no_service_rows
+ * (the ports report: 32 bytes a service instead of 784). */
+struct svc_state {
+	struct svc_key k;
+	uint8_t state;		/* enum ft_port_state, as its row's */
+	uint8_t folded;		/* a flow was folded in */
+	uint8_t pad[2];
+	int64_t state_ns;
+};
+
 static size_t svc_slot(const struct ports *t, const struct svc_key *k)
 {
 	return (size_t)keyhash(k, sizeof(*k)) & (t->sidx_cap - 1);
 }
 
-static int svc_is(const struct port_row *r, const struct svc_key *k)
+static int svc_is(const struct svc_key *a, const struct svc_key *k)
 {
-	return r->port == k->port && r->proto == k->proto &&
-	       r->ipv == k->ipv && !memcmp(r->addr, k->addr, 16);
+	return a->port == k->port && a->proto == k->proto &&
+	       a->ipv == k->ipv && !memcmp(a->addr, k->addr, 16);
 }
 
 static int svc_reindex(struct ports *t, size_t cap)
@@ -134,47 +156,120 @@ static int svc_reindex(struct ports *t, size_t cap)
 	t->sidx = ni;
 	t->sidx_cap = cap;
 	for (size_t i = 0; i < t->nsvc; i++) {
-		const struct port_row *r = &t->svc[i];
-		struct svc_key k = { .port = r->port, .proto = r->proto,
-				     .ipv = r->ipv };
 		size_t j;
 
-		memcpy(k.addr, r->addr, 16);
-		for (j = svc_slot(t, &k); ni[j]; j = (j + 1) & (cap - 1))
+		for (j = svc_slot(t, &t->sst[i].k); ni[j];
+		     j = (j + 1) & (cap - 1))
 			;
 		ni[j] = (uint32_t)i + 1;
 	}
 	return 0;
 }
 
-/* The row of service k, made when new; NULL when the table is full (the
+/* A new service k at index nsvc (its row too, unless no_service_rows);
+ * -1 when memory is short. */
+static int svc_new(struct ports *t, const struct svc_key *k)
+{
+	if (grow_array((void **)&t->sst, &t->cap_sst, t->nsvc + 1,
+		       sizeof(*t->sst)) < 0 ||
+	    (!t->c.no_service_rows &&
+	     grow_array((void **)&t->svc, &t->cap_svc, t->nsvc + 1,
+			sizeof(*t->svc)) < 0))
+		return -1;
+	memset(&t->sst[t->nsvc], 0, sizeof(t->sst[t->nsvc]));
+	t->sst[t->nsvc].k = *k;
+	t->sst[t->nsvc].state_ns = INT64_MIN;
+	if (!t->c.no_service_rows) {
+		struct port_row *r = &t->svc[t->nsvc];
+
+		port_row_init(r, k->proto, k->port);
+		r->ipv = k->ipv;
+		memcpy(r->addr, k->addr, 16);
+	}
+	return 0;
+}
+
+/* The index of service k, made when new; -1 when the table is full (the
  * flow is counted in services_dropped) or memory is short. */
-static struct port_row *svc_get(struct ports *t, const struct svc_key *k)
+static long svc_get(struct ports *t, const struct svc_key *k)
 {
 	size_t j;
 
 	if (2 * (t->nsvc + 1) > t->sidx_cap &&
 	    t->nsvc < t->c.max_services &&
 	    svc_reindex(t, t->sidx_cap ? 2 * t->sidx_cap : 1024) < 0)
-		return NULL;
+		return -1;
 	if (!t->sidx_cap)
-		return NULL;
+		return -1;
 	for (j = svc_slot(t, k); t->sidx[j]; j = (j + 1) & (t->sidx_cap - 1))
-		if (svc_is(&t->svc[t->sidx[j] - 1], k))
-			return &t->svc[t->sidx[j] - 1];
-	if (t->nsvc >= t->c.max_services ||
-	    grow_array((void **)&t->svc, &t->cap_svc, t->nsvc + 1,
-		       sizeof(*t->svc)) < 0)
-		return NULL;
-	struct port_row *r = &t->svc[t->nsvc];
-	port_row_init(r, k->proto, k->port);
-	r->ipv = k->ipv;
-	memcpy(r->addr, k->addr, 16);
+		if (svc_is(&t->sst[t->sidx[j] - 1].k, k))
+			return (long)t->sidx[j] - 1;
+	if (t->nsvc >= t->c.max_services || svc_new(t, k) < 0)
+		return -1;
 	t->sidx[j] = (uint32_t)++t->nsvc;
-	return r;
+	return (long)t->nsvc - 1;
+}
+
+/* Fold flow v into its service i, and the service's move between states
+ * into its port p's server_state. */
+static void svc_fold(struct ports *t, size_t i, struct port_row *p,
+		     const struct ft_view *v, const struct attr_end end[2])
+{
+	struct svc_state *ss = &t->sst[i];
+	int was = ss->folded ? ss->state : -1;	/* -1: a new service */
+
+	if (!t->c.no_service_rows)
+		port_row_fold(&t->svc[i], v, end);
+	/* the rule port_row_fold gives the row's state by */
+	rep_port_verdict(&ss->state, &ss->state_ns, v->port_state,
+			 v->first_ns);
+	ss->folded = 1;
+	if (was >= 0)
+		p->server_state[was]--;
+	p->server_state[ss->state]++;
 }
 
 /* ---- distinct addresses --------------------------------------------------- */
+
+/* An IPv4 address (flow keys keep it in the first 4 bytes, the rest zero)
+ * with its port, protocol and role fits in one word: such keys live in
+ * the narrow set, 8 bytes an entry instead of 28 (a third of the memory
+ * and of the cache lines a probe touches).  Every other address lives in
+ * the wide set.  The word: bit 63 used, bit 62 persist, then address (32
+ * bits) << 19 | port << 3 | protocol index << 1 | role.  The refresh of
+ * each narrow entry is kept apart (tick4), made when a view first asks:
+ * a report never does. */
+#define S4_USED		(1ull << 63)
+#define S4_PERSIST	(1ull << 62)
+_Static_assert(PI_NUM <= 4, "the protocol index takes 2 bits");
+
+static int is_narrow(const uint8_t *a)
+{
+	static const uint8_t zero[12];
+
+	return memcmp(a + 4, zero, sizeof(zero)) == 0;
+}
+
+static uint64_t seen4_word(const struct seen *k)
+{
+	const uint8_t *a = k->addr;
+	uint32_t a4 = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+		      (uint32_t)a[2] << 8 | a[3];
+
+	return S4_USED | (uint64_t)a4 << 19 | (uint64_t)k->port << 3 |
+	       (uint64_t)k->pi << 1 | k->role;
+}
+
+static uint64_t seen4_hash(uint64_t w)
+{
+	w &= ~S4_PERSIST;
+	return keyhash(&w, sizeof(w));
+}
+
+static size_t seen4_slot(uint64_t w, size_t cap)
+{
+	return (size_t)seen4_hash(w) & (cap - 1);
+}
 
 /* The first slot to try for k in a set of cap (a power of two) slots. */
 static size_t seen_slot(const struct seen *k, size_t cap)
@@ -188,22 +283,44 @@ static int seen_eq(const struct seen *a, const struct seen *b)
 	       memcmp(a->addr, b->addr, 16) == 0;
 }
 
-/* Room for one more entry (up to 3/4 full); 0 when there is none. */
-static int seen_room(struct ports *t)
+/* The narrow set at cap slots (rehashed); -1 when memory is short. */
+static int seen4_grow(struct ports *t, size_t cap)
 {
-	size_t cap = t->set_cap ? 2 * t->set_cap : 4096;
-	struct seen *ns;
+	uint64_t *nw = vmem_alloc(cap * sizeof(*nw));
+	uint32_t *nt = t->tick4 ? calloc(cap, sizeof(*nt)) : NULL;
 
-	if (t->set_n >= t->c.max_distinct) {
-		t->st.distinct_capped = 1;
-		return 0;
+	if (!nw || (t->tick4 && !nt)) {
+		vmem_free(nw, cap * sizeof(*nw));
+		free(nt);
+		return -1;
 	}
-	if (4 * (t->set_n + 1) <= 3 * t->set_cap)
-		return 1;
-	if (!(ns = calloc(cap, sizeof(*ns)))) {
-		t->st.distinct_capped = 1;
-		return 0;
+	for (size_t i = 0; i < t->set4_cap; i++) {
+		size_t j;
+
+		if (!t->set4[i])
+			continue;
+		for (j = seen4_slot(t->set4[i], cap); nw[j];
+		     j = (j + 1) & (cap - 1))
+			;
+		nw[j] = t->set4[i];
+		if (nt)
+			nt[j] = t->tick4[i];
 	}
+	vmem_free(t->set4, t->set4_cap * sizeof(*nw));
+	free(t->tick4);
+	t->set4 = nw;
+	t->tick4 = nt;
+	t->set4_cap = cap;
+	return 0;
+}
+
+/* The wide set at cap slots (rehashed); -1 when memory is short. */
+static int seen_grow(struct ports *t, size_t cap)
+{
+	struct seen *ns = calloc(cap, sizeof(*ns));
+
+	if (!ns)
+		return -1;
 	for (size_t i = 0; i < t->set_cap; i++) {
 		size_t j;
 
@@ -217,6 +334,81 @@ static int seen_room(struct ports *t)
 	free(t->set);
 	t->set = ns;
 	t->set_cap = cap;
+	return 0;
+}
+
+/* Room for one more entry in the narrow (narrow set) or wide set (each
+ * up to 3/4 full); 0 when there is none. */
+static int seen_room(struct ports *t, int narrow)
+{
+	size_t n = narrow ? t->set4_n : t->set_n;
+	size_t cap = narrow ? t->set4_cap : t->set_cap;
+
+	if (t->set4_n + t->set_n >= t->c.max_distinct) {
+		t->st.distinct_capped = 1;
+		return 0;
+	}
+	if (4 * (n + 1) <= 3 * cap)
+		return 1;
+	cap = cap ? 2 * cap : 4096;
+	if ((narrow ? seen4_grow(t, cap) : seen_grow(t, cap)) < 0) {
+		t->st.distinct_capped = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* An entry found again (kept: an ended flow brought it; tick: the refresh
+ * that last counted it live): 1 when it counts now.  *keep: it is kept
+ * for good from now on. */
+static int seen_again(const struct ports *t, int kept, uint32_t *tick,
+		      int persist, int *keep)
+{
+	*keep = 0;
+	if (kept)
+		return 0;
+	if (persist) {
+		/* a live flow's address ended: keep it for good */
+		*keep = 1;
+		return 1;
+	}
+	if (*tick == t->tick)
+		return 0;
+	*tick = t->tick;
+	return 1;
+}
+
+/* seen_count for narrow word w of hash h (seen4_hash). */
+static int seen4_count(struct ports *t, uint64_t w, uint64_t h, int persist)
+{
+	int room = seen_room(t, 1), keep;
+	uint32_t none = 0;
+	size_t j;
+
+	if (!t->set4_cap)
+		return 0;
+	if (t->tick && !t->tick4 &&
+	    !(t->tick4 = calloc(t->set4_cap, sizeof(*t->tick4)))) {
+		t->st.distinct_capped = 1;	/* a view without memory */
+		return 0;
+	}
+	for (j = (size_t)h & (t->set4_cap - 1); t->set4[j];
+	     j = (j + 1) & (t->set4_cap - 1)) {
+		if ((t->set4[j] & ~S4_PERSIST) != w)
+			continue;
+		int c = seen_again(t, !!(t->set4[j] & S4_PERSIST),
+				   t->tick4 ? &t->tick4[j] : &none, persist,
+				   &keep);
+		if (keep)
+			t->set4[j] |= S4_PERSIST;
+		return c;
+	}
+	if (!room)
+		return 0;
+	t->set4[j] = w | (persist ? S4_PERSIST : 0);
+	if (t->tick4)
+		t->tick4[j] = t->tick;
+	t->set4_n++;
 	return 1;
 }
 
@@ -226,9 +418,15 @@ static int seen_room(struct ports *t)
  * kept and nothing new counts. */
 static int seen_count(struct ports *t, const struct seen *k, int persist)
 {
-	int room = seen_room(t);
+	int room, keep;
 	size_t j;
 
+	if (is_narrow(k->addr)) {
+		uint64_t w = seen4_word(k);
+
+		return seen4_count(t, w, seen4_hash(w), persist);
+	}
+	room = seen_room(t, 0);
 	if (!t->set_cap)
 		return 0;
 	for (j = seen_slot(k, t->set_cap); t->set[j].used;
@@ -237,17 +435,10 @@ static int seen_count(struct ports *t, const struct seen *k, int persist)
 
 		if (!seen_eq(e, k))
 			continue;
-		if (e->persist)
-			return 0;
-		if (persist) {
-			/* a live flow's address ended: keep it for good */
+		int c = seen_again(t, e->persist, &e->tick, persist, &keep);
+		if (keep)
 			e->persist = 1;
-			return 1;
-		}
-		if (e->tick == t->tick)
-			return 0;
-		e->tick = t->tick;
-		return 1;
+		return c;
 	}
 	if (!room)
 		return 0;
@@ -274,42 +465,68 @@ static void seen_key(struct seen *k, const struct ft_view *v, int pi,
 
 /* ---- flows in ------------------------------------------------------------- */
 
+/* A flow's client (role 0) and server keys for the distinct sets; narrow
+ * ones with their word and hash, and their slots asked from memory now:
+ * the probes come after the flow's other work, their misses overlapped. */
+struct seen_pair {
+	struct seen k[2];
+	uint64_t w[2], h[2];	/* w 0: a wide key */
+};
+
+static void seen_prefetch(const struct ports *t, const struct ft_view *v,
+			  int pi, struct seen_pair *sp)
+{
+	for (int role = 0; role < 2; role++) {
+		seen_key(&sp->k[role], v, pi, role);
+		sp->w[role] = 0;
+		if (!is_narrow(sp->k[role].addr))
+			continue;
+		sp->w[role] = seen4_word(&sp->k[role]);
+		sp->h[role] = seen4_hash(sp->w[role]);
+		if (t->set4_cap)
+			__builtin_prefetch(&t->set4[sp->h[role] &
+						    (t->set4_cap - 1)]);
+	}
+}
+
+static void seen_fold(struct ports *t, struct port_row *p,
+		      const struct seen_pair *sp)
+{
+	for (int role = 0; role < 2; role++)
+		if (sp->w[role] ? seen4_count(t, sp->w[role], sp->h[role], 1) :
+				  seen_count(t, &sp->k[role], 1))
+			*(role ? &p->servers : &p->clients) += 1;
+}
+
 const struct port_row *ports_add(struct ports *t, const struct ft_view *v,
 				 const struct attr_end end[2])
 {
 	int pi = rep_port_index(v->key.proto);
 	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
-	struct port_row *p, *s;
-	struct seen k;
+	struct port_row *p;
+	struct seen_pair sp;
 
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
 		return NULL;	/* no ports: not in this table */
+	if (!t->c.no_distinct)
+		seen_prefetch(t, v, pi, &sp);
 	if (!(p = port_get(t, v->key.proto, pi, rp))) {
 		t->st.nomem = 1;
 		return NULL;
 	}
 	port_row_fold(p, v, end);
-	if (!t->c.no_distinct)
-		for (int role = 0; role < 2; role++) {
-			seen_key(&k, v, pi, role);
-			if (seen_count(t, &k, 1))
-				*(role ? &p->servers : &p->clients) += 1;
-		}
-	if (t->c.no_services)
-		return p;
-	struct svc_key sk = { .port = rp, .proto = v->key.proto,
-			      .ipv = (v->key.flags & FT_K_V6) ? 6 : 4 };
-	memcpy(sk.addr, v->orig_is_a ? v->key.b : v->key.a, 16);
-	if ((s = svc_get(t, &sk))) {
-		int was = s->conns ? s->state : -1;	/* -1: a new service */
-
-		port_row_fold(s, v, end);
-		if (was >= 0)
-			p->server_state[was]--;
-		p->server_state[s->state]++;
-	} else {
-		t->st.services_dropped++;
+	if (!t->c.no_services) {
+		struct svc_key sk = { .port = rp, .proto = v->key.proto,
+				      .ipv = (v->key.flags & FT_K_V6) ? 6 : 4 };
+		memcpy(sk.addr, v->orig_is_a ? v->key.b : v->key.a, 16);
+		long i = svc_get(t, &sk);
+		if (i >= 0)
+			svc_fold(t, (size_t)i, p, v, end);
+		else
+			t->st.services_dropped++;
 	}
+	if (!t->c.no_distinct)
+		seen_fold(t, p, &sp);
 	return p;
 }
 
@@ -360,12 +577,12 @@ const struct port_row *ports_port(const struct ports *t, size_t i)
 
 size_t ports_nservices(const struct ports *t)
 {
-	return t->nsvc;
+	return t->c.no_service_rows ? 0 : t->nsvc;
 }
 
 const struct port_row *ports_service(const struct ports *t, size_t i)
 {
-	return i < t->nsvc ? &t->svc[i] : NULL;
+	return i < ports_nservices(t) ? &t->svc[i] : NULL;
 }
 
 void ports_get_stats(const struct ports *t, struct ports_stats *s)

@@ -125,6 +125,9 @@ struct ports_config {
 	uint32_t max_services;	/* 0: 65536 */
 	uint32_t max_distinct;	/* 0: 1 << 22 */
 	bool no_services;	/* keep port rows only */
+	bool no_service_rows;	/* services only for their ports'
+				   server_state: no service rows (32 bytes
+				   a service instead of ~800) */
 	bool no_distinct;	/* do not count clients and servers */
 };
 
@@ -154,7 +157,8 @@ const struct port_row *ports_add(struct ports *t, const struct ft_view *v,
  * out of memory. */
 int ports_listen(struct ports *t, const struct attr_listener *l);
 
-/* The rows, in the order they were created (callers sort). */
+/* The rows, in the order they were created (callers sort); no service
+ * rows with no_service_rows. */
 size_t ports_nports(const struct ports *t);
 const struct port_row *ports_port(const struct ports *t, size_t i);
 size_t ports_nservices(const struct ports *t);

@@ -69,7 +69,8 @@ struct report *report_new(enum rep_kind kind, enum rep_fmt fmt,
 		r->attr = a;
 		if ((kind == REP_PROCS && !(r->procs = rep_procs_new())) ||
 		    ((kind == REP_PORTS || kind == REP_SERVICES) &&
-		     !(r->ports = ports_new(NULL)))) {
+		     !(r->ports = ports_new(&(struct ports_config){
+			     .no_service_rows = kind == REP_PORTS })))) {
 			free(r);
 			return NULL;
 		}
@@ -319,7 +320,10 @@ void report_add(void *report, const struct flow_rec *f)
 
 struct consumer report_consumer(struct report *r)
 {
+	/* port, service and process rows have no names */
 	return (struct consumer){ .name = "report", .arg = r,
+				  .flags = r->kind == REP_FLOWS ? 0 :
+					   CONSUMER_NO_NAMES,
 				  .flow = report_add };
 }
 

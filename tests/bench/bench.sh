@@ -209,13 +209,13 @@ if [ -n "${PPS[porttop-ports]:-}" ]; then
   for ref in softflowd readloop; do
     x="$(ratio porttop-ports "$ref")"
     if [ "$x" = - ]; then line+=" vs $ref: not measured;"; continue; fi
-    if [ "$ref" = softflowd ]; then goal=">= 2x"; ok="$(meets "$p >= 2 * ${PPS[$ref]}")"
-    else goal=">= 1/3"; ok="$(meets "3 * $p >= ${PPS[$ref]}")"; fi
+    if [ "$ref" = softflowd ]; then goal=">= 4x"; ok="$(meets "$p >= 4 * ${PPS[$ref]}")"
+    else goal=">= 1/2"; ok="$(meets "2 * $p >= ${PPS[$ref]}")"; fi
     line+=" ${x}x $ref (target $goal: $ok);"
   done
-  echo "$line peak ${MIB[porttop-ports]} MiB (target < 256 MiB: $(meets "${MIB[porttop-ports]} < 256"))"
+  echo "$line peak ${MIB[porttop-ports]} MiB (target < 128 MiB: $(meets "${MIB[porttop-ports]} < 128"))"
 else
   st="${STATE[porttop-ports]:-not selected}"
-  echo "porttop --report ports: ${st#porttop: }; targets (>= 2x softflowd, >= 1/3 of readloop, < 256 MiB) not evaluated"
+  echo "porttop --report ports: ${st#porttop: }; targets (>= 4x softflowd, >= 1/2 of readloop, < 128 MiB) not evaluated"
 fi
 exit "$FAILED"

@@ -123,12 +123,12 @@ static void state_order(void **state)
 /* A port says how many of its servers are in each state, each server by
  * its own latest verdict: a server that moves from filtered to open moves
  * in the counts; the port's own state stays the latest verdict. */
-static void servers_by_state(void **state)
+static void servers_by_state_in(int slim)
 {
-	struct ports *t = ports_new(NULL);
+	struct ports *t = ports_new(&(struct ports_config){
+		.no_service_rows = slim });
 	const struct port_row *p;
 
-	(void)state;
 	add(t, flow(1, 40000, 1, 80, 1, FT_CS_SF));
 	add(t, flow(1, 40001, 2, 80, 2, FT_CS_S0));	/* .2 filtered */
 	p = add(t, flow(1, 40002, 3, 80, 3, FT_CS_REJ));
@@ -144,10 +144,20 @@ static void servers_by_state(void **state)
 	assert_int_equal(p->server_state[FT_PS_OPEN], 2);
 	assert_int_equal(p->server_state[FT_PS_FILTERED], 0);
 	assert_int_equal(p->state, FT_PS_OPEN);
+	assert_int_equal(ports_nservices(t), slim ? 0 : 3);
 	for (size_t i = 0; i < ports_nservices(t); i++)
 		assert_int_equal(ports_service(t, i)->server_state[FT_PS_OPEN],
 				 0);
 	ports_free(t);
+}
+
+/* slim: services kept only for their port's counts (the ports report),
+ * with the same counts and no service rows */
+static void servers_by_state(void **state)
+{
+	(void)state;
+	servers_by_state_in(0);
+	servers_by_state_in(1);
 }
 
 /* A view: a live flow's client counts once per refresh; once an ended
@@ -177,6 +187,56 @@ static void live_overlay(void **state)
 	ports_live_distinct(t, &live2, &c, &s);
 	assert_int_equal(c, 0);
 	assert_int_equal(s, 0);
+	ports_free(t);
+}
+
+/* IPv4 and IPv6 ends are kept apart (one word an IPv4 key, a wide entry
+ * otherwise), and both count exactly: thousands of clients, ended and
+ * live, each counted once for good or once per refresh, also across the
+ * sets' growth while a view counts. */
+static void many_clients(void **state)
+{
+	struct ports *t = ports_new(NULL);
+	const struct port_row *p = NULL;
+	uint64_t c, s, sum;
+
+	(void)state;
+	for (int v6 = 0; v6 < 2; v6++)
+		for (int i = 0; i < 3000; i++) {
+			struct ft_view v = flow(0, 40000, 1, 53, 1, FT_CS_SF);
+
+			v.key.a[1] = (uint8_t)(i >> 8);
+			v.key.a[2] = (uint8_t)i;
+			if (v6) {	/* the same 4 bytes, then more */
+				v.key.a[15] = 1;
+				v.key.flags |= FT_K_V6;
+			}
+			p = add(t, v);
+			p = add(t, v);	/* again: not a new client */
+		}
+	assert_int_equal(p->conns, 12000);
+	assert_int_equal(p->clients, 6000);
+	assert_int_equal(p->servers, 1);
+	for (int r = 0; r < 2; r++) {
+		ports_live_begin(t);
+		for (int pass = 0; pass < 2; pass++) {
+			sum = 0;
+			for (int i = 0; i < 8000; i++) {
+				struct ft_view v = flow(0, 1, 2, 53, 2,
+							FT_CS_SF);
+
+				v.key.a[1] = (uint8_t)(i >> 8);
+				v.key.a[2] = (uint8_t)i;
+				v.key.a[15] = (uint8_t)(i & 1);
+				ports_live_distinct(t, &v, &c, &s);
+				sum += c;
+			}
+			/* the 3000 that ended before (even i below 3000
+			 * in IPv4, odd ones in IPv6) never count; the
+			 * others once a refresh */
+			assert_int_equal(sum, pass ? 0 : 8000 - 3000);
+		}
+	}
 	ports_free(t);
 }
 
@@ -235,6 +295,7 @@ int main(void)
 		cmocka_unit_test(state_order),
 		cmocka_unit_test(servers_by_state),
 		cmocka_unit_test(live_overlay),
+		cmocka_unit_test(many_clients),
 		cmocka_unit_test(bounds),
 		cmocka_unit_test(listeners),
 	};
