@@ -88,6 +88,16 @@ static void hand_on(struct engine *e, const struct flow_rec *f, int left)
 	}
 }
 
+/* porttop run: whether an end of f is owned in the program's cgroup (a
+ * flow between two of its processes has both). */
+static int owned(const struct engine *e, const struct flow_rec *f)
+{
+	uint64_t cg = e->o.own_cgroup;
+
+	return !cg || f->end[FT_ORIG].cgroup == cg ||
+	       f->end[FT_RESP].cgroup == cg;
+}
+
 /* The flow with its owners, looked up once for every consumer (the
  * service keeps closed sockets' owners a while, so a flow that outlived
  * its socket is still attributed). */
@@ -97,6 +107,8 @@ static void deliver(struct engine *e, const struct ft_view *v)
 
 	f.v = *v;
 	attr_flow(e->attr, v, f.end);
+	if (!owned(e, &f))
+		return;
 	nm_flow(e->names, v, f.name);
 	hand_on(e, &f, 0);
 }
@@ -152,6 +164,8 @@ static void hand_on_left(struct engine *e)
 		if (!ft_read(e->ft, i, &f.v))
 			continue;
 		attr_flow(e->attr, &f.v, f.end);
+		if (!owned(e, &f))
+			continue;
 		nm_flow(e->names, &f.v, f.name);
 		hand_on(e, &f, 1);
 	}

@@ -72,6 +72,10 @@ struct engine_opts {
 	const char *runtime_sockets[NM_RT_SOCKETS + 1];
 	bool no_runtime;
 	enum engine_tunnels tunnels;	/* --tunnels */
+	uint64_t own_cgroup;		/* porttop run: hand on only the flows
+					   with an end owned by a process of
+					   this cgroup v2 (attr_end.cgroup);
+					   0: every flow */
 };
 
 /* Counters, readable from any thread at any time. */
