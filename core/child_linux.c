@@ -61,12 +61,15 @@ int child_netns(char *err, size_t errlen)
 }
 
 /* The child's side: signals as a shell would leave them, wait for the
- * go, exec; a failed exec says its errno on ex. */
-static void child_main(char *const argv[], int go, int ex)
+ * go (EOF: porttop gave up), exec; a failed exec says its errno on ex. */
+static void child_main(char *const argv[], const int go[2], const int ex[2])
 {
 	sigset_t none;
 	char b;
 	int err;
+
+	close(go[1]);	/* else the EOF of a give-up never comes */
+	close(ex[0]);
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -74,11 +77,11 @@ static void child_main(char *const argv[], int go, int ex)
 	signal(SIGWINCH, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (read(go, &b, 1) != 1)
+	if (read(go[0], &b, 1) != 1)
 		_exit(125);	/* porttop gave up before the start */
 	execvp(argv[0], argv);
 	err = errno;
-	if (write(ex, &err, sizeof(err)) < 0) {
+	if (write(ex[1], &err, sizeof(err)) < 0) {
 	}
 	_exit(err == ENOENT ? 127 : 126);
 }
@@ -168,7 +171,7 @@ int child_spawn(struct child **out, char *const argv[], int cgroup,
 		return -1;
 	}
 	if (c->pid == 0)
-		child_main(argv, go[0], ex[1]);
+		child_main(argv, go, ex);
 	close(go[0]), close(ex[1]);
 	c->go = go[1], c->ex = ex[0], c->cgfd = -1;
 	if (cgroup && cgroup_make(c, cgid, err, errlen) < 0) {
