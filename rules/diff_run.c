@@ -19,7 +19,8 @@ int diff_ignore(struct diff_opts *o, const char *field)
 	int *flag = !strcmp(field, "orig_h") ? &o->ignore_orig_h :
 		    !strcmp(field, "resp_h") ? &o->ignore_resp_h :
 		    !strcmp(field, "conn_state") ? &o->ignore_states :
-		    !strcmp(field, "port_state") ? &o->ignore_ports : NULL;
+		    !strcmp(field, "port_state") ? &o->ignore_ports :
+		    !strcmp(field, "comm") ? &o->ignore_procs : NULL;
 
 	for (int v = 0; v < DIFF_NVAL && !flag; v++)
 		if (!strcmp(field, vals[v]))
@@ -70,7 +71,8 @@ static int parse(int argc, char **argv, struct diff_opts *o)
 	while ((ch = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
 		if (ch == 'I' && diff_ignore(o, optarg) < 0)
 			return diff_usage("--ignore takes orig_h, resp_h, "
-					  "conn_state, port_state, orig_pkts, "
+					  "conn_state, port_state, comm, "
+					  "orig_pkts, "
 					  "resp_pkts, orig_bytes or resp_bytes",
 					  optarg);
 		if (ch == 'T' && tolerance(optarg, &o->tolerance) < 0)
