@@ -22,6 +22,9 @@
 #   curl-only-cmd   run -- sh -c 'curl; curl' (local ports 41000-41999):
 #                   exactly those 2 TCP flows, SF, owned by curl, in one
 #                   cgroup; none of the noise
+#   ports-only-cmd  run --report ports -- curl: the one port curl talked
+#                   to (tcp/8080); not udp/9999, which the echo server
+#                   listens on outside CMD
 #   fork-udp        run -- prog.py fork: 3 children, each one datagram
 #                   from its own port and gone before the parent: exactly
 #                   3 UDP flows, 1+1 packets, 3 pids, none the parent's
@@ -45,7 +48,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 
 NSLIST=() SUITE=run NS_ENTER=nsenter
-CHECKS=(curl-only-cmd fork-udp exit-status check-verdicts netns-private
+CHECKS=(curl-only-cmd ports-only-cmd fork-udp exit-status check-verdicts netns-private
 	no-privileges usage)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-run.XXXXXX") || exit 2
 . tests/lib/ns.sh
@@ -107,6 +110,19 @@ check_curl() {
 		fail $n "a flow that is not one of CMD's curls" "$tmp/$n.out"
 	elif ! jqall $n '(map(.orig_cgroup) | unique | length == 1) and .[0].orig_cgroup > 1'; then
 		fail $n "curl's flows not in one cgroup of their own" "$tmp/$n.out"
+	else
+		ok $n
+	fi
+}
+
+check_ports() {
+	local n=ports-only-cmd
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun $n run -q --report ports --format json -- curl -s -o /dev/null http://127.0.0.1:8080/
+	if [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif ! jqall $n 'map([.proto, .port]) == [["tcp", 8080]]'; then
+		fail $n "not just tcp/8080" "$tmp/$n.out"
 	else
 		ok $n
 	fi
@@ -230,6 +246,7 @@ check_usage() {
 }
 
 check_curl
+check_ports
 check_fork
 check_exit
 check_verdicts
