@@ -42,7 +42,8 @@
 /* What porttop does while it captures: a report at the end, --batch,
  * the interactive view, only the events on stdout (--events -), or the
  * verdicts of a rules file (check). */
-enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW, RUN_EVENTS, RUN_CHECK };
+enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW, RUN_EVENTS, RUN_CHECK,
+		RUN_DIFF };
 
 /* Everything the command line says. */
 struct opts {
@@ -59,6 +60,9 @@ struct opts {
 	const char *dfilter;		/* -Y */
 	const char *rules_file;		/* porttop check RULES, --check */
 	const char *junit;		/* --junit */
+	const char *diff_file;		/* --diff BASELINE */
+	const char *label;		/* what was captured, for --diff's
+					   "+++" line */
 	struct rules *rules;		/* read from rules_file */
 	struct scan_config scan;	/* --scan */
 	struct ipfix_opts ipfix;	/* --ipfix and its --ipfix-* */
@@ -123,6 +127,9 @@ static void usage(FILE *f)
 "                     on stdout, exit 1 when a check fails (see CHECK in\n"
 "                     porttop(8)); `porttop check RULES` is the same\n"
 "  --junit FILE       with --check: also write the verdicts as JUnit XML\n"
+"  --diff BASELINE    compare the input's flows with BASELINE (a capture or\n"
+"                     a --format json report) as porttop diff does: exit 1\n"
+"                     when they differ\n"
 "  --netns private    run: CMD in a fresh network namespace, loopback only\n"
 "  -q                 no progress line on stderr\n"
 "  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
@@ -187,10 +194,10 @@ static void usage_more(FILE *f)
 "Exit status: 0 ok (also when stopped by a signal), 1 input damaged or\n"
 "device lost mid-way (report of what was read), 2 usage error, unreadable\n"
 "file or device, bad filter or unsupported link type.  check: 1 a check\n"
-"failed.  run: porttop's own 2 (it could not capture, start CMD or read\n"
-"the rules) or 1 (a check failed, the capture broke off), else CMD's\n"
-"status as a shell gives it (127 not found, 126 not executable, 128+N\n"
-"killed by signal N).\n",
+"failed; --diff: 1 they differ.  run: porttop's own 2 (it could not\n"
+"capture, start CMD or read the rules) or 1 (a check failed, --diff\n"
+"differs, the capture broke off), else CMD's status as a shell gives it\n"
+"(127 not found, 126 not executable, 128+N killed by signal N).\n",
 		FT_DEFAULT_FLOWS, ft_memory(&c) >> 20, ft_memory(&shown) >> 20);
 }
 
@@ -287,6 +294,7 @@ static int o_uniflow(struct opts *o, const char *a) { (void)a; o->ipfix.uniflow 
 static int o_dfilter(struct opts *o, const char *a) { o->dfilter = a; return 0; }
 static int o_check(struct opts *o, const char *a) { o->rules_file = a; return 0; }
 static int o_junit(struct opts *o, const char *a) { o->junit = a; return 0; }
+static int o_diff(struct opts *o, const char *a) { o->diff_file = a; return 0; }
 
 static int o_netns(struct opts *o, const char *a)
 {
@@ -515,6 +523,7 @@ static const struct opt_def {
 	{ "check", 275, 1, o_check, NULL, NULL },
 	{ "junit", 276, 1, o_junit, NULL, NULL },
 	{ "netns", 277, 1, o_netns, "unknown --netns", "private" },
+	{ "diff", 278, 1, o_diff, NULL, NULL },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -643,8 +652,15 @@ static int check_options(struct opts *o)
 		return bad_usage("check writes verdicts: --report, --format, "
 				 "--batch, -Y and --events do not go with it",
 				 NULL);
+	if (o->diff_file && (o->rules_file || o->batch || o->report_set ||
+			     o->format_set || o->dfilter || o->events_file))
+		return bad_usage("--diff writes differences: --check, --report, "
+				 "--format, --batch, -Y and --events do not go "
+				 "with it", NULL);
 	if (o->rules_file)
 		o->mode = RUN_CHECK;
+	else if (o->diff_file)
+		o->mode = RUN_DIFF;
 	else if (o->batch)
 		o->mode = RUN_BATCH;
 	else if (o->events_file && !strcmp(o->events_file, "-"))
@@ -659,7 +675,7 @@ static int check_options(struct opts *o)
 	if (o->mode == RUN_BATCH && o->format == REP_CSV)
 		return bad_usage("--batch writes text or json", NULL);
 	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS ||
-	    o->mode == RUN_CHECK) {
+	    o->mode == RUN_CHECK || o->mode == RUN_DIFF) {
 		o->eng.speed = 0;	/* a report reads as fast as it can */
 	} else {
 		o->eng.ft.publish = true;	/* the views read the table */
@@ -783,6 +799,8 @@ static int run_mode(struct engine *e, const struct opts *o,
 	} else if (o->mode == RUN_CHECK) {
 		struct check_run_opts k = { o->rules, o->junit, o->quiet };
 		status = check_run(e, &k);
+	} else if (o->mode == RUN_DIFF) {
+		status = diff_engine(e, o->diff_file, o->label, o->quiet);
 	} else {
 		struct report_run_opts r = { o->report, o->format, o->quiet,
 					     o->mode == RUN_EVENTS, f };
@@ -889,6 +907,8 @@ static int run(struct opts *op, int argc, char **argv)
 		free(filter);
 		return pt_exit(err.code);
 	}
+	o.label = o.run ? argv[optind] : o.eng.read_file ? o.eng.read_file :
+		  o.eng.live.iface ? o.eng.live.iface : "live capture";
 	if (o.run && (status = cmd_go(&o, e, child, argv[optind])) >= 0)
 		child_end(child), child = NULL;
 	else

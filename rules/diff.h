@@ -64,6 +64,20 @@ int diff_ignore(struct diff_opts *o, const char *field);
  * line of a report, the capture's own error otherwise. */
 int diff_load(struct dside *s, const char *path, char *err, size_t errlen);
 
+/* diff_load_engine: s (empty, its path set to a name for the "+++"
+ * line) from e (opened, not started) run to the end of its input (-q:
+ * quiet), as diff_load reads a capture.  0, or -1 with err set. */
+struct engine;
+int diff_load_engine(struct dside *s, struct engine *e, int quiet,
+		     char *err, size_t errlen);
+
+/* diff_engine: `--diff BASELINE` (porttop run --diff, or beside -r/-i):
+ * BASELINE against what e captures (label names it on the "+++" line),
+ * written as diff_write does, then porttop's summary.  Exit status: 0
+ * the same, 1 they differ, 2 a side could not be read. */
+int diff_engine(struct engine *e, const char *baseline, const char *label,
+		int quiet);
+
 void diff_side_free(struct dside *s);
 
 /* diff_save: make baseline what current says (--update): a copy of

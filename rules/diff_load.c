@@ -144,27 +144,21 @@ static void row_flow(const void *row, struct dflow *d)
 	}
 }
 
-/* The capture's flows report, read to its end: into s, or written to
- * save as JSON Lines when save is not NULL. */
-static int load_capture(struct dside *s, FILE *save, char *err,
-			size_t errlen)
+/* e's flows report, e run to the end of its input: into s, or written
+ * to save as JSON Lines when save is not NULL. */
+static int engine_flows(struct engine *e, struct dside *s, FILE *save,
+			int quiet, char *err, size_t errlen)
 {
-	struct engine_opts eo = { .read_file = s->path };
 	struct pt_err pe = { 0 };
-	struct engine *e;
 	struct report *r = NULL;
 	struct consumer c;
 	const void **rows = NULL;
 	long n = -1;
 
-	if (engine_open(&e, &eo, &pe) != PT_OK) {
-		snprintf(err, errlen, "%s", pe.msg);
-		return -1;
-	}
 	if ((r = report_new(REP_FLOWS, REP_JSON, engine_attr(e)))) {
 		c = report_consumer(r);
 		engine_add(e, &c);
-		if (report_capture(e, 1, &pe) != PT_OK)
+		if (report_capture(e, quiet, &pe) != PT_OK)
 			snprintf(err, errlen, "%s", pe.msg);
 		else if (save)
 			n = report_write(r, save) < 0 ? -1 : 0;
@@ -186,8 +180,31 @@ static int load_capture(struct dside *s, FILE *save, char *err,
 	}
 	free(rows);
 	report_free(r);
-	engine_close(e);
 	return n < 0 ? -1 : 0;
+}
+
+/* The capture's flows report, read to its end (engine_flows). */
+static int load_capture(struct dside *s, FILE *save, char *err,
+			size_t errlen)
+{
+	struct engine_opts eo = { .read_file = s->path };
+	struct pt_err pe = { 0 };
+	struct engine *e;
+	int rc;
+
+	if (engine_open(&e, &eo, &pe) != PT_OK) {
+		snprintf(err, errlen, "%s", pe.msg);
+		return -1;
+	}
+	rc = engine_flows(e, s, save, 1, err, errlen);
+	engine_close(e);
+	return rc;
+}
+
+int diff_load_engine(struct dside *s, struct engine *e, int quiet,
+		     char *err, size_t errlen)
+{
+	return engine_flows(e, s, NULL, quiet, err, errlen);
 }
 
 int diff_load(struct dside *s, const char *path, char *err, size_t errlen)

@@ -9,6 +9,7 @@
 
 #include "../core/status.h"
 #include "../lib/keyhash.h"
+#include "../report/report_run.h"
 #include "diff.h"
 
 int diff_ignore(struct diff_opts *o, const char *field)
@@ -87,6 +88,29 @@ static int parse(int argc, char **argv, struct diff_opts *o)
 		return diff_usage("give a BASELINE and a CURRENT (captures "
 				  "or --format json flows reports)", NULL);
 	return -1;
+}
+
+int diff_engine(struct engine *e, const char *baseline, const char *label,
+		int quiet)
+{
+	struct diff_opts o = { 0 };
+	struct dside b = { 0 }, c = { .path = label };
+	char err[512];
+	long lines = -1;
+
+	/* the capture first: a live one (porttop run) must not wait while
+	 * a baseline capture is read */
+	if (diff_load_engine(&c, e, quiet, err, sizeof(err)) < 0 ||
+	    diff_load(&b, baseline, err, sizeof(err)) < 0)
+		fprintf(stderr, "porttop: diff: %s\n", err);
+	else if ((lines = diff_write(stdout, &b, &c, &o)) < 0)
+		fprintf(stderr, "porttop: diff: out of memory\n");
+	diff_side_free(&b);
+	diff_side_free(&c);
+	if (fflush(stdout) != 0)
+		lines = -1;
+	report_summary(e);
+	return lines < 0 ? EXIT_USAGE : lines > 0 ? 1 : EXIT_OK;
 }
 
 int diff_main(int argc, char **argv)

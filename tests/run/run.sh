@@ -34,12 +34,18 @@
 #   check-verdicts  run --check: a passing rules file -> TAP all ok, exit
 #                   0; CMD's own exit 3 -> 3; a failing check -> 1 though
 #                   CMD exited 0, with its JUnit <failure>
+#   diff-run        run --diff BASE: BASE a run's --format json report of
+#                   one child's datagram; the same program again -> exit 0,
+#                   nothing on stdout; with a curl more -> exit 1 and the
+#                   curl's flow, port, process and listener as "+" lines,
+#                   the server (python3) answering one flow more as "~"
 #   netns-private   run --netns private -w: the one flow of a program
 #                   talking to itself in a fresh namespace; -r on the -w
 #                   file reports that same flow, packet for packet
 #   no-privileges   as nobody: exit 2, one line saying sudo; CMD not run
 #   usage           no CMD, -r, -w without --netns, --netns without run,
-#                   --netns bogus: exit 2, CMD not run
+#                   --netns bogus, --diff with --check: exit 2, CMD not
+#                   run
 # The checks that tell CMD's flows by cgroup need eBPF attribution (it
 # names every socket's cgroup, however short-lived); without it they SKIP.
 # Not root, or no network namespaces: every check SKIPs.  About 10 s.
@@ -49,7 +55,7 @@ cd "$(dirname "$0")/../.." || exit 2
 
 NSLIST=() SUITE=run NS_ENTER=nsenter
 CHECKS=(curl-only-cmd ports-only-cmd fork-udp exit-status check-verdicts netns-private
-	no-privileges usage)
+	diff-run no-privileges usage)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-run.XXXXXX") || exit 2
 . tests/lib/ns.sh
 trap ns_cleanup EXIT
@@ -195,6 +201,31 @@ check_verdicts() {
 	fi
 }
 
+check_diff() {
+	local n=diff-run one="$PYTHON $PROG fork 9999 1 42001 $tmp/fork1.pid"
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun d-base run -q --format json -- $one
+	prun d-same run -q --diff "$tmp/d-base.out" -- $one
+	local same=$RC
+	prun d-more run -q --diff "$tmp/d-base.out" -- sh -c "$one; curl -s -o /dev/null http://127.0.0.1:8080/"
+	if ! jqall d-base 'length == 1 and .[0].orig_p == 42001'; then
+		fail $n "the baseline is not the one datagram's flow" "$tmp/d-base.out" "$tmp/d-base.err"
+	elif [ "$same" -ne 0 ] || [ -s "$tmp/d-same.out" ]; then
+		fail $n "the same program: exit $same, not 0, or differences" "$tmp/d-same.out"
+	elif [ "$RC" -ne 1 ]; then
+		fail $n "a curl more: exit $RC, not 1" "$tmp/d-more.out" "$tmp/d-more.err"
+	elif ! grep -qx '+tcp 127.0.0.1 > 127.0.0.1:8080  flows 1  conn_state SF:1' "$tmp/d-more.out" ||
+	     ! grep -qx '+port tcp/8080  open' "$tmp/d-more.out" ||
+	     ! grep -qx '+proc curl  out 1  in 0' "$tmp/d-more.out" ||
+	     ! grep -qx '+listener tcp/8080 python3' "$tmp/d-more.out" ||
+	     ! grep -qx '~proc python3  out 1 -> 1  in 1 -> 2' "$tmp/d-more.out" ||
+	     [ "$(grep -c '^[-+~][a-z]' "$tmp/d-more.out")" -ne 5 ]; then
+		fail $n "not exactly the curl's lines" "$tmp/d-more.out"
+	else
+		ok $n
+	fi
+}
+
 check_netns() {
 	local n=netns-private
 	prun $n run -q --netns private -w "$tmp/ns.pcapng" --format json -- "$PYTHON" "$PROG" http-self 8000
@@ -234,6 +265,7 @@ check_usage() {
 	      status_is u-read 2 -r pcaps/attrib-lo.pcapng -- touch "$tmp/ran"
 	      status_is u-write 2 -w "$tmp/x.pcap" -- touch "$tmp/ran"
 	      status_is u-netns 2 --netns bogus -- touch "$tmp/ran"
+	      status_is u-diff 2 --diff "$tmp/x.json" --check "$RULES/curl-pass.yaml" -- touch "$tmp/ran"
 	      prun u-netns2 --netns private -r pcaps/attrib-lo.pcapng
 	      [ "$RC" -eq 2 ] || echo "--netns without run: exit $RC, not 2")
 	if [ -n "$bad" ]; then
@@ -250,6 +282,7 @@ check_ports
 check_fork
 check_exit
 check_verdicts
+check_diff
 check_netns
 check_nopriv
 check_usage
