@@ -165,9 +165,12 @@ int child_spawn(struct child **out, char *const argv[], int cgroup,
 		snprintf(err, errlen, "out of memory or file descriptors");
 		return -1;
 	}
+	ex[0] = ex[1] = -1;
 	if (pipe2(ex, O_CLOEXEC) < 0 || (c->pid = fork()) < 0) {
 		snprintf(err, errlen, "cannot start CMD: %s", strerror(errno));
 		close(go[0]), close(go[1]), free(c);
+		if (ex[0] >= 0)
+			close(ex[0]), close(ex[1]);
 		return -1;
 	}
 	if (c->pid == 0)
@@ -194,6 +197,7 @@ int child_release(struct child *c, char *err, size_t errlen)
 
 	n = write(c->go, &b, 1);
 	close(c->go);
+	c->go = -1;
 	while ((n = read(c->ex, &e, sizeof(e))) < 0 && errno == EINTR) {
 	}
 	close(c->ex);
@@ -231,8 +235,12 @@ int child_end(struct child *c)
 {
 	int st;
 
-	if (!__atomic_load_n(&c->reaped, __ATOMIC_ACQUIRE))
+	if (c->go >= 0) {	/* never let go: EOF ends it before exec */
+		close(c->go);
+		close(c->ex);
+	} else if (!__atomic_load_n(&c->reaped, __ATOMIC_ACQUIRE)) {
 		kill(c->pid, SIGTERM);	/* porttop stopped first */
+	}
 	if (c->watching)
 		pthread_join(c->watcher, NULL);
 	else if (!c->reaped)
