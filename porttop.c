@@ -898,9 +898,12 @@ static int run(struct opts *op, int argc, char **argv)
 		return status;
 	}
 	if (engine_open(&e, &o.eng, &err) != PT_OK) {
-		fprintf(stderr, "porttop: %s%s\n", err.msg, o.run ?
-			" (porttop run captures on every interface: run it "
-			"as root, sudo porttop run ...)" : "");
+		fprintf(stderr, "porttop: %s%s\n", err.msg,
+			o.run && (strstr(err.msg, "ermission") ||
+				  strstr(err.msg, "not permitted")) ?
+			" (porttop run captures "
+			"on every interface: run it as root, sudo porttop "
+			"run ...)" : "");
 		if (child)
 			child_end(child);
 		rep_filter_free(df);

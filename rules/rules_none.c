@@ -40,3 +40,14 @@ int diff_main(int argc, char **argv)
 	fprintf(stderr, "porttop: %s\n", NOT_BUILT);
 	return EXIT_USAGE;
 }
+
+int diff_engine(struct engine *e, const char *baseline, const char *label,
+		int quiet)
+{
+	(void)e;
+	(void)baseline;
+	(void)label;
+	(void)quiet;
+	fprintf(stderr, "porttop: %s\n", NOT_BUILT);
+	return EXIT_USAGE;
+}
