@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "core/child.h"
 #include "core/engine.h"
 #include "core/sig.h"
 #include "filters/filter.h"
@@ -33,13 +34,16 @@
 #define PORTTOP_VERSION "0.1.0"
 #endif
 
+#define RUN_DRAIN_NS 250000000	/* run: capture this long after CMD
+				   exits (the last FIN, socket events) */
 #define DEFAULT_SNAPLEN 256	/* headers, not payloads: enough for VLAN +
 				   IPv6 + extension headers + TCP options */
 
 /* What porttop does while it captures: a report at the end, --batch,
  * the interactive view, only the events on stdout (--events -), or the
  * verdicts of a rules file (check). */
-enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW, RUN_EVENTS, RUN_CHECK };
+enum run_mode { RUN_REPORT, RUN_BATCH, RUN_VIEW, RUN_EVENTS, RUN_CHECK,
+		RUN_DIFF };
 
 /* Everything the command line says. */
 struct opts {
@@ -58,12 +62,17 @@ struct opts {
 	const char *dfilter;		/* -Y */
 	const char *rules_file;		/* porttop check RULES, --check */
 	const char *junit;		/* --junit */
+	const char *diff_file;		/* --diff BASELINE */
+	const char *label;		/* what was captured, for --diff's
+					   "+++" line */
 	struct rules *rules;		/* read from rules_file */
 	struct scan_config scan;	/* --scan */
 	struct ipfix_opts ipfix;	/* --ipfix and its --ipfix-* */
 	int ipfix_set;			/* an --ipfix-* option was given */
 	int argc;			/* for -n's optional number */
 	char **argv;
+	int run;			/* porttop run ... -- CMD */
+	int netns;			/* run --netns private */
 };
 
 static void usage_more(FILE *f);
@@ -74,6 +83,7 @@ static void usage(FILE *f)
 "Usage: porttop [-r FILE | -i IFACE] [options] [EXPRESSION]\n"
 "       porttop check RULES [-r FILE | -i IFACE] [--junit FILE] [options]\n"
 "       porttop diff [--ignore FIELD]... [--tolerance PCT] [--update] BASE CUR\n"
+"       porttop run [--check RULES] [options] [--] CMD [ARGS...]\n"
 "       porttop -D\n"
 "Which process talks on which port, how much, and how each port behaves.\n"
 "\n"
@@ -100,6 +110,9 @@ static void usage(FILE *f)
 "                     on stdout, exit 1 when a check fails (see CHECK in\n"
 "                     porttop(8)); `porttop check RULES` is the same\n"
 "  -d TIME            refresh interval of the view and --batch (default 1s)\n"
+"  --diff BASELINE    compare the input's flows with BASELINE (a capture or\n"
+"                     a --format json report) as porttop diff does: exit 1\n"
+"                     when they differ\n"
 "  --fallback-replay FILE  when the device cannot be opened (e.g. not\n"
 "                     root), say why and replay FILE instead\n"
 "  --format FMT       text (default), csv (reports) or json (JSON Lines)\n"
@@ -107,6 +120,7 @@ static void usage(FILE *f)
 "  -n ITERATIONS      --batch: stop after this many refreshes (-n alone,\n"
 "                     as in tcpdump, is accepted: names are never looked\n"
 "                     up unless asked for in the view)\n"
+"  --netns private    run: CMD in a fresh network namespace, loopback only\n"
 "  --order ORDER      --report flows, written as flows end: start (default:\n"
 "                     by first packet through a window of 131072 ended\n"
 "                     flows; one outlived by 65536 that started after it\n"
@@ -180,9 +194,20 @@ static void usage_more(FILE *f)
 "\n"
 "EXPRESSION is a capture filter in tcpdump syntax (pcap-filter(7)); options\n"
 "may come before or after it, as with tcpdump (-- ends the options).\n"
+"\n"
+"porttop run starts CMD in a cgroup of its own (eBPF names the cgroup of\n"
+"every socket, however short-lived), captures on every interface (-i any)\n"
+"and reports or checks only the flows with an end owned by CMD or its\n"
+"descendants, until CMD exits and 250 ms more.  Needs root (capture,\n"
+"cgroup, eBPF; --netns private: CAP_SYS_ADMIN).  -w keeps only CMD's\n"
+"packets with --netns private, where every packet is CMD's.\n"
 "Exit status: 0 ok (also when stopped by a signal), 1 input damaged or\n"
 "device lost mid-way (report of what was read), 2 usage error, unreadable\n"
-"file or device, bad filter or unsupported link type.\n",
+"file or device, bad filter or unsupported link type.  check: 1 a check\n"
+"failed; --diff: 1 they differ.  run: porttop's own 2 (it could not\n"
+"capture, start CMD or read the rules) or 1 (a check failed, --diff\n"
+"differs, the capture broke off), else CMD's status as a shell gives it\n"
+"(127 not found, 126 not executable, 128+N killed by signal N).\n",
 		FT_DEFAULT_FLOWS, ft_memory(&c) >> 20, ft_memory(&shown) >> 20);
 }
 
@@ -279,6 +304,13 @@ static int o_uniflow(struct opts *o, const char *a) { (void)a; o->ipfix.uniflow 
 static int o_dfilter(struct opts *o, const char *a) { o->dfilter = a; return 0; }
 static int o_check(struct opts *o, const char *a) { o->rules_file = a; return 0; }
 static int o_junit(struct opts *o, const char *a) { o->junit = a; return 0; }
+static int o_diff(struct opts *o, const char *a) { o->diff_file = a; return 0; }
+
+static int o_netns(struct opts *o, const char *a)
+{
+	o->netns = 1;
+	return strcmp(a, "private") ? -1 : 0;
+}
 
 static int o_snaplen(struct opts *o, const char *a)
 {
@@ -511,16 +543,20 @@ static const struct opt_def {
 	{ "check", 275, 1, o_check, NULL, NULL },
 	{ "junit", 276, 1, o_junit, NULL, NULL },
 	{ "order", 277, 1, o_order, "unknown --order", "start, end or all" },
+	{ "netns", 278, 1, o_netns, "unknown --netns", "private" },
+	{ "diff", 279, 1, o_diff, NULL, NULL },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
 /* getopt_long's tables, made from opt_defs. */
-static void getopt_tables(char *shorts, struct option *longs)
+static void getopt_tables(char *shorts, struct option *longs, int run)
 {
 	int n = 0, k = 0;
 
 	/* no '+': options may follow the expression, as GNU getopt lets
-	 * tcpdump users write them */
+	 * tcpdump users write them; but run's CMD has options of its own */
+	if (run)
+		shorts[n++] = '+';
 	shorts[n++] = ':';	/* a missing value is ours to say */
 	for (size_t i = 0; i < NOPTS; i++) {
 		const struct opt_def *d = &opt_defs[i];
@@ -544,11 +580,11 @@ static void getopt_tables(char *shorts, struct option *longs)
  * version, a usage error). */
 static int parse_options(struct opts *o, int argc, char **argv)
 {
-	char shorts[2 * NOPTS + 4];
+	char shorts[2 * NOPTS + 5];
 	struct option longs[NOPTS + 1];
 	int ch;
 
-	getopt_tables(shorts, longs);
+	getopt_tables(shorts, longs, o->run);
 	opterr = 0;	/* one message of our own per error */
 	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct opt_def *d = NULL;
@@ -574,6 +610,36 @@ static int parse_options(struct opts *o, int argc, char **argv)
 			return bad_value(d->bad, d->has_arg ? optarg :
 						 argv[optind - 1], d->hint);
 	}
+	return -1;
+}
+
+/* porttop run: what goes with it (a live capture on every interface
+ * by default, a report or verdicts at CMD's end).  -1 to go on, else the
+ * exit status. */
+static int check_run_options(struct opts *o, int argc)
+{
+	if (!o->run)
+		return o->netns ? bad_usage("--netns goes with porttop run",
+					    NULL) : -1;
+	if (optind >= argc)
+		return bad_usage("run needs a command: porttop run [options] "
+				 "-- CMD [ARGS...]", NULL);
+	if (o->eng.read_file || o->eng.fallback_file)
+		return bad_usage("run captures live: -r and --fallback-replay "
+				 "do not go with it", NULL);
+	if (o->batch || o->filter_file)
+		return bad_usage("run reports when CMD ends and takes the "
+				 "words after the options as CMD: --batch and -F "
+				 "do not go with it", NULL);
+	if (o->eng.write_file && !o->netns)
+		return bad_usage("run -w keeps only CMD's packets with --netns "
+				 "private (elsewhere a packet may come before "
+				 "its owner is known)", NULL);
+	if (o->eng.attrib == ATTR_MODE_NONE && !o->netns)
+		return bad_usage("run tells CMD's flows by their owners: "
+				 "--attrib none needs --netns private", NULL);
+	if (!o->eng.live.iface)
+		o->eng.live.iface = "any";
 	return -1;
 }
 
@@ -607,15 +673,24 @@ static int check_options(struct opts *o)
 		return bad_usage("check writes verdicts: --report, --format, "
 				 "--batch, -Y and --events do not go with it",
 				 NULL);
+	if (o->diff_file && (o->rules_file || o->batch || o->report_set ||
+			     o->format_set || o->dfilter || o->events_file))
+		return bad_usage("--diff writes differences: --check, --report, "
+				 "--format, --batch, -Y and --events do not go "
+				 "with it", NULL);
 	if (o->rules_file)
 		o->mode = RUN_CHECK;
+	else if (o->diff_file)
+		o->mode = RUN_DIFF;
 	else if (o->batch)
 		o->mode = RUN_BATCH;
 	else if (o->events_file && !strcmp(o->events_file, "-"))
 		o->mode = RUN_EVENTS;	/* the events own stdout */
-	else if (o->report_set || o->format_set || !isatty(STDOUT_FILENO))
-		o->mode = RUN_REPORT;	/* a pipe, a file, or a format asked
-					   for: the report (flows by default) */
+	else if (o->report_set || o->format_set || o->run ||
+		 !isatty(STDOUT_FILENO))
+		o->mode = RUN_REPORT;	/* a pipe, a file, a format asked
+					   for, or run (CMD has the terminal):
+					   the report (flows by default) */
 	else
 		o->mode = RUN_VIEW;
 	if (o->mode == RUN_BATCH && o->format == REP_CSV)
@@ -627,7 +702,7 @@ static int check_options(struct opts *o)
 	if (o->order_set && (o->mode != RUN_REPORT || o->report != REP_FLOWS))
 		return bad_usage("--order goes with the flows report", NULL);
 	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS ||
-	    o->mode == RUN_CHECK) {
+	    o->mode == RUN_CHECK || o->mode == RUN_DIFF) {
 		o->eng.speed = 0;	/* a report reads as fast as it can */
 	} else {
 		o->eng.ft.publish = true;	/* the views read the table */
@@ -753,6 +828,8 @@ static int run_mode(struct engine *e, const struct opts *o,
 	} else if (o->mode == RUN_CHECK) {
 		struct check_run_opts k = { o->rules, o->junit, o->quiet };
 		status = check_run(e, &k);
+	} else if (o->mode == RUN_DIFF) {
+		status = diff_engine(e, o->diff_file, o->label, o->quiet);
 	} else {
 		struct report_run_opts r = { o->report, o->format, o->quiet,
 					     o->mode == RUN_EVENTS, f,
@@ -764,10 +841,64 @@ static int run_mode(struct engine *e, const struct opts *o,
 	return status;
 }
 
+/* porttop run, before the engine opens: the private namespace, CMD
+ * forked and held in its cgroup (whose id selects the flows).  -1 to go
+ * on, else the exit status. */
+static int cmd_start(struct opts *o, char **cmd, struct child **c)
+{
+	char err[PT_MSG_MAX];
+
+	if (o->netns && child_netns(err, sizeof(err)) < 0) {
+		fprintf(stderr, "porttop: run: %s\n", err);
+		return EXIT_USAGE;
+	}
+	/* in the namespace every flow is CMD's: no cgroup needed */
+	if (child_spawn(c, cmd, !o->netns, &o->eng.own_cgroup, err,
+			sizeof(err)) < 0) {
+		fprintf(stderr, "porttop: run: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* porttop run, the capture open: CMD let go, watched until it exits.
+ * -1 to go on, else the exit status (127 CMD not found, 126 not
+ * executable, as a shell says them). */
+static int cmd_go(const struct opts *o, struct engine *e, struct child *c,
+		  const char *cmd)
+{
+	char err[PT_MSG_MAX];
+	struct engine_desc d;
+	int rc;
+
+	engine_describe(e, &d);
+	if (!o->netns && (!d.attrib || strcmp(d.attrib, "bpf")))
+		fprintf(stderr, "porttop: run: without eBPF attribution (%s), "
+			"sockets that live less than a sock_diag poll are not "
+			"told to be CMD's\n", engine_attrib_msg(e));
+	if ((rc = child_release(c, err, sizeof(err))) != 0) {
+		fprintf(stderr, "porttop: run: %s: %s\n", cmd, err);
+		return rc;
+	}
+	if (child_watch(c, e, RUN_DRAIN_NS) < 0) {
+		fprintf(stderr, "porttop: run: cannot watch %s\n", cmd);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* porttop run's exit status: porttop's own failure (2: could not do its
+ * job; 1: a check failed or the capture broke off) before CMD's. */
+static int cmd_status(int porttop, int cmd)
+{
+	return porttop != EXIT_OK ? porttop : cmd;
+}
+
 /* Everything after the options: filters, the engine, the mode. */
 static int run(struct opts *op, int argc, char **argv)
 {
 	struct opts o = *op;
+	struct child *child = NULL;
 	struct pt_err err;
 	struct engine *e;
 	struct rep_filter *df;
@@ -776,7 +907,9 @@ static int run(struct opts *op, int argc, char **argv)
 
 	if (!(df = display_filter(&o, &status)) && status >= 0)
 		return status;
-	if (!(filter = filter_text(&o, argc, argv, &status))) {
+	/* run: the words after the options are CMD, not a filter */
+	if (!(filter = filter_text(&o, o.run ? optind : argc, argv,
+				   &status))) {
 		rep_filter_free(df);
 		return status;
 	}
@@ -789,13 +922,32 @@ static int run(struct opts *op, int argc, char **argv)
 	}
 	o.eng.filter = filter;
 	sig_catch();
+	if (o.run && (status = cmd_start(&o, argv + optind, &child)) >= 0) {
+		rep_filter_free(df);
+		free(filter);
+		return status;
+	}
 	if (engine_open(&e, &o.eng, &err) != PT_OK) {
-		fprintf(stderr, "porttop: %s\n", err.msg);
+		fprintf(stderr, "porttop: %s%s\n", err.msg,
+			o.run && (strstr(err.msg, "ermission") ||
+				  strstr(err.msg, "not permitted")) ?
+			" (porttop run captures "
+			"on every interface: run it as root, sudo porttop "
+			"run ...)" : "");
+		if (child)
+			child_end(child);
 		rep_filter_free(df);
 		free(filter);
 		return pt_exit(err.code);
 	}
-	status = run_mode(e, &o, df);
+	o.label = o.run ? argv[optind] : o.eng.read_file ? o.eng.read_file :
+		  o.eng.live.iface ? o.eng.live.iface : "live capture";
+	if (o.run && (status = cmd_go(&o, e, child, argv[optind])) >= 0)
+		child_end(child), child = NULL;
+	else
+		status = run_mode(e, &o, df);
+	if (child)
+		status = cmd_status(status, child_end(child));
 	engine_close(e);
 	rep_filter_free(df);
 	free(filter);
@@ -806,6 +958,15 @@ static int run(struct opts *op, int argc, char **argv)
  * rules file in o.  argv keeps its program name. */
 static void subcommand(struct opts *o, int *argc, char ***argv)
 {
+	if (*argc >= 2 && !strcmp((*argv)[1], "run")) {
+		o->run = 1;
+		(*argv)[1] = (*argv)[0];
+		*argv += 1;
+		*argc -= 1;
+		o->argc = *argc;
+		o->argv = *argv;
+		return;
+	}
 	if (*argc >= 3 && !strcmp((*argv)[1], "check")) {
 		o->rules_file = (*argv)[2];
 		(*argv)[2] = (*argv)[0];
@@ -861,7 +1022,8 @@ int main(int argc, char **argv)
 		}
 		return EXIT_OK;
 	}
-	if ((status = check_options(&o)) >= 0 || (status = load_rules(&o)))
+	if ((status = check_run_options(&o, argc)) >= 0 ||
+	    (status = check_options(&o)) >= 0 || (status = load_rules(&o)))
 		return status;
 	status = run(&o, argc, argv);
 	rules_free(o.rules);

@@ -74,6 +74,9 @@ struct attr_opts {
 				   the thread at attr_run(): -Z drops
 				   privileges in between, and the thread
 				   must get the capabilities kept */
+	uint64_t scope_cgroup;	/* porttop run: attr_listeners gives only
+				   the listeners owned in this cgroup v2;
+				   0: all */
 };
 
 struct attr;
@@ -175,8 +178,9 @@ struct attr_listener {
 	struct attr_end owner;
 };
 
-/* attr_listeners: copy up to max listeners into out; returns how many
- * there are.  Any thread. */
+/* attr_listeners: copy up to max listeners into out (only those of
+ * attr_opts.scope_cgroup when set); returns how many there are.  Any
+ * thread. */
 size_t attr_listeners(struct attr *a, struct attr_listener *out, size_t max);
 
 struct attr_stats {

@@ -126,13 +126,15 @@ void attr_packet(struct attr *a, const struct dec_pkt *p,
 struct collect {
 	struct attr_listener *out;
 	size_t max, n;
+	uint64_t scope;		/* attr_opts.scope_cgroup */
 };
 
 static void collect_listener(void *arg, const struct attr_entry *e)
 {
 	struct collect *c = arg;
 
-	if (!e->listener || e->closed_ns)
+	if (!e->listener || e->closed_ns ||
+	    (c->scope && e->owner.cgroup != c->scope))
 		return;
 	if (c->n < c->max) {
 		struct attr_listener *l = &c->out[c->n];
@@ -149,7 +151,7 @@ static void collect_listener(void *arg, const struct attr_entry *e)
 
 size_t attr_listeners(struct attr *a, struct attr_listener *out, size_t max)
 {
-	struct collect c = { out, max, 0 };
+	struct collect c = { out, max, 0, a ? a->o.scope_cgroup : 0 };
 
 	if (a)
 		attr_cache_each(a->cache, collect_listener, &c);

@@ -92,6 +92,16 @@ static void hand_on(struct engine *e, const struct flow_rec *f, int left)
 	}
 }
 
+/* porttop run: whether an end of f is owned in the program's cgroup (a
+ * flow between two of its processes has both). */
+static int owned(const struct engine *e, const struct flow_rec *f)
+{
+	uint64_t cg = e->o.own_cgroup;
+
+	return !cg || f->end[FT_ORIG].cgroup == cg ||
+	       f->end[FT_RESP].cgroup == cg;
+}
+
 /* The names of f's ends, looked up only when a consumer reads them. */
 static void names_of(const struct engine *e, struct flow_rec *f)
 {
@@ -110,6 +120,8 @@ static void deliver(struct engine *e, const struct ft_view *v)
 
 	f.v = *v;
 	attr_flow(e->attr, v, f.end);
+	if (!owned(e, &f))
+		return;
 	names_of(e, &f);
 	hand_on(e, &f, 0);
 }
@@ -165,6 +177,8 @@ static void hand_on_left(struct engine *e)
 		if (!ft_read(e->ft, i, &f.v))
 			continue;
 		attr_flow(e->attr, &f.v, f.end);
+		if (!owned(e, &f))
+			continue;
 		names_of(e, &f);
 		hand_on(e, &f, 1);
 	}

@@ -99,6 +99,10 @@ struct engine_opts {
 					   CONSUMER_ALL_TUNNELS consumers;
 					   the others and the counters still
 					   get `tunnels`'s flows only */
+	uint64_t own_cgroup;		/* porttop run: hand on only the flows
+					   with an end owned by a process of
+					   this cgroup v2 (attr_end.cgroup);
+					   0: every flow */
 };
 
 /* Counters, readable from any thread at any time. */

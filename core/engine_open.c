@@ -56,7 +56,8 @@ static enum pt_status open_source(struct engine *e, struct pt_err *err)
 static enum pt_status open_attrib(struct engine *e, struct pt_err *err)
 {
 	struct attr_opts ao = { .mode = e->o.attrib,
-				.defer_thread = e->o.user != NULL };
+				.defer_thread = e->o.user != NULL,
+				.scope_cgroup = e->o.own_cgroup };
 
 	if (ao.mode == ATTR_MODE_NONE) {
 		snprintf(e->attr_msg, sizeof(e->attr_msg),

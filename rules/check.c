@@ -14,8 +14,9 @@
 /* "flow" or "flows" after a count. */
 static const char *rows_word(enum rep_kind k, long n)
 {
-	static const char *const w[2][3] = {
-		{ "flows", "ports", "procs" }, { "flow", "port", "proc" } };
+	static const char *const w[2][CHECK_KINDS] = {
+		{ "flows", "ports", "procs", "services" },
+		{ "flow", "port", "proc", "service" } };
 
 	return w[n == 1][k];
 }

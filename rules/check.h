@@ -12,9 +12,13 @@
 
 /* The rows of each report kind (by enum rep_kind; n 0 for a kind no rule
  * reads), in the report's order (report_rows). */
+/* The row kinds a rule may choose: flows, ports, procs, services (enum
+ * rep_kind up to REP_NONE). */
+#define CHECK_KINDS REP_NONE
+
 struct check_rows {
-	const void **rows[3];
-	long n[3];
+	const void **rows[CHECK_KINDS];
+	long n[CHECK_KINDS];
 };
 
 /* Offending rows shown per failed check; "... and N more" after them. */

@@ -14,6 +14,13 @@
 #include "check.h"
 
 /* Field name of a flow row as a number, or -1 when null. */
+/* Rows of the ports or services report: both are struct port_row
+ * (report/ports.h), the services per responder address. */
+static int port_rows(const struct rule *r)
+{
+	return r->rows == REP_PORTS || r->rows == REP_SERVICES;
+}
+
 static int64_t num(const void *row, const char *name)
 {
 	struct df_field f;
@@ -46,7 +53,7 @@ static int retrans_rate(const struct rule *r, const void *const *sel, long n,
 	uint64_t re = 0, pk = 0;
 
 	for (long i = 0; i < n; i++) {
-		if (r->rows == REP_PORTS) {
+		if (port_rows(r)) {
 			const struct port_row *p = sel[i];
 
 			re += p->retrans;
@@ -78,7 +85,7 @@ static int failed(const struct rule *r, const void *const *sel, long n,
 	for (long i = 0; i < n; i++) {
 		struct rep_value h, c;
 
-		if (r->rows == REP_PORTS) {
+		if (port_rows(r)) {
 			const struct port_row *p = sel[i];
 
 			fail += p->proto == 6 ? p->rejected + p->unanswered : 0;
@@ -116,7 +123,7 @@ static int rtt(const struct rule *r, const void *const *sel, long n,
 	int64_t *t;
 	long m = 0;
 
-	if (r->rows == REP_PORTS) {
+	if (port_rows(r)) {
 		for (long i = 0; i < n; i++) {
 			const struct rep_rtt *o = &((const struct port_row *)
 						    sel[i])->rtt;

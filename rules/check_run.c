@@ -14,14 +14,14 @@
 #include "junit.h"
 
 struct checker {
-	struct report *rep[3];	/* by enum rep_kind; NULL: not read */
+	struct report *rep[CHECK_KINDS];	/* by enum rep_kind; NULL: not read */
 };
 
 static void checker_flow(void *arg, const struct flow_rec *f)
 {
 	struct checker *c = arg;
 
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < CHECK_KINDS; k++)
 		if (c->rep[k])
 			report_add(c->rep[k], f);
 }
@@ -66,7 +66,7 @@ static int judge_all(struct checker *c, const struct rules *rs, FILE *jf)
 	struct verdict *v = calloc((size_t)rs->n + 1, sizeof(*v));
 	int status = EXIT_OK, nomem = !v, closed = 0;
 
-	for (int k = 0; k < 3 && !nomem; k++)
+	for (int k = 0; k < CHECK_KINDS && !nomem; k++)
 		if (c->rep[k] && (cr.n[k] = report_rows(c->rep[k],
 							&cr.rows[k])) < 0)
 			nomem = 1;
@@ -89,7 +89,7 @@ static int judge_all(struct checker *c, const struct rules *rs, FILE *jf)
 		fclose(jf);
 	for (int i = 0; v && i < rs->n; i++)
 		free(v[i].detail);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < CHECK_KINDS; k++)
 		free(cr.rows[k]);
 	free(v);
 	return status;
@@ -103,7 +103,7 @@ static int add_checker(struct engine *e, const struct rules *rs,
 	struct consumer con = { .name = "check", .arg = c,
 				.flow = checker_flow };
 
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < CHECK_KINDS; k++)
 		if ((kinds & (1u << k)) &&
 		    !(c->rep[k] = report_new((enum rep_kind)k, REP_TEXT,
 					     engine_attr(e))))
@@ -138,7 +138,7 @@ int check_run(struct engine *e, const struct check_run_opts *o)
 	}
 	if (jf)
 		fclose(jf);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < CHECK_KINDS; k++)
 		report_free(c.rep[k]);
 	return status;
 }

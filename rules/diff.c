@@ -92,13 +92,6 @@ static void key_text(FILE *out, char sign, const struct dflow *f,
 		o->ignore_resp_h ? "*" : f->resp_h, f->resp_p);
 }
 
-static int moved(int64_t a, int64_t b, double tol)
-{
-	int64_t d = a > b ? a - b : b - a, big = a > b ? a : b;
-
-	return (double)d > tol * (double)big;
-}
-
 /* One key on both sides: "~KEY what -> what" when they differ; 1 when
  * a line was written. */
 static int changed(FILE *out, const struct dgroup *a, const struct dgroup *b,
@@ -115,7 +108,7 @@ static int changed(FILE *out, const struct dgroup *a, const struct dgroup *b,
 				      "  conn_state %s -> %s", a->states,
 				      b->states);
 	for (int v = 0; v < DIFF_NVAL && n < sizeof(line); v++)
-		if (!o->ignore_val[v] && moved(a->val[v], b->val[v],
+		if (!o->ignore_val[v] && diff_moved(a->val[v], b->val[v],
 					       o->tolerance))
 			n += (size_t)snprintf(line + n, sizeof(line) - n,
 					      "  %s %" PRId64 " -> %" PRId64,
@@ -261,6 +254,11 @@ long diff_write(FILE *out, struct dside *b, struct dside *c,
 				 (mc = ports(c, &pc)) >= 0))) {
 		lines = diff_flows(body, gb, nb, gc, nc, o);
 		lines += diff_ports(body, pb, mb, pc, mc);
+		if (!o->ignore_procs) {
+			long np = diff_procs(body, b, c, o);
+
+			lines = np < 0 ? -1 : lines + np;
+		}
 	}
 	if (body && (text = memfile_close(&m, &len)) && lines > 0)
 		fprintf(out, "--- %s\n+++ %s\n%s", b->path, c->path, text);

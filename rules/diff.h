@@ -28,6 +28,8 @@ struct dflow {
 	char proto[12], orig_h[48], resp_h[48];
 	int64_t resp_p;
 	char conn_state[8];		/* "" when null */
+	char orig_comm[16], resp_comm[16];	/* the ends' processes; ""
+						   unknown */
 	int port_state;			/* enum ft_port_state */
 	int64_t first_ns;
 	int64_t val[DIFF_NVAL];
@@ -44,13 +46,15 @@ struct dside {
  * move (--tolerance). */
 struct diff_opts {
 	int ignore_orig_h, ignore_resp_h, ignore_states, ignore_ports;
+	int ignore_procs;		/* --ignore comm: no proc and
+					   listener lines */
 	int ignore_val[DIFF_NVAL];
 	double tolerance;		/* 0.1: 10 % of the larger */
 	int update;			/* --update: rewrite the baseline */
 };
 
 /* diff_ignore: FIELD of --ignore into o: orig_h, resp_h, conn_state,
- * port_state, or one of the values (orig_pkts, resp_pkts, orig_bytes,
+ * port_state, comm (the processes), or one of the values (orig_pkts, resp_pkts, orig_bytes,
  * resp_bytes).  0, or -1 for any other name. */
 int diff_ignore(struct diff_opts *o, const char *field);
 
@@ -59,6 +63,20 @@ int diff_ignore(struct diff_opts *o, const char *field);
  * 0, or -1 with err (errlen bytes) set: "FILE:LINE: message" for a bad
  * line of a report, the capture's own error otherwise. */
 int diff_load(struct dside *s, const char *path, char *err, size_t errlen);
+
+/* diff_load_engine: s (empty, its path set to a name for the "+++"
+ * line) from e (opened, not started) run to the end of its input (-q:
+ * quiet), as diff_load reads a capture.  0, or -1 with err set. */
+struct engine;
+int diff_load_engine(struct dside *s, struct engine *e, int quiet,
+		     char *err, size_t errlen);
+
+/* diff_engine: `--diff BASELINE` (porttop run --diff, or beside -r/-i):
+ * BASELINE against what e captures (label names it on the "+++" line),
+ * written as diff_write does, then porttop's summary.  Exit status: 0
+ * the same, 1 they differ, 2 a side could not be read. */
+int diff_engine(struct engine *e, const char *baseline, const char *label,
+		int quiet);
 
 void diff_side_free(struct dside *s);
 
@@ -77,6 +95,22 @@ int diff_save(const char *current, const char *baseline, char *err,
  * lines, or -1 when memory was short. */
 long diff_write(FILE *out, struct dside *b, struct dside *c,
 		const struct diff_opts *o);
+
+/* diff_procs: the processes and listeners of b and c compared, to out
+ * (diff_write's part after the ports): processes by name (pids change
+ * between runs), each with the flows it originated ("out") and answered
+ * ("in"): "-proc NAME  out N  in M" gone, "+proc ..." new, "~proc NAME
+ * out A -> B  in C -> D" moved beyond the tolerance; then the listeners
+ * as the flows show them, a responder port and the process that owned
+ * its end: "-listener tcp/8081 python3", "+listener ...".  Sides are
+ * sorted by diff_write first.  The number of lines, or -1 when memory
+ * was short. */
+long diff_procs(FILE *out, const struct dside *b, const struct dside *c,
+		const struct diff_opts *o);
+
+/* diff_moved: whether a and b differ by more than tol (0.1: 10 %) of
+ * the larger. */
+int diff_moved(int64_t a, int64_t b, double tol);
 
 /* diff_main: the command `porttop diff [--ignore FIELD]... [--tolerance
  * PCT] [--update] BASELINE CURRENT` (argv[0] is "diff").  Exit status: 0

@@ -64,6 +64,10 @@ static const char *json_flow(json_t *o, struct dflow *d)
 	snprintf(d->orig_h, sizeof(d->orig_h), "%s", oh);
 	snprintf(d->resp_h, sizeof(d->resp_h), "%s", rh);
 	snprintf(d->conn_state, sizeof(d->conn_state), "%s", cs ? cs : "");
+	snprintf(d->orig_comm, sizeof(d->orig_comm), "%s",
+		 jstr(o, "orig_comm") ? jstr(o, "orig_comm") : "");
+	snprintf(d->resp_comm, sizeof(d->resp_comm), "%s",
+		 jstr(o, "resp_comm") ? jstr(o, "resp_comm") : "");
 	d->resp_p = json_is_integer(rp) ? json_integer_value(rp) : -1;
 	d->port_state = state_of(jstr(o, "port_state"));
 	d->first_ns = (int64_t)(json_number_value(ts) * 1e9);
@@ -110,11 +114,12 @@ static int load_json(struct dside *s, FILE *f, char *err, size_t errlen)
 static void row_flow(const void *row, struct dflow *d)
 {
 	static const char *const names[] = { "proto", "orig_h", "resp_h",
-		"conn_state", "port_state", "resp_p", "ts" };
-	struct rep_value v[7];
+		"conn_state", "port_state", "resp_p", "ts", "orig_comm",
+		"resp_comm" };
+	struct rep_value v[9];
 	struct df_field f;
 
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 9; i++)
 		rep_field_get(REP_FLOWS, rep_field_find(REP_FLOWS, names[i], &f),
 			      row, &v[i]);
 	snprintf(d->proto, sizeof(d->proto), "%s", v[0].v.kind == DFV_TEXT ?
@@ -126,6 +131,10 @@ static void row_flow(const void *row, struct dflow *d)
 	d->port_state = state_of(v[4].v.kind == DFV_TEXT ? v[4].v.s : NULL);
 	d->resp_p = v[5].v.kind == DFV_INT ? v[5].v.i : -1;
 	d->first_ns = v[6].v.i * 1000;
+	snprintf(d->orig_comm, sizeof(d->orig_comm), "%s",
+		 v[7].v.kind == DFV_TEXT ? v[7].v.s : "");
+	snprintf(d->resp_comm, sizeof(d->resp_comm), "%s",
+		 v[8].v.kind == DFV_TEXT ? v[8].v.s : "");
 	for (int i = 0; i < DIFF_NVAL; i++) {
 		struct rep_value x;
 
@@ -135,27 +144,21 @@ static void row_flow(const void *row, struct dflow *d)
 	}
 }
 
-/* The capture's flows report, read to its end: into s, or written to
- * save as JSON Lines when save is not NULL. */
-static int load_capture(struct dside *s, FILE *save, char *err,
-			size_t errlen)
+/* e's flows report, e run to the end of its input: into s, or written
+ * to save as JSON Lines when save is not NULL. */
+static int engine_flows(struct engine *e, struct dside *s, FILE *save,
+			int quiet, char *err, size_t errlen)
 {
-	struct engine_opts eo = { .read_file = s->path };
 	struct pt_err pe = { 0 };
-	struct engine *e;
 	struct report *r = NULL;
 	struct consumer c;
 	const void **rows = NULL;
 	long n = -1;
 
-	if (engine_open(&e, &eo, &pe) != PT_OK) {
-		snprintf(err, errlen, "%s", pe.msg);
-		return -1;
-	}
 	if ((r = report_new(REP_FLOWS, REP_JSON, engine_attr(e)))) {
 		c = report_consumer(r);
 		engine_add(e, &c);
-		if (report_capture(e, 1, &pe) != PT_OK)
+		if (report_capture(e, quiet, &pe) != PT_OK)
 			snprintf(err, errlen, "%s", pe.msg);
 		else if (save)
 			n = report_write(r, save) < 0 ? -1 : 0;
@@ -177,8 +180,31 @@ static int load_capture(struct dside *s, FILE *save, char *err,
 	}
 	free(rows);
 	report_free(r);
-	engine_close(e);
 	return n < 0 ? -1 : 0;
+}
+
+/* The capture's flows report, read to its end (engine_flows). */
+static int load_capture(struct dside *s, FILE *save, char *err,
+			size_t errlen)
+{
+	struct engine_opts eo = { .read_file = s->path };
+	struct pt_err pe = { 0 };
+	struct engine *e;
+	int rc;
+
+	if (engine_open(&e, &eo, &pe) != PT_OK) {
+		snprintf(err, errlen, "%s", pe.msg);
+		return -1;
+	}
+	rc = engine_flows(e, s, save, 1, err, errlen);
+	engine_close(e);
+	return rc;
+}
+
+int diff_load_engine(struct dside *s, struct engine *e, int quiet,
+		     char *err, size_t errlen)
+{
+	return engine_flows(e, s, NULL, quiet, err, errlen);
 }
 
 int diff_load(struct dside *s, const char *path, char *err, size_t errlen)

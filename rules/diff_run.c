@@ -9,6 +9,7 @@
 
 #include "../core/status.h"
 #include "../lib/keyhash.h"
+#include "../report/report_run.h"
 #include "diff.h"
 
 int diff_ignore(struct diff_opts *o, const char *field)
@@ -19,7 +20,8 @@ int diff_ignore(struct diff_opts *o, const char *field)
 	int *flag = !strcmp(field, "orig_h") ? &o->ignore_orig_h :
 		    !strcmp(field, "resp_h") ? &o->ignore_resp_h :
 		    !strcmp(field, "conn_state") ? &o->ignore_states :
-		    !strcmp(field, "port_state") ? &o->ignore_ports : NULL;
+		    !strcmp(field, "port_state") ? &o->ignore_ports :
+		    !strcmp(field, "comm") ? &o->ignore_procs : NULL;
 
 	for (int v = 0; v < DIFF_NVAL && !flag; v++)
 		if (!strcmp(field, vals[v]))
@@ -70,7 +72,8 @@ static int parse(int argc, char **argv, struct diff_opts *o)
 	while ((ch = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
 		if (ch == 'I' && diff_ignore(o, optarg) < 0)
 			return diff_usage("--ignore takes orig_h, resp_h, "
-					  "conn_state, port_state, orig_pkts, "
+					  "conn_state, port_state, comm, "
+					  "orig_pkts, "
 					  "resp_pkts, orig_bytes or resp_bytes",
 					  optarg);
 		if (ch == 'T' && tolerance(optarg, &o->tolerance) < 0)
@@ -85,6 +88,29 @@ static int parse(int argc, char **argv, struct diff_opts *o)
 		return diff_usage("give a BASELINE and a CURRENT (captures "
 				  "or --format json flows reports)", NULL);
 	return -1;
+}
+
+int diff_engine(struct engine *e, const char *baseline, const char *label,
+		int quiet)
+{
+	struct diff_opts o = { 0 };
+	struct dside b = { 0 }, c = { .path = label };
+	char err[512];
+	long lines = -1;
+
+	/* the capture first: a live one (porttop run) must not wait while
+	 * a baseline capture is read */
+	if (diff_load_engine(&c, e, quiet, err, sizeof(err)) < 0 ||
+	    diff_load(&b, baseline, err, sizeof(err)) < 0)
+		fprintf(stderr, "porttop: diff: %s\n", err);
+	else if ((lines = diff_write(stdout, &b, &c, &o)) < 0)
+		fprintf(stderr, "porttop: diff: out of memory\n");
+	diff_side_free(&b);
+	diff_side_free(&c);
+	if (fflush(stdout) != 0)
+		lines = -1;
+	report_summary(e);
+	return lines < 0 ? EXIT_USAGE : lines > 0 ? 1 : EXIT_OK;
 }
 
 int diff_main(int argc, char **argv)

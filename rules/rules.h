@@ -5,8 +5,9 @@
  *
  *   checks:
  *     - name: the web server answered        # required, one line
- *       flows: resp_p == 8000                # the rows: flows, ports or
- *                                            # procs, and a display filter
+ *       flows: resp_p == 8000                # the rows: flows, ports,
+ *                                            # procs or services, and a
+ *                                            # display filter
  *                                            # choosing them ("" : all)
  *       count: {min: 1}                      # one assertion, below
  *
@@ -17,8 +18,9 @@
  *       sum(FIELD)          the field summed (a count, bytes, a time)
  *       distinct(FIELD)     how many different values it takes
  *       retrans_rate        TCP packets resent / TCP packets
- *       rtt_p50, rtt_p95    SYN -> SYN-ACK times (flows: exact; ports:
- *                           within 9 %, from the rows' histograms)
+ *       rtt_p50, rtt_p95    SYN -> SYN-ACK times (flows: exact; ports
+ *                           and services: within 9 %, from the rows'
+ *                           histograms)
  *       failed_handshakes   share of TCP handshakes refused or unanswered
  *     bounds are read in the figure's unit: 1M (bytes), 10ms, 5%
  *   port: PROTO/PORT, with state: STATE   the ports report's row for it

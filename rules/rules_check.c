@@ -8,18 +8,20 @@
 #include "rules_int.h"
 
 enum key {
-	K_NAME, K_FLOWS, K_PORTS, K_PROCS, K_COUNT, K_EACH, K_AGG, K_MIN,
+	K_NAME, K_FLOWS, K_PORTS, K_PROCS, K_SERVICES, K_COUNT, K_EACH, K_AGG, K_MIN,
 	K_MAX, K_PORT, K_STATE, K_LISTENERS, NKEYS
 };
 static const char *const key_names[NKEYS] = {
-	"name", "flows", "ports", "procs", "count", "each", "aggregate",
+	"name", "flows", "ports", "procs", "services", "count", "each",
+	"aggregate",
 	"min", "max", "port", "state", "listeners",
 };
-#define KEY_LIST ("name, flows, ports, procs, count, each, aggregate, " \
-		  "min, max, port, state, listeners")
+#define KEY_LIST ("name, flows, ports, procs, services, count, each, " \
+		  "aggregate, min, max, port, state, listeners")
 
 /* The rows keys, in enum rep_kind order. */
-static const enum key row_keys[] = { K_FLOWS, K_PORTS, K_PROCS };
+static const enum key row_keys[] = { K_FLOWS, K_PORTS, K_PROCS,
+				      K_SERVICES };
 /* The assertions, in enum rule_kind order. */
 static const enum key assert_keys[] = { K_COUNT, K_EACH, K_AGG, K_PORT,
 					K_LISTENERS };
@@ -213,15 +215,16 @@ int rules_check(struct rules_ld *L, yaml_node_t *c, struct rule *r)
 
 	if (!c || c->type != YAML_MAPPING_NODE)
 		return rules_fail(L, c, 0, "expected a check: a mapping with "
-				  "name:, the rows (flows:, ports:, procs:) and "
+				  "name:, the rows (flows:, ports:, procs:, "
+				  "services:) and "
 				  "what must hold");
 	r->line = (int)c->start_mark.line + 1;
 	r->col = (int)c->start_mark.column + 1;
 	if (read_keys(L, c, v) < 0 || read_name(L, c, v[K_NAME], r) < 0)
 		return -1;
-	if ((rows = one_of(v, row_keys, 3, &second)) == -2)
+	if ((rows = one_of(v, row_keys, 4, &second)) == -2)
 		return rules_fail(L, v[row_keys[second]], 0, "one of flows:, "
-				  "ports: and procs: per check");
+				  "ports:, procs: and services: per check");
 	if ((kind = one_of(v, assert_keys, 5, &second)) < 0)
 		return rules_fail(L, kind == -2 ? v[assert_keys[second]] : c, 0,
 				  "a check says one thing: count:, each:, "
@@ -232,8 +235,8 @@ int rules_check(struct rules_ld *L, yaml_node_t *c, struct rule *r)
 		return -1;
 	if (rows < 0 && kind <= RULE_AGG)
 		return rules_fail(L, c, 0, "%s needs the rows it is about: "
-				  "flows:, ports: or procs: with a display "
-				  "filter (\"\" for all)",
+				  "flows:, ports:, procs: or services: with a "
+				  "display filter (\"\" for all)",
 				  key_names[assert_keys[kind]]);
 	if (rows >= 0 && rules_filter(L, v[row_keys[rows]], r->rows,
 				      &r->select) < 0)

@@ -100,14 +100,15 @@ static int call_arg(const char *s, const char *name, char *field,
 static int field_agg(struct rules_ld *L, yaml_node_t *n, enum rep_kind kind,
 		     const char *field, struct rule *r)
 {
+	static const char *const rows[] = { [REP_FLOWS] = "flows",
+		[REP_PORTS] = "ports", [REP_PROCS] = "procs",
+		[REP_SERVICES] = "services" };
 	struct df_field f;
 	int coloff = (int)strcspn(rules_scalar(n), "(") + 1;
 
 	if ((r->field = rep_field_find(kind, field, &f)) < 0)
 		return rules_fail(L, n, coloff, "unknown field \"%s\": %s rows "
-				  "have none of that name", field,
-				  kind == REP_FLOWS ? "flows" :
-				  kind == REP_PORTS ? "ports" : "procs");
+				  "have none of that name", field, rows[kind]);
 	r->fname = f.name;
 	if (r->agg == AGG_DISTINCT) {
 		r->ftype = (struct df_field){ "distinct", DF_INT, DF_UNIT_NONE,
@@ -143,8 +144,8 @@ int rules_agg(struct rules_ld *L, yaml_node_t *n, enum rep_kind kind,
 		if (!strcmp(s, names[a])) {
 			if (kind == REP_PROCS)
 				return rules_fail(L, n, 0, "%s is a figure of "
-						  "flows and ports, not of "
-						  "procs", names[a]);
+						  "flows, ports and services, "
+						  "not of procs", names[a]);
 			r->agg = (enum rule_agg)a;
 			r->ftype = a == AGG_RTT_P50 || a == AGG_RTT_P95 ?
 				(struct df_field){ names[a], DF_TIME, DF_UNIT_US,

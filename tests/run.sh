@@ -10,7 +10,9 @@
 # units and passive names against real processes, podman and tshark;
 # needs root), tmux (the interactive view in a tmux terminal), check
 # (`porttop check`: bad rules files, TAP read by prove, JUnit read by
-# junitparser, bad inputs), windows (porttop.exe, make windows, under
+# junitparser, bad inputs), run (`porttop run -- CMD`: only CMD's
+# traffic, its exit status, --check and --netns private, in a network
+# namespace; needs root, and eBPF for its cgroup checks), windows (porttop.exe, make windows, under
 # wine against this build: reports and corrupt inputs; SKIPs without
 # MinGW or wine).  Default: all.  Every suite
 # prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
@@ -21,7 +23,7 @@ cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
 export PORTTOP TZ=UTC
-suites=${*:-arch unit golden oracle corrupt check live attrib ipfix names tmux windows}
+suites=${*:-arch unit golden oracle corrupt check run live attrib ipfix names tmux windows}
 out=tests/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -62,7 +64,7 @@ for s in $suites; do
 				esac
 			done < "$out/$n.res"
 		done ;;
-	arch|golden|corrupt|check|live|attrib|ipfix|names|tmux|windows)
+	arch|golden|corrupt|check|run|live|attrib|ipfix|names|tmux|windows)
 		tests/$s/run.sh > "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do

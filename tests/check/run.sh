@@ -31,7 +31,9 @@
 #   diff-*       porttop diff: a capture against its committed baseline
 #                (tests/check/baselines/, --format json) is the same; a
 #                changed baseline, two captures, --ignore and --tolerance
-#                give tests/check/expected/diff-*.out exactly (reviewed);
+#                give tests/check/expected/diff-*.out exactly (reviewed;
+#                processes by name with their flows out and in, and the
+#                listeners, after the ports; --ignore comm drops them);
 #                bad reports and options are exit 2 with one line
 
 set -u
@@ -249,6 +251,8 @@ difft diff-tolerance 1 --tolerance 50% --ignore orig_pkts "$CAP" \
 difft diff-ignore-hosts 1 --ignore orig_h --ignore resp_h \
 	--ignore conn_state "$CAP" "$B/attrib-lo-changed.json"
 difft diff-captures 1 "$CAP" pcaps/tcp-http-curl.pcap
+difft diff-ignore-comm 1 --ignore comm "$B/attrib-lo.json" \
+	"$B/attrib-lo-changed.json"
 if [ -f "$SHARED/pcaps/ndpi-netflix.pcap" ]; then
 	"$PORTTOP" -r "$SHARED/pcaps/ndpi-netflix.pcap" --format json \
 		>"$tmp/netflix.json" 2>/dev/null

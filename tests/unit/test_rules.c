@@ -40,6 +40,9 @@ static int verdict(const char *text, char *detail, size_t len)
 	sample_rows(rows, cr.n);
 	for (int k = 0; k < 3; k++)
 		cr.rows[k] = rows[k];
+	/* services rows are port rows (report/ports.h): the ports' serve */
+	cr.rows[REP_SERVICES] = rows[REP_PORTS];
+	cr.n[REP_SERVICES] = cr.n[REP_PORTS];
 	assert_int_equal(rs->n, 1);
 	assert_int_equal(check_eval(&rs->r[0], &cr, &v), 0);
 	snprintf(detail, len, "%s", v.detail ? v.detail : "");
@@ -66,6 +69,11 @@ static void counts(void **state)
 	assert_string_equal(d, "1 proc chosen, expected at least 2\n");
 	assert_true(verdict(CHECK("    ports: \"\"\n"
 				  "    count: {min: 1, max: 2}\n"), d, sizeof(d)));
+	assert_true(verdict(CHECK("    services: port == 8082\n"
+				  "    count: 1\n"), d, sizeof(d)));
+	assert_false(verdict(CHECK("    services: \"\"\n    count: 0\n"),
+			     d, sizeof(d)));
+	assert_non_null(strstr(d, "2 services chosen, expected exactly 0\n"));
 }
 
 static void each(void **state)

@@ -1,0 +1,145 @@
+/*
+ * diff_procs.c - the processes and listeners of two sides (diff.h:
+ * diff_procs), and the tolerance rule every number of a diff is judged
+ * by (diff_moved).  Processes are keyed by name: pids and client ports
+ * change from run to run, the programs do not.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+
+int diff_moved(int64_t a, int64_t b, double tol)
+{
+	int64_t d = a > b ? a - b : b - a, big = a > b ? a : b;
+
+	return (double)d > tol * (double)big;
+}
+
+/* A process by name, with its flows: [0] originated, [1] answered; or a
+ * listener: a responder port and the process owning that end. */
+struct dproc {
+	char comm[16];
+	char proto[12];		/* listeners only */
+	int64_t port;		/* listeners only; -1 for processes */
+	int64_t n[2];
+};
+
+static int cmp_proc(const void *pa, const void *pb)
+{
+	const struct dproc *a = pa, *b = pb;
+	int c;
+
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if ((c = strcmp(a->proto, b->proto)))
+		return c;
+	return strcmp(a->comm, b->comm);
+}
+
+/* Sort p (n), fold equal keys (their counts added): how many are left. */
+static long fold(struct dproc *p, long n)
+{
+	long k = -1;
+
+	qsort(p, (size_t)n, sizeof(*p), cmp_proc);
+	for (long i = 0; i < n; i++) {
+		if (k >= 0 && !cmp_proc(&p[k], &p[i])) {
+			p[k].n[0] += p[i].n[0];
+			p[k].n[1] += p[i].n[1];
+		} else {
+			p[++k] = p[i];
+		}
+	}
+	return k + 1;
+}
+
+/* s's processes (listen 0) or listeners (listen 1), folded (*out,
+ * malloc'd); how many, or -1 when memory was short. */
+static long entries(const struct dside *s, int listen, struct dproc **out)
+{
+	struct dproc *p = calloc(2 * s->n + 1, sizeof(*p));
+	long m = 0;
+
+	if (!(*out = p))
+		return -1;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct dflow *f = &s->f[i];
+
+		for (int end = listen; end < 2; end++) {
+			const char *comm = end ? f->resp_comm : f->orig_comm;
+
+			if (!comm[0] || (listen && f->resp_p < 0))
+				continue;
+			snprintf(p[m].comm, sizeof(p[m].comm), "%s", comm);
+			if (listen)
+				snprintf(p[m].proto, sizeof(p[m].proto), "%s",
+					 f->proto);
+			p[m].port = listen ? f->resp_p : -1;
+			p[m++].n[end] = 1;
+		}
+	}
+	return fold(p, m);
+}
+
+static void line(FILE *out, char sign, const struct dproc *a,
+		 const struct dproc *b)
+{
+	if (a->port >= 0) {
+		fprintf(out, "%clistener %s/%" PRId64 " %s\n", sign, a->proto,
+			a->port, a->comm);
+		return;
+	}
+	fprintf(out, "%cproc %s", sign, a->comm);
+	for (int k = 0; k < 2; k++) {
+		fprintf(out, "  %s %" PRId64, k ? "in" : "out", a->n[k]);
+		if (b)
+			fprintf(out, " -> %" PRId64, b->n[k]);
+	}
+	fputc('\n', out);
+}
+
+/* a (na) and b (nb) walked together; changed counts only for processes. */
+static long walk(FILE *out, const struct dproc *a, long na,
+		 const struct dproc *b, long nb, double tol)
+{
+	long i = 0, j = 0, lines = 0;
+
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : cmp_proc(&a[i], &b[j]);
+
+		if (c < 0) {
+			line(out, '-', &a[i++], NULL);
+		} else if (c > 0) {
+			line(out, '+', &b[j++], NULL);
+		} else if (a[i].port < 0 &&
+			   (diff_moved(a[i].n[0], b[j].n[0], tol) ||
+			    diff_moved(a[i].n[1], b[j].n[1], tol))) {
+			line(out, '~', &a[i++], &b[j++]);
+		} else {
+			i++, j++;
+			continue;
+		}
+		lines++;
+	}
+	return lines;
+}
+
+long diff_procs(FILE *out, const struct dside *b, const struct dside *c,
+		const struct diff_opts *o)
+{
+	long lines = 0;
+
+	for (int listen = 0; listen < 2 && lines >= 0; listen++) {
+		struct dproc *pb = NULL, *pc = NULL;
+		long nb = entries(b, listen, &pb);
+		long nc = nb < 0 ? -1 : entries(c, listen, &pc);
+
+		lines = nc < 0 ? -1 : lines + walk(out, pb, nb, pc, nc,
+						    o->tolerance);
+		free(pb);
+		free(pc);
+	}
+	return lines;
+}

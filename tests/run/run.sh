@@ -1,0 +1,289 @@
+#!/usr/bin/env bash
+# tests/run/run.sh - `porttop run [options] -- CMD`: only CMD's traffic,
+# CMD's exit status, the checks on what was kept.
+#
+# Usage (from any directory, as root):
+#   tests/run/run.sh
+#   tests/run.sh run                        (with the other suites' totals)
+# Environment:
+#   PORTTOP  porttop binary, relative to the repo root (default ./porttop)
+#   PYTHON   python3 for the programs (default /usr/bin/python3)
+#   KEEP=1   keep the work directory and say where
+#
+# Everything runs in one network namespace made here, ptrun-PID, with its
+# loopback only (entered with nsenter: the host's cgroup2 stays visible).
+# In it, beside every `porttop run`, programs that are NOT part of CMD
+# talk to the same servers all the time: curl from local ports
+# 40000-40999 to an HTTP server on 127.0.0.1:8080, and UDP datagrams from
+# port 43001 to an echo server on 127.0.0.1:9999 (tests/run/prog.py).
+# A report that shows any of their flows fails.
+#
+# Checks ("ok NAME", "FAIL NAME: reason" with details, "SKIP NAME: why"):
+#   curl-only-cmd   run -- sh -c 'curl; curl' (local ports 41000-41999):
+#                   exactly those 2 TCP flows, SF, owned by curl, in one
+#                   cgroup; none of the noise
+#   ports-only-cmd  run --report ports -- curl: the one port curl talked
+#                   to (tcp/8080); not udp/9999, which the echo server
+#                   listens on outside CMD
+#   fork-udp        run -- prog.py fork: 3 children, each one datagram
+#                   from its own port and gone before the parent: exactly
+#                   3 UDP flows, 1+1 packets, 3 pids, none the parent's
+#   exit-status     CMD's status passed through: exit 7 -> 7, killed by
+#                   SIGTERM -> 143, not found -> 127, not executable ->
+#                   126 (one line on stderr naming CMD)
+#   check-verdicts  run --check: a passing rules file -> TAP all ok, exit
+#                   0; CMD's own exit 3 -> 3; a failing check -> 1 though
+#                   CMD exited 0, with its JUnit <failure>
+#   diff-run        run --diff BASE: BASE a run's --format json report of
+#                   one child's datagram; the same program again -> exit 0,
+#                   nothing on stdout; with a curl more -> exit 1 and the
+#                   curl's flow, port, process and listener as "+" lines,
+#                   the server (python3) answering one flow more as "~"
+#   netns-private   run --netns private -w: the one flow of a program
+#                   talking to itself in a fresh namespace; -r on the -w
+#                   file reports that same flow, packet for packet
+#   no-privileges   as nobody: exit 2, one line saying sudo; CMD not run
+#   usage           no CMD, -r, -w without --netns, --netns without run,
+#                   --netns bogus, --diff with --check: exit 2, CMD not
+#                   run
+# The checks that tell CMD's flows by cgroup need eBPF attribution (it
+# names every socket's cgroup, however short-lived); without it they SKIP.
+# Not root, or no network namespaces: every check SKIPs.  About 10 s.
+
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+
+NSLIST=() SUITE=run NS_ENTER=nsenter
+CHECKS=(curl-only-cmd ports-only-cmd fork-udp exit-status check-verdicts netns-private
+	diff-run no-privileges usage)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-run.XXXXXX") || exit 2
+. tests/lib/ns.sh
+trap ns_cleanup EXIT
+trap 'exit 2' HUP INT TERM
+failed=0
+PROG=$PWD/tests/run/prog.py
+RULES=$PWD/tests/run/rules
+
+need_root_porttop "capture, cgroups, eBPF, namespaces"
+missing=$(need_tools curl:curl setpriv:util-linux jq:jq nsenter:util-linux)
+[ -n "$missing" ] && skip_all "missing tools: $missing"
+NS=ptrun-$$
+why=$(ns_lo "$NS") || skip_all "$why"
+NSLIST+=("$NS")
+inns() { nsenter --net="/run/netns/$NS" -- "$@"; }
+
+# The servers and the noise.
+mkdir -p "$tmp/www" && echo hello >"$tmp/www/index.html"
+bgrun http "$NS" "$PYTHON" -m http.server 8080 --bind 127.0.0.1 --directory "$tmp/www"
+bgrun echo "$NS" "$PYTHON" "$PROG" echo 9999
+for _ in $(seq 250); do
+	inns curl -s -o /dev/null http://127.0.0.1:8080/ && break
+	sleep 0.02
+done
+bgrun noise-http "$NS" sh -c 'while :; do curl -s -o /dev/null --local-port 40000-40999 http://127.0.0.1:8080/; sleep 0.05; done'
+bgrun noise-udp "$NS" "$PYTHON" "$PROG" noise 9999 43001
+
+# prun NAME ARGS...: porttop ARGS in the namespace; stdout $tmp/NAME.out,
+# stderr $tmp/NAME.err, RC its exit status.
+prun() {
+	local name=$1
+	shift
+	inns "$PORTTOP" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	RC=$?
+}
+
+# Does this kernel give eBPF attribution (and so every socket's cgroup)?
+prun probe run -q -- true
+BPF=
+if [ "$RC" -ne 0 ]; then
+	skip_all "porttop run -- true failed ($RC): $(head -n1 "$tmp/probe.err")"
+elif grep -q "without eBPF" "$tmp/probe.err"; then
+	BPF="no eBPF attribution here: $(grep -m1 'without eBPF' "$tmp/probe.err")"
+fi
+
+# jqall NAME FILTER: FILTER (over the array of the report's rows) is true
+jqall() { jq -se "$2" "$tmp/$1.out" >/dev/null 2>&1; }
+
+check_curl() {
+	local n=curl-only-cmd url=http://127.0.0.1:8080/
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun $n run -q --format json -- sh -c "curl -s -o /dev/null --local-port 41000-41999 $url; curl -s -o /dev/null --local-port 41000-41999 $url"
+	if [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif ! jqall $n 'length == 2'; then
+		fail $n "$(jq -s length "$tmp/$n.out") flows, not curl's 2" "$tmp/$n.out"
+	elif ! jqall $n 'all(.proto == "tcp" and .resp_p == 8080 and .orig_p >= 41000 and .orig_p <= 41999 and .orig_comm == "curl" and .conn_state == "SF")'; then
+		fail $n "a flow that is not one of CMD's curls" "$tmp/$n.out"
+	elif ! jqall $n '(map(.orig_cgroup) | unique | length == 1) and .[0].orig_cgroup > 1'; then
+		fail $n "curl's flows not in one cgroup of their own" "$tmp/$n.out"
+	else
+		ok $n
+	fi
+}
+
+check_ports() {
+	local n=ports-only-cmd
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun $n run -q --report ports --format json -- curl -s -o /dev/null http://127.0.0.1:8080/
+	if [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif ! jqall $n 'map([.proto, .port]) == [["tcp", 8080]]'; then
+		fail $n "not just tcp/8080" "$tmp/$n.out"
+	else
+		ok $n
+	fi
+}
+
+check_fork() {
+	local n=fork-udp
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun $n run -q --format json -- "$PYTHON" "$PROG" fork 9999 3 42001 "$tmp/fork.pid"
+	if [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif ! jqall $n 'length == 3'; then
+		fail $n "$(jq -s length "$tmp/$n.out") flows, not the children's 3" "$tmp/$n.out"
+	elif ! jqall $n 'map(.orig_p) | sort == [42001, 42002, 42003]'; then
+		fail $n "not the children's source ports 42001-42003" "$tmp/$n.out"
+	elif ! jqall $n 'all(.proto == "udp" and .resp_p == 9999 and .orig_pkts == 1 and .resp_pkts == 1)'; then
+		fail $n "not one datagram each way to 9999" "$tmp/$n.out"
+	elif ! jq -se --argjson p "$(cat "$tmp/fork.pid")" \
+		'(map(.orig_pid) | unique | length == 3) and all(.orig_pid != $p)' \
+		"$tmp/$n.out" >/dev/null; then
+		fail $n "not three children's pids (parent $(cat "$tmp/fork.pid"))" "$tmp/$n.out"
+	else
+		ok $n
+	fi
+}
+
+# status NAME WANT ARGS...: porttop run ARGS exits WANT; "" when so
+status_is() {
+	local name=$1 want=$2
+	shift 2
+	prun "$name" run -q "$@"
+	[ "$RC" -eq "$want" ] || echo "$name: exit $RC, not $want"
+}
+
+check_exit() {
+	local n=exit-status bad
+	printf '#!/bin/sh\n' >"$tmp/notexec"
+	chmod 644 "$tmp/notexec"
+	bad=$(status_is st7 7 -- sh -c 'exit 7'
+	      status_is st143 143 -- sh -c 'kill -TERM $$'
+	      status_is st127 127 -- "$tmp/nonexistent"
+	      status_is st126 126 -- "$tmp/notexec")
+	if [ -n "$bad" ]; then
+		fail $n "$bad"
+	elif [ "$(wc -l <"$tmp/st127.err")" -ne 1 ] ||
+	     ! grep -q "^porttop: run: $tmp/nonexistent: No such file" "$tmp/st127.err"; then
+		fail $n "not one line naming the missing CMD" "$tmp/st127.err"
+	else
+		ok $n
+	fi
+}
+
+check_verdicts() {
+	local n=check-verdicts url=http://127.0.0.1:8080/ bad
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun cv-pass run --check "$RULES/curl-pass.yaml" -- curl -s -o /dev/null "$url"
+	prun cv-cmd3 run --check "$RULES/curl-pass.yaml" -- sh -c "curl -s -o /dev/null $url; exit 3"
+	bad=$RC
+	prun cv-fail run --check "$RULES/curl-fail.yaml" --junit "$tmp/cv.xml" -- curl -s -o /dev/null "$url"
+	if ! grep -qx 'ok 3 - no UDP at all' "$tmp/cv-pass.out" || grep -q '^not ok' "$tmp/cv-pass.out"; then
+		fail $n "passing rules: not all ok" "$tmp/cv-pass.out" "$tmp/cv-pass.err"
+	elif [ "$bad" -ne 3 ]; then
+		fail $n "checks passed, CMD exited 3: exit $bad, not 3" "$tmp/cv-cmd3.out"
+	elif [ "$RC" -ne 1 ] || ! grep -qx 'not ok 1 - nothing talks to 8080' "$tmp/cv-fail.out"; then
+		fail $n "failing check: exit $RC, not 1, or no 'not ok 1'" "$tmp/cv-fail.out"
+	elif ! grep -q '<failure' "$tmp/cv.xml"; then
+		fail $n "no <failure> in --junit" "$tmp/cv.xml"
+	else
+		ok $n
+	fi
+}
+
+check_diff() {
+	local n=diff-run one="$PYTHON $PROG fork 9999 1 42001 $tmp/fork1.pid"
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun d-base run -q --format json -- $one
+	prun d-same run -q --diff "$tmp/d-base.out" -- $one
+	local same=$RC
+	prun d-more run -q --diff "$tmp/d-base.out" -- sh -c "$one; curl -s -o /dev/null http://127.0.0.1:8080/"
+	if ! jqall d-base 'length == 1 and .[0].orig_p == 42001'; then
+		fail $n "the baseline is not the one datagram's flow" "$tmp/d-base.out" "$tmp/d-base.err"
+	elif [ "$same" -ne 0 ] || [ -s "$tmp/d-same.out" ]; then
+		fail $n "the same program: exit $same, not 0, or differences" "$tmp/d-same.out"
+	elif [ "$RC" -ne 1 ]; then
+		fail $n "a curl more: exit $RC, not 1" "$tmp/d-more.out" "$tmp/d-more.err"
+	elif ! grep -qx '+tcp 127.0.0.1 > 127.0.0.1:8080  flows 1  conn_state SF:1' "$tmp/d-more.out" ||
+	     ! grep -qx '+port tcp/8080  open' "$tmp/d-more.out" ||
+	     ! grep -qx '+proc curl  out 1  in 0' "$tmp/d-more.out" ||
+	     ! grep -qx '+listener tcp/8080 python3' "$tmp/d-more.out" ||
+	     ! grep -qx '~proc python3  out 1 -> 1  in 1 -> 2' "$tmp/d-more.out" ||
+	     [ "$(grep -c '^[-+~][a-z]' "$tmp/d-more.out")" -ne 5 ]; then
+		fail $n "not exactly the curl's lines" "$tmp/d-more.out"
+	else
+		ok $n
+	fi
+}
+
+check_netns() {
+	local n=netns-private
+	prun $n run -q --netns private -w "$tmp/ns.pcapng" --format json -- "$PYTHON" "$PROG" http-self 8000
+	inns "$PORTTOP" -q -r "$tmp/ns.pcapng" --format json >"$tmp/ns-r.out" 2>"$tmp/ns-r.err"
+	if [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif ! jqall $n 'length == 1 and (.[0] | .resp_p == 8000 and .conn_state == "SF")'; then
+		fail $n "not the one SF flow to 8000" "$tmp/$n.out"
+	elif [ "$(jq -c '[.orig_p, .orig_pkts, .resp_pkts, .orig_bytes, .resp_bytes]' "$tmp/$n.out")" != \
+	       "$(jq -c '[.orig_p, .orig_pkts, .resp_pkts, .orig_bytes, .resp_bytes]' "$tmp/ns-r.out")" ]; then
+		fail $n "-r on the -w file reports another flow" "$tmp/$n.out" "$tmp/ns-r.out"
+	else
+		ok $n
+	fi
+}
+
+check_nopriv() {
+	local n=no-privileges
+	id nobody >/dev/null 2>&1 || { skip $n "no user nobody"; return; }
+	inns setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$PORTTOP" run -- touch "$tmp/ran" >"$tmp/$n.out" 2>"$tmp/$n.err"
+	RC=$?
+	if [ "$RC" -ne 2 ]; then
+		fail $n "exit $RC, not 2" "$tmp/$n.err"
+	elif [ "$(wc -l <"$tmp/$n.err")" -ne 1 ] || ! grep -q sudo "$tmp/$n.err"; then
+		fail $n "not one line saying sudo" "$tmp/$n.err"
+	elif [ -e "$tmp/ran" ]; then
+		fail $n "CMD ran"
+	else
+		ok $n
+	fi
+}
+
+check_usage() {
+	local n=usage bad
+	bad=$(status_is u-nocmd 2
+	      status_is u-read 2 -r pcaps/attrib-lo.pcapng -- touch "$tmp/ran"
+	      status_is u-write 2 -w "$tmp/x.pcap" -- touch "$tmp/ran"
+	      status_is u-netns 2 --netns bogus -- touch "$tmp/ran"
+	      status_is u-diff 2 --diff "$tmp/x.json" --check "$RULES/curl-pass.yaml" -- touch "$tmp/ran"
+	      prun u-netns2 --netns private -r pcaps/attrib-lo.pcapng
+	      [ "$RC" -eq 2 ] || echo "--netns without run: exit $RC, not 2")
+	if [ -n "$bad" ]; then
+		fail $n "$bad"
+	elif [ -e "$tmp/ran" ]; then
+		fail $n "CMD ran"
+	else
+		ok $n
+	fi
+}
+
+check_curl
+check_ports
+check_fork
+check_exit
+check_verdicts
+check_diff
+check_netns
+check_nopriv
+check_usage
+exit $failed
