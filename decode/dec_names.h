@@ -100,6 +100,12 @@ bool dec_quic_initial(const uint8_t *p, uint32_t len);
  * only while the flow has no name. */
 int dec_quic_sni(const struct rd_span *s, bool whole, char *name);
 
+/* dec_quic_frames_sni: dec_quic_sni's second half, the opened payload f
+ * of an Initial (its frames) to the server_name; the same results.
+ * Public so that the decode fuzz target reaches the frame and hello
+ * readers, which random bytes never reach through an AEAD tag. */
+int dec_quic_frames_sni(const struct rd_span *f, char *name);
+
 /* dec_http_host: the Host header of an HTTP/1.x request that starts the
  * span ("METHOD target HTTP/1.x\r\n" then header lines), without its
  * port, into name.  DEC_NM_NONE when the span is not such a request, or

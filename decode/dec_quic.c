@@ -175,24 +175,15 @@ static bool frames(const struct rd_span *f, uint8_t *hello, uint8_t *have,
 	return true;
 }
 
-int dec_quic_sni(const struct rd_span *s, bool whole, char *name)
+int dec_quic_frames_sni(const struct rd_span *f, char *name)
 {
-	uint8_t pt[QUIC_MAX_PKT], hello[QUIC_MAX_HELLO], have[QUIC_MAX_HELLO];
-	struct initial q;
-	struct rd_span f, h = { .p = hello };
-	uint32_t ptlen;
+	uint8_t hello[QUIC_MAX_HELLO], have[QUIC_MAX_HELLO];
+	struct rd_span h = { .p = hello };
 	bool any = false;
-	int rc;
 
 	name[0] = '\0';
-	if ((rc = header(s, whole, &q)) != DEC_NM_OK)
-		return rc;
-	if (!unprotect(s, &q, pt, &ptlen))
-		return DEC_NM_NONE;
-	f.p = pt;
-	f.len = ptlen;
 	memset(have, 0, sizeof(have));
-	if (!frames(&f, hello, have, &any))
+	if (!frames(f, hello, have, &any))
 		return DEC_NM_BAD;
 	if (!any)		/* an Initial with only an ACK */
 		return DEC_NM_NONE;
@@ -202,4 +193,19 @@ int dec_quic_sni(const struct rd_span *s, bool whole, char *name)
 		return DEC_NM_CUT;
 	/* more of the stream may follow in the next Initial: never whole */
 	return dec_tls_hello_sni(&h, false, name);
+}
+
+int dec_quic_sni(const struct rd_span *s, bool whole, char *name)
+{
+	uint8_t pt[QUIC_MAX_PKT];
+	struct initial q;
+	struct rd_span f = { .p = pt };
+	int rc;
+
+	name[0] = '\0';
+	if ((rc = header(s, whole, &q)) != DEC_NM_OK)
+		return rc;
+	if (!unprotect(s, &q, pt, &f.len))
+		return DEC_NM_NONE;
+	return dec_quic_frames_sni(&f, name);
 }
