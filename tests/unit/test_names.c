@@ -251,17 +251,17 @@ static void a1_keys(struct dec_quic_keys *k)
 }
 
 /* Protect an Initial as its client would (RFC 9001 5.3, 5.4.1) with
- * A.1's keys: the unprotected header hdr (hl bytes, ending in a 4-byte
+ * keys k: the unprotected header hdr (hl bytes, ending in a 4-byte
  * packet number), payload pt (pl bytes) into pkt; its length. */
-static size_t seal(uint8_t *pkt, const uint8_t *hdr, size_t hl,
-		   const uint8_t *pt, size_t pl)
+static size_t seal_with(const struct dec_quic_keys *kp, uint8_t *pkt,
+			const uint8_t *hdr, size_t hl, const uint8_t *pt,
+			size_t pl)
 {
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	struct dec_quic_keys k;
+	struct dec_quic_keys k = *kp;
 	uint8_t nonce[12], mask[5];
 	int n;
 
-	a1_keys(&k);
 	memcpy(pkt, hdr, hl);
 	memcpy(nonce, k.iv, 12);
 	for (int i = 0; i < 4; i++)
@@ -280,6 +280,16 @@ static size_t seal(uint8_t *pkt, const uint8_t *hdr, size_t hl,
 	for (int i = 0; i < 4; i++)
 		pkt[hl - 4 + i] ^= mask[1 + i];
 	return hl + pl + 16;
+}
+
+/* The same with A.1's keys. */
+static size_t seal(uint8_t *pkt, const uint8_t *hdr, size_t hl,
+		   const uint8_t *pt, size_t pl)
+{
+	struct dec_quic_keys k;
+
+	a1_keys(&k);
+	return seal_with(&k, pkt, hdr, hl, pt, pl);
 }
 
 static void quic_keys(void **state)
@@ -397,6 +407,29 @@ static void quic_frames(void **state)
 	assert_int_equal(sealed(f, n, name), DEC_NM_BAD);
 }
 
+/* QUIC v2 (RFC 9369): A.2's header with v2's version and Initial type
+ * (RFC 9369 Appendix A.2 prints it), sealed with the v2 keys of the same
+ * DCID, names example.com; the v1 type bits under v2 are not an Initial. */
+static void quic_v2(void **state)
+{
+	uint8_t c[300], hdr[32], pt[A2_PAYLOAD_LEN] = { 0 }, pkt[1200], dcid[8];
+	struct dec_quic_keys k;
+	char name[DEC_NAME_MAX];
+	size_t hl = unhex(hdr, "d36b3343cf088394c8f03e5157080000449e00000002");
+	struct rd_span s = { pkt, 0 };
+
+	(void)state;
+	unhex(dcid, A1_DCID);
+	memcpy(pt, c, unhex(c, A2_CRYPTO));
+	assert_true(dec_quic_initial_keys(DEC_QUIC_V2, dcid, 8, &k));
+	s.len = (uint32_t)seal_with(&k, pkt, hdr, hl, pt, sizeof(pt));
+	assert_int_equal(dec_quic_sni(&s, true, name), DEC_NM_OK);
+	assert_string_equal(name, "example.com");
+	pkt[0] ^= 0x10;		/* type 0: v1's Initial, v2's Retry */
+	assert_false(dec_quic_initial(pkt, s.len));
+	assert_int_equal(dec_quic_sni(&s, true, name), DEC_NM_NONE);
+}
+
 /* ---- flow notes ---------------------------------------------------------- */
 
 static int parse(struct attr_note_rec *r, int n, const char *c)
@@ -479,6 +512,7 @@ int main(void)
 		cmocka_unit_test(quic_keys),
 		cmocka_unit_test(quic_rfc_initial),
 		cmocka_unit_test(quic_frames),
+		cmocka_unit_test(quic_v2),
 		cmocka_unit_test(note_keys),
 		cmocka_unit_test(who_groups),
 	};
