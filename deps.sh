@@ -8,7 +8,7 @@ set -eu
 
 pkgs="gcc make pkg-config libpcap-dev libjansson-dev libsodium-dev libncurses-dev
 	clang bpftool libbpf-dev libelf-dev zlib1g-dev libcap-dev libfixbuf-dev
-	libyaml-dev libxml2-dev libcurl4-openssl-dev"
+	libyaml-dev libxml2-dev libcurl4-openssl-dev libssl-dev"
 case "${1:-}" in
 --test)  pkgs="$pkgs libcmocka-dev python3 tcpdump tmux iproute2 ethtool curl zzuf nftables nmap nfdump libfixbuf-tools python3-junitparser
 	tshark podman runc busybox-static dnsmasq openssl

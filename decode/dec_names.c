@@ -237,51 +237,66 @@ static int hello_exts(const struct rd_span *h, bool whole, uint32_t off,
 	return DEC_NM_NONE;
 }
 
+int dec_tls_hello_sni(const struct rd_span *hs, bool whole, char *name)
+{
+	uint8_t b[4], sid, comp;
+	uint16_t cs;
+	uint32_t hlen, off, end;
+	struct rd_span h = *hs;
+
+	name[0] = '\0';
+	if (!rd_u8(&h, 0, &b[0]) || b[0] != 1)
+		return rd_has(&h, 0, 1) ? DEC_NM_NONE : SHORT(whole);
+	if (!rd_bytes(&h, 1, b + 1, 3))
+		return SHORT(whole);
+	hlen = (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	end = 4 + hlen;
+	/* beyond its own length the bytes are another message's */
+	whole = whole && h.len >= end;
+	if (h.len > end)
+		h.len = end;
+	off = 4 + 2 + 32;	/* legacy_version, random */
+	if (!rd_u8(&h, off, &sid))
+		return SHORT(whole);
+	if (sid > 32)
+		return DEC_NM_BAD;
+	off += 1u + sid;
+	if (!rd_be16(&h, off, &cs))
+		return SHORT(whole);
+	if (cs < 2 || cs % 2)
+		return DEC_NM_BAD;
+	off += 2u + cs;
+	if (!rd_u8(&h, off, &comp))
+		return SHORT(whole);
+	if (comp < 1)
+		return DEC_NM_BAD;
+	off += 1u + comp;
+	if (off > end)
+		return DEC_NM_BAD;
+	return hello_exts(&h, whole, off, end, name);
+}
+
 int dec_tls_sni(const struct rd_span *s, bool whole, char *name)
 {
-	uint8_t b[6], sid, comp;
-	uint16_t rlen, cs;
-	uint32_t hlen, off, end;
+	uint8_t b[6];
+	uint16_t rlen;
 	struct rd_span h;
-	bool hwhole;
 
 	name[0] = '\0';
 	if (!rd_bytes(s, 0, b, 6) || b[0] != 22 || b[1] != 3 || b[2] > 4 ||
 	    b[5] != 1)
 		return DEC_NM_NONE;	/* not a handshake record's hello */
 	rlen = (uint16_t)(b[3] << 8 | b[4]);
-	if (!rd_bytes(s, 6, b, 3))
+	if (!rd_has(s, 6, 3))
 		return SHORT(whole);
-	hlen = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
 	if (rlen < 4)
 		return DEC_NM_BAD;
-	/* the hello within this record: beyond it (or beyond the captured
-	 * bytes, or this segment) it is cut */
-	end = 4 + hlen < rlen ? 4 + hlen : rlen;
+	/* the hello within this record: a hello longer than the record
+	 * goes on in the next one, so it is cut here, not bad */
 	h = rd_sub(s, 5);
-	hwhole = whole && h.len >= end && 4 + hlen <= rlen;
-	if (h.len > end)
-		h.len = end;
-	end = 4 + hlen;
-	off = 4 + 2 + 32;	/* legacy_version, random */
-	if (!rd_u8(&h, off, &sid))
-		return SHORT(hwhole);
-	if (sid > 32)
-		return DEC_NM_BAD;
-	off += 1u + sid;
-	if (!rd_be16(&h, off, &cs))
-		return SHORT(hwhole);
-	if (cs < 2 || cs % 2)
-		return DEC_NM_BAD;
-	off += 2u + cs;
-	if (!rd_u8(&h, off, &comp))
-		return SHORT(hwhole);
-	if (comp < 1)
-		return DEC_NM_BAD;
-	off += 1u + comp;
-	if (off > end)
-		return DEC_NM_BAD;
-	return hello_exts(&h, hwhole, off, end, name);
+	if (h.len > rlen)
+		h.len = rlen;
+	return dec_tls_hello_sni(&h, whole && h.len == rlen, name);
 }
 
 /* ---- HTTP/1 Host ---------------------------------------------------------- */

@@ -74,6 +74,38 @@ int dec_dns(const struct rd_span *s, bool whole, dec_dns_fn fn, void *arg);
  * ClientHello spread over several) end before it. */
 int dec_tls_sni(const struct rd_span *s, bool whole, char *name);
 
+/* dec_tls_hello_sni: the same from a bare handshake message (its type
+ * byte first, no record header), as QUIC's CRYPTO frames carry it
+ * (RFC 9001 4.1.3); whole: no byte of the hello follows the span.
+ * dec_tls_sni reads its record's hello with it. */
+int dec_tls_hello_sni(const struct rd_span *h, bool whole, char *name);
+
+/* dec_quic_initial: whether the UDP payload p (len bytes captured) starts
+ * with a QUIC v1 or v2 Initial packet's long header (RFC 9000 17.2.2,
+ * RFC 9369 3.2): six bytes read, no cryptography, so callers can ask
+ * before anything costs. */
+bool dec_quic_initial(const uint8_t *p, uint32_t len);
+
+/* dec_quic_sni: the server_name of the ClientHello in the QUIC client
+ * Initial that starts the span (a UDP payload; dec_quic.c): the packet is
+ * opened with the Initial keys its Destination Connection ID gives (RFC
+ * 9001 5), its CRYPTO frames put in order, the hello read by
+ * dec_tls_hello_sni.  DEC_NM_NONE when the span is no Initial, does not
+ * open with the client's keys (a server's Initial, or no libcrypto in
+ * this build), carries no CRYPTO frame, or is longer than 4096 bytes;
+ * DEC_NM_CUT when the datagram is cut before the packet's end, or the
+ * hello goes on past this packet before its server_name; DEC_NM_BAD when
+ * a length overruns, or the opened payload holds a frame an Initial may
+ * not carry.  Costs five HMACs, an AES block and an AES-GCM open: call it
+ * only while the flow has no name. */
+int dec_quic_sni(const struct rd_span *s, bool whole, char *name);
+
+/* dec_quic_frames_sni: dec_quic_sni's second half, the opened payload f
+ * of an Initial (its frames) to the server_name; the same results.
+ * Public so that the decode fuzz target reaches the frame and hello
+ * readers, which random bytes never reach through an AEAD tag. */
+int dec_quic_frames_sni(const struct rd_span *f, char *name);
+
 /* dec_http_host: the Host header of an HTTP/1.x request that starts the
  * span ("METHOD target HTTP/1.x\r\n" then header lines), without its
  * port, into name.  DEC_NM_NONE when the span is not such a request, or

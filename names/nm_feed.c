@@ -10,7 +10,10 @@
  * (RFC 1035 3.5, RFC 3596 2.5) names the address its owner spells.  A
  * ClientHello's server_name and a request's Host name the flow's server
  * end (its tuple) and, for NM_PEER_NS, the server's address as that
- * client knew it.
+ * client knew it.  A QUIC client's Initial is opened for its ClientHello
+ * only while its flow has no name yet (it costs a decryption), and not
+ * when it comes from port 443 to another (a server's Initials do not
+ * open with the client's keys); its name's source is "sni" too.
  */
 #include <stdio.h>
 #include <string.h>
@@ -139,7 +142,7 @@ static void dns(struct nm_names *n, const struct rd_span *s, bool whole,
 		ADD(n->st.bad);
 }
 
-/* A server name of a TCP flow (SNI or Host): its tuple's, and the
+/* A server name of a flow (SNI, in TLS or QUIC, or Host): its tuple's, and the
  * server's address for this client.  name NULL: cut before the name. */
 static void server_name(struct nm_names *n, const struct dec_pkt *p,
 			const char *name, int src)
@@ -187,6 +190,33 @@ static void tcp(struct nm_names *n, const struct rd_span *s, bool whole,
 		server_name(n, p, rc == DEC_NM_OK ? name : NULL, src);
 }
 
+/* The first client Initials of a QUIC flow: its SNI, until it has one. */
+static void quic(struct nm_names *n, const struct rd_span *s, bool whole,
+		 const struct dec_pkt *p)
+{
+	char name[DEC_NAME_MAX];
+	uint8_t key[NM_KEY];
+	struct nm_ent old;
+	int rc;
+
+	if (!dec_quic_initial(s->p, s->len) ||
+	    (p->sport == 443 && p->dport != 443))
+		return;
+	nm_tuple_key(key, p->src, p->sport, p->dst, p->dport, p->ipv);
+	if (nm_tab_get(n->tuples, key, &old) && old.name &&
+	    old.until >= p->ts_ns)
+		return;
+	rc = dec_quic_sni(s, whole, name);
+	if (rc == DEC_NM_OK)
+		ADD(n->st.sni);
+	else if (rc == DEC_NM_CUT)
+		ADD(n->st.sni_cut);
+	else if (rc == DEC_NM_BAD)
+		ADD(n->st.bad);
+	if (rc == DEC_NM_OK || rc == DEC_NM_CUT)
+		server_name(n, p, rc == DEC_NM_OK ? name : NULL, NM_SRC_SNI);
+}
+
 void nm_packet(struct nm_names *n, const uint8_t *frame, uint32_t caplen,
 	       const struct dec_pkt *p)
 {
@@ -221,5 +251,7 @@ void nm_packet(struct nm_names *n, const uint8_t *frame, uint32_t caplen,
 		}
 	} else if (p->proto == 6) {
 		tcp(n, &s, whole, p);
+	} else {
+		quic(n, &s, whole, p);
 	}
 }

@@ -7,7 +7,11 @@
  * Input: one byte choosing the link type (its value modulo the number of
  * link types) and the --tunnels mode (the quotient, modulo 3: zeek, outer,
  * inner), then records of [2-byte length, 1 byte of "bytes the capture
- * cut" (wire length minus caplen, 0-255), frame bytes].  Every input starts
+ * cut" (wire length minus caplen, 0-255), frame bytes].  Each frame that
+ * decodes is also given to the names cache as the engine gives it
+ * (names/nm_feed.c: DNS answers, ClientHello, Host, QUIC Initials), and
+ * each UDP payload to the QUIC frame reader as if it were an opened
+ * Initial's (no random bytes pass the AEAD tag to reach it otherwise).  Every input starts
  * from empty state, so a crash reproduces from its input alone
  * (tests/fuzz/README.md).
  */
@@ -16,8 +20,10 @@
 #include <string.h>
 
 #include "../../decode/dec.h"
+#include "../../decode/dec_names.h"
 #include "../../lib/keyhash.h"
 #include "../../flowtable/ft.h"
+#include "../../names/nm.h"
 
 /* pcap/dlt.h: EN10MB, LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW (12, 14,
  * 101), IPV4, IPV6; PPP, PPP_SERIAL, C_HDLC, PPP_ETHER; IEEE802_11,
@@ -35,6 +41,22 @@ static void hide(struct dec_pkt *p, unsigned n, int mode)
 			      (mode == 2 || !dec_tun_over_udp(p[i].carrier));
 }
 
+/* A UDP payload's captured bytes as QUIC frames. */
+static void quic_frames(const uint8_t *frame, uint32_t caplen,
+			const struct dec_pkt *p)
+{
+	char name[DEC_NAME_MAX];
+	struct rd_span f;
+	uint32_t off = p->l4_off + 8;
+
+	if (p->proto != 17 || !p->l4_off || !(p->l4 & DEC_L4_HDR) ||
+	    off >= caplen)
+		return;
+	f.p = frame + off;
+	f.len = caplen - off;
+	(void)dec_quic_frames_sni(&f, name);
+}
+
 static void done(void *arg, const struct ft_view *v)
 {
 	(void)arg;
@@ -49,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ft_config c = { .max_flows = 16 };
 	const struct dec_link *lk;
 	struct ft_table *t;
+	struct nm_names *nm;
 	struct dec d;
 	int mode;
 	int64_t ts = 1000000000LL;
@@ -70,24 +93,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dec_free(&d);
 		return 0;
 	}
+	nm = nm_new();		/* NULL (no memory): names are skipped */
 	data++, size--;
 	while (size >= 3) {
 		size_t len = (size_t)data[0] << 8 | data[1];
 		uint32_t cut = data[2];
 		struct dec_pkt p[DEC_MAX_LAYERS];
+		int ds;
 
 		data += 3, size -= 3;
 		if (len > size)
 			len = size;
 		ts += 1000 + (int64_t)cut * 100000000LL;  /* timers fire too */
-		dec_frame(&d, lk, data, (uint32_t)len, (uint32_t)len + cut, ts,
-			  p);
+		ds = dec_frame(&d, lk, data, (uint32_t)len,
+			       (uint32_t)len + cut, ts, p);
+		for (unsigned i = 0; ds == DEC_OK && i < d.layers; i++) {
+			nm_packet(nm, data, (uint32_t)len, &p[i]);
+			quic_frames(data, (uint32_t)len, &p[i]);
+		}
 		hide(p, d.layers, mode);
 		ft_packets(t, p, d.layers);
 		data += len, size -= len;
 	}
 	ft_flush(t);
 	ft_destroy(t);
+	nm_free(nm);
 	dec_free(&d);
 	return 0;
 }

@@ -4,7 +4,7 @@ against tshark's (-d is tshark's, e.g. tcp.port==4433,tls).
 
 For each capture: porttop's flows report (JSON Lines) and, from tshark,
 the server_name of every TLS ClientHello (tls.handshake.extensions_
-server_name), the Host of every HTTP request (http.host, without its port;
+server_name; over TCP, and in QUIC Initials over UDP), the Host of every HTTP request (http.host, without its port;
 IP literals left out, as porttop does) and every DNS answer (dns.qry.name
 with dns.a / dns.aaaa).  Then:
   * every flow tshark names by its own ClientHello or request (same
@@ -42,11 +42,14 @@ def norm(addr):
 def conn_names(pcap):
     """(a, ap, b, bp) sorted -> [(time, name, 'sni'|'http')] from tshark."""
     names = {}
-    ends = ["ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst",
-            "tcp.dstport", "frame.time_epoch"]
-    for disp, field, src in (("tcp and tls.handshake.type == 1",
-                              "tls.handshake.extensions_server_name", "sni"),
-                             ("tcp and http.request", "http.host", "http")):
+    for disp, field, src, l4 in (
+            ("tcp and tls.handshake.type == 1",
+             "tls.handshake.extensions_server_name", "sni", "tcp"),
+            ("quic and tls.handshake.type == 1",
+             "tls.handshake.extensions_server_name", "sni", "udp"),
+            ("tcp and http.request", "http.host", "http", "tcp")):
+        ends = ["ip.src", "ipv6.src", l4 + ".srcport", "ip.dst", "ipv6.dst",
+                l4 + ".dstport", "frame.time_epoch"]
         for r in tshark(pcap, disp, ends + [field]):
             if len(r) < 8 or not r[7]:
                 continue

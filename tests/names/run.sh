@@ -11,9 +11,11 @@
 #                        openssl s_client a server_name, all on loopback:
 #                        the names porttop gives live, and from its own -w
 #                        capture, agree with tshark's (agree.py)
-#   names-shared         the shared captures with DNS, TLS and HTTP
+#   names-shared         the shared captures with DNS, TLS, QUIC and HTTP
 #                        (ndpi-netflix, ndpi-sites, suricata-tls-
-#                        subjectaltname, ndpi-alexa-app) agree with tshark
+#                        subjectaltname, ndpi-alexa-app, tcpdump-quic_
+#                        handshake, zeek-quic-quic_win11_firefox_google)
+#                        agree with tshark
 #   names-podman         a busybox httpd in a podman container (runc, an
 #                        image imported from busybox-static): its name and
 #                        image in the flows, and those of a client
@@ -163,7 +165,8 @@ check_passive() {
 check_shared() {
 	local p=$SHARED/pcaps f list=()
 	for f in ndpi-netflix.pcap ndpi-sites.pcapng suricata-tls-subjectaltname-input.pcap \
-		 ndpi-alexa-app.pcapng; do
+		 ndpi-alexa-app.pcapng tcpdump-quic_handshake.pcap \
+		 zeek-quic-quic_win11_firefox_google.pcap; do
 		[ -f "$p/$f" ] && list+=("$p/$f")
 	done
 	[ ${#list[@]} -eq 0 ] && { skip names-shared "$p: no shared captures"; return; }

@@ -3,7 +3,9 @@
  * forms the runtimes write (names/nm_cgroup.c), /proc/PID/cgroup files of
  * v2 and hybrid hosts, the payload readers (decode/dec_names.c: DNS
  * answers with compression and loops, TLS server_name, HTTP Host, each
- * cut and lying), and the container comments of pcapng flow notes
+ * cut and lying; decode/dec_quic.c: RFC 9001 Appendix A's keys and client
+ * Initial, cut at every byte, and Initials sealed here with CRYPTO frames
+ * out of order, missing or overrunning), and the container comments of pcapng flow notes
  * (attrib/attr_note.c), ptcpdump's separate ones included.
  */
 #include <setjmp.h>
@@ -17,7 +19,11 @@
 #include <string.h>
 
 #include "../../attrib/attr_note.h"
+#include <openssl/evp.h>
+
 #include "../../decode/dec_names.h"
+#include "../../decode/dec_quic_crypto.h"
+#include "quic_rfc9001.h"
 #include "../../names/nm_who.h"
 
 #define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -223,6 +229,207 @@ static void http_host(void **state)
 	assert_int_equal(dec_http_host(&s, false, name), DEC_NM_CUT);
 }
 
+/* ---- QUIC Initials ------------------------------------------------------- */
+
+static size_t unhex(uint8_t *b, const char *h)
+{
+	size_t n = 0;
+	unsigned v;
+
+	for (; h[0] && h[1]; h += 2) {
+		assert_int_equal(sscanf(h, "%2x", &v), 1);
+		b[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static void a1_keys(struct dec_quic_keys *k)
+{
+	unhex(k->key, A1_KEY);
+	unhex(k->iv, A1_IV);
+	unhex(k->hp, A1_HP);
+}
+
+/* Protect an Initial as its client would (RFC 9001 5.3, 5.4.1) with
+ * keys k: the unprotected header hdr (hl bytes, ending in a 4-byte
+ * packet number), payload pt (pl bytes) into pkt; its length. */
+static size_t seal_with(const struct dec_quic_keys *kp, uint8_t *pkt,
+			const uint8_t *hdr, size_t hl, const uint8_t *pt,
+			size_t pl)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	struct dec_quic_keys k = *kp;
+	uint8_t nonce[12], mask[5];
+	int n;
+
+	memcpy(pkt, hdr, hl);
+	memcpy(nonce, k.iv, 12);
+	for (int i = 0; i < 4; i++)
+		nonce[8 + i] ^= hdr[hl - 4 + i];
+	assert_non_null(c);
+	assert_true(EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, k.key,
+				       nonce));
+	assert_true(EVP_EncryptUpdate(c, NULL, &n, hdr, (int)hl));
+	assert_true(EVP_EncryptUpdate(c, pkt + hl, &n, pt, (int)pl));
+	assert_true(EVP_EncryptFinal_ex(c, pkt + hl + n, &n));
+	assert_true(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16,
+					pkt + hl + pl));
+	EVP_CIPHER_CTX_free(c);
+	assert_true(dec_quic_hp_mask(&k, pkt + hl, mask));
+	pkt[0] ^= mask[0] & 0x0f;
+	for (int i = 0; i < 4; i++)
+		pkt[hl - 4 + i] ^= mask[1 + i];
+	return hl + pl + 16;
+}
+
+/* The same with A.1's keys. */
+static size_t seal(uint8_t *pkt, const uint8_t *hdr, size_t hl,
+		   const uint8_t *pt, size_t pl)
+{
+	struct dec_quic_keys k;
+
+	a1_keys(&k);
+	return seal_with(&k, pkt, hdr, hl, pt, pl);
+}
+
+static void quic_keys(void **state)
+{
+	struct dec_quic_keys k, want;
+	uint8_t dcid[8], sample[16], mask[5], want_mask[5];
+
+	(void)state;
+	unhex(dcid, A1_DCID);
+	a1_keys(&want);
+	assert_true(dec_quic_initial_keys(DEC_QUIC_V1, dcid, 8, &k));
+	assert_memory_equal(k.key, want.key, 16);
+	assert_memory_equal(k.iv, want.iv, 12);
+	assert_memory_equal(k.hp, want.hp, 16);
+	unhex(sample, A2_SAMPLE);
+	unhex(want_mask, A2_MASK);
+	assert_true(dec_quic_hp_mask(&k, sample, mask));
+	assert_memory_equal(mask, want_mask, 5);
+	assert_false(dec_quic_initial_keys(0xff00001d, dcid, 8, &k));
+}
+
+/* A.2's packet: example.com; cut at every byte, never a name. */
+static void quic_rfc_initial(void **state)
+{
+	uint8_t pkt[1200], srv[256];
+	char name[DEC_NAME_MAX];
+	struct rd_span s = { pkt, 0 };
+
+	(void)state;
+	assert_int_equal(unhex(pkt, A2_PACKET), sizeof(pkt));
+	s.len = sizeof(pkt);
+	assert_true(dec_quic_initial(pkt, s.len));
+	assert_int_equal(dec_quic_sni(&s, true, name), DEC_NM_OK);
+	assert_string_equal(name, "example.com");
+	for (uint32_t cut = 0; cut < sizeof(pkt); cut++) {
+		s.len = cut;
+		assert_int_equal(dec_quic_sni(&s, false, name),
+				 cut < 7 ? DEC_NM_NONE : DEC_NM_CUT);
+		assert_string_equal(name, "");
+		assert_int_equal(dec_quic_sni(&s, true, name),
+				 cut < 7 ? DEC_NM_NONE : DEC_NM_BAD);
+		assert_string_equal(name, "");
+	}
+	s.len = sizeof(pkt);
+	pkt[600] ^= 1;		/* the tag no longer authenticates */
+	assert_int_equal(dec_quic_sni(&s, true, name), DEC_NM_NONE);
+	s = (struct rd_span){ srv, (uint32_t)unhex(srv, A3_PACKET) };
+	assert_int_equal(dec_quic_sni(&s, true, name), DEC_NM_NONE);
+}
+
+/* A CRYPTO frame (RFC 9000 19.6) of hello[at, at + len) at b. */
+static size_t crypto(uint8_t *b, const uint8_t *hello, unsigned at,
+		     unsigned len)
+{
+	b[0] = 0x06;
+	b[1] = (uint8_t)(0x40 | at >> 8), b[2] = (uint8_t)at;
+	b[3] = (uint8_t)(0x40 | len >> 8), b[4] = (uint8_t)len;
+	memcpy(b + 5, hello + at, len);
+	return 5 + len;
+}
+
+/* One Initial sealed from frames f (n bytes, padded), read back. */
+static int sealed(const uint8_t *f, size_t n, char *name)
+{
+	uint8_t hdr[32], pt[A2_PAYLOAD_LEN] = { 0 }, pkt[1200];
+	size_t hl = unhex(hdr, A2_HEADER);
+	struct rd_span s = { pkt, 0 };
+
+	memcpy(pt, f, n);
+	s.len = (uint32_t)seal(pkt, hdr, hl, pt, sizeof(pt));
+	return dec_quic_sni(&s, true, name);
+}
+
+static void quic_frames(void **state)
+{
+	uint8_t c[300], hdr[32], pt[A2_PAYLOAD_LEN] = { 0 }, pkt[1200];
+	uint8_t want[1200], f[600];
+	const uint8_t *hello = c + 4;	/* past its own frame's header */
+	unsigned hl = (unsigned)unhex(c, A2_CRYPTO) - 4;
+	char name[DEC_NAME_MAX];
+	size_t n = 0;
+
+	(void)state;
+	/* the sealer makes A.2's packet from its header and frame */
+	memcpy(pt, c, hl + 4);
+	assert_int_equal(seal(pkt, hdr, unhex(hdr, A2_HEADER), pt,
+			      sizeof(pt)), 1200);
+	unhex(want, A2_PACKET);
+	assert_memory_equal(pkt, want, 1200);
+	/* the hello's end first, PING, PADDING and an ACK between */
+	f[n++] = 0x01;
+	n += crypto(f + n, hello, 100, hl - 100);
+	f[n++] = 0x00, f[n++] = 0x00;
+	f[n++] = 0x02, f[n++] = 0, f[n++] = 0, f[n++] = 0, f[n++] = 0;
+	n += crypto(f + n, hello, 0, 100);
+	assert_int_equal(sealed(f, n, name), DEC_NM_OK);
+	assert_string_equal(name, "example.com");
+	/* its start in a later packet: nothing from 0 */
+	n = crypto(f, hello, 100, hl - 100);
+	assert_int_equal(sealed(f, n, name), DEC_NM_CUT);
+	/* cut before the server_name */
+	n = crypto(f, hello, 0, 40);
+	assert_int_equal(sealed(f, n, name), DEC_NM_CUT);
+	/* an ACK only */
+	n = 0;
+	f[n++] = 0x02, f[n++] = 0, f[n++] = 0, f[n++] = 0, f[n++] = 0;
+	assert_int_equal(sealed(f, n, name), DEC_NM_NONE);
+	/* a STREAM frame, which an Initial may not carry */
+	n = crypto(f, hello, 0, hl);
+	f[n++] = 0x08;
+	assert_int_equal(sealed(f, n, name), DEC_NM_BAD);
+	/* a CRYPTO frame longer than the payload */
+	n = crypto(f, hello, 0, hl);
+	f[3] = 0x7f, f[4] = 0xff;
+	assert_int_equal(sealed(f, n, name), DEC_NM_BAD);
+}
+
+/* QUIC v2 (RFC 9369): A.2's header with v2's version and Initial type
+ * (RFC 9369 Appendix A.2 prints it), sealed with the v2 keys of the same
+ * DCID, names example.com; the v1 type bits under v2 are not an Initial. */
+static void quic_v2(void **state)
+{
+	uint8_t c[300], hdr[32], pt[A2_PAYLOAD_LEN] = { 0 }, pkt[1200], dcid[8];
+	struct dec_quic_keys k;
+	char name[DEC_NAME_MAX];
+	size_t hl = unhex(hdr, "d36b3343cf088394c8f03e5157080000449e00000002");
+	struct rd_span s = { pkt, 0 };
+
+	(void)state;
+	unhex(dcid, A1_DCID);
+	memcpy(pt, c, unhex(c, A2_CRYPTO));
+	assert_true(dec_quic_initial_keys(DEC_QUIC_V2, dcid, 8, &k));
+	s.len = (uint32_t)seal_with(&k, pkt, hdr, hl, pt, sizeof(pt));
+	assert_int_equal(dec_quic_sni(&s, true, name), DEC_NM_OK);
+	assert_string_equal(name, "example.com");
+	pkt[0] ^= 0x10;		/* type 0: v1's Initial, v2's Retry */
+	assert_false(dec_quic_initial(pkt, s.len));
+	assert_int_equal(dec_quic_sni(&s, true, name), DEC_NM_NONE);
+}
+
 /* ---- flow notes ---------------------------------------------------------- */
 
 static int parse(struct attr_note_rec *r, int n, const char *c)
@@ -302,6 +509,10 @@ int main(void)
 		cmocka_unit_test(dns_damage),
 		cmocka_unit_test(tls_sni),
 		cmocka_unit_test(http_host),
+		cmocka_unit_test(quic_keys),
+		cmocka_unit_test(quic_rfc_initial),
+		cmocka_unit_test(quic_frames),
+		cmocka_unit_test(quic_v2),
 		cmocka_unit_test(note_keys),
 		cmocka_unit_test(who_groups),
 	};

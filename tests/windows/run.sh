@@ -159,6 +159,19 @@ WINE=$WINE WIN_EXE=$WIN_EXE PORTTOP=$PORTTOP tests/windows/view.sh ||
 t2=$(date +%s)
 "$WINESERVER" -k 2>/dev/null
 
+# A capture's reports differ only by the server names of its QUIC flows:
+# they need libcrypto, which the Windows build lacks (decode/dec_quic_
+# none.c), so there those flows have no name and the summary counts fewer.
+quic_names() {	# NAME LINUX-PREFIX WINDOWS-PREFIX
+	f=$d/flows-${1#*-}.lin.out
+	grep -q '"proto":"udp".*"resp_name_source":"sni"' "$f" 2>/dev/null ||
+		return 1
+	sed -E '/"proto":"udp"/ s/"(orig|resp)_name":"[^"]*","(orig|resp)_name_source":"sni","(orig|resp)_name_miss":null/"\1_name":null,"\2_name_source":null,"\3_name_miss":"unseen"/g' \
+		"$2.out" | cmp -s - "$3.out" || return 1
+	grep -v '^porttop: names: ' "$2.err" > "$2.err.nq"
+	grep -v '^porttop: names: ' "$3.err" | cmp -s "$2.err.nq" -
+}
+
 fails=0
 check() {	# NAME LINUX-PREFIX WINDOWS-PREFIX WIN-RC STDERR-TOO
 	why=""
@@ -173,6 +186,8 @@ check() {	# NAME LINUX-PREFIX WINDOWS-PREFIX WIN-RC STDERR-TOO
 		echo "SKIP windows-$1: known difference: a pcap (not pcapng) file on standard input is refused on Windows"
 	elif [ "$5" = 0 ] && [ "$4" = 1 ] && [ "$why" = "stdout differs" ]; then
 		echo "SKIP windows-$1: known difference: a damaged pcap record's time fraction beyond 2^31 wraps in Windows' 32-bit timeval ($3.*)"
+	elif [ "$5" = 1 ] && quic_names "$1" "$2" "$3"; then
+		echo "SKIP windows-$1: known difference: QUIC flows have no server name without libcrypto ($3.*)"
 	else
 		echo "FAIL windows-$1: $why ($2.*, $3.*)"
 		fails=$((fails + 1))
