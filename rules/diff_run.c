@@ -90,6 +90,20 @@ static int parse(int argc, char **argv, struct diff_opts *o)
 	return -1;
 }
 
+/* The differences of two loaded sides on stdout: their count, or -1
+ * (out of memory, or stdout failed; said). */
+static long compare(struct dside *b, struct dside *c,
+		    const struct diff_opts *o)
+{
+	long lines = diff_write(stdout, b, c, o);
+
+	if (lines < 0)
+		fprintf(stderr, "porttop: diff: out of memory\n");
+	if (fflush(stdout) != 0)
+		lines = -1;
+	return lines;
+}
+
 int diff_engine(struct engine *e, const char *baseline, const char *label,
 		int quiet)
 {
@@ -103,12 +117,10 @@ int diff_engine(struct engine *e, const char *baseline, const char *label,
 	if (diff_load_engine(&c, e, quiet, err, sizeof(err)) < 0 ||
 	    diff_load(&b, baseline, err, sizeof(err)) < 0)
 		fprintf(stderr, "porttop: diff: %s\n", err);
-	else if ((lines = diff_write(stdout, &b, &c, &o)) < 0)
-		fprintf(stderr, "porttop: diff: out of memory\n");
+	else
+		lines = compare(&b, &c, &o);
 	diff_side_free(&b);
 	diff_side_free(&c);
-	if (fflush(stdout) != 0)
-		lines = -1;
 	report_summary(e);
 	return lines < 0 ? EXIT_USAGE : lines > 0 ? 1 : EXIT_OK;
 }
@@ -130,12 +142,10 @@ int diff_main(int argc, char **argv)
 	if (diff_load(&b, argv[optind], err, sizeof(err)) < 0 ||
 	    diff_load(&c, argv[optind + 1], err, sizeof(err)) < 0)
 		fprintf(stderr, "porttop: diff: %s\n", err);
-	else if ((lines = diff_write(stdout, &b, &c, &o)) < 0)
-		fprintf(stderr, "porttop: diff: out of memory\n");
+	else
+		lines = compare(&b, &c, &o);
 	diff_side_free(&b);
 	diff_side_free(&c);
-	if (fflush(stdout) != 0)
-		lines = -1;
 	if (lines > 0 && o.update) {	/* as golden tests are updated */
 		if (diff_save(argv[optind + 1], argv[optind], err,
 			      sizeof(err)) < 0) {
