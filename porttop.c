@@ -852,6 +852,7 @@ static int cmd_start(struct opts *o, char **cmd, struct child **c)
 		fprintf(stderr, "porttop: run: %s\n", err);
 		return EXIT_USAGE;
 	}
+	o->eng.own_netns = o->netns;
 	/* in the namespace every flow is CMD's: no cgroup needed */
 	if (child_spawn(c, cmd, !o->netns, &o->eng.own_cgroup, err,
 			sizeof(err)) < 0) {

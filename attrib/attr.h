@@ -77,6 +77,9 @@ struct attr_opts {
 	uint64_t scope_cgroup;	/* porttop run: attr_listeners gives only
 				   the listeners owned in this cgroup v2;
 				   0: all */
+	bool scope_netns;	/* porttop run --netns private: and only
+				   those of porttop's network namespace
+				   (eBPF sees every namespace's sockets) */
 };
 
 struct attr;

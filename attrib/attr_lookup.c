@@ -127,6 +127,7 @@ struct collect {
 	struct attr_listener *out;
 	size_t max, n;
 	uint64_t scope;		/* attr_opts.scope_cgroup */
+	uint64_t netns;		/* attr_opts.scope_netns: porttop's; 0 all */
 };
 
 static void collect_listener(void *arg, const struct attr_entry *e)
@@ -134,7 +135,8 @@ static void collect_listener(void *arg, const struct attr_entry *e)
 	struct collect *c = arg;
 
 	if (!e->listener || e->closed_ns ||
-	    (c->scope && e->owner.cgroup != c->scope))
+	    (c->scope && e->owner.cgroup != c->scope) ||
+	    (c->netns && e->key.netns != c->netns))
 		return;
 	if (c->n < c->max) {
 		struct attr_listener *l = &c->out[c->n];
@@ -151,7 +153,8 @@ static void collect_listener(void *arg, const struct attr_entry *e)
 
 size_t attr_listeners(struct attr *a, struct attr_listener *out, size_t max)
 {
-	struct collect c = { out, max, 0, a ? a->o.scope_cgroup : 0 };
+	struct collect c = { out, max, 0, a ? a->o.scope_cgroup : 0,
+			     a && a->o.scope_netns ? a->netns : 0 };
 
 	if (a)
 		attr_cache_each(a->cache, collect_listener, &c);

@@ -99,6 +99,9 @@ struct engine_opts {
 					   CONSUMER_ALL_TUNNELS consumers;
 					   the others and the counters still
 					   get `tunnels`'s flows only */
+	bool own_netns;			/* porttop run --netns private: the
+					   listeners are only those of
+					   porttop's namespace, all CMD's */
 	uint64_t own_cgroup;		/* porttop run: hand on only the flows
 					   with an end owned by a process of
 					   this cgroup v2 (attr_end.cgroup);

@@ -57,7 +57,8 @@ static enum pt_status open_attrib(struct engine *e, struct pt_err *err)
 {
 	struct attr_opts ao = { .mode = e->o.attrib,
 				.defer_thread = e->o.user != NULL,
-				.scope_cgroup = e->o.own_cgroup };
+				.scope_cgroup = e->o.own_cgroup,
+				.scope_netns = e->o.own_netns };
 
 	if (ao.mode == ATTR_MODE_NONE) {
 		snprintf(e->attr_msg, sizeof(e->attr_msg),

@@ -46,6 +46,10 @@
 #   usage           no CMD, -r, -w without --netns, --netns without run,
 #                   --netns bogus, --diff with --check: exit 2, CMD not
 #                   run
+#   ci-example      README "Use in CI" as written (contrib/ci-example):
+#                   the rules pass and the diff with the committed
+#                   baseline is empty; with the client's regression
+#                   (BROKEN=1) check 3 fails and the diff shows 8001
 # The checks that tell CMD's flows by cgroup need eBPF attribution (it
 # names every socket's cgroup, however short-lived); without it they SKIP.
 # Not root, or no network namespaces: every check SKIPs.  About 10 s.
@@ -55,7 +59,7 @@ cd "$(dirname "$0")/../.." || exit 2
 
 NSLIST=() SUITE=run NS_ENTER=nsenter
 CHECKS=(curl-only-cmd ports-only-cmd fork-udp exit-status check-verdicts netns-private
-	diff-run no-privileges usage)
+	diff-run no-privileges usage ci-example)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-run.XXXXXX") || exit 2
 . tests/lib/ns.sh
 trap ns_cleanup EXIT
@@ -259,6 +263,41 @@ check_nopriv() {
 	fi
 }
 
+# The README's "Use in CI" example, as written there: the rules hold and
+# the diff against the committed baseline is empty; with the client's
+# regression (BROKEN=1: a refused connection to 8001) both fail on it.
+check_ci_example() {
+	local n=ci-example ex=contrib/ci-example bad
+	bad=$(prun ci-check run --netns private --check $ex/net.yaml \
+		--junit "$tmp/ci.xml" -- $ex/test.sh
+	      [ "$RC" -eq 0 ] || echo "check: exit $RC, not 0"
+	      [ "$(grep -c '^ok ' "$tmp/ci-check.out")" -eq 6 ] ||
+		echo "check: not 6 checks passed"
+	      prun ci-run run --netns private --format json -- $ex/test.sh
+	      "$PORTTOP" diff --ignore orig_pkts --ignore resp_pkts \
+		$ex/baseline.json "$tmp/ci-run.out" >"$tmp/ci-diff.out" 2>&1 ||
+		echo "diff: exit $?, not 0 (a difference from the baseline)"
+	      BROKEN=1 prun ci-broken run --netns private --check $ex/net.yaml \
+		-- $ex/test.sh
+	      [ "$RC" -eq 1 ] || echo "BROKEN=1 check: exit $RC, not 1"
+	      grep -qx 'not ok 3 - the client talks to nothing but the service' \
+		"$tmp/ci-broken.out" || echo "BROKEN=1: check 3 did not fail"
+	      BROKEN=1 prun ci-broken-run run --netns private --format json \
+		-- $ex/test.sh
+	      "$PORTTOP" diff --ignore orig_pkts --ignore resp_pkts \
+		$ex/baseline.json "$tmp/ci-broken-run.out" \
+		>"$tmp/ci-broken-diff.out" 2>&1
+	      [ $? -eq 1 ] || echo "BROKEN=1 diff: not exit 1"
+	      grep -q '^+tcp 127.0.0.1 > 127.0.0.1:8001 ' \
+		"$tmp/ci-broken-diff.out" || echo "BROKEN=1 diff: no +8001 line")
+	if [ -n "$bad" ]; then
+		fail $n "$bad" "$tmp/ci-check.out" "$tmp/ci-diff.out" \
+			"$tmp/ci-broken.out" "$tmp/ci-broken-diff.out"
+	else
+		ok $n
+	fi
+}
+
 check_usage() {
 	local n=usage bad
 	bad=$(status_is u-nocmd 2
@@ -286,4 +325,5 @@ check_diff
 check_netns
 check_nopriv
 check_usage
+check_ci_example
 exit $failed
