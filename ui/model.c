@@ -387,8 +387,11 @@ static void build_procs(struct model *m)
 	if ((n = rep_procs_finish(m->procs)) <= 0 ||
 	    !proc_rates(m, n - 1, &zeroed))
 		return;
-	for (long j = 0; j < n; j++)
+	for (long j = 0; j < n; j++) {
 		m->prows[j].p = *rep_procs_row(m->procs, j);
+		m->prows[j].nproc = 0;	/* a process's row: no group */
+		m->prows[j].label[0] = '\0';
+	}
 	m->nprocs = (size_t)n;
 }
 
