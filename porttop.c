@@ -695,10 +695,6 @@ static int check_options(struct opts *o)
 		o->mode = RUN_VIEW;
 	if (o->mode == RUN_BATCH && o->format == REP_CSV)
 		return bad_usage("--batch writes text or json", NULL);
-	if (o->mode == RUN_BATCH && o->group)
-		return bad_usage("--view containers is the interactive view's; "
-				 "--batch --view processes gives each process's "
-				 "container", NULL);
 	if (o->order_set && (o->mode != RUN_REPORT || o->report != REP_FLOWS))
 		return bad_usage("--order goes with the flows report", NULL);
 	if (o->mode == RUN_REPORT || o->mode == RUN_EVENTS ||
@@ -819,8 +815,8 @@ static int run_mode(struct engine *e, const struct opts *o,
 		engine_add(e, &c);
 	}
 	if (o->mode == RUN_BATCH) {
-		struct batch_opts b = { o->format, o->view, o->delay_ns,
-					o->iterations, f };
+		struct batch_opts b = { o->format, o->view, o->group,
+					o->delay_ns, o->iterations, f };
 		status = batch_run(e, &b);
 	} else if (o->mode == RUN_VIEW) {
 		struct view_opts v = { o->view, o->group, o->delay_ns };

@@ -41,6 +41,7 @@ struct out {
 	FILE *f;
 	enum rep_fmt fmt;
 	int view;		/* enum model_view */
+	int group;		/* the Containers view */
 	const struct rep_filter *filter;	/* -Y */
 	char buf[REP_JSON_MAX];
 };
@@ -48,9 +49,12 @@ struct out {
 /* ---- -Y: the rows shown --------------------------------------------------- */
 
 
+/* The Containers view's groups are of processes the model has filtered
+ * already (a group's sums are not a process's row to match again). */
 static int row_shown(const struct out *o, const void *row)
 {
-	return model_match(o->filter, (enum model_view)o->view, row);
+	return o->group ||
+	       model_match(o->filter, (enum model_view)o->view, row);
 }
 
 /* ---- printing ------------------------------------------------------------- */
@@ -112,10 +116,10 @@ static void tick_json(struct out *o, uint64_t it, const struct fmt_head *h)
 }
 
 /* One row of the view: the report's fields, its type and iteration, the
- * port's live flows, its rates. */
+ * port's live flows, a group's name and processes, its rates. */
 static void row_json(struct out *o, enum rep_kind kind, const void *row,
 		     const char *type, uint64_t it, int64_t live,
-		     const struct model_rates *r)
+		     const struct model_proc *g, const struct model_rates *r)
 {
 	struct jsonw w;
 
@@ -124,6 +128,11 @@ static void row_json(struct out *o, enum rep_kind kind, const void *row,
 	rep_json_members(&w, kind, row);
 	if (live >= 0)
 		key_u64(&w, "live", (uint64_t)live);
+	if (g) {
+		jsonw_key(&w, "group");
+		jsonw_str(&w, g->label);
+		key_u64(&w, "procs", g->nproc);
+	}
 	jsonw_key(&w, "type");
 	jsonw_str(&w, type);
 	key_u64(&w, "iteration", it);
@@ -146,7 +155,8 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 			if (!row_shown(o, f[i]))
 				continue;
 			rf = model_flow_rec(f[i]);
-			row_json(o, REP_FLOWS, &rf, "flow", it, -1, &f[i]->r);
+			row_json(o, REP_FLOWS, &rf, "flow", it, -1, NULL,
+				 &f[i]->r);
 		}
 	} else if (o->view == MV_PORTS) {
 		const struct model_port **p;
@@ -155,15 +165,17 @@ static void print_json(struct out *o, struct model *m, uint64_t it,
 		for (size_t i = 0; i < n; i++)
 			if (row_shown(o, p[i]))
 				row_json(o, REP_PORTS, &p[i]->p, "port", it,
-					 (int64_t)p[i]->live, &p[i]->r);
+					 (int64_t)p[i]->live, NULL, &p[i]->r);
 	} else {
 		const struct model_proc **p;
 		size_t n = model_procs(m, &p);
 
 		for (size_t i = 0; i < n; i++)
 			if (row_shown(o, p[i]))
-				row_json(o, REP_PROCS, &p[i]->p, "process",
-					 it, -1, &p[i]->r);
+				row_json(o, REP_PROCS, &p[i]->p,
+					 o->group ? "container" : "process",
+					 it, -1, o->group ? p[i] : NULL,
+					 &p[i]->r);
 	}
 }
 
@@ -233,7 +245,8 @@ static void snapshot(struct engine *e, struct model *m, struct batch_state *b)
 
 int batch_run(struct engine *e, const struct batch_opts *o)
 {
-	struct out out = { stdout, o->format, o->view, o->filter, { 0 } };
+	struct out out = { stdout, o->format, o->view, o->group, o->filter,
+			   { 0 } };
 	struct batch_state b = { .start = mono_ns(), .wall_start = real_ns() };
 	struct pt_err err = { 0 };
 	enum pt_status rc;
@@ -253,6 +266,11 @@ int batch_run(struct engine *e, const struct batch_opts *o)
 	}
 	model_attach(m, engine_table(e), engine_attr(e));
 	model_attach_names(m, engine_names(e));
+	if (o->group) {	/* processes filtered, then summed */
+		fmt_set_group(1);
+		model_use_filter(m, MV_PROCS, o->filter);
+		model_set_group(m, 1);
+	}
 	engine_describe(e, &d);
 	model_set_tunnels(m, d.tunnels);	/* the flows the engine reports */
 	for (uint64_t it = 1;; it++) {

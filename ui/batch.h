@@ -7,6 +7,13 @@
  * it; the last iteration is printed after the capture has ended, so its
  * totals are final.  A display filter (-Y) keeps the rows that match it,
  * as in the reports.
+ *
+ * The Containers view (group) prints one row per container, pod or unit
+ * (model_set_group): in JSON a "container" object with the procs
+ * report's fields summed over its processes (pid, comm and the other
+ * process fields are those of its lowest pid, which stands for it),
+ * "group" (the view's CONTAINER/UNIT cell) and "procs" (how many), and
+ * the rates tx_ / rx_; -Y selects processes before they are summed.
  */
 #ifndef PORTTOP_BATCH_H
 #define PORTTOP_BATCH_H
@@ -20,6 +27,8 @@
 struct batch_opts {
 	enum rep_fmt format;		/* REP_TEXT or REP_JSON */
 	enum model_view view;		/* --view */
+	int group;			/* --view containers: MV_PROCS
+					   summed per container (view) */
 	int64_t delay_ns;		/* -d */
 	uint64_t iterations;		/* -n (0: until the input ends) */
 	const struct rep_filter *filter;	/* -Y, on the view's rows (the

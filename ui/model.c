@@ -67,7 +67,7 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	for (int v = 0; v < MV_NUM; v++)
-		rep_filter_free(m->filter[v]);
+		rep_filter_free(m->owned[v]);
 	free(m->gone);
 	free(m->ring);
 	free(m->tr);

@@ -112,6 +112,10 @@ void model_update(struct model *m, int64_t now_ns, int64_t start_ns);
 struct rep_filter;
 void model_set_filter(struct model *m, enum model_view v,
 		      struct rep_filter *f);
+/* model_use_filter: the same with a filter the caller keeps (it must
+ * outlive the model, or be replaced first): --batch's -Y. */
+void model_use_filter(struct model *m, enum model_view v,
+		      const struct rep_filter *f);
 
 /* model_flow_rec: a flow of the model as the reports have it (struct
  * flow_rec: the flow, its owners, its names), for the display filter and

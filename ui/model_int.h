@@ -61,7 +61,8 @@ struct model {
 	struct attr_listener *lis;
 	size_t cap_lis;
 	struct model_totals totals;
-	struct rep_filter *filter[MV_NUM];	/* owned; NULL: all rows */
+	const struct rep_filter *filter[MV_NUM];	/* NULL: all rows */
+	struct rep_filter *owned[MV_NUM];	/* model_set_filter's */
 	/* ended flows as rows: the last MODEL_GONE_MAX, a ring */
 	struct model_flow *gone;
 	size_t ngone, cap_gone, gone_next;

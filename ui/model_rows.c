@@ -293,7 +293,16 @@ void model_set_ended(struct model *m, int on)
 void model_set_filter(struct model *m, enum model_view v,
 		      struct rep_filter *f)
 {
-	rep_filter_free(m->filter[v]);
+	rep_filter_free(m->owned[v]);
+	m->filter[v] = m->owned[v] = f;
+	select_rows(m);
+}
+
+void model_use_filter(struct model *m, enum model_view v,
+		      const struct rep_filter *f)
+{
+	rep_filter_free(m->owned[v]);
+	m->owned[v] = NULL;
 	m->filter[v] = f;
 	select_rows(m);
 }
