@@ -158,6 +158,10 @@ static void usage_more(FILE *f)
 "  --attrib SOURCE    how flows are tied to processes: auto (default: eBPF\n"
 "                     when allowed, else sock_diag), bpf, diag (netlink\n"
 "                     sock_diag), proc (/proc/net), none\n"
+"  --runtime SPEC     the container runtimes asked for names: auto\n"
+"                     (default: $DOCKER_HOST, /run/docker.sock, Podman's\n"
+"                     sockets), podman, docker, KIND=PATH (a socket), a\n"
+"                     comma-separated list of those, or none\n"
 "Events:\n"
 "  --events FILE      write events as JSON Lines to FILE (- = stdout, which\n"
 "                     the events then own: no report, no view): port\n"
@@ -390,6 +394,11 @@ static int o_view(struct opts *o, const char *a)
 	return i;
 }
 
+static int o_runtime(struct opts *o, const char *a)
+{
+	return nm_runtime_spec(&o->eng.runtime, a);
+}
+
 static int o_attrib(struct opts *o, const char *a)
 {
 	int i = parse_name(a, NAMES(attrib_names));
@@ -521,7 +530,7 @@ static const struct opt_def {
 	{ "speed", 263, 1, o_speed, "invalid --speed",
 	  "a factor: 1 real time, 10 ten times faster, 0 at once" },
 	{ "view", 264, 1, o_view, "unknown view",
-	  "flows, ports or processes" },
+	  "flows, ports, processes or containers" },
 	{ "fallback-replay", 265, 1, o_fallback, NULL, NULL },
 	{ "attrib", 266, 1, o_attrib, "unknown --attrib",
 	  "auto, bpf, diag, proc or none" },
@@ -545,6 +554,9 @@ static const struct opt_def {
 	{ "order", 277, 1, o_order, "unknown --order", "start, end or all" },
 	{ "netns", 278, 1, o_netns, "unknown --netns", "private" },
 	{ "diff", 279, 1, o_diff, NULL, NULL },
+	{ "runtime", 300, 1, o_runtime, "invalid --runtime",
+	  "podman, docker, auto, KIND=/PATH (a comma-separated list, at "
+	  "most 8 sockets) or none" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 

@@ -87,9 +87,8 @@ struct engine_opts {
 					   table (a view shows them) rather
 					   than end them all (reports) */
 	/* --runtime: the container runtimes' sockets to ask for names
-	 * (NULL-terminated; none: the usual places), or no_runtime */
-	const char *runtime_sockets[NM_RT_SOCKETS + 1];
-	bool no_runtime;
+	 * (nm_runtime_spec; none: the usual places), or none at all */
+	struct nm_runtime_opts runtime;
 	enum engine_tunnels tunnels;	/* --tunnels */
 	bool switch_tunnels;		/* a view may show any --tunnels mode:
 					   tunnels are opened in every mode

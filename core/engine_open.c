@@ -134,12 +134,9 @@ static enum pt_status open_pipeline(struct engine *e, struct pt_err *err)
  * a thread of their own.  One that cannot start costs names only. */
 static void open_runtime(struct engine *e)
 {
-	struct nm_runtime_opts ro = { .every_ns = 0 };
-
-	if (!e->live || !e->attr || e->o.no_runtime)
+	if (!e->live || !e->attr || e->o.runtime.off)
 		return;
-	memcpy(ro.sockets, e->o.runtime_sockets, sizeof(ro.sockets));
-	if (nm_runtime_start(&e->runtime, &ro) < 0)
+	if (nm_runtime_start(&e->runtime, &e->o.runtime) < 0)
 		fprintf(stderr, "porttop: containers: cannot start the thread "
 			"that asks their runtimes\n");
 }

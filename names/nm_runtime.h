@@ -27,14 +27,30 @@
 
 #define NM_RT_SOCKETS 8
 
+/* The API a socket is asked by: Podman's libpod API, else the Docker
+ * Engine API (ANY: libpod first, the Docker one when it is not there). */
+enum nm_api { NM_API_ANY = 0, NM_API_PODMAN, NM_API_DOCKER };
+
 struct nm_runtime_opts {
-	/* the sockets to ask, NULL-terminated; none given: $DOCKER_HOST
-	 * (unix://), /run/docker.sock, /run/podman/podman.sock,
-	 * $XDG_RUNTIME_DIR/podman/podman.sock */
-	const char *sockets[NM_RT_SOCKETS + 1];
+	/* the sockets to ask (nm_runtime_spec); none given: "auto" */
+	int nsock;
+	char sockets[NM_RT_SOCKETS][NM_PATH_LEN];
+	uint8_t api[NM_RT_SOCKETS];	/* enum nm_api */
+	int off;		/* --runtime none: no thread at all */
+	int no_events;		/* lists only: no /events stream */
 	int64_t every_ns;	/* 0: 2 s */
 	int timeout_ms;		/* per request; 0: 2000 */
 };
+
+/* nm_runtime_spec: add --runtime SPEC's sockets to o: a comma-separated
+ * list of `podman` (/run/podman/podman.sock and
+ * $XDG_RUNTIME_DIR/podman/podman.sock, by the libpod API), `docker`
+ * ($DOCKER_HOST when unix://, /run/docker.sock, by the Docker API),
+ * `auto` (all of those, each by libpod then Docker), `KIND=PATH` (that
+ * socket; PATH absolute), or `none` alone (o->off).  0, or -1 when SPEC
+ * is not such a list or names more than NM_RT_SOCKETS sockets.
+ * Environment read now. */
+int nm_runtime_spec(struct nm_runtime_opts *o, const char *spec);
 
 struct nm_runtime;
 

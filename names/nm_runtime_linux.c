@@ -24,7 +24,8 @@
 
 /* One socket and what it said last. */
 struct sock {
-	char path[256];
+	char path[NM_PATH_LEN];
+	int api;		/* enum nm_api */
 	int compat;		/* Docker: the libpod path is not there */
 	int miss;		/* NM_WHO_NAMED: it answered; else why not */
 	char err[96];
@@ -145,7 +146,8 @@ static void ask(struct nm_runtime *r, struct sock *s)
 		return;
 	}
 	s->miss = get(r, s, urls[s->compat], &b);
-	if (s->miss == NM_WHO_ERROR && !s->compat) {	/* not Podman */
+	if (s->miss == NM_WHO_ERROR && s->api == NM_API_ANY && !s->compat) {
+		/* not Podman */
 		s->compat = 1;
 		b.n = 0;
 		s->miss = get(r, s, urls[1], &b);
@@ -266,33 +268,17 @@ static void *run(void *arg)
 	return NULL;
 }
 
-/* The sockets: those given, else the usual places (each once). */
+/* The sockets: those given, else the usual places. */
 static void sockets(struct nm_runtime *r)
 {
-	const char *dh = getenv("DOCKER_HOST"), *xdg = getenv("XDG_RUNTIME_DIR");
-	char cand[4][256] = { "", "/run/docker.sock", "/run/podman/podman.sock",
-			      "" };
-
-	if (r->o.sockets[0]) {
-		for (int i = 0; r->o.sockets[i] && r->ns < NM_RT_SOCKETS; i++)
-			snprintf(r->s[r->ns++].path, sizeof(r->s[0].path), "%s",
-				 r->o.sockets[i]);
-		return;
+	if (!r->o.nsock)
+		nm_runtime_spec(&r->o, "auto");
+	for (int i = 0; i < r->o.nsock; i++) {
+		memcpy(r->s[i].path, r->o.sockets[i], sizeof(r->s[i].path));
+		r->s[i].api = r->o.api[i];
+		r->s[i].compat = r->o.api[i] == NM_API_DOCKER;
 	}
-	if (dh && !strncmp(dh, "unix://", 7))
-		snprintf(cand[0], sizeof(cand[0]), "%.250s", dh + 7);
-	if (xdg && *xdg)
-		snprintf(cand[3], sizeof(cand[3]), "%.200s/podman/podman.sock",
-			 xdg);
-	for (int i = 0; i < 4; i++) {
-		int dup = !cand[i][0];
-
-		for (int j = 0; j < r->ns && !dup; j++)
-			dup = !strcmp(r->s[j].path, cand[i]);
-		if (!dup)
-			snprintf(r->s[r->ns++].path, sizeof(r->s[0].path), "%.255s",
-				 cand[i]);
-	}
+	r->ns = r->o.nsock;
 }
 
 int nm_runtime_start(struct nm_runtime **out, const struct nm_runtime_opts *o)

@@ -25,6 +25,8 @@
 #include "../../decode/dec_quic_crypto.h"
 #include "quic_rfc9001.h"
 #include "../../names/nm_who.h"
+#include "../../names/nm_runtime.h"
+#include <stdlib.h>
 
 #define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -469,6 +471,50 @@ static void note_keys(void **state)
 /* The Containers view's groups: one container's records (a file's with
  * its names, a live one's from /proc without) are one group, named by
  * the container; an unnamed one, a unit, none. */
+/* --runtime SPEC: the sockets and APIs each form gives; bad lists
+ * refused. */
+static void runtime_spec(void **state)
+{
+	static const char *const bad[] = { "", "bogus", "docker=rel",
+		"docker=", "none,docker", "podman,none", "dock", ",",
+		"podman=/a,podman=/b,podman=/c,podman=/d,podman=/e,"
+		"podman=/f,podman=/g,podman=/h,podman=/i" };
+	struct nm_runtime_opts o;
+
+	(void)state;
+	setenv("XDG_RUNTIME_DIR", "/run/user/7", 1);
+	setenv("DOCKER_HOST", "unix:///tmp/d.sock", 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(nm_runtime_spec(&o, "none"), 0);
+	assert_true(o.off);
+	assert_int_equal(o.nsock, 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(nm_runtime_spec(&o, "podman"), 0);
+	assert_int_equal(o.nsock, 2);
+	assert_string_equal(o.sockets[0], "/run/podman/podman.sock");
+	assert_string_equal(o.sockets[1], "/run/user/7/podman/podman.sock");
+	assert_int_equal(o.api[1], NM_API_PODMAN);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(nm_runtime_spec(&o, "docker=/x.sock,docker"), 0);
+	assert_int_equal(o.nsock, 3);	/* $DOCKER_HOST, then the usual */
+	assert_string_equal(o.sockets[0], "/x.sock");
+	assert_string_equal(o.sockets[1], "/tmp/d.sock");
+	assert_string_equal(o.sockets[2], "/run/docker.sock");
+	assert_int_equal(o.api[2], NM_API_DOCKER);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(nm_runtime_spec(&o, "auto"), 0);	/* the default */
+	assert_int_equal(o.nsock, 4);
+	assert_int_equal(o.api[0], NM_API_ANY);
+	assert_int_equal(o.api[3], NM_API_ANY);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(nm_runtime_spec(&o, "auto,podman"), 0);	/* once */
+	assert_int_equal(o.nsock, 4);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(nm_runtime_spec(&o, bad[i]), -1);
+	}
+}
+
 static void who_groups(void **state)
 {
 	struct nm_cg c = { .rt = NM_RT_PODMAN, .id = ID }, u = { 0 };
@@ -515,6 +561,7 @@ int main(void)
 		cmocka_unit_test(quic_v2),
 		cmocka_unit_test(note_keys),
 		cmocka_unit_test(who_groups),
+		cmocka_unit_test(runtime_spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
