@@ -47,7 +47,7 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	flowtable/ft.c flowtable/scan.c \
 	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
 	names/nm_pool.c names/nm_tab.c names/nm.c names/nm_feed.c names/nm_cgroup.c names/nm_who.c \
-	names/nm_whomap_linux.c names/nm_rtjson.c names/nm_rtspec.c names/nm_runtime_linux.c \
+	names/nm_whomap_linux.c names/nm_rtjson.c names/nm_rtspec.c names/nm_rtev.c names/nm_runtime_linux.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c attrib/attr_iphlp.c attrib/attr_os_linux.c \
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig_linux.c core/wake_linux.c core/priv_linux.c core/child_linux.c \
@@ -234,7 +234,7 @@ WIN_BUILD := build-win
 WIN_DEPS  := $(WIN_BUILD)/deps
 WIN_EXE   := $(WIN_BUILD)/porttop.exe
 WIN_LEFT_OUT := attrib/attr_diag.c attrib/attr_procnet.c attrib/attr_procmap.c \
-	attrib/attr_bpf.c $(filter export/%,$(LIB_SRC)) names/nm_rtjson.c \
+	attrib/attr_bpf.c $(filter export/%,$(LIB_SRC)) names/nm_rtjson.c names/nm_rtev.c \
 	decode/dec_quic_crypto.c
 WIN_SRC := $(patsubst %_linux.c,%_win.c,$(filter-out $(WIN_LEFT_OUT),$(LIB_SRC))) \
 	capture/pcapdl_win.c attrib/attr_iphlp_win.c \

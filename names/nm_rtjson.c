@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "nm_rtev.h"
 #include "nm_runtime.h"
 
 /* The string member key of o into buf (len bytes), if there is one. */
@@ -34,16 +35,13 @@ static void tidy(char *s)
 			*s = '_';
 }
 
-static void one(json_t *c, nm_rt_fn fn, void *arg)
+/* The names of container id from its labels (an object or NULL), its
+ * name and image, and Podman's PodName (o's member); fn with them. */
+static void names(const char *id, json_t *labels, const char *name,
+		  json_t *o, const char *image_key, nm_rt_fn fn, void *arg)
 {
-	json_t *labels = json_object_get(c, "Labels");
-	const char *id = json_string_value(json_object_get(c, "Id"));
-	const char *name = json_string_value(
-		json_array_get(json_object_get(c, "Names"), 0));
 	struct nm_rtnames n;
 
-	if (!id || strlen(id) != 64)
-		return;
 	memset(&n, 0, sizeof(n));
 	if (json_is_object(labels)) {
 		member(labels, "io.kubernetes.container.name", n.name,
@@ -54,13 +52,24 @@ static void one(json_t *c, nm_rt_fn fn, void *arg)
 	}
 	if (name && !n.name[0])
 		snprintf(n.name, sizeof(n.name), "%s", name + (*name == '/'));
-	member(c, "Image", n.image, sizeof(n.image));
-	member(c, "PodName", n.pod, sizeof(n.pod));
+	member(o, image_key, n.image, sizeof(n.image));
+	member(o, "PodName", n.pod, sizeof(n.pod));
 	tidy(n.name);
 	tidy(n.image);
 	tidy(n.pod);
 	tidy(n.ns);
 	fn(arg, id, &n);
+}
+
+static void one(json_t *c, nm_rt_fn fn, void *arg)
+{
+	const char *id = json_string_value(json_object_get(c, "Id"));
+
+	if (!id || strlen(id) != 64)
+		return;
+	names(id, json_object_get(c, "Labels"), json_string_value(
+		json_array_get(json_object_get(c, "Names"), 0)), c, "Image",
+	      fn, arg);
 }
 
 int nm_rt_parse(const char *json, size_t len, nm_rt_fn fn, void *arg)
@@ -78,4 +87,30 @@ int nm_rt_parse(const char *json, size_t len, nm_rt_fn fn, void *arg)
 			one(json_array_get(a, i), fn, arg);
 	json_decref(a);
 	return (int)n;
+}
+
+/* Docker Engine API GET /events: {"Type": "container", "Action",
+ * "Actor": {"ID", "Attributes": {"name", "image", and the container's
+ * labels}}} (Podman's: the same, with "podId"). */
+int nm_rt_event(const char *json, size_t len, nm_rt_fn fn, void *arg)
+{
+	json_t *e = json_loadb(json, len, 0, NULL);
+	json_t *actor = json_object_get(e, "Actor");
+	json_t *attr = json_object_get(actor, "Attributes");
+	const char *id = json_string_value(json_object_get(actor, "ID"));
+	const char *name = json_string_value(json_object_get(attr, "name"));
+	const char *type = json_string_value(json_object_get(e, "Type"));
+	int r = 0;
+
+	if (!json_is_object(e)) {
+		json_decref(e);
+		return -1;
+	}
+	if (type && !strcmp(type, "container") && id && strlen(id) == 64 &&
+	    name && *name) {
+		names(id, attr, name, attr, "image", fn, arg);
+		r = 1;
+	}
+	json_decref(e);
+	return r;
 }

@@ -15,6 +15,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/thread.h"
+#include "nm_rtev.h"
 #include "nm_runtime.h"
 
 #define BODY_MAX (16u << 20)	/* a container list, at most */
@@ -44,6 +45,7 @@ struct nm_runtime {
 	int ns;
 	struct known *k;
 	size_t nk;
+	struct nm_rtev *ev;		/* NULL: lists only */
 	pthread_t thread;
 	int stop;			/* atomic */
 	pthread_mutex_t lock;		/* msg */
@@ -167,24 +169,38 @@ static int rank(int miss)
 	       miss == NM_WHO_ERROR ? 2 : 1;
 }
 
-/* Name the records this pass's lists know; say why for the others. */
-static void publish(struct nm_runtime *r, int answered, int fail)
+/* A record that waits for names: its container id, else NULL. */
+static const char *waiting(uint32_t id, struct nm_who *w)
+{
+	return nm_who_get(id, w) && w->id[0] && w->miss != NM_WHO_NAMED &&
+	       w->miss != NM_WHO_UNRECORDED ? w->id : NULL;
+}
+
+/* Name the records this pass's lists know, else those the events named
+ * (a container gone since); say why for the others.  Without lists
+ * (lists 0): only the records the last lists did not know, from the
+ * events (a list, when it has the container, says more: Podman's events
+ * give a pod's id, its list the pod's name). */
+static void publish(struct nm_runtime *r, int lists, int answered, int fail)
 {
 	uint32_t n = nm_who_count();
+	const struct nm_rtnames *ev;
+	const char *cid;
 	struct nm_who w;
 
 	for (uint32_t id = 1; id <= n; id++) {
 		size_t i;
 
-		if (!nm_who_get(id, &w) || !w.id[0] || w.miss == NM_WHO_NAMED ||
-		    w.miss == NM_WHO_UNRECORDED)
+		if (!(cid = waiting(id, &w)) ||
+		    (!lists && w.miss != NM_WHO_UNKNOWN))
 			continue;
-		for (i = 0; i < r->nk && strcmp(r->k[i].id, w.id); i++)
+		for (i = 0; lists && i < r->nk && strcmp(r->k[i].id, cid); i++)
 			;
-		if (i < r->nk) {
-			nm_who_name(id, &r->k[i].n);
+		ev = r->ev ? nm_rtev_find(r->ev, cid) : NULL;
+		if ((lists && i < r->nk) || ev) {
+			nm_who_name(id, lists && i < r->nk ? &r->k[i].n : ev);
 			r->named++;
-		} else {
+		} else if (lists) {
 			nm_who_set_miss(id, answered ? NM_WHO_UNKNOWN : fail);
 		}
 	}
@@ -210,8 +226,10 @@ static void say(struct nm_runtime *r, int answered)
 				"%s%s: %s", i ? "; " : "", s->path, s->err);
 	}
 	pthread_mutex_lock(&r->lock);
-	snprintf(r->msg, sizeof(r->msg), "%.400s; %llu named", m,
-		 (unsigned long long)r->named);
+	snprintf(r->msg, sizeof(r->msg), "%.400s; %llu named; events: %d "
+		 "streams, %llu containers", m, (unsigned long long)r->named,
+		 r->ev ? nm_rtev_streams(r->ev) : 0, (unsigned long long)
+		 (r->ev ? nm_rtev_learnt(r->ev) : 0));
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -229,7 +247,7 @@ static void refresh(struct nm_runtime *r)
 	}
 	if (__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
 		return;
-	publish(r, answered, fail);
+	publish(r, 1, answered, fail);
 	say(r, answered);
 }
 
@@ -240,22 +258,47 @@ static int unnamed(void)
 	struct nm_who w;
 
 	for (uint32_t id = 1; id <= n; id++)
-		if (nm_who_get(id, &w) && w.id[0] && w.miss != NM_WHO_NAMED &&
-		    w.miss != NM_WHO_UNRECORDED)
+		if (waiting(id, &w))
 			return 1;
 	return 0;
+}
+
+/* Follow the event stream of every socket whose list came (again, a
+ * list's interval after one ends). */
+static void watch(struct nm_runtime *r)
+{
+	for (int i = 0; r->ev && !r->o.no_events && i < r->ns; i++)
+		if (r->s[i].miss == NM_WHO_NAMED)
+			nm_rtev_watch(r->ev, i, r->s[i].path, r->o.timeout_ms,
+				      r->o.every_ns);
+}
+
+/* Wait a nap, reading the event streams meanwhile: 1 when they named
+ * containers. */
+static int nap(struct nm_runtime *r)
+{
+	if (!r->ev || !nm_rtev_streams(r->ev)) {
+		usleep(NAP_US);
+		return 0;
+	}
+	return nm_rtev_wait(r->ev, NAP_US / 1000) > 0;
 }
 
 static void *run(void *arg)
 {
 	struct nm_runtime *r = arg;
 	int64_t last = 0;
-	uint32_t seen = 0;
+	uint32_t seen = 0, seen_ev = 0;
+	int fresh = 0;
 
 	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		int64_t now = mono_ns();
 		uint32_t n = nm_who_count();
 
+		if (r->ev && (fresh || n != seen_ev)) {
+			seen_ev = n;
+			publish(r, 0, 0, 0);
+		}
 		if (!last || (unnamed() &&
 			      ((n != seen && now - last >= SOON_NS) ||
 			       now - last >= r->o.every_ns))) {
@@ -263,7 +306,8 @@ static void *run(void *arg)
 			refresh(r);
 			last = mono_ns();
 		}
-		usleep(NAP_US);
+		watch(r);
+		fresh = nap(r);
 	}
 	return NULL;
 }
@@ -299,10 +343,13 @@ int nm_runtime_start(struct nm_runtime **out, const struct nm_runtime_opts *o)
 		r->o.timeout_ms = 2000;
 	pthread_mutex_init(&r->lock, NULL);
 	sockets(r);
+	if (!r->o.no_events)
+		r->ev = nm_rtev_new(&r->stop);	/* NULL: lists only */
 	nm_who_runtime_on(1);
 	if (thread_start(&r->thread, NULL, run, r) != 0) {
 		nm_who_runtime_on(0);
 		pthread_mutex_destroy(&r->lock);
+		nm_rtev_free(r->ev);
 		goto fail;
 	}
 	*out = r;
@@ -320,6 +367,7 @@ void nm_runtime_stop(struct nm_runtime *r)
 		return;
 	__atomic_store_n(&r->stop, 1, __ATOMIC_RELAXED);
 	pthread_join(r->thread, NULL);
+	nm_rtev_free(r->ev);
 	nm_who_runtime_on(0);
 	pthread_mutex_destroy(&r->lock);
 	free(r->k);

@@ -26,11 +26,24 @@
 #                        accepts and never answers: no names, the reason
 #                        `timeout`, every packet still counted
 #   names-runtime-missing  no socket at all: the reason `noruntime`
+#   names-batch-containers  --batch --view containers --format json beside
+#                        the names-podman run: the server container's row
+#                        (its name, image, processes) counts the packets
+#                        the flows report gives its httpd
+#   names-events         containers that start, make one request and are
+#                        removed (podman run --rm, about a second each)
+#                        while porttop --runtime podman=SOCK runs: each
+#                        one whose id porttop learnt is named (from the
+#                        /events stream: the lists no longer have it)
+#   names-events-only    the same, the runtime socket a proxy whose lists
+#                        are empty (tests/names/emptylists.py): only the
+#                        event stream can name them
 set -u
 cd "$(dirname "$0")/../.."
 SUITE=names
 CHECKS=(names-unit-live names-pcapng-read names-passive-live names-shared
-	names-podman names-runtime-hangs names-runtime-missing)
+	names-podman names-runtime-hangs names-runtime-missing
+	names-batch-containers names-events names-events-only)
 tmp=$(mktemp -d)
 NSLIST=()
 failed=0
@@ -79,7 +92,8 @@ live() {
 	local name=$1 secs=$2
 	shift 2
 	bgrun "$name" "$NS" "$PORTTOP" -i lo --duration "$secs" --format json \
-		-w "$tmp/$name.pcapng" -q ${SNAPLEN:+-s "$SNAPLEN"}
+		-w "$tmp/$name.pcapng" -q ${SNAPLEN:+-s "$SNAPLEN"} \
+		${RUNTIME:+--runtime "$RUNTIME"}
 	local pid=$BGPID
 	porttop_ready "$pid" || { echo "porttop did not start"; return 1; }
 	"$@"
@@ -210,7 +224,10 @@ podman_traffic() {
 }
 skip_podman() {
 	local c
-	for c in names-podman names-runtime-hangs names-runtime-missing; do skip "$c" "$1"; done
+	for c in names-podman names-runtime-hangs names-runtime-missing \
+		 names-batch-containers names-events names-events-only; do
+		skip "$c" "$1"
+	done
 }
 # client_verdict OUT ID NAME IMAGE: "ok ..." or "FAIL ..." for the flow
 # of the client container (the later of the two to port 8081: the
@@ -255,7 +272,12 @@ check_podman() {
 	PODMAN_CTRS+=("$ctr" "$CLI")
 	bgrun podsvc "$NS" podman system service --time=0 "unix://$sock"
 	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+	bgrun batch "$NS" "$PORTTOP" -i lo --duration 12 --batch --view containers \
+		--format json -q --runtime "podman=$sock"
+	local bpid=$BGPID
+	porttop_ready "$bpid" || echo "porttop --batch did not start" >> "$tmp/batch.err"
 	DOCKER_HOST=unix://$sock live pod 12 podman_traffic
+	wait_exit "$bpid" 10
 	fields "$tmp/pod.out" orig_container orig_image resp_p resp_comm resp_container resp_image \
 		> "$tmp/pod.f"
 	"$PORTTOP" -q -r "$tmp/pod.pcapng" --report procs --format json > "$tmp/podp.out" 2>"$tmp/podp.err"
@@ -272,8 +294,116 @@ check_podman() {
 		echo "$cli" > "$tmp/cli.v"
 		fail names-podman "containers not named" "$tmp/cli.v" "$tmp/pod.f" "$tmp/podp.f" "$tmp/pod.err" "$tmp/client.out"
 	fi
+	check_batch "$ctr"
 	check_runtime_down hangs "unix://$tmp/hang.sock" timeout "$ctr"
 	check_runtime_down missing "unix://$tmp/none.sock" noruntime "$ctr"
+	PODSOCK=$sock
+	check_events events "$sock"
+	bgrun empty "$NS" python3 tests/names/emptylists.py "$tmp/empty.sock" "$sock"
+	for _ in $(seq 100); do [ -S "$tmp/empty.sock" ] && break; sleep 0.05; done
+	check_events events-only "$tmp/empty.sock"
+}
+
+# check_batch CTR: the last iteration's "container" row of CTR against
+# the flows report of the same run (both porttops saw every packet of
+# the flows to port 8081, made once both were ready)
+check_batch() {
+	local v
+	v=$(python3 - "$tmp/batch.out" "$tmp/pod.out" "$1" "$IMG" <<'EOF'
+import json, sys
+batch, flows, ctr, img = sys.argv[1:5]
+rows = [json.loads(l) for l in open(batch)]
+last = max((r["iteration"] for r in rows), default=0)
+g = [r for r in rows if r["iteration"] == last and r["type"] == "container"
+     and r.get("container") == ctr]
+f = [j for j in map(json.loads, open(flows)) if j.get("resp_container") == ctr]
+if len(g) != 1:
+    sys.exit(print("FAIL %d rows of %s in iteration %d" % (len(g), ctr, last)))
+g = g[0]
+want = (sum(j["resp_pkts"] for j in f), sum(j["orig_pkts"] for j in f))
+got = (g["tx_pkts"], g["rx_pkts"])
+if g["image"] != img or not g["group"].startswith(ctr) or g["procs"] < 1 or got != want or not f:
+    sys.exit(print("FAIL row %s: image %s group %s procs %d tx/rx packets %s, the flows' %s"
+                   % (ctr, g["image"], g["group"], g["procs"], got, want)))
+print("ok %s: %d processes, %d/%d packets sent/received as in its %d flows, %d iterations"
+      % (g["group"], g["procs"], got[0], got[1], len(f), last))
+EOF
+)
+	if [ "${v#ok }" != "$v" ]; then
+		ok names-batch-containers "${v#ok }"
+	else
+		echo "$v" > "$tmp/batch.v"
+		fail names-batch-containers "the container's row is not the flows'" "$tmp/batch.v" "$tmp/batch.err"
+	fi
+}
+
+# ---- events: containers that live less than the lists see -------------
+SHORT_N=3
+short_traffic() {
+	local i t0
+	sleep 0.5	# the first list, the event stream
+	for i in $(seq "$SHORT_N"); do
+		PODMAN_CTRS+=("$SHORT-$i")	# gone unless it failed
+		t0=$(now_us)
+		"${PODMAN_RUN[@]}" --rm --network "ns:/run/netns/$NS" --name "$SHORT-$i" "$IMG" \
+			sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc 127.0.0.1 8081 > /dev/null' \
+			>> "$tmp/short.run" 2>&1
+		echo "$(secs "$t0" "$(now_us)")" >> "$tmp/short.secs"
+	done
+	sleep 1
+}
+# short_verdict OUT PREFIX IMAGE: each flow to 8081 owned by nc is named
+# PREFIX-N with IMAGE; an owner not learnt, or its container id not (its
+# cgroup gone first), is truthful and counted; at least one named
+short_verdict() {
+	python3 - "$@" <<'EOF'
+import json, sys
+out, prefix, image = sys.argv[1:4]
+flows = [j for j in map(json.loads, open(out)) if j.get("resp_p") == 8081]
+named = noid = noowner = 0
+bad = []
+for f in flows:
+    if f.get("orig_comm") is None:
+        noowner += 1
+    elif f.get("orig_container_id") is None:
+        noid += 1
+    elif (f.get("orig_container") or "").startswith(prefix + "-") and f.get("orig_image") == image:
+        named += 1
+    else:
+        bad.append("%s %s %s" % (f["orig_container_id"][:12], f.get("orig_container"),
+                                 f.get("orig_container_miss")))
+say = "%d flows: %d named, %d owner not learnt, %d container id not learnt" % (
+    len(flows), named, noowner, noid)
+print(("FAIL " + say + "; unnamed: " + "; ".join(bad)) if bad or not named else "ok " + say)
+EOF
+}
+# lifetimes SOCK SINCE PREFIX: each PREFIX- container's time from its
+# create event to its remove event, from the runtime's own events
+lifetimes() {
+	curl -s --max-time 5 --unix-socket "$1" "http://d/v1.41/events?since=$2&stream=false" |
+		python3 -c 'import json, sys
+t = {}
+for l in sys.stdin:
+    e = json.loads(l)
+    n = e.get("Actor", {}).get("Attributes", {}).get("name", "")
+    if n.startswith(sys.argv[1] + "-") and e.get("Action") in ("create", "remove"):
+        t.setdefault(n, {})[e["Action"]] = e["timeNano"]
+print(" ".join("%.2f" % ((v["remove"] - v["create"]) / 1e9) for v in t.values() if len(v) == 2))' "$3"
+}
+# check_events NAME SOCK: short-lived containers, porttop asking SOCK
+check_events() {
+	local name=$1 sock=$2 v t0
+	SHORT=pt-names-$name-$$
+	: > "$tmp/short.secs"
+	t0=$(date +%s)
+	RUNTIME=podman=$sock live "$name" 12 short_traffic
+	v=$(short_verdict "$tmp/$name.out" "$SHORT" "$IMG")
+	if [ "${v#ok }" != "$v" ]; then
+		ok "names-$name" "${v#ok }; created to removed in $(lifetimes "$PODSOCK" "$t0" "$SHORT") s; $(grep -o 'events: [^;]*' "$tmp/$name.err" | tail -1)"
+	else
+		echo "$v" > "$tmp/$name.v"
+		fail "names-$name" "short-lived containers not named" "$tmp/$name.v" "$tmp/$name.err" "$tmp/short.run"
+	fi
 }
 
 # check_runtime_down NAME DOCKER_HOST MISS CTR: porttop asks a runtime

@@ -26,6 +26,7 @@
 #include "quic_rfc9001.h"
 #include "../../names/nm_who.h"
 #include "../../names/nm_runtime.h"
+#include "../../names/nm_rtev.h"
 #include <stdlib.h>
 
 #define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -515,6 +516,44 @@ static void runtime_spec(void **state)
 	}
 }
 
+static void got_event(void *arg, const char *id, const struct nm_rtnames *n)
+{
+	struct nm_rtnames *out = arg;
+
+	assert_int_equal(strlen(id), 64);
+	*out = *n;
+}
+
+/* /events lines: Podman's (as its service sent them here), Docker's
+ * with the kubelet's labels; other events and damage give nothing. */
+static void runtime_events(void **state)
+{
+	static const char podman[] = "{\"status\":\"start\",\"id\":\"10b508bb82aa641ea89d5b8c73a09906b31663036736a4cb807ae23b456bd43e\",\"from\":\"localhost/n3ev:1\",\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"10b508bb82aa641ea89d5b8c73a09906b31663036736a4cb807ae23b456bd43e\",\"Attributes\":{\"containerExitCode\":\"0\",\"image\":\"localhost/n3ev:1\",\"name\":\"n3evc\",\"podId\":\"\"}},\"scope\":\"local\",\"time\":1796584455,\"timeNano\":1796584455649680845}";
+	static const char docker[] = "{\"Type\":\"container\",\"Action\":\"create\",\"Actor\":{\"ID\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"Attributes\":{\"image\":\"nginx:1.25\",\"name\":\"k8s_web_web-7d_prod_1\",\"io.kubernetes.container.name\":\"web\",\"io.kubernetes.pod.name\":\"web-7d\",\"io.kubernetes.pod.namespace\":\"prod\"}}}";
+	static const char *const none[] = {
+		"{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":{\"ID\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"Attributes\":{\"name\":\"podman\"}}}",
+		"{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"name\":\"x\"}}}",
+		"{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}}" };
+	struct nm_rtnames n;
+
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	assert_int_equal(nm_rt_event(podman, sizeof(podman) - 1, got_event, &n), 1);
+	assert_string_equal(n.name, "n3evc");
+	assert_string_equal(n.image, "localhost/n3ev:1");
+	assert_string_equal(n.pod, "");
+	assert_int_equal(nm_rt_event(docker, sizeof(docker) - 1, got_event, &n), 1);
+	assert_string_equal(n.name, "web");
+	assert_string_equal(n.image, "nginx:1.25");
+	assert_string_equal(n.pod, "web-7d");
+	assert_string_equal(n.ns, "prod");
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		assert_int_equal(nm_rt_event(none[i], strlen(none[i]),
+					     got_event, NULL), 0);
+	assert_int_equal(nm_rt_event(podman, 40, got_event, NULL), -1);
+	assert_int_equal(nm_rt_event("[1]", 3, got_event, NULL), -1);
+}
+
 static void who_groups(void **state)
 {
 	struct nm_cg c = { .rt = NM_RT_PODMAN, .id = ID }, u = { 0 };
@@ -562,6 +601,7 @@ int main(void)
 		cmocka_unit_test(note_keys),
 		cmocka_unit_test(who_groups),
 		cmocka_unit_test(runtime_spec),
+		cmocka_unit_test(runtime_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
