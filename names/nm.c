@@ -139,7 +139,8 @@ void nm_flow(const struct nm_names *n, const struct ft_view *v,
 		struct nm_name *o = &out[i];
 
 		memset(o, 0, sizeof(*o));
-		if (n && ((k->proto == 6 &&
+		/* TCP's ClientHello or Host, a QUIC client's Initial */
+		if (n && (((k->proto == 6 || k->proto == 17) &&
 			   own_name(n, v, a, ap, peer, pp, ipv, o, &why)) ||
 			  addr_name(n, v, a, peer, ipv, o, &why)))
 			continue;
@@ -160,6 +161,7 @@ void nm_get_stats(const struct nm_names *n, struct nm_stats *s)
 	s->http = LOAD(n->st.http);
 	s->dns_cut = LOAD(n->st.dns_cut);
 	s->sni_cut = LOAD(n->st.sni_cut);
+	s->quic_cut = LOAD(n->st.quic_cut);
 	s->http_cut = LOAD(n->st.http_cut);
 	s->bad = LOAD(n->st.bad);
 	s->forgotten = LOAD(n->st.forgotten);
@@ -187,6 +189,11 @@ int nm_msg(const struct nm_names *n, char *buf, size_t len)
 			(unsigned long long)s.dns_cut,
 			(unsigned long long)s.sni_cut,
 			(unsigned long long)s.http_cut);
+	if (s.quic_cut && k < len)	/* the default snaplen's, mostly */
+		k += (size_t)snprintf(buf + k, len - k, "; %llu QUIC Initial%s "
+			"cut by the snaplen: -s 1500 keeps them whole",
+			(unsigned long long)s.quic_cut,
+			s.quic_cut == 1 ? "" : "s");
 	if ((s.bad || s.forgotten || s.full) && k < len)
 		snprintf(buf + k, len - k, "; %llu malformed, %llu forgotten "
 			 "(tables full), %llu not kept (text full)",

@@ -89,6 +89,10 @@ struct nm_stats {
 	uint64_t ptr;		/* PTR answers taken */
 	uint64_t sni, http;	/* ClientHellos, requests with a name */
 	uint64_t dns_cut, sni_cut, http_cut;	/* cut before the name */
+	uint64_t quic_cut;	/* of sni_cut: QUIC client Initials the
+				   snaplen cut (their AEAD needs all of a
+				   packet: any snaplen below its ~1250
+				   bytes loses the name) */
 	uint64_t bad;		/* malformed (lengths, pointers) */
 	uint64_t forgotten;	/* still valid entries replaced (full
 				   buckets) */
@@ -97,8 +101,9 @@ struct nm_stats {
 void nm_get_stats(const struct nm_names *n, struct nm_stats *s);
 
 /* nm_msg: one line for the summary ("names: 40 DNS answers, 12 server
- * names (SNI), 3 HTTP hosts; 2 cut by the snaplen"): 1, or 0 when
- * nothing was seen (nothing written). */
+ * names (SNI), 3 HTTP hosts; 2 cut short (...)", and when QUIC Initials
+ * were cut, the hint "-s 1500 keeps them whole"): 1, or 0 when nothing
+ * was seen (nothing written). */
 int nm_msg(const struct nm_names *n, char *buf, size_t len);
 
 /* Names for reports: "dns", "sni", "http", "rdns"; "unseen", ... */

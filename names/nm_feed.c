@@ -213,6 +213,8 @@ static void quic(struct nm_names *n, const struct rd_span *s, bool whole,
 		ADD(n->st.sni_cut);
 	else if (rc == DEC_NM_BAD)
 		ADD(n->st.bad);
+	if (rc == DEC_NM_CUT && !whole)	/* by the snaplen */
+		ADD(n->st.quic_cut);
 	if (rc == DEC_NM_OK || rc == DEC_NM_CUT)
 		server_name(n, p, rc == DEC_NM_OK ? name : NULL, NM_SRC_SNI);
 }

@@ -16,6 +16,9 @@
 #                        subjectaltname, ndpi-alexa-app, tcpdump-quic_
 #                        handshake, zeek-quic-quic_win11_firefox_google)
 #                        agree with tshark
+#   names-quic-cut       the shared QUIC captures cut to 256 bytes (the
+#                        default snaplen): no name, resp_name_miss cut and
+#                        the summary's hint -s 1500; cut to 1500: named
 #   names-podman         a busybox httpd in a podman container (runc, an
 #                        image imported from busybox-static): its name and
 #                        image in the flows, and those of a client
@@ -42,6 +45,7 @@ set -u
 cd "$(dirname "$0")/../.."
 SUITE=names
 CHECKS=(names-unit-live names-pcapng-read names-passive-live names-shared
+	names-quic-cut
 	names-podman names-runtime-hangs names-runtime-missing
 	names-batch-containers names-events names-events-only)
 tmp=$(mktemp -d)
@@ -191,6 +195,41 @@ check_shared() {
 		fail names-shared "names disagree with tshark" "$tmp/shared.out"
 	fi
 	cat "$tmp/shared.out" | sed 's/^/# /'
+}
+
+# ---- QUIC under a snaplen: the default 256 cuts every client Initial ------
+# The shared QUIC captures cut by editcap -s as a capture with that
+# snaplen would be: at 256 (the default) the name is lost, said per flow
+# (resp_name_miss cut) and in the summary with the hint -s 1500; at 1500
+# the flow is named as from the whole capture.
+check_quic_cut() {
+	local p=$SHARED/pcaps f s got=() bad=""
+	command -v editcap >/dev/null || { skip names-quic-cut "no editcap"; return; }
+	for f in tcpdump-quic_handshake.pcap zeek-quic-quic_win11_firefox_google.pcap; do
+		[ -f "$p/$f" ] || continue
+		for s in 256 1500; do
+			editcap -s "$s" "$p/$f" "$tmp/q$s.pcap" > /dev/null 2>&1
+			"$PORTTOP" -r "$tmp/q$s.pcap" --format json > "$tmp/q$s.out" 2> "$tmp/q$s.err"
+		done
+		"$PORTTOP" -r "$p/$f" --format json 2>/dev/null > "$tmp/qall.out"
+		local want; want=$(fields "$tmp/qall.out" resp_name | sort -u)
+		if [ "$(fields "$tmp/q256.out" resp_name resp_name_miss | sort -u)" = "resp_name=None resp_name_miss=cut" ] &&
+		   grep -q "QUIC Initials\? cut by the snaplen: -s 1500 keeps them whole" "$tmp/q256.err" &&
+		   [ "$(fields "$tmp/q1500.out" resp_name | sort -u)" = "$want" ] &&
+		   [ "$want" != "resp_name=None" ]; then
+			got+=("$f: ${want#resp_name=}")
+		else
+			bad="$f"
+			break
+		fi
+	done
+	if [ -n "$bad" ]; then
+		fail names-quic-cut "$bad: not cut at -s 256, or not named at -s 1500" "$tmp/q256.out" "$tmp/q256.err" "$tmp/q1500.out"
+	elif [ ${#got[@]} -eq 0 ]; then
+		skip names-quic-cut "$p: no shared QUIC captures"
+	else
+		ok names-quic-cut "at -s 256 miss cut and the hint, at -s 1500 named: ${got[*]}"
+	fi
 }
 
 # ---- podman: a container's name and image -----------------------------------
@@ -435,6 +474,7 @@ while True: c.append(s.accept()[0])' "$tmp/hang.sock"
 t0=$(now_us); check_unit; timing unit "$t0"
 t0=$(now_us); check_passive; timing passive "$t0"
 t0=$(now_us); check_shared; timing shared "$t0"
+t0=$(now_us); check_quic_cut; timing quic-cut "$t0"
 t0=$(now_us); check_podman; timing podman "$t0"
 printf '# %s\n' "${TIMES[@]}"
 exit $failed
