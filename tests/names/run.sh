@@ -29,6 +29,7 @@
 #                        accepts and never answers: no names, the reason
 #                        `timeout`, every packet still counted
 #   names-runtime-missing  no socket at all: the reason `noruntime`
+#   names-runtime-none   --runtime none: the reason `off`
 #   names-batch-containers  --batch --view containers --format json beside
 #                        the names-podman run: the server container's row
 #                        (its name, image, processes) counts the packets
@@ -47,7 +48,7 @@ SUITE=names
 CHECKS=(names-unit-live names-pcapng-read names-passive-live names-shared
 	names-quic-cut
 	names-podman names-runtime-hangs names-runtime-missing
-	names-batch-containers names-events names-events-only)
+	names-runtime-none names-batch-containers names-events names-events-only)
 tmp=$(mktemp -d)
 NSLIST=()
 failed=0
@@ -264,7 +265,8 @@ podman_traffic() {
 skip_podman() {
 	local c
 	for c in names-podman names-runtime-hangs names-runtime-missing \
-		 names-batch-containers names-events names-events-only; do
+		 names-runtime-none names-batch-containers names-events \
+		 names-events-only; do
 		skip "$c" "$1"
 	done
 }
@@ -336,6 +338,7 @@ check_podman() {
 	check_batch "$ctr"
 	check_runtime_down hangs "unix://$tmp/hang.sock" timeout "$ctr"
 	check_runtime_down missing "unix://$tmp/none.sock" noruntime "$ctr"
+	check_runtime_none "$ctr"
 	PODSOCK=$sock
 	check_events events "$sock"
 	bgrun empty "$NS" python3 tests/names/emptylists.py "$tmp/empty.sock" "$sock"
@@ -442,6 +445,21 @@ check_events() {
 	else
 		echo "$v" > "$tmp/$name.v"
 		fail "names-$name" "short-lived containers not named" "$tmp/$name.v" "$tmp/$name.err" "$tmp/short.run"
+	fi
+}
+
+# check_runtime_none CTR: --runtime none asks no runtime: the container by
+# id, the reason `off`, no containers line
+check_runtime_none() {
+	RUNTIME=none live rtnone 4 hang_traffic
+	fields "$tmp/rtnone.out" resp_comm resp_container resp_container_id resp_container_miss \
+		> "$tmp/rtnone.f"
+	local id; id=$(podman inspect -f '{{.Id}}' "$1")
+	if grep -qx "resp_comm=httpd resp_container=None resp_container_id=$id resp_container_miss=off" "$tmp/rtnone.f" &&
+	   ! grep -q "containers:" "$tmp/rtnone.err"; then
+		ok names-runtime-none "resp_container_miss=off, no runtime asked"
+	else
+		fail names-runtime-none "expected the id and off" "$tmp/rtnone.f" "$tmp/rtnone.err"
 	fi
 }
 
