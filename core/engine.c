@@ -102,6 +102,16 @@ static int owned(const struct engine *e, const struct flow_rec *f)
 	       f->end[FT_RESP].cgroup == cg;
 }
 
+/* porttop run: f is CMD's: counted for the summary (report_summary). */
+static void kept(struct engine *e, const struct flow_rec *f)
+{
+	if (!e->o.own_cgroup)
+		return;
+	STORE(e->st.kept_flows, e->st.kept_flows + 1);
+	STORE(e->st.kept_pkts, e->st.kept_pkts + f->v.dir[FT_ORIG].pkts +
+			       f->v.dir[FT_RESP].pkts);
+}
+
 /* The names of f's ends, looked up only when a consumer reads them. */
 static void names_of(const struct engine *e, struct flow_rec *f)
 {
@@ -122,6 +132,7 @@ static void deliver(struct engine *e, const struct ft_view *v)
 	attr_flow(e->attr, v, f.end);
 	if (!owned(e, &f))
 		return;
+	kept(e, &f);
 	names_of(e, &f);
 	hand_on(e, &f, 0);
 }
@@ -593,6 +604,8 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
 	s->tunnelled = LOAD(e->st.tunnelled);
 	s->tunnel_bad = LOAD(e->st.tunnel_bad);
 	s->in_flows = LOAD(e->st.in_flows);
+	s->kept_flows = LOAD(e->st.kept_flows);
+	s->kept_pkts = LOAD(e->st.kept_pkts);
 	s->kernel.recv = LOAD(e->st.kernel.recv);
 	s->kernel.drop = LOAD(e->st.kernel.drop);
 	s->kernel.ifdrop = LOAD(e->st.kernel.ifdrop);
