@@ -43,7 +43,9 @@ porttop's reports against the workload's ground truth (workload.py).
       each way, its pid and comm (the client whose [t0, t1] holds the
       flow's start), every flow but the last ended "owner".  merged
       (polling): one flow of them all, its orig end with no pid and
-      orig_attrib_miss "several".
+      orig_attrib_miss "several".  --lossy (eBPF lost events in the
+      run): an orig end may also be missed ("gone", "denied"), never
+      another client's.
 Line 1 of stdout is the summary (the "ok" line's note); problems follow,
 one a line.  Exit 1 when there is a problem.
 """
@@ -457,13 +459,17 @@ def reuse_cmd(args):
     if len(flows) != n:
         bad('%d flows from port %d, not one per client (%d)'
             % (len(flows), sport, n))
-    right = 0
+    lossy = '--lossy' in rest
+    right = missed = 0
     for i, f in enumerate(flows):
         who = [t for t in clients if t['t0'] <= f['ts'] <= t['t1']]
         want_end = 'owner' if i + 1 < len(flows) else f.get('end')
         if len(who) != 1:
             bad('flow %s at %.6f: %d clients were running then'
                 % (f.get('uid'), f['ts'], len(who)))
+        elif lossy and f.get('orig_pid') is None and \
+                f.get('orig_attrib_miss') in ('gone', 'denied'):
+            missed += 1     # eBPF lost events: unknown is truthful
         elif (f.get('orig_pid'), f.get('orig_comm')) != \
                 (who[0]['pid'], who[0]['comm']):
             bad('flow %s: orig pid %r comm %r (miss %r), the client was '
@@ -479,8 +485,9 @@ def reuse_cmd(args):
                 % (f.get('uid'), who[0]['pid'], f.get('end'), want_end))
         else:
             right += 1
-    print('%d clients on port %d: %d flows, %d right (own pid, 1+1 packets)'
-          % (n, sport, len(flows), right))
+    print('%d clients on port %d: %d flows, %d right (own pid, 1+1 packets)%s'
+          % (n, sport, len(flows), right,
+             ', %d missed (eBPF lost events)' % missed if missed else ''))
 
 
 def main(a):
