@@ -44,11 +44,11 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
 	decode/dec_quic.c decode/dec_quic_crypto.c \
 	flowtable/server_ports.c flowtable/uid.c flowtable/gap.c flowtable/conn.c flowtable/behav.c \
-	flowtable/ft.c flowtable/scan.c \
+	flowtable/ft.c flowtable/gone.c flowtable/scan.c \
 	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
 	names/nm_pool.c names/nm_tab.c names/nm.c names/nm_feed.c names/nm_cgroup.c names/nm_who.c \
 	names/nm_whomap_linux.c names/nm_rtjson.c names/nm_rtspec.c names/nm_rtev.c names/nm_runtime_linux.c \
-	attrib/attr.c attrib/attr_lookup.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
+	attrib/attr.c attrib/attr_lookup.c attrib/attr_gen.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c attrib/attr_iphlp.c attrib/attr_os_linux.c \
 	core/status.c core/engine_open.c core/engine.c core/dump.c core/sig_linux.c core/wake_linux.c core/priv_linux.c core/child_linux.c \
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \

@@ -143,7 +143,8 @@ static void usage(FILE *f)
 "                     proto tcp' (see DISPLAY FILTERS in porttop(8))\n"
 "  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
 "                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
-"                     for attribution (output files are created as USER)\n",
+"                     for attribution (output files are created as USER;\n"
+"                     porttop run's CMD runs as USER)\n",
 		DEFAULT_SNAPLEN);
 	usage_more(f);
 }
@@ -862,8 +863,8 @@ static int cmd_start(struct opts *o, char **cmd, struct child **c)
 	}
 	o->eng.own_netns = o->netns;
 	/* in the namespace every flow is CMD's: no cgroup needed */
-	if (child_spawn(c, cmd, !o->netns, &o->eng.own_cgroup, err,
-			sizeof(err)) < 0) {
+	if (child_spawn(c, cmd, !o->netns, o->eng.user, &o->eng.own_cgroup,
+			err, sizeof(err)) < 0) {
 		fprintf(stderr, "porttop: run: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -114,6 +114,8 @@ static __always_inline void emit(struct attr_bpf_event *e)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
+	e->ts = bpf_ktime_get_ns();
+
 	if (wake_bytes &&
 	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;

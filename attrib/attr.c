@@ -22,7 +22,7 @@ static const char *const src_names[ATTR_SRC_NUM] = { "none", "bpf", "diag",
 						     "proc", "pcapng", "iphlp" };
 static const char *const why_names[ATTR_WHY_NUM] = {
 	"", "remote", "netns", "gone", "denied", "disabled", "pending",
-	"nosocket", "unrecorded",
+	"nosocket", "unrecorded", "several",
 };
 
 const char *attr_src_name(int src)
@@ -150,6 +150,59 @@ static void owner_of(struct attr *a, const struct attr_sock *s,
 	o->uid = s->uid;
 }
 
+/* ---- eBPF's UDP closes, for the engine ------------------------------------ */
+
+/* One close into the ring (the thread). */
+static void gone_put(struct attr *a, const struct attr_sock *s)
+{
+	uint64_t tail = __atomic_load_n(&a->gone_tail, __ATOMIC_ACQUIRE);
+	struct ft_gone *g;
+
+	if (a->gone_head - tail >= GONE_SLOTS) {
+		__atomic_fetch_add(&a->st.lost, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	g = &a->gone[a->gone_head % GONE_SLOTS];
+	memset(g, 0, sizeof(*g));
+	memcpy(g->laddr, s->laddr, 16);
+	g->lport = s->lport;
+	if (!s->listener) {
+		memcpy(g->raddr, s->raddr, 16);
+		g->rport = s->rport;
+	}
+	g->proto = s->proto;
+	g->ipv = s->ipv;
+	g->ts_ns = s->ts_ns + __atomic_load_n(&a->rt_off_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&a->gone_head, a->gone_head + 1, __ATOMIC_RELEASE);
+}
+
+size_t attr_gone_take(struct attr *a, struct ft_gone *out, size_t max)
+{
+	uint64_t head, n = 0;
+
+	if (!a || !a->gone)
+		return 0;
+	head = __atomic_load_n(&a->gone_head, __ATOMIC_ACQUIRE);
+	for (; a->gone_tail + n != head && n < max; n++)
+		out[n] = a->gone[(a->gone_tail + n) % GONE_SLOTS];
+	__atomic_store_n(&a->gone_tail, a->gone_tail + n, __ATOMIC_RELEASE);
+	return n;
+}
+
+int64_t attr_horizon(const struct attr *a)
+{
+	return a && a->events ? __atomic_load_n(&a->horizon_ns,
+						__ATOMIC_ACQUIRE) : 0;
+}
+
+/* ---- a socket into the cache ---------------------------------------------- */
+
+/* Whether s may be the socket of entry x (an inode unknown: may be). */
+static int same_sock(const struct attr_entry *x, const struct attr_sock *s)
+{
+	return !x->inode || !s->inode || x->inode == s->inode;
+}
+
 void attr_put_sock(void *arg, const struct attr_sock *s)
 {
 	struct attr *a = arg;
@@ -161,7 +214,15 @@ void attr_put_sock(void *arg, const struct attr_sock *s)
 	e.used = 1;
 	e.listener = s->listener;
 	e.seen_ns = now;
-	e.closed_ns = s->closed ? now : 0;
+	e.closed_ns = s->closed ? (s->ts_ns ? s->ts_ns : now) : 0;
+	e.inode = s->inode;
+	e.opened_ns = s->ts_ns && !s->closed ? s->ts_ns : now;
+	if (attr_cache_get(a->cache, &e.key, &old) && old.opened_ns &&
+	    old.opened_ns < e.opened_ns && same_sock(&old, s))
+		e.opened_ns = old.opened_ns;	/* a refresh, a close */
+	if (s->closed && s->ts_ns && s->proto == 17 &&
+	    e.key.netns == a->netns)	/* eBPF sees every namespace */
+		gone_put(a, s);
 	e.owner.pid = -1;
 	e.owner.src = s->src;
 	if (s->pid >= 0) {	/* an event from the owner's own context */
@@ -170,7 +231,7 @@ void attr_put_sock(void *arg, const struct attr_sock *s)
 		e.owner.cgroup = s->cgroup;
 		memcpy(e.owner.comm, s->comm, sizeof(e.owner.comm));
 	} else if (attr_cache_get(a->cache, &e.key, &old) &&
-		   old.owner.pid >= 0) {
+		   old.owner.pid >= 0 && same_sock(&old, s)) {
 		/* a table refresh of a socket whose owner is known (perhaps
 		 * from an event): keep the owner */
 		e.owner = old.owner;
@@ -178,7 +239,7 @@ void attr_put_sock(void *arg, const struct attr_sock *s)
 		owner_of(a, s, &e.owner);
 	}
 	if (s->closed && attr_cache_get(a->cache, &e.key, &old) &&
-	    old.owner.pid >= 0 && e.owner.pid < 0)
+	    old.owner.pid >= 0 && e.owner.pid < 0 && same_sock(&old, s))
 		e.owner = old.owner;
 	/* its container or unit, read while the process still lives */
 	if (s->who)
@@ -186,6 +247,8 @@ void attr_put_sock(void *arg, const struct attr_sock *s)
 	else if (e.owner.pid >= 0 && !e.owner.who && a->whomap)
 		e.owner.who = nm_whomap_of(a->whomap, e.owner.pid,
 					   e.owner.cgroup);
+	if (!a->file && attr_history(a, &e))
+		return;
 	if (attr_cache_put(a->cache, &e))
 		__atomic_fetch_add(&a->st.evicted, 1, __ATOMIC_RELAXED);
 }
@@ -311,10 +374,19 @@ static void *run(void *arg)
 			full_dump(a);
 			next = mono_ns() + every;
 		}
-		if (a->events)
+		/* events stamped before t0 are in once the poll returns
+		 * (attr_horizon); the clocks' offset turns eBPF's stamps
+		 * into packets' */
+		int64_t t0 = real_ns();
+
+		__atomic_store_n(&a->rt_off_ns, t0 - mono_ns(),
+				 __ATOMIC_RELAXED);
+		if (a->events) {
 			a->events->poll(a->ev_state, attr_put_sock, a, POLL_MS);
-		else
+			__atomic_store_n(&a->horizon_ns, t0, __ATOMIC_RELEASE);
+		} else {
 			usleep(POLL_MS * 1000);
+		}
 		/* With events, every socket made since the start has come
 		 * (or will, at its owner's first send) from its owner's own
 		 * context, and the rest were in the first dump: an exact
@@ -361,6 +433,7 @@ static void release(struct attr *a)
 	attr_procmap_free(a->procmap);
 	nm_whomap_free(a->whomap);
 	free(a->q);
+	free(a->gone);
 	free(a->fs);
 	free(a);
 }
@@ -385,7 +458,9 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
 	a->procmap = attr_procmap_new(a->o.proc_root);
 	a->whomap = nm_whomap_new(a->o.proc_root);
 	a->q = calloc(QUEUE_SLOTS, sizeof(*a->q));
-	if (!a->cache || !a->procmap || !a->whomap || !a->q) {
+	a->gone = calloc(GONE_SLOTS, sizeof(*a->gone));
+	a->rt_off_ns = real_ns() - mono_ns();
+	if (!a->cache || !a->procmap || !a->whomap || !a->q || !a->gone) {
 		snprintf(msg, len, "attribution off: out of memory");
 		goto fail;
 	}

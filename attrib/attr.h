@@ -47,6 +47,10 @@ enum attr_why {
 				   (ICMP, GRE, ...) */
 	ATTR_UNRECORDED,	/* a capture file with process comments,
 				   but none for this end */
+	ATTR_SEVERAL,		/* the tuple had several sockets, one after
+				   another, in the flow's time, and polling
+				   cannot tell which packet was whose (eBPF
+				   ends the flow at the change instead) */
 	ATTR_WHY_NUM
 };
 
@@ -171,6 +175,23 @@ int attr_flow_note(struct attr *a, const struct ft_view *v,
  * ft_set_new_flow).  Never blocks: requests beyond a bounded queue are
  * dropped and counted.  a may be NULL (ignored). */
 void attr_want(struct attr *a, const struct ft_key *k);
+
+/* attr_gone_take: up to max UDP sockets that closed since the last call,
+ * oldest first, as eBPF saw them (the kernel's stamp of the close, turned
+ * into CLOCK_REALTIME, the clock of live packets), for the engine to end
+ * the flows they owned at the close (ft_owner_gone): a packet after it is
+ * another socket's.  eBPF only: the tables (sock_diag, /proc/net) notice
+ * a close a poll later, too late to tell packets apart.  Capture thread
+ * only; never blocks.  Returns how many; a full ring (4096) drops the
+ * newest, counted in attr_stats.lost. */
+size_t attr_gone_take(struct attr *a, struct ft_gone *out, size_t max);
+
+/* attr_horizon: CLOCK_REALTIME ns up to which the service has taken in
+ * the socket events (the start of its last completed poll of eBPF's ring:
+ * a packet stamped before it finds its socket's close in attr_gone_take
+ * if there was one), or 0 when there are no events (no eBPF, a file, the
+ * thread not started).  Any thread. */
+int64_t attr_horizon(const struct attr *a);
 
 /* A local listener: a TCP socket in LISTEN, or a bound UDP socket with no
  * remote end, and its owner. */

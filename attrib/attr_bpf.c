@@ -170,6 +170,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	a.lport = e->lport;
 	a.rport = e->rport;
 	a.inode = e->inode;
+	a.ts_ns = (int64_t)e->ts;
 	a.netns = e->netns;
 	a.cgroup = e->cgroup;
 	a.pid = (int32_t)e->pid;

@@ -24,6 +24,9 @@ struct attr_bpf_event {
 	__u64 netns;		/* network namespace inode (ns.inum) */
 	__u64 cgroup;		/* cgroup v2 id of the owner */
 	__u64 inode;		/* socket inode (as sock_diag), 0 if none */
+	__u64 ts;		/* when it was sent: CLOCK_MONOTONIC ns
+				   (bpf_ktime_get_ns); a close's is the
+				   close */
 	__u32 pid;		/* owner's thread group id */
 	__u32 uid;		/* socket's uid (sk_uid, as sock_diag) */
 	__u8 laddr[16];		/* network byte order; IPv4 in the first 4 */

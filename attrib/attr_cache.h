@@ -26,15 +26,31 @@ struct attr_key {
 	uint64_t netns;
 	uint16_t lport, rport;
 	uint8_t proto, ipv;
-	uint8_t pad[2];
+	uint8_t gen;		/* 0: the tuple's socket now; 1 to
+				   ATTR_GENS - 1: those it had before,
+				   newest first (attr.c keeps them) */
+	uint8_t pad;
 };
+
+/* Sockets remembered per tuple: the one now and those before it (a tuple
+ * reused by processes one after another: attr_flow picks the one whose
+ * time covered the flow). */
+#define ATTR_GENS 8
 
 /* One socket and its owner. */
 struct attr_entry {
 	struct attr_key key;
 	struct attr_end owner;
 	int64_t seen_ns;	/* CLOCK_MONOTONIC of the last sighting */
-	int64_t closed_ns;	/* when it closed, 0 while open */
+	int64_t closed_ns;	/* when it closed (eBPF: the kernel's stamp of
+				   the close; else when it was missed or
+				   another socket took its tuple), 0 while
+				   open */
+	uint64_t inode;		/* socket inode, 0 unknown: tells a new
+				   socket on the same tuple */
+	int64_t opened_ns;	/* its first sighting (eBPF: its first send,
+				   receive or connect, stamped in the
+				   kernel; the tables: the poll) */
 	uint8_t used;
 	uint8_t listener;
 	uint8_t pad[6];

@@ -74,7 +74,16 @@ struct attr {
 	struct attr_file *fs;		/* a file's reading state */
 	int started;			/* the thread runs */
 	uint64_t turns;			/* turns of its loop (attr_sync) */
+	/* eBPF's UDP closes for the engine (attr_gone_take): a ring, one
+	 * writer (the thread), one reader (the capture thread) */
+	struct ft_gone *gone;		/* GONE_SLOTS */
+	uint64_t gone_head, gone_tail;
+	int64_t horizon_ns;		/* attr_horizon (atomic) */
+	int64_t rt_off_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC, as
+					   the thread last read them (atomic) */
 };
+
+#define GONE_SLOTS 4096		/* closes waiting for the capture thread */
 
 /* attr_is_local: addr (ipv 4 or 6, network order) is this host's (a
  * loopback address or one of its interfaces' when last refreshed). */
@@ -82,6 +91,21 @@ int attr_is_local(const struct attr *a, const uint8_t *addr, int ipv);
 
 /* attr_put_sock: take one socket from a back end into the cache, with its
  * owner (an attr_sock_fn; arg is the struct attr).  Writer thread only. */
+
+/* attr_history: on a tuple whose socket is replaced by another one (a
+ * different inode), keep the old one as generation 1 (and so on, up to
+ * ATTR_GENS - 1), closed then if it was open.  A close of a socket the
+ * tuple had before updates that generation: 1 when e was so taken care
+ * of (nothing more to put), else 0.  Writer thread only (attr_gen.c). */
+int attr_history(struct attr *a, struct attr_entry *e);
+
+/* attr_pick: of e (generation 0 of its tuple) and the sockets the tuple
+ * had before, the one whose time overlaps a flow's [first_mono,
+ * last_mono] (CLOCK_MONOTONIC): 1 one did (*e set to it; one whose owner
+ * is unknown only when no known one did), 0 none did (e kept), -1 those
+ * of several processes did (attr_gen.c). */
+int attr_pick(const struct attr *a, struct attr_entry *e,
+	      int64_t first_mono, int64_t last_mono);
 void attr_put_sock(void *arg, const struct attr_sock *s);
 
 /* attr_find_owner: the cache entry owning the local end (l, lp) of a flow

@@ -37,47 +37,110 @@ int attr_is_local(const struct attr *a, const uint8_t *addr, int ipv)
 }
 
 
-/* The owner of the socket with local end (l, lp) talking to (r, rp):
- * the connected socket, else a listener or unconnected UDP socket bound
- * to l, else one bound to every address (for IPv4 also an IPv6 socket on
- * "::", which takes IPv4 too unless IPV6_V6ONLY).  1 when found. */
+/* The keys a socket with local end (l, lp) talking to (r, rp) may have,
+ * best first: the connected socket, else a listener or unconnected UDP
+ * socket bound to l, else one bound to every address (for IPv4 also an
+ * IPv6 socket on "::", which takes IPv4 too unless IPV6_V6ONLY).
+ * probe_first sets *k to the first; probe_next turns it into the next
+ * (probe: 1, 2, 3), 0 when there is none. */
+static void probe_first(const struct attr *a, struct attr_key *k,
+			uint8_t proto, int ipv, const uint8_t *l, uint16_t lp,
+			const uint8_t *r, uint16_t rp)
+{
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->ipv = (uint8_t)ipv;
+	k->netns = a->netns;
+	k->lport = lp;
+	memcpy(k->laddr, l, 16);
+	memcpy(k->raddr, r, 16);
+	k->rport = rp;
+}
+
+static int probe_next(struct attr_key *k, int probe)
+{
+	if (probe == 1) {
+		memset(k->raddr, 0, 16);
+		k->rport = 0;
+	} else if (probe == 2) {
+		memset(k->laddr, 0, 16);
+	} else if (probe == 3 && k->ipv == 4) {
+		k->ipv = 6;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 int attr_find_owner(const struct attr *a, uint8_t proto, int ipv,
 		      const uint8_t *l, uint16_t lp, const uint8_t *r,
 		      uint16_t rp, struct attr_entry *e)
 {
 	struct attr_key k;
 
-	memset(&k, 0, sizeof(k));
-	k.proto = proto;
-	k.ipv = (uint8_t)ipv;
-	k.netns = a->netns;
-	k.lport = lp;
-	memcpy(k.laddr, l, 16);
-	memcpy(k.raddr, r, 16);
-	k.rport = rp;
-	if (attr_cache_get(a->cache, &k, e))
-		return 1;
-	memset(k.raddr, 0, 16);
-	k.rport = 0;
-	if (attr_cache_get(a->cache, &k, e))
-		return 1;
-	memset(k.laddr, 0, 16);
-	if (attr_cache_get(a->cache, &k, e))
-		return 1;
-	if (ipv == 4) {
-		k.ipv = 6;
-		return attr_cache_get(a->cache, &k, e);
-	}
+	probe_first(a, &k, proto, ipv, l, lp, r, rp);
+	for (int probe = 0; probe == 0 || probe_next(&k, probe); probe++)
+		if (attr_cache_get(a->cache, &k, e))
+			return 1;
 	return 0;
 }
 
+/* The owner of the end (l, lp) of a flow with (r, rp) over span (its
+ * first and last packet times, CLOCK_REALTIME), when its tuple had
+ * several sockets (attr_gen.c): of each key attr_find_owner tries (the
+ * connected socket, one bound to l, to every address, IPv6's "::"), the
+ * socket whose time overlaps the span.  Of those: with eBPF's exact
+ * times, the one first seen nearest the flow's start (a connected socket
+ * that came later on the port is not an unconnected one's flow's); with
+ * the tables', the first, unless UDP sockets of different processes
+ * overlap (a port bound in turn: several).  1 with *e, -1 several, 0 none
+ * (attr_find_owner's choice then stands). */
+static int owner_in_span(const struct attr *a, uint8_t proto, int ipv,
+			 const uint8_t *l, uint16_t lp, const uint8_t *r,
+			 uint16_t rp, const int64_t *span,
+			 struct attr_entry *e)
+{
+	int64_t off = __atomic_load_n(&a->rt_off_ns, __ATOMIC_RELAXED);
+	int64_t f = span[0] - off, t = span[1] - off, best = INT64_MAX;
+	struct attr_key k;
+	struct attr_entry x;
+	int found = 0, exact = 1, owners = 0;
+
+	probe_first(a, &k, proto, ipv, l, lp, r, rp);
+	for (int probe = 0; probe == 0 || probe_next(&k, probe); probe++) {
+		if (!attr_cache_get(a->cache, &k, &x))
+			continue;
+		int got = attr_pick(a, &x, f, t);
+		int64_t d = x.opened_ns > f ? x.opened_ns - f : f - x.opened_ns;
+
+		if (got < 0)
+			return -1;
+		if (got == 0 || (x.owner.pid < 0 && found))
+			continue;	/* a socket with no known owner: only
+					   when there is nothing better */
+		if (found && e->owner.pid < 0)
+			found = owners = 0, exact = 1;
+		exact &= x.owner.src == ATTR_SRC_BPF;
+		owners += !found || x.owner.pid != e->owner.pid;
+		if (!found || (exact && d < best)) {
+			best = d;
+			*e = x;
+		}
+		found = 1;
+	}
+	return !exact && proto == 17 && owners > 1 ? -1 : found;
+}
+
 /* The owner of the end (l, lp) of a proto flow with (r, rp), and why
- * there is none. */
+ * there is none.  span: the flow's first and last packet times
+ * (CLOCK_REALTIME), to pick among the sockets its tuple had one after
+ * another (attr_pick); NULL: the socket now (a packet). */
 static void owner_end(struct attr *a, uint8_t proto, int ipv,
 		      const uint8_t *l, uint16_t lp, const uint8_t *r,
-		      uint16_t rp, struct attr_end *o)
+		      uint16_t rp, const int64_t *span, struct attr_end *o)
 {
 	struct attr_entry e;
+	int found;
 
 	memset(o, 0, sizeof(*o));
 	o->pid = -1;
@@ -87,6 +150,16 @@ static void owner_end(struct attr *a, uint8_t proto, int ipv,
 	} else if (proto != 6 && proto != 17) {
 		o->why = a->file || attr_is_local(a, l, ipv) ? ATTR_NOSOCK :
 							  ATTR_REMOTE;
+	} else if (span && !a->file &&
+		   (found = owner_in_span(a, proto, ipv, l, lp, r, rp, span,
+					  &e)) != 0) {
+		if (found < 0) {
+			o->why = ATTR_SEVERAL;
+			return;
+		}
+		*o = e.owner;
+		o->why = e.owner.pid >= 0 ? ATTR_FOUND :
+			 e.owner.why ? e.owner.why : ATTR_GONE;
 	} else if (attr_find_owner(a, proto, ipv, l, lp, r, rp, &e)) {
 		*o = e.owner;
 		o->why = e.owner.pid >= 0 ? ATTR_FOUND :
@@ -103,6 +176,7 @@ void attr_flow(struct attr *a, const struct ft_view *v,
 {
 	const struct ft_key *k = &v->key;
 	int ipv = (k->flags & FT_K_V6) ? 6 : 4;
+	int64_t span[2] = { v->first_ns, v->last_ns };
 
 	for (int i = 0; i < 2; i++) {
 		/* end i (orig or resp) is key endpoint a or b */
@@ -110,7 +184,7 @@ void attr_flow(struct attr *a, const struct ft_view *v,
 
 		owner_end(a, k->proto, ipv, is_a ? k->a : k->b,
 			  is_a ? k->pa : k->pb, is_a ? k->b : k->a,
-			  is_a ? k->pb : k->pa, &ends[i]);
+			  is_a ? k->pb : k->pa, span, &ends[i]);
 	}
 }
 
@@ -118,9 +192,9 @@ void attr_packet(struct attr *a, const struct dec_pkt *p,
 		 struct attr_end ends[2])
 {
 	owner_end(a, p->proto, p->ipv, p->src, p->sport, p->dst, p->dport,
-		  &ends[0]);
+		  NULL, &ends[0]);
 	owner_end(a, p->proto, p->ipv, p->dst, p->dport, p->src, p->sport,
-		  &ends[1]);
+		  NULL, &ends[1]);
 }
 
 struct collect {

@@ -27,6 +27,8 @@ struct attr_sock {
 				   remote end: matches any remote */
 	uint8_t closed;		/* an event: the socket is gone (its owner
 				   stays known for the flows that used it) */
+	int64_t ts_ns;		/* an event's time (CLOCK_MONOTONIC: eBPF's
+				   kernel stamp), 0 unknown (the tables) */
 	uint8_t laddr[16], raddr[16];	/* local / remote; zero = any */
 	uint16_t lport, rport;
 	uint64_t inode;		/* socket inode, 0 when unknown */

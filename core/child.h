@@ -28,17 +28,21 @@ int child_netns(char *err, size_t errlen);
 struct child;
 
 /* child_spawn: fork CMD (argv, NULL-terminated, found on PATH as execvp
- * finds it) held before exec, in a fresh cgroup when cgroup is 1.
+ * finds it) held before exec, in a fresh cgroup when cgroup is 1.  With
+ * user (-Z USER; NULL: none) CMD runs as that user: its uid, gid and
+ * supplementary groups (initgroups' list), set in the child before exec;
+ * the environment is left as porttop's (as tcpdump -Z, not sudo -u).
  * Returns 0 with *out and *cgid (the cgroup's id: its directory's inode
  * number, 0 without one), or -1 with err naming what is missing (no
  * cgroup v2 mounted, no permission to create one: "sudo"). */
 int child_spawn(struct child **out, char *const argv[], int cgroup,
-		uint64_t *cgid, char *err, size_t errlen);
+		const char *user, uint64_t *cgid, char *err, size_t errlen);
 
 /* child_release: let CMD exec.  0 once it runs, or the shell's status
- * when it could not: 127 not found, 126 found but not executable (err
- * says "CMD: No such file or directory"); the child has then exited and
- * been reaped. */
+ * when it could not: 127 not found, 126 found but not executable or -Z's
+ * user could not be taken (err says "No such file or directory", "cannot
+ * run as the -Z user: ..."); the child has then exited and been
+ * reaped. */
 int child_release(struct child *c, char *err, size_t errlen);
 
 /* child_watch: a thread that waits for CMD to exit, then lets drain_ns

@@ -2,7 +2,9 @@
  * network namespace, and CMD's status as a shell gives it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,6 +23,18 @@
 #include "child.h"
 
 #define SUDO "run porttop as root (sudo porttop run ...)"
+
+#define MAX_GROUPS 256	/* supplementary groups kept for -Z's user */
+
+/* -Z USER for CMD: resolved in porttop before the fork (getpwnam and
+ * getgrouplist are not async-signal-safe), applied in the child. */
+struct as_user {
+	int set;
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t groups[MAX_GROUPS];
+};
 
 struct child {
 	pid_t pid;
@@ -61,8 +75,10 @@ int child_netns(char *err, size_t errlen)
 }
 
 /* The child's side: signals as a shell would leave them, wait for the
- * go (EOF: porttop gave up), exec; a failed exec says its errno on ex. */
-static void child_main(char *const argv[], const int go[2], const int ex[2])
+ * go (EOF: porttop gave up), become -Z's user, exec; a failed exec says
+ * its errno on ex (negated: becoming the user failed). */
+static void child_main(char *const argv[], const int go[2], const int ex[2],
+		       const struct as_user *u)
 {
 	sigset_t none;
 	char b;
@@ -79,6 +95,14 @@ static void child_main(char *const argv[], const int go[2], const int ex[2])
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (read(go[0], &b, 1) != 1)
 		_exit(125);	/* porttop gave up before the start */
+	/* groups first: setuid() takes the right to change them */
+	if (u->set && (setgroups((size_t)u->ngroups, u->groups) < 0 ||
+		       setgid(u->gid) < 0 || setuid(u->uid) < 0)) {
+		err = -errno;
+		if (write(ex[1], &err, sizeof(err)) < 0) {
+		}
+		_exit(126);
+	}
 	execvp(argv[0], argv);
 	err = errno;
 	if (write(ex[1], &err, sizeof(err)) < 0) {
@@ -153,13 +177,40 @@ static void reap(struct child *c)
 	__atomic_store_n(&c->reaped, 1, __ATOMIC_RELEASE);
 }
 
+/* user's uid, gid and groups into *u.  0, or -1 with err. */
+static int user_of(const char *user, struct as_user *u, char *err,
+		   size_t errlen)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	if (!(pw = getpwnam(user))) {
+		snprintf(err, errlen, "-Z %s: %s", user,
+			 errno ? strerror(errno) : "no such user");
+		return -1;
+	}
+	u->set = 1;
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	u->ngroups = MAX_GROUPS;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, u->groups,
+			 &u->ngroups) < 0)
+		u->ngroups = MAX_GROUPS;	/* the first ones */
+	return 0;
+}
+
 int child_spawn(struct child **out, char *const argv[], int cgroup,
-		uint64_t *cgid, char *err, size_t errlen)
+		const char *user, uint64_t *cgid, char *err, size_t errlen)
 {
 	struct child *c = calloc(1, sizeof(*c));
+	struct as_user u = { 0 };
 	int go[2], ex[2];
 
 	*cgid = 0;
+	if (c && user && user_of(user, &u, err, errlen) < 0) {
+		free(c);
+		return -1;
+	}
 	if (!c || pipe2(go, O_CLOEXEC) < 0) {
 		free(c);
 		snprintf(err, errlen, "out of memory or file descriptors");
@@ -174,7 +225,7 @@ int child_spawn(struct child **out, char *const argv[], int cgroup,
 		return -1;
 	}
 	if (c->pid == 0)
-		child_main(argv, go, ex);
+		child_main(argv, go, ex, &u);
 	close(go[0]), close(ex[1]);
 	c->go = go[1], c->ex = ex[0], c->cgfd = -1;
 	if (cgroup && cgroup_make(c, cgid, err, errlen) < 0) {
@@ -204,6 +255,11 @@ int child_release(struct child *c, char *err, size_t errlen)
 	if (n != (ssize_t)sizeof(e))
 		return 0;	/* closed on exec: CMD runs */
 	reap(c);
+	if (e < 0) {	/* not even started: could not become -Z's user */
+		snprintf(err, errlen, "cannot run as the -Z user: %s",
+			 strerror(-e));
+		return 126;
+	}
 	snprintf(err, errlen, "%s", strerror(e));
 	return e == ENOENT ? 127 : 126;
 }

@@ -14,9 +14,9 @@ int child_netns(char *err, size_t errlen)
 }
 
 int child_spawn(struct child **out, char *const argv[], int cgroup,
-		uint64_t *cgid, char *err, size_t errlen)
+		const char *user, uint64_t *cgid, char *err, size_t errlen)
 {
-	(void)argv, (void)cgroup;
+	(void)argv, (void)cgroup, (void)user;
 	*out = NULL;
 	*cgid = 0;
 	snprintf(err, errlen, NOT_HERE);

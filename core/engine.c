@@ -22,6 +22,11 @@
 #define DRAIN_NS	(500 * NS_PER_MS)	/* a stopped device: reading
 						   what it had, at most */
 #define HOLD_SLOTS	4096	/* flows waiting at most */
+#define HORIZON_WAIT_NS	(200 * NS_PER_MS)	/* socket events awaited, at
+						   most (owners_in) */
+#define HORIZON_STALE_NS NS_PER_S	/* an attribution thread that has
+					   not polled for this long is not
+					   waited for */
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -102,6 +107,16 @@ static int owned(const struct engine *e, const struct flow_rec *f)
 	       f->end[FT_RESP].cgroup == cg;
 }
 
+/* porttop run: f is CMD's: counted for the summary (report_summary). */
+static void kept(struct engine *e, const struct flow_rec *f)
+{
+	if (!e->o.own_cgroup)
+		return;
+	STORE(e->st.kept_flows, e->st.kept_flows + 1);
+	STORE(e->st.kept_pkts, e->st.kept_pkts + f->v.dir[FT_ORIG].pkts +
+			       f->v.dir[FT_RESP].pkts);
+}
+
 /* The names of f's ends, looked up only when a consumer reads them. */
 static void names_of(const struct engine *e, struct flow_rec *f)
 {
@@ -122,6 +137,7 @@ static void deliver(struct engine *e, const struct ft_view *v)
 	attr_flow(e->attr, v, f.end);
 	if (!owned(e, &f))
 		return;
+	kept(e, &f);
 	names_of(e, &f);
 	hand_on(e, &f, 0);
 }
@@ -184,8 +200,47 @@ static void hand_on_left(struct engine *e)
 	}
 }
 
+/* Whether the attribution service has taken in the socket events up to
+ * ts (attr_horizon), waiting for it HORIZON_WAIT_NS at most, and not at
+ * all when its horizon stopped moving (the thread is not running). */
+static void wait_horizon(struct engine *e, int64_t ts)
+{
+	int64_t until = mono_ns() + HORIZON_WAIT_NS, h;
+
+	while ((h = attr_horizon(e->attr)) < ts && !LOAD(e->stop) &&
+	       real_ns() - h < HORIZON_STALE_NS && mono_ns() < until)
+		sleep_ns(NS_PER_MS);
+}
+
+/* Live eBPF attribution: the UDP sockets that closed go into the table
+ * before the packets stamped after them (ft_owner_gone), so that the
+ * datagrams of processes that bind one port in turn make a flow each.
+ * eBPF's events come through the service's thread, the packets through
+ * libpcap's ring, in no set order: a batch whose newest UDP datagram is
+ * newer than what the service has taken in waits for it (a poll, 20 to
+ * 40 ms).  Only a capture thread that has caught up with the kernel's
+ * ring ever waits, so the wait costs latency, not throughput. */
+static void owners_in(struct engine *e, const struct dec_pkt *p, unsigned n)
+{
+	struct ft_gone g[64];
+	int64_t newest = 0;
+	size_t k;
+
+	if (!e->live || !attr_horizon(e->attr))
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (p[i].proto == P_UDP && p[i].ts_ns > newest)
+			newest = p[i].ts_ns;
+	if (newest > attr_horizon(e->attr))
+		wait_horizon(e, newest);
+	while ((k = attr_gone_take(e->attr, g, 64)) > 0)
+		for (size_t i = 0; i < k; i++)
+			ft_owner_gone(e->ft, &g[i]);
+}
+
 static void flush_batch(struct engine *e, struct loop *l)
 {
+	owners_in(e, l->batch, l->nb);
 	ft_packets(e->ft, l->batch, l->nb);
 	l->nb = 0;
 }
@@ -593,6 +648,8 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
 	s->tunnelled = LOAD(e->st.tunnelled);
 	s->tunnel_bad = LOAD(e->st.tunnel_bad);
 	s->in_flows = LOAD(e->st.in_flows);
+	s->kept_flows = LOAD(e->st.kept_flows);
+	s->kept_pkts = LOAD(e->st.kept_pkts);
 	s->kernel.recv = LOAD(e->st.kernel.recv);
 	s->kernel.drop = LOAD(e->st.kernel.drop);
 	s->kernel.ifdrop = LOAD(e->st.kernel.ifdrop);

@@ -122,6 +122,10 @@ struct engine_stats {
 					   outer flows only) */
 	uint64_t in_flows;		/* packets the reported flows count
 					   (= decoded without tunnels) */
+	uint64_t kept_flows, kept_pkts;	/* porttop run (own_cgroup): the
+					   flows handed on, CMD's, and the
+					   packets they count (both ways);
+					   else 0 */
 	struct cap_stats kernel;	/* live: libpcap's counters */
 	int64_t first_ns, now_ns;	/* packet times: first and latest */
 	int64_t clock_ns;		/* a replay's clock: the packet time it
@@ -147,6 +151,8 @@ struct engine_desc {
 					   open sockets forgotten */
 	enum engine_tunnels tunnels;	/* --tunnels */
 	int switch_tunnels;		/* 1: engine_opts.switch_tunnels */
+	int own_only;			/* 1: porttop run keeps only CMD's
+					   flows (engine_opts.own_cgroup) */
 };
 
 struct engine;

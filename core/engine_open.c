@@ -204,6 +204,7 @@ void engine_describe(const struct engine *e, struct engine_desc *d)
 	d->notice = e->notice[0] ? e->notice : NULL;
 	d->tunnels = e->o.tunnels;
 	d->switch_tunnels = e->o.switch_tunnels;
+	d->own_only = e->o.own_cgroup != 0;
 	if (attr_active(e->attr)) {
 		attr_get_stats(e->attr, &st);
 		d->attrib = st.source;

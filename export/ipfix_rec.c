@@ -66,6 +66,7 @@ static uint8_t end_reason(const struct ft_view *v)
 		return strpbrk(v->history, "FfRr") ? IPFIX_END_DETECTED :
 						     IPFIX_END_IDLE;
 	case FT_END_REUSE:
+	case FT_END_OWNER:	/* its socket closed */
 		return IPFIX_END_DETECTED;
 	case FT_END_EVICTED:
 		return IPFIX_END_RESOURCES;

@@ -127,6 +127,8 @@ struct ft_flow {
 	uint8_t levels;		  /* FT_LV_* of its first packet */
 	uint8_t partial;	  /* Zeek's is_partial (no SYN to start it) */
 	uint8_t first_seen;	  /* Zeek's first_packet_seen: 1 orig, 2 resp */
+	uint32_t gone_epoch;	  /* the table's closes it was checked
+				     against (ft_owner_gone) */
 } __attribute__((aligned(64)));	  /* records never straddle cache lines */
 
 /* Timeouts a flow starts with, from the table's configuration. */

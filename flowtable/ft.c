@@ -21,6 +21,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/keyhash.h"
+#include "gone.h"
 #include "conn.h"
 #include "../lib/seqlock.h"
 #include "../lib/vmem.h"
@@ -60,6 +61,8 @@ struct ft_table {
 	uint64_t layer_uid[DEC_MAX_LAYERS];	/* the flow of each layer of
 						   the frame being counted */
 	struct ft_stats st;
+	struct gone_tab *gone;	/* sockets that closed; NULL until one */
+	uint32_t gone_epoch;	/* closes taken (flows compare theirs) */
 };
 
 static const char *const cs_names[FT_CS_NUM] = {
@@ -154,6 +157,7 @@ void ft_destroy(struct ft_table *t)
 	free(t->free_stack);
 	vmem_free(t->due, sizeof(int64_t) * t->cap);
 	free(t->pub);
+	gone_free(t->gone);
 	free(t);
 }
 
@@ -474,6 +478,29 @@ static void tunnel_parent(struct ft_table *t, struct ft_flow *f,
 		f->parents[f->nparents++] = parent;
 }
 
+/* A close came since f last looked: whether p is another socket's
+ * (gone.h).  f looks again at its next packet only when the close was
+ * at or after p. */
+static int owner_gone(struct ft_table *t, struct ft_flow *f,
+		      const struct dec_pkt *p)
+{
+	int r = f->kind == FT_UDP ? gone_check(t->gone, f, p) : 0;
+
+	if (r == 0)
+		/* closes already taken may be stamped after p: look at
+		 * them at the next packet */
+		f->gone_epoch = t->gone_epoch - (t->gone != NULL);
+	return r == 1;
+}
+
+void ft_owner_gone(struct ft_table *t, const struct ft_gone *g)
+{
+	if (g->proto != P_UDP || (!t->gone && !(t->gone = gone_new())))
+		return;
+	gone_put(t->gone, g);
+	t->gone_epoch++;
+}
+
 static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 			 const struct ft_key *kp, uint64_t h)
 {
@@ -493,6 +520,10 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 		} else if (conn_is_reuse(f, p)) {
 			end_flow(t, (uint32_t)rec, FT_END_REUSE);
 			rec = -1;
+		} else if (f->gone_epoch != t->gone_epoch &&
+			   owner_gone(t, f, p)) {
+			end_flow(t, (uint32_t)rec, FT_END_OWNER);
+			rec = -1;
 		}
 	}
 	if (rec < 0) {
@@ -501,6 +532,9 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 		f->key = k;
 		index_insert(t, h, (uint32_t)rec);
 		conn_init(f, p, ++t->next_id, &t->to);	/* ids from 1 */
+		/* closes already taken may be stamped after p: look at
+		 * them at the next packet */
+		f->gone_epoch = t->gone_epoch - (t->gone != NULL);
 		if (!f->hidden)
 			new_visible(t, f);
 		else if (readable(t, f) && t->new_flow)

@@ -79,6 +79,9 @@ enum ft_end {
 	FT_END_REUSE,	    /* a new connection reused the tuple */
 	FT_END_EVICTED,	    /* the table was full */
 	FT_END_FLUSH,	    /* end of input */
+	FT_END_OWNER,	    /* UDP: the socket owning an end closed, and a
+			       packet came after (another socket's: a port
+			       bound by processes in turn); ft_owner_gone */
 };
 
 #define FT_MAX_PARENTS 4	/* tunnel_parents kept per flow (Zeek's grow
@@ -237,6 +240,29 @@ void ft_packets(struct ft_table *t, const struct dec_pkt *p, unsigned n);
  * fn must not block. */
 typedef void (*ft_new_fn)(void *arg, const struct ft_key *k);
 void ft_set_new_flow(struct ft_table *t, ft_new_fn fn, void *arg);
+
+/* A socket that closed (live attribution's eBPF events; the engine feeds
+ * them: the table knows no sockets): its local and remote ends (addresses
+ * in network byte order, IPv4 in the first 4 bytes; raddr and rport zero
+ * for an unconnected socket, laddr zero for one bound to every address;
+ * ports in host order), and when it closed (ns, the packets' clock). */
+struct ft_gone {
+	uint8_t laddr[16], raddr[16];
+	uint16_t lport, rport;
+	uint8_t proto, ipv;
+	uint8_t pad[2];
+	int64_t ts_ns;
+};
+
+/* ft_owner_gone: a UDP flow with an end on that socket that began before
+ * the close ends at its first packet after it (FT_END_OWNER), which
+ * starts a new flow: the packets of the processes that bind one port in
+ * turn are not merged.  Feed closes before the packets stamped after
+ * them (their order against older packets does not matter).  A packet
+ * of a flow costs one comparison until a close comes, then up to 8
+ * probes of a direct-mapped table of 2048 tuples' last 16 closes.  The
+ * writer only. */
+void ft_owner_gone(struct ft_table *t, const struct ft_gone *g);
 
 /* ft_flush: end every flow in the table (FT_END_FLUSH), as Zeek does at the
  * end of a trace. */

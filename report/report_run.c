@@ -42,6 +42,7 @@ static const char *s_(uint64_t n)
 void report_summary(struct engine *e)
 {
 	struct engine_stats s;
+	struct engine_desc d;
 	struct ft_stats st;
 
 	engine_get_stats(e, &s);
@@ -55,6 +56,14 @@ void report_summary(struct engine *e)
 		(unsigned long long)s.invalid,
 		(unsigned long long)s.unsupported,
 		(unsigned long long)st.ended, s_(st.ended));
+	engine_describe(e, &d);
+	if (d.own_only)	/* porttop run: what of it was CMD's */
+		fprintf(stderr, "porttop: run: kept %llu of %llu packet%s, "
+			"%llu of %llu flow%s (CMD's)\n",
+			(unsigned long long)s.kept_pkts,
+			(unsigned long long)s.in_flows, s_(s.in_flows),
+			(unsigned long long)s.kept_flows,
+			(unsigned long long)st.ended, s_(st.ended));
 	fprintf(stderr,
 		"porttop: %llu fragment%s joined, %llu orphan fragment%s, "
 		"%llu flow%s evicted\n",

@@ -110,7 +110,7 @@ static struct cell *count_cells(struct cell *c, const struct ft_counts *a,
 /* ---- flows ----------------------------------------------------------------- */
 
 static const char *const end_names[] = { "active", "timeout", "reuse",
-					 "evicted", "eof" };
+					 "evicted", "eof", "owner" };
 
 static const struct row_key flow_keys[] = {
 	KEY("schema", K_INT), KEY("ts", K_TIME), KEY("duration", K_TIME),

@@ -272,7 +272,8 @@ static void flow_ids(const struct view *v, struct lines *L)
 static void flow_details(struct view *v, struct lines *L)
 {
 	static const char *const ends[] = { "active (in the table)", "timeout",
-		"reuse", "evicted", "end of input" };
+		"reuse", "evicted", "end of input",
+		"owner (its socket closed)" };
 	const struct ft_view *f = &v->df.v;
 	char rt[2][24], b[96];
 
@@ -285,7 +286,7 @@ static void flow_details(struct view *v, struct lines *L)
 	add(L, "%-13s %s%s", "history", f->history[0] ? f->history : "-",
 	    f->vflags & FT_V_HIST_CUT ? " (cut)" : "");
 	times(L, f->first_ns, f->last_ns);
-	add(L, "%-13s %s", "end", f->end < 5 ? ends[f->end] : "?");
+	add(L, "%-13s %s", "end", f->end < sizeof(ends) / sizeof(ends[0]) ? ends[f->end] : "?");
 	add(L, "%-13s %s", "port state", rep_port_state_name(f->port_state));
 	if (f->key.proto == 6)
 		add(L, "%-13s SYN>SYN-ACK %s ms, SYN-ACK>ACK %s ms",

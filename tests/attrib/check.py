@@ -37,6 +37,15 @@ porttop's reports against the workload's ground truth (workload.py).
   check.py batch TRUTH... -- BATCH
       porttop --batch --view processes --format json: process rows with
       the truth's pids and comms appear in the ticks (while running).
+  check.py reuse CLIENT-TRUTH -- REPORT SPORT split|merged
+      Clients that bound one UDP port SPORT in turn (workload.py clients
+      --same-sport --par 1).  split (eBPF): one flow per client, 1 packet
+      each way, its pid and comm (the client whose [t0, t1] holds the
+      flow's start), every flow but the last ended "owner".  merged
+      (polling): one flow of them all, its orig end with no pid and
+      orig_attrib_miss "several".  --lossy (eBPF lost events in the
+      run): an orig end may also be missed ("gone", "denied"), never
+      another client's.
 Line 1 of stdout is the summary (the "ok" line's note); problems follow,
 one a line.  Exit 1 when there is a problem.
 """
@@ -423,9 +432,67 @@ def nethogs_cmd(args):
             json.dump(res, f)
 
 
+def reuse_cmd(args):
+    truth_paths, rest = split(args)
+    clients = sorted((t for t in jsonl(truth_paths[0])
+                      if t.get('role') == 'orig'), key=lambda t: t['t0'])
+    sport, mode = int(rest[1]), rest[2]
+    flows = sorted((f for f in jsonl(rest[0]) if f.get('proto') == 'udp'
+                    and f.get('orig_p') == sport), key=lambda f: f['ts'])
+    n = len(clients)
+    if mode == 'merged':
+        if len(flows) != 1:
+            bad('%d flows from port %d, not the 1 polling cannot split'
+                % (len(flows), sport))
+        for f in flows:
+            got = (f.get('orig_pkts'), f.get('resp_pkts'), f.get('orig_pid'),
+                   f.get('orig_attrib_miss'))
+            if got != (n, n, None, 'several'):
+                bad('flow %s: orig_pkts, resp_pkts, orig_pid, '
+                    'orig_attrib_miss %r, not %r'
+                    % (f.get('uid'), got, (n, n, None, 'several')))
+        print('%d clients on port %d: %d flow(s), orig %s'
+              % (n, sport, len(flows), ', '.join(
+                  str(f.get('orig_attrib_miss') or f.get('orig_pid'))
+                  for f in flows)))
+        return
+    if len(flows) != n:
+        bad('%d flows from port %d, not one per client (%d)'
+            % (len(flows), sport, n))
+    lossy = '--lossy' in rest
+    right = missed = 0
+    for i, f in enumerate(flows):
+        who = [t for t in clients if t['t0'] <= f['ts'] <= t['t1']]
+        want_end = 'owner' if i + 1 < len(flows) else f.get('end')
+        if len(who) != 1:
+            bad('flow %s at %.6f: %d clients were running then'
+                % (f.get('uid'), f['ts'], len(who)))
+        elif lossy and f.get('orig_pid') is None and \
+                f.get('orig_attrib_miss') in ('gone', 'denied'):
+            missed += 1     # eBPF lost events: unknown is truthful
+        elif (f.get('orig_pid'), f.get('orig_comm')) != \
+                (who[0]['pid'], who[0]['comm']):
+            bad('flow %s: orig pid %r comm %r (miss %r), the client was '
+                'pid %d %s' % (f.get('uid'), f.get('orig_pid'),
+                               f.get('orig_comm'), f.get('orig_attrib_miss'),
+                               who[0]['pid'], who[0]['comm']))
+        elif (f.get('orig_pkts'), f.get('resp_pkts')) != (1, 1):
+            bad('flow %s (pid %d): %r+%r packets, not 1+1'
+                % (f.get('uid'), who[0]['pid'], f.get('orig_pkts'),
+                   f.get('resp_pkts')))
+        elif f.get('end') != want_end:
+            bad('flow %s (pid %d): end %r, not %r'
+                % (f.get('uid'), who[0]['pid'], f.get('end'), want_end))
+        else:
+            right += 1
+    print('%d clients on port %d: %d flows, %d right (own pid, 1+1 packets)%s'
+          % (n, sport, len(flows), right,
+             ', %d missed (eBPF lost events)' % missed if missed else ''))
+
+
 def main(a):
     cmd = {'flows': flows_cmd, 'procs': procs_cmd, 'batch': batch_cmd,
-           'nethogs': nethogs_cmd}.get(
+           'nethogs': nethogs_cmd, 'reuse': reuse_cmd}.get(
         a[0] if a else None)
     if not cmd:
         sys.exit(__doc__)

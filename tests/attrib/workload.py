@@ -23,6 +23,10 @@ which end (tests/attrib/run.sh, tests/bench/attrib_bench.sh).
         --par K        children at once (default 2)
         --sport BASE   bind the client to port BASE + index (default: the
                        kernel picks)
+        --same-sport   bind every client to port BASE itself (SO_REUSEADDR):
+                       with --par 1, processes reuse one UDP tuple in turn
+        --linger MS    UDP: keep the socket open this long after the reply
+                       (default 0), so that a poll can see it
         --comm PREFIX  comm of the children (default "ptc"; the index is
                        appended, 15 characters at most)
         --hold MS      TCP: the child stays alive this long after close
@@ -203,7 +207,10 @@ def client_once(proto, host, port, i, o, truth):
     else:
         s = socket.socket(fam, socket.SOCK_DGRAM)
         s.settimeout(2)
-        s.bind((host, o['sport'] + i if o['sport'] else 0))
+        sport = o['sport'] + (0 if o['same_sport'] else i) if o['sport'] else 0
+        if o['same_sport']:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((host, sport))
         t0 = time.time()
         if i % 2 == 0:
             s.connect((host, port))
@@ -216,6 +223,8 @@ def client_once(proto, host, port, i, o, truth):
             s.recv(65535)
         except OSError:
             pass
+        if o['linger'] > 0:
+            time.sleep(o['linger'] / 1000.0)
         s.close()
     t1 = time.time()
     truth.put(role='orig', proto=proto, pid=os.getpid(),
@@ -383,7 +392,8 @@ def main(a):
     elif cmd == 'clients':
         pos, o = opts(a[1:], {'life': 1.0, 'bytes': 100, 'par': 2,
                               'sport': 0, 'comm': 'ptc', 'hold': 0.0, 'chunks': 1,
-                              'count_file': ''})
+                              'count_file': '', 'same_sport': False,
+                              'linger': 0.0})
         clients(pos[0], pos[1], int(pos[2]), int(pos[3]), pos[4], o)
     elif cmd == 'long':
         pos, o = opts(a[1:], {'every': 200.0, 'comm': 'ptl'})

@@ -39,6 +39,11 @@
 #                   nothing on stdout; with a curl more -> exit 1 and the
 #                   curl's flow, port, process and listener as "+" lines,
 #                   the server (python3) answering one flow more as "~"
+#   summary-kept    the summary of curl-only-cmd's run: "run: kept P of M
+#                   packets, 2 of F flows (CMD's)", P the packets of the
+#                   report's 2 flows, M >= P and F >= 2 the whole capture's
+#   drop-user       run -Z nobody -- sh -c 'id -u; id -g': nobody's uid and
+#                   gid (CMD runs as -Z's user, not as root)
 #   netns-private   run --netns private -w: the one flow of a program
 #                   talking to itself in a fresh namespace; -r on the -w
 #                   file reports that same flow, packet for packet
@@ -58,8 +63,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 
 NSLIST=() SUITE=run NS_ENTER=nsenter
-CHECKS=(curl-only-cmd ports-only-cmd fork-udp exit-status check-verdicts netns-private
-	diff-run no-privileges usage ci-example)
+CHECKS=(curl-only-cmd summary-kept ports-only-cmd fork-udp exit-status check-verdicts
+	netns-private diff-run no-privileges usage ci-example drop-user)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-run.XXXXXX") || exit 2
 . tests/lib/ns.sh
 trap ns_cleanup EXIT
@@ -120,6 +125,36 @@ check_curl() {
 		fail $n "a flow that is not one of CMD's curls" "$tmp/$n.out"
 	elif ! jqall $n '(map(.orig_cgroup) | unique | length == 1) and .[0].orig_cgroup > 1'; then
 		fail $n "curl's flows not in one cgroup of their own" "$tmp/$n.out"
+	else
+		ok $n
+	fi
+}
+
+# After check_curl: its summary says what was kept of the whole capture.
+check_summary() {
+	local n=summary-kept f=curl-only-cmd p line
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	p=$(jq -s 'map(.orig_pkts + .resp_pkts) | add' "$tmp/$f.out")
+	line=$(grep '^porttop: run: kept ' "$tmp/$f.err")
+	if ! [[ $line =~ ^porttop:\ run:\ kept\ ([0-9]+)\ of\ ([0-9]+)\ packets,\ ([0-9]+)\ of\ ([0-9]+)\ flows\ \(CMD\'s\)$ ]]; then
+		fail $n "no 'run: kept P of M packets, N of F flows' line" "$tmp/$f.err"
+	elif [ "${BASH_REMATCH[1]}" != "$p" ] || [ "${BASH_REMATCH[3]}" != 2 ]; then
+		fail $n "kept ${BASH_REMATCH[1]} packets, ${BASH_REMATCH[3]} flows; the report has $p, 2" "$tmp/$f.err"
+	elif [ "${BASH_REMATCH[2]}" -lt "$p" ] || [ "${BASH_REMATCH[4]}" -lt 2 ]; then
+		fail $n "the whole capture counted less than was kept" "$tmp/$f.err"
+	else
+		ok $n
+	fi
+}
+
+check_user() {
+	local n=drop-user want
+	want="$(id -u nobody) $(id -g nobody)"
+	prun $n run -q -Z nobody --format json -- sh -c 'id -u; id -g'
+	if [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif [ "$(head -n2 "$tmp/$n.out" | tr '\n' ' ')" != "$want " ]; then
+		fail $n "CMD ran as $(head -n2 "$tmp/$n.out" | tr '\n' ' '), not nobody's $want" "$tmp/$n.out"
 	else
 		ok $n
 	fi
@@ -317,6 +352,7 @@ check_usage() {
 }
 
 check_curl
+check_summary
 check_ports
 check_fork
 check_exit
@@ -326,4 +362,5 @@ check_netns
 check_nopriv
 check_usage
 check_ci_example
+check_user
 exit $failed

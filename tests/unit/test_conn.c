@@ -292,6 +292,44 @@ static void fragment_counters(void **state)
 	assert_int_equal(done[0].dir[FT_ORIG].bytes, 3992);
 }
 
+/* ft_owner_gone: the client's socket (10.0.0.1:5353, unconnected)
+ * closed at 0.5 s; its next datagram, at 1 s, is another socket's and
+ * begins a new flow; the answer at 0.2 s, before the close, stays.  A
+ * close fed before packets stamped earlier (the service may be ahead of
+ * the capture) splits at the first packet after it, not before; a close
+ * before a flow began splits nothing. */
+static void udp_owner_gone(void **state)
+{
+	struct ft_table *t = table(64);
+	struct ft_gone g;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	g.proto = 17;
+	g.ipv = 4;
+	ip4(g.laddr, 1);
+	g.lport = 5353;
+	g.ts_ns = S(0.5);
+	feed(t, udp(0.0, 1, 2, 5353, 53, 30));
+	ft_owner_gone(t, &g);	/* ahead of the answer */
+	feed(t, udp(0.2, 2, 1, 53, 5353, 60));
+	feed(t, udp(1.0, 1, 2, 5353, 53, 30));
+	feed(t, udp(1.1, 2, 1, 53, 5353, 60));
+	ip4(g.raddr, 2);	/* a connected socket's close, before the */
+	g.rport = 53;		/* second flow began: nothing to end */
+	g.ts_ns = S(0.95);
+	ft_owner_gone(t, &g);
+	feed(t, udp(1.2, 1, 2, 5353, 53, 30));
+	finish(t);
+	assert_int_equal(ndone, 2);
+	assert_int_equal(done[0].end, FT_END_OWNER);
+	assert_int_equal(done[0].dir[FT_ORIG].pkts, 1);
+	assert_int_equal(done[0].dir[FT_RESP].pkts, 1);
+	assert_int_equal(done[1].first_ns, S(1.0));
+	assert_int_equal(done[1].dir[FT_ORIG].pkts, 2);
+	assert_int_equal(done[1].dir[FT_RESP].pkts, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +338,7 @@ int main(void)
 		cmocka_unit_test(unanswered_syn_s0_split),
 		cmocka_unit_test(syn_then_orig_rst_is_rstos0),
 		cmocka_unit_test(port_reuse_after_close),
+		cmocka_unit_test(udp_owner_gone),
 		cmocka_unit_test(udp_inactivity_split_at_exactly_60s),
 		cmocka_unit_test(udp_server_port_flip),
 		cmocka_unit_test(tcp_synack_first_from_server_port),
