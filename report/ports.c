@@ -9,7 +9,9 @@
  * entries remember whether an ended flow brought them (persist) or only
  * a live one, and in which refresh (tick), so that a view counts a live
  * flow's client once per refresh and an ended one once for good.  IPv4
- * entries take one word each (the narrow set), others 28 bytes.
+ * entries take one word each (the narrow set), others 28 bytes.  A report
+ * (defer_distinct) logs its IPv4 entries instead and counts them with one
+ * sort when its rows are read.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 
 #include "../lib/grow.h"
 #include "../lib/keyhash.h"
+#include "../lib/sort.h"
 #include "../lib/vmem.h"
 #include "names.h"
 #include "ports.h"
@@ -53,6 +56,8 @@ struct ports {
 	size_t set4_cap, set4_n;
 	struct seen *set;
 	size_t set_cap, set_n;
+	uint64_t *log4;		/* defer_distinct: narrow keys (log4_word) */
+	size_t log4_n, log4_cap;
 	uint32_t tick;
 	struct ports_stats st;
 };
@@ -85,6 +90,7 @@ void ports_free(struct ports *t)
 	vmem_free(t->set4, t->set4_cap * sizeof(*t->set4));
 	free(t->tick4);
 	free(t->set);
+	free(t->log4);
 	free(t);
 }
 
@@ -463,6 +469,104 @@ static void seen_key(struct seen *k, const struct ft_view *v, int pi,
 	k->role = (uint8_t)role;
 }
 
+/* ---- distinct addresses, deferred (reports) ------------------------------ *
+ *
+ * A report never asks about live flows, so its IPv4 keys need not be
+ * counted as they come: they are appended to a log (sequential writes)
+ * and sorted when it fills (sort_unique_u64: linear, whatever the keys)
+ * and when the rows are read.  A log word: (protocol index, role, port)
+ * << 33 | address << 1 | counted, 52 bits; sorted, one group's addresses
+ * lie together, and an address already counted by an earlier settle
+ * keeps its bit (its copy without the bit sorts just before it). */
+#define LOG4_MIN 65536u
+
+static uint64_t log4_word(const struct seen *k)
+{
+	const uint8_t *a = k->addr;
+	uint64_t g = (uint64_t)k->pi << 17 | (uint64_t)k->role << 16 | k->port;
+	uint32_t a4 = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+		      (uint32_t)a[2] << 8 | a[3];
+
+	return g << 33 | (uint64_t)a4 << 1;
+}
+
+/* Sort the log, drop repeats (an entry counted before absorbs its
+ * uncounted copies), and apply max_distinct: 0, or -1 without memory. */
+static int log4_compact(struct ports *t)
+{
+	uint64_t *tmp = malloc(t->log4_n * sizeof(*tmp) + 1);
+	size_t n, m = 0;
+
+	if (!tmp)
+		return -1;
+	n = sort_unique_u64(t->log4, t->log4_n, tmp);
+	free(tmp);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = t->log4[i];
+
+		if (m && (t->log4[m - 1] | 1) == (w | 1))
+			t->log4[m - 1] = w | 1;	/* counted before */
+		else
+			t->log4[m++] = w;
+	}
+	if (m + t->set_n > t->c.max_distinct) {
+		m = t->set_n < t->c.max_distinct ?
+			    t->c.max_distinct - t->set_n : 0;
+		t->st.distinct_capped = 1;
+	}
+	t->log4_n = t->set4_n = m;	/* set4_n: what max_distinct sees */
+	return 0;
+}
+
+/* Log k; a full log is compacted first and doubled when that left it
+ * half full. */
+static void log4_add(struct ports *t, const struct seen *k)
+{
+	if (t->log4_n == t->log4_cap) {
+		size_t cap = t->log4_cap ? t->log4_cap : LOG4_MIN;
+
+		if (t->log4_n && log4_compact(t) < 0)
+			cap = 0;
+		else if (2 * t->log4_n > cap)
+			cap *= 2;
+		if (cap > t->log4_cap) {
+			uint64_t *nl = realloc(t->log4, cap * sizeof(*nl));
+
+			if (nl) {
+				t->log4 = nl;
+				t->log4_cap = cap;
+			}
+		}
+		if (t->log4_n == t->log4_cap) {
+			t->st.distinct_capped = 1;
+			return;
+		}
+	}
+	t->log4[t->log4_n++] = log4_word(k);
+}
+
+void ports_settle(struct ports *t)
+{
+	if (!t->log4_n)
+		return;
+	if (log4_compact(t) < 0) {
+		t->st.distinct_capped = 1;	/* what was counted stays */
+		return;
+	}
+	for (size_t i = 0; i < t->log4_n; i++) {
+		uint64_t w = t->log4[i], g = w >> 33;
+		uint32_t *idx = t->pidx[g >> 17];
+
+		if (w & 1)
+			continue;
+		t->log4[i] = w | 1;
+		/* logged only after port_get made the row */
+		if (idx && idx[g & 0xffff])
+			*((g >> 16 & 1) ? &t->rows[idx[g & 0xffff] - 1].servers :
+			  &t->rows[idx[g & 0xffff] - 1].clients) += 1;
+	}
+}
+
 /* ---- flows in ------------------------------------------------------------- */
 
 /* A flow's client (role 0) and server keys for the distinct sets; narrow
@@ -482,6 +586,8 @@ static void seen_prefetch(const struct ports *t, const struct ft_view *v,
 		if (!is_narrow(sp->k[role].addr))
 			continue;
 		sp->w[role] = seen4_word(&sp->k[role]);
+		if (t->c.defer_distinct)
+			continue;	/* logged, not probed */
 		sp->h[role] = seen4_hash(sp->w[role]);
 		if (t->set4_cap)
 			__builtin_prefetch(&t->set4[sp->h[role] &
@@ -492,10 +598,14 @@ static void seen_prefetch(const struct ports *t, const struct ft_view *v,
 static void seen_fold(struct ports *t, struct port_row *p,
 		      const struct seen_pair *sp)
 {
-	for (int role = 0; role < 2; role++)
-		if (sp->w[role] ? seen4_count(t, sp->w[role], sp->h[role], 1) :
-				  seen_count(t, &sp->k[role], 1))
+	for (int role = 0; role < 2; role++) {
+		if (sp->w[role] && t->c.defer_distinct)
+			log4_add(t, &sp->k[role]);
+		else if (sp->w[role] ? seen4_count(t, sp->w[role],
+						   sp->h[role], 1) :
+				       seen_count(t, &sp->k[role], 1))
 			*(role ? &p->servers : &p->clients) += 1;
+	}
 }
 
 const struct port_row *ports_add(struct ports *t, const struct ft_view *v,
