@@ -479,6 +479,7 @@ static void seen_key(struct seen *k, const struct ft_view *v, int pi,
  * lie together, and an address already counted by an earlier settle
  * keeps its bit (its copy without the bit sorts just before it). */
 #define LOG4_MIN 65536u
+#define LOG4_SORT (1u << 22)	/* 32 MiB: compacted from this size on */
 
 static uint64_t log4_word(const struct seen *k)
 {
@@ -518,14 +519,18 @@ static int log4_compact(struct ports *t)
 	return 0;
 }
 
-/* Log k; a full log is compacted first and doubled when that left it
+/* Log k.  A full log is doubled up to LOG4_SORT entries (each sort
+ * reads the whole log: sorting a small one often costs more than the
+ * memory saved), then compacted first and doubled only when that left it
  * half full. */
 static void log4_add(struct ports *t, const struct seen *k)
 {
 	if (t->log4_n == t->log4_cap) {
 		size_t cap = t->log4_cap ? t->log4_cap : LOG4_MIN;
 
-		if (t->log4_n && log4_compact(t) < 0)
+		if (t->log4_n && cap < LOG4_SORT)
+			cap *= 2;
+		else if (t->log4_n && log4_compact(t) < 0)
 			cap = 0;
 		else if (2 * t->log4_n > cap)
 			cap *= 2;

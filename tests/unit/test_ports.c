@@ -297,7 +297,7 @@ static void listeners(void **state)
 }
 
 /* defer_distinct (reports): the same clients and servers as the hash
- * sets, for IPv4 and IPv6 ends, over several log compactions (200,000
+ * sets, for IPv4 and IPv6 ends (200,000
  * flows, 100,003 distinct clients on two ports), and a second settle
  * after more flows counts only the new addresses. */
 static void deferred(void **state)
