@@ -132,7 +132,8 @@ struct svc_key {
 
 /* A service's own state: what its port's server_state needs, kept for
  * every service; its full row (svc[], same index) unless no_service_rows
- * (the ports report: 32 bytes a service instead of 784). */
+ * (the ports report: 32 bytes a service instead of 784, in a table of
+ * their own: sst_get). */
 struct svc_state {
 	struct svc_key k;
 	uint8_t state;		/* enum ft_port_state, as its row's */
@@ -141,9 +142,24 @@ struct svc_state {
 	int64_t state_ns;
 };
 
+/* An IPv4 service is hashed as one word (address, port, protocol, 4):
+ * one SipHash block instead of three. */
+static uint64_t svc_hash(const struct svc_key *k)
+{
+	uint64_t w;
+	uint32_t a4;
+
+	if (k->ipv != 4)
+		return keyhash(k, sizeof(*k));
+	memcpy(&a4, k->addr, 4);
+	w = (uint64_t)a4 | (uint64_t)k->port << 32 |
+	    (uint64_t)k->proto << 48 | (uint64_t)4 << 56;
+	return keyhash(&w, sizeof(w));
+}
+
 static size_t svc_slot(const struct ports *t, const struct svc_key *k)
 {
-	return (size_t)keyhash(k, sizeof(*k)) & (t->sidx_cap - 1);
+	return (size_t)svc_hash(k) & (t->sidx_cap - 1);
 }
 
 static int svc_is(const struct svc_key *a, const struct svc_key *k)
@@ -195,11 +211,61 @@ static int svc_new(struct ports *t, const struct svc_key *k)
 	return 0;
 }
 
+/* no_service_rows: the states are their own index (open addressing, at
+ * most half full, ipv 0 in empty slots): one cache miss a flow, not an
+ * index slot's and then its state's.  cap_sst slots. */
+static int sst_grow(struct ports *t, size_t cap)
+{
+	struct svc_state *ns = calloc(cap, sizeof(*ns));
+
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < t->cap_sst; i++) {
+		size_t j;
+
+		if (!t->sst[i].k.ipv)
+			continue;
+		for (j = svc_hash(&t->sst[i].k) & (cap - 1); ns[j].k.ipv;
+		     j = (j + 1) & (cap - 1))
+			;
+		ns[j] = t->sst[i];
+	}
+	free(t->sst);
+	t->sst = ns;
+	t->cap_sst = cap;
+	return 0;
+}
+
+static long sst_get(struct ports *t, const struct svc_key *k)
+{
+	size_t j, m;
+
+	if (2 * (t->nsvc + 1) > t->cap_sst &&
+	    t->nsvc < t->c.max_services &&
+	    sst_grow(t, t->cap_sst ? 2 * t->cap_sst : 1024) < 0)
+		return -1;
+	if (!t->cap_sst)
+		return -1;
+	m = t->cap_sst - 1;
+	for (j = svc_hash(k) & m; t->sst[j].k.ipv; j = (j + 1) & m)
+		if (svc_is(&t->sst[j].k, k))
+			return (long)j;
+	if (t->nsvc >= t->c.max_services)
+		return -1;
+	t->sst[j].k = *k;
+	t->sst[j].state_ns = INT64_MIN;
+	t->nsvc++;
+	return (long)j;
+}
+
 /* The index of service k, made when new; -1 when the table is full (the
  * flow is counted in services_dropped) or memory is short. */
 static long svc_get(struct ports *t, const struct svc_key *k)
 {
 	size_t j;
+
+	if (t->c.no_service_rows)
+		return sst_get(t, k);
 
 	if (2 * (t->nsvc + 1) > t->sidx_cap &&
 	    t->nsvc < t->c.max_services &&
