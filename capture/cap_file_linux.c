@@ -301,7 +301,8 @@ int cap_open_libpcap(struct cap *c, const char *path, int fd, bool own_fd,
 		return CAP_ERR_OPEN;
 	}
 	c->dlt = pcap_datalink(c->p);
-	map_open(c, fd, pre_magic);
+	if (own_fd)	/* stdin may not start at offset 0 */
+		map_open(c, fd, pre_magic);
 	return CAP_OK;
 }
 
