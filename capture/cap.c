@@ -2,7 +2,7 @@
  * cap.c - packet sources (see cap.h): what files and devices share, and
  * opening files.  Devices are opened in cap_live_linux.c (cap_live_win.c);
  * pcapng files are read by cap_pcapng.c, pcap files by libpcap (regular
- * host-order files on Linux in place: cap_file_linux.c).
+ * host-order files on Linux by our own loop: cap_file_linux.c).
  *
  * The format is told from a file's first bytes, which its reader must then
  * see again: cap_pcapng.c parses them from the buffer they were read

@@ -5,11 +5,13 @@
  * the descriptor (a pipe cannot be rewound).
  *
  * A regular file in the host's byte order (pcap 2.4, micro- or
- * nanosecond magic) is then read in place: mapped, each record's bytes
- * handed on where they lie (libpcap copies every record twice through
- * stdio: 8-10 % of `--report ports` in perf).  Its records are checked
- * as libpcap's sf-pcap.c checks them, with its messages, so a damaged
- * file reads the same either way.
+ * nanosecond magic) is then read by us: pread(2) into one buffer, each
+ * record's bytes handed on where they lie (libpcap copies every record
+ * twice, through stdio and into its own buffer: 8-10 % of `--report
+ * ports` in perf; a mapping traded the copies for page faults, as
+ * costly in a VM).  Its records are checked as libpcap's sf-pcap.c
+ * checks them, with its messages, so a damaged file reads the same
+ * either way.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -17,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "cap_int.h"
@@ -87,13 +88,14 @@ static int src_close(void *cookie)
 #define HDR		24u	/* the file header */
 #define REC		16u	/* a record header */
 #define MAX_SNAP	262144u	/* libpcap's MAXIMUM_SNAPLEN */
-#define DROP_EVERY	(4u << 20)
+#define BUF		READ_BUFFER	/* > the largest record (MAX_SNAP) */
 
 struct cap_map {
-	const uint8_t *base;
-	size_t size, off;	/* mapped bytes; the next record's offset */
-	size_t dropped;		/* pages before it given back (RSS) */
+	uint8_t *buf;		/* file bytes from offset fpos */
+	size_t len, pos;	/* bytes in buf; the next record's */
+	uint64_t fpos;
 	int fd;			/* libpcap's FILE owns it */
+	int err;		/* a read's errno, reported at the end */
 	uint32_t mult;		/* fraction to ns: 1000 or 1 */
 	uint32_t snap;		/* libpcap's snapshot length */
 	struct bpf_program prog;
@@ -117,61 +119,52 @@ static int map_magic(const uint8_t *pre, size_t npre)
 	return (int)magic;
 }
 
-/* Map fd when it is a regular file of that kind and its link type's
- * largest record is libpcap's usual one; else libpcap reads it. */
+/* Read fd ourselves when it is a regular file of that kind and its link
+ * type's largest record is libpcap's usual one; else libpcap reads it. */
 static void map_open(struct cap *c, int fd, int magic)
 {
 	struct cap_map *m;
 	struct stat st;
-	void *base;
 
 	if (!magic || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size < HDR || c->dlt == DLT_DBUS ||
-	    c->dlt == DLT_EBHSCR || c->dlt == DLT_USBPCAP ||
-	    pcap_snapshot(c->p) <= 0 || !(m = calloc(1, sizeof(*m))))
+	    c->dlt == DLT_DBUS || c->dlt == DLT_EBHSCR ||
+	    c->dlt == DLT_USBPCAP || pcap_snapshot(c->p) <= 0 ||
+	    !(m = calloc(1, sizeof(*m))))
 		return;
-	base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (base == MAP_FAILED) {
+	if (!(m->buf = malloc(BUF))) {
 		free(m);
 		return;
 	}
-	madvise(base, (size_t)st.st_size, MADV_SEQUENTIAL);
-	*m = (struct cap_map){ .base = base, .size = (size_t)st.st_size,
-			       .off = HDR, .fd = fd,
-			       .mult = (uint32_t)magic == MAGIC_US ? 1000 : 1,
-			       .snap = (uint32_t)pcap_snapshot(c->p) };
+	m->fpos = HDR;
+	m->fd = fd;
+	m->mult = (uint32_t)magic == MAGIC_US ? 1000 : 1;
+	m->snap = (uint32_t)pcap_snapshot(c->p);
 	c->map = m;
 }
 
-/* At least need bytes from off, mapping what the file grew by since: the
- * bytes there are (may be fewer). */
+/* At least need bytes at pos if the file has them: the bytes there are
+ * (may be fewer).  The rest moves to the front and the buffer is filled
+ * with pread(2) (libpcap's FILE keeps the descriptor's offset). */
 static size_t map_have(struct cap_map *m, size_t need)
 {
-	struct stat st;
-	void *nb;
+	if (m->len - m->pos >= need)
+		return m->len - m->pos;
+	memmove(m->buf, m->buf + m->pos, m->len - m->pos);
+	m->fpos += m->pos;
+	m->len -= m->pos;
+	m->pos = 0;
+	while (m->len < BUF && !m->err) {
+		ssize_t r = pread(m->fd, m->buf + m->len, BUF - m->len,
+				  (off_t)(m->fpos + m->len));
 
-	if (m->size - m->off >= need)
-		return m->size - m->off;
-	if (fstat(m->fd, &st) == 0 && (size_t)st.st_size > m->size &&
-	    (nb = mremap((void *)m->base, m->size, (size_t)st.st_size,
-			 MREMAP_MAYMOVE)) != MAP_FAILED) {
-		m->base = nb;
-		m->size = (size_t)st.st_size;
+		if (r > 0)
+			m->len += (size_t)r;
+		else if (r == 0)
+			break;
+		else if (errno != EINTR)
+			m->err = errno;
 	}
-	return m->size - m->off;
-}
-
-/* Pages behind the reader are given back now and then: the page cache
- * keeps them, and the peak RSS counts only what porttop holds. */
-static void map_drop(struct cap_map *m)
-{
-	size_t upto = m->off & ~(size_t)(DROP_EVERY - 1);
-
-	if (upto > m->dropped) {
-		madvise((void *)(m->base + m->dropped), upto - m->dropped,
-			MADV_DONTNEED);
-		m->dropped = upto;
-	}
+	return m->len;
 }
 
 /* The next record, as sf-pcap.c's pcap_next_packet reads it: 1, 0 at the
@@ -182,16 +175,21 @@ static int map_record(struct cap_map *m, struct pcap_pkthdr *h,
 	uint32_t w[4];
 	size_t left = map_have(m, REC);
 
+	if (left < REC && m->err) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "error reading dump file: %s",
+			 strerror(m->err));
+		return CAP_ERR_READ;
+	}
 	if (left < REC) {
-		m->off = m->size;
+		m->pos = m->len;
 		if (!left)
 			return 0;
 		snprintf(errbuf, CAP_ERRBUF_SIZE, "truncated dump file; tried "
 			 "to read %u header bytes, only got %zu", REC, left);
 		return CAP_ERR_READ;
 	}
-	memcpy(w, m->base + m->off, REC);
-	m->off += REC;
+	memcpy(w, m->buf + m->pos, REC);
+	m->pos += REC;
 	h->ts.tv_sec = (int32_t)w[0];
 	h->ts.tv_usec = (long)(int32_t)w[1] * m->mult;
 	h->caplen = w[2];
@@ -212,13 +210,18 @@ static int map_record(struct cap_map *m, struct pcap_pkthdr *h,
 		/* over the snapshot length: libpcap reads that much first */
 		uint32_t asked = h->caplen > m->snap && left < m->snap ?
 					 m->snap : h->caplen;
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "truncated dump file; tried "
-			 "to read %u captured bytes, only got %zu", asked, left);
-		m->off = m->size;
+		if (m->err)
+			snprintf(errbuf, CAP_ERRBUF_SIZE, "error reading dump "
+				 "file: %s", strerror(m->err));
+		else
+			snprintf(errbuf, CAP_ERRBUF_SIZE, "truncated dump file; "
+				 "tried to read %u captured bytes, only got %zu",
+				 asked, left);
+		m->pos = m->len;
 		return CAP_ERR_READ;
 	}
-	*data = m->base + m->off;
-	m->off += h->caplen;
+	*data = m->buf + m->pos;
+	m->pos += h->caplen;
 	if (h->caplen > m->snap)
 		h->caplen = m->snap;	/* the rest is skipped */
 	return 1;
@@ -231,7 +234,6 @@ int cap_map_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 	const uint8_t *data;
 	int rc;
 
-	map_drop(m);
 	do {
 		if (c->stop) {	/* pcap_breakloop: one end, as libpcap's */
 			c->stop = 0;
@@ -262,7 +264,7 @@ void cap_map_free(struct cap *c)
 		return;
 	if (c->map->filter)
 		pcap_freecode(&c->map->prog);
-	munmap((void *)c->map->base, c->map->size);
+	free(c->map->buf);
 	free(c->map);
 	c->map = NULL;
 }
@@ -309,7 +311,7 @@ int cap_open_libpcap(struct cap *c, const char *path, int fd, bool own_fd,
 uint64_t cap_file_pos(const struct cap *c)
 {
 	if (c->map)
-		return c->map->off;
+		return c->map->fpos + c->map->pos;
 	FILE *f = pcap_file(c->p);
 	off_t pos = f ? ftello(f) : -1;
 

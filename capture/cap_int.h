@@ -35,7 +35,7 @@ struct cap {
 	char *filter;		/* pcapng: the expression, for link types */
 	struct cap_prog *progs;	/* met later, and their programs */
 	unsigned nprogs;
-	struct cap_map *map;	/* a pcap file read in place (Linux), else
+	struct cap_map *map;	/* a pcap file porttop reads (Linux), else
 				   NULL: libpcap reads it */
 	int stop;		/* cap_breakloop while map: one end */
 };
@@ -63,13 +63,14 @@ int cap_open_libpcap(struct cap *c, const char *path, int fd, bool own_fd,
 /* cap_file_pos: bytes of a pcap file consumed (0 unknown). */
 uint64_t cap_file_pos(const struct cap *c);
 
-/* A regular pcap file in the host's byte order, version 2.4, is read in
- * place (cap_file_linux.c maps it) instead of through libpcap's stdio
- * copies; libpcap still opened it (its checks, link type, snapshot
- * length) and compiles the filter.  cap_map_next: as cap_next, libpcap's
- * rules and messages for damaged records.  cap_map_filter: keep prog
- * (taken) for the records.  cap_map_free: c->map unmapped and NULL.
- * On Windows c->map is always NULL. */
+/* A regular pcap file in the host's byte order, version 2.4, is read by
+ * porttop (cap_file_linux.c: pread(2) into one buffer, records handed on
+ * from it) instead of through libpcap's two copies; libpcap still opened
+ * it (its checks, link type, snapshot length) and compiles the filter.
+ * cap_map_next: as cap_next, with libpcap's rules and messages for
+ * damaged records.  cap_map_filter: keep prog (taken) for the records.
+ * cap_map_free: c->map freed and NULL.  On Windows c->map is always
+ * NULL. */
 struct cap_map;
 int cap_map_next(struct cap *c, struct cap_pkt *p, char *errbuf);
 void cap_map_filter(struct cap *c, struct bpf_program *prog);
