@@ -1,7 +1,8 @@
 /*
  * cap.c - packet sources (see cap.h): what files and devices share, and
  * opening files.  Devices are opened in cap_live_linux.c (cap_live_win.c);
- * pcapng files are read by cap_pcapng.c, pcap files by libpcap.
+ * pcapng files are read by cap_pcapng.c, pcap files by libpcap (regular
+ * host-order files on Linux by our own loop: cap_file_linux.c).
  *
  * The format is told from a file's first bytes, which its reader must then
  * see again: cap_pcapng.c parses them from the buffer they were read
@@ -118,6 +119,7 @@ void cap_close(struct cap *c)
 {
 	if (!c)
 		return;
+	cap_map_free(c);	/* before its fd is closed */
 	if (c->ng)
 		cap_ng_close(c->ng);
 	else
@@ -161,6 +163,8 @@ void cap_breakloop(struct cap *c)
 {
 	if (c->ng)
 		cap_ng_breakloop(c->ng);
+	else if (c->map)
+		c->stop = 1;
 	else
 		pcap_breakloop(c->p);
 }
@@ -269,7 +273,10 @@ int cap_set_filter(struct cap *c, const char *expr, char *errbuf)
 		return CAP_ERR_FILTER;
 	}
 	rc = pcap_setfilter(c->p, &prog);
-	pcap_freecode(&prog);
+	if (c->map && rc == 0)
+		cap_map_filter(c, &prog);	/* takes it */
+	else
+		pcap_freecode(&prog);
 	if (rc != 0) {
 		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", pcap_geterr(c->p));
 		return CAP_ERR_FILTER;
@@ -289,6 +296,8 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 		while (rc == 1 && c->filter && !matches(c, p));
 		return rc;
 	}
+	if (c->map)
+		return cap_map_next(c, p, errbuf);
 	rc = pcap_next_ex(c->p, &h, &data);
 
 	if (rc == 0 && c->live) {

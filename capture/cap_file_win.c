@@ -43,3 +43,23 @@ uint64_t cap_file_pos(const struct cap *c)
 	(void)c;
 	return 0;
 }
+
+/* Windows reads every pcap file through libpcap: c->map stays NULL. */
+int cap_map_next(struct cap *c, struct cap_pkt *p, char *errbuf)
+{
+	(void)c;
+	(void)p;
+	snprintf(errbuf, CAP_ERRBUF_SIZE, "no mapped file");
+	return CAP_ERR_READ;
+}
+
+void cap_map_filter(struct cap *c, struct bpf_program *prog)
+{
+	(void)c;
+	pcap_freecode(prog);
+}
+
+void cap_map_free(struct cap *c)
+{
+	(void)c;
+}

@@ -12,6 +12,7 @@
 #define READ_BUFFER (1u << 20)
 
 struct cap_ng;
+struct bpf_program;
 
 /* A capture filter compiled for one link type (pcapng files). */
 struct cap_prog {
@@ -34,6 +35,9 @@ struct cap {
 	char *filter;		/* pcapng: the expression, for link types */
 	struct cap_prog *progs;	/* met later, and their programs */
 	unsigned nprogs;
+	struct cap_map *map;	/* a pcap file porttop reads (Linux), else
+				   NULL: libpcap reads it */
+	int stop;		/* cap_breakloop while map: one end */
 };
 
 /* The platform's parts (cap_file_linux.c / cap_file_win.c, cap_live_linux.c
@@ -56,8 +60,21 @@ static inline void cap_dev_flags(FILE *out, bpf_u_int32 flags)
 int cap_open_libpcap(struct cap *c, const char *path, int fd, bool own_fd,
 		     uint8_t *pre, size_t npre, char *errbuf);
 
-/* cap_file_pos: bytes of a pcap file libpcap has consumed (0 unknown). */
+/* cap_file_pos: bytes of a pcap file consumed (0 unknown). */
 uint64_t cap_file_pos(const struct cap *c);
+
+/* A regular pcap file in the host's byte order, version 2.4, is read by
+ * porttop (cap_file_linux.c: pread(2) into one buffer, records handed on
+ * from it) instead of through libpcap's two copies; libpcap still opened
+ * it (its checks, link type, snapshot length) and compiles the filter.
+ * cap_map_next: as cap_next, with libpcap's rules and messages for
+ * damaged records.  cap_map_filter: keep prog (taken) for the records.
+ * cap_map_free: c->map freed and NULL.  On Windows c->map is always
+ * NULL. */
+struct cap_map;
+int cap_map_next(struct cap *c, struct cap_pkt *p, char *errbuf);
+void cap_map_filter(struct cap *c, struct bpf_program *prog);
+void cap_map_free(struct cap *c);
 
 /* cap_live_wait: a device had nothing ready: wait for packets, at most
  * CAP_READ_TIMEOUT_MS.  1 when some may be ready, 0 on a timeout. */

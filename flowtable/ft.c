@@ -53,6 +53,9 @@ struct ft_table {
 	int64_t *due;		/* cap: each record's deadline_ns while in
 				   use, INT64_MAX once freed (sweep reads
 				   8 bytes a record, not its 704) */
+	int64_t *last;		/* cap: each record's last_ns while in use,
+				   INT64_MAX once freed: eviction compares
+				   64 of these a new flow, not 64 records */
 	size_t flows_bytes;
 	uint32_t nfree, cap, imask, hand;
 	uint32_t hwm;		/* records ever handed out: 0..hwm-1 */
@@ -103,7 +106,7 @@ size_t ft_memory(const struct ft_config *cfg)
 	apply_defaults(&c);
 	return sizeof(struct ft_flow) * c.max_flows +
 	       (size_t)index_slots(c.max_flows) * sizeof(uint64_t) +
-	       (size_t)c.max_flows * (sizeof(uint32_t) + sizeof(int64_t)) +
+	       (size_t)c.max_flows * (sizeof(uint32_t) + 2 * sizeof(int64_t)) +
 	       (c.publish ? sizeof(struct ft_pub) * c.max_flows : 0);
 }
 
@@ -134,9 +137,10 @@ struct ft_table *ft_create(const struct ft_config *cfg, ft_done_fn done,
 	t->index = calloc((size_t)t->imask + 1, sizeof(uint64_t));
 	t->free_stack = malloc(sizeof(uint32_t) * t->cap);
 	t->due = vmem_alloc(sizeof(int64_t) * t->cap);	/* set as used */
+	t->last = vmem_alloc(sizeof(int64_t) * t->cap);
 	if (t->cfg.publish)
 		t->pub = calloc(t->cap, sizeof(struct ft_pub));
-	if (!t->flows || !t->index || !t->free_stack || !t->due ||
+	if (!t->flows || !t->index || !t->free_stack || !t->due || !t->last ||
 	    (t->cfg.publish && !t->pub)) {
 		ft_destroy(t);
 		errno = ENOMEM;
@@ -156,6 +160,7 @@ void ft_destroy(struct ft_table *t)
 	free(t->index);
 	free(t->free_stack);
 	vmem_free(t->due, sizeof(int64_t) * t->cap);
+	vmem_free(t->last, sizeof(int64_t) * t->cap);
 	free(t->pub);
 	gone_free(t->gone);
 	free(t);
@@ -353,6 +358,7 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 	index_delete(t, f->slot);
 	f->in_use = 0;
 	t->due[rec] = INT64_MAX;
+	t->last[rec] = INT64_MAX;
 	t->free_stack[t->nfree++] = rec;
 	if (!shown)	/* a tunnel's envelope nobody asked to see */
 		return;
@@ -372,7 +378,8 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 /* Look at up to n records from the clock hand, ending removed flows.
  * With evict set and nothing removed, evict the idlest one seen.  Records
  * are read only to end or evict them: whether one is due comes from
- * due[] (records the hand passed were all handed out, so due[] is set). */
+ * due[] (records the hand passed were all handed out, so due[] is set),
+ * which is the idlest from last[]. */
 static void sweep(struct ft_table *t, uint32_t n, int evict)
 {
 	int64_t idle_ns = INT64_MAX;
@@ -394,9 +401,8 @@ static void sweep(struct ft_table *t, uint32_t n, int evict)
 		if (t->now >= t->due[rec]) {	/* conn_removed */
 			end_flow(t, rec, FT_END_TIMEOUT);
 			freed = 1;
-		} else if (evict && t->flows[rec].in_use &&
-			   t->flows[rec].last_ns < idle_ns) {
-			idle_ns = t->flows[rec].last_ns;
+		} else if (evict && t->last[rec] < idle_ns) {
+			idle_ns = t->last[rec];	/* in use: freed are MAX */
 			victim = rec;
 		}
 	}
@@ -546,6 +552,7 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 	from_orig = conn_from_a(f, p) == f->orig_is_a;
 	conn_update(f, p, from_orig, &t->to);
 	t->due[rec] = f->deadline_ns;
+	t->last[rec] = f->last_ns;
 	if (t->pub && readable(t, f)) {
 		struct ft_view v;
 

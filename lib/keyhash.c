@@ -10,52 +10,59 @@ static uint8_t hash_key[16];
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
-static uint64_t le64(const uint8_t *p)
+/* Little-endian load; memcpy compiles to one move on little-endian
+ * hosts (a byte loop was 4x slower in the flow table's profile). */
+static inline uint64_t le64(const uint8_t *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
-static void sipround(uint64_t v[4])
-{
-	v[0] += v[1]; v[1] = ROTL(v[1], 13); v[1] ^= v[0];
-	v[0] = ROTL(v[0], 32);
-	v[2] += v[3]; v[3] = ROTL(v[3], 16); v[3] ^= v[2];
-	v[0] += v[3]; v[3] = ROTL(v[3], 21); v[3] ^= v[0];
-	v[2] += v[1]; v[1] = ROTL(v[1], 17); v[1] ^= v[2];
-	v[2] = ROTL(v[2], 32);
-}
+/* The state in four locals, not an array: they stay in registers. */
+#define SIPROUND					\
+	do {						\
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0;	\
+		v0 = ROTL(v0, 32);			\
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;	\
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;	\
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2;	\
+		v2 = ROTL(v2, 32);			\
+	} while (0)
 
 uint64_t siphash24(const void *in, size_t len, const uint8_t key[16])
 {
 	const uint8_t *p = in;
 	uint64_t k0 = le64(key), k1 = le64(key + 8), m;
-	uint64_t v[4] = { 0x736f6d6570736575ULL ^ k0, 0x646f72616e646f6dULL ^ k1,
-			  0x6c7967656e657261ULL ^ k0, 0x7465646279746573ULL ^ k1 };
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
 	uint8_t last[8] = { 0 };
 	size_t left = len;
 
 	for (; left >= 8; left -= 8, p += 8) {
 		m = le64(p);
-		v[3] ^= m;
-		sipround(v);
-		sipround(v);
-		v[0] ^= m;
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
 	}
 	memcpy(last, p, left);
 	last[7] = (uint8_t)len;
 	m = le64(last);
-	v[3] ^= m;
-	sipround(v);
-	sipround(v);
-	v[0] ^= m;
-	v[2] ^= 0xff;
-	for (int i = 0; i < 4; i++)
-		sipround(v);
-	return v[0] ^ v[1] ^ v[2] ^ v[3];
+	v3 ^= m;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= m;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
 int keyhash_init(const uint8_t seed[16])

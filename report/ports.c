@@ -9,7 +9,9 @@
  * entries remember whether an ended flow brought them (persist) or only
  * a live one, and in which refresh (tick), so that a view counts a live
  * flow's client once per refresh and an ended one once for good.  IPv4
- * entries take one word each (the narrow set), others 28 bytes.
+ * entries take one word each (the narrow set), others 28 bytes.  A report
+ * (defer_distinct) logs its IPv4 entries instead and counts them with one
+ * sort when its rows are read.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 
 #include "../lib/grow.h"
 #include "../lib/keyhash.h"
+#include "../lib/sort.h"
 #include "../lib/vmem.h"
 #include "names.h"
 #include "ports.h"
@@ -53,6 +56,8 @@ struct ports {
 	size_t set4_cap, set4_n;
 	struct seen *set;
 	size_t set_cap, set_n;
+	uint64_t *log4;		/* defer_distinct: narrow keys (log4_word) */
+	size_t log4_n, log4_cap;
 	uint32_t tick;
 	struct ports_stats st;
 };
@@ -85,6 +90,7 @@ void ports_free(struct ports *t)
 	vmem_free(t->set4, t->set4_cap * sizeof(*t->set4));
 	free(t->tick4);
 	free(t->set);
+	free(t->log4);
 	free(t);
 }
 
@@ -126,7 +132,8 @@ struct svc_key {
 
 /* A service's own state: what its port's server_state needs, kept for
  * every service; its full row (svc[], same index) unless no_service_rows
- * (the ports report: 32 bytes a service instead of 784). */
+ * (the ports report: 32 bytes a service instead of 784, in a table of
+ * their own: sst_get). */
 struct svc_state {
 	struct svc_key k;
 	uint8_t state;		/* enum ft_port_state, as its row's */
@@ -135,9 +142,24 @@ struct svc_state {
 	int64_t state_ns;
 };
 
+/* An IPv4 service is hashed as one word (address, port, protocol, 4):
+ * one SipHash block instead of three. */
+static uint64_t svc_hash(const struct svc_key *k)
+{
+	uint64_t w;
+	uint32_t a4;
+
+	if (k->ipv != 4)
+		return keyhash(k, sizeof(*k));
+	memcpy(&a4, k->addr, 4);
+	w = (uint64_t)a4 | (uint64_t)k->port << 32 |
+	    (uint64_t)k->proto << 48 | (uint64_t)4 << 56;
+	return keyhash(&w, sizeof(w));
+}
+
 static size_t svc_slot(const struct ports *t, const struct svc_key *k)
 {
-	return (size_t)keyhash(k, sizeof(*k)) & (t->sidx_cap - 1);
+	return (size_t)svc_hash(k) & (t->sidx_cap - 1);
 }
 
 static int svc_is(const struct svc_key *a, const struct svc_key *k)
@@ -189,11 +211,61 @@ static int svc_new(struct ports *t, const struct svc_key *k)
 	return 0;
 }
 
+/* no_service_rows: the states are their own index (open addressing, at
+ * most half full, ipv 0 in empty slots): one cache miss a flow, not an
+ * index slot's and then its state's.  cap_sst slots. */
+static int sst_grow(struct ports *t, size_t cap)
+{
+	struct svc_state *ns = calloc(cap, sizeof(*ns));
+
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < t->cap_sst; i++) {
+		size_t j;
+
+		if (!t->sst[i].k.ipv)
+			continue;
+		for (j = svc_hash(&t->sst[i].k) & (cap - 1); ns[j].k.ipv;
+		     j = (j + 1) & (cap - 1))
+			;
+		ns[j] = t->sst[i];
+	}
+	free(t->sst);
+	t->sst = ns;
+	t->cap_sst = cap;
+	return 0;
+}
+
+static long sst_get(struct ports *t, const struct svc_key *k)
+{
+	size_t j, m;
+
+	if (2 * (t->nsvc + 1) > t->cap_sst &&
+	    t->nsvc < t->c.max_services &&
+	    sst_grow(t, t->cap_sst ? 2 * t->cap_sst : 1024) < 0)
+		return -1;
+	if (!t->cap_sst)
+		return -1;
+	m = t->cap_sst - 1;
+	for (j = svc_hash(k) & m; t->sst[j].k.ipv; j = (j + 1) & m)
+		if (svc_is(&t->sst[j].k, k))
+			return (long)j;
+	if (t->nsvc >= t->c.max_services)
+		return -1;
+	t->sst[j].k = *k;
+	t->sst[j].state_ns = INT64_MIN;
+	t->nsvc++;
+	return (long)j;
+}
+
 /* The index of service k, made when new; -1 when the table is full (the
  * flow is counted in services_dropped) or memory is short. */
 static long svc_get(struct ports *t, const struct svc_key *k)
 {
 	size_t j;
+
+	if (t->c.no_service_rows)
+		return sst_get(t, k);
 
 	if (2 * (t->nsvc + 1) > t->sidx_cap &&
 	    t->nsvc < t->c.max_services &&
@@ -463,6 +535,109 @@ static void seen_key(struct seen *k, const struct ft_view *v, int pi,
 	k->role = (uint8_t)role;
 }
 
+/* ---- distinct addresses, deferred (reports) ------------------------------ *
+ *
+ * A report never asks about live flows, so its IPv4 keys need not be
+ * counted as they come: they are appended to a log (sequential writes)
+ * and sorted when it fills (sort_unique_u64: linear, whatever the keys)
+ * and when the rows are read.  A log word: (protocol index, role, port)
+ * << 33 | address << 1 | counted, 52 bits; sorted, one group's addresses
+ * lie together, and an address already counted by an earlier settle
+ * keeps its bit (its copy without the bit sorts just before it). */
+#define LOG4_MIN 65536u
+#define LOG4_SORT (1u << 22)	/* 32 MiB: compacted from this size on */
+
+static uint64_t log4_word(const struct seen *k)
+{
+	const uint8_t *a = k->addr;
+	uint64_t g = (uint64_t)k->pi << 17 | (uint64_t)k->role << 16 | k->port;
+	uint32_t a4 = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+		      (uint32_t)a[2] << 8 | a[3];
+
+	return g << 33 | (uint64_t)a4 << 1;
+}
+
+/* Sort the log, drop repeats (an entry counted before absorbs its
+ * uncounted copies), and apply max_distinct: 0, or -1 without memory. */
+static int log4_compact(struct ports *t)
+{
+	uint64_t *tmp = malloc(t->log4_n * sizeof(*tmp) + 1);
+	size_t n, m = 0;
+
+	if (!tmp)
+		return -1;
+	n = sort_unique_u64(t->log4, t->log4_n, tmp);
+	free(tmp);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = t->log4[i];
+
+		if (m && (t->log4[m - 1] | 1) == (w | 1))
+			t->log4[m - 1] = w | 1;	/* counted before */
+		else
+			t->log4[m++] = w;
+	}
+	if (m + t->set_n > t->c.max_distinct) {
+		m = t->set_n < t->c.max_distinct ?
+			    t->c.max_distinct - t->set_n : 0;
+		t->st.distinct_capped = 1;
+	}
+	t->log4_n = t->set4_n = m;	/* set4_n: what max_distinct sees */
+	return 0;
+}
+
+/* Log k.  A full log is doubled up to LOG4_SORT entries (each sort
+ * reads the whole log: sorting a small one often costs more than the
+ * memory saved), then compacted first and doubled only when that left it
+ * half full. */
+static void log4_add(struct ports *t, const struct seen *k)
+{
+	if (t->log4_n == t->log4_cap) {
+		size_t cap = t->log4_cap ? t->log4_cap : LOG4_MIN;
+
+		if (t->log4_n && cap < LOG4_SORT)
+			cap *= 2;
+		else if (t->log4_n && log4_compact(t) < 0)
+			cap = 0;
+		else if (2 * t->log4_n > cap)
+			cap *= 2;
+		if (cap > t->log4_cap) {
+			uint64_t *nl = realloc(t->log4, cap * sizeof(*nl));
+
+			if (nl) {
+				t->log4 = nl;
+				t->log4_cap = cap;
+			}
+		}
+		if (t->log4_n == t->log4_cap) {
+			t->st.distinct_capped = 1;
+			return;
+		}
+	}
+	t->log4[t->log4_n++] = log4_word(k);
+}
+
+void ports_settle(struct ports *t)
+{
+	if (!t->log4_n)
+		return;
+	if (log4_compact(t) < 0) {
+		t->st.distinct_capped = 1;	/* what was counted stays */
+		return;
+	}
+	for (size_t i = 0; i < t->log4_n; i++) {
+		uint64_t w = t->log4[i], g = w >> 33;
+		uint32_t *idx = t->pidx[g >> 17];
+
+		if (w & 1)
+			continue;
+		t->log4[i] = w | 1;
+		/* logged only after port_get made the row */
+		if (idx && idx[g & 0xffff])
+			*((g >> 16 & 1) ? &t->rows[idx[g & 0xffff] - 1].servers :
+			  &t->rows[idx[g & 0xffff] - 1].clients) += 1;
+	}
+}
+
 /* ---- flows in ------------------------------------------------------------- */
 
 /* A flow's client (role 0) and server keys for the distinct sets; narrow
@@ -482,6 +657,8 @@ static void seen_prefetch(const struct ports *t, const struct ft_view *v,
 		if (!is_narrow(sp->k[role].addr))
 			continue;
 		sp->w[role] = seen4_word(&sp->k[role]);
+		if (t->c.defer_distinct)
+			continue;	/* logged, not probed */
 		sp->h[role] = seen4_hash(sp->w[role]);
 		if (t->set4_cap)
 			__builtin_prefetch(&t->set4[sp->h[role] &
@@ -492,10 +669,14 @@ static void seen_prefetch(const struct ports *t, const struct ft_view *v,
 static void seen_fold(struct ports *t, struct port_row *p,
 		      const struct seen_pair *sp)
 {
-	for (int role = 0; role < 2; role++)
-		if (sp->w[role] ? seen4_count(t, sp->w[role], sp->h[role], 1) :
-				  seen_count(t, &sp->k[role], 1))
+	for (int role = 0; role < 2; role++) {
+		if (sp->w[role] && t->c.defer_distinct)
+			log4_add(t, &sp->k[role]);
+		else if (sp->w[role] ? seen4_count(t, sp->w[role],
+						   sp->h[role], 1) :
+				       seen_count(t, &sp->k[role], 1))
 			*(role ? &p->servers : &p->clients) += 1;
+	}
 }
 
 const struct port_row *ports_add(struct ports *t, const struct ft_view *v,

@@ -129,6 +129,10 @@ struct ports_config {
 				   server_state: no service rows (32 bytes
 				   a service instead of ~800) */
 	bool no_distinct;	/* do not count clients and servers */
+	bool defer_distinct;	/* a report (no live flows on top): IPv4
+				   clients and servers are logged and
+				   counted by ports_settle, one sort
+				   instead of a random probe a flow */
 };
 
 struct ports_stats {
@@ -164,6 +168,10 @@ const struct port_row *ports_port(const struct ports *t, size_t i);
 size_t ports_nservices(const struct ports *t);
 const struct port_row *ports_service(const struct ports *t, size_t i);
 
+/* ports_settle: with defer_distinct, count the logged clients and
+ * servers into the port rows (before reading them; again after more
+ * ports_add counts only what is new).  Without it, nothing to do. */
+void ports_settle(struct ports *t);
 /* ports_find: the index of (proto, port)'s row, or -1. */
 long ports_find(const struct ports *t, uint8_t proto, uint16_t port);
 

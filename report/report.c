@@ -70,7 +70,8 @@ struct report *report_new(enum rep_kind kind, enum rep_fmt fmt,
 		if ((kind == REP_PROCS && !(r->procs = rep_procs_new())) ||
 		    ((kind == REP_PORTS || kind == REP_SERVICES) &&
 		     !(r->ports = ports_new(&(struct ports_config){
-			     .no_service_rows = kind == REP_PORTS })))) {
+			     .no_service_rows = kind == REP_PORTS,
+			     .defer_distinct = true })))) {
 			free(r);
 			return NULL;
 		}
@@ -423,6 +424,8 @@ long report_rows(struct report *r, const void ***out)
 		errno = ENOMEM;
 		return -1;
 	}
+	if (r->ports)
+		ports_settle(r->ports);	/* distinct clients and servers */
 	all = nrows(r, nprocs);
 	rows = malloc((all ? all : 1) * sizeof(*rows));
 	if (!rows)

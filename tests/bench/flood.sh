@@ -25,7 +25,7 @@ SEED=000102030405060708090a0b0c0d0e0f
 mkdir -p .bench
 [ -x ./porttop ] || { echo "flood: build porttop first (make)" >&2; exit 1; }
 cc -O2 -D_GNU_SOURCE -o .bench/flood tests/bench/flood.c \
-	build/release/decode/dec_hash.o -lsodium || exit 1
+	build/release/lib/keyhash.o build/release/lib/rand_linux.o -lsodium || exit 1
 [ -f .bench/bench-small.pcap ] ||
 	../shared/bench/make-bench-pcap.sh --small .bench >/dev/null || exit 1
 [ -f .bench/flood-random-$N.pcap ] ||
