@@ -54,7 +54,8 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
 	rules/rules_node.c rules/rules_value.c rules/rules_check.c rules/rules_yaml.c rules/check_agg.c rules/check.c \
-	rules/junit.c rules/check_run.c rules/diff_load.c rules/diff.c rules/diff_procs.c rules/diff_run.c \
+	rules/junit.c rules/check_run.c rules/diff_load.c rules/diff_map.c rules/diff_json.c rules/diff.c rules/diff_procs.c \
+	rules/diff_opts.c rules/diff_run.c \
 	ui/model.c ui/model_rows.c ui/user_linux.c ui/fmt.c ui/fmt_cols.c ui/fmt_names.c ui/batch.c ui/term_linux.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/porttop.o

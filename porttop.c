@@ -63,6 +63,9 @@ struct opts {
 	const char *rules_file;		/* porttop check RULES, --check */
 	const char *junit;		/* --junit */
 	const char *diff_file;		/* --diff BASELINE */
+	struct diff_opts diff;		/* and how it compares (--ignore,
+					   --tolerance, --ignore-hosts, --map) */
+	int diff_set;			/* one of those was given */
 	const char *label;		/* what was captured, for --diff's
 					   "+++" line */
 	struct rules *rules;		/* read from rules_file */
@@ -560,6 +563,8 @@ static const struct opt_def {
 	  "most 8 sockets) or none" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
+#define OPT_DIFF 512	/* + enum diff_opt: --diff's options, defined and
+			   parsed by rules/diff.h, as porttop diff has them */
 
 /* getopt_long's tables, made from opt_defs. */
 static void getopt_tables(char *shorts, struct option *longs, int run)
@@ -584,6 +589,11 @@ static void getopt_tables(char *shorts, struct option *longs, int run)
 				required_argument : no_argument, NULL,
 				d->letter };
 	}
+	for (int i = 0; i < DIFF_NOPTS; i++)
+		if (i != DIFF_OPT_FORMAT && i != DIFF_OPT_UPDATE)
+			longs[k++] = (struct option){ diff_optdefs[i].name,
+				diff_optdefs[i].has_arg ? required_argument :
+				no_argument, NULL, OPT_DIFF + i };
 	shorts[n++] = 'h';
 	shorts[n] = '\0';
 	longs[k] = (struct option){ NULL, 0, NULL, 0 };
@@ -594,7 +604,8 @@ static void getopt_tables(char *shorts, struct option *longs, int run)
 static int parse_options(struct opts *o, int argc, char **argv)
 {
 	char shorts[2 * NOPTS + 5];
-	struct option longs[NOPTS + 1];
+	struct option longs[NOPTS + DIFF_NOPTS + 1];
+	char err[512];
 	int ch;
 
 	getopt_tables(shorts, longs, o->run);
@@ -614,6 +625,13 @@ static int parse_options(struct opts *o, int argc, char **argv)
 		if (ch == ':')
 			return bad_usage("option requires an argument",
 					 argv[optind - 1]);
+		if (ch >= OPT_DIFF && ch < OPT_DIFF + DIFF_NOPTS) {
+			o->diff_set = 1;
+			if (diff_option(&o->diff, (enum diff_opt)(ch - OPT_DIFF),
+					optarg, err, sizeof(err)) < 0)
+				return bad_usage(err, NULL);
+			continue;
+		}
 		for (size_t i = 0; i < NOPTS && !d; i++)
 			if (opt_defs[i].letter == ch)
 				d = &opt_defs[i];
@@ -660,6 +678,8 @@ static int check_run_options(struct opts *o, int argc)
  * the exit status. */
 static int check_options(struct opts *o)
 {
+	char err[128];
+
 	if (o->eng.read_file && o->eng.live.iface)
 		return bad_usage("-r and -i exclude each other", NULL);
 	if (o->batch && o->report_set)
@@ -687,10 +707,17 @@ static int check_options(struct opts *o)
 				 "--batch, -Y and --events do not go with it",
 				 NULL);
 	if (o->diff_file && (o->rules_file || o->batch || o->report_set ||
-			     o->format_set || o->dfilter || o->events_file))
+			     o->dfilter || o->events_file))
 		return bad_usage("--diff writes differences: --check, --report, "
-				 "--format, --batch, -Y and --events do not go "
-				 "with it", NULL);
+				 "--batch, -Y and --events do not go with it",
+				 NULL);
+	if (o->diff_set && !o->diff_file)
+		return bad_usage("--ignore, --tolerance, --ignore-hosts and --map "
+				 "go with --diff (or porttop diff)", NULL);
+	if (o->diff_file && o->format_set &&
+	    diff_option(&o->diff, DIFF_OPT_FORMAT, format_names[o->format],
+			err, sizeof(err)) < 0)
+		return bad_usage(err, NULL);
 	if (o->rules_file)
 		o->mode = RUN_CHECK;
 	else if (o->diff_file)
@@ -838,7 +865,8 @@ static int run_mode(struct engine *e, const struct opts *o,
 		struct check_run_opts k = { o->rules, o->junit, o->quiet };
 		status = check_run(e, &k);
 	} else if (o->mode == RUN_DIFF) {
-		status = diff_engine(e, o->diff_file, o->label, o->quiet);
+		status = diff_engine(e, o->diff_file, o->label, &o->diff,
+				     o->quiet);
 	} else {
 		struct report_run_opts r = { o->report, o->format, o->quiet,
 					     o->mode == RUN_EVENTS, f,
@@ -1037,5 +1065,6 @@ int main(int argc, char **argv)
 		return status;
 	status = run(&o, argc, argv);
 	rules_free(o.rules);
+	diff_opts_free(&o.diff);
 	return status;
 }

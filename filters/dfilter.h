@@ -150,4 +150,21 @@ const char *df_expect(const struct df_field *f);
 /* df_free: release p (NULL is ignored). */
 void df_free(struct df_prog *p);
 
+/* An address or a network, as the expressions and porttop diff's --map
+ * write them: "ADDR" or "ADDR/PREFIX", IPv4 (inet_pton's dotted quad) or
+ * IPv6. */
+struct df_net {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t prefix;		/* network bits: 32 or 128 for an address */
+	uint8_t addr[16];	/* the bits after the prefix cleared */
+};
+
+/* df_net_parse: s (NUL-terminated) into *n.  0, or -1 when s is no
+ * address or network (a prefix longer than the address, a bad digit). */
+int df_net_parse(const char *s, struct df_net *n);
+
+/* df_net_within: the address text s is n's address or within its
+ * network (of the same family). */
+int df_net_within(const struct df_net *n, const char *s);
+
 #endif

@@ -183,46 +183,70 @@ static int addr_parse(const char *s, uint8_t *a)
 	return inet_pton(AF_INET6, s, a) == 1 ? 6 : 0;
 }
 
-/* ADDR or ADDR/PREFIX into l, the bits after the prefix cleared. */
-static int addr_lit(const struct df_token *t, struct df_lit *l)
+int df_net_parse(const char *s, struct df_net *n)
 {
 	char buf[64];
 	char *slash;
 	int64_t bits;
 	int max;
 
-	if (t->len >= (int)sizeof(buf))
+	if (strlen(s) >= sizeof(buf))
 		return -1;
-	memcpy(buf, t->p, (size_t)t->len);
-	buf[t->len] = '\0';
+	strcpy(buf, s);
 	if ((slash = strchr(buf, '/')))
 		*slash++ = '\0';
-	memset(l->addr, 0, sizeof(l->addr));
-	if (!(l->family = (uint8_t)addr_parse(buf, l->addr)))
+	memset(n->addr, 0, sizeof(n->addr));
+	if (!(n->family = (uint8_t)addr_parse(buf, n->addr)))
 		return -1;
-	max = l->family == 4 ? 32 : 128;
+	max = n->family == 4 ? 32 : 128;
 	bits = max;
 	if (slash && (integer(slash, (int)strlen(slash), &bits) < 0 ||
 		      bits > max))
 		return -1;
-	l->kind = LIT_ADDR;
-	l->prefix = (uint8_t)bits;
+	n->prefix = (uint8_t)bits;
 	for (int b = (int)bits; b < max; b++)
-		l->addr[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
+		n->addr[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
+	return 0;
+}
+
+int df_net_within(const struct df_net *n, const char *s)
+{
+	uint8_t a[16];
+	int bits = n->prefix;
+
+	if (addr_parse(s, a) != n->family)
+		return 0;
+	if (memcmp(a, n->addr, (size_t)(bits / 8)))
+		return 0;
+	return bits % 8 == 0 ||
+	       !((a[bits / 8] ^ n->addr[bits / 8]) & (0xff00 >> (bits % 8)));
+}
+
+/* ADDR or ADDR/PREFIX into l (df_net_parse). */
+static int addr_lit(const struct df_token *t, struct df_lit *l)
+{
+	char buf[64];
+	struct df_net n;
+
+	if (t->len >= (int)sizeof(buf))
+		return -1;
+	memcpy(buf, t->p, (size_t)t->len);
+	buf[t->len] = '\0';
+	if (df_net_parse(buf, &n) < 0)
+		return -1;
+	l->kind = LIT_ADDR;
+	l->family = n.family;
+	l->prefix = n.prefix;
+	memcpy(l->addr, n.addr, sizeof(l->addr));
 	return 0;
 }
 
 int df_addr_within(const struct df_lit *l, const char *s)
 {
-	uint8_t a[16];
-	int bits = l->prefix;
+	struct df_net n = { .family = l->family, .prefix = l->prefix };
 
-	if (addr_parse(s, a) != l->family)
-		return 0;
-	if (memcmp(a, l->addr, (size_t)(bits / 8)))
-		return 0;
-	return bits % 8 == 0 ||
-	       !((a[bits / 8] ^ l->addr[bits / 8]) & (0xff00 >> (bits % 8)));
+	memcpy(n.addr, l->addr, sizeof(n.addr));
+	return df_net_within(&n, s);
 }
 
 /* ---- any value ---------------------------------------------------------- */

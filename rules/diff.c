@@ -10,10 +10,7 @@
 #include "../lib/memfile.h"
 #include "../report/ports.h"
 #include "diff.h"
-
-static const char *const val_names[DIFF_NVAL] = {
-	"orig_pkts", "resp_pkts", "orig_bytes", "resp_bytes",
-};
+#include "diff_int.h"
 
 /* A key's flows on one side. */
 struct dgroup {
@@ -84,48 +81,80 @@ static long groups(const struct dside *s, struct dgroup **out)
 	return m + 1;
 }
 
-static void key_text(FILE *out, char sign, const struct dflow *f,
-		     const struct diff_opts *o)
+static struct dkey service_key(const struct dflow *f,
+			       const struct diff_opts *o)
 {
-	fprintf(out, "%c%s %s > %s:%" PRId64, sign, f->proto,
-		o->ignore_orig_h ? "*" : f->orig_h,
-		o->ignore_resp_h ? "*" : f->resp_h, f->resp_p);
+	return (struct dkey){ DOBJ_SERVICE, f->proto,
+			      o->ignore_orig_h ? NULL : f->orig_h,
+			      o->ignore_resp_h ? NULL : f->resp_h, NULL,
+			      f->resp_p };
 }
 
-/* One key on both sides: "~KEY what -> what" when they differ; 1 when
- * a line was written. */
-static int changed(FILE *out, const struct dgroup *a, const struct dgroup *b,
-		   const struct diff_opts *o)
+/* A service's fields as text after its key ("+tcp 10.0.0.1 >
+ * 10.0.0.2:80  flows 1  conn_state SF:1", "~... flows 1 -> 2"), or as
+ * JSON; how many lines. */
+static long service_out(FILE *out, char sign, const struct dflow *f,
+			const struct dfield *fv, int n,
+			const struct diff_opts *o)
 {
-	char line[512];
-	size_t n = 0;
+	struct dkey k = service_key(f, o);
 
-	if (a->n != b->n)
-		n += (size_t)snprintf(line + n, sizeof(line) - n,
-				      "  flows %ld -> %ld", a->n, b->n);
-	if (!o->ignore_states && strcmp(a->states, b->states))
-		n += (size_t)snprintf(line + n, sizeof(line) - n,
-				      "  conn_state %s -> %s", a->states,
-				      b->states);
-	for (int v = 0; v < DIFF_NVAL && n < sizeof(line); v++)
-		if (!o->ignore_val[v] && diff_moved(a->val[v], b->val[v],
-					       o->tolerance))
-			n += (size_t)snprintf(line + n, sizeof(line) - n,
-					      "  %s %" PRId64 " -> %" PRId64,
-					      val_names[v], a->val[v],
-					      b->val[v]);
-	if (!n)
-		return 0;
-	key_text(out, '~', b->f, o);
-	fprintf(out, "%s\n", line);
+	if (o->json)
+		return diff_json(out, sign, &k, fv, n);
+	fprintf(out, "%c%s %s > %s:%" PRId64, sign, f->proto,
+		k.orig_h ? k.orig_h : "*", k.resp_h ? k.resp_h : "*",
+		f->resp_p);
+	for (int i = 0; i < n; i++) {
+		const struct dfield *x = &fv[i];
+		int side = sign == '+';
+
+		fprintf(out, "  %s ", x->name);
+		if (x->sa)
+			fprintf(out, "%s", side ? x->sb : x->sa);
+		else
+			fprintf(out, "%" PRId64, side ? x->b : x->a);
+		if (sign == '~' && x->sa)
+			fprintf(out, " -> %s", x->sb);
+		else if (sign == '~')
+			fprintf(out, " -> %" PRId64, x->b);
+	}
+	fputc('\n', out);
 	return 1;
 }
 
-static void whole(FILE *out, char sign, const struct dgroup *g,
+/* One key on both sides: its fields that differ; how many lines were
+ * written. */
+static long changed(FILE *out, const struct dgroup *a, const struct dgroup *b,
+		    const struct diff_opts *o)
+{
+	struct dfield f[2 + DIFF_NVAL];
+	int n = 0;
+
+	if (diff_moved(a->n, b->n, o->tol[DIFF_TOL_FLOWS]))
+		f[n++] = (struct dfield){ "flows", a->n, b->n, NULL, NULL,
+					  o->tol[DIFF_TOL_FLOWS] };
+	if (!o->ignore_states && strcmp(a->states, b->states))
+		f[n++] = (struct dfield){ "conn_state", 0, 0, a->states,
+					  b->states, -1 };
+	for (int v = 0; v < DIFF_NVAL; v++)
+		if (!o->ignore_val[v] && diff_moved(a->val[v], b->val[v],
+						    o->tol[v]))
+			f[n++] = (struct dfield){ diff_tol_names[v], a->val[v],
+						  b->val[v], NULL, NULL,
+						  o->tol[v] };
+	return n ? service_out(out, '~', b->f, f, n, o) : 0;
+}
+
+/* A key on one side only: its flow count and conn_state mix. */
+static long whole(FILE *out, char sign, const struct dgroup *g,
 		  const struct diff_opts *o)
 {
-	key_text(out, sign, g->f, o);
-	fprintf(out, "  flows %ld  conn_state %s\n", g->n, g->states);
+	struct dfield f[2] = {
+		{ "flows", g->n, g->n, NULL, NULL, -1 },
+		{ "conn_state", 0, 0, g->states, g->states, -1 },
+	};
+
+	return service_out(out, sign, g->f, f, 2, o);
 }
 
 /* The flows' keys of both sides, walked together. */
@@ -138,15 +167,12 @@ static long diff_flows(FILE *out, const struct dgroup *a, long na,
 	while (i < na || j < nb) {
 		int c = i == na ? 1 : j == nb ? -1 : cmp_key(a[i].f, b[j].f);
 
-		if (c < 0) {
-			whole(out, '-', &a[i++], o);
-			lines++;
-		} else if (c > 0) {
-			whole(out, '+', &b[j++], o);
-			lines++;
-		} else {
+		if (c < 0)
+			lines += whole(out, '-', &a[i++], o);
+		else if (c > 0)
+			lines += whole(out, '+', &b[j++], o);
+		else
 			lines += changed(out, &a[i++], &b[j++], o);
-		}
 	}
 	return lines;
 }
@@ -199,18 +225,27 @@ static long ports(const struct dside *s, struct dport **out)
 	return k + 1;
 }
 
+/* "-port tcp/80  open", "~port tcp/80  closed -> open", or as JSON. */
 static void port_line(FILE *out, char sign, const struct dport *p,
-		      const struct dport *to)
+		      const struct dport *to, int json)
 {
-	fprintf(out, "%cport %s/%" PRId64 "  %s", sign, p->proto, p->port,
-		rep_port_state_name(p->state));
+	const char *sa = rep_port_state_name(p->state);
+	const char *sb = to ? rep_port_state_name(to->state) : sa;
+	struct dkey k = { DOBJ_PORT, p->proto, NULL, NULL, NULL, p->port };
+	struct dfield f = { "state", 0, 0, sa, sb, -1 };
+
+	if (json) {
+		diff_json(out, sign, &k, &f, 1);
+		return;
+	}
+	fprintf(out, "%cport %s/%" PRId64 "  %s", sign, p->proto, p->port, sa);
 	if (to)
-		fprintf(out, " -> %s", rep_port_state_name(to->state));
+		fprintf(out, " -> %s", sb);
 	fputc('\n', out);
 }
 
 static long diff_ports(FILE *out, const struct dport *a, long na,
-		       const struct dport *b, long nb)
+		       const struct dport *b, long nb, int json)
 {
 	long i = 0, j = 0, lines = 0;
 
@@ -218,15 +253,15 @@ static long diff_ports(FILE *out, const struct dport *a, long na,
 		int c = i == na ? 1 : j == nb ? -1 : cmp_port(&a[i], &b[j]);
 
 		if (c < 0) {
-			port_line(out, '-', &a[i++], NULL);
+			port_line(out, '-', &a[i++], NULL, json);
 		} else if (c > 0) {
-			port_line(out, '+', &b[j++], NULL);
+			port_line(out, '+', &b[j++], NULL, json);
 		} else {
 			if (a[i].state == b[j].state) {
 				i++, j++;
 				continue;
 			}
-			port_line(out, '~', &a[i++], &b[j++]);
+			port_line(out, '~', &a[i++], &b[j++], json);
 		}
 		lines++;
 	}
@@ -246,6 +281,10 @@ long diff_write(FILE *out, struct dside *b, struct dside *c,
 	struct memfile m;
 	FILE *body = memfile_open(&m) == 0 ? m.f : NULL;
 
+	for (size_t i = 0; o->map && i < b->n; i++) {
+		diff_map_apply(o->map, b->f[i].orig_h, sizeof(b->f[i].orig_h));
+		diff_map_apply(o->map, b->f[i].resp_h, sizeof(b->f[i].resp_h));
+	}
 	sort_opts = o;
 	qsort(b->f, b->n, sizeof(*b->f), cmp_flow);
 	qsort(c->f, c->n, sizeof(*c->f), cmp_flow);
@@ -253,14 +292,16 @@ long diff_write(FILE *out, struct dside *b, struct dside *c,
 	    (o->ignore_ports || ((mb = ports(b, &pb)) >= 0 &&
 				 (mc = ports(c, &pc)) >= 0))) {
 		lines = diff_flows(body, gb, nb, gc, nc, o);
-		lines += diff_ports(body, pb, mb, pc, mc);
+		lines += diff_ports(body, pb, mb, pc, mc, o->json);
 		if (!o->ignore_procs) {
 			long np = diff_procs(body, b, c, o);
 
 			lines = np < 0 ? -1 : lines + np;
 		}
 	}
-	if (body && (text = memfile_close(&m, &len)) && lines > 0)
+	if (body && (text = memfile_close(&m, &len)) && lines > 0 && o->json)
+		fputs(text, out);
+	else if (text && lines > 0)
 		fprintf(out, "--- %s\n+++ %s\n%s", b->path, c->path, text);
 	free(text);
 	free(gb);

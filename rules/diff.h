@@ -42,16 +42,56 @@ struct dside {
 	size_t n, cap;
 };
 
-/* What is left out of the comparison (--ignore) and how far numbers may
- * move (--tolerance). */
+/* The fields a tolerance may be given for (--tolerance FIELD=PCT): the
+ * values above, a service's flow count, a process's flows originated and
+ * answered. */
+enum diff_tol_field {
+	DIFF_TOL_FLOWS = DIFF_NVAL, DIFF_TOL_ORIG_FLOWS, DIFF_TOL_RESP_FLOWS,
+	DIFF_NTOL
+};
+
+/* The names of the fields of diff_tol_field (and so of diff_val), as the
+ * flows report and the JSON output name them. */
+extern const char *const diff_tol_names[DIFF_NTOL];
+
+struct diff_map;	/* --map FILE: diff_map.c */
+
+/* What is left out of the comparison (--ignore, --ignore-hosts), how far
+ * numbers may move (--tolerance), how the baseline's addresses are
+ * renamed (--map) and how the differences are written (--format). */
 struct diff_opts {
 	int ignore_orig_h, ignore_resp_h, ignore_states, ignore_ports;
 	int ignore_procs;		/* --ignore comm: no proc and
 					   listener lines */
 	int ignore_val[DIFF_NVAL];
-	double tolerance;		/* 0.1: 10 % of the larger */
+	double tol[DIFF_NTOL];		/* 0.1: 10 % of the larger; 0: exact */
+	int json;			/* --format json: JSON Lines */
 	int update;			/* --update: rewrite the baseline */
+	struct diff_map *map;		/* --map, or NULL */
 };
+
+/* The options of a diff, one table for `porttop diff` and for --diff
+ * beside a capture (porttop -r, porttop run): their long names, whether
+ * they take a value, and each option's effect (diff_option).  "format"
+ * and "update" are `porttop diff`'s alone: porttop's own --format gives
+ * --diff its format (diff_option with DIFF_OPT_FORMAT), and a live
+ * capture is no file to make a baseline of. */
+enum diff_opt { DIFF_OPT_IGNORE, DIFF_OPT_TOLERANCE, DIFF_OPT_IGNORE_HOSTS,
+		DIFF_OPT_MAP, DIFF_OPT_FORMAT, DIFF_OPT_UPDATE, DIFF_NOPTS };
+extern const struct diff_optdef {
+	const char *name;
+	int has_arg;
+} diff_optdefs[DIFF_NOPTS];
+
+/* diff_option: option `which` with its value arg (NULL when it takes
+ * none) into o; --map reads its file now.  0, or -1 with err (errlen
+ * bytes) saying what was wrong: "--tolerance takes ...", "FILE:LINE:
+ * ...". */
+int diff_option(struct diff_opts *o, enum diff_opt which, const char *arg,
+		char *err, size_t errlen);
+
+/* diff_opts_free: what diff_option allocated (the map). */
+void diff_opts_free(struct diff_opts *o);
 
 /* diff_ignore: FIELD of --ignore into o: orig_h, resp_h, conn_state,
  * port_state, comm (the processes), or one of the values (orig_pkts, resp_pkts, orig_bytes,
@@ -73,10 +113,11 @@ int diff_load_engine(struct dside *s, struct engine *e, int quiet,
 
 /* diff_engine: `--diff BASELINE` (porttop run --diff, or beside -r/-i):
  * BASELINE against what e captures (label names it on the "+++" line),
- * written as diff_write does, then porttop's summary.  Exit status: 0
- * the same, 1 they differ, 2 a side could not be read. */
+ * compared as o says and written as diff_write does, then porttop's
+ * summary.  Exit status: 0 the same, 1 they differ, 2 a side could not
+ * be read. */
 int diff_engine(struct engine *e, const char *baseline, const char *label,
-		int quiet);
+		const struct diff_opts *o, int quiet);
 
 void diff_side_free(struct dside *s);
 

@@ -14,10 +14,6 @@
 #include "../report/report_run.h"
 #include "diff.h"
 
-static const char *const val_names[DIFF_NVAL] = {
-	"orig_pkts", "resp_pkts", "orig_bytes", "resp_bytes",
-};
-
 static struct dflow *next_flow(struct dside *s)
 {
 	if (s->n == s->cap) {
@@ -72,7 +68,7 @@ static const char *json_flow(json_t *o, struct dflow *d)
 	d->port_state = state_of(jstr(o, "port_state"));
 	d->first_ns = (int64_t)(json_number_value(ts) * 1e9);
 	for (int i = 0; i < DIFF_NVAL; i++)
-		d->val[i] = json_integer_value(json_object_get(o, val_names[i]));
+		d->val[i] = json_integer_value(json_object_get(o, diff_tol_names[i]));
 	return NULL;
 }
 
@@ -138,7 +134,7 @@ static void row_flow(const void *row, struct dflow *d)
 	for (int i = 0; i < DIFF_NVAL; i++) {
 		struct rep_value x;
 
-		rep_field_get(REP_FLOWS, rep_field_find(REP_FLOWS, val_names[i],
+		rep_field_get(REP_FLOWS, rep_field_find(REP_FLOWS, diff_tol_names[i],
 							&f), row, &x);
 		d->val[i] = x.v.kind == DFV_INT ? x.v.i : 0;
 	}

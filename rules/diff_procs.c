@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "diff_int.h"
 
 int diff_moved(int64_t a, int64_t b, double tol)
 {
@@ -83,45 +84,75 @@ static long entries(const struct dside *s, int listen, struct dproc **out)
 	return fold(p, m);
 }
 
-static void line(FILE *out, char sign, const struct dproc *a,
-		 const struct dproc *b)
+/* "-listener tcp/8081 python3", "+proc curl  out 1  in 0", "~proc curl
+ * out 3 -> 4  in 0 -> 0" (both counts, either moved), or as JSON (f: the
+ * counts that moved, n of them; for '~' only). */
+static long line(FILE *out, char sign, const struct dproc *a,
+		 const struct dproc *b, const struct dfield *f, int n,
+		 int json)
 {
+	struct dkey k = { a->port >= 0 ? DOBJ_LISTENER : DOBJ_PROCESS,
+			  a->port >= 0 ? a->proto : NULL, NULL, NULL, a->comm,
+			  a->port };
+	struct dfield whole[2] = {
+		{ "orig_flows", a->n[0], a->n[0], NULL, NULL, -1 },
+		{ "resp_flows", a->n[1], a->n[1], NULL, NULL, -1 },
+	};
+
+	if (json)
+		return diff_json(out, sign, &k, sign == '~' ? f : whole,
+				 sign == '~' ? n : a->port >= 0 ? 0 : 2);
 	if (a->port >= 0) {
 		fprintf(out, "%clistener %s/%" PRId64 " %s\n", sign, a->proto,
 			a->port, a->comm);
-		return;
+		return 1;
 	}
 	fprintf(out, "%cproc %s", sign, a->comm);
-	for (int k = 0; k < 2; k++) {
-		fprintf(out, "  %s %" PRId64, k ? "in" : "out", a->n[k]);
+	for (int i = 0; i < 2; i++) {
+		fprintf(out, "  %s %" PRId64, i ? "in" : "out", a->n[i]);
 		if (b)
-			fprintf(out, " -> %" PRId64, b->n[k]);
+			fprintf(out, " -> %" PRId64, b->n[i]);
 	}
 	fputc('\n', out);
+	return 1;
+}
+
+/* A process on both sides: its counts that moved beyond their
+ * tolerances, written; how many lines. */
+static long moved(FILE *out, const struct dproc *a, const struct dproc *b,
+		  const struct diff_opts *o)
+{
+	struct dfield f[2];
+	int n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		double tol = o->tol[DIFF_TOL_ORIG_FLOWS + i];
+
+		if (diff_moved(a->n[i], b->n[i], tol))
+			f[n++] = (struct dfield){ diff_tol_names[
+				DIFF_TOL_ORIG_FLOWS + i], a->n[i], b->n[i],
+				NULL, NULL, tol };
+	}
+	return n ? line(out, '~', a, b, f, n, o->json) : 0;
 }
 
 /* a (na) and b (nb) walked together; changed counts only for processes. */
 static long walk(FILE *out, const struct dproc *a, long na,
-		 const struct dproc *b, long nb, double tol)
+		 const struct dproc *b, long nb, const struct diff_opts *o)
 {
 	long i = 0, j = 0, lines = 0;
 
 	while (i < na || j < nb) {
 		int c = i == na ? 1 : j == nb ? -1 : cmp_proc(&a[i], &b[j]);
 
-		if (c < 0) {
-			line(out, '-', &a[i++], NULL);
-		} else if (c > 0) {
-			line(out, '+', &b[j++], NULL);
-		} else if (a[i].port < 0 &&
-			   (diff_moved(a[i].n[0], b[j].n[0], tol) ||
-			    diff_moved(a[i].n[1], b[j].n[1], tol))) {
-			line(out, '~', &a[i++], &b[j++]);
-		} else {
+		if (c < 0)
+			lines += line(out, '-', &a[i++], NULL, NULL, 0, o->json);
+		else if (c > 0)
+			lines += line(out, '+', &b[j++], NULL, NULL, 0, o->json);
+		else if (a[i].port < 0)
+			lines += moved(out, &a[i++], &b[j++], o);
+		else
 			i++, j++;
-			continue;
-		}
-		lines++;
 	}
 	return lines;
 }
@@ -136,8 +167,7 @@ long diff_procs(FILE *out, const struct dside *b, const struct dside *c,
 		long nb = entries(b, listen, &pb);
 		long nc = nb < 0 ? -1 : entries(c, listen, &pc);
 
-		lines = nc < 0 ? -1 : lines + walk(out, pb, nb, pc, nc,
-						    o->tolerance);
+		lines = nc < 0 ? -1 : lines + walk(out, pb, nb, pc, nc, o);
 		free(pb);
 		free(pc);
 	}

@@ -12,77 +12,39 @@
 #include "../report/report_run.h"
 #include "diff.h"
 
-int diff_ignore(struct diff_opts *o, const char *field)
-{
-	static const char *const vals[DIFF_NVAL] = {
-		"orig_pkts", "resp_pkts", "orig_bytes", "resp_bytes",
-	};
-	int *flag = !strcmp(field, "orig_h") ? &o->ignore_orig_h :
-		    !strcmp(field, "resp_h") ? &o->ignore_resp_h :
-		    !strcmp(field, "conn_state") ? &o->ignore_states :
-		    !strcmp(field, "port_state") ? &o->ignore_ports :
-		    !strcmp(field, "comm") ? &o->ignore_procs : NULL;
-
-	for (int v = 0; v < DIFF_NVAL && !flag; v++)
-		if (!strcmp(field, vals[v]))
-			flag = &o->ignore_val[v];
-	if (!flag)
-		return -1;
-	*flag = 1;
-	return 0;
-}
-
 static int diff_usage(const char *msg, const char *arg)
 {
 	fprintf(stderr, "porttop: diff: %s%s%s\nUsage: porttop diff "
-		"[--ignore FIELD]... [--tolerance PCT] [--update]\n"
-		"       BASELINE CURRENT\n",
+		"[--ignore FIELD]... [--tolerance [FIELD=]PCT]...\n"
+		"       [--ignore-hosts] [--map FILE] [--format text|json] "
+		"[--update] BASELINE CURRENT\n",
 		msg, arg ? ": " : "", arg ? arg : "");
 	return EXIT_USAGE;
 }
 
-/* --tolerance 10% or 0.1 */
-static int tolerance(const char *s, double *t)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || v < 0)
-		return -1;
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	*t = v;
-	return *end || v > 1 ? -1 : 0;
-}
-
+/* The command line into o (diff_optdefs, diff_option).  -1 to go on,
+ * else the exit status. */
 static int parse(int argc, char **argv, struct diff_opts *o)
 {
-	static const struct option longs[] = {
-		{ "ignore", required_argument, NULL, 'I' },
-		{ "tolerance", required_argument, NULL, 'T' },
-		{ "update", no_argument, NULL, 'U' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longs[DIFF_NOPTS + 1] = { { NULL, 0, NULL, 0 } };
+	char err[512];
 	int ch;
 
+	for (int i = 0; i < DIFF_NOPTS; i++)
+		longs[i] = (struct option){ diff_optdefs[i].name,
+			diff_optdefs[i].has_arg ? required_argument :
+			no_argument, NULL, 256 + i };
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
-		if (ch == 'I' && diff_ignore(o, optarg) < 0)
-			return diff_usage("--ignore takes orig_h, resp_h, "
-					  "conn_state, port_state, comm, "
-					  "orig_pkts, "
-					  "resp_pkts, orig_bytes or resp_bytes",
-					  optarg);
-		if (ch == 'T' && tolerance(optarg, &o->tolerance) < 0)
-			return diff_usage("--tolerance takes a share: 10% or "
-					  "0.1", optarg);
-		if (ch == 'U')
-			o->update = 1;
-		else if (ch != 'I' && ch != 'T')
+	while ((ch = getopt_long(argc, argv, "+:", longs, NULL)) != -1) {
+		if (ch == ':')
+			return diff_usage("option requires an argument",
+					  argv[optind - 1]);
+		if (ch < 256 || ch >= 256 + DIFF_NOPTS)
 			return diff_usage("unknown option", argv[optind - 1]);
+		if (diff_option(o, (enum diff_opt)(ch - 256), optarg, err,
+				sizeof(err)) < 0)
+			return diff_usage(err, NULL);
 	}
 	if (argc - optind != 2)
 		return diff_usage("give a BASELINE and a CURRENT (captures "
@@ -105,9 +67,8 @@ static long compare(struct dside *b, struct dside *c,
 }
 
 int diff_engine(struct engine *e, const char *baseline, const char *label,
-		int quiet)
+		const struct diff_opts *o, int quiet)
 {
-	struct diff_opts o = { 0 };
 	struct dside b = { 0 }, c = { .path = label };
 	char err[512];
 	long lines = -1;
@@ -118,43 +79,52 @@ int diff_engine(struct engine *e, const char *baseline, const char *label,
 	    diff_load(&b, baseline, err, sizeof(err)) < 0)
 		fprintf(stderr, "porttop: diff: %s\n", err);
 	else
-		lines = compare(&b, &c, &o);
+		lines = compare(&b, &c, o);
 	diff_side_free(&b);
 	diff_side_free(&c);
 	report_summary(e);
 	return lines < 0 ? EXIT_USAGE : lines > 0 ? 1 : EXIT_OK;
 }
 
-int diff_main(int argc, char **argv)
+/* BASELINE against CURRENT, and with --update the baseline rewritten
+ * when they differ (as golden tests are updated): the exit status. */
+static int diff_two(const struct diff_opts *o, const char *base,
+		    const char *cur)
 {
-	struct diff_opts o = { 0 };
 	struct dside b = { 0 }, c = { 0 };
 	char err[512];
 	long lines = -1;
-	int status;
 
-	if ((status = parse(argc, argv, &o)) >= 0)
-		return status;
-	if (keyhash_init(NULL) < 0) {
-		fprintf(stderr, "porttop: cannot initialise the hash key\n");
-		return EXIT_USAGE;
-	}
-	if (diff_load(&b, argv[optind], err, sizeof(err)) < 0 ||
-	    diff_load(&c, argv[optind + 1], err, sizeof(err)) < 0)
+	if (diff_load(&b, base, err, sizeof(err)) < 0 ||
+	    diff_load(&c, cur, err, sizeof(err)) < 0)
 		fprintf(stderr, "porttop: diff: %s\n", err);
 	else
-		lines = compare(&b, &c, &o);
+		lines = compare(&b, &c, o);
 	diff_side_free(&b);
 	diff_side_free(&c);
-	if (lines > 0 && o.update) {	/* as golden tests are updated */
-		if (diff_save(argv[optind + 1], argv[optind], err,
-			      sizeof(err)) < 0) {
+	if (lines > 0 && o->update) {
+		if (diff_save(cur, base, err, sizeof(err)) < 0) {
 			fprintf(stderr, "porttop: diff: --update: %s\n", err);
 			return EXIT_USAGE;
 		}
-		fprintf(stderr, "porttop: diff: %s updated from %s\n",
-			argv[optind], argv[optind + 1]);
+		fprintf(stderr, "porttop: diff: %s updated from %s\n", base,
+			cur);
 		return EXIT_OK;
 	}
 	return lines < 0 ? EXIT_USAGE : lines > 0 ? 1 : EXIT_OK;
+}
+
+int diff_main(int argc, char **argv)
+{
+	struct diff_opts o = { 0 };
+	int status = parse(argc, argv, &o);
+
+	if (status < 0 && keyhash_init(NULL) < 0) {
+		fprintf(stderr, "porttop: cannot initialise the hash key\n");
+		status = EXIT_USAGE;
+	}
+	if (status < 0)
+		status = diff_two(&o, argv[optind], argv[optind + 1]);
+	diff_opts_free(&o);
+	return status;
 }
