@@ -662,10 +662,6 @@ static int check_run_options(struct opts *o, int argc)
 		return bad_usage("run reports when CMD ends and takes the "
 				 "words after the options as CMD: --batch and -F "
 				 "do not go with it", NULL);
-	if (o->eng.write_file && !o->netns)
-		return bad_usage("run -w keeps only CMD's packets with --netns "
-				 "private (elsewhere a packet may come before "
-				 "its owner is known)", NULL);
 	if (o->eng.attrib == ATTR_MODE_NONE && !o->netns)
 		return bad_usage("run tells CMD's flows by their owners: "
 				 "--attrib none needs --netns private", NULL);

@@ -117,9 +117,10 @@ static enum pt_status open_pipeline(struct engine *e, struct pt_err *err)
 	if (e->attr)	/* look each new flow's sockets up at once */
 		ft_set_new_flow(e->ft, want_owner, e->attr);
 	if (e->o.write_file) {
-		/* -w pcapng keeps the processes of a live capture */
+		/* -w pcapng keeps the processes of a live capture; run
+		 * keeps only CMD's packets */
 		rc = dump_open(&e->dump, e->o.write_file, e->cap,
-			       e->live ? e->attr : NULL, err);
+			       e->live ? e->attr : NULL, e->o.own_cgroup, err);
 		if (rc != PT_OK)
 			return rc;
 		struct consumer c = dump_consumer(e->dump);

@@ -38,19 +38,29 @@
 #                   one child's datagram; the same program again -> exit 0,
 #                   nothing on stdout; with a curl more -> exit 1 and the
 #                   curl's flow, port, process and listener as "+" lines,
-#                   the server (python3) answering one flow more as "~"
+#                   the server (python3) answering one flow more as "~";
+#                   with --format json --ignore-hosts --tolerance
+#                   resp_flows=50%: the curl's 4 changes as JSON, hosts
+#                   null, python3's 1 -> 2 within the tolerance
 #   summary-kept    the summary of curl-only-cmd's run: "run: kept P of M
 #                   packets, 2 of F flows (CMD's)", P the packets of the
 #                   report's 2 flows, M >= P and F >= 2 the whole capture's
 #   drop-user       run -Z nobody -- sh -c 'id -u; id -g': nobody's uid and
 #                   gid (CMD runs as -Z's user, not as root)
+#   write-only-cmd  run -w FILE.pcapng outside --netns private, with the
+#                   noise going on: two curls and three forked children's
+#                   datagrams; porttop -r on the file reports the same
+#                   flows as run did, packet for packet and byte for
+#                   byte; tshark reads the file: as many packets as run's
+#                   flows counted, none from or to the noise's ports,
+#                   every one with a process comment naming CMD's cgroup
 #   netns-private   run --netns private -w: the one flow of a program
 #                   talking to itself in a fresh namespace; -r on the -w
 #                   file reports that same flow, packet for packet
 #   no-privileges   as nobody: exit 2, one line saying sudo; CMD not run
-#   usage           no CMD, -r, -w without --netns, --netns without run,
-#                   --netns bogus, --diff with --check: exit 2, CMD not
-#                   run
+#   usage           no CMD, -r, --netns without run, --netns bogus, --diff
+#                   with --check, --ignore without --diff, a bad --map:
+#                   exit 2, CMD not run
 #   ci-example      README "Use in CI" as written (contrib/ci-example):
 #                   the rules pass and the diff with the committed
 #                   baseline is empty; with the client's regression
@@ -64,7 +74,7 @@ cd "$(dirname "$0")/../.." || exit 2
 
 NSLIST=() SUITE=run NS_ENTER=nsenter
 CHECKS=(curl-only-cmd summary-kept ports-only-cmd fork-udp exit-status check-verdicts
-	netns-private diff-run no-privileges usage ci-example drop-user)
+	write-only-cmd netns-private diff-run no-privileges usage ci-example drop-user)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-run.XXXXXX") || exit 2
 . tests/lib/ns.sh
 trap ns_cleanup EXIT
@@ -74,7 +84,7 @@ PROG=$PWD/tests/run/prog.py
 RULES=$PWD/tests/run/rules
 
 need_root_porttop "capture, cgroups, eBPF, namespaces"
-missing=$(need_tools curl:curl setpriv:util-linux jq:jq nsenter:util-linux)
+missing=$(need_tools curl:curl setpriv:util-linux jq:jq nsenter:util-linux tshark:tshark)
 [ -n "$missing" ] && skip_all "missing tools: $missing"
 NS=ptrun-$$
 why=$(ns_lo "$NS") || skip_all "$why"
@@ -246,6 +256,8 @@ check_diff() {
 	prun d-base run -q --format json -- $one
 	prun d-same run -q --diff "$tmp/d-base.out" -- $one
 	local same=$RC
+	prun d-json run -q --diff "$tmp/d-base.out" --format json --ignore-hosts --tolerance resp_flows=50% -- sh -c "$one; curl -s -o /dev/null http://127.0.0.1:8080/"
+	local json=$RC
 	prun d-more run -q --diff "$tmp/d-base.out" -- sh -c "$one; curl -s -o /dev/null http://127.0.0.1:8080/"
 	if ! jqall d-base 'length == 1 and .[0].orig_p == 42001'; then
 		fail $n "the baseline is not the one datagram's flow" "$tmp/d-base.out" "$tmp/d-base.err"
@@ -260,6 +272,43 @@ check_diff() {
 	     ! grep -qx '~proc python3  out 1 -> 1  in 1 -> 2' "$tmp/d-more.out" ||
 	     [ "$(grep -c '^[-+~][a-z]' "$tmp/d-more.out")" -ne 5 ]; then
 		fail $n "not exactly the curl's lines" "$tmp/d-more.out"
+	elif [ "$json" -ne 1 ] || ! jq -se 'map([.kind, .object, .proto, .resp_h, .resp_p, .comm, .field]) == [
+		["appeared", "service", "tcp", null, 8080, null, null],
+		["appeared", "port", "tcp", null, 8080, null, null],
+		["appeared", "process", null, null, null, "curl", null],
+		["appeared", "listener", "tcp", null, 8080, "python3", null]]' "$tmp/d-json.out" >/dev/null; then
+		fail $n "--format json --ignore-hosts --tolerance resp_flows=50%: exit $json, not 1, or not the curl's 4 lines (python3 in 1 -> 2 is within 50%)" "$tmp/d-json.out" "$tmp/d-json.err"
+	else
+		ok $n
+	fi
+}
+
+# The flows of a report, one line each, in a stable order.
+flowlines() {
+	jq -c '[.proto, .orig_p, .resp_p, .orig_pkts, .resp_pkts, .orig_bytes, .resp_bytes]' "$1" | sort
+}
+
+check_write() {
+	local n=write-only-cmd url=http://127.0.0.1:8080/ cg pk bad
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun $n run -q -w "$tmp/w.pcapng" --format json -- sh -c "curl -s -o /dev/null --local-port 41000-41999 $url; $PYTHON $PROG fork 9999 3 42011 $tmp/w.pid; curl -s -o /dev/null --local-port 41000-41999 $url"
+	"$PORTTOP" -q -r "$tmp/w.pcapng" --format json >"$tmp/w-r.out" 2>"$tmp/w-r.err"
+	tshark -n -r "$tmp/w.pcapng" -T fields -E separator=/ -e tcp.port \
+		-e udp.port -e frame.comment >"$tmp/w-tshark.out" 2>"$tmp/w-tshark.err"
+	cg=$(jq -s '.[0].orig_cgroup' "$tmp/$n.out")
+	pk=$(jq -s 'map(.orig_pkts + .resp_pkts) | add' "$tmp/$n.out")
+	if [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif ! jqall $n 'length == 5 and (map(.orig_cgroup) | unique | length == 1)'; then
+		fail $n "not CMD's 5 flows, in one cgroup" "$tmp/$n.out"
+	elif [ "$(flowlines "$tmp/$n.out")" != "$(flowlines "$tmp/w-r.out")" ]; then
+		fail $n "-r on the -w file reports other flows than run did" "$tmp/$n.out" "$tmp/w-r.out"
+	elif [ "$(wc -l <"$tmp/w-tshark.out")" -ne "$pk" ]; then
+		fail $n "tshark reads $(wc -l <"$tmp/w-tshark.out") packets, run's flows counted $pk" "$tmp/w-tshark.out" "$tmp/w-tshark.err"
+	elif bad=$(grep -E '(^|[/,])(40[0-9]{3}|43001)([/,]|$)' "$tmp/w-tshark.out"); then
+		fail $n "packets of the noise in the file: $(echo "$bad" | head -n2)"
+	elif bad=$(grep -v "CgroupId: $cg\\\\n" "$tmp/w-tshark.out"); then
+		fail $n "packets without a comment naming CMD's cgroup $cg: $(echo "$bad" | head -n2)"
 	else
 		ok $n
 	fi
@@ -337,7 +386,10 @@ check_usage() {
 	local n=usage bad
 	bad=$(status_is u-nocmd 2
 	      status_is u-read 2 -r pcaps/attrib-lo.pcapng -- touch "$tmp/ran"
-	      status_is u-write 2 -w "$tmp/x.pcap" -- touch "$tmp/ran"
+	      status_is u-ignore 2 --ignore resp_h -- touch "$tmp/ran"
+	      printf '127.0.0.1\n' >"$tmp/bad.map"
+	      status_is u-map 2 --diff "$tmp/x.json" --map "$tmp/bad.map" -- touch "$tmp/ran"
+	      grep -q "bad.map:1: " "$tmp/u-map.err" || echo "--map: no FILE:LINE"
 	      status_is u-netns 2 --netns bogus -- touch "$tmp/ran"
 	      status_is u-diff 2 --diff "$tmp/x.json" --check "$RULES/curl-pass.yaml" -- touch "$tmp/ran"
 	      prun u-netns2 --netns private -r pcaps/attrib-lo.pcapng
@@ -358,6 +410,7 @@ check_fork
 check_exit
 check_verdicts
 check_diff
+check_write
 check_netns
 check_nopriv
 check_usage
