@@ -14,9 +14,10 @@
 
 /* diff_map_load: the map file at path: one rule a line, "BASELINE
  * CURRENT", each an address or a network ADDR/PREFIX (filters/dfilter.h:
- * df_net_parse); '#' starts a comment, blank lines are skipped.  Two
- * networks must have the same family and prefix (the host bits are
- * carried over); two addresses may be of either family.  The map, or
+ * df_net_parse); '#' starts a comment, blank lines are skipped.  A
+ * CURRENT network must have BASELINE's family and prefix length (the
+ * host bits are carried over); a CURRENT address takes every address
+ * BASELINE covers, of either family.  The map, or
  * NULL with err set: "FILE:LINE: message", or "FILE: reason" when it
  * cannot be read. */
 struct diff_map *diff_map_load(const char *path, char *err, size_t errlen);

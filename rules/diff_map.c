@@ -24,18 +24,17 @@ static const char *rule(char *line, struct map_rule *r)
 	const char *sep = " \t\r\n";
 	char *save, *from = strtok_r(line, sep, &save);
 	char *to = from ? strtok_r(NULL, sep, &save) : NULL;
-	int full_from, full_to;
+	int full_to;
 
 	if (!to || strtok_r(NULL, sep, &save))
 		return "give two addresses or networks: BASELINE CURRENT";
 	if (df_net_parse(from, &r->from) < 0 || df_net_parse(to, &r->to) < 0)
 		return "not an address or network ADDR/PREFIX";
-	full_from = r->from.prefix == (r->from.family == 4 ? 32 : 128);
 	full_to = r->to.prefix == (r->to.family == 4 ? 32 : 128);
-	if ((!full_from || !full_to) && (r->from.family != r->to.family ||
-					 r->from.prefix != r->to.prefix))
-		return "two networks of the same family and prefix length "
-		       "(the host bits are kept), or two addresses";
+	if (!full_to && (r->from.family != r->to.family ||
+			 r->from.prefix != r->to.prefix))
+		return "CURRENT is an address, or a network of BASELINE's "
+		       "family and prefix length (the host bits are kept)";
 	return NULL;
 }
 

@@ -34,7 +34,12 @@
 #                give tests/check/expected/diff-*.out exactly (reviewed;
 #                processes by name with their flows out and in, and the
 #                listeners, after the ports; --ignore comm drops them);
-#                bad reports and options are exit 2 with one line
+#                bad reports and options are exit 2 with one line;
+#                --ignore-hosts is --ignore orig_h --ignore resp_h;
+#                --format json is the same from porttop diff and from -r
+#                --diff (one option parser); --map makes a baseline of
+#                other addresses (baselines/attrib-lo-moved.json) the
+#                same; a bad map line is exit 2 with FILE:LINE
 
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -250,6 +255,8 @@ difft diff-tolerance 1 --tolerance 50% --ignore orig_pkts "$CAP" \
 	"$B/attrib-lo-changed.json"
 difft diff-ignore-hosts 1 --ignore orig_h --ignore resp_h \
 	--ignore conn_state "$CAP" "$B/attrib-lo-changed.json"
+difft diff-ignore-hosts 1 --ignore-hosts --ignore conn_state "$CAP" \
+	"$B/attrib-lo-changed.json"
 difft diff-captures 1 "$CAP" pcaps/tcp-http-curl.pcap
 difft diff-ignore-comm 1 --ignore comm "$B/attrib-lo.json" \
 	"$B/attrib-lo-changed.json"
@@ -273,6 +280,32 @@ if run diff-update 0 diff --update "$tmp/base.json" "$CAP"; then
 			echo "ok diff-update"
 	fi
 fi
+# the two-step form and --diff beside -r: one parser, one comparison
+if run diff-json 1 diff --format json --map tests/check/maps/moved.map \
+	--tolerance flows=50% "$B/attrib-lo-changed.json" "$CAP"; then
+	cp "$tmp/out" "$tmp/two-step.json"
+	if run diff-json 1 -q -r "$CAP" --diff "$B/attrib-lo-changed.json" \
+		--format json --map tests/check/maps/moved.map \
+		--tolerance flows=50% && cmp -s "$tmp/out" "$tmp/two-step.json" &&
+	   jq -se 'length == 14 and all(.kind == "changed" or .kind == "appeared")' \
+		"$tmp/out" >/dev/null; then
+		echo "ok diff-json"
+	else
+		fail diff-json "porttop diff and -r --diff differ, or not 14 changes"
+	fi
+fi
+difft diff-moved-map 0 --map tests/check/maps/moved.map \
+	"$B/attrib-lo-moved.json" "$CAP"
+printf '10.1.2.0/24 127.0.0.0/24\n\n# two words\n10.1.2.0/24\n' >"$tmp/bad.map"
+usage diff-bad-map "bad.map:4: give two addresses" diff --map "$tmp/bad.map" \
+	"$CAP" "$CAP"
+usage diff-bad-map-run "bad.map:4: give two addresses" -r "$CAP" \
+	--diff "$CAP" --map "$tmp/bad.map"
+usage diff-bad-tolerance "--tolerance takes" diff --tolerance ts=5% "$CAP" \
+	"$CAP"
+usage diff-alone "go with --diff" -r "$CAP" --ignore-hosts
+usage diff-csv "a diff's --format is text or json" -r "$CAP" --diff "$CAP" \
+	--format csv
 printf '{"schema":1,"proto":"tcp"}\n' >"$tmp/ports.json"
 printf '{"schema":1,\n' >"$tmp/cut.json"
 usage diff-bad-report "ports.json:1: not a flow of a flows report" diff \

@@ -64,7 +64,9 @@
 #   ci-example      README "Use in CI" as written (contrib/ci-example):
 #                   the rules pass and the diff with the committed
 #                   baseline is empty; with the client's regression
-#                   (BROKEN=1) check 3 fails and the diff shows 8001
+#                   (BROKEN=1) check 3 fails and the diff shows 8001;
+#                   the same with run --diff --ignore-hosts --format json
+#                   and jq, outside a private namespace
 # The checks that tell CMD's flows by cgroup need eBPF attribution (it
 # names every socket's cgroup, however short-lived); without it they SKIP.
 # Not root, or no network namespaces: every check SKIPs.  About 10 s.
@@ -373,7 +375,17 @@ check_ci_example() {
 		>"$tmp/ci-broken-diff.out" 2>&1
 	      [ $? -eq 1 ] || echo "BROKEN=1 diff: not exit 1"
 	      grep -q '^+tcp 127.0.0.1 > 127.0.0.1:8001 ' \
-		"$tmp/ci-broken-diff.out" || echo "BROKEN=1 diff: no +8001 line")
+		"$tmp/ci-broken-diff.out" || echo "BROKEN=1 diff: no +8001 line"
+	      # the one-step form with --ignore-hosts, as porttop.8 gives it
+	      for b in 0 1; do
+		BROKEN=$b inns "$PORTTOP" run --diff $ex/baseline.json --ignore-hosts \
+		    --tolerance 10% --format json -- $ex/test.sh 2>/dev/null |
+		    jq -r 'select(.kind == "appeared") | "\(.object) \(.resp_p // .comm)"' \
+		    >"$tmp/ci-json-$b.out"
+	      done
+	      [ ! -s "$tmp/ci-json-0.out" ] || echo "run --diff --format json: differences"
+	      [ "$(cat "$tmp/ci-json-1.out")" = "$(printf 'service 8001\nport 8001')" ] ||
+		echo "BROKEN=1 run --diff --format json: not service and port 8001")
 	if [ -n "$bad" ]; then
 		fail $n "$bad" "$tmp/ci-check.out" "$tmp/ci-diff.out" \
 			"$tmp/ci-broken.out" "$tmp/ci-broken-diff.out"

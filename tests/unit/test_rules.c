@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../rules/check.h"
 #include "../../rules/diff.h"
+#include "../../rules/diff_int.h"
 #include "sample_rows.h"
 
 static struct rules *load(const char *text, char *err)
@@ -181,21 +183,30 @@ static struct dflow dflow(const char *resp_h, int port, const char *cs,
 	return f;
 }
 
+/* Two sides of three flows: port 80 twice SF, then REJ and SF; a
+ * third flow to 10.0.0.3:22, then to 10.0.0.4:port4. */
+static void sides(struct dflow a[3], struct dflow b[3], int port4)
+{
+	a[0] = a[1] = dflow("10.0.0.2", 80, "SF", 100);
+	a[2] = dflow("10.0.0.3", 22, "SF", 5);
+	b[0] = dflow("10.0.0.2", 80, "REJ", 0);
+	b[1] = dflow("10.0.0.2", 80, "SF", 195);
+	b[2] = dflow("10.0.0.4", port4, "SF", 5);
+}
+
 static void diffs(void **state)
 {
-	struct dflow a[] = { dflow("10.0.0.2", 80, "SF", 100),
-			     dflow("10.0.0.2", 80, "SF", 100),
-			     dflow("10.0.0.3", 22, "SF", 5) };
-	struct dflow b[] = { dflow("10.0.0.2", 80, "REJ", 0),
-			     dflow("10.0.0.2", 80, "SF", 195),
-			     dflow("10.0.0.4", 443, "SF", 5) };
+	struct dflow a[3], b[3];
 	struct dside sa = { "a", a, 3, 3 }, sb = { "b", b, 3, 3 };
-	struct diff_opts o = { .tolerance = 0.1 };
-	char *text = NULL;
+	struct diff_opts o = { 0 };
+	char *text = NULL, err[256];
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	(void)state;
+	sides(a, b, 443);
+	assert_int_equal(diff_option(&o, DIFF_OPT_TOLERANCE, "10%", err,
+				     sizeof(err)), 0);
 	b[0].port_state = FT_PS_CLOSED;
 	b[0].first_ns = 1;	/* the latest verdict: closed */
 	assert_int_equal(diff_write(f, &sa, &sb, &o), 6);
@@ -213,6 +224,104 @@ static void diffs(void **state)
 	assert_int_equal(diff_ignore(&o, "ts"), -1);
 }
 
+/* The same two sides as JSON Lines: one line per changed field (the
+ * conn_state mix as an object, the tolerance it was judged with), one
+ * per object that came or went (its fields on its side), hosts null
+ * when ignored; resp_bytes 200 -> 195 within 10 %. */
+static void diffs_json(void **state)
+{
+	struct dflow a[3], b[3];
+	struct dside sa = { "a", a, 3, 3 }, sb = { "b", b, 3, 3 };
+	struct diff_opts o = { .json = 1, .ignore_ports = 1 };
+	char *text = NULL, err[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	sides(a, b, 22);
+	assert_int_equal(diff_option(&o, DIFF_OPT_TOLERANCE, "flows=0.5",
+				     err, sizeof(err)), 0);
+	assert_int_equal(diff_option(&o, DIFF_OPT_TOLERANCE, "0.1", err,
+				     sizeof(err)), 0);
+	assert_int_equal(diff_option(&o, DIFF_OPT_IGNORE_HOSTS, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(diff_write(f, &sa, &sb, &o), 1);
+	fclose(f);
+	assert_string_equal(text,
+		"{\"kind\":\"changed\",\"object\":\"service\",\"proto\":\"tcp\","
+		"\"orig_h\":null,\"resp_h\":null,\"resp_p\":80,"
+		"\"field\":\"conn_state\",\"baseline\":{\"SF\":2},"
+		"\"current\":{\"REJ\":1,\"SF\":1},\"tolerance\":null}\n");
+	free(text);
+	o.ignore_orig_h = o.ignore_resp_h = 0;
+	text = NULL;
+	f = open_memstream(&text, &len);
+	assert_int_equal(diff_write(f, &sa, &sb, &o), 3);
+	fclose(f);
+	assert_non_null(strstr(text,
+		"{\"kind\":\"disappeared\",\"object\":\"service\",\"proto\":"
+		"\"tcp\",\"orig_h\":\"10.0.0.1\",\"resp_h\":\"10.0.0.3\","
+		"\"resp_p\":22,\"field\":null,\"baseline\":{\"flows\":1,"
+		"\"conn_state\":{\"SF\":1}},\"current\":null,"
+		"\"tolerance\":null}\n"));
+	free(text);
+	assert_true(o.tol[DIFF_TOL_FLOWS] == 0.5);
+	assert_true(o.tol[DIFF_ORIG_BYTES] == 0.1);
+	assert_int_equal(diff_option(&o, DIFF_OPT_TOLERANCE, "ts=1%", err,
+				     sizeof(err)), -1);
+	assert_int_equal(diff_option(&o, DIFF_OPT_TOLERANCE, "150%", err,
+				     sizeof(err)), -1);
+	assert_int_equal(diff_option(&o, DIFF_OPT_FORMAT, "csv", err,
+				     sizeof(err)), -1);
+}
+
+/* --map: networks keep the host bits, an address takes a whole network
+ * or an address of either family,
+ * the first rule that covers an address wins; bad lines say FILE:LINE. */
+static void diff_maps(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "127.0.0.5", "10.1.2.5" }, { "127.1.0.5", "9.9.9.9" },
+		{ "::1", "192.0.2.7" }, { "fd00::1:2", "fd01::1:2" },
+		{ "192.0.2.7", "192.0.2.7" },
+	};
+	static const struct { const char *text, *msg; } bad[] = {
+		{ "# ok\n10.0.0.0/8\n", ":2: give two" },
+		{ "10.0.0.0/8 10.0.0.0/16\n", ":1: CURRENT is an address" },
+		{ "\n\n10.0.0.0/8 fd00::/8\n", ":3: CURRENT is an address" },
+		{ "1.2.3.4 10.0.0.0/8\n", ":1: CURRENT is an address" },
+		{ "1.2.3.4 x\n", ":1: not an address" },
+	};
+	char path[] = "/tmp/test_rules_map.XXXXXX", err[256], addr[48];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct diff_opts o = { 0 };
+
+	(void)state;
+	fputs("# the baseline's run  the current one\n"
+	      "127.0.0.0/24 10.1.2.0/24   # loopback to the runner's\n"
+	      "::1 192.0.2.7\nfd00::/16 fd01::/16\n127.0.0.0/8 9.9.9.9\n", f);
+	fclose(f);
+	assert_int_equal(diff_option(&o, DIFF_OPT_MAP, path, err,
+				     sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(addr, sizeof(addr), "%s", cases[i].in);
+		diff_map_apply(o.map, addr, sizeof(addr));
+		assert_string_equal(addr, cases[i].out);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f = fopen(path, "w");
+		fputs(bad[i].text, f);
+		fclose(f);
+		assert_int_equal(diff_option(&o, DIFF_OPT_MAP, path, err,
+					     sizeof(err)), -1);
+		if (!strstr(err, bad[i].msg) || strncmp(err, path, strlen(path)))
+			fail_msg("%s: got \"%s\"", bad[i].msg, err);
+	}
+	unlink(path);
+	diff_opts_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +331,8 @@ int main(void)
 		cmocka_unit_test(ports_and_listeners),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(diffs),
+		cmocka_unit_test(diffs_json),
+		cmocka_unit_test(diff_maps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
