@@ -13,6 +13,10 @@ each program's flows can be told apart in a report.
                                  0.2 s (its children are gone before it)
   prog.py http-self PORT         an HTTP server on 127.0.0.1:PORT in a
                                  thread, one GET to it, then stops
+  prog.py flood PORT N           N datagrams of 20 bytes, as fast as it
+                                 can, to its own socket on 127.0.0.1:PORT
+                                 (never read: the kernel drops what its
+                                 buffer cannot hold, after capture)
 """
 import os
 import socket
@@ -79,6 +83,14 @@ def http_self(port):
     srv.server_close()
 
 
+def flood(port, n):
+    r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    r.bind(("127.0.0.1", port))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for _ in range(n):
+        s.sendto(b"x" * 20, ("127.0.0.1", port))
+
+
 def main(a):
     if a[0] == "echo":
         echo(int(a[1]))
@@ -86,6 +98,8 @@ def main(a):
         noise(int(a[1]), int(a[2]))
     elif a[0] == "fork":
         fork(int(a[1]), int(a[2]), int(a[3]), a[4])
+    elif a[0] == "flood":
+        flood(int(a[1]), int(a[2]))
     elif a[0] == "http-self":
         http_self(int(a[1]))
     else:

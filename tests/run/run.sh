@@ -54,6 +54,12 @@
 #                   byte; tshark reads the file: as many packets as run's
 #                   flows counted, none from or to the noise's ports,
 #                   every one with a process comment naming CMD's cgroup
+#   write-flood     run -w with CMD sending 300000 datagrams as fast as it
+#                   can: when they fill the delay line (16384 packets in
+#                   250 ms), stderr says how many were decided early and
+#                   how many of those written; either way the file holds
+#                   exactly the packets run's report counted (their
+#                   owner was known long before the line filled)
 #   netns-private   run --netns private -w: the one flow of a program
 #                   talking to itself in a fresh namespace; -r on the -w
 #                   file reports that same flow, packet for packet
@@ -76,7 +82,8 @@ cd "$(dirname "$0")/../.." || exit 2
 
 NSLIST=() SUITE=run NS_ENTER=nsenter
 CHECKS=(curl-only-cmd summary-kept ports-only-cmd fork-udp exit-status check-verdicts
-	write-only-cmd netns-private diff-run no-privileges usage ci-example drop-user)
+	write-only-cmd write-flood netns-private diff-run no-privileges usage ci-example
+	drop-user)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-run.XXXXXX") || exit 2
 . tests/lib/ns.sh
 trap ns_cleanup EXIT
@@ -316,6 +323,25 @@ check_write() {
 	fi
 }
 
+check_flood() {
+	local n=write-flood early
+	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
+	prun $n run -q -w "$tmp/flood.pcapng" --format json -- "$PYTHON" "$PROG" flood 9100 300000
+	"$PORTTOP" -q -r "$tmp/flood.pcapng" --format json >"$tmp/flood-r.out" 2>"$tmp/flood-r.err"
+	early=$(sed -n 's/.*flood.pcapng: \([0-9]*\) of \([0-9]*\) packets decided before.*full: \([0-9]*\) written.*/\1 \2 \3/p' "$tmp/$n.err")
+	if [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif ! jqall $n 'length == 1 and .[0].resp_p == 9100 and .[0].orig_pkts > 0'; then
+		fail $n "not the one flood flow to 9100" "$tmp/$n.out"
+	elif [ "$(flowlines "$tmp/$n.out")" != "$(flowlines "$tmp/flood-r.out")" ]; then
+		fail $n "-r on the -w file: not the packets run counted" "$tmp/$n.out" "$tmp/flood-r.out" "$tmp/$n.err"
+	elif grep -q "decided before" "$tmp/$n.err" && [ -z "$early" ]; then
+		fail $n "the line about the full delay line is not as porttop(8) says" "$tmp/$n.err"
+	else
+		ok $n
+	fi
+}
+
 check_netns() {
 	local n=netns-private
 	prun $n run -q --netns private -w "$tmp/ns.pcapng" --format json -- "$PYTHON" "$PROG" http-self 8000
@@ -377,11 +403,11 @@ check_ci_example() {
 	      grep -q '^+tcp 127.0.0.1 > 127.0.0.1:8001 ' \
 		"$tmp/ci-broken-diff.out" || echo "BROKEN=1 diff: no +8001 line"
 	      # the one-step form with --ignore-hosts, as porttop.8 gives it
-	      for b in 0 1; do
+	      for b in "" 1; do
 		BROKEN=$b inns "$PORTTOP" run --diff $ex/baseline.json --ignore-hosts \
 		    --tolerance 10% --format json -- $ex/test.sh 2>/dev/null |
 		    jq -r 'select(.kind == "appeared") | "\(.object) \(.resp_p // .comm)"' \
-		    >"$tmp/ci-json-$b.out"
+		    >"$tmp/ci-json-${b:-0}.out"
 	      done
 	      [ ! -s "$tmp/ci-json-0.out" ] || echo "run --diff --format json: differences"
 	      [ "$(cat "$tmp/ci-json-1.out")" = "$(printf 'service 8001\nport 8001')" ] ||
@@ -423,6 +449,7 @@ check_exit
 check_verdicts
 check_diff
 check_write
+check_flood
 check_netns
 check_nopriv
 check_usage
