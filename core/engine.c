@@ -2,6 +2,7 @@
  * engine.c - the capture thread and its readers (see engine.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -128,9 +129,11 @@ static void names_of(const struct engine *e, struct flow_rec *f)
 
 /* The flow with its owners, looked up once for every consumer (the
  * service keeps closed sockets' owners a while, so a flow that outlived
- * its socket is still attributed). */
-static void deliver(struct engine *e, const struct ft_view *v)
+ * its socket is still attributed).  The capture thread, or the pipe's
+ * consumer thread. */
+static void deliver(void *arg, const struct ft_view *v)
 {
+	struct engine *e = arg;
 	struct flow_rec f;
 
 	f.v = *v;
@@ -179,7 +182,9 @@ void engine_flow_ended(void *arg, const struct ft_view *v)
 {
 	struct engine *e = arg;
 
-	if (!e->hold || !hold(e, v))
+	if (e->pipe)	/* the table thread: on to the consumer thread */
+		pipe_ended(e->pipe, v);
+	else if (!e->hold || !hold(e, v))
 		deliver(e, v);
 }
 
@@ -240,8 +245,12 @@ static void owners_in(struct engine *e, const struct dec_pkt *p, unsigned n)
 
 static void flush_batch(struct engine *e, struct loop *l)
 {
-	owners_in(e, l->batch, l->nb);
-	ft_packets(e->ft, l->batch, l->nb);
+	if (e->pipe) {	/* a file: no owners to take in */
+		pipe_records(e->pipe, l->batch, l->nb);
+	} else {
+		owners_in(e, l->batch, l->nb);
+		ft_packets(e->ft, l->batch, l->nb);
+	}
 	l->nb = 0;
 }
 
@@ -257,12 +266,22 @@ static void publish(struct engine *e, struct loop *l)
  * time for a file, so that what a consumer does on a tick (an exporter's
  * active timeout) happens at the same packets on every run of a file.
  * The table has taken every packet before. */
-static void tick(struct engine *e, struct loop *l, int64_t now)
+static void tick_consumers(void *arg, int64_t now)
 {
-	flush_batch(e, l);
+	struct engine *e = arg;
+
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].tick)
 			e->cons[i].tick(e->cons[i].arg, now);
+}
+
+static void tick(struct engine *e, struct loop *l, int64_t now)
+{
+	flush_batch(e, l);
+	if (e->pipe)	/* in its place among the flows */
+		pipe_tick(e->pipe, now);
+	else
+		tick_consumers(e, now);
 	l->next_tick = (e->live ? mono_ns() : now) + TICK_NS;
 }
 
@@ -452,7 +471,9 @@ static void end_of_input(struct engine *e, struct loop *l)
 	dec_flush(&e->dec);
 	release(e, UINT64_MAX);	/* no note can come now */
 	e->hold = 0;
-	if (!e->o.keep_flows)
+	if (e->pipe)	/* the table flushed, every flow handed on */
+		pipe_end(e->pipe);
+	else if (!e->o.keep_flows)
 		ft_flush(e->ft);
 	else
 		ft_republish(e->ft);	/* as of the end, for the view */
@@ -562,8 +583,35 @@ int engine_add(struct engine *e, const struct consumer *c)
 	return 0;
 }
 
+/* --threads: the pipeline when what comes out is the same: a file
+ * without process comments (no owners to be read behind the packets),
+ * no view (it reads the table), no consumer reading names, and every
+ * consumer of flows or ticks CONSUMER_BEHIND.  Otherwise, or when the
+ * threads cannot start, one thread.  PORTTOP_SAY_THREADS in the
+ * environment: a line on stderr says which (for the tests). */
+static void start_pipe(struct engine *e)
+{
+	struct pipe_hooks h = { .arg = e, .flow = deliver };
+	int ok = e->o.threads > 1 && !e->live && !e->attr &&
+		 !e->o.keep_flows && !e->o.ft.publish && !e->nnames;
+
+	for (int i = 0; ok && i < e->ncons; i++) {
+		const struct consumer *c = &e->cons[i];
+
+		ok = !(c->flow || c->tick) || (c->flags & CONSUMER_BEHIND);
+		if (c->tick)
+			h.tick = tick_consumers;
+	}
+	if (ok)
+		e->pipe = pipe_new(e->ft, &h);
+	if (getenv("PORTTOP_SAY_THREADS"))
+		fprintf(stderr, "porttop: threads: %s\n", e->pipe ?
+			"3 (capture, table, consumers)" : "1");
+}
+
 enum pt_status engine_start(struct engine *e, struct pt_err *err)
 {
+	start_pipe(e);
 	e->st.running = 1;
 	if (thread_start(&e->thread, NULL, engine_thread, e) != 0) {
 		e->st.running = 0;

@@ -173,6 +173,7 @@ void engine_close(struct engine *e)
 	if (e->started && !e->joined)
 		engine_stop(e);
 	engine_wait(e, &ignored);	/* joins, closes -w */
+	pipe_free(e->pipe);
 	ft_destroy(e->ft);
 	free(e->held);
 	dec_free(&e->dec);

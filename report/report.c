@@ -324,7 +324,7 @@ struct consumer report_consumer(struct report *r)
 	/* port, service and process rows have no names */
 	return (struct consumer){ .name = "report", .arg = r,
 				  .flags = r->kind == REP_FLOWS ? 0 :
-					   CONSUMER_NO_NAMES,
+					   CONSUMER_NO_NAMES | CONSUMER_BEHIND,
 				  .flow = report_add };
 }
 
