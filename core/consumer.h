@@ -68,9 +68,10 @@ struct flow_rec {
 /* CONSUMER_BEHIND: this consumer may get its flows, ticks and finish
  * on a thread of the engine's other than the capture thread, some
  * batches of packets behind it (--threads, core/pipe.h), in the same
- * order as ever: it reads no names or owners of flows (they would be
- * as of later packets) and does nothing with packets that must line
- * up with its flows.  Without it the run keeps one thread. */
+ * order as ever, named as ever (the table thread names them): it reads
+ * no owners of flows (a file's comments are read ahead by then) and does
+ * nothing with packets that must line up with its flows.  Without it the
+ * run keeps one thread. */
 #define CONSUMER_BEHIND 0x8
 
 struct consumer {

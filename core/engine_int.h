@@ -30,6 +30,9 @@ struct engine {
 	struct pipe *pipe;		/* --threads: the table and the
 					   consumers on threads of their own;
 					   NULL: all in the capture thread */
+	uint8_t *fbuf;			/* the pipe's names: a batch's frames
+					   (NULL: names read in the capture
+					   thread) */
 	struct attr *attr;		/* NULL: flows are not attributed */
 	struct nm_names *names;		/* names of addresses, from the
 					   packets */

@@ -27,6 +27,8 @@
 #include "pipe.h"
 
 #define RECS	128	/* records a slot hands over at once */
+#define ARENA	(PIPE_BATCH_BYTES + PIPE_FRAME_MAX)	/* a slot's
+				   frames: at least one whole batch's */
 #define VIEWS	64	/* ended flows a slot hands over at once */
 #define SLOTS	32	/* slots a ring */
 #define SPINS	200	/* looks at a ring before sleeping on it */
@@ -43,6 +45,11 @@ struct rec_slot {
 	uint32_t n;
 	uint8_t mark;			/* enum mark, after the records */
 	int64_t now;			/* the tick's time */
+	uint32_t nb;			/* batches (with names) */
+	uint8_t *arena;			/* ARENA bytes of frames (names) */
+	uint32_t bytes;			/* of which used */
+	uint16_t bend[RECS];		/* where each batch ends */
+	uint32_t foff[RECS], flen[RECS];	/* each record's frame */
 	struct dec_pkt p[RECS];
 };
 
@@ -50,7 +57,7 @@ struct flow_slot {
 	uint32_t n;
 	uint8_t mark;
 	int64_t now;
-	struct ft_view v[VIEWS];
+	struct flow_rec f[VIEWS];
 };
 
 struct ring {
@@ -71,6 +78,7 @@ struct pipe {
 	struct pipe_hooks h;
 	struct ring rin, rout;		/* records in, flows out */
 	struct rec_slot *rfill;		/* capture thread: filling */
+	uint8_t *arena;			/* SLOTS * ARENA bytes (names) */
 	struct flow_slot *ffill;	/* table thread: filling */
 	pthread_t table, cons;
 	int started;			/* threads running: 0, 1, 2 */
@@ -191,14 +199,37 @@ static void flow_mark(struct pipe *p, enum mark m, int64_t now)
 	p->ffill = NULL;
 }
 
-void pipe_ended(struct pipe *p, const struct ft_view *v)
+void pipe_ended(struct pipe *p, const struct flow_rec *f)
 {
 	struct flow_slot *s = flow_fill(p);
 
-	s->v[s->n++] = *v;
+	s->f[s->n++] = *f;
 	if (s->n == VIEWS) {
 		ring_publish(&p->rout, 0);
 		p->ffill = NULL;
+	}
+}
+
+/* A slot's records through the table (which ends flows: pipe_ended);
+ * with names, batch by batch, each after its frames were read for
+ * names, as the capture thread does alone. */
+static void take_slot(struct pipe *p, const struct rec_slot *s)
+{
+	uint32_t from = 0;
+
+	if (!p->h.names) {
+		ft_packets(p->ft, s->p, s->n);
+		return;
+	}
+	for (uint32_t b = 0; b < s->nb; b++) {
+		uint32_t to = s->bend[b];
+
+		for (uint32_t i = from; i < to; i++)
+			if (s->flen[i])
+				nm_packet(p->h.names, s->arena + s->foff[i],
+					  s->flen[i], &s->p[i]);
+		ft_packets(p->ft, s->p + from, to - from);
+		from = to;
 	}
 }
 
@@ -211,7 +242,7 @@ static void *table_thread(void *arg)
 		enum mark m = (enum mark)s->mark;
 		int64_t now = s->now;
 
-		ft_packets(p->ft, s->p, s->n);	/* ends flows: pipe_ended */
+		take_slot(p, s);
 		ring_release(&p->rin);
 		if (m == MARK_TICK) {
 			flow_mark(p, MARK_TICK, now);
@@ -235,7 +266,7 @@ static void *consumer_thread(void *arg)
 		int64_t now = s->now;
 
 		for (uint32_t i = 0; i < s->n; i++)
-			p->h.flow(p->h.arg, &s->v[i]);
+			p->h.flow(p->h.arg, &s->f[i]);
 		ring_release(&p->rout);
 		if (m == MARK_TICK && p->h.tick)
 			p->h.tick(p->h.arg, now);
@@ -249,9 +280,13 @@ static void *consumer_thread(void *arg)
 static struct rec_slot *rec_fill(struct pipe *p)
 {
 	if (!p->rfill) {
+		uint32_t i = p->rin.head % SLOTS;
+
 		p->rfill = ring_claim(&p->rin);
-		p->rfill->n = 0;
+		p->rfill->n = p->rfill->nb = p->rfill->bytes = 0;
 		p->rfill->mark = MARK_NONE;
+		p->rfill->arena = p->arena ? p->arena + (size_t)i * ARENA :
+				  NULL;
 	}
 	return p->rfill;
 }
@@ -266,7 +301,8 @@ static void rec_mark(struct pipe *p, enum mark m, int64_t now)
 	p->rfill = NULL;
 }
 
-void pipe_records(struct pipe *p, const struct dec_pkt *r, unsigned n)
+/* Without names: records fill slots whole, a batch may straddle two. */
+static void records_only(struct pipe *p, const struct dec_pkt *r, unsigned n)
 {
 	while (n) {
 		struct rec_slot *s = rec_fill(p);
@@ -281,6 +317,32 @@ void pipe_records(struct pipe *p, const struct dec_pkt *r, unsigned n)
 			p->rfill = NULL;
 		}
 	}
+}
+
+void pipe_records(struct pipe *p, const struct dec_pkt *r, unsigned n,
+		  const struct pipe_frames *f)
+{
+	struct rec_slot *s;
+
+	if (!p->h.names) {
+		records_only(p, r, n);
+		return;
+	}
+	s = rec_fill(p);	/* with names: a batch whole in one slot */
+	if (s->n + n > RECS || s->bytes + f->bytes > ARENA) {
+		ring_publish(&p->rin, 0);
+		p->rfill = NULL;
+		s = rec_fill(p);
+	}
+	memcpy(&s->p[s->n], r, n * sizeof(*r));
+	memcpy(s->arena + s->bytes, f->buf, f->bytes);
+	for (unsigned i = 0; i < n; i++) {
+		s->foff[s->n + i] = s->bytes + f->off[i];
+		s->flen[s->n + i] = f->len[i];
+	}
+	s->n += n;
+	s->bytes += f->bytes;
+	s->bend[s->nb++] = (uint16_t)s->n;
 }
 
 void pipe_tick(struct pipe *p, int64_t now_ns)
@@ -310,6 +372,7 @@ void pipe_free(struct pipe *p)
 	pipe_end(p);
 	ring_free(&p->rin);
 	ring_free(&p->rout);
+	vmem_free(p->arena, (size_t)SLOTS * ARENA);
 	vmem_free(p, sizeof(*p));
 }
 
@@ -322,7 +385,9 @@ struct pipe *pipe_new(struct ft_table *ft, const struct pipe_hooks *h)
 		return NULL;
 	p->ft = ft;
 	p->h = *h;
-	if (ring_init(&p->rin, sizeof(struct rec_slot)) == 0 &&
+	if ((!h->names ||
+	     (p->arena = vmem_alloc((size_t)SLOTS * ARENA))) &&
+	    ring_init(&p->rin, sizeof(struct rec_slot)) == 0 &&
 	    ring_init(&p->rout, sizeof(struct flow_slot)) == 0 &&
 	    (err = thread_start(&p->table, NULL, table_thread, p)) == 0 &&
 	    ++p->started &&

@@ -5,8 +5,8 @@
 #   1. every golden test (tests/golden/TESTLIST) again with --threads 2
 #      before its own options: the same expected stdout (and stderr);
 #   2. every capture of pcaps/ and $SHARED/pcaps/ (the golden and oracle
-#      captures) through the reports that run on several threads (ports
-#      as JSON, services as CSV, procs as text) with --threads 1 and
+#      captures) through every report (flows and ports as JSON, services
+#      as CSV, procs as text) with --threads 1 and
 #      --threads 2: the same stdout, stderr and exit status, and the
 #      second run did use the pipeline (PORTTOP_SAY_THREADS says so on
 #      stderr; that line is left out of the comparison).  pcapng files
@@ -87,6 +87,7 @@ for cap in pcaps/*.pcap pcaps/*.pcapng "$SHARED"/pcaps/*.pcap \
 	case $(od -An -tx1 -N4 "$cap" | tr -d ' ') in
 	0a0d0d0a) set -- --attrib none ;;	# pcapng's section header
 	esac
+	run_pair "threads-flows-$b" "$cap" "$@" --report flows --format json
 	run_pair "threads-ports-$b" "$cap" "$@" --report ports --format json
 	run_pair "threads-services-$b" "$cap" "$@" --report services \
 		--format csv
