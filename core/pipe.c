@@ -372,7 +372,7 @@ void pipe_free(struct pipe *p)
 	pipe_end(p);
 	ring_free(&p->rin);
 	ring_free(&p->rout);
-	vmem_free(p->arena, (size_t)SLOTS * ARENA);
+	free(p->arena);
 	vmem_free(p, sizeof(*p));
 }
 
@@ -385,8 +385,10 @@ struct pipe *pipe_new(struct ft_table *ft, const struct pipe_hooks *h)
 		return NULL;
 	p->ft = ft;
 	p->h = *h;
-	if ((!h->names ||
-	     (p->arena = vmem_alloc((size_t)SLOTS * ARENA))) &&
+	/* the frames: malloc's pages, touched as far as slots fill (not
+	 * vmem's huge pages, which a slot's first frame would make
+	 * resident whole) */
+	if ((!h->names || (p->arena = malloc((size_t)SLOTS * ARENA))) &&
 	    ring_init(&p->rin, sizeof(struct rec_slot)) == 0 &&
 	    ring_init(&p->rout, sizeof(struct flow_slot)) == 0 &&
 	    (err = thread_start(&p->table, NULL, table_thread, p)) == 0 &&

@@ -67,12 +67,14 @@ struct pipe *pipe_new(struct ft_table *ft, const struct pipe_hooks *h);
  * table thread.  Waits while the table thread is a ring behind.  Capture
  * thread. */
 #define PIPE_BATCH 128
-#define PIPE_BATCH_BYTES (256u << 10)	/* frames that end a batch: the
+#define PIPE_BATCH_BYTES (64u << 10)	/* frames that end a batch: the
 					   capture thread flushes once its
 					   batch's frames reach it */
-#define PIPE_FRAME_MAX (1u << 20)	/* the largest frame (pcapng's
-					   USB): a batch's frames are at
-					   most the sum of the two */
+#define PIPE_FRAME_MAX (256u << 10)	/* the largest frame kept for
+					   names (libpcap's largest snapshot
+					   length; larger ones are USB, never
+					   IP): a batch's frames are at most
+					   the sum of the two */
 void pipe_records(struct pipe *p, const struct dec_pkt *r, unsigned n,
 		  const struct pipe_frames *f);
 
