@@ -50,7 +50,7 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	names/nm_whomap_linux.c names/nm_rtjson.c names/nm_rtspec.c names/nm_rtev.c names/nm_runtime_linux.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_gen.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c attrib/attr_iphlp.c attrib/attr_os_linux.c \
-	core/status.c core/engine_open.c core/engine.c core/dump_hold.c core/dump.c core/sig_linux.c core/wake_linux.c core/priv_linux.c core/child_linux.c \
+	core/status.c core/engine_open.c core/engine.c core/pipe.c core/dump_hold.c core/dump.c core/sig_linux.c core/wake_linux.c core/priv_linux.c core/child_linux.c \
 	report/names.c report/port_row.c report/ports.c report/procs.c report/rows_fields.c report/rows.c report/row_filter.c report/report.c report/events.c report/report_run.c \
 	export/ipfix_rec.c export/ipfix_fb.c export/ipfix_coll.c export/ipfix_send.c export/ipfix.c \
 	rules/rules_node.c rules/rules_value.c rules/rules_check.c rules/rules_yaml.c rules/check_agg.c rules/check.c \

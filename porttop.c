@@ -197,6 +197,13 @@ static void usage_more(FILE *f)
 "                     IP header only, as tcpdump and tshark key flows) or\n"
 "                     inner (the innermost flows only); the view's T key\n"
 "                     switches between them (each mode's flows since start)\n"
+"Several cores:\n"
+"  --threads N        N above 1: a pcap file's report on three threads\n"
+"                     (reading, flow table, report), the same output as\n"
+"                     one thread (default 1); everything else keeps one\n"
+"                     thread: pcapng files (owners in comments; --attrib\n"
+"                     none lets them), the view, --batch, -w, --events,\n"
+"                     checks, --ipfix, live capture\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u: %zu MiB, %zu MiB with\n"
 "                     the view or --batch); when full, the idlest flow is\n"
@@ -442,6 +449,16 @@ static int o_timeouts(struct opts *o, const char *a)
 	return parse_pairs(a, timeout_pair, &o->eng.ft);
 }
 
+static int o_threads(struct opts *o, const char *a)
+{
+	uint64_t v;
+
+	if (parse_u64(a, &v) < 0 || v < 1 || v > ENGINE_MAX_THREADS)
+		return -1;
+	o->eng.threads = (int)v;
+	return 0;
+}
+
 static int o_duration(struct opts *o, const char *a)
 {
 	return parse_seconds(a, &o->eng.duration_ns, 0);
@@ -569,6 +586,7 @@ static const struct opt_def {
 	{ "runtime", 300, 1, o_runtime, "invalid --runtime",
 	  "podman, docker, auto, KIND=/PATH (a comma-separated list, at "
 	  "most 8 sockets) or none" },
+	{ "threads", 301, 1, o_threads, "invalid --threads", "1 to 16" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 #define OPT_DIFF 512	/* + enum diff_opt: --diff's options, defined and

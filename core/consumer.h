@@ -65,6 +65,14 @@ struct flow_rec {
  * of looking up both ends of every ended flow (nm_flow: up to eight
  * table probes a flow, a third of a ports report's time). */
 #define CONSUMER_NO_NAMES 0x4
+/* CONSUMER_BEHIND: this consumer may get its flows, ticks and finish
+ * on a thread of the engine's other than the capture thread, some
+ * batches of packets behind it (--threads, core/pipe.h), in the same
+ * order as ever, named as ever (the table thread names them): it reads
+ * no owners of flows (a file's comments are read ahead by then) and does
+ * nothing with packets that must line up with its flows.  Without it the
+ * run keeps one thread. */
+#define CONSUMER_BEHIND 0x8
 
 struct consumer {
 	const char *name;	/* for messages */

@@ -2,6 +2,7 @@
  * engine.c - the capture thread and its readers (see engine.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -46,6 +47,11 @@ struct loop {
 	int64_t next_tick;		/* consumers' next tick: wall time
 					   (a device) or packet time (a
 					   file) */
+	/* --threads with names: the batch's frames (pipe_frames) */
+	uint8_t *fbuf;			/* PIPE_BATCH_BYTES + PIPE_FRAME_MAX */
+	uint32_t fbytes;
+	uint32_t foff[FT_BATCH + DEC_MAX_LAYERS];
+	uint32_t flen[FT_BATCH + DEC_MAX_LAYERS];
 };
 
 static void sleep_ns(int64_t ns)
@@ -126,20 +132,34 @@ static void names_of(const struct engine *e, struct flow_rec *f)
 		memset(f->name, 0, sizeof(f->name));
 }
 
-/* The flow with its owners, looked up once for every consumer (the
- * service keeps closed sockets' owners a while, so a flow that outlived
- * its socket is still attributed). */
+/* f->v with its owners, looked up once for every consumer (the service
+ * keeps closed sockets' owners a while, so a flow that outlived its
+ * socket is still attributed), and names.  0: porttop run's program
+ * owns neither end (hand it to nobody). */
+static int complete(struct engine *e, struct flow_rec *f)
+{
+	attr_flow(e->attr, &f->v, f->end);
+	if (!owned(e, f))
+		return 0;
+	names_of(e, f);
+	return 1;
+}
+
 static void deliver(struct engine *e, const struct ft_view *v)
 {
 	struct flow_rec f;
 
 	f.v = *v;
-	attr_flow(e->attr, v, f.end);
-	if (!owned(e, &f))
-		return;
-	kept(e, &f);
-	names_of(e, &f);
-	hand_on(e, &f, 0);
+	if (complete(e, &f)) {
+		kept(e, &f);
+		hand_on(e, &f, 0);
+	}
+}
+
+/* The pipe's consumer thread: a flow the table thread completed. */
+static void hand_on_piped(void *arg, const struct flow_rec *f)
+{
+	hand_on(arg, f, 0);
 }
 
 /* Held flows whose wait is over (all: read = UINT64_MAX), oldest first. */
@@ -179,8 +199,15 @@ void engine_flow_ended(void *arg, const struct ft_view *v)
 {
 	struct engine *e = arg;
 
-	if (!e->hold || !hold(e, v))
+	if (e->pipe) {	/* the table thread: on to the consumer thread */
+		struct flow_rec f;
+
+		f.v = *v;
+		if (complete(e, &f))
+			pipe_ended(e->pipe, &f);
+	} else if (!e->hold || !hold(e, v)) {
 		deliver(e, v);
+	}
 }
 
 /* The flows a view leaves in the table, to the consumers that want every
@@ -189,15 +216,9 @@ static void hand_on_left(struct engine *e)
 {
 	struct flow_rec f;
 
-	for (uint32_t i = 0; i < ft_capacity(e->ft); i++) {
-		if (!ft_read(e->ft, i, &f.v))
-			continue;
-		attr_flow(e->attr, &f.v, f.end);
-		if (!owned(e, &f))
-			continue;
-		names_of(e, &f);
-		hand_on(e, &f, 1);
-	}
+	for (uint32_t i = 0; i < ft_capacity(e->ft); i++)
+		if (ft_read(e->ft, i, &f.v) && complete(e, &f))
+			hand_on(e, &f, 1);
 }
 
 /* Whether the attribution service has taken in the socket events up to
@@ -240,9 +261,16 @@ static void owners_in(struct engine *e, const struct dec_pkt *p, unsigned n)
 
 static void flush_batch(struct engine *e, struct loop *l)
 {
-	owners_in(e, l->batch, l->nb);
-	ft_packets(e->ft, l->batch, l->nb);
+	struct pipe_frames f = { l->fbuf, l->foff, l->flen, l->fbytes };
+
+	if (e->pipe) {	/* a file: no owners to take in */
+		pipe_records(e->pipe, l->batch, l->nb, &f);
+	} else {
+		owners_in(e, l->batch, l->nb);
+		ft_packets(e->ft, l->batch, l->nb);
+	}
 	l->nb = 0;
+	l->fbytes = 0;
 }
 
 /* Readers get fresh counters, ten times a second of wall time. */
@@ -257,12 +285,22 @@ static void publish(struct engine *e, struct loop *l)
  * time for a file, so that what a consumer does on a tick (an exporter's
  * active timeout) happens at the same packets on every run of a file.
  * The table has taken every packet before. */
-static void tick(struct engine *e, struct loop *l, int64_t now)
+static void tick_consumers(void *arg, int64_t now)
 {
-	flush_batch(e, l);
+	struct engine *e = arg;
+
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].tick)
 			e->cons[i].tick(e->cons[i].arg, now);
+}
+
+static void tick(struct engine *e, struct loop *l, int64_t now)
+{
+	flush_batch(e, l);
+	if (e->pipe)	/* in its place among the flows */
+		pipe_tick(e->pipe, now);
+	else
+		tick_consumers(e, now);
 	l->next_tick = (e->live ? mono_ns() : now) + TICK_NS;
 }
 
@@ -399,8 +437,25 @@ static void count(struct engine *e, struct loop *l, struct dec_pkt *p,
 	}
 	if (ds != DEC_OK)
 		l->decoded += held;
-	if ((l->nb += n) >= FT_BATCH)
+	if ((l->nb += n) >= FT_BATCH || l->fbytes >= PIPE_BATCH_BYTES)
 		flush_batch(e, l);
+}
+
+/* --threads with names: the frame of n records kept for the table
+ * thread, which learns names from it before their batch goes through
+ * the table (pipe.h); none when it did not decode (nm_packet would not
+ * read it) or is larger than any frame should be. */
+static void stage(struct loop *l, const struct cap_pkt *pk, unsigned n,
+		  int ok)
+{
+	uint32_t len = ok && pk->caplen <= PIPE_FRAME_MAX ? pk->caplen : 0;
+
+	memcpy(l->fbuf + l->fbytes, pk->data, len);
+	for (unsigned i = 0; i < n; i++) {
+		l->foff[l->nb + i] = l->fbytes;
+		l->flen[l->nb + i] = len;
+	}
+	l->fbytes += len;
 }
 
 /* One packet: counted, decoded, handed to the packet consumers, batched
@@ -423,9 +478,11 @@ static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
 	}
 	if (e->hold)	/* a file's comments: before the flow table */
 		attr_file_packet(e->attr, n ? p : NULL, pk);
-	for (unsigned i = 0; ds == DEC_OK && i < n; i++)	/* names the
-						   payloads give */
-		nm_packet(e->names, pk->data, pk->caplen, &p[i]);
+	if (l->fbuf)	/* names, in the pipe's table thread */
+		stage(l, pk, n, ds == DEC_OK);
+	else
+		for (unsigned i = 0; ds == DEC_OK && i < n; i++)
+			nm_packet(e->names, pk->data, pk->caplen, &p[i]);
 	for (int i = 0; i < e->ncons; i++)
 		if (e->cons[i].packet)
 			e->cons[i].packet(e->cons[i].arg, pk, n ? p : NULL);
@@ -452,7 +509,9 @@ static void end_of_input(struct engine *e, struct loop *l)
 	dec_flush(&e->dec);
 	release(e, UINT64_MAX);	/* no note can come now */
 	e->hold = 0;
-	if (!e->o.keep_flows)
+	if (e->pipe)	/* the table flushed, every flow handed on */
+		pipe_end(e->pipe);
+	else if (!e->o.keep_flows)
 		ft_flush(e->ft);
 	else
 		ft_republish(e->ft);	/* as of the end, for the view */
@@ -502,6 +561,7 @@ void *engine_thread(void *arg)
 
 	l.last_pub = l.wall0;
 	l.next_tick = e->live ? l.wall0 + TICK_NS : INT64_MIN;
+	l.fbuf = e->fbuf;
 	while (!LOAD(e->stop)) {
 		rc = cap_next(e->cap, &pk, e->err);
 		if (rc == CAP_TIMEOUT) {	/* a quiet device */
@@ -562,8 +622,39 @@ int engine_add(struct engine *e, const struct consumer *c)
 	return 0;
 }
 
+/* --threads: the pipeline when what comes out is the same: a file
+ * without process comments (no owners to be read behind the packets),
+ * no view (it reads the table), every consumer of flows or ticks
+ * CONSUMER_BEHIND.  Otherwise, or when the threads cannot start, one
+ * thread.  PORTTOP_SAY_THREADS in the environment: a line on stderr
+ * says which (for the tests). */
+static void start_pipe(struct engine *e)
+{
+	struct pipe_hooks h = { .arg = e, .flow = hand_on_piped,
+				.names = e->nnames ? e->names : NULL };
+	int ok = e->o.threads > 1 && !e->live && !e->attr &&
+		 !e->o.keep_flows && !e->o.ft.publish;
+
+	for (int i = 0; ok && i < e->ncons; i++) {
+		const struct consumer *c = &e->cons[i];
+
+		ok = !(c->flow || c->tick) || (c->flags & CONSUMER_BEHIND);
+		if (c->tick)
+			h.tick = tick_consumers;
+	}
+	if (ok && h.names &&	/* the frames the names are read from */
+	    !(e->fbuf = malloc(PIPE_BATCH_BYTES + PIPE_FRAME_MAX)))
+		ok = 0;
+	if (ok)
+		e->pipe = pipe_new(e->ft, &h);
+	if (getenv("PORTTOP_SAY_THREADS"))
+		fprintf(stderr, "porttop: threads: %s\n", e->pipe ?
+			"3 (capture, table, consumers)" : "1");
+}
+
 enum pt_status engine_start(struct engine *e, struct pt_err *err)
 {
+	start_pipe(e);
 	e->st.running = 1;
 	if (thread_start(&e->thread, NULL, engine_thread, e) != 0) {
 		e->st.running = 0;

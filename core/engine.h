@@ -63,6 +63,8 @@ static inline int engine_tunnels_reports(enum engine_tunnels mode,
 	}
 }
 
+#define ENGINE_MAX_THREADS 16	/* engine_opts.threads at most */
+
 struct engine_opts {
 	const char *read_file;		/* -r FILE ("-": stdin), or NULL for
 					   a device */
@@ -101,6 +103,13 @@ struct engine_opts {
 	bool own_netns;			/* porttop run --netns private: the
 					   listeners are only those of
 					   porttop's namespace, all CMD's */
+	int threads;			/* --threads: above 1, the flow table
+					   and the consumers on threads of
+					   their own (core/pipe.h), when the
+					   output is the same: a file without
+					   process comments, no view, every
+					   flow consumer CONSUMER_BEHIND;
+					   else, and 0 or 1, one thread */
 	uint64_t own_cgroup;		/* porttop run: hand on only the flows
 					   with an end owned by a process of
 					   this cgroup v2 (attr_end.cgroup);

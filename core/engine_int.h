@@ -12,6 +12,7 @@
 #include "../names/nm_runtime.h"
 #include "dump.h"
 #include "engine.h"
+#include "pipe.h"
 
 /* An ended flow waiting for the notes that may follow it in the file. */
 struct held {
@@ -26,6 +27,12 @@ struct engine {
 	const struct dec_link *link;	/* decoder for cap's link type */
 	struct dec dec;
 	struct ft_table *ft;
+	struct pipe *pipe;		/* --threads: the table and the
+					   consumers on threads of their own;
+					   NULL: all in the capture thread */
+	uint8_t *fbuf;			/* the pipe's names: a batch's frames
+					   (NULL: names read in the capture
+					   thread) */
 	struct attr *attr;		/* NULL: flows are not attributed */
 	struct nm_names *names;		/* names of addresses, from the
 					   packets */

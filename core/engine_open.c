@@ -174,6 +174,8 @@ void engine_close(struct engine *e)
 	if (e->started && !e->joined)
 		engine_stop(e);
 	engine_wait(e, &ignored);	/* joins, closes -w */
+	pipe_free(e->pipe);
+	free(e->fbuf);
 	ft_destroy(e->ft);
 	free(e->held);
 	dec_free(&e->dec);

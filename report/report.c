@@ -323,8 +323,9 @@ struct consumer report_consumer(struct report *r)
 {
 	/* port, service and process rows have no names */
 	return (struct consumer){ .name = "report", .arg = r,
-				  .flags = r->kind == REP_FLOWS ? 0 :
-					   CONSUMER_NO_NAMES,
+				  .flags = CONSUMER_BEHIND |
+					   (r->kind == REP_FLOWS ? 0 :
+					    CONSUMER_NO_NAMES),
 				  .flow = report_add };
 }
 

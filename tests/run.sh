@@ -2,6 +2,8 @@
 # tests/run.sh [SUITE...] - run porttop's test suites and add them up.
 # Suites: arch (no call or include cycles between files, calls along the
 # data flow, short functions), unit (cmocka), golden (expected outputs),
+# threads (--threads 2 against one thread, byte for byte, on the golden
+# tests and every golden and oracle capture),
 # oracle (tshark and Zeek on ../shared), corrupt (damaged inputs), live
 # (live capture in network namespaces; needs root, else its checks SKIP),
 # attrib (process attribution against real processes' ground truth, in
@@ -23,7 +25,7 @@ cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
 export PORTTOP TZ=UTC
-suites=${*:-arch unit golden oracle corrupt check run live attrib ipfix names tmux windows}
+suites=${*:-arch unit golden threads oracle corrupt check run live attrib ipfix names tmux windows}
 out=tests/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0
@@ -64,7 +66,7 @@ for s in $suites; do
 				esac
 			done < "$out/$n.res"
 		done ;;
-	arch|golden|corrupt|check|run|live|attrib|ipfix|names|tmux|windows)
+	arch|golden|threads|corrupt|check|run|live|attrib|ipfix|names|tmux|windows)
 		tests/$s/run.sh > "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do

@@ -4,7 +4,8 @@
 # Usage: tests/bench/bench.sh [--small] [--runs N] [--only LIST]
 #   --small      use the ~200k-packet capture (CI smoke run) instead of the 5M one
 #   --runs N     timed runs per tool (default 3); medians are reported
-#   --only LIST  comma-separated subset of: readloop porttop-flows porttop-ports
+#   --only LIST  comma-separated subset of: readloop porttop-flows porttop-flows-t2
+#                porttop-ports porttop-ports-t2
 #                softflowd softflowd-all argus tcpdump ndpiReader tshark
 # Env: PORTTOP=path overrides the binary (default ./porttop at the repo root).
 #
@@ -22,7 +23,7 @@ set -euo pipefail
 export TZ=UTC LC_ALL=C
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="$ROOT/../shared"
-ALL_TOOLS=(readloop porttop-flows porttop-ports softflowd softflowd-all argus tcpdump ndpiReader tshark)
+ALL_TOOLS=(readloop porttop-flows porttop-flows-t2 porttop-ports porttop-ports-t2 softflowd softflowd-all argus tcpdump ndpiReader tshark)
 SMALL=0; RUNS=3; ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -116,6 +117,9 @@ set_cmd() {  # CMD = tool $1's timed command; its stdout goes to /dev/null
     readloop)      CMD=("$READLOOP" "$PCAP") ;;
     porttop-flows) CMD=("$PORTTOP" -r "$PCAP" --report flows --format json -q) ;;
     porttop-ports) CMD=("$PORTTOP" -r "$PCAP" --report ports -q) ;;
+    # issue 16, several cores: the same reports on the pipeline's threads
+    porttop-flows-t2) CMD=("$PORTTOP" -r "$PCAP" --report flows --format json -q --threads 2) ;;
+    porttop-ports-t2) CMD=("$PORTTOP" -r "$PCAP" --report ports -q --threads 2) ;;
     # -p: keep softflowd out of /var/run (it unlinks its pid file at exit); no -c:
     # with a control socket it waits for softflowctl after EOF instead of exiting
     softflowd)     CMD=(softflowd -r "$PCAP" -d -p "$TMPD/sfd.pid") ;;
@@ -218,4 +222,12 @@ else
   st="${STATE[porttop-ports]:-not selected}"
   echo "porttop --report ports: ${st#porttop: }; targets (>= 4x softflowd, >= 1/2 of readloop, < 128 MiB) not evaluated"
 fi
+x="$(ratio porttop-ports-t2 porttop-ports)"
+if [ "$x" = - ]; then
+  echo "porttop --report ports --threads 2: not measured; target (>= 1.7x one thread) not evaluated"
+else
+  echo "porttop --report ports --threads 2: ${x}x one thread (target >= 1.7x: $(meets "${PPS[porttop-ports-t2]} >= 1.7 * ${PPS[porttop-ports]}")); load before start $LOAD0"
+fi
+x="$(ratio porttop-flows-t2 porttop-flows)"
+[ "$x" = - ] || echo "porttop --report flows --format json --threads 2: ${x}x one thread"
 exit "$FAILED"

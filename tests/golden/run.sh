@@ -16,6 +16,9 @@
 #   SHARED   where the third-party captures live (default ../shared); TESTLIST
 #            names them ../shared/pcaps/NAME, and their tests SKIP when the
 #            file is not there.
+#   GOLDEN_OPTS  options put before every test's own (split at spaces):
+#            tests/threads/run.sh runs every test with "--threads 2",
+#            whose output must be the same expected files.
 #
 # Output: exactly one line per test, then nothing else:
 #   ok NAME
@@ -147,9 +150,11 @@ run_test() {
 	fi
 
 	if [ "$use_stdin" = 1 ]; then
-		"$PORTTOP" -r - "$@" <"$cap" >"$tmp/out" 2>"$tmp/err"
+		"$PORTTOP" -r - ${GOLDEN_OPTS:-} "$@" <"$cap" >"$tmp/out" \
+			2>"$tmp/err"
 	else
-		"$PORTTOP" -r "$cap" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+		"$PORTTOP" -r "$cap" ${GOLDEN_OPTS:-} "$@" </dev/null \
+			>"$tmp/out" 2>"$tmp/err"
 	fi
 	rc=$?
 

@@ -1,0 +1,408 @@
+/*
+ * pipe.c - the engine's pipeline (see pipe.h).
+ *
+ * Two single-producer single-consumer rings of SLOTS slots: records from
+ * the capture thread to the table thread, RECS at a time; ended flows
+ * from the table thread to the consumer thread, VIEWS at a time.  A
+ * producer fills a slot in place and hands it over whole; a slot may
+ * close with a mark (a tick, the end) that the next stage passes on
+ * after the slot's contents, so marks keep their place among the flows.
+ * A ring's head is written by its producer only, its tail by its
+ * consumer only, with release stores read by acquire loads (Lamport's
+ * queue), each on a cache line of its own.  A side that finds its ring
+ * full or empty looks again SPINS times, then sleeps on the ring's
+ * condition variable until the other side moves (it says it sleeps
+ * before it looks a last time, and the other side looks whether it
+ * sleeps after it moved, both sequentially consistent: one of them sees
+ * the other).  The stages wait only on the one after (for room) or
+ * before (for work), never in a circle.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/thread.h"
+#include "../lib/vmem.h"
+#include "pipe.h"
+
+#define RECS	128	/* records a slot hands over at once */
+#define ARENA	(PIPE_BATCH_BYTES + PIPE_FRAME_MAX)	/* a slot's
+				   frames: at least one whole batch's */
+#define VIEWS	64	/* ended flows a slot hands over at once */
+#define SLOTS	32	/* slots a ring */
+#define SPINS	200	/* looks at a ring before sleeping on it */
+#define WAKE_FILL (SLOTS / 4)	/* slots that wake a sleeping consumer:
+				   it works in bursts, not a wake a slot */
+
+#define SC_LOAD(x) __atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define SC_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
+#define LINE __attribute__((aligned(64)))
+
+enum mark { MARK_NONE = 0, MARK_TICK, MARK_END };
+
+struct rec_slot {
+	uint32_t n;
+	uint8_t mark;			/* enum mark, after the records */
+	int64_t now;			/* the tick's time */
+	uint32_t nb;			/* batches (with names) */
+	uint8_t *arena;			/* ARENA bytes of frames (names) */
+	uint32_t bytes;			/* of which used */
+	uint16_t bend[RECS];		/* where each batch ends */
+	uint32_t foff[RECS], flen[RECS];	/* each record's frame */
+	struct dec_pkt p[RECS];
+};
+
+struct flow_slot {
+	uint32_t n;
+	uint8_t mark;
+	int64_t now;
+	struct flow_rec f[VIEWS];
+};
+
+struct ring {
+	char *mem;			/* SLOTS slots of `size` bytes */
+	size_t size;
+	pthread_mutex_t mu;		/* for the sleeps only */
+	pthread_cond_t cv;
+	int inited;
+	LINE uint32_t head;		/* slots handed over: the producer */
+	LINE uint32_t tail;		/* slots taken back: the consumer */
+	LINE int sleeping[2];		/* the producer [0], the consumer [1]
+					   sleeps on cv */
+	LINE char end[1];
+};
+
+struct pipe {
+	struct ft_table *ft;
+	struct pipe_hooks h;
+	struct ring rin, rout;		/* records in, flows out */
+	struct rec_slot *rfill;		/* capture thread: filling */
+	uint8_t *arena;			/* SLOTS * ARENA bytes (names) */
+	struct flow_slot *ffill;	/* table thread: filling */
+	pthread_t table, cons;
+	int started;			/* threads running: 0, 1, 2 */
+	int ended;			/* pipe_end done */
+};
+
+/* ---- rings ------------------------------------------------------------------ */
+
+static int ring_full(struct ring *r)
+{
+	return SC_LOAD(r->head) - SC_LOAD(r->tail) == SLOTS;
+}
+
+static int ring_empty(struct ring *r)
+{
+	return SC_LOAD(r->head) == SC_LOAD(r->tail);
+}
+
+/* Wait until stop(r) is false: a few looks, then sleep on cv.  side:
+ * 0 the producer, 1 the consumer. */
+static void ring_wait(struct ring *r, int (*stop)(struct ring *), int side)
+{
+	for (int i = 0; i < SPINS; i++)
+		if (!stop(r))
+			return;
+	pthread_mutex_lock(&r->mu);
+	SC_STORE(r->sleeping[side], 1);
+	while (stop(r))
+		pthread_cond_wait(&r->cv, &r->mu);
+	SC_STORE(r->sleeping[side], 0);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* Side `side` may sleep: wake it (after head or tail moved). */
+static void ring_wake(struct ring *r, int side)
+{
+	if (SC_LOAD(r->sleeping[side])) {
+		pthread_mutex_lock(&r->mu);
+		pthread_cond_signal(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+}
+
+/* The producer's next slot, once there is room. */
+static void *ring_claim(struct ring *r)
+{
+	ring_wait(r, ring_full, 0);
+	return r->mem + (size_t)(r->head % SLOTS) * r->size;
+}
+
+/* Hand the slot over; a sleeping consumer is woken once WAKE_FILL
+ * slots wait, or at once for a mark (urgent: a tick, the end). */
+static void ring_publish(struct ring *r, int urgent)
+{
+	SC_STORE(r->head, r->head + 1);
+	if (urgent || r->head - SC_LOAD(r->tail) >= WAKE_FILL)
+		ring_wake(r, 1);
+}
+
+/* The consumer's next slot, once there is one. */
+static void *ring_peek(struct ring *r)
+{
+	ring_wait(r, ring_empty, 1);
+	return r->mem + (size_t)(r->tail % SLOTS) * r->size;
+}
+
+/* Give the slot back; a sleeping producer is woken once half the ring
+ * is free. */
+static void ring_release(struct ring *r)
+{
+	SC_STORE(r->tail, r->tail + 1);
+	if (SC_LOAD(r->head) - r->tail <= SLOTS / 2)
+		ring_wake(r, 0);
+}
+
+static int ring_init(struct ring *r, size_t size)
+{
+	r->size = size;
+	if (pthread_mutex_init(&r->mu, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(&r->cv, NULL) != 0) {
+		pthread_mutex_destroy(&r->mu);
+		return -1;
+	}
+	r->inited = 1;
+	r->mem = vmem_alloc(SLOTS * size);
+	return r->mem ? 0 : -1;
+}
+
+static void ring_free(struct ring *r)
+{
+	vmem_free(r->mem, SLOTS * r->size);
+	if (r->inited) {
+		pthread_cond_destroy(&r->cv);
+		pthread_mutex_destroy(&r->mu);
+	}
+}
+
+/* ---- the table thread ------------------------------------------------------- */
+
+static struct flow_slot *flow_fill(struct pipe *p)
+{
+	if (!p->ffill) {
+		p->ffill = ring_claim(&p->rout);
+		p->ffill->n = 0;
+		p->ffill->mark = MARK_NONE;
+	}
+	return p->ffill;
+}
+
+static void flow_mark(struct pipe *p, enum mark m, int64_t now)
+{
+	struct flow_slot *s = flow_fill(p);
+
+	s->mark = (uint8_t)m;
+	s->now = now;
+	ring_publish(&p->rout, m == MARK_END);
+	p->ffill = NULL;
+}
+
+void pipe_ended(struct pipe *p, const struct flow_rec *f)
+{
+	struct flow_slot *s = flow_fill(p);
+
+	s->f[s->n++] = *f;
+	if (s->n == VIEWS) {
+		ring_publish(&p->rout, 0);
+		p->ffill = NULL;
+	}
+}
+
+/* A slot's records through the table (which ends flows: pipe_ended);
+ * with names, batch by batch, each after its frames were read for
+ * names, as the capture thread does alone. */
+static void take_slot(struct pipe *p, const struct rec_slot *s)
+{
+	uint32_t from = 0;
+
+	if (!p->h.names) {
+		ft_packets(p->ft, s->p, s->n);
+		return;
+	}
+	for (uint32_t b = 0; b < s->nb; b++) {
+		uint32_t to = s->bend[b];
+
+		for (uint32_t i = from; i < to; i++)
+			if (s->flen[i])
+				nm_packet(p->h.names, s->arena + s->foff[i],
+					  s->flen[i], &s->p[i]);
+		ft_packets(p->ft, s->p + from, to - from);
+		from = to;
+	}
+}
+
+static void *table_thread(void *arg)
+{
+	struct pipe *p = arg;
+
+	for (;;) {
+		struct rec_slot *s = ring_peek(&p->rin);
+		enum mark m = (enum mark)s->mark;
+		int64_t now = s->now;
+
+		take_slot(p, s);
+		ring_release(&p->rin);
+		if (m == MARK_TICK) {
+			flow_mark(p, MARK_TICK, now);
+		} else if (m == MARK_END) {
+			ft_flush(p->ft);
+			flow_mark(p, MARK_END, 0);
+			return NULL;
+		}
+	}
+}
+
+/* ---- the consumer thread ---------------------------------------------------- */
+
+static void *consumer_thread(void *arg)
+{
+	struct pipe *p = arg;
+
+	for (;;) {
+		struct flow_slot *s = ring_peek(&p->rout);
+		enum mark m = (enum mark)s->mark;
+		int64_t now = s->now;
+
+		for (uint32_t i = 0; i < s->n; i++)
+			p->h.flow(p->h.arg, &s->f[i]);
+		ring_release(&p->rout);
+		if (m == MARK_TICK && p->h.tick)
+			p->h.tick(p->h.arg, now);
+		else if (m == MARK_END)
+			return NULL;
+	}
+}
+
+/* ---- the capture thread ----------------------------------------------------- */
+
+static struct rec_slot *rec_fill(struct pipe *p)
+{
+	if (!p->rfill) {
+		uint32_t i = p->rin.head % SLOTS;
+
+		p->rfill = ring_claim(&p->rin);
+		p->rfill->n = p->rfill->nb = p->rfill->bytes = 0;
+		p->rfill->mark = MARK_NONE;
+		p->rfill->arena = p->arena ? p->arena + (size_t)i * ARENA :
+				  NULL;
+	}
+	return p->rfill;
+}
+
+static void rec_mark(struct pipe *p, enum mark m, int64_t now)
+{
+	struct rec_slot *s = rec_fill(p);
+
+	s->mark = (uint8_t)m;
+	s->now = now;
+	ring_publish(&p->rin, m == MARK_END);
+	p->rfill = NULL;
+}
+
+/* Without names: records fill slots whole, a batch may straddle two. */
+static void records_only(struct pipe *p, const struct dec_pkt *r, unsigned n)
+{
+	while (n) {
+		struct rec_slot *s = rec_fill(p);
+		unsigned k = RECS - s->n < n ? RECS - s->n : n;
+
+		memcpy(&s->p[s->n], r, k * sizeof(*r));
+		s->n += k;
+		r += k;
+		n -= k;
+		if (s->n == RECS) {
+			ring_publish(&p->rin, 0);
+			p->rfill = NULL;
+		}
+	}
+}
+
+void pipe_records(struct pipe *p, const struct dec_pkt *r, unsigned n,
+		  const struct pipe_frames *f)
+{
+	struct rec_slot *s;
+
+	if (!p->h.names) {
+		records_only(p, r, n);
+		return;
+	}
+	s = rec_fill(p);	/* with names: a batch whole in one slot */
+	if (s->n + n > RECS || s->bytes + f->bytes > ARENA) {
+		ring_publish(&p->rin, 0);
+		p->rfill = NULL;
+		s = rec_fill(p);
+	}
+	memcpy(&s->p[s->n], r, n * sizeof(*r));
+	memcpy(s->arena + s->bytes, f->buf, f->bytes);
+	for (unsigned i = 0; i < n; i++) {
+		s->foff[s->n + i] = s->bytes + f->off[i];
+		s->flen[s->n + i] = f->len[i];
+	}
+	s->n += n;
+	s->bytes += f->bytes;
+	s->bend[s->nb++] = (uint16_t)s->n;
+}
+
+void pipe_tick(struct pipe *p, int64_t now_ns)
+{
+	if (p->h.tick)	/* (a tick closes a slot early: none when unheard) */
+		rec_mark(p, MARK_TICK, now_ns);
+}
+
+void pipe_end(struct pipe *p)
+{
+	if (p->ended)
+		return;
+	p->ended = 1;
+	if (p->started < 2)	/* (pipe_new failed half way) */
+		return;
+	rec_mark(p, MARK_END, 0);
+	pthread_join(p->table, NULL);
+	pthread_join(p->cons, NULL);
+}
+
+/* ---- life ------------------------------------------------------------------- */
+
+void pipe_free(struct pipe *p)
+{
+	if (!p)
+		return;
+	pipe_end(p);
+	ring_free(&p->rin);
+	ring_free(&p->rout);
+	free(p->arena);
+	vmem_free(p, sizeof(*p));
+}
+
+struct pipe *pipe_new(struct ft_table *ft, const struct pipe_hooks *h)
+{
+	struct pipe *p = vmem_alloc(sizeof(*p));	/* aligned, zero */
+	int err = ENOMEM;
+
+	if (!p)
+		return NULL;
+	p->ft = ft;
+	p->h = *h;
+	/* the frames: malloc's pages, touched as far as slots fill (not
+	 * vmem's huge pages, which a slot's first frame would make
+	 * resident whole) */
+	if ((!h->names || (p->arena = malloc((size_t)SLOTS * ARENA))) &&
+	    ring_init(&p->rin, sizeof(struct rec_slot)) == 0 &&
+	    ring_init(&p->rout, sizeof(struct flow_slot)) == 0 &&
+	    (err = thread_start(&p->table, NULL, table_thread, p)) == 0 &&
+	    ++p->started &&
+	    (err = thread_start(&p->cons, NULL, consumer_thread, p)) == 0) {
+		p->started++;
+		return p;
+	}
+	if (p->started == 1) {	/* the table thread alone: stop it */
+		rec_mark(p, MARK_END, 0);
+		pthread_join(p->table, NULL);
+	}
+	p->ended = 1;
+	pipe_free(p);
+	errno = err;
+	return NULL;
+}

@@ -1,0 +1,98 @@
+/*
+ * pipe.h - the engine's work on three threads (--threads): the capture
+ * thread reads, decodes and counts packets; a table thread runs them
+ * through the flow table; a consumer thread hands the ended flows and
+ * the ticks to the consumers.  Internal to core/.
+ *
+ * A pipeline, not shards: the one table sees the same records in the
+ * same order as on one thread, and the consumers get the same flows and
+ * ticks in the same order, so every uid, end, eviction, reorder window
+ * and bounded table (the ports report's 65536 services) comes out the
+ * same, byte for byte.  Sharding flows by their key's hash over several
+ * tables (Suricata's autofp) would not: a single table ends timed-out
+ * flows when its sweep hand reaches their record, and which flows a
+ * full table evicts, the ids it gives and the order of the ends depend
+ * on that one table (core/README.md, "Several cores").
+ *
+ * What runs behind the packets: the consumers see a flow some batches
+ * after the capture thread read the packet that ended it, so the
+ * engine uses the pipeline only for consumers that read no owners (a
+ * file's process comments are read ahead by then) and do nothing on
+ * packets that must line up with their flows (CONSUMER_BEHIND).  Names
+ * are learnt in the table thread instead when a consumer reads them:
+ * the capture thread hands each batch's frames on with its records, and
+ * the table thread feeds them to the names (nm_packet) before the
+ * batch's records go through the table, as the capture thread does
+ * alone, and names each flow as it ends (nm_flow).
+ */
+#ifndef PORTTOP_PIPE_H
+#define PORTTOP_PIPE_H
+
+#include <stdint.h>
+
+#include "../decode/dec.h"
+#include "../flowtable/ft.h"
+#include "../names/nm.h"
+#include "consumer.h"
+
+struct pipe;
+
+/* What the pipe calls in the consumer thread: flow for every flow
+ * pipe_ended handed on, tick where the capture thread ticked (after the
+ * flows ended before it).  names: learnt in the table thread from the
+ * frames pipe_records carries (NULL: none carried). */
+struct pipe_hooks {
+	void *arg;
+	void (*flow)(void *arg, const struct flow_rec *f);
+	void (*tick)(void *arg, int64_t now_ns);
+	struct nm_names *names;
+};
+
+/* A batch's frames, for the names: record i's frame is
+ * buf[off[i], off[i] + len[i]) (len 0: none, it did not decode whole),
+ * bytes in all. */
+struct pipe_frames {
+	const uint8_t *buf;
+	const uint32_t *off, *len;
+	uint32_t bytes;
+};
+
+/* pipe_new: the table thread for ft (its done callback must call
+ * pipe_ended) and the consumer thread, both running.  NULL with errno
+ * (ENOMEM, or pthread_create's). */
+struct pipe *pipe_new(struct ft_table *ft, const struct pipe_hooks *h);
+
+/* pipe_records: a batch of n records (dec_frame's, in capture order, at
+ * most PIPE_BATCH), with their frames when hooks.names is set, to the
+ * table thread.  Waits while the table thread is a ring behind.  Capture
+ * thread. */
+#define PIPE_BATCH 128
+#define PIPE_BATCH_BYTES (64u << 10)	/* frames that end a batch: the
+					   capture thread flushes once its
+					   batch's frames reach it */
+#define PIPE_FRAME_MAX (256u << 10)	/* the largest frame kept for
+					   names (libpcap's largest snapshot
+					   length; larger ones are USB, never
+					   IP): a batch's frames are at most
+					   the sum of the two */
+void pipe_records(struct pipe *p, const struct dec_pkt *r, unsigned n,
+		  const struct pipe_frames *f);
+
+/* pipe_tick: a tick at now_ns, after the records handed so far (none
+ * when hooks.tick is NULL). */
+void pipe_tick(struct pipe *p, int64_t now_ns);
+
+/* pipe_ended: f, just ended by the table, with its owners and names, to
+ * the consumer thread.  Table thread (from the table's done callback). */
+void pipe_ended(struct pipe *p, const struct flow_rec *f);
+
+/* pipe_end: the input ended: the table ends every flow left (ft_flush),
+ * the consumers get them, and both threads stop; returns once they
+ * have.  Capture thread, once. */
+void pipe_end(struct pipe *p);
+
+/* pipe_free: stop the threads if pipe_end was not called (what is left
+ * is dropped) and free; NULL is ignored. */
+void pipe_free(struct pipe *p);
+
+#endif
