@@ -236,7 +236,7 @@ WIN_EXE   := $(WIN_BUILD)/porttop.exe
 WIN_LEFT_OUT := attrib/attr_diag.c attrib/attr_procnet.c attrib/attr_procmap.c \
 	attrib/attr_bpf.c $(filter export/%,$(LIB_SRC)) names/nm_rtjson.c names/nm_rtev.c
 WIN_SRC := $(patsubst %_linux.c,%_win.c,$(filter-out $(WIN_LEFT_OUT),$(LIB_SRC))) \
-	capture/pcapdl_win.c attrib/attr_iphlp_win.c \
+	capture/pcapdl_win.c attrib/attr_iphlp_win.c attrib/attr_owner_win.c \
 	attrib/attr_procmap_win.c export/ipfix_none.c
 WIN_OBJ := $(WIN_SRC:%.c=$(WIN_BUILD)/%.o) $(WIN_BUILD)/porttop.o
 # *_STATIC: the libraries are static archives (no dllimport).
@@ -274,6 +274,13 @@ $(WIN_EXE): $(WIN_OBJ)
 WIN_QUIC_TEST := $(WIN_BUILD)/tests/quic_rfc9001.exe
 $(WIN_QUIC_TEST): tests/windows/quic_rfc9001.c \
 		$(filter $(WIN_BUILD)/decode/% $(WIN_BUILD)/lib/%,$(WIN_OBJ))
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(WIN_LIBS)
+
+# attrib/attr_owner_win.c on wine's process, token and service APIs.
+WIN_OWNER_TEST := $(WIN_BUILD)/tests/owner.exe
+$(WIN_OWNER_TEST): tests/windows/owner.c $(WIN_BUILD)/attrib/attr_owner_win.o \
+		$(WIN_BUILD)/attrib/attr_iphlp.o
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(WIN_LIBS)
 

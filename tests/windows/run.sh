@@ -14,6 +14,8 @@
 #   - RFC 9001 Appendix A's vectors through the QUIC code on CNG
 #     (tests/windows/quic_rfc9001.c), so the captures' QUIC server names
 #     are the Linux build's too;
+#   - process owners (tests/windows/owner.c): names, token users and
+#     services as attrib/attr_owner_win.c reads them from wine;
 #   - the interactive view in tmux (tests/windows/view.sh): drawn, keys,
 #     q and Ctrl-C end it with the terminal restored;
 #   - with WIN_CORRUPT=1, the commands the corrupt-input suite runs
@@ -56,9 +58,9 @@ if [ ! -x "$WIN_EXE" ] && ! make -s -j2 windows > "$out/build.log" 2>&1; then
 	echo "FAIL windows-build: make windows failed (see $out/build.log)"
 	exit 1
 fi
-QUIC_TEST=build-win/tests/quic_rfc9001.exe
-make -s "$QUIC_TEST" >> "$out/build.log" 2>&1 || {
-	echo "FAIL windows-build: make $QUIC_TEST failed (see $out/build.log)"
+QUIC_TEST=build-win/tests/quic_rfc9001.exe OWNER_TEST=build-win/tests/owner.exe
+make -s "$QUIC_TEST" "$OWNER_TEST" >> "$out/build.log" 2>&1 || {
+	echo "FAIL windows-build: make $QUIC_TEST $OWNER_TEST failed (see $out/build.log)"
 	exit 1; }
 "$WIN_CC" -O2 -static -o "$out/winrun.exe" tests/windows/winrun.c || {
 	echo "FAIL windows-winrun: cannot build tests/windows/winrun.c"; exit 1; }
@@ -161,17 +163,27 @@ fails=0
 t0=$(date +%s)
 "$WINE" "$out/winrun.exe" "$d/manifest" "$d/results" > "$d/wine.log" 2>&1
 t1=$(date +%s)
+# Test programs on the Windows code itself, TAP lines, exit 1 when one is
+# "not ok"; their "# SKIP" lines said as SKIP.
+tap() {		# NAME EXE WHAT
+	"$WINE" "$2" > "$out/$1.tap" 2> "$out/$1.err"
+	rc=$?
+	nt=$(grep -c '^ok ' "$out/$1.tap")
+	if [ "$rc" = 0 ] && [ "$nt" -gt 0 ] && ! grep -q '^not ok' "$out/$1.tap"
+	then
+		echo "ok windows-$1 ($nt checks: $3)"
+	else
+		echo "FAIL windows-$1: exit $rc ($out/$1.tap, $out/$1.err)"
+		fails=$((fails + 1))
+	fi
+	sed -n "s/^# SKIP \([^:]*\): /SKIP windows-$1-\1: /p" "$out/$1.tap"
+}
 # RFC 9001 Appendix A through the QUIC code on CNG (wine's bcrypt.dll,
-# over GnuTLS): TAP lines, exit 1 when one is "not ok".
-"$WINE" "$QUIC_TEST" > "$out/quic.tap" 2> "$out/quic.err"
-qrc=$?
-nq=$(grep -c '^ok ' "$out/quic.tap")
-if [ "$qrc" = 0 ] && [ "$nq" -gt 0 ] && ! grep -q '^not ok' "$out/quic.tap"; then
-	echo "ok windows-quic-rfc9001 ($nq checks: A.1 keys, A.2 mask and packet, A.3)"
-else
-	echo "FAIL windows-quic-rfc9001: exit $qrc ($out/quic.tap, $out/quic.err)"
-	fails=$((fails + 1))
-fi
+# over GnuTLS).
+tap quic-rfc9001 "$QUIC_TEST" "A.1 keys, A.2 mask and packet, A.3"
+# Process owners (attrib/attr_owner_win.c): wine's tables give pid 0 to
+# every socket, so this asks for processes the program names itself.
+tap owner "$OWNER_TEST" "its own name and user, the services' processes"
 # The view, in tmux, on the same wine server (tests/windows/view.sh).
 WINE=$WINE WIN_EXE=$WIN_EXE PORTTOP=$PORTTOP tests/windows/view.sh ||
 	fails=$((fails + 1))
