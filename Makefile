@@ -284,6 +284,11 @@ $(WIN_OWNER_TEST): tests/windows/owner.c $(WIN_BUILD)/attrib/attr_owner_win.o \
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(WIN_LIBS)
 
+# What this Windows (wine) gives a real-time ETW session (README).
+$(WIN_BUILD)/tests/etw_probe.exe: tests/windows/etw_probe.c
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) -o $@ $< -static -ladvapi32
+
 $(WIN_BUILD)/%.o: %.c | $(WIN_STAMP)
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -c -o $@ $<

@@ -16,6 +16,8 @@
 #     are the Linux build's too;
 #   - process owners (tests/windows/owner.c): names, token users and
 #     services as attrib/attr_owner_win.c reads them from wine;
+#   - what wine gives a real-time ETW session (tests/windows/etw_probe.c),
+#     said as a SKIP: porttop.exe has no ETW back end;
 #   - the interactive view in tmux (tests/windows/view.sh): drawn, keys,
 #     q and Ctrl-C end it with the terminal restored;
 #   - with WIN_CORRUPT=1, the commands the corrupt-input suite runs
@@ -59,8 +61,9 @@ if [ ! -x "$WIN_EXE" ] && ! make -s -j2 windows > "$out/build.log" 2>&1; then
 	exit 1
 fi
 QUIC_TEST=build-win/tests/quic_rfc9001.exe OWNER_TEST=build-win/tests/owner.exe
-make -s "$QUIC_TEST" "$OWNER_TEST" >> "$out/build.log" 2>&1 || {
-	echo "FAIL windows-build: make $QUIC_TEST $OWNER_TEST failed (see $out/build.log)"
+ETW_PROBE=build-win/tests/etw_probe.exe
+make -s "$QUIC_TEST" "$OWNER_TEST" "$ETW_PROBE" >> "$out/build.log" 2>&1 || {
+	echo "FAIL windows-build: make $QUIC_TEST $OWNER_TEST $ETW_PROBE failed (see $out/build.log)"
 	exit 1; }
 "$WIN_CC" -O2 -static -o "$out/winrun.exe" tests/windows/winrun.c || {
 	echo "FAIL windows-winrun: cannot build tests/windows/winrun.c"; exit 1; }
@@ -184,6 +187,16 @@ tap quic-rfc9001 "$QUIC_TEST" "A.1 keys, A.2 mask and packet, A.3"
 # Process owners (attrib/attr_owner_win.c): wine's tables give pid 0 to
 # every socket, so this asks for processes the program names itself.
 tap owner "$OWNER_TEST" "its own name and user, the services' processes"
+# ETW (short-lived sockets' owners): what this wine gives a real-time
+# session on Microsoft-Windows-Kernel-Network (tests/windows/etw_probe.c).
+"$WINE" "$ETW_PROBE" > "$out/etw.txt" 2>/dev/null
+erc=$?
+etw=$(tr -d '\r' < "$out/etw.txt")
+case $erc in
+0) echo "SKIP windows-etw: porttop.exe has no ETW back end, and this wine gives no events to test one: $etw" ;;
+3) echo "SKIP windows-etw: this wine opens real-time ETW sessions ($etw): an ETW back end could be tested here now" ;;
+*) echo "FAIL windows-etw: $ETW_PROBE did not run: $etw"; fails=$((fails + 1)) ;;
+esac
 # The view, in tmux, on the same wine server (tests/windows/view.sh).
 WINE=$WINE WIN_EXE=$WIN_EXE PORTTOP=$PORTTOP tests/windows/view.sh ||
 	fails=$((fails + 1))
