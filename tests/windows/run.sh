@@ -107,6 +107,12 @@ extra x-nodll-pcapng "$nodll" -r pcaps/dumpcap.pcapng --report ports
 extra x-Z "$exe" -r pcaps/lo-nano.pcap -Z nobody
 extra x-ipfix "$exe" -r pcaps/lo-nano.pcap --ipfix 127.0.0.1:4739
 extra x-nodll-D "$nodll" -D
+# A file named nul.* is Windows' NUL device (Win32 path rules, which wine
+# follows): -F reads it as empty, no filter, as Linux reads /dev/null.
+printf 'tcp\000port 80\n' > "$d/nul.filter"
+extra x-nul-name "$exe" -r pcaps/tcp-http-curl.pcap --report ports -F "$d/nul.filter"
+"$PORTTOP" -r pcaps/tcp-http-curl.pcap --report ports -F /dev/null \
+	> "$d/x-nul-name.lin.out" 2>/dev/null
 extra x-w "$exe" -r pcaps/tcp-http-curl.pcap -w "$d/x-w.win.pcap" \
 	--events "$d/x-w.win.jsonl" --report none
 "$PORTTOP" -r pcaps/dumpcap.pcapng --report ports > "$d/x-nodll-pcapng.lin.out" 2>/dev/null
@@ -147,12 +153,11 @@ done
 
 # The corrupt-input suite's commands, recorded as they run on Linux.
 mkdir -p "$d/corrupt"
-# Only with WIN_CORRUPT=1: after the merges of this stop it shows 5
-# differences not yet explained (a filter file named nul.filter, two port rows' unanswered
-# counts and first_ts on damaged records; README "Windows"), besides the
-# known ones, and it is most of this suite's time.
+# Only with WIN_CORRUPT=1: it is most of this suite's time (README
+# "Windows" says what differed and why).
 [ -n "${WIN_QUICK:-}" ] || [ -z "${WIN_CORRUPT:-}" ] ||
-	REC_DIR=$PWD/$d/corrupt REC_LINUX=$PORTTOP PORTTOP=tests/windows/record.sh \
+	REC_DIR=$PWD/$d/corrupt REC_LINUX=$PORTTOP REC_SEED=$PORTTOP_HASH_SEED \
+	PORTTOP=tests/windows/record.sh \
 	tests/corrupt/run.sh > "$d/corrupt.log" 2>&1
 export REC_DIR REC_LINUX
 # wine starts a process in about half a second here: of the suite's
@@ -214,8 +219,6 @@ check() {	# NAME LINUX-PREFIX WINDOWS-PREFIX WIN-RC STDERR-TOO
 		echo "ok windows-$1"
 	elif grep -q 'standard input is not supported on Windows' "$3.err"; then
 		echo "SKIP windows-$1: known difference: a pcap (not pcapng) file on standard input is refused on Windows"
-	elif [ "$5" = 0 ] && [ "$4" = 1 ] && [ "$why" = "stdout differs" ]; then
-		echo "SKIP windows-$1: known difference: a damaged pcap record's time fraction beyond 2^31 wraps in Windows' 32-bit timeval ($3.*)"
 	else
 		echo "FAIL windows-$1: $why ($2.*, $3.*)"
 		fails=$((fails + 1))
@@ -241,6 +244,13 @@ if cmp -s "$d/x-junit.lin.xml" "$d/x-junit.win.xml" &&
 	echo "ok windows-x-junit (the Linux build's JUnit XML, exit 1)"
 else
 	echo "FAIL windows-x-junit: $d/x-junit.*.xml differ, or not exit 1"
+	fails=$((fails + 1))
+fi
+if cmp -s "$d/x-nul-name.lin.out" "$d/x-nul-name.win.out" &&
+   [ "$(grep "^x-nul-name " "$d/results" | cut -d' ' -f2 | tr -d '\r')" = 0 ]; then
+	echo "ok windows-x-nul-name (-F DIR/nul.filter reads the NUL device: no filter, as -F /dev/null on Linux)"
+else
+	echo "FAIL windows-x-nul-name: $d/x-nul-name.*.out differ, or not exit 0"
 	fails=$((fails + 1))
 fi
 if cmp -s "$d/x-nodll-pcapng.lin.out" "$d/x-nodll-pcapng.win.out" &&
