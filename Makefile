@@ -26,7 +26,7 @@ YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml)
 XML_CFLAGS := $(or $(shell pkg-config --cflags libxml-2.0 2>/dev/null),-I/usr/include/libxml2)
 XML_LIBS := $(or $(shell pkg-config --libs libxml-2.0 2>/dev/null),-lxml2)
-# QUIC Initial packets are opened with libcrypto (decode/dec_quic_crypto.c).
+# QUIC Initial packets are opened with libcrypto (decode/dec_quic_prim_linux.c).
 CRYPTO_LIBS := $(or $(shell pkg-config --libs libcrypto 2>/dev/null),-lcrypto)
 LIBS := -lpcap -ljansson -lncursesw -lbpf -lelf -lz -lcap -lcurl -lm \
 	$(FIXBUF_LIBS) $(YAML_LIBS) $(XML_LIBS) $(CRYPTO_LIBS) -pthread
@@ -42,7 +42,7 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live_linux.c capture/cap_file_linux.c capture/cap_dump.c \
 	decode/dec_link.c decode/dec_ether.c decode/dec_ppp.c decode/dec_wifi.c \
 	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
-	decode/dec_quic.c decode/dec_quic_crypto.c \
+	decode/dec_quic.c decode/dec_quic_crypto.c decode/dec_quic_prim_linux.c \
 	flowtable/server_ports.c flowtable/uid.c flowtable/gap.c flowtable/conn.c flowtable/behav.c \
 	flowtable/ft.c flowtable/gone.c flowtable/scan.c \
 	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
@@ -228,19 +228,17 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
 # jansson and libxml2 (porttop check and diff).  The object list is the
 # Linux one with each *_linux.c replaced by its *_win.c, IP Helper for the
 # Linux attribution back ends, and what Windows lacks for now left out:
-# IPFIX (export/ipfix_none.c: libfixbuf needs glib), container runtimes
-# and QUIC's server names (no libcrypto: decode/dec_quic_none.c).
+# IPFIX (export/ipfix_none.c: libfixbuf needs glib) and container
+# runtimes.  QUIC's Initials are opened with CNG (bcrypt.dll) there.
 WIN_CC    ?= x86_64-w64-mingw32-gcc-posix
 WIN_BUILD := build-win
 WIN_DEPS  := $(WIN_BUILD)/deps
 WIN_EXE   := $(WIN_BUILD)/porttop.exe
 WIN_LEFT_OUT := attrib/attr_diag.c attrib/attr_procnet.c attrib/attr_procmap.c \
-	attrib/attr_bpf.c $(filter export/%,$(LIB_SRC)) names/nm_rtjson.c names/nm_rtev.c \
-	decode/dec_quic_crypto.c
+	attrib/attr_bpf.c $(filter export/%,$(LIB_SRC)) names/nm_rtjson.c names/nm_rtev.c
 WIN_SRC := $(patsubst %_linux.c,%_win.c,$(filter-out $(WIN_LEFT_OUT),$(LIB_SRC))) \
-	capture/pcapdl_win.c attrib/attr_iphlp_win.c \
-	attrib/attr_procmap_win.c export/ipfix_none.c \
-	decode/dec_quic_none.c
+	capture/pcapdl_win.c attrib/attr_iphlp_win.c attrib/attr_owner_win.c \
+	attrib/attr_procmap_win.c export/ipfix_none.c
 WIN_OBJ := $(WIN_SRC:%.c=$(WIN_BUILD)/%.o) $(WIN_BUILD)/porttop.o
 # *_STATIC: the libraries are static archives (no dllimport).
 WIN_CFLAGS := -std=c11 -D_GNU_SOURCE -D_WIN32_WINNT=0x0601 \
@@ -269,8 +267,28 @@ $(WIN_STAMP): contrib/win-deps.sh
 	contrib/win-deps.sh
 
 $(WIN_EXE): $(WIN_OBJ)
-	$(WIN_CC) $(WIN_CFLAGS) -o $@ $^ $(WIN_LIBS)
+	$(WIN_CC) $(WIN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(WIN_LIBS)
 	cp $(WIN_DEPS)/bin/wpcap.dll $(WIN_BUILD)/
+
+# RFC 9001's vectors through the QUIC code on CNG (the windows suite runs
+# it under wine): decode/ and what it may call, lib/.
+WIN_QUIC_TEST := $(WIN_BUILD)/tests/quic_rfc9001.exe
+$(WIN_QUIC_TEST): tests/windows/quic_rfc9001.c \
+		$(filter $(WIN_BUILD)/decode/% $(WIN_BUILD)/lib/%,$(WIN_OBJ))
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(WIN_LIBS)
+
+# attrib/attr_owner_win.c on wine's process, token and service APIs.
+WIN_OWNER_TEST := $(WIN_BUILD)/tests/owner.exe
+$(WIN_OWNER_TEST): tests/windows/owner.c $(WIN_BUILD)/attrib/attr_owner_win.o \
+		$(WIN_BUILD)/attrib/attr_iphlp.o
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(WIN_LIBS)
+
+# What this Windows (wine) gives a real-time ETW session (README).
+$(WIN_BUILD)/tests/etw_probe.exe: tests/windows/etw_probe.c
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) -o $@ $< -static -ladvapi32
 
 $(WIN_BUILD)/%.o: %.c | $(WIN_STAMP)
 	@mkdir -p $(dir $@)

@@ -220,6 +220,13 @@ struct attr_stats {
 void attr_get_stats(struct attr *a, struct attr_stats *s);
 
 /* Names for reports: "bpf", "diag", ... and "remote", "netns", ... */
+/* attr_user_name: the account name of a uid the Windows back end has
+ * seen in a process token (attr_owner_win.c: LookupAccountSidW; uids as
+ * attr_iphlp.h maps SIDs) into buf: 0, or -1 when it has not.  Windows
+ * build only: on Linux uids are the kernel's and the password database
+ * names them (ui/user_linux.c). */
+int attr_user_name(uint32_t uid, char *buf, size_t len);
+
 const char *attr_src_name(int src);
 const char *attr_why_name(int why);
 

@@ -1,4 +1,5 @@
 /* attr_iphlp.c - see attr_iphlp.h.  Bytes only, no Windows header. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,4 +116,85 @@ long iphlp_fetch(iphlp_get_fn get, enum iphlp_kind k, uint8_t **buf,
 		len = (unsigned long)want;
 	}
 	return -1;
+}
+
+/* A SID's sub-authority count, or -1 when len bytes cannot hold it. */
+static int sid_subs(const uint8_t *sid, size_t len)
+{
+	if (len < 8 || sid[0] != 1 || sid[1] > 15 || len < 8 + 4u * sid[1])
+		return -1;
+	return sid[1];
+}
+
+/* Whether the SID's authority is NT AUTHORITY (5). */
+static int nt_authority(const uint8_t *sid)
+{
+	static const uint8_t nt[6] = { 0, 0, 0, 0, 0, 5 };
+
+	return memcmp(sid + 2, nt, 6) == 0;
+}
+
+uint32_t iphlp_sid_uid(const uint8_t *sid, size_t len,
+		       const uint8_t *machine, size_t mlen)
+{
+	int n = sid_subs(sid, len), m = sid_subs(machine, mlen);
+	uint32_t rid;
+
+	if (n < 1 || !nt_authority(sid))
+		return (uint32_t)-1;
+	rid = dword(sid + 8 + 4 * (n - 1));
+	if (n == 1)
+		return rid;
+	if (dword(sid + 8) != 21)
+		return (uint32_t)-1;	/* not a domain account */
+	/* this machine's domain: the same authority and sub-authorities
+	 * but the RID; each range as wide as Cygwin's */
+	if (m == n - 1 && memcmp(sid + 2, machine + 2, 6 + 4u * m) == 0)
+		return rid < IPHLP_UID_DOMAIN - IPHLP_UID_LOCAL ?
+		       IPHLP_UID_LOCAL + rid : (uint32_t)-1;
+	return rid < 0x80000000u - IPHLP_UID_DOMAIN ? IPHLP_UID_DOMAIN + rid :
+	       (uint32_t)-1;
+}
+
+static int svc_cmp(const void *a, const void *b)
+{
+	const struct iphlp_svc *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+void iphlp_svc_sort(struct iphlp_svc *v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof(*v), svc_cmp);
+}
+
+int iphlp_svc_comm(const struct iphlp_svc *v, size_t n, int32_t pid,
+		   char comm[16])
+{
+	size_t lo = 0, hi = n, more = 0, t, k;
+	char tail[8] = "";
+
+	while (lo < hi) {	/* the first of pid's services */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= n || v[lo].pid != pid)
+		return 0;
+	while (lo + 1 + more < n && v[lo + 1 + more].pid == pid)
+		more++;
+	if (more)
+		snprintf(tail, sizeof(tail), "+%u",
+			 (unsigned)(more < 999 ? more : 999));
+	t = strlen(tail);
+	k = strnlen(v[lo].name, 15 - t);
+	memcpy(comm, v[lo].name, k);
+	memcpy(comm + k, tail, t + 1);
+	return 1;
 }

@@ -4,10 +4,9 @@
  * GetExtendedUdpTable, UDP_TABLE_OWNER_PID; AF_INET and AF_INET6), walked
  * by attr_iphlp.c, dumped at start and every second as sock_diag is on
  * Linux.  Windows has no exact lookup: a new flow's lookup dumps again,
- * at most every 50 ms.  Process names from QueryFullProcessImageNameW
- * (OpenProcess with PROCESS_QUERY_LIMITED_INFORMATION), the file name
- * without its folder, cut to 15 bytes as Linux's comm is; a process that
- * cannot be opened (another user's, without privileges) is named "?".
+ * at most every 50 ms.  Each row's process is named by attr_owner.h:
+ * its image's file name (svchost.exe: its services, listed again at
+ * each dump) and its token's user as a uid.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 
 #include "../lib/clock.h"
 #include "attr_iphlp.h"
+#include "attr_owner.h"
 #include "attr_sock.h"
 
 #define LOOKUP_EVERY_NS (50 * NS_PER_MS)
@@ -26,7 +26,8 @@
 struct iphlp {
 	uint8_t *buf;
 	size_t cap;
-	int64_t last_dump;
+	int64_t last_dump, last_services;
+	struct attr_owners *owners;
 	attr_sock_fn fn;	/* the caller's, during a dump */
 	void *arg;
 };
@@ -47,38 +48,14 @@ static unsigned long get_table(void *buf, unsigned long *len,
 	return rc == ERROR_INSUFFICIENT_BUFFER ? IPHLP_MORE : rc;
 }
 
-/* pid's image file name, UTF-8, at most 15 bytes: 0, or -1 (denied or
- * gone). */
-static int proc_name(int32_t pid, char out[16])
-{
-	HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE,
-			       (DWORD)pid);
-	wchar_t path[MAX_PATH];
-	DWORD n = MAX_PATH;
-	const wchar_t *base;
-	int ok;
-
-	if (!h)
-		return -1;
-	ok = QueryFullProcessImageNameW(h, 0, path, &n);
-	CloseHandle(h);
-	if (!ok)
-		return -1;
-	base = wcsrchr(path, L'\\') ? wcsrchr(path, L'\\') + 1 : path;
-	n = (DWORD)WideCharToMultiByte(CP_UTF8, 0, base, -1, out, 16, NULL,
-				       NULL);
-	out[15] = '\0';
-	return n ? 0 : -1;
-}
-
-/* Each row: its process's name, then the caller's callback. */
+/* Each row: its process's name and user, then the caller's callback. */
 static void named(void *arg, const struct attr_sock *s)
 {
 	struct iphlp *st = arg;
 	struct attr_sock n = *s;
 
-	if (n.pid > 0 && proc_name(n.pid, n.comm) < 0)
-		snprintf(n.comm, sizeof(n.comm), "?");
+	if (n.pid > 0)
+		attr_owner(st->owners, n.pid, n.comm, &n.uid);
 	st->fn(st->arg, &n);
 }
 
@@ -90,6 +67,10 @@ static int ip_dump(void *state, attr_sock_fn fn, void *arg)
 
 	st->fn = fn;
 	st->arg = arg;
+	if (mono_ns() - st->last_services >= NS_PER_S) {
+		attr_owners_refresh(st->owners);	/* at most each second */
+		st->last_services = mono_ns();
+	}
 	for (int k = 0; k < IPHLP_KINDS; k++) {
 		long len = iphlp_fetch(get_table, (enum iphlp_kind)k, &st->buf,
 				       &st->cap, &err);
@@ -114,35 +95,36 @@ static int ip_lookup(void *state, const struct attr_sock *want,
 	return -ENOENT;		/* the cache has what the tables had */
 }
 
-static int ip_open(void **state, char *err, size_t errlen)
-{
-	struct iphlp *st = calloc(1, sizeof(*st));
-	unsigned long e;
-
-	*state = NULL;
-	if (!st) {
-		snprintf(err, errlen, "iphlp: out of memory");
-		return -ENOMEM;
-	}
-	if (iphlp_fetch(get_table, IPHLP_TCP4, &st->buf, &st->cap, &e) < 0) {
-		snprintf(err, errlen, "iphlp: GetExtendedTcpTable failed "
-			 "(error %lu)", e);
-		free(st->buf);
-		free(st);
-		return -EIO;
-	}
-	*state = st;
-	return 0;
-}
-
 static void ip_close(void *state)
 {
 	struct iphlp *st = state;
 
 	if (!st)
 		return;
+	attr_owners_free(st->owners);
 	free(st->buf);
 	free(st);
+}
+
+static int ip_open(void **state, char *err, size_t errlen)
+{
+	struct iphlp *st = calloc(1, sizeof(*st));
+	unsigned long e;
+
+	*state = NULL;
+	if (!st || !(st->owners = attr_owners_new())) {
+		free(st);
+		snprintf(err, errlen, "iphlp: out of memory");
+		return -ENOMEM;
+	}
+	if (iphlp_fetch(get_table, IPHLP_TCP4, &st->buf, &st->cap, &e) < 0) {
+		snprintf(err, errlen, "iphlp: GetExtendedTcpTable failed "
+			 "(error %lu)", e);
+		ip_close(st);
+		return -EIO;
+	}
+	*state = st;
+	return 0;
 }
 
 const struct attr_backend attr_backend_iphlp = {

@@ -315,6 +315,7 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 			 * Windows' timeval holds them in a signed 32-bit
 			 * long (negative from 2038 on) */
 			.ts_ns = cap_ts_ns((uint32_t)h->ts.tv_sec,
+					   c->usec ? h->ts.tv_usec * 1000LL :
 					   h->ts.tv_usec),
 			.caplen = h->caplen, .len = h->len, .data = data,
 			.dlt = c->dlt,

@@ -38,6 +38,8 @@ struct cap {
 	struct cap_map *map;	/* a pcap file porttop reads (Linux), else
 				   NULL: libpcap reads it */
 	int stop;		/* cap_breakloop while map: one end */
+	bool usec;		/* libpcap gives microseconds, not ns
+				   (cap_file_win.c: microsecond files) */
 };
 
 /* The platform's parts (cap_file_linux.c / cap_file_win.c, cap_live_linux.c
@@ -55,7 +57,7 @@ static inline void cap_dev_flags(FILE *out, bpf_u_int32 flags)
 /* cap_open_libpcap: libpcap reads the file at path, already open as fd:
  * first pre (npre bytes, malloc'ed, what cap.c read to tell the format),
  * then the rest of fd.  Takes pre and, when own_fd, fd, even on failure.
- * Sets c->p and c->dlt.  CAP_OK or CAP_ERR_OPEN with libpcap's reason in
+ * Sets c->p, c->dlt and c->usec.  CAP_OK or CAP_ERR_OPEN with libpcap's reason in
  * errbuf. */
 int cap_open_libpcap(struct cap *c, const char *path, int fd, bool own_fd,
 		     uint8_t *pre, size_t npre, char *errbuf);

@@ -91,8 +91,7 @@ bool dec_quic_initial(const uint8_t *p, uint32_t len);
  * opened with the Initial keys its Destination Connection ID gives (RFC
  * 9001 5), its CRYPTO frames put in order, the hello read by
  * dec_tls_hello_sni.  DEC_NM_NONE when the span is no Initial, does not
- * open with the client's keys (a server's Initial, or no libcrypto in
- * this build), carries no CRYPTO frame, or is longer than 4096 bytes;
+ * open with the client's keys (a server's Initial), carries no CRYPTO frame, or is longer than 4096 bytes;
  * DEC_NM_CUT when the datagram is cut before the packet's end, or the
  * hello goes on past this packet before its server_name; DEC_NM_BAD when
  * a length overruns, or the opened payload holds a frame an Initial may

@@ -1,18 +1,18 @@
 /*
- * dec_quic_crypto.c - dec_quic_crypto.h with OpenSSL's libcrypto: HKDF
- * (RFC 5869) over HMAC-SHA256, TLS 1.3's HKDF-Expand-Label (RFC 8446
- * 7.1), AES-128-ECB for the header protection mask, AES-128-GCM.
+ * dec_quic_crypto.c - dec_quic_crypto.h on the platform's primitives
+ * (dec_quic_prim.h: libcrypto on Linux, CNG on Windows): HKDF (RFC 5869)
+ * over HMAC-SHA256, TLS 1.3's HKDF-Expand-Label (RFC 8446 7.1),
+ * AES-128-ECB for the header protection mask, AES-128-GCM.
  *
  * Salts: RFC 9001 5.2 (v1), RFC 9369 3.3.1 (v2); labels RFC 9001 5.1,
  * RFC 9369 3.3.2.  Checked against RFC 9001 Appendix A.1's keys
- * (tests/unit/test_names.c).
+ * (tests/unit/test_names.c on Linux, tests/windows/quic_rfc9001.c under
+ * wine).
  */
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "dec_quic_crypto.h"
+#include "dec_quic_prim.h"
 
 static const uint8_t salt_v1[20] = {
 	0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
@@ -30,7 +30,6 @@ static bool expand_label(const uint8_t secret[32], const char *label,
 {
 	uint8_t info[64], t[32];
 	size_t ll = strlen(label), n = 0;
-	unsigned tl = 0;
 
 	info[n++] = 0;
 	info[n++] = (uint8_t)len;
@@ -40,7 +39,7 @@ static bool expand_label(const uint8_t secret[32], const char *label,
 	n += 6 + ll;
 	info[n++] = 0;		/* no context */
 	info[n++] = 1;		/* T(1) */
-	if (!HMAC(EVP_sha256(), secret, 32, info, n, t, &tl) || tl != 32)
+	if (!dec_quic_hmac_sha256(secret, 32, info, n, t))
 		return false;
 	memcpy(out, t, len);
 	return true;
@@ -50,13 +49,12 @@ bool dec_quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t len,
 			   struct dec_quic_keys *k)
 {
 	uint8_t initial[32], client[32];
-	unsigned il = 0;
 	bool v2 = version == DEC_QUIC_V2;
 
 	if ((version != DEC_QUIC_V1 && !v2) || len > 20)
 		return false;
-	if (!HMAC(EVP_sha256(), v2 ? salt_v2 : salt_v1, 20, dcid, len,
-		  initial, &il) || il != 32)
+	if (!dec_quic_hmac_sha256(v2 ? salt_v2 : salt_v1, 20, dcid, len,
+				  initial))
 		return false;
 	return expand_label(initial, "client in", client, 32) &&
 	       expand_label(client, v2 ? "quicv2 key" : "quic key", k->key, 16) &&
@@ -67,44 +65,26 @@ bool dec_quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t len,
 bool dec_quic_hp_mask(const struct dec_quic_keys *k, const uint8_t *sample,
 		      uint8_t mask[5])
 {
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	uint8_t out[32];
-	int n = 0;
-	bool ok;
+	uint8_t out[16];
 
-	if (!c)
+	if (!dec_quic_aes_block(k->hp, sample, out))
 		return false;
-	ok = EVP_EncryptInit_ex(c, EVP_aes_128_ecb(), NULL, k->hp, NULL) &&
-	     EVP_CIPHER_CTX_set_padding(c, 0) &&
-	     EVP_EncryptUpdate(c, out, &n, sample, 16) && n == 16;
-	EVP_CIPHER_CTX_free(c);
-	if (ok)
-		memcpy(mask, out, 5);
-	return ok;
+	memcpy(mask, out, 5);
+	return true;
 }
 
 bool dec_quic_open(const struct dec_quic_keys *k, uint64_t pn,
 		   const uint8_t *aad, size_t aadlen, const uint8_t *ct,
 		   size_t ctlen, uint8_t *pt)
 {
-	EVP_CIPHER_CTX *c;
-	uint8_t nonce[12], tag[DEC_QUIC_TAG];
-	int n = 0, m = 0;
+	uint8_t nonce[12];
 	size_t len = ctlen - DEC_QUIC_TAG;
-	bool ok;
 
-	if (ctlen < DEC_QUIC_TAG || len > 0x7fffffff || aadlen > 0x7fffffff ||
-	    !(c = EVP_CIPHER_CTX_new()))
+	if (ctlen < DEC_QUIC_TAG)
 		return false;
 	memcpy(nonce, k->iv, 12);
 	for (int i = 0; i < 8; i++)
 		nonce[11 - i] ^= (uint8_t)(pn >> (8 * i));
-	memcpy(tag, ct + len, DEC_QUIC_TAG);
-	ok = EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, k->key, nonce) &&
-	     EVP_DecryptUpdate(c, NULL, &n, aad, (int)aadlen) &&
-	     EVP_DecryptUpdate(c, pt, &n, ct, (int)len) &&
-	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, DEC_QUIC_TAG, tag) &&
-	     EVP_DecryptFinal_ex(c, pt + n, &m) > 0;
-	EVP_CIPHER_CTX_free(c);
-	return ok;
+	return dec_quic_gcm_open(k->key, nonce, aad, aadlen, ct, len,
+				 ct + len, pt);
 }

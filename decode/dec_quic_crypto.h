@@ -1,9 +1,8 @@
 /*
  * dec_quic_crypto.h - the cryptography of a QUIC Initial packet
- * (RFC 9001 5.2-5.4; QUIC v2: RFC 9369 3.3), for dec_quic.c.  Two
- * implementations: dec_quic_crypto.c (OpenSSL's libcrypto) and, where
- * porttop is built without it (the Windows build), dec_quic_none.c,
- * whose functions all return false: its QUIC flows have no name.
+ * (RFC 9001 5.2-5.4; QUIC v2: RFC 9369 3.3), for dec_quic.c.  One
+ * implementation, dec_quic_crypto.c, on the platform's primitives
+ * (dec_quic_prim.h: libcrypto on Linux, CNG on Windows).
  */
 #ifndef PORTTOP_DEC_QUIC_CRYPTO_H
 #define PORTTOP_DEC_QUIC_CRYPTO_H
@@ -26,7 +25,7 @@ struct dec_quic_keys {
  * Connection ID dcid (len bytes, at most 20) of its first Initial:
  * HKDF-Extract with the version's salt, then HKDF-Expand-Label "client
  * in", "quic key"/"quic iv"/"quic hp" (v2: "quicv2 ...").  false for
- * another version or when no implementation is built in. */
+ * another version or when the platform's library fails. */
 bool dec_quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t len,
 			   struct dec_quic_keys *k);
 

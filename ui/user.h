@@ -1,7 +1,8 @@
 /*
  * user.h - a user's name for the views' USER column: the password
- * database on Linux (user_linux.c); on Windows (user_win.c) owners carry
- * no uid yet, so there is none.
+ * database on Linux (user_linux.c); on Windows (user_win.c) the accounts
+ * of the process tokens attribution has read (their uids map SIDs as
+ * Cygwin does: attrib/attr_iphlp.h).
  */
 #ifndef PORTTOP_USER_H
 #define PORTTOP_USER_H

@@ -6,7 +6,9 @@
  * rows of 24, 56, 12 and 28 bytes from offset 4): ports in network order
  * in a DWORD, pid 0 as unknown, listeners, IPv4-mapped IPv6, a buffer
  * shorter than its count (truncated), and iphlp_fetch against a table
- * that grows between the size call and the data call (racing sizes).
+ * that grows between the size call and the data call (racing sizes);
+ * token SIDs in their byte layout (MS-DTYP 2.4.2.2) to uids as Cygwin
+ * maps them, and the services of svchost.exe processes to their names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -222,6 +224,86 @@ static void racing_sizes(void **state)
 	free(buf);
 }
 
+/* A SID's bytes: revision 1, n sub-authorities, authority big-endian in
+ * 6 bytes, the sub-authorities little-endian. */
+static size_t sid(uint8_t *b, uint8_t auth, int n, const uint32_t *sub)
+{
+	memset(b, 0, 8);
+	b[0] = 1, b[1] = (uint8_t)n, b[7] = auth;
+	for (int i = 0; i < n; i++)
+		put32(b + 8 + 4 * i, sub[i]);
+	return 8 + 4 * (size_t)n;
+}
+
+static void sid_uids(void **state)
+{
+	/* S-1-5-18 as GetTokenInformation(TokenUser) writes it */
+	static const uint8_t system[12] = { 1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0,
+					    0 };
+	static const uint32_t mach[] = { 21, 3623811015u, 3361044348u,
+					 30300820u },
+			      user[] = { 21, 3623811015u, 3361044348u,
+					 30300820u, 1001 },
+			      other[] = { 21, 1004336348u, 1177238915u,
+					  682003330u, 1105 },
+			      wine_mach[] = { 21, 0, 0, 0 },
+			      wine_user[] = { 21, 0, 0, 0, 1000 },
+			      dwm[] = { 90, 0, 1 }, net[] = { 20 },
+			      world[] = { 0 };
+	uint8_t m[64], wm[64], u[64];
+	size_t ml = sid(m, 5, 4, mach), wml = sid(wm, 5, 4, wine_mach), ul;
+
+	(void)state;
+	assert_int_equal(iphlp_sid_uid(system, sizeof(system), m, ml), 18);
+	ul = sid(u, 5, 1, net);
+	assert_int_equal(iphlp_sid_uid(u, ul, m, ml), 20);
+	ul = sid(u, 5, 5, user);	/* Cygwin's id: 197609 */
+	assert_int_equal(iphlp_sid_uid(u, ul, m, ml), 197609);
+	assert_int_equal(iphlp_sid_uid(u, ul, wm, wml), 0x100000 + 1001);
+	ul = sid(u, 5, 5, wine_user);	/* what wine's tokens say */
+	assert_int_equal(iphlp_sid_uid(u, ul, wm, wml), 0x30000 + 1000);
+	ul = sid(u, 5, 5, other);	/* a domain's account */
+	assert_int_equal(iphlp_sid_uid(u, ul, m, ml), 0x100000 + 1105);
+	/* no uid: Window Manager, Everyone, cut, another revision */
+	ul = sid(u, 5, 3, dwm);
+	assert_int_equal(iphlp_sid_uid(u, ul, m, ml), (uint32_t)-1);
+	ul = sid(u, 1, 1, world);
+	assert_int_equal(iphlp_sid_uid(u, ul, m, ml), (uint32_t)-1);
+	ul = sid(u, 5, 5, user);
+	assert_int_equal(iphlp_sid_uid(u, ul - 1, m, ml), (uint32_t)-1);
+	assert_int_equal(iphlp_sid_uid(u, 7, m, ml), (uint32_t)-1);
+	u[0] = 2;
+	assert_int_equal(iphlp_sid_uid(u, ul, m, ml), (uint32_t)-1);
+	/* no machine SID known: every domain account in the domain range */
+	u[0] = 1;
+	assert_int_equal(iphlp_sid_uid(u, ul, NULL, 0), 0x100000 + 1001);
+}
+
+static void svchost_services(void **state)
+{
+	struct iphlp_svc v[] = {
+		{ 1204, "Dnscache" }, { 880, "RpcSs" }, { 880, "RpcEptMapper" },
+		{ 2100, "WinHttpAutoProxySvc" }, { 3000, "LanmanWorkstation" },
+		{ 3000, "NlaSvc" }, { 3000, "nsi" }, { 3000, "Dhcp" },
+	};
+	size_t n = sizeof(v) / sizeof(v[0]);
+	char comm[16];
+
+	(void)state;
+	iphlp_svc_sort(v, n);
+	assert_int_equal(iphlp_svc_comm(v, n, 1204, comm), 1);
+	assert_string_equal(comm, "Dnscache");
+	assert_int_equal(iphlp_svc_comm(v, n, 880, comm), 1);
+	assert_string_equal(comm, "RpcEptMapper+1");
+	assert_int_equal(iphlp_svc_comm(v, n, 2100, comm), 1);
+	assert_string_equal(comm, "WinHttpAutoProx");
+	assert_int_equal(iphlp_svc_comm(v, n, 3000, comm), 1);
+	assert_string_equal(comm, "Dhcp+3");
+	assert_int_equal(iphlp_svc_comm(v, n, 999, comm), 0);
+	assert_int_equal(iphlp_svc_comm(v, n, 4000, comm), 0);
+	assert_int_equal(iphlp_svc_comm(v, 0, 880, comm), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +312,8 @@ int main(void)
 		cmocka_unit_test(udp_rows_are_listeners),
 		cmocka_unit_test(truncated),
 		cmocka_unit_test(racing_sizes),
+		cmocka_unit_test(sid_uids),
+		cmocka_unit_test(svchost_services),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
