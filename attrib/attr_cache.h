@@ -34,8 +34,11 @@ struct attr_key {
 
 /* Sockets remembered per tuple: the one now and those before it (a tuple
  * reused by processes one after another: attr_flow picks the one whose
- * time covered the flow). */
-#define ATTR_GENS 8
+ * time covered the flow).  An ended flow may be looked up up to 200 ms
+ * late (the engine waits that long for eBPF's events); short-lived
+ * clients take a tuple every ~15 ms, so 8 was too few (a fresh-clone
+ * run named the socket of 16 clients later). */
+#define ATTR_GENS 32
 
 /* One socket and its owner. */
 struct attr_entry {

@@ -69,12 +69,13 @@ int attr_pick(const struct attr *a, struct attr_entry *e,
 {
 	struct attr_entry c[ATTR_GENS];
 	int n = chain(a, e, c), pick = -1, owners = 0, unknown = -1;
+	int64_t from = INT64_MIN;
 
 	for (int i = 0; i < n; i++) {
-		int64_t from = c[i].owner.src == ATTR_SRC_BPF ?
-			       c[i].opened_ns - OPEN_SLACK_NS : INT64_MIN;
 		int64_t to = c[i].closed_ns ? c[i].closed_ns : INT64_MAX;
 
+		from = c[i].owner.src == ATTR_SRC_BPF ?
+		       c[i].opened_ns - OPEN_SLACK_NS : INT64_MIN;
 		if (i + 1 < n && c[i + 1].closed_ns > from)
 			from = c[i + 1].closed_ns;
 		if (from > last_mono || to < first_mono)
@@ -90,8 +91,8 @@ int attr_pick(const struct attr *a, struct attr_entry *e,
 		return -1;
 	if (pick < 0)
 		pick = unknown;
-	if (pick < 0)
-		return 0;
+	if (pick < 0)	/* from: the oldest remembered socket's start */
+		return n == ATTR_GENS && last_mono < from ? -2 : 0;
 	*e = c[pick];
 	return 1;
 }

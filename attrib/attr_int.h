@@ -103,7 +103,9 @@ int attr_history(struct attr *a, struct attr_entry *e);
  * had before, the one whose time overlaps a flow's [first_mono,
  * last_mono] (CLOCK_MONOTONIC): 1 one did (*e set to it; one whose owner
  * is unknown only when no known one did), 0 none did (e kept), -1 those
- * of several processes did (attr_gen.c). */
+ * of several processes did, -2 none did and the flow ended before the
+ * oldest socket remembered began (ATTR_GENS were not enough: its owner
+ * is gone from memory, and the newer ones are not its) (attr_gen.c). */
 int attr_pick(const struct attr *a, struct attr_entry *e,
 	      int64_t first_mono, int64_t last_mono);
 void attr_put_sock(void *arg, const struct attr_sock *s);

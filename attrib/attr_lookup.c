@@ -94,7 +94,8 @@ int attr_find_owner(const struct attr *a, uint8_t proto, int ipv,
  * that came later on the port is not an unconnected one's flow's); with
  * the tables', the first, unless UDP sockets of different processes
  * overlap (a port bound in turn: several).  1 with *e, -1 several, 0 none
- * (attr_find_owner's choice then stands). */
+ * (attr_find_owner's choice then stands), -2 none and the flow predates
+ * every socket its tuple is remembered to have had (gone). */
 static int owner_in_span(const struct attr *a, uint8_t proto, int ipv,
 			 const uint8_t *l, uint16_t lp, const uint8_t *r,
 			 uint16_t rp, const int64_t *span,
@@ -104,7 +105,7 @@ static int owner_in_span(const struct attr *a, uint8_t proto, int ipv,
 	int64_t f = span[0] - off, t = span[1] - off, best = INT64_MAX;
 	struct attr_key k;
 	struct attr_entry x;
-	int found = 0, exact = 1, owners = 0;
+	int found = 0, exact = 1, owners = 0, forgotten = 0;
 
 	probe_first(a, &k, proto, ipv, l, lp, r, rp);
 	for (int probe = 0; probe == 0 || probe_next(&k, probe); probe++) {
@@ -113,9 +114,10 @@ static int owner_in_span(const struct attr *a, uint8_t proto, int ipv,
 		int got = attr_pick(a, &x, f, t);
 		int64_t d = x.opened_ns > f ? x.opened_ns - f : f - x.opened_ns;
 
-		if (got < 0)
+		if (got == -1)
 			return -1;
-		if (got == 0 || (x.owner.pid < 0 && found))
+		forgotten |= got == -2;
+		if (got <= 0 || (x.owner.pid < 0 && found))
 			continue;	/* a socket with no known owner: only
 					   when there is nothing better */
 		if (found && e->owner.pid < 0)
@@ -128,6 +130,8 @@ static int owner_in_span(const struct attr *a, uint8_t proto, int ipv,
 		}
 		found = 1;
 	}
+	if (!found && forgotten)
+		return -2;
 	return !exact && proto == 17 && owners > 1 ? -1 : found;
 }
 
@@ -153,8 +157,8 @@ static void owner_end(struct attr *a, uint8_t proto, int ipv,
 	} else if (span && !a->file &&
 		   (found = owner_in_span(a, proto, ipv, l, lp, r, rp, span,
 					  &e)) != 0) {
-		if (found < 0) {
-			o->why = ATTR_SEVERAL;
+		if (found < 0) {	/* -2: its socket forgotten */
+			o->why = found == -1 ? ATTR_SEVERAL : ATTR_GONE;
 			return;
 		}
 		*o = e.owner;
