@@ -41,6 +41,8 @@ struct child {
 	int go, ex;		/* write: let CMD exec; read: exec's errno */
 	int cgfd;		/* the cgroup2 root, -1: no cgroup */
 	char cgpath[600];	/* CMD's cgroup under it */
+	int jan;		/* -Z: write end of the janitor's pipe, -1 */
+	pid_t jan_pid;
 	pthread_t watcher;
 	int watching;
 	int status;		/* waitpid's; valid once reaped */
@@ -110,6 +112,34 @@ static void child_main(char *const argv[], const int go[2], const int ex[2],
 	_exit(err == ENOENT ? 127 : 126);
 }
 
+/* CMD's cgroup directory, c->cgpath: "porttop-run-PID" under parent.
+ * pids wrap (pid_max is 32768 on small machines), so a porttop that had
+ * this pid may have left one behind (killed, or under -Z before the
+ * janitor): removed when empty (rmdir refuses a cgroup with processes),
+ * else "porttop-run-PID-N".  0, or -1 with errno. */
+static int cgroup_mkdir(struct child *c, const char *parent)
+{
+	const char *sep = *parent ? "/" : "";
+	int pid = (int)getpid();
+
+	for (int n = 0; n < 100; n++) {
+		if (n)
+			snprintf(c->cgpath, sizeof(c->cgpath),
+				 "%s%sporttop-run-%d-%d", parent, sep, pid, n);
+		else
+			snprintf(c->cgpath, sizeof(c->cgpath),
+				 "%s%sporttop-run-%d", parent, sep, pid);
+		if (mkdirat(c->cgfd, c->cgpath, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+		if (unlinkat(c->cgfd, c->cgpath, AT_REMOVEDIR) == 0 &&
+		    mkdirat(c->cgfd, c->cgpath, 0755) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 /* CMD's cgroup: "porttop-run-PID" beside porttop's own (the "0::PATH"
  * line of /proc/self/cgroup, cgroups(7)), CMD's pid written into it.
  * Its id is the directory's inode number (what the kernel's
@@ -133,10 +163,7 @@ static int cgroup_make(struct child *c, uint64_t *cgid, char *err,
 		return -1;
 	}
 	p[strcspn(p, "\n")] = '\0';
-	snprintf(c->cgpath, sizeof(c->cgpath), "%s%sporttop-run-%d", p,
-		 *p ? "/" : "", (int)getpid());
-	if (mkdirat(c->cgfd, c->cgpath, 0755) < 0 ||
-	    fstatat(c->cgfd, c->cgpath, &st, 0) < 0) {
+	if (cgroup_mkdir(c, p) < 0 || fstatat(c->cgfd, c->cgpath, &st, 0) < 0) {
 		snprintf(err, errlen, "cannot create the cgroup %s: %s (%s)",
 			 c->cgpath, strerror(errno), SUDO);
 		c->cgpath[0] = '\0';
@@ -159,14 +186,58 @@ static int cgroup_make(struct child *c, uint64_t *cgid, char *err,
 
 /* The cgroup away, once empty; a descendant of CMD still running keeps
  * it (and goes on running: porttop kills nothing CMD left behind). */
+static int cgroup_rmdir(const struct child *c)
+{
+	if (!c->cgpath[0] || unlinkat(c->cgfd, c->cgpath, AT_REMOVEDIR) == 0)
+		return 0;
+	fprintf(stderr, "porttop: run: the cgroup %s is left: %s (processes "
+		"CMD started still run)\n", c->cgpath, strerror(errno));
+	return -1;
+}
+
+/* Under -Z porttop soon runs as USER, who may not rmdir CMD's cgroup (its
+ * parent is root's): a process forked now keeps root for that one rmdir,
+ * done when porttop closes its pipe (cgroup_remove, or porttop's exit).
+ * It holds no other descriptor (CMD's go pipe must see EOF when porttop
+ * gives up) and outlives Ctrl-C.  0, or -1: porttop tries itself. */
+static int janitor_start(struct child *c)
+{
+	int p[2];
+	char b;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if ((c->jan_pid = fork()) < 0) {
+		close(p[0]), close(p[1]);
+		return -1;
+	}
+	if (c->jan_pid == 0) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != p[0] && fd != c->cgfd)
+				close(fd);
+		while (read(p[0], &b, 1) < 0 && errno == EINTR) {
+		}
+		_exit(cgroup_rmdir(c) < 0);
+	}
+	close(p[0]);
+	c->jan = p[1];
+	return 0;
+}
+
 static void cgroup_remove(struct child *c)
 {
 	if (c->cgfd < 0)
 		return;
-	if (c->cgpath[0] && unlinkat(c->cgfd, c->cgpath, AT_REMOVEDIR) < 0)
-		fprintf(stderr, "porttop: run: the cgroup %s is left: %s "
-			"(processes CMD started still run)\n", c->cgpath,
-			strerror(errno));
+	if (c->jan >= 0) {	/* the janitor's turn */
+		close(c->jan);
+		while (waitpid(c->jan_pid, NULL, 0) < 0 && errno == EINTR) {
+		}
+	} else {
+		cgroup_rmdir(c);
+	}
 	close(c->cgfd);
 }
 
@@ -227,7 +298,7 @@ int child_spawn(struct child **out, char *const argv[], int cgroup,
 	if (c->pid == 0)
 		child_main(argv, go, ex, &u);
 	close(go[0]), close(ex[1]);
-	c->go = go[1], c->ex = ex[0], c->cgfd = -1;
+	c->go = go[1], c->ex = ex[0], c->cgfd = -1, c->jan = -1;
 	if (cgroup && cgroup_make(c, cgid, err, errlen) < 0) {
 		close(c->go);	/* the child reads EOF and exits */
 		close(c->ex);
@@ -236,6 +307,8 @@ int child_spawn(struct child **out, char *const argv[], int cgroup,
 		free(c);
 		return -1;
 	}
+	if (cgroup && u.set && u.uid != getuid())
+		janitor_start(c);
 	*out = c;
 	return 0;
 }

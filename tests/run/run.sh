@@ -46,7 +46,12 @@
 #                   packets, 2 of F flows (CMD's)", P the packets of the
 #                   report's 2 flows, M >= P and F >= 2 the whole capture's
 #   drop-user       run -Z nobody -- sh -c 'id -u; id -g': nobody's uid and
-#                   gid (CMD runs as -Z's user, not as root)
+#                   gid (CMD runs as -Z's user, not as root), and CMD's
+#                   cgroup gone after the run (porttop, then nobody,
+#                   leaves its removal to a process that kept root)
+#   cgroup-leftover a porttop-run-PID cgroup that an earlier porttop with
+#                   the same pid left (pids wrap): the run goes on, exit
+#                   0, and the leftover is gone after it
 #   write-only-cmd  run -w FILE.pcapng outside --netns private, with the
 #                   noise going on: two curls and three forked children's
 #                   datagrams; porttop -r on the file reports the same
@@ -83,7 +88,7 @@ cd "$(dirname "$0")/../.." || exit 2
 NSLIST=() SUITE=run NS_ENTER=nsenter
 CHECKS=(curl-only-cmd summary-kept ports-only-cmd fork-udp exit-status check-verdicts
 	write-only-cmd write-flood netns-private diff-run no-privileges usage ci-example
-	drop-user)
+	drop-user cgroup-leftover)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/porttop-run.XXXXXX") || exit 2
 . tests/lib/ns.sh
 trap ns_cleanup EXIT
@@ -166,14 +171,41 @@ check_summary() {
 	fi
 }
 
+# The cgroup2 mount (cgroup v2, or the "unified" one of a hybrid system).
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+
 check_user() {
-	local n=drop-user want
+	local n=drop-user want cg
 	want="$(id -u nobody) $(id -g nobody)"
-	prun $n run -q -Z nobody --format json -- sh -c 'id -u; id -g'
+	prun $n run -q -Z nobody --format json -- sh -c 'id -u; id -g; sed -n "s/^0:://p" /proc/self/cgroup'
+	cg=$(sed -n 3p "$tmp/$n.out")
 	if [ "$RC" -ne 0 ]; then
 		fail $n "exit $RC, not 0" "$tmp/$n.err"
 	elif [ "$(head -n2 "$tmp/$n.out" | tr '\n' ' ')" != "$want " ]; then
 		fail $n "CMD ran as $(head -n2 "$tmp/$n.out" | tr '\n' ' '), not nobody's $want" "$tmp/$n.out"
+	elif [ "${cg##*/porttop-run-*}" != "" ]; then
+		fail $n "CMD was not in a porttop-run cgroup: '$cg'" "$tmp/$n.out"
+	elif [ -d "$CG2$cg" ]; then
+		fail $n "CMD's cgroup $cg is left after the run" "$tmp/$n.err"
+	else
+		ok $n
+	fi
+}
+
+# pids wrap (pid_max 32768 on small machines): a cgroup that an earlier
+# porttop with this pid left behind does not stop a run, and goes.
+check_leftover() {
+	local n=cgroup-leftover
+	inns sh -c 'd="$1$(sed -n "s/^0:://p" /proc/self/cgroup)"; mkdir "${d%/}/porttop-run-$$" &&
+		echo "${d%/}/porttop-run-$$" >"$2" && exec "$3" run -q -- true' sh "$CG2" "$tmp/$n.dir" "$PORTTOP" \
+		>"$tmp/$n.out" 2>"$tmp/$n.err"
+	RC=$?
+	if [ ! -s "$tmp/$n.dir" ]; then
+		fail $n "could not make the leftover cgroup" "$tmp/$n.err"
+	elif [ "$RC" -ne 0 ]; then
+		fail $n "exit $RC, not 0" "$tmp/$n.err"
+	elif [ -d "$(cat "$tmp/$n.dir")" ]; then
+		fail $n "$(cat "$tmp/$n.dir") is left after the run" "$tmp/$n.err"
 	else
 		ok $n
 	fi
@@ -243,11 +275,13 @@ check_verdicts() {
 	local n=check-verdicts url=http://127.0.0.1:8080/ bad
 	[ -n "$BPF" ] && { skip $n "$BPF"; return; }
 	prun cv-pass run --check "$RULES/curl-pass.yaml" -- curl -s -o /dev/null "$url"
+	local pass_rc=$RC
 	prun cv-cmd3 run --check "$RULES/curl-pass.yaml" -- sh -c "curl -s -o /dev/null $url; exit 3"
 	bad=$RC
 	prun cv-fail run --check "$RULES/curl-fail.yaml" --junit "$tmp/cv.xml" -- curl -s -o /dev/null "$url"
 	if ! grep -qx 'ok 3 - no UDP at all' "$tmp/cv-pass.out" || grep -q '^not ok' "$tmp/cv-pass.out"; then
-		fail $n "passing rules: not all ok" "$tmp/cv-pass.out" "$tmp/cv-pass.err"
+		fail $n "passing rules: not all ok (exit $pass_rc; $(cat "$tmp/cv-pass.out" "$tmp/cv-pass.err" |
+			grep -m1 -e '^not ok' -e '^porttop: run:' -e '^porttop: .*rror'))" "$tmp/cv-pass.out" "$tmp/cv-pass.err"
 	elif [ "$bad" -ne 3 ]; then
 		fail $n "checks passed, CMD exited 3: exit $bad, not 3" "$tmp/cv-cmd3.out"
 	elif [ "$RC" -ne 1 ] || ! grep -qx 'not ok 1 - nothing talks to 8080' "$tmp/cv-fail.out"; then
@@ -455,4 +489,5 @@ check_nopriv
 check_usage
 check_ci_example
 check_user
+check_leftover
 exit $failed
