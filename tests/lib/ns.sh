@@ -85,6 +85,9 @@ ns_cleanup() {
 # process of the host sees these sysctls).  Prints why on failure.
 ns_lo() {
 	local err
+	# NAME has a pid in it: one left by a killed run whose pid this shell
+	# now has (pids wrap) is stale, and goes
+	[ -e "/run/netns/$1" ] && ip netns del "$1" 2>/dev/null
 	err=$(ip netns add "$1" 2>&1) || { echo "ip netns add failed: ${err%%$'\n'*}"; return 1; }
 	ip -n "$1" link set lo up || { echo "cannot bring lo up in $1"; return 1; }
 	ip netns exec "$1" sysctl -qw net.ipv4.tcp_tw_reuse=0 ||

@@ -112,6 +112,9 @@ T_START=${EPOCHREALTIME/./}
 trap ns_cleanup EXIT
 trap 'exit 2' HUP INT TERM
 
+for ns in "$NA" "$NB"; do	# a killed run's, whose pid this shell has now
+	[ -e "/run/netns/$ns" ] && ip netns del "$ns" 2>/dev/null
+done
 if ! err=$(ip netns add "$NA" 2>&1); then
 	skip_all "live: ip netns add failed: $(echo "$err" | head -n1)"
 fi
