@@ -257,7 +257,7 @@ podman_traffic() {
 	# container is then found by the cgroup id eBPF gave.  The container
 	# itself stays until porttop ends, so its runtime knows it all along
 	# and naming it right is the only truthful outcome.
-	"${PODMAN_RUN[@]}" -d --network "ns:/run/netns/$NS" --name "$CLI" \
+	"${PODMAN_RUN[@]}" -d --network "ns:/run/netns/$NS" --replace --name "$CLI" \
 		--cidfile "$tmp/client.cid" "$IMG" sh -c 'printf "GET / HTTP/1.0\r\n\r\n" |
 			nc 127.0.0.1 8081 > /dev/null; sleep 60' > "$tmp/client.out" 2>&1
 	sleep 1
@@ -304,7 +304,7 @@ check_podman() {
 	IMG=localhost/porttop-names-busybox:$$
 	local ctr=pt-names-web-$$ sock=$tmp/podman.sock
 	podman_image "$IMG" || { skip_podman "cannot import busybox-static's rootfs"; return; }
-	if ! "${PODMAN_RUN[@]}" -d --network "ns:/run/netns/$NS" --name "$ctr" "$IMG" \
+	if ! "${PODMAN_RUN[@]}" -d --network "ns:/run/netns/$NS" --replace --name "$ctr" "$IMG" \
 		/bin/httpd -f -p 8081 -h /www > "$tmp/podman.out" 2>&1; then
 		skip_podman "podman cannot run a container here: $(tail -1 "$tmp/podman.out")"
 		return
@@ -387,7 +387,7 @@ short_traffic() {
 	for i in $(seq "$SHORT_N"); do
 		PODMAN_CTRS+=("$SHORT-$i")	# gone unless it failed
 		t0=$(now_us)
-		"${PODMAN_RUN[@]}" --rm --network "ns:/run/netns/$NS" --name "$SHORT-$i" "$IMG" \
+		"${PODMAN_RUN[@]}" --rm --network "ns:/run/netns/$NS" --replace --name "$SHORT-$i" "$IMG" \
 			sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc 127.0.0.1 8081 > /dev/null' \
 			>> "$tmp/short.run" 2>&1
 		echo "$(secs "$t0" "$(now_us)")" >> "$tmp/short.secs"
