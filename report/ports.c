@@ -157,9 +157,15 @@ static uint64_t svc_hash(const struct svc_key *k)
 	return keyhash(&w, sizeof(w));
 }
 
-static size_t svc_slot(const struct ports *t, const struct svc_key *k)
+/* The first slot service hash h probes, into the cache while the flow's
+ * port row is folded: one random touch per ended flow, most of
+ * ports_add's time when waited for. */
+static void svc_prefetch(const struct ports *t, uint64_t h)
 {
-	return (size_t)svc_hash(k) & (t->sidx_cap - 1);
+	if (t->c.no_service_rows && t->cap_sst)
+		__builtin_prefetch(&t->sst[h & (t->cap_sst - 1)], 1);
+	else if (!t->c.no_service_rows && t->sidx_cap)
+		__builtin_prefetch(&t->sidx[h & (t->sidx_cap - 1)]);
 }
 
 static int svc_is(const struct svc_key *a, const struct svc_key *k)
@@ -180,7 +186,7 @@ static int svc_reindex(struct ports *t, size_t cap)
 	for (size_t i = 0; i < t->nsvc; i++) {
 		size_t j;
 
-		for (j = svc_slot(t, &t->sst[i].k); ni[j];
+		for (j = svc_hash(&t->sst[i].k) & (cap - 1); ni[j];
 		     j = (j + 1) & (cap - 1))
 			;
 		ni[j] = (uint32_t)i + 1;
@@ -236,7 +242,7 @@ static int sst_grow(struct ports *t, size_t cap)
 	return 0;
 }
 
-static long sst_get(struct ports *t, const struct svc_key *k)
+static long sst_get(struct ports *t, const struct svc_key *k, uint64_t h)
 {
 	size_t j, m;
 
@@ -247,7 +253,7 @@ static long sst_get(struct ports *t, const struct svc_key *k)
 	if (!t->cap_sst)
 		return -1;
 	m = t->cap_sst - 1;
-	for (j = svc_hash(k) & m; t->sst[j].k.ipv; j = (j + 1) & m)
+	for (j = h & m; t->sst[j].k.ipv; j = (j + 1) & m)
 		if (svc_is(&t->sst[j].k, k))
 			return (long)j;
 	if (t->nsvc >= t->c.max_services)
@@ -260,12 +266,12 @@ static long sst_get(struct ports *t, const struct svc_key *k)
 
 /* The index of service k, made when new; -1 when the table is full (the
  * flow is counted in services_dropped) or memory is short. */
-static long svc_get(struct ports *t, const struct svc_key *k)
+static long svc_get(struct ports *t, const struct svc_key *k, uint64_t h)
 {
 	size_t j;
 
 	if (t->c.no_service_rows)
-		return sst_get(t, k);
+		return sst_get(t, k, h);
 
 	if (2 * (t->nsvc + 1) > t->sidx_cap &&
 	    t->nsvc < t->c.max_services &&
@@ -273,7 +279,8 @@ static long svc_get(struct ports *t, const struct svc_key *k)
 		return -1;
 	if (!t->sidx_cap)
 		return -1;
-	for (j = svc_slot(t, k); t->sidx[j]; j = (j + 1) & (t->sidx_cap - 1))
+	for (j = h & (t->sidx_cap - 1); t->sidx[j];
+	     j = (j + 1) & (t->sidx_cap - 1))
 		if (svc_is(&t->sst[t->sidx[j] - 1].k, k))
 			return (long)t->sidx[j] - 1;
 	if (t->nsvc >= t->c.max_services || svc_new(t, k) < 0)
@@ -686,21 +693,25 @@ const struct port_row *ports_add(struct ports *t, const struct ft_view *v,
 	uint16_t rp = v->orig_is_a ? v->key.pb : v->key.pa;
 	struct port_row *p;
 	struct seen_pair sp;
+	struct svc_key sk = { .port = rp, .proto = v->key.proto,
+			      .ipv = (v->key.flags & FT_K_V6) ? 6 : 4 };
+	uint64_t h = 0;
 
 	if (pi < 0 || !(v->key.flags & FT_K_PORTS))
 		return NULL;	/* no ports: not in this table */
 	if (!t->c.no_distinct)
 		seen_prefetch(t, v, pi, &sp);
+	if (!t->c.no_services) {
+		memcpy(sk.addr, v->orig_is_a ? v->key.b : v->key.a, 16);
+		svc_prefetch(t, h = svc_hash(&sk));
+	}
 	if (!(p = port_get(t, v->key.proto, pi, rp))) {
 		t->st.nomem = 1;
 		return NULL;
 	}
 	port_row_fold(p, v, end);
 	if (!t->c.no_services) {
-		struct svc_key sk = { .port = rp, .proto = v->key.proto,
-				      .ipv = (v->key.flags & FT_K_V6) ? 6 : 4 };
-		memcpy(sk.addr, v->orig_is_a ? v->key.b : v->key.a, 16);
-		long i = svc_get(t, &sk);
+		long i = svc_get(t, &sk, h);
 		if (i >= 0)
 			svc_fold(t, (size_t)i, p, v, end);
 		else
