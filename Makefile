@@ -39,7 +39,7 @@ BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 # The pipeline, in data-flow order; porttop.c is the program.
 LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/grow.c lib/sort.c lib/thread_linux.c lib/parse.c lib/jsonw.c lib/memfile_linux.c \
-	capture/cap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live_linux.c capture/cap_file_linux.c capture/cap_dump.c \
+	capture/cap.c capture/cap_snap.c capture/cap_pcapng.c capture/cap_pseudo.c capture/cap_live_linux.c capture/cap_file_linux.c capture/cap_dump.c \
 	decode/dec_link.c decode/dec_ether.c decode/dec_ppp.c decode/dec_wifi.c \
 	decode/dec_tunnel.c decode/dec_udptun.c decode/dec_ip.c decode/dec_l4.c decode/dec_frag.c decode/dec_names.c \
 	decode/dec_quic.c decode/dec_quic_crypto.c decode/dec_quic_prim_linux.c \

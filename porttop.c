@@ -105,7 +105,8 @@ static void usage(FILE *f)
 "                     first device that is up, as tcpdump picks it\n"
 "  -p                 do not put the device in promiscuous mode\n"
 "  -r FILE            read a pcap or pcapng file (- = stdin)\n"
-"  -s SNAPLEN         bytes kept per packet (default %d: the headers)\n"
+"  -s SNAPLEN         bytes kept per packet (default %d: the headers;\n"
+"                     QUIC client Initials whole, %d, for their names)\n"
 "  -w FILE            also write the packets to FILE (pcapng if it ends in\n"
 "                     .pcapng, else pcap)\n"
 "Output (default: the interactive view when stdout is a terminal,\n"
@@ -154,7 +155,7 @@ static void usage(FILE *f)
 "                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
 "                     for attribution (output files are created as USER;\n"
 "                     porttop run's CMD runs as USER)\n",
-		DEFAULT_SNAPLEN);
+		DEFAULT_SNAPLEN, CAP_INITIAL_SNAPLEN);
 	usage_more(f);
 }
 
@@ -342,6 +343,7 @@ static int o_snaplen(struct opts *o, const char *a)
 	if (parse_u64(a, &v) < 0 || v < 64 || v > 262144)
 		return -1;
 	o->eng.live.snaplen = (int)v;
+	o->eng.live.initial_snaplen = 0;	/* -s N is for every packet */
 	return 0;
 }
 
@@ -1060,7 +1062,9 @@ int main(int argc, char **argv)
 		.ipfix = { .active_ns = IPFIX_ACTIVE_DEFAULT,
 			   .pen = IPFIX_PEN_DEFAULT },
 		.eng = { .speed = 1,
-			 .live = { .snaplen = DEFAULT_SNAPLEN, .promisc = 1 } },
+			 .live = { .snaplen = DEFAULT_SNAPLEN,
+				   .initial_snaplen = CAP_INITIAL_SNAPLEN,
+				   .promisc = 1 } },
 	};
 	int status;
 

@@ -30,6 +30,7 @@
 
 #include "cap_int.h"
 #include "cap_pcapng.h"
+#include "cap_snap.h"
 
 /* The first read: enough to tell the format.  Not a whole buffer: libpcap
  * would get it through the cookie, a second copy into fresh pages
@@ -125,6 +126,8 @@ void cap_close(struct cap *c)
 	else
 		pcap_close(c->p);	/* closes the FILE too */
 	free_filter(c);
+	if (c->snap_q_ok > 0)
+		pcap_freecode(&c->snap_q);
 	free(c->buf);
 	free(c);
 }
@@ -268,6 +271,8 @@ int cap_set_filter(struct cap *c, const char *expr, char *errbuf)
 
 	if (c->ng)
 		return ng_set_filter(c, expr, errbuf);
+	if (c->snap_big)
+		return cap_snap_filter(c, expr, errbuf);
 	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", pcap_geterr(c->p));
 		return CAP_ERR_FILTER;
@@ -317,7 +322,9 @@ int cap_next(struct cap *c, struct cap_pkt *p, char *errbuf)
 			.ts_ns = cap_ts_ns((uint32_t)h->ts.tv_sec,
 					   c->usec ? h->ts.tv_usec * 1000LL :
 					   h->ts.tv_usec),
-			.caplen = h->caplen, .len = h->len, .data = data,
+			.caplen = c->snap_big ? cap_snap_trim(c, h, data) :
+						h->caplen,
+			.len = h->len, .data = data,
 			.dlt = c->dlt,
 		};
 		return 1;

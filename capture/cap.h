@@ -109,11 +109,20 @@ const char *cap_dlt_name(int dlt, char *buf, size_t len);
  * (CAP_NOTE) are not filtered. */
 int cap_set_filter(struct cap *c, const char *expr, char *errbuf);
 
+/* The default initial_snaplen: a QUIC client Initial in any frame of a
+ * 1,500-byte MTU, with two VLAN tags (1,522 bytes) or the any device's
+ * cooked header (1,520). */
+#define CAP_INITIAL_SNAPLEN 1536
+
 /* Live capture settings (tcpdump's -i -p -s -B). */
 struct cap_live_opts {
 	const char *iface;	/* NULL: the first usable device, as tcpdump
 				   picks it; "any": all devices (LINUX_SLL2) */
 	int snaplen;		/* bytes kept per packet (> 0) */
+	int initial_snaplen;	/* bytes kept of a QUIC client Initial when
+				   above snaplen (the device opens with it,
+				   its filter keeps snaplen of the rest:
+				   cap_snap.h), else 0 */
 	int promisc;		/* 1 unless -p */
 	int buffer_kib;		/* kernel buffer in KiB, 0: the default */
 	int immediate;		/* deliver each packet at once (latency over

@@ -40,6 +40,13 @@ struct cap {
 	int stop;		/* cap_breakloop while map: one end */
 	bool usec;		/* libpcap gives microseconds, not ns
 				   (cap_file_win.c: microsecond files) */
+	/* live, a snap length per kind (cap_snap.c); snap_big 0: off */
+	int snap_small, snap_big;	/* bytes of a packet, of an Initial */
+	int snap_skip;		/* link header the kernel's count leaves out
+				   (Linux cooked mode: SLL2's 20 bytes) */
+	struct bpf_program snap_q;	/* the Initial test, compiled */
+	int snap_q_ok;		/* 1 compiled, -1 not for this link type,
+				   0 not yet */
 };
 
 /* The platform's parts (cap_file_linux.c / cap_file_win.c, cap_live_linux.c

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cap_int.h"
+#include "cap_snap.h"
 
 /* tcpdump's choice of default device: the first one pcap_findalldevs()
  * lists that is up and not a loopback, else the first one. */
@@ -51,6 +52,14 @@ static const char *activate_hint(int rc)
 	}
 }
 
+/* A cooked capture's (the any device's) packets reach the socket filter
+ * from their network header: the kernel's count of bytes kept leaves out
+ * the header libpcap then puts in front (pcap-linux.c). */
+static int cooked_header(int dlt)
+{
+	return dlt == DLT_LINUX_SLL2 ? 20 : dlt == DLT_LINUX_SLL ? 16 : 0;
+}
+
 int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 		  char *errbuf, char *warn)
 {
@@ -69,7 +78,7 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 	c->p = pcap_create(c->name, errbuf);
 	if (!c->p)
 		goto fail;
-	pcap_set_snaplen(c->p, o->snaplen);
+	pcap_set_snaplen(c->p, cap_snap_device_len(o));
 	pcap_set_promisc(c->p, o->promisc);
 	pcap_set_timeout(c->p, CAP_READ_TIMEOUT_MS);
 	if (o->immediate)
@@ -109,6 +118,10 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 	}
 	c->live = 1;
 	c->dlt = pcap_datalink(c->p);
+	if (cap_snap_open(c, o, cooked_header(c->dlt), errbuf) != CAP_OK) {
+		cap_close(c);
+		return CAP_ERR_OPEN;
+	}
 	*out = c;
 	return CAP_OK;
 fail:

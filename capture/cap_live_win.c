@@ -14,6 +14,7 @@
 #include <iphlpapi.h>
 
 #include "cap_int.h"
+#include "cap_snap.h"
 #include "pcapdl_win.h"
 
 /* The friendly name of an NPF device, "" when Windows has none. */
@@ -79,7 +80,7 @@ static int find_device(const char *want, char *name, size_t len,
 
 static void setup(pcap_t *p, const struct cap_live_opts *o)
 {
-	pcap_set_snaplen(p, o->snaplen);
+	pcap_set_snaplen(p, cap_snap_device_len(o));
 	pcap_set_promisc(p, o->promisc);
 	pcap_set_timeout(p, CAP_READ_TIMEOUT_MS);
 	if (o->immediate)
@@ -126,6 +127,12 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 	c->fd = -1;
 	c->live = 1;
 	c->dlt = pcap_datalink(c->p);
+	/* Npcap's driver keeps what the program returns, counted from the
+	 * frame's start: no cooked header to leave out */
+	if (cap_snap_open(c, o, 0, errbuf) != CAP_OK) {
+		cap_close(c);
+		return CAP_ERR_OPEN;
+	}
 	*out = c;
 	return CAP_OK;
 }

@@ -19,6 +19,14 @@
 #   names-quic-cut       the shared QUIC captures cut to 256 bytes (the
 #                        default snaplen): no name, resp_name_miss cut and
 #                        the summary's hint -s 1500; cut to 1500: named
+#   names-quic-live      live, the default snaplen: a real client Initial
+#                        (the first packet of zeek-quic-quic_win11_firefox_
+#                        google, replayed by tcpreplay onto lo) is named as
+#                        tshark names it, and kept whole in -w files of lo
+#                        and of any (cooked), while 1,400-byte UDP datagrams
+#                        that are not Initials (another port, a short
+#                        header to 443, RTP) keep 256 bytes; with -s 256
+#                        the Initial is cut too (resp_name_miss cut)
 #   names-podman         a busybox httpd in a podman container (runc, an
 #                        image imported from busybox-static): its name and
 #                        image in the flows, and those of a client
@@ -46,7 +54,7 @@ set -u
 cd "$(dirname "$0")/../.."
 SUITE=names
 CHECKS=(names-unit-live names-pcapng-read names-passive-live names-shared
-	names-quic-cut
+	names-quic-cut names-quic-live
 	names-podman names-runtime-hangs names-runtime-missing
 	names-runtime-none names-batch-containers names-events names-events-only)
 tmp=$(mktemp -d)
@@ -230,6 +238,62 @@ check_quic_cut() {
 		skip names-quic-cut "$p: no shared QUIC captures"
 	else
 		ok names-quic-cut "at -s 256 miss cut and the hint, at -s 1500 named: ${got[*]}"
+	fi
+}
+
+# ---- QUIC live: a snaplen per kind of packet (capture/cap_snap.c) ----------
+quic_live_traffic() {
+	inns tcpreplay -q -i lo "$tmp/initial.pcap" > /dev/null 2>&1
+	inns python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"x" * 1400, ("127.0.0.1", 9999))		# not QUIC
+s.sendto(b"\x40" + b"x" * 1399, ("127.0.0.1", 443))	# a short header
+s.sendto(b"\x80" + b"x" * 1399, ("127.0.0.1", 5004))	# RTP version 2'
+	sleep 0.3
+}
+# lens FILE: "wire/captured" of each UDP datagram (not ICMP's quotes)
+lens() {
+	tshark -r "$1" -Y 'udp && !icmp && !icmpv6' -T fields -e udp.srcport \
+		-e udp.dstport -e frame.len -e frame.cap_len 2>/dev/null |
+		awk '{ print $1 ">" $2 " " $3 "/" $4 }'
+}
+check_quic_live() {
+	local f=$SHARED/pcaps/zeek-quic-quic_win11_firefox_google.pcap miss sni
+	[ -f "$f" ] || { skip names-quic-live "no $f"; return; }
+	miss=$(need_tools tcpreplay:tcpreplay tshark:tshark editcap:wireshark-common)
+	[ -n "$miss" ] && { skip names-quic-live "missing $miss"; return; }
+	editcap -r "$f" "$tmp/initial.pcap" 1 > /dev/null 2>&1
+	sni=$(tshark -r "$tmp/initial.pcap" -T fields -e tls.handshake.extensions_server_name 2>/dev/null)
+	[ -n "$sni" ] || { fail names-quic-live "tshark names no server in frame 1 of $f"; return; }
+	bgrun qany "$NS" "$PORTTOP" -i any --duration 3 -q -w "$tmp/qany.pcap" --report flows
+	local apid=$BGPID
+	porttop_ready "$apid" || { fail names-quic-live "porttop -i any did not start" "$tmp/qany.err"; return; }
+	live qlive 3 quic_live_traffic
+	wait_exit "$apid" 5
+	SNAPLEN=256 live qs256 3 quic_live_traffic
+	fields "$tmp/qlive.out" resp_p resp_name resp_name_source | grep "^resp_p=443 resp_name=[^N]" > "$tmp/qlive.f"
+	fields "$tmp/qs256.out" resp_h resp_name resp_name_miss | grep "^resp_h=4.3.2.1 " > "$tmp/qs256.f"
+	lens "$tmp/qlive.pcapng" > "$tmp/qlive.len"
+	lens "$tmp/qany.pcap" > "$tmp/qany.len"
+	lens "$tmp/qs256.pcapng" > "$tmp/qs256.len"
+	# the Initial whole (N/N), the three 1,400-byte datagrams, 43 bytes
+	# more on the wire, cut to 256 (any: the header is SLL's or SLL2's)
+	shape() {
+		awk 'NR == 1 { split($2, a, "/"); n = a[1]; ok = $1 == "49369>443" && a[1] == a[2] }
+		     NR > 1 { ok = ok && $2 == n + 43 "/256" && $1 ~ ">(9999|443|5004)$" }
+		     END { exit !(ok && NR == 4) }' "$1"
+	}
+	if [ "$(cat "$tmp/qlive.f")" != "resp_p=443 resp_name=$sni resp_name_source=sni" ]; then
+		fail names-quic-live "live, default snaplen: the Initial's flow is not named $sni" "$tmp/qlive.out" "$tmp/qlive.err"
+	elif ! shape "$tmp/qlive.len" || [ "$(sed -n 1p "$tmp/qlive.len")" != "49369>443 1399/1399" ]; then
+		fail names-quic-live "-i lo -w: want the Initial whole, the rest 256 bytes (wire/captured)" "$tmp/qlive.len"
+	elif ! shape "$tmp/qany.len"; then
+		fail names-quic-live "-i any -w: want the Initial whole, the rest 256 bytes (wire/captured)" "$tmp/qany.len" "$tmp/qany.err"
+	elif [ "$(cat "$tmp/qs256.f")" != "resp_h=4.3.2.1 resp_name=None resp_name_miss=cut" ] ||
+	     [ "$(sed -n 1p "$tmp/qs256.len")" != "49369>443 1399/256" ]; then
+		fail names-quic-live "-s 256: the Initial should be cut" "$tmp/qs256.f" "$tmp/qs256.len"
+	else
+		ok names-quic-live "named $sni; wire/captured bytes: Initial $(sed -n '1s/.* //p' "$tmp/qlive.len") (any: $(sed -n '1s/.* //p' "$tmp/qany.len")), other UDP $(sed -n '2s/.* //p' "$tmp/qlive.len"); -s 256: cut"
 	fi
 }
 
@@ -493,6 +557,7 @@ t0=$(now_us); check_unit; timing unit "$t0"
 t0=$(now_us); check_passive; timing passive "$t0"
 t0=$(now_us); check_shared; timing shared "$t0"
 t0=$(now_us); check_quic_cut; timing quic-cut "$t0"
+t0=$(now_us); check_quic_live; timing quic-live "$t0"
 t0=$(now_us); check_podman; timing podman "$t0"
 printf '# %s\n' "${TIMES[@]}"
 exit $failed
