@@ -189,9 +189,10 @@ int nm_msg(const struct nm_names *n, char *buf, size_t len)
 			(unsigned long long)s.dns_cut,
 			(unsigned long long)s.sni_cut,
 			(unsigned long long)s.http_cut);
-	if (s.quic_cut && k < len)	/* the default snaplen's, mostly */
+	if (s.quic_cut && k < len)	/* a file's snaplen, or -s */
 		k += (size_t)snprintf(buf + k, len - k, "; %llu QUIC Initial%s "
-			"cut by the snaplen: -s 1500 keeps them whole",
+			"cut by the snaplen: live, porttop keeps them whole "
+			"without -s (or with -s 1536)",
 			(unsigned long long)s.quic_cut,
 			s.quic_cut == 1 ? "" : "s");
 	if ((s.bad || s.forgotten || s.full) && k < len)

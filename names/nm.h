@@ -102,7 +102,7 @@ void nm_get_stats(const struct nm_names *n, struct nm_stats *s);
 
 /* nm_msg: one line for the summary ("names: 40 DNS answers, 12 server
  * names (SNI), 3 HTTP hosts; 2 cut short (...)", and when QUIC Initials
- * were cut, the hint "-s 1500 keeps them whole"): 1, or 0 when nothing
+ * were cut, the hint that live porttop keeps them whole without -s): 1, or 0 when nothing
  * was seen (nothing written). */
 int nm_msg(const struct nm_names *n, char *buf, size_t len);
 

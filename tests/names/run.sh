@@ -18,7 +18,7 @@
 #                        agree with tshark
 #   names-quic-cut       the shared QUIC captures cut to 256 bytes (the
 #                        default snaplen): no name, resp_name_miss cut and
-#                        the summary's hint -s 1500; cut to 1500: named
+#                        the summary's hint (live: no -s); cut to 1500: named
 #   names-quic-live      live, the default snaplen: a real client Initial
 #                        (the first packet of zeek-quic-quic_win11_firefox_
 #                        google, replayed by tcpreplay onto lo) is named as
@@ -206,10 +206,10 @@ check_shared() {
 	cat "$tmp/shared.out" | sed 's/^/# /'
 }
 
-# ---- QUIC under a snaplen: the default 256 cuts every client Initial ------
+# ---- QUIC under a file's snaplen: 256 cuts every client Initial ---------
 # The shared QUIC captures cut by editcap -s as a capture with that
 # snaplen would be: at 256 (the default) the name is lost, said per flow
-# (resp_name_miss cut) and in the summary with the hint -s 1500; at 1500
+# (resp_name_miss cut) and in the summary with the hint; at 1500
 # the flow is named as from the whole capture.
 check_quic_cut() {
 	local p=$SHARED/pcaps f s got=() bad=""
@@ -223,7 +223,7 @@ check_quic_cut() {
 		"$PORTTOP" -r "$p/$f" --format json 2>/dev/null > "$tmp/qall.out"
 		local want; want=$(fields "$tmp/qall.out" resp_name | sort -u)
 		if [ "$(fields "$tmp/q256.out" resp_name resp_name_miss | sort -u)" = "resp_name=None resp_name_miss=cut" ] &&
-		   grep -q "QUIC Initials\? cut by the snaplen: -s 1500 keeps them whole" "$tmp/q256.err" &&
+		   grep -q "QUIC Initials\? cut by the snaplen: live, porttop keeps them whole without -s (or with -s 1536)" "$tmp/q256.err" &&
 		   [ "$(fields "$tmp/q1500.out" resp_name | sort -u)" = "$want" ] &&
 		   [ "$want" != "resp_name=None" ]; then
 			got+=("$f: ${want#resp_name=}")
