@@ -119,8 +119,8 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 	c->live = 1;
 	c->dlt = pcap_datalink(c->p);
 	if (cap_snap_open(c, o, cooked_header(c->dlt), errbuf) != CAP_OK) {
-		cap_close(c);
-		return CAP_ERR_OPEN;
+		pcap_close(c->p);
+		goto fail;
 	}
 	*out = c;
 	return CAP_OK;

@@ -130,7 +130,8 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 	/* Npcap's driver keeps what the program returns, counted from the
 	 * frame's start: no cooked header to leave out */
 	if (cap_snap_open(c, o, 0, errbuf) != CAP_OK) {
-		cap_close(c);
+		pcap_close(c->p);
+		free(c);
 		return CAP_ERR_OPEN;
 	}
 	*out = c;

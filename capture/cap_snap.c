@@ -134,7 +134,12 @@ int cap_snap_open(struct cap *c, const struct cap_live_opts *o, int skip,
 	c->snap_small = o->snaplen;
 	c->snap_big = o->initial_snaplen;
 	c->snap_skip = skip < o->snaplen ? skip : 0;
-	return cap_snap_filter(c, "", errbuf);
+	if (cap_snap_filter(c, "", errbuf) == CAP_OK)
+		return CAP_OK;
+	if (c->snap_q_ok > 0)
+		pcap_freecode(&c->snap_q);
+	c->snap_q_ok = 0;
+	return CAP_ERR_FILTER;
 }
 
 bpf_u_int32 cap_snap_trim(const struct cap *c, const struct pcap_pkthdr *h,

@@ -44,7 +44,8 @@ static inline int cap_snap_device_len(const struct cap_live_opts *o)
 /* cap_snap_open: after activation: when o asks for a longer length for
  * Initials, remember both (skip: see struct cap's snap_skip) and set the
  * spliced program with no filter of the user's.  CAP_OK, or
- * CAP_ERR_FILTER with libpcap's message. */
+ * CAP_ERR_FILTER with libpcap's message (nothing of c's to free then but
+ * what the caller made). */
 int cap_snap_open(struct cap *c, const struct cap_live_opts *o, int skip,
 		  char *errbuf);
 
