@@ -15,8 +15,10 @@ pkg/apis/runtime/v1/api.proto (runtime.v1.RuntimeService).
   cri.py SOCK list                     -> JSON lines: containers with pods
   cri.py SOCK raw METHOD               -> an empty request's response body
                                           (the 5-byte prefix removed)
+Containers' logs go to $CRI_LOG_DIR (default /tmp).
 """
 import json
+import os
 import subprocess
 import sys
 
@@ -112,7 +114,7 @@ def pod_config(name, ns, uid):
     nsopt = msg((1, NODE))
     linux = msg((1, "/kubepods/besteffort/pod" + uid), (2, msg((1, nsopt))))
     return msg((1, msg((1, name), (2, uid), (3, ns), (4, 0))),
-               (3, "/tmp/porttop-cri-logs"), (8, linux))
+               (3, os.environ.get("CRI_LOG_DIR", "/tmp")), (8, linux))
 
 
 def main():
