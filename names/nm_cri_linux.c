@@ -49,16 +49,16 @@ static int call(const char *path, const char *method, int timeout_ms,
 	static const char empty[5];	/* flag 0, length 0 */
 	char url[96];
 	struct status st = { -1, "" };
-	struct curl_slist *h = NULL, *h2;
+	struct curl_slist *h;
 	CURL *c;
 	int miss = NM_WHO_ERROR;
 
 	snprintf(url, sizeof(url), SERVICE "%s", method);
 	if (!(c = nm_curl_new(path, url, timeout_ms, stop, b)))
 		return NM_WHO_ERROR;
-	h2 = curl_slist_append(h, "content-type: application/grpc");
-	if (h2 && (h = h2) && (h2 = curl_slist_append(h, "te: trailers"))) {
-		h = h2;
+	/* on failure curl_slist_append keeps the list: free it below */
+	h = curl_slist_append(NULL, "content-type: application/grpc");
+	if (h && curl_slist_append(h, "te: trailers")) {
 		curl_easy_setopt(c, CURLOPT_HTTP_VERSION,
 				 (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -67,6 +67,8 @@ static int call(const char *path, const char *method, int timeout_ms,
 		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(c, CURLOPT_HEADERDATA, &st);
 		miss = nm_curl_miss(c, curl_easy_perform(c), err, len);
+	} else {
+		snprintf(err, len, "out of memory");
 	}
 	curl_easy_cleanup(c);
 	curl_slist_free_all(h);

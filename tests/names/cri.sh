@@ -34,6 +34,7 @@ failed=0
 . tests/lib/ns.sh
 NS_ENTER=nsenter
 CTRD_PID="" POD="" IMG="" UID_=""
+KUBEPODS=$(find /sys/fs/cgroup -maxdepth 2 -name kubepods | head -1)	# a node's own
 SOCK=$tmp/containerd.sock
 CRI=(python3 tests/names/cri.py "$SOCK")
 cleanup() {
@@ -49,9 +50,12 @@ cleanup() {
 	[ -n "$CTRD_PID" ] && kill "$CTRD_PID" 2>/dev/null && wait "$CTRD_PID" 2>/dev/null
 	[ -n "$IMG" ] && podman rmi "$IMG" > /dev/null 2>&1
 	ns_cleanup
-	# the pod's cgroup (the containers' own went with them)
+	# the pod's cgroup (the containers' own went with them), and its
+	# parents when we made them
 	[ -n "$UID_" ] && find /sys/fs/cgroup -depth -type d \
 		-name "pod$UID_" -exec rmdir {} + 2>/dev/null
+	[ -n "$UID_" ] && [ -z "$KUBEPODS" ] && find /sys/fs/cgroup -depth \
+		-type d -path "*/kubepods*" -exec rmdir {} + 2>/dev/null
 	grep -q " $tmp/" /proc/mounts &&
 		awk -v t="$tmp/" 'index($2, t) == 1 { print $2 }' /proc/mounts |
 		sort -r | xargs -r umount 2>/dev/null
