@@ -19,8 +19,12 @@
 #                      resp_container_id and resp_pod_uid from the cgroup
 #   names-cri-ports    --report ports: the port's row names the same
 #   names-cri-procs    --report procs: httpd's row names the same
-#   names-cri-missing  --runtime cri=NOSOCKET: the container by id, the
-#                      reason noruntime
+#   names-cri-missing  --runtime cri=NOSOCKET,cri=NOCRI: a socket not
+#                      there, and a second containerd with its CRI plugin
+#                      disabled (as Docker's own containerd is): the
+#                      container by id, the reason error (the likelier of
+#                      the two), and the summary says each: "No such
+#                      file", "gRPC status 12: unknown service ..."
 #
 # SKIP with the reason (the error) when containerd, runc or podman is
 # missing or containerd cannot run the pod here.
@@ -33,7 +37,7 @@ NSLIST=()
 failed=0
 . tests/lib/ns.sh
 NS_ENTER=nsenter
-CTRD_PID="" POD="" IMG="" UID_=""
+CTRD_PID="" NOCRI_PID="" POD="" IMG="" UID_=""
 KUBEPODS=$(find /sys/fs/cgroup -maxdepth 2 -name kubepods | head -1)	# a node's own
 SOCK=$tmp/containerd.sock
 CRI=(python3 tests/names/cri.py "$SOCK")
@@ -48,6 +52,7 @@ cleanup() {
 		sleep 0.02
 	done
 	[ -n "$CTRD_PID" ] && kill "$CTRD_PID" 2>/dev/null && wait "$CTRD_PID" 2>/dev/null
+	[ -n "$NOCRI_PID" ] && kill "$NOCRI_PID" 2>/dev/null && wait "$NOCRI_PID" 2>/dev/null
 	[ -n "$IMG" ] && podman rmi "$IMG" > /dev/null 2>&1
 	ns_cleanup
 	# the pod's cgroup (the containers' own went with them), and its
@@ -87,17 +92,21 @@ image() {
 	ctr -a "$SOCK" -n k8s.io image import "$tmp/img.tar"
 }
 
+# config IMAGE [DIR]: containerd's; with DIR a second containerd there,
+# its CRI plugin disabled
 config() {
+	local d=${2:-$tmp} s=${2:+$2/containerd.sock}
 	cat <<EOF
 version = 2
-root = "$tmp/root.d"
-state = "$tmp/state.d"
+root = "$d/root.d"
+state = "$d/state.d"
+${2:+disabled_plugins = [\"io.containerd.grpc.v1.cri\"]}
 [grpc]
-  address = "$SOCK"
+  address = "${s:-$SOCK}"
 [ttrpc]
-  address = "$SOCK.ttrpc"
+  address = "${s:-$SOCK}.ttrpc"
 [debug]
-  address = "$tmp/debug.sock"
+  address = "$d/debug.sock"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$1"
   disable_apparmor = true
@@ -123,6 +132,10 @@ start_pod() {
 	config "$img" > "$tmp/config.toml"
 	bgrun containerd "$NS" containerd --config "$tmp/config.toml"
 	CTRD_PID=$BGPID
+	mkdir -p "$tmp/nocri"
+	config "$img" "$tmp/nocri" > "$tmp/nocri/config.toml"
+	bgrun nocri "$NS" containerd --config "$tmp/nocri/config.toml"
+	NOCRI_PID=$BGPID
 	for _ in $(seq 250); do
 		"${CRI[@]}" version > "$tmp/version" 2>/dev/null && break
 		alive "$CTRD_PID" || break
@@ -199,10 +212,15 @@ j = json.loads(sys.stdin.read()); print(j["id"], j["name"], j["image"], j["pod"]
 	run procs procs "cri=$SOCK"
 	v=$(verdict "$tmp/procs.out" "" comm=httpd "${want[@]}")
 	[ "${v#ok}" != "$v" ] && ok names-cri-procs "$v" || fail names-cri-procs "${v#FAIL }" "$tmp/procs.err"
-	run missing flows "cri=$tmp/no.sock"
-	v=$(verdict "$tmp/missing.out" resp_ comm=httpd container=None container_id="$id" container_miss=noruntime)
-	[ "${v#ok}" != "$v" ] && ok names-cri-missing "$v; $(grep -o 'containers: .*' "$tmp/missing.err")" ||
-		fail names-cri-missing "${v#FAIL }" "$tmp/missing.err"
+	for _ in $(seq 250); do [ -S "$tmp/nocri/containerd.sock" ] && break; sleep 0.02; done
+	run missing flows "cri=$tmp/no.sock,cri=$tmp/nocri/containerd.sock"
+	v=$(verdict "$tmp/missing.out" resp_ comm=httpd container=None container_id="$id" container_miss=error)
+	if [ "${v#ok}" != "$v" ] &&
+	   grep -q "containers: no names: $tmp/no.sock: No such file or directory; $tmp/nocri/containerd.sock: gRPC status 12: unknown service runtime.v1.RuntimeService" "$tmp/missing.err"; then
+		ok names-cri-missing "$v; $(grep -o 'containers: .*' "$tmp/missing.err" | sed "s#$tmp/##g")"
+	else
+		fail names-cri-missing "${v#FAIL }" "$tmp/missing.out" "$tmp/missing.err"
+	fi
 }
 
 t0=$(now_us); check_cri; timing cri "$t0"
