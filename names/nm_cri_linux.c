@@ -42,13 +42,15 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
 }
 
 /* One unary call of method with an empty request: its answer's body in
- * b.  NM_WHO_NAMED when the status is OK, else the miss, said in err. */
-static int call(const char *path, const char *method, int timeout_ms,
-		const int *stop, struct nm_body *b, char *err, size_t len)
+ * b, what the headers and trailers said in st, libcurl's result in *rc.
+ * NM_WHO_NAMED when it completed with HTTP 200, else the miss, said in
+ * err. */
+static int once(const char *path, const char *method, int timeout_ms,
+		const int *stop, struct nm_body *b, struct status *st,
+		CURLcode *rc, char *err, size_t len)
 {
 	static const char empty[5];	/* flag 0, length 0 */
 	char url[96];
-	struct status st = { -1, "" };
 	struct curl_slist *h;
 	CURL *c;
 	int miss = NM_WHO_ERROR;
@@ -65,14 +67,40 @@ static int call(const char *path, const char *method, int timeout_ms,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, empty);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 5L);
 		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, &st);
-		miss = nm_curl_miss(c, curl_easy_perform(c), err, len);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, st);
+		miss = nm_curl_miss(c, *rc = curl_easy_perform(c), err, len);
 	} else {
 		snprintf(err, len, "out of memory");
 	}
 	curl_easy_cleanup(c);
 	curl_slist_free_all(h);
-	if (miss == NM_WHO_NAMED && st.code != 0) {
+	return miss;
+}
+
+/* once, and once more when the stream broke with no status said:
+ * grpc-go may reset a stream it answered before reading the whole
+ * request (RST_STREAM after a Trailers-Only error), which libcurl 7.88
+ * reports as a framing error, sometimes before the status reached us
+ * (seen here with containerd without its CRI plugin: 3 calls in 40).
+ * NM_WHO_NAMED when the gRPC status is OK; a status said is the answer
+ * even when the stream then broke. */
+static int call(const char *path, const char *method, int timeout_ms,
+		const int *stop, struct nm_body *b, char *err, size_t len)
+{
+	struct status st;
+	CURLcode rc = CURLE_OK;
+	int miss;
+
+	for (int tries = 0;; tries++) {
+		st.code = -1;
+		st.msg[0] = '\0';
+		b->n = 0;
+		miss = once(path, method, timeout_ms, stop, b, &st, &rc, err,
+			    len);
+		if (tries || st.code >= 0 || rc != CURLE_HTTP2_STREAM)
+			break;
+	}
+	if (st.code > 0 || (miss == NM_WHO_NAMED && st.code != 0)) {
 		snprintf(err, len, st.code < 0 ? "not a gRPC answer" :
 			 "gRPC status %d: %s", st.code, st.msg);
 		return NM_WHO_ERROR;
