@@ -28,7 +28,7 @@ XML_CFLAGS := $(or $(shell pkg-config --cflags libxml-2.0 2>/dev/null),-I/usr/in
 XML_LIBS := $(or $(shell pkg-config --libs libxml-2.0 2>/dev/null),-lxml2)
 # QUIC Initial packets are opened with libcrypto (decode/dec_quic_prim_linux.c).
 CRYPTO_LIBS := $(or $(shell pkg-config --libs libcrypto 2>/dev/null),-lcrypto)
-LIBS := -lpcap -ljansson -lncursesw -lbpf -lelf -lz -lcap -lcurl -lm \
+LIBS := -lpcap -ljansson -lncursesw -lbpf -lelf -lz -lcap -lcurl -lprotobuf-c -lm \
 	$(FIXBUF_LIBS) $(YAML_LIBS) $(XML_LIBS) $(CRYPTO_LIBS) -pthread
 # The eBPF program (attrib/attr.bpf.c) is built by clang for the BPF target
 # whatever CC and SAN are: it runs in the kernel, never sanitized.
@@ -47,7 +47,8 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	flowtable/ft.c flowtable/gone.c flowtable/scan.c \
 	filters/filter.c filters/dfilter_lex.c filters/dfilter_value.c filters/dfilter_parse.c filters/dfilter_eval.c \
 	names/nm_pool.c names/nm_tab.c names/nm.c names/nm_feed.c names/nm_cgroup.c names/nm_who.c \
-	names/nm_whomap_linux.c names/nm_rtjson.c names/nm_rtspec.c names/nm_rtev.c names/nm_runtime_linux.c \
+	names/nm_whomap_linux.c names/nm_rtjson.c names/nm_rtspec.c names/nm_rtev.c names/nm_curl_linux.c \
+	names/nm_cri.c names/nm_cri_linux.c names/nm_runtime_linux.c \
 	attrib/attr.c attrib/attr_lookup.c attrib/attr_gen.c attrib/attr_note.c attrib/attr_cache.c attrib/attr_diag.c attrib/attr_procnet.c \
 	attrib/attr_procmap.c attrib/attr_bpf.c attrib/attr_file.c attrib/attr_iphlp.c attrib/attr_os_linux.c \
 	core/status.c core/engine_open.c core/engine.c core/pipe.c core/dump_hold.c core/dump.c core/sig_linux.c core/wake_linux.c core/priv_linux.c core/child_linux.c \
@@ -58,6 +59,11 @@ LIB_SRC := lib/os_linux.c lib/keyhash.c lib/rand_linux.c lib/vmem_linux.c lib/gr
 	rules/diff_opts.c rules/diff_run.c \
 	ui/model.c ui/model_rows.c ui/user_linux.c ui/fmt.c ui/fmt_cols.c ui/fmt_names.c ui/batch.c ui/term_linux.c ui/view.c ui/view_draw.c ui/resolve.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# Generated from names/cri.proto (below).
+GEN := $(BUILD)/gen
+CRI_PB_C := $(GEN)/names/cri.pb-c.c
+CRI_PB_H := $(GEN)/names/cri.pb-c.h
+GEN_OBJ := $(GEN)/names/cri.pb-c.o
 MAIN_OBJ := $(BUILD)/porttop.o
 BIN := $(if $(SAN),$(BUILD)/porttop,porttop)
 
@@ -69,12 +75,26 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BIN)
 
-$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
+$(BIN): $(LIB_OBJ) $(GEN_OBJ) $(MAIN_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The CRI's messages (names/cri.proto, a subset of the Kubernetes CRI's
+# api.proto) -> C by protoc-c (protobuf-c-compiler), read with libprotobuf-c
+# (names/nm_cri.c).  Generated code: compiled without our warnings.
+
+$(CRI_PB_C) $(CRI_PB_H) &: names/cri.proto
+	@mkdir -p $(GEN)
+	protoc-c --c_out=$(GEN) $<
+
+$(GEN_OBJ): $(CRI_PB_C) $(CRI_PB_H)
+	$(CC) -std=c11 $(CFLAGS) $(SANFLAGS) -I$(GEN) -c -o $@ $<
+
+$(BUILD)/names/nm_cri.o: $(CRI_PB_H)
+$(BUILD)/names/nm_cri.o: private ALL_CFLAGS += -I$(GEN)
 
 # attr.bpf.c -> attr.bpf.o -> attr.skel.h (the object embedded in a header,
 # with typed accessors), included by attr_bpf.c.  vmlinux.h is hand-written
@@ -111,7 +131,7 @@ $(BPF_TESTS): private ALL_CFLAGS += -I$(BUILD)/attrib
 
 # $< and the objects only: a test that #includes a back end's .c for its
 # internals has that .c among its prerequisites (its .d file).
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(GEN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -pthread -o $@ $< $(filter %.o,$^) $(LIBS) -lcmocka $(LDFLAGS)
 
@@ -203,7 +223,7 @@ fuzz:
 fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 	tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ) $(GEN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(LIBS) $(LDFLAGS)
 
@@ -215,7 +235,7 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 		$(BUILD)/fuzz/replay_$$t $$c \
 			tests/out/fuzz/seeds/$$t >/dev/null || exit 1; done
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ) $(GEN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(filter %.o,$^) $(LIBS) $(LDFLAGS)
 
@@ -235,7 +255,8 @@ WIN_BUILD := build-win
 WIN_DEPS  := $(WIN_BUILD)/deps
 WIN_EXE   := $(WIN_BUILD)/porttop.exe
 WIN_LEFT_OUT := attrib/attr_diag.c attrib/attr_procnet.c attrib/attr_procmap.c \
-	attrib/attr_bpf.c $(filter export/%,$(LIB_SRC)) names/nm_rtjson.c names/nm_rtev.c
+	attrib/attr_bpf.c $(filter export/%,$(LIB_SRC)) names/nm_rtjson.c names/nm_rtev.c \
+	names/nm_curl_linux.c names/nm_cri.c names/nm_cri_linux.c
 WIN_SRC := $(patsubst %_linux.c,%_win.c,$(filter-out $(WIN_LEFT_OUT),$(LIB_SRC))) \
 	capture/pcapdl_win.c attrib/attr_iphlp_win.c attrib/attr_owner_win.c \
 	attrib/attr_procmap_win.c export/ipfix_none.c

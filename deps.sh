@@ -8,10 +8,11 @@ set -eu
 
 pkgs="gcc make pkg-config libpcap-dev libjansson-dev libsodium-dev libncurses-dev
 	clang bpftool libbpf-dev libelf-dev zlib1g-dev libcap-dev libfixbuf-dev
-	libyaml-dev libxml2-dev libcurl4-openssl-dev libssl-dev"
+	libyaml-dev libxml2-dev libcurl4-openssl-dev libssl-dev
+	libprotobuf-c-dev protobuf-c-compiler"
 case "${1:-}" in
 --test)  pkgs="$pkgs libcmocka-dev python3 tcpdump tmux iproute2 ethtool curl zzuf nftables nmap nfdump libfixbuf-tools python3-junitparser
-	tshark podman runc busybox-static dnsmasq openssl
+	tshark podman runc busybox-static dnsmasq openssl containerd
 	gcc-mingw-w64-x86-64-posix wine64 cmake dpkg-dev flex bison" ;;
 --bench) pkgs="$pkgs tcpdump tshark tcpreplay wireshark-common softflowd argus-server libndpi-bin time nethogs" ;;
 "") ;;

@@ -171,8 +171,10 @@ static void usage_more(FILE *f)
 "                     sock_diag), proc (/proc/net), none\n"
 "  --runtime SPEC     the container runtimes asked for names: auto\n"
 "                     (default: $DOCKER_HOST, /run/docker.sock, Podman's\n"
-"                     sockets), podman, docker, KIND=PATH (a socket), a\n"
-"                     comma-separated list of those, or none\n"
+"                     sockets, the CRI's: /run/containerd/containerd.sock,\n"
+"                     /run/crio/crio.sock), podman, docker, cri, KIND=PATH\n"
+"                     (a socket: cri=/run/k3s/containerd/containerd.sock),\n"
+"                     a comma-separated list of those, or none\n"
 "Events:\n"
 "  --events FILE      write events as JSON Lines to FILE (- = stdout, which\n"
 "                     the events then own: no report, no view): port\n"
@@ -586,7 +588,7 @@ static const struct opt_def {
 	{ "netns", 278, 1, o_netns, "unknown --netns", "private" },
 	{ "diff", 279, 1, o_diff, NULL, NULL },
 	{ "runtime", 300, 1, o_runtime, "invalid --runtime",
-	  "podman, docker, auto, KIND=/PATH (a comma-separated list, at "
+	  "podman, docker, cri, auto, KIND=/PATH (a comma-separated list, at "
 	  "most 8 sockets) or none" },
 	{ "threads", 301, 1, o_threads, "invalid --threads", "1 to 16" },
 };

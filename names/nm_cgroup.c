@@ -8,7 +8,8 @@
  * docker-ID.scope and "slice:prefix:name" forms); Podman's
  * libpod-ID.scope and libpod_parent; the kubelet's cgroup_manager_linux
  * (kubepods[-QOS]-podUID.slice with '_' for '-', or kubepods/QOS/podUID);
- * containerd's cri-containerd-ID.scope; CRI-O's crio-ID.scope (and
+ * containerd's cri-containerd-ID.scope (and /k8s.io/ID, its CRI
+ * namespace, for a pod given no cgroup parent); CRI-O's crio-ID.scope (and
  * crio-conmon-ID.scope, its monitor: not the container).
  */
 #include <stdio.h>
@@ -72,6 +73,11 @@ static int component(const char *c, size_t len, const char *parent,
 	if (hex_id(c, len) &&
 	    ((plen == 6 && !memcmp(parent, "docker", 6)) || in_pod)) {
 		cg->rt = in_pod ? NM_RT_KUBE : NM_RT_DOCKER;
+		memcpy(cg->id, c, 64);
+		return 1;
+	}
+	if (hex_id(c, len) && plen == 6 && !memcmp(parent, "k8s.io", 6)) {
+		cg->rt = NM_RT_CONTAINERD;	/* its CRI namespace, no parent */
 		memcpy(cg->id, c, 64);
 		return 1;
 	}

@@ -26,13 +26,20 @@ static void member(json_t *o, const char *key, char *buf, size_t len)
 		snprintf(buf, len, "%s", s);
 }
 
-/* Keep only what every report can hold: no commas, quotes, controls. */
 static void tidy(char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == ',' || *s == '"' ||
 		    *s == '\\' || *s == 0x7f)
 			*s = '_';
+}
+
+void nm_rt_tidy(struct nm_rtnames *n)
+{
+	tidy(n->name);
+	tidy(n->image);
+	tidy(n->pod);
+	tidy(n->ns);
 }
 
 /* The names of container id from its labels (an object or NULL), its
@@ -54,10 +61,7 @@ static void names(const char *id, json_t *labels, const char *name,
 		snprintf(n.name, sizeof(n.name), "%s", name + (*name == '/'));
 	member(o, image_key, n.image, sizeof(n.image));
 	member(o, "PodName", n.pod, sizeof(n.pod));
-	tidy(n.name);
-	tidy(n.image);
-	tidy(n.pod);
-	tidy(n.ns);
+	nm_rt_tidy(&n);
 	fn(arg, id, &n);
 }
 

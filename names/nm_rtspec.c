@@ -24,14 +24,18 @@ static int add(struct nm_runtime_opts *o, const char *path, size_t len,
 	return 0;
 }
 
-/* A runtime's usual sockets (which: NM_API_DOCKER or _PODMAN), asked by
- * api: Docker's $DOCKER_HOST (unix://) and /run/docker.sock; Podman's
- * rootful and rootless ones. */
+/* A runtime's usual sockets (which: NM_API_DOCKER, _PODMAN or _CRI),
+ * asked by api: Docker's $DOCKER_HOST (unix://) and /run/docker.sock;
+ * Podman's rootful and rootless ones; containerd's and CRI-O's (the
+ * kubelet's --container-runtime-endpoint defaults). */
 static int usual(struct nm_runtime_opts *o, int which, int api)
 {
 	const char *dh = getenv("DOCKER_HOST"), *xdg = getenv("XDG_RUNTIME_DIR");
 	char p[NM_PATH_LEN + 32];
 
+	if (which == NM_API_CRI)
+		return add(o, "/run/containerd/containerd.sock", 31, api) < 0 ?
+		       -1 : add(o, "/run/crio/crio.sock", 19, api);
 	if (which == NM_API_DOCKER) {
 		if (dh && !strncmp(dh, "unix://", 7) && dh[7] &&
 		    add(o, dh + 7, strlen(dh + 7), api) < 0)
@@ -49,7 +53,8 @@ static int usual(struct nm_runtime_opts *o, int which, int api)
 /* One item of the list: KIND, KIND=PATH or none. */
 static int item(struct nm_runtime_opts *o, const char *s, size_t len)
 {
-	static const char *const kinds[] = { "auto", "podman", "docker" };
+	static const char *const kinds[] = { "auto", "podman", "docker",
+					     "cri" };	/* enum nm_api */
 	const char *eq = memchr(s, '=', len);
 	size_t klen = eq ? (size_t)(eq - s) : len;
 
@@ -57,13 +62,14 @@ static int item(struct nm_runtime_opts *o, const char *s, size_t len)
 		o->off = 1;
 		return 0;
 	}
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		if (strlen(kinds[k]) != klen || memcmp(s, kinds[k], klen))
 			continue;
 		if (!eq)
 			return k != NM_API_ANY ? usual(o, k, k) :
-			       usual(o, NM_API_DOCKER, k) < 0 ? -1 :
-			       usual(o, NM_API_PODMAN, k);
+			       usual(o, NM_API_DOCKER, k) < 0 ||
+			       usual(o, NM_API_PODMAN, k) < 0 ? -1 :
+			       usual(o, NM_API_CRI, NM_API_CRI);
 		if (eq[1] != '/')	/* a path, absolute */
 			return -1;
 		return add(o, eq + 1, len - klen - 1, k);

@@ -13,9 +13,11 @@
  * 250 ms) and every `every_ns` while some are unnamed.  A runtime that
  * is missing, refuses porttop or hangs costs names, never packets: each
  * request gives up after timeout_ms, and the records say why they have
- * no name (nm_who.h, enum nm_who_miss).  The CRI's gRPC socket
- * (containerd, CRI-O) is not spoken: their containers are named by id,
- * runtime and pod UID from their cgroups.
+ * no name (nm_who.h, enum nm_who_miss).  containerd and CRI-O are asked
+ * by the Kubernetes CRI (runtime.v1.RuntimeService ListPodSandbox and
+ * ListContainers, gRPC over HTTP/2 on their unix sockets: nm_cri.h): the
+ * container's name, image, and its pod's name and namespace from the
+ * sandbox's metadata.
  */
 #ifndef PORTTOP_NM_RUNTIME_H
 #define PORTTOP_NM_RUNTIME_H
@@ -28,8 +30,9 @@
 #define NM_RT_SOCKETS 8
 
 /* The API a socket is asked by: Podman's libpod API, else the Docker
- * Engine API (ANY: libpod first, the Docker one when it is not there). */
-enum nm_api { NM_API_ANY = 0, NM_API_PODMAN, NM_API_DOCKER };
+ * Engine API (ANY: libpod first, the Docker one when it is not there);
+ * CRI: the Kubernetes Container Runtime Interface (containerd, CRI-O). */
+enum nm_api { NM_API_ANY = 0, NM_API_PODMAN, NM_API_DOCKER, NM_API_CRI };
 
 struct nm_runtime_opts {
 	/* the sockets to ask (nm_runtime_spec); none given: "auto" */
@@ -46,8 +49,10 @@ struct nm_runtime_opts {
  * list of `podman` (/run/podman/podman.sock and
  * $XDG_RUNTIME_DIR/podman/podman.sock, by the libpod API), `docker`
  * ($DOCKER_HOST when unix://, /run/docker.sock, by the Docker API),
- * `auto` (all of those, each by libpod then Docker), `KIND=PATH` (that
- * socket; PATH absolute), or `none` alone (o->off).  0, or -1 when SPEC
+ * `cri` (/run/containerd/containerd.sock and /run/crio/crio.sock, by the
+ * CRI), `auto` (all of those: podman's and docker's each by libpod then
+ * Docker), `KIND=PATH` (that socket; PATH absolute), or `none` alone
+ * (o->off).  0, or -1 when SPEC
  * is not such a list or names more than NM_RT_SOCKETS sockets.
  * Environment read now. */
 int nm_runtime_spec(struct nm_runtime_opts *o, const char *spec);
@@ -74,5 +79,9 @@ int nm_runtime_msg(struct nm_runtime *r, char *buf, size_t len);
 typedef void (*nm_rt_fn)(void *arg, const char *id,
 			 const struct nm_rtnames *n);
 int nm_rt_parse(const char *json, size_t len, nm_rt_fn fn, void *arg);
+
+/* nm_rt_tidy: keep in n only what every report can hold: commas,
+ * quotes, backslashes and control characters become '_'. */
+void nm_rt_tidy(struct nm_rtnames *n);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * nm_runtime_linux.c - the runtime thread (see nm_runtime.h): asks each
  * socket for its containers with libcurl (CURLOPT_UNIX_SOCKET_PATH;
- * HTTP/1.1, no HTTP of our own), and names the who records it can.
+ * HTTP/1.1 to Docker and Podman, the CRI's gRPC by nm_cri_linux.c; no
+ * HTTP of our own), and names the who records it can.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,10 +16,11 @@
 
 #include "../lib/clock.h"
 #include "../lib/thread.h"
+#include "nm_cri.h"
+#include "nm_curl.h"
 #include "nm_rtev.h"
 #include "nm_runtime.h"
 
-#define BODY_MAX (16u << 20)	/* a container list, at most */
 #define SOON_NS (250 * NS_PER_MS)
 #define NAP_US 50000
 #define KNOWN_MAX NM_WHO_MAX	/* containers remembered from one list */
@@ -53,73 +55,19 @@ struct nm_runtime {
 	uint64_t named;
 };
 
-struct body {
-	char *b;
-	size_t n;
-};
-
-static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct body *b = arg;
-	size_t len = size * nmemb;
-	char *nb;
-
-	if (b->n + len > BODY_MAX || !(nb = realloc(b->b, b->n + len + 1)))
-		return 0;	/* too much: the transfer fails */
-	memcpy(nb + b->n, p, len);
-	b->b = nb;
-	b->n += len;
-	return len;
-}
-
-static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
-		       curl_off_t d)
-{
-	(void)a, (void)b, (void)c, (void)d;
-	return __atomic_load_n(&((struct nm_runtime *)arg)->stop,
-			       __ATOMIC_RELAXED);	/* nonzero aborts */
-}
-
-/* One GET of path on socket s into b: NM_WHO_NAMED when it answered 200,
+/* One GET of url on socket s into b: NM_WHO_NAMED when it answered 200,
  * else the miss it means, with s->err said. */
 static int get(struct nm_runtime *r, struct sock *s, const char *url,
-	       struct body *b)
+	       struct nm_body *b)
 {
-	CURL *c = curl_easy_init();
-	long code = 0, oserr = 0;
-	CURLcode rc;
+	CURL *c = nm_curl_new(s->path, url, r->o.timeout_ms, &r->stop, b);
+	int miss;
 
 	if (!c)
 		return NM_WHO_ERROR;
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, s->path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)r->o.timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)r->o.timeout_ms);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, r);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
+	miss = nm_curl_miss(c, curl_easy_perform(c), s->err, sizeof(s->err));
 	curl_easy_cleanup(c);
-	if (rc == CURLE_OK && code == 200)
-		return NM_WHO_NAMED;
-	if (rc == CURLE_OK) {
-		snprintf(s->err, sizeof(s->err), "HTTP status %ld", code);
-		return NM_WHO_ERROR;
-	}
-	snprintf(s->err, sizeof(s->err), "%s", oserr ? strerror((int)oserr) :
-		 curl_easy_strerror(rc));
-	if (rc == CURLE_OPERATION_TIMEDOUT)
-		return NM_WHO_TIMEOUT;
-	if (oserr == EACCES || oserr == EPERM)
-		return NM_WHO_DENIED;
-	if (rc == CURLE_COULDNT_CONNECT)
-		return NM_WHO_NORUNTIME;
-	return NM_WHO_ERROR;
+	return miss;
 }
 
 static void keep(void *arg, const char *id, const struct nm_rtnames *n)
@@ -138,13 +86,18 @@ static void ask(struct nm_runtime *r, struct sock *s)
 	static const char *const urls[2] = {
 		"http://localhost/v4.0.0/libpod/containers/json?all=true",
 		"http://localhost/v1.41/containers/json?all=1" };
-	struct body b = { NULL, 0 };
+	struct nm_body b = { NULL, 0 };
 	struct stat st;
 	size_t before = r->nk;
 
 	if (stat(s->path, &st) != 0) {
 		snprintf(s->err, sizeof(s->err), "%s", strerror(errno));
 		s->miss = errno == EACCES ? NM_WHO_DENIED : NM_WHO_NORUNTIME;
+		return;
+	}
+	if (s->api == NM_API_CRI) {
+		s->miss = nm_cri_list(s->path, r->o.timeout_ms, &r->stop, keep,
+				      r, &s->listed, s->err, sizeof(s->err));
 		return;
 	}
 	s->miss = get(r, s, urls[s->compat], &b);
@@ -219,6 +172,7 @@ static void say(struct nm_runtime *r, int answered)
 		if (s->miss == NM_WHO_NAMED)
 			len += (size_t)snprintf(m + len, sizeof(m) - len,
 				"%s%s %s: %d containers", i ? "; " : "",
+				s->api == NM_API_CRI ? "cri" :
 				s->compat ? "docker" : "podman", s->path,
 				s->listed);
 		else
@@ -264,11 +218,12 @@ static int unnamed(void)
 }
 
 /* Follow the event stream of every socket whose list came (again, a
- * list's interval after one ends). */
+ * list's interval after one ends); not the CRI's (its
+ * GetContainerEvents stream is not read: lists only). */
 static void watch(struct nm_runtime *r)
 {
 	for (int i = 0; r->ev && !r->o.no_events && i < r->ns; i++)
-		if (r->s[i].miss == NM_WHO_NAMED)
+		if (r->s[i].miss == NM_WHO_NAMED && r->s[i].api != NM_API_CRI)
 			nm_rtev_watch(r->ev, i, r->s[i].path, r->o.timeout_ms,
 				      r->o.every_ns);
 }

@@ -9,6 +9,7 @@
  *               .../user@1000.service/user.slice/libpod-ID.scope/container
  *   containerd  .../kubepods-besteffort-podUID.slice/cri-containerd-ID.scope,
  *               /system.slice/containerd.service/...slice:cri-containerd:ID
+ *               /k8s.io/ID (a CRI pod given no cgroup parent, cgroupfs)
  *   CRI-O       .../kubepods-burstable-podUID.slice/crio-ID.scope
  *   Kubernetes  /kubepods/burstable/podUID/ID (cgroupfs driver)
  * -- (ID: 64 hex digits), the pod UID of a kubepods slice, and otherwise

@@ -264,7 +264,7 @@ expect_error missing-argument 2 'requires an argument.*-r' -r
 expect_error bad-format 2 'unknown format: xml \(text, csv or json\)$' -r "$PCAP" --format xml
 expect_error bad-report 2 'unknown report: hosts \(flows, ports, services, procs or none\)$' -r "$PCAP" --report hosts
 expect_error bad-view 2 'unknown view: tables \(flows, ports, processes or containers\)$' -r "$PCAP" --view tables
-expect_error bad-runtime 2 'invalid --runtime: docker=rel \(podman, docker, auto, KIND=/PATH' -r "$PCAP" --runtime docker=rel
+expect_error bad-runtime 2 'invalid --runtime: docker=rel \(podman, docker, cri, auto, KIND=/PATH' -r "$PCAP" --runtime docker=rel
 expect_error bad-timeout-key 2 'invalid --timeouts: foo=3 \(.*kinds tcp, udp, icmp, other' -r "$PCAP" --timeouts foo=3
 expect_error bad-duration-unit 2 'invalid --duration: 5y \(a duration' -r "$PCAP" --duration 5y
 expect_error events-stdout-and-report 2 'events - writes the events to standard output.*give --events a file name' -r "$PCAP" --events - --report ports

@@ -50,13 +50,16 @@
 #   names-events-only    the same, the runtime socket a proxy whose lists
 #                        are empty (tests/names/emptylists.py): only the
 #                        event stream can name them
+#   names-cri-*          tests/names/cri.sh: a pod in a real containerd,
+#                        named by its CRI socket (run from here)
 set -u
 cd "$(dirname "$0")/../.."
 SUITE=names
 CHECKS=(names-unit-live names-pcapng-read names-passive-live names-shared
 	names-quic-cut names-quic-live
 	names-podman names-runtime-hangs names-runtime-missing
-	names-runtime-none names-batch-containers names-events names-events-only)
+	names-runtime-none names-batch-containers names-events names-events-only
+	names-cri-flows names-cri-ports names-cri-procs names-cri-missing)
 tmp=$(mktemp -d)
 NSLIST=()
 failed=0
@@ -540,7 +543,10 @@ while True: c.append(s.accept()[0])' "$tmp/hang.sock"
 		for _ in $(seq 100); do [ -S "$tmp/hang.sock" ] && break; sleep 0.05; done
 	fi
 	local t0; t0=$(now_us)
-	XDG_RUNTIME_DIR=$tmp DOCKER_HOST=$2 live "rt$name" 5 hang_traffic
+	# docker: $DOCKER_HOST (and /run/docker.sock) only, not auto: a CRI
+	# socket that answers on this host (a containerd service) would name
+	# nothing here but make the runtimes "answered"
+	RUNTIME=docker XDG_RUNTIME_DIR=$tmp DOCKER_HOST=$2 live "rt$name" 5 hang_traffic
 	local secs; secs=$(secs "$t0" "$(now_us)")
 	fields "$tmp/rt$name.out" orig_pkts resp_pkts resp_comm resp_container resp_container_id \
 		resp_container_miss > "$tmp/rt$name.f"
@@ -559,5 +565,6 @@ t0=$(now_us); check_shared; timing shared "$t0"
 t0=$(now_us); check_quic_cut; timing quic-cut "$t0"
 t0=$(now_us); check_quic_live; timing quic-live "$t0"
 t0=$(now_us); check_podman; timing podman "$t0"
+t0=$(now_us); tests/names/cri.sh || failed=1; timing cri "$t0"
 printf '# %s\n' "${TIMES[@]}"
 exit $failed

@@ -52,6 +52,9 @@ static void cgroup_forms(void **state)
 		  "pod1b2c3d4e_5f60_7182_93a4_b5c6d7e8f901.slice/crio-" ID
 		  ".scope", NM_RT_CRIO, ID,
 		  "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901", "" },
+		{ "/kubepods/besteffort/pod1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901/"
+		  ID, NM_RT_KUBE, ID, "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901", "" },
+		{ "/k8s.io/" ID, NM_RT_CONTAINERD, ID, "", "" },
 		{ "/system.slice/nginx.service", NM_RT_NONE, "", "",
 		  "nginx.service" },
 	};
@@ -477,7 +480,7 @@ static void note_keys(void **state)
 static void runtime_spec(void **state)
 {
 	static const char *const bad[] = { "", "bogus", "docker=rel",
-		"docker=", "none,docker", "podman,none", "dock", ",",
+		"docker=", "none,docker", "podman,none", "dock", ",", "cri=rel",
 		"podman=/a,podman=/b,podman=/c,podman=/d,podman=/e,"
 		"podman=/f,podman=/g,podman=/h,podman=/i" };
 	struct nm_runtime_opts o;
@@ -504,12 +507,22 @@ static void runtime_spec(void **state)
 	assert_int_equal(o.api[2], NM_API_DOCKER);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(nm_runtime_spec(&o, "auto"), 0);	/* the default */
-	assert_int_equal(o.nsock, 4);
+	assert_int_equal(o.nsock, 6);
 	assert_int_equal(o.api[0], NM_API_ANY);
 	assert_int_equal(o.api[3], NM_API_ANY);
+	assert_string_equal(o.sockets[4], "/run/containerd/containerd.sock");
+	assert_string_equal(o.sockets[5], "/run/crio/crio.sock");
+	assert_int_equal(o.api[4], NM_API_CRI);
+	assert_int_equal(o.api[5], NM_API_CRI);
 	memset(&o, 0, sizeof(o));
-	assert_int_equal(nm_runtime_spec(&o, "auto,podman"), 0);	/* once */
-	assert_int_equal(o.nsock, 4);
+	assert_int_equal(nm_runtime_spec(&o, "auto,podman,cri"), 0);	/* once */
+	assert_int_equal(o.nsock, 6);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(nm_runtime_spec(&o, "cri=/tmp/c.sock,cri"), 0);
+	assert_int_equal(o.nsock, 3);
+	assert_string_equal(o.sockets[0], "/tmp/c.sock");
+	assert_int_equal(o.api[0], NM_API_CRI);
+	assert_string_equal(o.sockets[2], "/run/crio/crio.sock");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&o, 0, sizeof(o));
 		assert_int_equal(nm_runtime_spec(&o, bad[i]), -1);
