@@ -8,6 +8,8 @@
 #     needed (exit 2), so does -D, and a pcapng file is read all the same;
 #     -Z and --ipfix say they are not there (exit 2); -w and --events
 #     write the Linux build's bytes;
+#   - -r -: pcap and pcapng files on standard input, from a file and from
+#     a pipe (cap_file_win.c), the Linux build's bytes;
 #   - porttop check (TAP, a bad rules file's message, --junit XML) and
 #     porttop diff (a baseline, a changed one, two captures, --tolerance
 #     and --ignore): stdout, stderr, exit status and XML byte-identical;
@@ -78,35 +80,48 @@ exe=$(echo "$WIN_EXE" | tr / '\\')
 d=$out/run
 : > "$d/manifest"
 
-# One report of one capture: Linux now, Windows into the manifest.
-add() {		# NAME ARGS...
-	name=$1
-	shift
-	"$PORTTOP" "$@" < /dev/null > "$d/$name.lin.out" 2> "$d/$name.lin.err"
+# One report of one capture: Linux now, Windows into the manifest; with
+# add_in, STDIN is both builds' standard input (add: none).
+add_in() {	# NAME STDIN ARGS...
+	name=$1 in=$2
+	shift 2
+	"$PORTTOP" "$@" < "$in" > "$d/$name.lin.out" 2> "$d/$name.lin.err"
 	echo $? > "$d/$name.lin.rc"
-	printf '@ %s - %s %s\n%s\n' "$name" "$d/$name.win.out" \
+	[ "$in" != /dev/null ] || in=-
+	printf '@ %s %s %s %s\n%s\n' "$name" "$in" "$d/$name.win.out" \
 		"$d/$name.win.err" "$exe" >> "$d/manifest"
 	for a in "$@"; do printf '%s\n' "$a" >> "$d/manifest"; done
 	echo . >> "$d/manifest"
+}
+add() {		# NAME ARGS...
+	name=$1
+	shift
+	add_in "$name" /dev/null "$@"
 }
 
 # What Windows does differently, each checked on its own (see below).
 mkdir -p "$d/nodll"
 cp "$WIN_EXE" "$d/nodll/"
 nodll=$(echo "$d/nodll/porttop.exe" | tr / '\\')
-extra() {	# NAME EXE ARGS...
-	name=$1 e=$2
-	shift 2
-	printf '@ %s - %s %s\n%s\n' "$name" "$d/$name.win.out" \
+extra_in() {	# NAME STDIN EXE ARGS...
+	name=$1 in=$2 e=$3
+	shift 3
+	printf '@ %s %s %s %s\n%s\n' "$name" "$in" "$d/$name.win.out" \
 		"$d/$name.win.err" "$e" >> "$d/manifest"
 	for a in "$@"; do printf '%s\n' "$a" >> "$d/manifest"; done
 	echo . >> "$d/manifest"
+}
+extra() {	# NAME EXE ARGS...
+	name=$1
+	shift
+	extra_in "$name" - "$@"
 }
 extra x-nodll-pcap "$nodll" -r pcaps/lo-nano.pcap --report ports
 extra x-nodll-pcapng "$nodll" -r pcaps/dumpcap.pcapng --report ports
 extra x-Z "$exe" -r pcaps/lo-nano.pcap -Z nobody
 extra x-ipfix "$exe" -r pcaps/lo-nano.pcap --ipfix 127.0.0.1:4739
 extra x-nodll-D "$nodll" -D
+extra_in x-nodll-stdin pcaps/lo-nano.pcap "$nodll" -r - --report ports
 # A file named nul.* is Windows' NUL device (Win32 path rules, which wine
 # follows): -F reads it as empty, no filter, as Linux reads /dev/null.
 printf 'tcp\000port 80\n' > "$d/nul.filter"
@@ -137,6 +152,26 @@ extra x-junit "$exe" check "$R/attrib-lo-fail.yaml" -r "$C" \
 	--junit "$d/x-junit.win.xml"
 "$PORTTOP" check "$R/attrib-lo-fail.yaml" -r "$C" \
 	--junit "$d/x-junit.lin.xml" > /dev/null 2>&1
+
+# -r -: a pcap or pcapng file on standard input (cap_file_win.c pumps it
+# into a pipe for wpcap.dll): both byte orders and precisions, the
+# largest capture (more than the pipe's 1 MiB), damaged ones, a cut one,
+# an empty one, one that is no capture at all.
+head -c 1000 pcaps/retrans.pcap > "$d/cut.pcap"
+printf 'not a capture file\n' > "$d/garbage.txt"
+add_in stdin-lo-nano pcaps/lo-nano.pcap -r - --report ports
+add_in stdin-dumpcap pcaps/dumpcap.pcapng -r - --report ports
+add_in stdin-cut "$d/cut.pcap" -r - --report flows --format json
+add_in stdin-empty /dev/null -r - --report ports
+add_in stdin-garbage "$d/garbage.txt" -r - --report ports
+STDIN_BIG=suricata-http-mime-truncated-input.pcap
+[ -n "${WIN_QUICK:-}" ] || for b in $STDIN_BIG tcpdump-pptp.pcap \
+	tcpdump-tcp-handshake-nano.pcap ndpi-fuzz-2021-10-13.pcap \
+	ndpi-alexa-app.pcapng ndpi-rtsp.pcap ndpi-sites-headc-200000.pcapng; do
+	[ -f "$SHARED/pcaps/$b" ] &&
+		add_in "stdin-$b" "$SHARED/pcaps/$b" -r - --report flows \
+			--format json
+done
 
 n=0
 [ -n "${WIN_QUICK:-}" ] || for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng pcaps/*.pcap \
@@ -171,6 +206,23 @@ fails=0
 t0=$(date +%s)
 "$WINE" "$out/winrun.exe" "$d/manifest" "$d/results" > "$d/wine.log" 2>&1
 t1=$(date +%s)
+# -r - from a pipe (winrun gives files): the largest capture, through a
+# Unix pipe that wine hands porttop.exe as a Windows pipe.
+pipe_in=$SHARED/pcaps/$STDIN_BIG
+[ -f "$pipe_in" ] || pipe_in=pcaps/tcp-http-curl.pcap
+"$PORTTOP" -r - --report flows --format json < "$pipe_in" \
+	> "$d/stdin-pipe.lin.out" 2> "$d/stdin-pipe.lin.err"
+lrc=$?
+cat "$pipe_in" | "$WINE" "$WIN_EXE" -r - --report flows --format json \
+	> "$d/stdin-pipe.win.out" 2> "$d/stdin-pipe.win.err"
+prc=$?
+if [ "$prc" = "$lrc" ] && cmp -s "$d/stdin-pipe.lin.out" "$d/stdin-pipe.win.out" &&
+   cmp -s "$d/stdin-pipe.lin.err" "$d/stdin-pipe.win.err"; then
+	echo "ok windows-stdin-pipe (-r - from a pipe: $(basename "$pipe_in"))"
+else
+	echo "FAIL windows-stdin-pipe: exit $prc (Linux $lrc) or other bytes ($d/stdin-pipe.*)"
+	fails=$((fails + 1))
+fi
 # Test programs on the Windows code itself, TAP lines, exit 1 when one is
 # "not ok"; their "# SKIP" lines said as SKIP.
 tap() {		# NAME EXE WHAT
@@ -217,8 +269,6 @@ check() {	# NAME LINUX-PREFIX WINDOWS-PREFIX WIN-RC STDERR-TOO
 		why="$why${why:+; }stderr differs"
 	if [ -z "$why" ]; then
 		echo "ok windows-$1"
-	elif grep -q 'standard input is not supported on Windows' "$3.err"; then
-		echo "SKIP windows-$1: known difference: a pcap (not pcapng) file on standard input is refused on Windows"
 	else
 		echo "FAIL windows-$1: $why ($2.*, $3.*)"
 		fails=$((fails + 1))
@@ -239,6 +289,7 @@ expect x-nodll-pcapng 0 'packets read'
 expect x-Z 2 '-Z is Linux-only'
 expect x-ipfix 2 'IPFIX export is not in this build'
 expect x-nodll-D 2 'Npcap is needed'
+expect x-nodll-stdin 2 'Npcap is needed \(https://npcap.com\)'
 if cmp -s "$d/x-junit.lin.xml" "$d/x-junit.win.xml" &&
    [ "$(grep "^x-junit " "$d/results" | cut -d' ' -f2 | tr -d '\r')" = 1 ]; then
 	echo "ok windows-x-junit (the Linux build's JUnit XML, exit 1)"
