@@ -22,6 +22,9 @@
 #     said as a SKIP: porttop.exe has no ETW back end;
 #   - the interactive view in tmux (tests/windows/view.sh): drawn, keys,
 #     q and Ctrl-C end it with the terminal restored;
+#   - -D and -i on devices named as Npcap names them, through a stand-in
+#     wpcap.dll (tests/windows/npf_standin.c): friendly names, -i by
+#     friendly name, number or NPF name;
 #   - with WIN_CORRUPT=1, the commands the corrupt-input suite runs
 #     (tests/corrupt, through tests/windows/record.sh; every 8th,
 #     CORRUPT_EVERY): the same exit status and stdout.
@@ -201,6 +204,53 @@ export REC_DIR REC_LINUX
 awk -v k="${CORRUPT_EVERY:-8}" '/^@/ { n++; keep = (n - 1) % k == 0 }
 	keep' "$d/corrupt/manifest" >> "$d/manifest" 2>/dev/null
 
+# -D's lines: each wine adapter with its friendly name, which is a Linux
+# interface's (wine names adapters after them), then Npcap's loopback; -i
+# by friendly name (any case), by number and by NPF name opens the same
+# device; an unknown name is passed on as it is; no -i picks the first
+# device that is up and not a loopback.
+npf_checks() {
+	sed -n 's/^\([0-9]*\)\.\\Device\\NPF_\({[^}]*}\) (\([^:]*\): stand-in [0-9]*) .*/\1 \2 \3/p' \
+		"$npf/D.txt" > "$npf/devs"
+	bad=$(while read -r k g f; do [ -e "/sys/class/net/$f" ] || echo "$f"; done < "$npf/devs")
+	ndev=$(wc -l < "$npf/devs")
+	nguid=$(grep -c 'NPF_{' "$npf/D.txt")
+	if [ "$drc" = 0 ] && [ "$ndev" -gt 0 ] && [ "$ndev" = "$nguid" ] &&
+	   [ -z "$bad" ] && grep -q '^[0-9]*\.\\Device\\NPF_Loopback (Adapter for loopback traffic capture) \[Up, Running, Loopback\]$' "$npf/D.txt"; then
+		echo "ok windows-npf-D ($ndev adapters with their friendly names, and NPF_Loopback)"
+	else
+		echo "FAIL windows-npf-D: exit $drc, $ndev of $nguid devices named${bad:+, not interfaces: $bad} ($npf/D.*)"
+		fails=$((fails + 1))
+		return
+	fi
+	set -- $(tail -n 1 "$npf/devs")
+	k=$1 g=$2 f=$3
+	first=$(grep -v Loopback "$npf/D.txt" | head -n 1 | sed 's/^[0-9]*\.\([^ ]*\) .*/\1/')
+	upper=$(printf '%s' "$f" | tr a-z A-Z)
+	: > "$npf/manifest"
+	for i in name:"$f" case:"$upper" number:"$k" npf:"\\Device\\NPF_$g" \
+		 unknown:nosuch default:; do
+		printf '@ %s - %s %s\n%s\n' "${i%%:*}" "$npf/${i%%:*}.out" \
+			"$npf/${i%%:*}.err" "$(echo "$npf/porttop.exe" | tr / '\\')"
+		[ -z "${i#*:}" ] || printf -- '-i\n%s\n' "${i#*:}"
+		printf -- '--report\nports\n.\n'
+	done >> "$npf/manifest"
+	"$WINE" "$out/winrun.exe" "$npf/manifest" "$npf/results" > "$npf/wine.log" 2>&1
+	for i in name case number npf; do
+		npf_expect "$i" "porttop: \\Device\\NPF_$g: stand-in: no packets"
+	done
+	npf_expect unknown "porttop: nosuch: No such device exists (porttop -D lists the devices)"
+	npf_expect default "porttop: $first: stand-in: no packets"
+}
+npf_expect() {	# NAME STDERR
+	if [ "$(grep "^$1 " "$npf/results" | cut -d' ' -f2 | tr -d '\r')" = 2 ] &&
+	   [ "$(tr -d '\r' < "$npf/$1.err")" = "$2" ]; then
+		echo "ok windows-npf-i-$1"
+	else
+		echo "FAIL windows-npf-i-$1: not exit 2 with \"$2\" ($npf/$1.err)"
+		fails=$((fails + 1))
+	fi
+}
 fails=0
 "$WINESERVER" -p 2>/dev/null
 t0=$(date +%s)
@@ -221,6 +271,23 @@ if [ "$prc" = "$lrc" ] && cmp -s "$d/stdin-pipe.lin.out" "$d/stdin-pipe.win.out"
 	echo "ok windows-stdin-pipe (-r - from a pipe: $(basename "$pipe_in"))"
 else
 	echo "FAIL windows-stdin-pipe: exit $prc (Linux $lrc) or other bytes ($d/stdin-pipe.*)"
+	fails=$((fails + 1))
+fi
+# -D and -i (capture/cap_live_win.c) on devices named as Npcap names them:
+# tests/windows/npf_standin.c, a wpcap.dll listing wine's adapters as
+# \Device\NPF_{GUID} (described "stand-in N", not by name) and failing
+# to activate them, so the message names the device -i chose.
+npf=$d/npf
+mkdir -p "$npf"
+cp "$WIN_EXE" "$npf/"
+if "$WIN_CC" -O2 -shared -Dpcap_EXPORTS -Ibuild-win/deps/include \
+	-o "$npf/wpcap.dll" tests/windows/npf_standin.c -liphlpapi; then
+	"$WINE" "$npf/porttop.exe" -D > "$npf/D.out" 2> "$npf/D.err"
+	drc=$?
+	tr -d '\r' < "$npf/D.out" > "$npf/D.txt"
+	npf_checks
+else
+	echo "FAIL windows-npf: cannot build tests/windows/npf_standin.c"
 	fails=$((fails + 1))
 fi
 # Test programs on the Windows code itself, TAP lines, exit 1 when one is
