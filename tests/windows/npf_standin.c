@@ -12,9 +12,11 @@
  * \Device\NPF_Loopback.  pcap_create keeps the name; pcap_activate fails:
  * PCAP_ERROR_NO_SUCH_DEVICE for a name not in that list, else PCAP_ERROR
  * with "stand-in: no packets", so porttop's message names the device it
- * chose.  Nothing else is exported: porttop's forwarders fail as without
- * the function (capture/pcapdl_win.c).  Built with -Dpcap_EXPORTS, so
- * pcap.h declares these exported.
+ * chose; but the loopback adapter opens, and gives no packets (a read
+ * timeout each 50 ms), so porttop.exe runs live and reports IP Helper's
+ * listeners.  Nothing else is exported: porttop's forwarders fail as
+ * without the function (capture/pcapdl_win.c).  Built with
+ * -Dpcap_EXPORTS, so pcap.h declares these exported.
  */
 #include <winsock2.h>
 #include <iphlpapi.h>
@@ -26,7 +28,11 @@
 struct pcap {
 	char name[256];
 	char err[PCAP_ERRBUF_SIZE];
+	volatile LONG stop;	/* pcap_breakloop */
 };
+
+/* The one device that opens: Npcap's loopback adapter. */
+#define LOOPBACK "\\Device\\NPF_Loopback"
 
 static pcap_if_t *dev(pcap_if_t **tail, const char *name, const char *desc,
 		      bpf_u_int32 flags)
@@ -68,7 +74,7 @@ int pcap_findalldevs(pcap_if_t **all, char *errbuf)
 			tail = &d->next;
 	}
 	free(ad);
-	dev(tail, "\\Device\\NPF_Loopback",
+	dev(tail, LOOPBACK,
 	    "Adapter for loopback traffic capture",
 	    PCAP_IF_UP | PCAP_IF_RUNNING | PCAP_IF_LOOPBACK);
 	return 0;
@@ -103,6 +109,8 @@ int pcap_activate(pcap_t *p)
 	int known = 0;
 	char e[PCAP_ERRBUF_SIZE];
 
+	if (!strcmp(p->name, LOOPBACK))
+		return 0;
 	if (pcap_findalldevs(&all, e) == 0) {
 		for (d = all; d; d = d->next)
 			known |= !strcmp(d->name, p->name);
@@ -110,6 +118,43 @@ int pcap_activate(pcap_t *p)
 	}
 	snprintf(p->err, sizeof(p->err), "stand-in: no packets");
 	return known ? PCAP_ERROR : PCAP_ERROR_NO_SUCH_DEVICE;
+}
+
+/* The loopback adapter's link type, as Npcap's (BSD loopback). */
+int pcap_datalink(pcap_t *p)
+{
+	(void)p;
+	return DLT_NULL;
+}
+
+int pcap_snapshot(pcap_t *p)
+{
+	(void)p;
+	return 262144;
+}
+
+int pcap_stats(pcap_t *p, struct pcap_stat *st)
+{
+	(void)p;
+	memset(st, 0, sizeof(*st));
+	return 0;
+}
+
+/* No packet ever: each call is a read timeout (50 ms) until
+ * pcap_breakloop. */
+int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
+{
+	(void)h;
+	(void)data;
+	if (p->stop)
+		return PCAP_ERROR_BREAK;
+	Sleep(50);
+	return 0;
+}
+
+void pcap_breakloop(pcap_t *p)
+{
+	InterlockedExchange(&p->stop, 1);
 }
 
 char *pcap_geterr(pcap_t *p)

@@ -24,7 +24,9 @@
 #     q and Ctrl-C end it with the terminal restored;
 #   - -D and -i on devices named as Npcap names them, through a stand-in
 #     wpcap.dll (tests/windows/npf_standin.c): friendly names, -i by
-#     friendly name, number or NPF name;
+#     friendly name, number or NPF name; and live on its loopback
+#     adapter, the listeners a test program holds (tests/windows/listen.c)
+#     from IP Helper's tables, in the ports report and the events;
 #   - with WIN_CORRUPT=1, the commands the corrupt-input suite runs
 #     (tests/corrupt, through tests/windows/record.sh; every 8th,
 #     CORRUPT_EVERY): the same exit status and stdout.
@@ -72,6 +74,8 @@ make -s "$QUIC_TEST" "$OWNER_TEST" "$ETW_PROBE" >> "$out/build.log" 2>&1 || {
 	exit 1; }
 "$WIN_CC" -O2 -static -o "$out/winrun.exe" tests/windows/winrun.c || {
 	echo "FAIL windows-winrun: cannot build tests/windows/winrun.c"; exit 1; }
+"$WIN_CC" -O2 -static -o "$out/listen.exe" tests/windows/listen.c -lws2_32 || {
+	echo "FAIL windows-listen: cannot build tests/windows/listen.c"; exit 1; }
 
 TZ=UTC LC_ALL=C PORTTOP_HASH_SEED=000102030405060708090a0b0c0d0e0f
 # wpcap=n: wine has a builtin wpcap.dll (over the host's libpcap); the
@@ -241,6 +245,37 @@ npf_checks() {
 	done
 	npf_expect unknown "porttop: nosuch: No such device exists (porttop -D lists the devices)"
 	npf_expect default "porttop: $first: stand-in: no packets"
+	npf_live
+}
+# Live on the stand-in's loopback adapter (no packets): the listeners
+# tests/windows/listen.c holds, from IP Helper's tables, in the ports
+# report (listening-idle) and as listener_new events with their address.
+# Wine gives every socket pid 0, so no owner: not checked (README).
+npf_live() {
+	w() { echo "$1" | tr / '\\'; }
+	"$WINE" "$out/listen.exe" "$(w "$npf/ports.txt")" "$(w "$npf/porttop.exe") -i \\Device\\NPF_Loopback --report ports --duration 3 --events $(w "$npf/ev.jsonl")" \
+		> "$npf/live.out" 2> "$npf/live.err"
+	lrc=$?
+	why=
+	[ "$lrc" = 0 ] || why="exit $lrc"
+	grep -q '^porttop: attribution: iphlp' "$npf/live.err" ||
+		why="$why${why:+; }no 'attribution: iphlp'"
+	tr -d '\r' < "$npf/ports.txt" > "$npf/ports.lst" 2>/dev/null
+	while read -r kind port; do
+		proto=${kind%6} addr=127.0.0.1
+		[ "$kind" != tcp6 ] || addr=::1
+		grep -Eq "^$proto +$port +listening-idle .* - \(listening\)\$" "$npf/live.out" ||
+			why="$why${why:+; }no $kind $port line"
+		grep -q "\"type\":\"listener_new\",\"proto\":\"$proto\",\"addr\":\"$addr\",\"port\":$port,\"pid\":null,.*\"at_start\":true" "$npf/ev.jsonl" ||
+			why="$why${why:+; }no listener_new for $addr $proto $port"
+	done < "$npf/ports.lst"
+	[ -s "$npf/ports.lst" ] || why="$why${why:+; }no sockets (tests/windows/listen.c)"
+	if [ -z "$why" ]; then
+		echo "ok windows-npf-live-listeners (tcp 127.0.0.1, tcp ::1, udp 127.0.0.1: ports report and events; wine's pid 0 gives no owner)"
+	else
+		echo "FAIL windows-npf-live-listeners: $why ($npf/live.*, ev.jsonl)"
+		fails=$((fails + 1))
+	fi
 }
 npf_expect() {	# NAME STDERR
 	if [ "$(grep "^$1 " "$npf/results" | cut -d' ' -f2 | tr -d '\r')" = 2 ] &&
