@@ -2,8 +2,8 @@
 # tests/windows/run.sh - porttop.exe (make windows) under wine against the
 # Linux build:
 #   - the offline reports (flows as JSON Lines, ports, procs) of every
-#     capture in $SHARED/pcaps (read where they are) and pcaps/: stdout,
-#     stderr and the exit status byte-identical;
+#     capture in $SHARED/pcaps (read where they are) and pcaps/, and
+#     --batch of pcaps/: stdout, stderr and the exit status byte-identical;
 #   - what differs on Windows: without wpcap.dll a pcap file says Npcap is
 #     needed (exit 2), so does -D, and a pcapng file is read all the same;
 #     -Z and --ipfix say they are not there (exit 2); -w and --events
@@ -189,6 +189,9 @@ n=0
 	add "flows-$b" -r "$f" --report flows --format json
 	add "ports-$b" -r "$f" --report ports
 	add "procs-$b" -r "$f" --report procs
+	# --batch's screens (the view's model, as text), for the repo's own
+	# captures: made for each feature, they cover its columns
+	case $f in pcaps/*) add "batch-$b" -r "$f" --batch --speed 0 ;; esac
 done
 [ -d "$SHARED/pcaps" ] ||
 	echo "SKIP windows-shared: $SHARED/pcaps not found (set SHARED)"
