@@ -154,7 +154,7 @@ static void usage(FILE *f)
 "  -Z USER            once the device is open and eBPF loaded, run as USER,\n"
 "                     keeping only CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE\n"
 "                     for attribution (output files are created as USER;\n"
-"                     porttop run's CMD runs as USER)\n",
+"                     porttop run's CMD runs as USER; Linux only)\n",
 		DEFAULT_SNAPLEN, CAP_INITIAL_SNAPLEN);
 	usage_more(f);
 }
@@ -183,7 +183,8 @@ static void usage_more(FILE *f)
 "                     spikes, listeners appearing and going (live)\n"
 "  --scan SPEC        scan thresholds, e.g. ports=15,hosts=25,interval=5m\n"
 "                     (distinct ports of a host, hosts on a port, TIME)\n"
-"Export (IPFIX, RFC 7011; see \"Many hosts\" in the README):\n"
+"Export (IPFIX, RFC 7011; see \"Many hosts\" in the README; not in the\n"
+"Windows build, porttop.exe):\n"
 "  --ipfix DEST       send flow records to the collector DEST: HOST:PORT\n"
 "                     (UDP), tcp://HOST:PORT; PORT 4739 when left out;\n"
 "                     repeat for several collectors\n"

@@ -51,7 +51,11 @@ static int find_device(const char *want, char *name, size_t len,
 {
 	pcap_if_t *all, *d, *pick = NULL;
 	char fr[256];
-	int i = 1, num = want ? atoi(want) : 0;
+	int i = 1, num = 0;
+
+	/* a number only when all digits: "5G modem" is a friendly name */
+	if (want && want[strspn(want, "0123456789")] == '\0')
+		num = atoi(want);
 
 	if (pcap_findalldevs(&all, errbuf) != 0)
 		return CAP_ERR_OPEN;

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <winsock2.h>	/* before windows.h: pcap.h includes it */
 #include <windows.h>
 #include <pcap/pcap.h>
 

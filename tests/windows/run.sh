@@ -2,12 +2,14 @@
 # tests/windows/run.sh - porttop.exe (make windows) under wine against the
 # Linux build:
 #   - the offline reports (flows as JSON Lines, ports, procs) of every
-#     capture in $SHARED/pcaps (read where they are) and pcaps/: stdout,
-#     stderr and the exit status byte-identical;
+#     capture in $SHARED/pcaps (read where they are) and pcaps/, and
+#     --batch of pcaps/: stdout, stderr and the exit status byte-identical;
 #   - what differs on Windows: without wpcap.dll a pcap file says Npcap is
 #     needed (exit 2), so does -D, and a pcapng file is read all the same;
 #     -Z and --ipfix say they are not there (exit 2); -w and --events
 #     write the Linux build's bytes;
+#   - -r -: pcap and pcapng files on standard input, from a file and from
+#     a pipe (cap_file_win.c), the Linux build's bytes;
 #   - porttop check (TAP, a bad rules file's message, --junit XML) and
 #     porttop diff (a baseline, a changed one, two captures, --tolerance
 #     and --ignore): stdout, stderr, exit status and XML byte-identical;
@@ -20,6 +22,11 @@
 #     said as a SKIP: porttop.exe has no ETW back end;
 #   - the interactive view in tmux (tests/windows/view.sh): drawn, keys,
 #     q and Ctrl-C end it with the terminal restored;
+#   - -D and -i on devices named as Npcap names them, through a stand-in
+#     wpcap.dll (tests/windows/npf_standin.c): friendly names, -i by
+#     friendly name, number or NPF name; and live on its loopback
+#     adapter, the listeners a test program holds (tests/windows/listen.c)
+#     from IP Helper's tables, in the ports report and the events;
 #   - with WIN_CORRUPT=1, the commands the corrupt-input suite runs
 #     (tests/corrupt, through tests/windows/record.sh; every 8th,
 #     CORRUPT_EVERY): the same exit status and stdout.
@@ -67,6 +74,8 @@ make -s "$QUIC_TEST" "$OWNER_TEST" "$ETW_PROBE" >> "$out/build.log" 2>&1 || {
 	exit 1; }
 "$WIN_CC" -O2 -static -o "$out/winrun.exe" tests/windows/winrun.c || {
 	echo "FAIL windows-winrun: cannot build tests/windows/winrun.c"; exit 1; }
+"$WIN_CC" -O2 -static -o "$out/listen.exe" tests/windows/listen.c -lws2_32 || {
+	echo "FAIL windows-listen: cannot build tests/windows/listen.c"; exit 1; }
 
 TZ=UTC LC_ALL=C PORTTOP_HASH_SEED=000102030405060708090a0b0c0d0e0f
 # wpcap=n: wine has a builtin wpcap.dll (over the host's libpcap); the
@@ -78,35 +87,48 @@ exe=$(echo "$WIN_EXE" | tr / '\\')
 d=$out/run
 : > "$d/manifest"
 
-# One report of one capture: Linux now, Windows into the manifest.
-add() {		# NAME ARGS...
-	name=$1
-	shift
-	"$PORTTOP" "$@" < /dev/null > "$d/$name.lin.out" 2> "$d/$name.lin.err"
+# One report of one capture: Linux now, Windows into the manifest; with
+# add_in, STDIN is both builds' standard input (add: none).
+add_in() {	# NAME STDIN ARGS...
+	name=$1 in=$2
+	shift 2
+	"$PORTTOP" "$@" < "$in" > "$d/$name.lin.out" 2> "$d/$name.lin.err"
 	echo $? > "$d/$name.lin.rc"
-	printf '@ %s - %s %s\n%s\n' "$name" "$d/$name.win.out" \
+	[ "$in" != /dev/null ] || in=-
+	printf '@ %s %s %s %s\n%s\n' "$name" "$in" "$d/$name.win.out" \
 		"$d/$name.win.err" "$exe" >> "$d/manifest"
 	for a in "$@"; do printf '%s\n' "$a" >> "$d/manifest"; done
 	echo . >> "$d/manifest"
+}
+add() {		# NAME ARGS...
+	name=$1
+	shift
+	add_in "$name" /dev/null "$@"
 }
 
 # What Windows does differently, each checked on its own (see below).
 mkdir -p "$d/nodll"
 cp "$WIN_EXE" "$d/nodll/"
 nodll=$(echo "$d/nodll/porttop.exe" | tr / '\\')
-extra() {	# NAME EXE ARGS...
-	name=$1 e=$2
-	shift 2
-	printf '@ %s - %s %s\n%s\n' "$name" "$d/$name.win.out" \
+extra_in() {	# NAME STDIN EXE ARGS...
+	name=$1 in=$2 e=$3
+	shift 3
+	printf '@ %s %s %s %s\n%s\n' "$name" "$in" "$d/$name.win.out" \
 		"$d/$name.win.err" "$e" >> "$d/manifest"
 	for a in "$@"; do printf '%s\n' "$a" >> "$d/manifest"; done
 	echo . >> "$d/manifest"
+}
+extra() {	# NAME EXE ARGS...
+	name=$1
+	shift
+	extra_in "$name" - "$@"
 }
 extra x-nodll-pcap "$nodll" -r pcaps/lo-nano.pcap --report ports
 extra x-nodll-pcapng "$nodll" -r pcaps/dumpcap.pcapng --report ports
 extra x-Z "$exe" -r pcaps/lo-nano.pcap -Z nobody
 extra x-ipfix "$exe" -r pcaps/lo-nano.pcap --ipfix 127.0.0.1:4739
 extra x-nodll-D "$nodll" -D
+extra_in x-nodll-stdin pcaps/lo-nano.pcap "$nodll" -r - --report ports
 # A file named nul.* is Windows' NUL device (Win32 path rules, which wine
 # follows): -F reads it as empty, no filter, as Linux reads /dev/null.
 printf 'tcp\000port 80\n' > "$d/nul.filter"
@@ -138,6 +160,26 @@ extra x-junit "$exe" check "$R/attrib-lo-fail.yaml" -r "$C" \
 "$PORTTOP" check "$R/attrib-lo-fail.yaml" -r "$C" \
 	--junit "$d/x-junit.lin.xml" > /dev/null 2>&1
 
+# -r -: a pcap or pcapng file on standard input (cap_file_win.c pumps it
+# into a pipe for wpcap.dll): both byte orders and precisions, the
+# largest capture (more than the pipe's 1 MiB), damaged ones, a cut one,
+# an empty one, one that is no capture at all.
+head -c 1000 pcaps/retrans.pcap > "$d/cut.pcap"
+printf 'not a capture file\n' > "$d/garbage.txt"
+add_in stdin-lo-nano pcaps/lo-nano.pcap -r - --report ports
+add_in stdin-dumpcap pcaps/dumpcap.pcapng -r - --report ports
+add_in stdin-cut "$d/cut.pcap" -r - --report flows --format json
+add_in stdin-empty /dev/null -r - --report ports
+add_in stdin-garbage "$d/garbage.txt" -r - --report ports
+STDIN_BIG=suricata-http-mime-truncated-input.pcap
+[ -n "${WIN_QUICK:-}" ] || for b in $STDIN_BIG tcpdump-pptp.pcap \
+	tcpdump-tcp-handshake-nano.pcap ndpi-fuzz-2021-10-13.pcap \
+	ndpi-alexa-app.pcapng ndpi-rtsp.pcap ndpi-sites-headc-200000.pcapng; do
+	[ -f "$SHARED/pcaps/$b" ] &&
+		add_in "stdin-$b" "$SHARED/pcaps/$b" -r - --report flows \
+			--format json
+done
+
 n=0
 [ -n "${WIN_QUICK:-}" ] || for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng pcaps/*.pcap \
 	 pcaps/*.pcapng; do
@@ -147,6 +189,9 @@ n=0
 	add "flows-$b" -r "$f" --report flows --format json
 	add "ports-$b" -r "$f" --report ports
 	add "procs-$b" -r "$f" --report procs
+	# --batch's screens (the view's model, as text), for the repo's own
+	# captures: made for each feature, they cover its columns
+	case $f in pcaps/*) add "batch-$b" -r "$f" --batch --speed 0 ;; esac
 done
 [ -d "$SHARED/pcaps" ] ||
 	echo "SKIP windows-shared: $SHARED/pcaps not found (set SHARED)"
@@ -166,11 +211,123 @@ export REC_DIR REC_LINUX
 awk -v k="${CORRUPT_EVERY:-8}" '/^@/ { n++; keep = (n - 1) % k == 0 }
 	keep' "$d/corrupt/manifest" >> "$d/manifest" 2>/dev/null
 
+# -D's lines: each wine adapter with its friendly name, which is a Linux
+# interface's (wine names adapters after them), then Npcap's loopback; -i
+# by friendly name (any case), by number and by NPF name opens the same
+# device; an unknown name is passed on as it is; no -i picks the first
+# device that is up and not a loopback.
+npf_checks() {
+	sed -n 's/^\([0-9]*\)\.\\Device\\NPF_\({[^}]*}\) (\([^:]*\): stand-in [0-9]*) .*/\1 \2 \3/p' \
+		"$npf/D.txt" > "$npf/devs"
+	bad=$(while read -r k g f; do [ -e "/sys/class/net/$f" ] || echo "$f"; done < "$npf/devs")
+	ndev=$(wc -l < "$npf/devs")
+	nguid=$(grep -c 'NPF_{' "$npf/D.txt")
+	if [ "$drc" = 0 ] && [ "$ndev" -gt 0 ] && [ "$ndev" = "$nguid" ] &&
+	   [ -z "$bad" ] && grep -q '^[0-9]*\.\\Device\\NPF_Loopback (Adapter for loopback traffic capture) \[Up, Running, Loopback\]$' "$npf/D.txt"; then
+		echo "ok windows-npf-D ($ndev adapters with their friendly names, and NPF_Loopback)"
+	else
+		echo "FAIL windows-npf-D: exit $drc, $ndev of $nguid devices named${bad:+, not interfaces: $bad} ($npf/D.*)"
+		fails=$((fails + 1))
+		return
+	fi
+	set -- $(tail -n 1 "$npf/devs")
+	k=$1 g=$2 f=$3
+	first=$(grep -v Loopback "$npf/D.txt" | head -n 1 | sed 's/^[0-9]*\.\([^ ]*\) .*/\1/')
+	upper=$(printf '%s' "$f" | tr a-z A-Z)
+	: > "$npf/manifest"
+	for i in name:"$f" case:"$upper" number:"$k" npf:"\\Device\\NPF_$g" \
+		 unknown:nosuch default:; do
+		printf '@ %s - %s %s\n%s\n' "${i%%:*}" "$npf/${i%%:*}.out" \
+			"$npf/${i%%:*}.err" "$(echo "$npf/porttop.exe" | tr / '\\')"
+		[ -z "${i#*:}" ] || printf -- '-i\n%s\n' "${i#*:}"
+		printf -- '--report\nports\n.\n'
+	done >> "$npf/manifest"
+	"$WINE" "$out/winrun.exe" "$npf/manifest" "$npf/results" > "$npf/wine.log" 2>&1
+	for i in name case number npf; do
+		npf_expect "$i" "porttop: \\Device\\NPF_$g: stand-in: no packets"
+	done
+	npf_expect unknown "porttop: nosuch: No such device exists (porttop -D lists the devices)"
+	npf_expect default "porttop: $first: stand-in: no packets"
+	npf_live
+}
+# Live on the stand-in's loopback adapter (no packets): the listeners
+# tests/windows/listen.c holds, from IP Helper's tables, in the ports
+# report (listening-idle) and as listener_new events with their address.
+# Wine gives every socket pid 0, so no owner: not checked (README).
+npf_live() {
+	w() { echo "$1" | tr / '\\'; }
+	"$WINE" "$out/listen.exe" "$(w "$npf/ports.txt")" "$(w "$npf/porttop.exe") -i \\Device\\NPF_Loopback --report ports --duration 3 --events $(w "$npf/ev.jsonl")" \
+		> "$npf/live.out" 2> "$npf/live.err"
+	lrc=$?
+	why=
+	[ "$lrc" = 0 ] || why="exit $lrc"
+	grep -q '^porttop: attribution: iphlp' "$npf/live.err" ||
+		why="$why${why:+; }no 'attribution: iphlp'"
+	tr -d '\r' < "$npf/ports.txt" > "$npf/ports.lst" 2>/dev/null
+	while read -r kind port; do
+		proto=${kind%6} addr=127.0.0.1
+		[ "$kind" != tcp6 ] || addr=::1
+		grep -Eq "^$proto +$port +listening-idle .* - \(listening\)\$" "$npf/live.out" ||
+			why="$why${why:+; }no $kind $port line"
+		grep -q "\"type\":\"listener_new\",\"proto\":\"$proto\",\"addr\":\"$addr\",\"port\":$port,\"pid\":null,.*\"at_start\":true" "$npf/ev.jsonl" ||
+			why="$why${why:+; }no listener_new for $addr $proto $port"
+	done < "$npf/ports.lst"
+	[ -s "$npf/ports.lst" ] || why="$why${why:+; }no sockets (tests/windows/listen.c)"
+	if [ -z "$why" ]; then
+		echo "ok windows-npf-live-listeners (tcp 127.0.0.1, tcp ::1, udp 127.0.0.1: ports report and events; wine's pid 0 gives no owner)"
+	else
+		echo "FAIL windows-npf-live-listeners: $why ($npf/live.*, ev.jsonl)"
+		fails=$((fails + 1))
+	fi
+}
+npf_expect() {	# NAME STDERR
+	if [ "$(grep "^$1 " "$npf/results" | cut -d' ' -f2 | tr -d '\r')" = 2 ] &&
+	   [ "$(tr -d '\r' < "$npf/$1.err")" = "$2" ]; then
+		echo "ok windows-npf-i-$1"
+	else
+		echo "FAIL windows-npf-i-$1: not exit 2 with \"$2\" ($npf/$1.err)"
+		fails=$((fails + 1))
+	fi
+}
 fails=0
 "$WINESERVER" -p 2>/dev/null
 t0=$(date +%s)
 "$WINE" "$out/winrun.exe" "$d/manifest" "$d/results" > "$d/wine.log" 2>&1
 t1=$(date +%s)
+# -r - from a pipe (winrun gives files): the largest capture, through a
+# Unix pipe that wine hands porttop.exe as a Windows pipe.
+pipe_in=$SHARED/pcaps/$STDIN_BIG
+[ -f "$pipe_in" ] || pipe_in=pcaps/tcp-http-curl.pcap
+"$PORTTOP" -r - --report flows --format json < "$pipe_in" \
+	> "$d/stdin-pipe.lin.out" 2> "$d/stdin-pipe.lin.err"
+lrc=$?
+cat "$pipe_in" | "$WINE" "$WIN_EXE" -r - --report flows --format json \
+	> "$d/stdin-pipe.win.out" 2> "$d/stdin-pipe.win.err"
+prc=$?
+if [ "$prc" = "$lrc" ] && cmp -s "$d/stdin-pipe.lin.out" "$d/stdin-pipe.win.out" &&
+   cmp -s "$d/stdin-pipe.lin.err" "$d/stdin-pipe.win.err"; then
+	echo "ok windows-stdin-pipe (-r - from a pipe: $(basename "$pipe_in"))"
+else
+	echo "FAIL windows-stdin-pipe: exit $prc (Linux $lrc) or other bytes ($d/stdin-pipe.*)"
+	fails=$((fails + 1))
+fi
+# -D and -i (capture/cap_live_win.c) on devices named as Npcap names them:
+# tests/windows/npf_standin.c, a wpcap.dll listing wine's adapters as
+# \Device\NPF_{GUID} (described "stand-in N", not by name) and failing
+# to activate them, so the message names the device -i chose.
+npf=$d/npf
+mkdir -p "$npf"
+cp "$WIN_EXE" "$npf/"
+if "$WIN_CC" -O2 -shared -Dpcap_EXPORTS -Ibuild-win/deps/include \
+	-o "$npf/wpcap.dll" tests/windows/npf_standin.c -liphlpapi; then
+	"$WINE" "$npf/porttop.exe" -D > "$npf/D.out" 2> "$npf/D.err"
+	drc=$?
+	tr -d '\r' < "$npf/D.out" > "$npf/D.txt"
+	npf_checks
+else
+	echo "FAIL windows-npf: cannot build tests/windows/npf_standin.c"
+	fails=$((fails + 1))
+fi
 # Test programs on the Windows code itself, TAP lines, exit 1 when one is
 # "not ok"; their "# SKIP" lines said as SKIP.
 tap() {		# NAME EXE WHAT
@@ -217,8 +374,6 @@ check() {	# NAME LINUX-PREFIX WINDOWS-PREFIX WIN-RC STDERR-TOO
 		why="$why${why:+; }stderr differs"
 	if [ -z "$why" ]; then
 		echo "ok windows-$1"
-	elif grep -q 'standard input is not supported on Windows' "$3.err"; then
-		echo "SKIP windows-$1: known difference: a pcap (not pcapng) file on standard input is refused on Windows"
 	else
 		echo "FAIL windows-$1: $why ($2.*, $3.*)"
 		fails=$((fails + 1))
@@ -239,6 +394,7 @@ expect x-nodll-pcapng 0 'packets read'
 expect x-Z 2 '-Z is Linux-only'
 expect x-ipfix 2 'IPFIX export is not in this build'
 expect x-nodll-D 2 'Npcap is needed'
+expect x-nodll-stdin 2 'Npcap is needed \(https://npcap.com\)'
 if cmp -s "$d/x-junit.lin.xml" "$d/x-junit.win.xml" &&
    [ "$(grep "^x-junit " "$d/results" | cut -d' ' -f2 | tr -d '\r')" = 1 ]; then
 	echo "ok windows-x-junit (the Linux build's JUnit XML, exit 1)"
