@@ -195,6 +195,27 @@ int64_t attr_horizon(const struct attr *a)
 						__ATOMIC_ACQUIRE) : 0;
 }
 
+int64_t attr_horizon_wait(struct attr *a, int64_t ts, int64_t wait_ns)
+{
+	int64_t h = attr_horizon(a), stop = mono_ns() + wait_ns, left;
+
+	if (!h || h >= ts)
+		return h;
+	pthread_mutex_lock(&a->hmu);
+	/* the condition's clock is the wall clock: the deadline is set
+	 * again from the monotonic one at each wake, so that a clock step
+	 * cannot stretch the wait */
+	while (attr_horizon(a) < ts && (left = stop - mono_ns()) > 0) {
+		int64_t end = real_ns() + left;
+		struct timespec until = { end / NS_PER_S, end % NS_PER_S };
+
+		if (pthread_cond_timedwait(&a->hcv, &a->hmu, &until) != 0)
+			break;	/* timed out */
+	}
+	pthread_mutex_unlock(&a->hmu);
+	return attr_horizon(a);
+}
+
 /* ---- a socket into the cache ---------------------------------------------- */
 
 /* Whether s may be the socket of entry x (an inode unknown: may be). */
@@ -384,6 +405,9 @@ static void *run(void *arg)
 		if (a->events) {
 			a->events->poll(a->ev_state, attr_put_sock, a, POLL_MS);
 			__atomic_store_n(&a->horizon_ns, t0, __ATOMIC_RELEASE);
+			pthread_mutex_lock(&a->hmu);
+			pthread_cond_broadcast(&a->hcv);
+			pthread_mutex_unlock(&a->hmu);
 		} else {
 			usleep(POLL_MS * 1000);
 		}
@@ -435,6 +459,8 @@ static void release(struct attr *a)
 	free(a->q);
 	free(a->gone);
 	free(a->fs);
+	pthread_cond_destroy(&a->hcv);
+	pthread_mutex_destroy(&a->hmu);
 	free(a);
 }
 
@@ -450,6 +476,8 @@ int attr_start(struct attr **out, const struct attr_opts *o, char *msg,
 		snprintf(msg, len, "attribution off: out of memory");
 		return -1;
 	}
+	pthread_mutex_init(&a->hmu, NULL);
+	pthread_cond_init(&a->hcv, NULL);
 	a->o = *o;
 	if (!a->o.proc_root)
 		a->o.proc_root = "/proc";

@@ -193,6 +193,13 @@ size_t attr_gone_take(struct attr *a, struct ft_gone *out, size_t max);
  * thread not started).  Any thread. */
 int64_t attr_horizon(const struct attr *a);
 
+/* attr_horizon_wait: until attr_horizon reaches ts (CLOCK_REALTIME ns) or
+ * wait_ns passed, asleep: the thread wakes waiters at each new horizon
+ * (every poll of eBPF's ring, 20 ms at most apart), where a 1 ms polling
+ * loop cost the capture thread a sixth of its time (tests/bench/README.md,
+ * "Live CPU per packet").  Returns attr_horizon; at once when it is 0. */
+int64_t attr_horizon_wait(struct attr *a, int64_t ts, int64_t wait_ns);
+
 /* A local listener: a TCP socket in LISTEN, or a bound UDP socket with no
  * remote end, and its owner. */
 struct attr_listener {

@@ -79,6 +79,8 @@ struct attr {
 	struct ft_gone *gone;		/* GONE_SLOTS */
 	uint64_t gone_head, gone_tail;
 	int64_t horizon_ns;		/* attr_horizon (atomic) */
+	pthread_mutex_t hmu;		/* with hcv: the thread broadcasts */
+	pthread_cond_t hcv;		/* each new horizon (attr_horizon_wait) */
 	int64_t rt_off_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC, as
 					   the thread last read them (atomic) */
 };

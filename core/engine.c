@@ -25,6 +25,9 @@
 #define HOLD_SLOTS	4096	/* flows waiting at most */
 #define HORIZON_WAIT_NS	(200 * NS_PER_MS)	/* socket events awaited, at
 						   most (owners_in) */
+#define HORIZON_SLICE_NS (10 * NS_PER_MS)	/* stop and staleness
+						   looked at this often while
+						   waiting */
 #define HORIZON_STALE_NS NS_PER_S	/* an attribution thread that has
 					   not polled for this long is not
 					   waited for */
@@ -230,7 +233,7 @@ static void wait_horizon(struct engine *e, int64_t ts)
 
 	while ((h = attr_horizon(e->attr)) < ts && !LOAD(e->stop) &&
 	       real_ns() - h < HORIZON_STALE_NS && mono_ns() < until)
-		sleep_ns(NS_PER_MS);
+		attr_horizon_wait(e->attr, ts, HORIZON_SLICE_NS);
 }
 
 /* Live eBPF attribution: the UDP sockets that closed go into the table
@@ -559,6 +562,7 @@ void *engine_thread(void *arg)
 	struct cap_pkt pk;
 	int rc = 0;
 
+	thread_name("pt-capture");
 	l.last_pub = l.wall0;
 	l.next_tick = e->live ? l.wall0 + TICK_NS : INT64_MIN;
 	l.fbuf = e->fbuf;

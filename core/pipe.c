@@ -237,6 +237,7 @@ static void *table_thread(void *arg)
 {
 	struct pipe *p = arg;
 
+	thread_name("pt-table");
 	for (;;) {
 		struct rec_slot *s = ring_peek(&p->rin);
 		enum mark m = (enum mark)s->mark;
@@ -260,6 +261,7 @@ static void *consumer_thread(void *arg)
 {
 	struct pipe *p = arg;
 
+	thread_name("pt-consumers");
 	for (;;) {
 		struct flow_slot *s = ring_peek(&p->rout);
 		enum mark m = (enum mark)s->mark;

@@ -18,4 +18,9 @@
 int thread_start(pthread_t *t, const pthread_attr_t *attr,
 		 void *(*fn)(void *), void *arg);
 
+/* thread_name: call from a thread to name itself (at most 15 bytes kept):
+ * Linux shows it in /proc/PID/task/TID/comm, top -H and perf, which is how
+ * tests/bench/live_cpu.sh finds the capture thread.  Windows: nothing. */
+void thread_name(const char *name);
+
 #endif

@@ -1,5 +1,6 @@
 /* thread_linux.c - see thread.h. */
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include "thread.h"
 
@@ -16,4 +17,9 @@ int thread_start(pthread_t *t, const pthread_attr_t *attr,
 	rc = pthread_create(t, attr, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;
+}
+
+void thread_name(const char *name)
+{
+	prctl(PR_SET_NAME, name, 0, 0, 0);	/* the kernel cuts it to 15 */
 }

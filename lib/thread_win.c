@@ -8,3 +8,8 @@ int thread_start(pthread_t *t, const pthread_attr_t *attr,
 {
 	return pthread_create(t, attr, fn, arg);
 }
+
+void thread_name(const char *name)
+{
+	(void)name;	/* SetThreadDescription is Windows 10 1607 on */
+}
