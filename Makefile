@@ -180,18 +180,22 @@ check:
 update-test: $(BIN)
 	PORTTOP=$(abspath $(BIN)) tests/golden/run.sh --update $(T)
 
-# porttop against its peers on one large capture, then what the IPFIX
-# exporter costs (root); see tests/bench/README.md.
+# porttop against its peers on one large capture, what the IPFIX
+# exporter costs, and live CPU per packet against tcpdump (root); see
+# tests/bench/README.md.
 bench: all
 	tests/bench/bench.sh
 	tests/bench/ipfix_bench.sh
+	tests/bench/live_cpu.sh
 
-# Live capture loss on a veth pair between two network namespaces (root):
-# porttop (--batch and the view) against tcpdump -w /dev/null at rising
-# tcpreplay rates; see tests/bench/README.md, "Live loss".
+# Live capture on a veth pair between two network namespaces (root):
+# loss, porttop (--batch and the view) against tcpdump -w /dev/null at
+# rising tcpreplay rates, then CPU per packet at one rate; see
+# tests/bench/README.md, "Live loss" and "Live CPU per packet".
 .PHONY: bench-live
 bench-live: all
 	tests/bench/live_loss.sh
+	tests/bench/live_cpu.sh
 
 # Floods: a spoofed SYN flood against normal traffic, and crafted hash
 # collisions under a known key against a random one; see tests/bench/
