@@ -51,21 +51,9 @@ awk '$1 > 0.5 {exit 1}' /proc/loadavg ||
   echo "bench.sh: load average ${LOAD0%% *} before starting: other processes are busy; timings will be noisy" >&2
 
 # --- Debian packages, installed only when a command is missing --------------
-ensure() {  # args: "command-or-path:package" ...
-  local pair c pkgs=()
-  for pair in "$@"; do
-    c="${pair%%:*}"
-    if [[ "$c" == /* ]]; then [ -e "$c" ] && continue; else command -v "$c" >/dev/null && continue; fi
-    pkgs+=("${pair#*:}")
-  done
-  [ ${#pkgs[@]} -gt 0 ] || return 0
-  mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | sort -u)
-  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "bench.sh: installing ${pkgs[*]}" >&2
-  echo 'wireshark-common wireshark-common/install-setuid boolean false' | $sudo debconf-set-selections
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2 ||
-    { $sudo apt-get update -q >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2; }
-}
+ME=bench.sh
+# shellcheck source=tests/bench/ensure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ensure.sh"
 NEED=(/usr/bin/time:time cc:gcc /usr/include/pcap/pcap.h:libpcap-dev)
 selected softflowd && NEED+=(softflowd:softflowd)
 selected softflowd-all && NEED+=(softflowd:softflowd)

@@ -15,20 +15,8 @@
 WAIT_TICKS=1500
 
 # --- Debian packages, installed only when a command is missing (as bench.sh) --
-ensure() {  # args: "command-or-path:package" ...
-  local pair c pkgs=()
-  for pair in "$@"; do
-    c="${pair%%:*}"
-    if [[ "$c" == /* ]]; then [ -e "$c" ] && continue; else command -v "$c" >/dev/null && continue; fi
-    pkgs+=("${pair#*:}")
-  done
-  [ ${#pkgs[@]} -gt 0 ] || return 0
-  mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | sort -u)
-  echo "$ME: installing ${pkgs[*]}" >&2
-  echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-  env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2 ||
-    { apt-get update -q >&2 && env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2; }
-}
+# shellcheck source=tests/bench/ensure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ensure.sh"
 selected() { [[ " ${CAPS[*]} " == *" $1 "* ]]; }
 
 # cleanup: everything live_setup made (the EXIT trap).
