@@ -85,6 +85,15 @@ int cap_snap_splice(const struct bpf_program *user,
 	return 0;
 }
 
+/* libpcap's message for the last error on c, else what failed (a
+ * wpcap.dll without the function says nothing: capture/pcapdl_win.c). */
+static void say_pcap_err(struct cap *c, char *errbuf, const char *what)
+{
+	const char *e = pcap_geterr(c->p);
+
+	snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", e && *e ? e : what);
+}
+
 /* Compiles expr on the device (its link type, its VLAN handling), as
  * cap_set_filter does. */
 static int compile(struct cap *c, struct bpf_program *prog, const char *expr,
@@ -92,7 +101,7 @@ static int compile(struct cap *c, struct bpf_program *prog, const char *expr,
 {
 	if (pcap_compile(c->p, prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0)
 		return 0;
-	snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", pcap_geterr(c->p));
+	say_pcap_err(c, errbuf, "cannot compile the capture filter");
 	return -1;
 }
 
@@ -120,7 +129,7 @@ int cap_snap_filter(struct cap *c, const char *expr, char *errbuf)
 	rc = pcap_setfilter(c->p, &both);
 	pcap_freecode(&both);
 	if (rc != 0) {
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s", pcap_geterr(c->p));
+		say_pcap_err(c, errbuf, "cannot set the capture filter");
 		return CAP_ERR_FILTER;
 	}
 	return CAP_OK;

@@ -14,8 +14,13 @@
  * with "stand-in: no packets", so porttop's message names the device it
  * chose; but the loopback adapter opens, and gives no packets (a read
  * timeout each 50 ms), so porttop.exe runs live and reports IP Helper's
- * listeners.  Nothing else is exported: porttop's forwarders fail as
- * without the function (capture/pcapdl_win.c).  Built with
+ * listeners.  pcap_compile gives every expression a one-instruction
+ * program that keeps whole packets (none come, so it never runs), and
+ * pcap_setfilter takes a program that ends in a return, as Npcap's
+ * driver keeps what a filter returns (porttop splices its snaplen into
+ * the filter: capture/cap_snap.c).  Nothing else is exported: porttop's
+ * forwarders fail as without the function (capture/pcapdl_win.c).
+ * Built with
  * -Dpcap_EXPORTS, so pcap.h declares these exported.
  */
 #include <winsock2.h>
@@ -166,6 +171,36 @@ const char *pcap_statustostr(int e)
 {
 	return e == PCAP_ERROR_NO_SUCH_DEVICE ? "No such device exists" :
 		"stand-in: other status";
+}
+
+int pcap_compile(pcap_t *p, struct bpf_program *f, const char *expr,
+		 int optimize, bpf_u_int32 mask)
+{
+	(void)expr, (void)optimize, (void)mask;
+	if (!(f->bf_insns = calloc(1, sizeof(*f->bf_insns)))) {
+		snprintf(p->err, sizeof(p->err), "out of memory");
+		return -1;
+	}
+	f->bf_len = 1;
+	f->bf_insns[0].code = BPF_RET | BPF_K;
+	f->bf_insns[0].k = 262144;
+	return 0;
+}
+
+int pcap_setfilter(pcap_t *p, struct bpf_program *f)
+{
+	if (!f->bf_len || f->bf_insns[f->bf_len - 1].code != (BPF_RET | BPF_K)) {
+		snprintf(p->err, sizeof(p->err), "stand-in: not a program");
+		return -1;
+	}
+	return 0;
+}
+
+void pcap_freecode(struct bpf_program *f)
+{
+	free(f->bf_insns);
+	f->bf_insns = NULL;
+	f->bf_len = 0;
 }
 
 void pcap_close(pcap_t *p)
