@@ -123,12 +123,12 @@ static int cgroup_mkdir(struct child *c, const char *parent)
 	int pid = (int)getpid();
 
 	for (int n = 0; n < 100; n++) {
+		char sfx[16] = "";
+
 		if (n)
-			snprintf(c->cgpath, sizeof(c->cgpath),
-				 "%s%sporttop-run-%d-%d", parent, sep, pid, n);
-		else
-			snprintf(c->cgpath, sizeof(c->cgpath),
-				 "%s%sporttop-run-%d", parent, sep, pid);
+			snprintf(sfx, sizeof(sfx), "-%d", n);
+		snprintf(c->cgpath, sizeof(c->cgpath), "%s%sporttop-run-%d%s",
+			 parent, sep, pid, sfx);
 		if (mkdirat(c->cgfd, c->cgpath, 0755) == 0)
 			return 0;
 		if (errno != EEXIST)
