@@ -28,7 +28,8 @@ void model_attach_names(struct model *m, const struct nm_names *n)
 struct consumer model_consumer(struct model *m)
 {
 	return (struct consumer){ .name = "view", .arg = m,
-				  .flags = CONSUMER_ALL_TUNNELS,
+				  .flags = CONSUMER_ALL_TUNNELS |
+					   CONSUMER_NO_NAMES,
 				  .flow = model_ended };
 }
 
@@ -135,6 +136,7 @@ static void keep_gone(struct model *m, const struct flow_rec *f)
 	g->v = f->v;
 	g->end[0] = f->end[0];
 	g->end[1] = f->end[1];
+	m->gone_unnamed++;	/* named at the refresh: the rows kept only */
 	rep_ends(&f->v, &g->e);
 }
 
@@ -172,6 +174,22 @@ static void drain_ended(struct model *m)
 		fold_ended(m, &m->ring[m->tail & m->ring_mask]);
 		__atomic_store_n(&m->tail, m->tail + 1, __ATOMIC_RELEASE);
 	}
+}
+
+/* The names of the ended rows kept since the last refresh. */
+static void name_gone(struct model *m)
+{
+	if (!m->gone_unnamed)
+		return;
+	for (size_t i = 0; i < m->ngone; i++) {
+		struct model_flow *g = &m->gone[i];
+
+		if (!g->named) {
+			nm_flow(m->names, &g->v, g->name);
+			g->named = 1;
+		}
+	}
+	m->gone_unnamed = 0;
 }
 
 /* ---- refresh --------------------------------------------------------- */
@@ -443,6 +461,7 @@ void model_update(struct model *m, int64_t now_ns, int64_t start_ns)
 	m->last_ns = now_ns;
 	m->tick++;
 	drain_ended(m);
+	name_gone(m);
 	scan_flows(m, dt);
 	derive(m);
 }

@@ -48,6 +48,7 @@ struct model_flow {
 	struct nm_name name[2];		/* names of their addresses */
 	struct rep_ends e;		/* printable endpoints */
 	struct model_rates r;
+	uint8_t named;			/* an ended row: name[] looked up */
 };
 
 struct model_port {
@@ -130,8 +131,12 @@ int model_match(const struct rep_filter *f, enum model_view v,
 		const void *row);
 
 /* model_set_ended: the flows view also lists flows that ended (1; the
- * last 10000, with their final counters and no rates) or only the live
- * ones (0, the default). */
+ * last 10000, with their final counters, no rates, and their names as
+ * known at the refresh after they ended) or only the live ones (0, the
+ * default).  The model names them itself (nm_flow, on its own thread,
+ * only the rows kept): its consumer says CONSUMER_NO_NAMES, so that with
+ * the view alone the capture thread looks up no names for the flows it
+ * ends. */
 void model_set_ended(struct model *m, int on);
 
 /* model_set_group: the Containers view (1) or not (0, the default): the

@@ -66,6 +66,7 @@ struct model {
 	/* ended flows as rows: the last MODEL_GONE_MAX, a ring */
 	struct model_flow *gone;
 	size_t ngone, cap_gone, gone_next;
+	size_t gone_unnamed;		/* rows kept since name_gone */
 	int show_ended;
 	enum model_sort sort;
 	int reverse;

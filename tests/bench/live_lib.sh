@@ -153,22 +153,22 @@ start_cap() {
   case "$c" in
     tcpdump)
       ip netns exec "$NS_R" /usr/bin/time -f "$TIMEF" -o "$TMPD/$c.time" \
-        tcpdump -i lrecv -n -s 256 "${BOPT[@]}" -w /dev/null >"$TMPD/$c.out" 2>"$TMPD/$c.err" &
+        "${PIN[@]}" tcpdump -i lrecv -n -s 256 "${BOPT[@]}" -w /dev/null >"$TMPD/$c.out" 2>"$TMPD/$c.err" &
       WPID=$! ;;
     porttop)
       ip netns exec "$NS_R" /usr/bin/time -f "$TIMEF" -o "$TMPD/$c.time" \
-        "$PORTTOP" -i lrecv "${BOPT[@]}" --batch --format json -d 0.5 >"$TMPD/$c.out" 2>"$TMPD/$c.err" &
+        "${PIN[@]}" "$PORTTOP" -i lrecv "${BOPT[@]}" --batch --format json -d 0.5 >"$TMPD/$c.out" 2>"$TMPD/$c.err" &
       WPID=$! ;;
     porttop-report)
       ip netns exec "$NS_R" /usr/bin/time -f "$TIMEF" -o "$TMPD/$c.time" \
-        "$PORTTOP" -i lrecv "${BOPT[@]}" --report ports >/dev/null 2>"$TMPD/$c.err" &
+        "${PIN[@]}" "$PORTTOP" -i lrecv "${BOPT[@]}" --report ports >/dev/null 2>"$TMPD/$c.err" &
       WPID=$! ;;
     porttop-view)
       w="$TMPD/view.sh"
       { echo '#!/bin/sh'
         printf 'echo $$ >%q\n' "$TMPD/$c.pid"
-        printf 'exec ip netns exec %q /usr/bin/time -f %q -o %q %q -i lrecv %s -d 0.5 2>%q\n' \
-          "$NS_R" "$TIMEF" "$TMPD/$c.time" "$PORTTOP" "${BOPT[*]}" "$TMPD/$c.err"
+        printf 'exec ip netns exec %q /usr/bin/time -f %q -o %q %s %q -i lrecv %s -d 0.5 2>%q\n' \
+          "$NS_R" "$TIMEF" "$TMPD/$c.time" "${PIN[*]}" "$PORTTOP" "${BOPT[*]}" "$TMPD/$c.err"
       } >"$w"; chmod +x "$w"
       tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s ptloss -x 200 -y 50 "$w" ||
         { WHY="tmux new-session failed"; return 1; }

@@ -2,7 +2,7 @@
 # live_loss.sh — live capture loss: porttop against tcpdump -w /dev/null.
 #
 # Usage: tests/bench/live_loss.sh [--rates LIST] [--seconds S] [-B KIB] [--only LIST]
-#                                 [--pcap FILE]
+#                                 [--pcap FILE] [--cpu N]
 #   --rates LIST  comma-separated rates for tcpreplay --pps (k and M suffixes);
 #                 "top" is --topspeed (default 25k,50k,100k,200k,400k,top)
 #   --seconds S   length of a step at the asked rate (default 4): tcpreplay
@@ -13,6 +13,8 @@
 #                 porttop-report (default: tcpdump,porttop,porttop-view)
 #   --pcap FILE   the capture to replay (default .bench/bench-small.pcap, built
 #                 by ../shared/bench/make-bench-pcap.sh --small, as bench.sh does)
+#   --cpu N       run each capturer, all its threads, on CPU N alone (taskset)
+#                 and tcpreplay on the other CPUs: what one core holds
 # Env: PORTTOP=path overrides the binary (default ./porttop at the repo root).
 #
 # Two network namespaces made here, joined by one veth pair; nothing touches
@@ -36,7 +38,8 @@ export TZ=UTC LC_ALL=C
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="$ROOT/../shared"
 ALL_CAPS=(tcpdump porttop porttop-view porttop-report)
-RATES="25k,50k,100k,200k,400k,top"; SECS=4; BUF=""; ONLY="tcpdump,porttop,porttop-view"; PCAP=""
+RATES="25k,50k,100k,200k,400k,top"; SECS=4; BUF=""; ONLY="tcpdump,porttop,porttop-view"; PCAP=""; CPU_ONE=""
+PIN=()			# the capturers' command prefix (--cpu: taskset)
 TOP_PPS=250000		# "top": sized for what tcpreplay reaches on a 2-core VM
 DRAIN=2			# seconds after the replay before SIGINT
 usage() { echo "live_loss.sh: $1 (see --help)" >&2; exit 2; }
@@ -52,6 +55,8 @@ while [ $# -gt 0 ]; do
     --only=*) ONLY="${1#*=}" ;;
     --pcap) PCAP="${2:-}"; shift ;;
     --pcap=*) PCAP="${1#*=}" ;;
+    --cpu) CPU_ONE="${2:-}"; shift ;;
+    --cpu=*) CPU_ONE="${1#*=}" ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | grep '^#'; exit 0 ;;
     *) usage "unknown argument $1" ;;
   esac
@@ -61,6 +66,15 @@ if ! [[ "$SECS" =~ ^[0-9]+(\.[0-9]+)?$ ]] || ! awk -v s="$SECS" 'BEGIN {exit !(s
   usage "--seconds needs a positive number"
 fi
 [ -z "$BUF" ] || [[ "$BUF" =~ ^[1-9][0-9]*$ ]] || usage "-B needs a positive integer (KiB)"
+NCPU="$(nproc --all)"
+if [ -n "$CPU_ONE" ]; then
+  if ! [[ "$CPU_ONE" =~ ^[0-9]+$ ]] || [ "$CPU_ONE" -ge "$NCPU" ] || [ "$NCPU" -lt 2 ]; then
+    usage "--cpu needs a CPU number below $NCPU, on a machine of 2 CPUs or more"
+  fi
+  PIN=(taskset -c "$CPU_ONE")
+  OTHERS="$(seq 0 $((NCPU - 1)) | grep -vx "$CPU_ONE" | paste -sd,)"
+  taskset -p -c "$OTHERS" $$ >/dev/null || usage "taskset failed"	# tcpreplay inherits
+fi
 IFS=, read -r -a CAPS <<<"$ONLY"
 [ ${#CAPS[@]} -gt 0 ] || usage "--only needs at least one capturer"
 for c in "${CAPS[@]}"; do
@@ -121,8 +135,9 @@ for i in "${!LABELS[@]}"; do
 done
 
 # --- report ------------------------------------------------------------------------
-printf '\nporttop live-loss benchmark %s  %s  %s s a step  %s cores, load before start %s\n' \
-  "$(date -u +%Y-%m-%d)" "${PCAP#"$ROOT"/}" "$SECS" "$(nproc)" "$LOAD0"
+printf '\nporttop live-loss benchmark %s  %s  %s s a step  %s cores%s, load before start %s\n' \
+  "$(date -u +%Y-%m-%d)" "${PCAP#"$ROOT"/}" "$SECS" "$NCPU" \
+  "${CPU_ONE:+ (capturers on CPU $CPU_ONE alone, tcpreplay on $OTHERS)}" "$LOAD0"
 printf 'replay: ip netns exec NS_S tcpreplay -i lsend -K --loop=0 --limit=RATE*%s (--pps=RATE | --topspeed with %s) FILE\n' \
   "$SECS" "$(awk -v s="$SECS" -v r="$TOP_PPS" 'BEGIN {printf "%d", s * r}')"
 row() { printf '%-6s %10s %9s %9s %9s %7s %6s %7s %7s %11s\n' "$@"; }

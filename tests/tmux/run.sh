@@ -8,7 +8,8 @@
 # the details box (history), b (exact bytes), the ports view (8080, 2
 # conns), the processes view, help, Tab; q.  udp-echo-unreach.pcap: the /
 # filter (9999 leaves one row; Esc keeps the old one; empty clears).
-# lo-nano.pcap: n shows localhost.  syn-timeout.pcap at --speed 1: space
+# lo-nano.pcap: n shows localhost; zeek-conn-size.pcap (SKIP without
+# ../shared): an ended flow (e) keeps its HTTP Host name.  syn-timeout.pcap at --speed 1: space
 # pauses, . steps one packet, + and - change the speed, e lists the ended
 # flow.  SIGTERM; a cut file (footer, exit 1, the
 # message after the screen); a fatal error (-w into a missing directory);
@@ -381,6 +382,18 @@ if getent hosts 127.0.0.1 | grep -q localhost; then
 	after_exit names-quit 0
 else
 	echo "SKIP names: 127.0.0.1 has no name here"
+fi
+# An ended flow keeps the name its own traffic gave (an HTTP Host), as a
+# live one does (the flow timed out before the end of the file).
+if [ -f "$SHARED/pcaps/zeek-conn-size.pcap" ]; then
+	start "$SHARED/pcaps/zeek-conn-size.pcap" --speed 0
+	wait_for "replay ended"
+	keys e n
+	check names-ended "^tcp +192\.150\.186\.169:53063 +adserv\.quality-channel\.de:80 +SF "
+	keys q
+	after_exit names-ended-quit 0
+else
+	echo "SKIP names-ended: no $SHARED/pcaps/zeek-conn-size.pcap"
 fi
 
 # ---- T: the --tunnels modes of a replay, at 80x24 and 200x50 -------------------
