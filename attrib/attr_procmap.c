@@ -334,9 +334,10 @@ static int pm_index(struct pm_build *b, uint32_t **slots, unsigned *bits)
 }
 
 /* attr_procmap_scan: see attr_sock.h.  *denied is set to this scan's count
- * of processes that could not be read (EACCES, EPERM, or ENOENT: it exited
- * mid-scan).  On failure (-errno: the root unreadable, -ENOMEM) the
- * previous map stays. */
+ * of processes that could not be read (EACCES, EPERM).  One that exited
+ * mid-scan (ENOENT, ESRCH) is not counted: its sockets are gone, and an
+ * owner missed for that reason is "gone", not "denied".  On failure
+ * (-errno: the root unreadable, -ENOMEM) the previous map stays. */
 int attr_procmap_scan(struct attr_procmap *m, uint64_t *denied)
 {
 	struct pm_build b = { 0 };
@@ -362,8 +363,7 @@ int attr_procmap_scan(struct attr_procmap *m, uint64_t *denied)
 		rc = scan_pid(m, dirfd(d), e->d_name, (int32_t)pid, &b);
 		if (rc == -ENOMEM)
 			break;
-		if (rc == -EACCES || rc == -EPERM || rc == -ENOENT ||
-		    rc == -ESRCH)
+		if (rc == -EACCES || rc == -EPERM)
 			nden++;
 		rc = 0;
 	}

@@ -130,9 +130,10 @@ void attr_procmap_free(struct attr_procmap *m);
 
 /* attr_procmap_scan: read every link in /proc/PID/fd named "socket:[INODE]" and
  * remember its process.  EACCES and ENOENT on a process are normal (it may
- * belong to another user or have exited) and counted in *denied (set to
- * this scan's count).  Returns 0, or -errno when proc_root itself cannot
- * be read (the previous map stays). */
+ * belong to another user or have exited); the first kind (EACCES, EPERM)
+ * is counted in *denied (set to this scan's count), a process that exited
+ * is not.  Returns 0, or -errno when proc_root itself cannot be read (the
+ * previous map stays). */
 int attr_procmap_scan(struct attr_procmap *m, uint64_t *denied);
 
 /* attr_procmap_find: the processes holding inode (at most max, into out);

@@ -257,11 +257,11 @@ static void recorded_tree(void **state)
 		mk("%s/%d/fd", tree, pid);
 		ln("socket:[555]", "%s/%d/fd/0", tree, pid);
 	}
-	mk("%s/50", tree);			/* no fd/: denied */
+	mk("%s/50", tree);			/* no fd/: exited, not denied */
 	mk("%s/net", tree);
 	ln("123", "%s/self", tree);
 	m = scanned(tree, &denied);
-	assert_int_equal(denied, 1);
+	assert_int_equal(denied, 0);
 	assert_int_equal(attr_procmap_find(m, 4242, p, 16), 2);
 	assert_int_equal(p[0].pid, 77);
 	assert_string_equal(p[0].comm, "a-very-long-com");
