@@ -35,9 +35,12 @@
  * without a flow holds an all-zero view (id 0). */
 struct ft_pub {
 	uint32_t seq;		/* odd while the writer updates v */
-	uint32_t pad;
+	uint32_t pending;	/* the writer's own: v is to be published
+				   at the end of the call (pub_mark) */
 	struct ft_view v;
 };
+
+#define PUB_PENDING 64	/* flows whose views wait for the end of a call */
 
 struct ft_table {
 	struct ft_config cfg;
@@ -66,6 +69,8 @@ struct ft_table {
 	struct ft_stats st;
 	struct gone_tab *gone;	/* sockets that closed; NULL until one */
 	uint32_t gone_epoch;	/* closes taken (flows compare theirs) */
+	uint32_t npending;	/* records in pending[] */
+	uint32_t pending[PUB_PENDING];	/* records to publish (pub[].pending) */
 };
 
 static const char *const cs_names[FT_CS_NUM] = {
@@ -328,6 +333,36 @@ static void publish(struct ft_table *t, uint32_t rec, const struct ft_view *v)
 	seqlock_store(&p->seq, &p->v, v, sizeof(*v));
 }
 
+/* The views of the flows packets changed, once each (pub_mark). */
+static void pub_flush(struct ft_table *t)
+{
+	struct ft_view v;
+
+	for (uint32_t i = 0; i < t->npending; i++) {
+		uint32_t rec = t->pending[i];
+
+		if (!t->pub[rec].pending)	/* ended since, or listed twice */
+			continue;
+		t->pub[rec].pending = 0;
+		conn_view(&t->flows[rec], FT_END_ACTIVE, t->now, &v);
+		publish(t, rec, &v);
+	}
+	t->npending = 0;
+}
+
+/* Publish rec's view at the end of this ft_packet(s) call, not at each
+ * packet: a busy flow's 312-byte view is built and copied once a call
+ * (readers look a few times a second). */
+static void pub_mark(struct ft_table *t, uint32_t rec)
+{
+	if (t->pub[rec].pending)
+		return;
+	if (t->npending == PUB_PENDING)
+		pub_flush(t);
+	t->pub[rec].pending = 1;
+	t->pending[t->npending++] = rec;
+}
+
 int ft_read(const struct ft_table *t, uint32_t i, struct ft_view *v)
 {
 	if (!t->pub || i >= t->cap)
@@ -353,8 +388,10 @@ static void end_flow(struct ft_table *t, uint32_t rec, uint8_t why)
 
 	if (shown)
 		conn_view(f, why, t->now, &v);
-	if (t->pub && shown)
+	if (t->pub && shown) {
+		t->pub[rec].pending = 0;
 		publish(t, rec, NULL);
+	}
 	index_delete(t, f->slot);
 	f->in_use = 0;
 	t->due[rec] = INT64_MAX;
@@ -445,12 +482,8 @@ static void icmp_attach(struct ft_table *t, const struct dec_pkt *p)
 	if (rec < 0 || conn_removed(&t->flows[rec], t->now))
 		return;
 	behav_icmp(&t->flows[rec], p);
-	if (t->pub && readable(t, &t->flows[rec])) {
-		struct ft_view v;
-
-		conn_view(&t->flows[rec], FT_END_ACTIVE, t->now, &v);
-		publish(t, (uint32_t)rec, &v);
-	}
+	if (t->pub && readable(t, &t->flows[rec]))
+		pub_mark(t, (uint32_t)rec);
 }
 
 /* A flow readers see: counted, and its sockets looked up. */
@@ -553,12 +586,8 @@ static void packet_keyed(struct ft_table *t, const struct dec_pkt *p,
 	conn_update(f, p, from_orig, &t->to);
 	t->due[rec] = f->deadline_ns;
 	t->last[rec] = f->last_ns;
-	if (t->pub && readable(t, f)) {
-		struct ft_view v;
-
-		conn_view(f, FT_END_ACTIVE, t->now, &v);
-		publish(t, (uint32_t)rec, &v);
-	}
+	if (t->pub && readable(t, f))
+		pub_mark(t, (uint32_t)rec);
 	if (p->inner.has_ports && (p->proto == P_ICMP || p->proto == P_ICMPV6))
 		icmp_attach(t, p);
 	sweep(t, 1, 0);
@@ -570,21 +599,19 @@ void ft_packet(struct ft_table *t, const struct dec_pkt *p)
 
 	make_key(p, &k);
 	packet_keyed(t, p, &k, key_hash(&k));
+	if (t->pub)
+		pub_flush(t);
 }
 
-/* Hash the whole batch first and prefetch each packet's index slot, then
+/* Hash the whole chunk first and prefetch each packet's index slot, then
  * the record it points to: the cache misses of one packet overlap with
  * the work on the others instead of stalling one after another. */
-void ft_packets(struct ft_table *t, const struct dec_pkt *p, unsigned n)
+static void packets_chunk(struct ft_table *t, const struct dec_pkt *p,
+			  unsigned n)
 {
 	struct ft_key k[FT_BATCH];
 	uint64_t h[FT_BATCH];
 
-	while (n > FT_BATCH) {
-		ft_packets(t, p, FT_BATCH);
-		p += FT_BATCH;
-		n -= FT_BATCH;
-	}
 	for (unsigned i = 0; i < n; i++) {
 		make_key(&p[i], &k[i]);
 		h[i] = key_hash(&k[i]);
@@ -598,6 +625,14 @@ void ft_packets(struct ft_table *t, const struct dec_pkt *p, unsigned n)
 	}
 	for (unsigned i = 0; i < n; i++)
 		packet_keyed(t, &p[i], &k[i], h[i]);
+}
+
+void ft_packets(struct ft_table *t, const struct dec_pkt *p, unsigned n)
+{
+	for (unsigned i = 0; i < n; i += FT_BATCH)
+		packets_chunk(t, p + i, n - i < FT_BATCH ? n - i : FT_BATCH);
+	if (t->pub)
+		pub_flush(t);
 }
 
 void ft_flush(struct ft_table *t)

@@ -18,8 +18,11 @@
  * has a sequence counter, odd while the writer updates it (a seqlock), and
  * readers copy the published view with atomic loads and retry when
  * the counter moved (Boehm, "Can seqlocks get along with programming language
- * memory models?", MSPC 2012).  Publishing is off unless cfg.publish is set,
- * so a single-threaded offline run pays nothing for it.
+ * memory models?", MSPC 2012).  A flow's view is published once per
+ * ft_packet(s) call, at its end, however many of the call's packets the
+ * flow had (an ended flow's at once): readers see the table as it was
+ * between two calls.  Publishing is off unless cfg.publish is set, so a
+ * single-threaded offline run pays nothing for it.
  *
  * Vocabulary follows Zeek's conn.log (docs.zeek.org, base/protocols/conn):
  * orig is the endpoint that sent the first packet (unless Zeek's rules flip
@@ -231,7 +234,8 @@ size_t ft_memory(const struct ft_config *cfg);
 void ft_packet(struct ft_table *t, const struct dec_pkt *p);
 
 /* ft_packets: ft_packet() for n packets in order, faster: memory lookups
- * of the batch overlap (FT_BATCH at a time). */
+ * of the batch overlap (FT_BATCH at a time), and a flow with several of
+ * the n packets has its view published once, after them. */
 #define FT_BATCH 16
 void ft_packets(struct ft_table *t, const struct dec_pkt *p, unsigned n);
 
