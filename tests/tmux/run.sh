@@ -9,10 +9,10 @@
 # conns), the processes view, help, Tab; q.  udp-echo-unreach.pcap: the /
 # filter (9999 leaves one row; Esc keeps the old one; empty clears).
 # lo-nano.pcap: n shows localhost; zeek-conn-size.pcap (SKIP without
-# ../shared): an ended flow (e) keeps its HTTP Host name.  syn-timeout.pcap at --speed 1: space
-# pauses, . steps one packet, + and - change the speed, e lists the ended
-# flow.  SIGTERM; a cut file (footer, exit 1, the
-# message after the screen); a fatal error (-w into a missing directory);
+# ../shared): an ended flow (e) keeps its HTTP Host name.
+# syn-timeout.pcap at --speed 1: space pauses, . steps one packet, + and -
+# change the speed, e lists the ended flow.  SIGTERM; a cut file (footer,
+# exit 1, the message after the screen); a fatal error (-w into a missing directory);
 # the capture on stdin (keys from /dev/tty).  ndpi-synscan.pcap (SKIP
 # without ../shared): ports view, sort by port both ways, End/Home/j,
 # resizing to 100x25 and back.  At 80x24 (attrib-lo.pcapng): the header
