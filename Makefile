@@ -190,12 +190,14 @@ bench: all
 
 # Live capture on a veth pair between two network namespaces (root):
 # loss, porttop (--batch and the view) against tcpdump -w /dev/null at
-# rising tcpreplay rates, then CPU per packet at one rate; see
-# tests/bench/README.md, "Live loss" and "Live CPU per packet".
+# rising tcpreplay rates, then CPU per packet at one rate, then what
+# --fanout-group divides; see tests/bench/README.md, "Live loss", "Live
+# CPU per packet" and "Fanout".
 .PHONY: bench-live
 bench-live: all
 	tests/bench/live_loss.sh
 	tests/bench/live_cpu.sh
+	tests/bench/live_fanout.sh
 
 # Floods: a spoofed SYN flood against normal traffic, and crafted hash
 # collisions under a known key against a random one; see tests/bench/

@@ -208,6 +208,10 @@ static void usage_more(FILE *f)
 "                     thread: pcapng files (owners in comments; --attrib\n"
 "                     none lets them), the view, --batch, -w, --events,\n"
 "                     checks, --ipfix, live capture\n"
+"  --fanout-group ID  live (Linux): join PACKET_FANOUT group ID (1-65535)\n"
+"                     in hash mode; run one porttop per core with the same\n"
+"                     ID on the same device: each gets whole flows, both\n"
+"                     directions, and reports its share\n"
 "Limits:\n"
 "  --max-flows N      flows kept at once (default %u: %zu MiB, %zu MiB with\n"
 "                     the view or --batch); when full, the idlest flow is\n"
@@ -357,6 +361,16 @@ static int o_buffer(struct opts *o, const char *a)
 	if (parse_u64(a, &v) < 0 || v == 0 || v > (1u << 21))
 		return -1;
 	o->eng.live.buffer_kib = (int)v;
+	return 0;
+}
+
+static int o_fanout(struct opts *o, const char *a)
+{
+	uint64_t v;
+
+	if (parse_u64(a, &v) < 0 || v == 0 || v > 65535)
+		return -1;
+	o->eng.live.fanout_group = (int)v;
 	return 0;
 }
 
@@ -592,6 +606,8 @@ static const struct opt_def {
 	  "podman, docker, cri, auto, KIND=/PATH (a comma-separated list, at "
 	  "most 8 sockets) or none" },
 	{ "threads", 301, 1, o_threads, "invalid --threads", "1 to 16" },
+	{ "fanout-group", 302, 1, o_fanout, "invalid --fanout-group",
+	  "1 to 65535" },
 };
 #define NOPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 #define OPT_DIFF 512	/* + enum diff_opt: --diff's options, defined and
@@ -709,6 +725,9 @@ static int check_options(struct opts *o)
 
 	if (o->eng.read_file && o->eng.live.iface)
 		return bad_usage("-r and -i exclude each other", NULL);
+	if (o->eng.read_file && o->eng.live.fanout_group)
+		return bad_usage("--fanout-group shares a live capture's "
+				 "packets: it does not go with -r", NULL);
 	if (o->batch && o->report_set)
 		return bad_usage("--batch and --report exclude each other",
 				 NULL);

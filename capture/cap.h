@@ -127,11 +127,19 @@ struct cap_live_opts {
 	int buffer_kib;		/* kernel buffer in KiB, 0: the default */
 	int immediate;		/* deliver each packet at once (latency over
 				   throughput) */
+	int fanout_group;	/* 1..65535: join this PACKET_FANOUT group in
+				   hash mode (packet(7)), sharing the device's
+				   packets with the group's other sockets, a
+				   flow's two directions to the same one
+				   (the kernel's symmetric flow hash); 0:
+				   none.  Linux only */
 };
 
 /* cap_open_live: open and activate a device.  CAP_ERR_OPEN with a message
  * that says what to do (permissions: root or CAP_NET_RAW+CAP_NET_ADMIN; no
- * such device: porttop -D).  *warn gets libpcap's activation warning, if
+ * such device: porttop -D; a fanout group that cannot be joined: its
+ * members capture another device or in another mode (EINVAL), or it is
+ * full (ENOSPC); Windows: no fanout).  *warn gets libpcap's activation warning, if
  * any (e.g. promiscuous mode not supported), else "". */
 int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 		  char *errbuf, char *warn);

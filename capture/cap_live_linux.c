@@ -6,9 +6,12 @@
  * so the capture thread notices a stop request and refreshes kernel
  * counters at least this often even when nothing arrives.
  */
+#include <errno.h>
+#include <linux/if_packet.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cap_int.h"
 #include "cap_snap.h"
@@ -58,6 +61,28 @@ static const char *activate_hint(int rc)
 static int cooked_header(int dlt)
 {
 	return dlt == DLT_LINUX_SLL2 ? 20 : dlt == DLT_LINUX_SLL ? 16 : 0;
+}
+
+/* Joins the device's socket to PACKET_FANOUT group `group` in hash mode
+ * (packet(7)): the kernel hands each packet to one member, chosen by its
+ * symmetric flow hash (net/packet/af_packet.c, fanout_demux_hash), so a
+ * flow's two directions reach the same member.  Without
+ * PACKET_FANOUT_FLAG_DEFRAG: the kernel would hand a reassembled
+ * datagram, not the fragments on the wire; a fragment hashes on its
+ * addresses alone, so a datagram's fragments still reach one member.
+ * After pcap_activate: a socket joins once bound. */
+static int join_fanout(struct cap *c, int group, char *errbuf)
+{
+	int arg = (group & 0xffff) | (PACKET_FANOUT_HASH << 16);
+
+	if (setsockopt(c->fd, SOL_PACKET, PACKET_FANOUT, &arg,
+		       sizeof(arg)) == 0)
+		return CAP_OK;
+	snprintf(errbuf, CAP_ERRBUF_SIZE,
+		 "%.64s: cannot join fanout group %d: %s%s", c->name, group,
+		 strerror(errno), errno == EINVAL ? " (its members capture "
+		 "another device, or not in hash mode)" : "");
+	return CAP_ERR_OPEN;
 }
 
 int cap_open_live(const struct cap_live_opts *o, struct cap **out,
@@ -113,6 +138,10 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 		if (c->fd < 0)
 			snprintf(errbuf, CAP_ERRBUF_SIZE,
 				 "%.64s: no selectable descriptor", c->name);
+		pcap_close(c->p);
+		goto fail;
+	}
+	if (o->fanout_group && join_fanout(c, o->fanout_group, errbuf) != CAP_OK) {
 		pcap_close(c->p);
 		goto fail;
 	}

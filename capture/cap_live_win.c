@@ -101,6 +101,11 @@ int cap_open_live(const struct cap_live_opts *o, struct cap **out,
 	int rc;
 
 	*warn = '\0';
+	if (o->fanout_group) {	/* Npcap's driver has no such groups */
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "--fanout-group: Npcap has "
+			 "no fanout groups (Linux's PACKET_FANOUT)");
+		return CAP_ERR_OPEN;
+	}
 	if (pcapdl_load(errbuf) < 0)
 		return CAP_ERR_OPEN;
 	if (!(c = calloc(1, sizeof(*c)))) {

@@ -72,12 +72,9 @@ IFS=, read -r -a CAPS <<<"$ONLY"
 for c in "${CAPS[@]}"; do
   [[ " ${ALL_CAPS[*]} " == *" $c "* ]] || usage "unknown capturer '$c' (known: ${ALL_CAPS[*]})"
 done
-case "$RATE" in
-  top|topspeed) PPS=(0) ;;
-  *[kK]) [[ "${RATE%?}" =~ ^[1-9][0-9]*$ ]] || usage "bad rate '$RATE'"; PPS=($((${RATE%?} * 1000))) ;;
-  *M) [[ "${RATE%?}" =~ ^[1-9][0-9]*$ ]] || usage "bad rate '$RATE'"; PPS=($((${RATE%?} * 1000000))) ;;
-  *) [[ "$RATE" =~ ^[1-9][0-9]*$ ]] || usage "bad rate '$RATE'"; PPS=("$RATE") ;;
-esac
+# shellcheck source=tests/bench/live_lib.sh
+. "$ROOT/tests/bench/live_lib.sh"
+rate_pps "$RATE"
 
 if [ "$(id -u)" != 0 ]; then
   echo "live_cpu.sh: needs root (network namespaces, a veth pair, packet capture); nothing measured" >&2
@@ -85,8 +82,6 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 ME=live_cpu.sh
-# shellcheck source=tests/bench/live_lib.sh
-. "$ROOT/tests/bench/live_lib.sh"
 live_setup
 
 # cpu_ns PID: "ALL CAPTURE": nanoseconds on a CPU of all its threads, and of

@@ -94,6 +94,17 @@ live_setup() {
   BOPT=(); BTXT=""; [ -z "$BUF" ] || { BOPT=(-B "$BUF"); BTXT=" -B $BUF"; }
 }
 
+# rate_pps R: PPS=(the tcpreplay --pps rate of R: k and M suffixes; 0 for
+# "top", --topspeed), or usage's message
+rate_pps() {
+  case "$1" in
+    top|topspeed) PPS=(0) ;;
+    *[kK]) [[ "${1%?}" =~ ^[1-9][0-9]*$ ]] || usage "bad rate '$1'"; PPS=($((${1%?} * 1000))) ;;
+    *M) [[ "${1%?}" =~ ^[1-9][0-9]*$ ]] || usage "bad rate '$1'"; PPS=($((${1%?} * 1000000))) ;;
+    *) [[ "$1" =~ ^[1-9][0-9]*$ ]] || usage "bad rate '$1'"; PPS=("$1") ;;
+  esac
+}
+
 # --- helpers ---------------------------------------------------------------------
 alive() {  # PID: running, not a zombie
   local st

@@ -258,6 +258,8 @@ expect_ok() {
 
 expect_error no-such-device 2 'nosuchdev0.*(No such device|porttop -D)' -i nosuchdev0 --report flows
 expect_error read-and-interface 2 'exclude each other' -r "$PCAP" -i lo
+expect_error fanout-with-file 2 'fanout-group shares a live capture.*does not go with -r' -r "$PCAP" --fanout-group 7
+expect_error bad-fanout-group 2 'invalid --fanout-group: 65536 \(1 to 65535\)$' -i lo --fanout-group 65536
 expect_error unknown-option 2 'unknown option.*-x' -r "$PCAP" -x
 expect_error unknown-long-option 2 'unknown option.*--bogus' -r "$PCAP" --bogus
 expect_error missing-argument 2 'requires an argument.*-r' -r

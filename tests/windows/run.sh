@@ -242,12 +242,18 @@ npf_checks() {
 		[ -z "${i#*:}" ] || printf -- '-i\n%s\n' "${i#*:}"
 		printf -- '--report\nports\n.\n'
 	done >> "$npf/manifest"
+	# --fanout-group is Linux's PACKET_FANOUT: Npcap says no, before
+	# opening anything
+	printf '@ fanout - %s %s\n%s\n-i\n%s\n--fanout-group\n7\n--report\nports\n.\n' \
+		"$npf/fanout.out" "$npf/fanout.err" \
+		"$(echo "$npf/porttop.exe" | tr / '\\')" "\\Device\\NPF_$g" >> "$npf/manifest"
 	"$WINE" "$out/winrun.exe" "$npf/manifest" "$npf/results" > "$npf/wine.log" 2>&1
 	for i in name case number npf; do
 		npf_expect "$i" "porttop: \\Device\\NPF_$g: stand-in: no packets"
 	done
 	npf_expect unknown "porttop: nosuch: No such device exists (porttop -D lists the devices)"
 	npf_expect default "porttop: $first: stand-in: no packets"
+	npf_expect fanout "porttop: --fanout-group: Npcap has no fanout groups (Linux's PACKET_FANOUT)"
 	npf_live
 }
 # Live on the stand-in's loopback adapter (no packets): the listeners
