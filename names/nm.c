@@ -32,7 +32,8 @@ struct nm_names *nm_new(void)
 	n->pool = nm_pool_new(NM_TEXT);
 	n->addrs = nm_tab_new(NM_ADDRS);
 	n->tuples = nm_tab_new(NM_TUPLES);
-	if (!n->pool || !n->addrs || !n->tuples) {
+	n->seen = calloc((1u << NM_SEEN_BITS) / 64, sizeof(uint64_t));
+	if (!n->pool || !n->addrs || !n->tuples || !n->seen) {
 		nm_free(n);
 		return NULL;
 	}
@@ -46,7 +47,38 @@ void nm_free(struct nm_names *n)
 	nm_pool_free(n->pool);
 	nm_tab_free(n->addrs);
 	nm_tab_free(n->tuples);
+	free(n->seen);
 	free(n);
+}
+
+/* The bit of address addr in seen: not keyed, as a collision (chosen by
+ * a stranger or not) costs only the lookups a clear bit would skip. */
+static uint32_t seen_bit(const uint8_t *addr)
+{
+	uint64_t lo, hi;
+
+	memcpy(&lo, addr, 8);
+	memcpy(&hi, addr + 8, 8);
+	return (uint32_t)(((lo ^ (hi << 29 | hi >> 35)) *
+			   0x9e3779b97f4a7c15ull) >> (64 - NM_SEEN_BITS));
+}
+
+void nm_seen_mark(struct nm_names *n, const uint8_t *addr)
+{
+	uint32_t b = seen_bit(addr);
+
+	/* release: a reader that sees the entry after seeing the bit
+	 * clear only raced the put, as a lookup just before it would */
+	__atomic_fetch_or(&n->seen[b / 64], 1ull << (b % 64),
+			  __ATOMIC_RELEASE);
+}
+
+static int seen(const struct nm_names *n, const uint8_t *addr)
+{
+	uint32_t b = seen_bit(addr);
+
+	return (__atomic_load_n(&n->seen[b / 64], __ATOMIC_ACQUIRE) >>
+		(b % 64)) & 1;
 }
 
 void nm_addr_key(uint8_t key[NM_KEY], const uint8_t *addr,
@@ -140,7 +172,7 @@ void nm_flow(const struct nm_names *n, const struct ft_view *v,
 
 		memset(o, 0, sizeof(*o));
 		/* TCP's ClientHello or Host, a QUIC client's Initial */
-		if (n && (((k->proto == 6 || k->proto == 17) &&
+		if (n && seen(n, a) && (((k->proto == 6 || k->proto == 17) &&
 			   own_name(n, v, a, ap, peer, pp, ipv, o, &why)) ||
 			  addr_name(n, v, a, peer, ipv, o, &why)))
 			continue;

@@ -35,6 +35,8 @@ struct dns_ctx {
 
 static void put(struct nm_names *n, struct nm_ent *e, int64_t now)
 {
+	/* the address the entry names: a tuple's server, else the first */
+	nm_seen_mark(n, e->key + (e->key[37] == NM_K_TUPLE ? 16 : 0));
 	if (nm_tab_put(e->key[37] == NM_K_TUPLE ? n->tuples : n->addrs, e,
 		       now))
 		ADD(n->st.forgotten);

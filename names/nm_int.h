@@ -26,9 +26,17 @@
 
 enum { NM_K_CLIENT = 1, NM_K_ANY, NM_K_PTR, NM_K_TUPLE };
 
+#define NM_SEEN_BITS	20	/* log2 of the bits of nm_names.seen */
+
 struct nm_names {
 	struct nm_pool *pool;
 	struct nm_tab *addrs, *tuples;
+	uint64_t *seen;			/* a bit per address hash, set before
+					   any entry of that address (an
+					   address entry's, a tuple's server)
+					   is put, never cleared: a clear bit
+					   means no entry, and nm_flow skips
+					   the four lookups of that end */
 	struct nm_stats st;		/* atomics: read by any thread */
 };
 
@@ -39,5 +47,9 @@ void nm_addr_key(uint8_t key[NM_KEY], const uint8_t *addr,
 		 const uint8_t *client, int ipv, int kind);
 void nm_tuple_key(uint8_t key[NM_KEY], const uint8_t *c, uint16_t cp,
 		  const uint8_t *s, uint16_t sp, int ipv);
+
+/* nm_seen_mark: addr (16 bytes) may have entries from now on: called by
+ * the writer before it puts one. */
+void nm_seen_mark(struct nm_names *n, const uint8_t *addr);
 
 #endif
