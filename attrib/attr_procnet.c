@@ -20,6 +20,7 @@
 #include "attr_sock.h"
 
 #define PN_LINE	512		/* rows are 150-180 characters */
+#define PN_BUF	(1 << 16)	/* stdio buffer of a /proc/net file */
 #define PN_FIELDS 10		/* sl local rem st tx:rx tr:when retr uid
 				   timeout inode */
 #define PN_LISTEN 0x0A		/* TCP_LISTEN, include/net/tcp_states.h */
@@ -157,14 +158,18 @@ static int pn_file(struct procnet *pn, const char *name, uint8_t proto,
 {
 	char path[PATH_MAX + 16], line[PN_LINE];
 	struct attr_sock s;
+	char *buf;
 	FILE *f;
 	int first = 1;
 
 	snprintf(path, sizeof(path), "%s/net/%s", pn->root, name);
 	if (!(f = fopen(path, "re")))
 		return -errno;
-	/* Big reads: fewer seq_file restarts while the table changes. */
-	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	/* Big reads: fewer seq_file restarts while the table changes.  A
+	 * buffer of our own: glibc's setvbuf ignores the size when given
+	 * none (and /proc's st_blksize is 1 KiB). */
+	if ((buf = malloc(PN_BUF)))
+		setvbuf(f, buf, _IOFBF, PN_BUF);
 	while (fgets(line, sizeof(line), f)) {
 		if (!strchr(line, '\n') && !feof(f)) {
 			int c;		/* overlong: not a row we know */
@@ -182,6 +187,7 @@ static int pn_file(struct procnet *pn, const char *name, uint8_t proto,
 		first = 0;
 	}
 	fclose(f);
+	free(buf);
 	return 0;
 }
 

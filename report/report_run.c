@@ -117,6 +117,10 @@ enum pt_status report_capture(struct engine *e, int quiet, struct pt_err *err)
 	return engine_wait(e, err);
 }
 
+/* stdout's buffer: our own, as glibc's setvbuf ignores the size when
+ * given none and takes st_blksize (4 KiB on a pipe or /dev/null). */
+static char outbuf[1 << 20];
+
 int report_run(struct engine *e, const struct report_run_opts *o)
 {
 	struct report *rep = NULL;
@@ -132,8 +136,11 @@ int report_run(struct engine *e, const struct report_run_opts *o)
 	 * once it is read (below) */
 	if (!o->quiet && engine_attr(e) && engine_is_live(e))
 		fprintf(stderr, "porttop: %s\n", engine_attrib_msg(e));
-	/* Reports can be millions of lines: buffer them in large blocks. */
-	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	/* A file's report can be millions of lines: buffer them in large
+	 * blocks.  Live, stdio's own buffer (4 KiB on a pipe), so that
+	 * `--order end` rows go out a few at a time as flows end. */
+	if (!engine_is_live(e))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (rep && o->kind == REP_FLOWS && o->order != REP_ORDER_ALL &&
 	    report_stream(rep, stdout, o->order == REP_ORDER_END ? 0 :
 				       REPORT_WINDOW) < 0) {
