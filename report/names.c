@@ -8,15 +8,36 @@
 
 #include "names.h"
 
+/* An IPv4 address in dotted decimal, as inet_ntop writes it (at most 16
+ * bytes with the NUL), without the sprintf glibc's inet_ntop makes per
+ * address: two per row of a flows report. */
+static void ip4_text(const uint8_t *a, char *s)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100)
+			*s++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*s++ = (char)('0' + v / 10 % 10);
+		*s++ = (char)('0' + v % 10);
+		*s++ = i < 3 ? '.' : '\0';
+	}
+}
+
 void rep_ends(const struct ft_view *v, struct rep_ends *e)
 {
 	const struct ft_key *k = &v->key;
-	int af = (k->flags & FT_K_V6) ? AF_INET6 : AF_INET;
 	const uint8_t *oh = v->orig_is_a ? k->a : k->b;
 	const uint8_t *rh = v->orig_is_a ? k->b : k->a;
 
-	inet_ntop(af, oh, e->orig_h, sizeof(e->orig_h));
-	inet_ntop(af, rh, e->resp_h, sizeof(e->resp_h));
+	if (k->flags & FT_K_V6) {
+		inet_ntop(AF_INET6, oh, e->orig_h, sizeof(e->orig_h));
+		inet_ntop(AF_INET6, rh, e->resp_h, sizeof(e->resp_h));
+	} else {
+		ip4_text(oh, e->orig_h);
+		ip4_text(rh, e->resp_h);
+	}
 	if (k->flags & FT_K_PORTS) {
 		e->orig_p = v->orig_is_a ? k->pa : k->pb;
 		e->resp_p = v->orig_is_a ? k->pb : k->pa;
