@@ -532,9 +532,9 @@ static void draw_rows(struct view *v)
  * filter is being edited, why it was refused. */
 static void status_line(const struct view *v)
 {
-	char line[512], pend[32] = "", extra[96] = "";
-	size_t n = view_nrows(v);
-	int x, w;
+	char line[512], pend[32] = "", extra[96] = "", row[48];
+	size_t n = view_nrows(v), len;
+	int x, w, rlen;
 
 	if (v->editing && v->ferr[0]) {
 		attron(A_BOLD);
@@ -548,8 +548,10 @@ static void status_line(const struct view *v)
 	snprintf(extra, sizeof(extra), "%s%s%s%s%s", v->names ? "names: on" :
 		 "", pend, v->names ? "  " : "", v->exact ? "bytes: exact  " :
 		 "", v->show_ended && v->mv == MV_FLOWS ? "ended: shown  " : "");
+	rlen = snprintf(row, sizeof(row), "row %zu/%zu",
+			n ? v->sel[v->mv] + 1 : 0, n);
 	snprintf(line, sizeof(line), "%s  sort: %s%s%s  filter: %s%s%s%s  "
-		 "%srow %zu/%zu", v->mv == MV_FLOWS ?
+		 "%s", v->mv == MV_FLOWS ?
 		 "[Flows] Ports  Processes" : v->mv == MV_PORTS ?
 		 " Flows [Ports] Processes" : v->group ?
 		 " Flows  Ports [Containers]" : " Flows  Ports [Processes]",
@@ -558,8 +560,18 @@ static void status_line(const struct view *v)
 		 fmt_col_span(&v->cols, v->skey[v->mv], &x, &w) ? "" :
 		 " (hidden)", v->filter[0] ? "'" : "-", v->filter,
 		 v->filter[0] ? "'" : "", v->fbad[v->mv] ? " (not for these "
-		 "rows: all shown)" : "", extra, n ? v->sel[v->mv] + 1 : 0, n);
-	mvaddnstr(FMT_HEAD_LINES, 0, line, COLS);
+		 "rows: all shown)" : "", extra);
+	len = strlen(line);
+	if (len + (size_t)rlen <= (size_t)COLS || rlen + 1 >= COLS) {
+		snprintf(line + len, sizeof(line) - len, "%s", row);
+		mvaddnstr(FMT_HEAD_LINES, 0, line, COLS);
+		return;
+	}
+	/* too wide (80 columns with names and ended rows shown, a long
+	 * filter): the row number stays whole at the right end, what is
+	 * before it is cut */
+	mvaddnstr(FMT_HEAD_LINES, 0, line, COLS - rlen - 1);
+	mvaddnstr(FMT_HEAD_LINES, COLS - rlen, row, rlen);
 }
 
 void view_draw(struct view *v)

@@ -9,7 +9,8 @@
 # conns), the processes view, help, Tab; q.  udp-echo-unreach.pcap: the /
 # filter (9999 leaves one row; Esc keeps the old one; empty clears).
 # lo-nano.pcap: n shows localhost; zeek-conn-size.pcap (SKIP without
-# ../shared): an ended flow (e) keeps its HTTP Host name.
+# ../shared): an ended flow (e) keeps its HTTP Host name; at 80 columns
+# the status line, too wide with names and ended rows, keeps its row number.
 # syn-timeout.pcap at --speed 1: space pauses, . steps one packet, + and -
 # change the speed, e lists the ended flow.  SIGTERM; a cut file (footer,
 # exit 1, the message after the screen); a fatal error (-w into a missing directory);
@@ -390,6 +391,11 @@ if [ -f "$SHARED/pcaps/zeek-conn-size.pcap" ]; then
 	wait_for "replay ended"
 	keys e n
 	check names-ended "^tcp +192\.150\.186\.169:53063 +adserv\.quality-channel\.de:80 +SF "
+	# at 80 columns the status line with names and ended rows on is too
+	# wide: its end, the row number, stays whole
+	T resize-window -t v -x 80 -y 24
+	check status-80 "^\[Flows\] .* ended: shown row 1/5$"
+	T resize-window -t v -x 160 -y 40
 	keys q
 	after_exit names-ended-quit 0
 else
