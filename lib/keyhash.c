@@ -1,6 +1,7 @@
-/* keyhash.c - see keyhash.h.  SipHash-2-4 (Aumasson and Bernstein), the
- * function libsodium's crypto_shorthash computes, written out so that
- * every platform has the same one; the run's key from os_random(). */
+/* keyhash.c - see keyhash.h.  SipHash (Aumasson and Bernstein) written
+ * out so that every platform has the same one: SipHash-2-4, the function
+ * libsodium's crypto_shorthash computes, and SipHash-1-3, the tables'
+ * hash; the run's key from os_random(). */
 #include <string.h>
 
 #include "keyhash.h"
@@ -34,7 +35,10 @@ static inline uint64_t le64(const uint8_t *p)
 		v2 = ROTL(v2, 32);			\
 	} while (0)
 
-uint64_t siphash24(const void *in, size_t len, const uint8_t key[16])
+/* SipHash-c-d: c rounds a block, d at the end (constants once inlined:
+ * the loops unroll). */
+static inline uint64_t sip(const void *in, size_t len, const uint8_t key[16],
+			   int c, int d)
 {
 	const uint8_t *p = in;
 	uint64_t k0 = le64(key), k1 = le64(key + 8), m;
@@ -46,23 +50,31 @@ uint64_t siphash24(const void *in, size_t len, const uint8_t key[16])
 	for (; left >= 8; left -= 8, p += 8) {
 		m = le64(p);
 		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
+		for (int r = 0; r < c; r++)
+			SIPROUND;
 		v0 ^= m;
 	}
 	memcpy(last, p, left);
 	last[7] = (uint8_t)len;
 	m = le64(last);
 	v3 ^= m;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < c; r++)
+		SIPROUND;
 	v0 ^= m;
 	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < d; r++)
+		SIPROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t siphash24(const void *in, size_t len, const uint8_t key[16])
+{
+	return sip(in, len, key, 2, 4);
+}
+
+uint64_t siphash13(const void *in, size_t len, const uint8_t key[16])
+{
+	return sip(in, len, key, 1, 3);
 }
 
 int keyhash_init(const uint8_t seed[16])
@@ -76,5 +88,5 @@ int keyhash_init(const uint8_t seed[16])
 
 uint64_t keyhash(const void *key, size_t len)
 {
-	return siphash24(key, len, hash_key);
+	return siphash13(key, len, hash_key);
 }
