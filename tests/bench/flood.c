@@ -11,7 +11,7 @@
  *                         PORTTOP_HASH_SEED=SEED (32 hex digits), each sent
  *                         R times: a hash-flooding attack on a known key
  *
- * The collisions use porttop's own keyed hash (decode/keyhash.c) on the
+ * The collisions use porttop's own keyed hash (lib/keyhash.c) on the
  * flow table's compact IPv4 key (flowtable/ft.c, key_hash: a, b, pa, pb,
  * vlan, proto, flags; a the lower address).  Ethernet, 54-byte frames.
  */
