@@ -21,6 +21,15 @@
 #include "../../lib/keyhash.h"
 #include "../../lib/rand.h"
 
+/* The reference vectors' input: key 00..0f, message bytes 00..3f. */
+static void reference_input(uint8_t key[16], uint8_t msg[64])
+{
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 64; i++)
+		msg[i] = (uint8_t)i;
+}
+
 static void reference_vectors(void **state)
 {
 	static const struct { size_t len; uint64_t h; } v[] = {
@@ -30,10 +39,7 @@ static void reference_vectors(void **state)
 	uint8_t key[16], msg[64];
 
 	(void)state;
-	for (int i = 0; i < 16; i++)
-		key[i] = (uint8_t)i;
-	for (int i = 0; i < 64; i++)
-		msg[i] = (uint8_t)i;
+	reference_input(key, msg);
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		assert_true(siphash24(msg, v[i].len, key) == v[i].h);
 }
@@ -61,10 +67,7 @@ static void siphash13_vectors(void **state)
 	uint8_t key[16], msg[64];
 
 	(void)state;
-	for (int i = 0; i < 16; i++)
-		key[i] = (uint8_t)i;
-	for (int i = 0; i < 64; i++)
-		msg[i] = (uint8_t)i;
+	reference_input(key, msg);
 	for (size_t len = 0; len < 64; len++) {
 		uint64_t h = siphash13(msg, len, key);
 		char hex[17];
