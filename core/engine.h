@@ -162,6 +162,10 @@ struct engine_desc {
 	int switch_tunnels;		/* 1: engine_opts.switch_tunnels */
 	int own_only;			/* 1: porttop run keeps only CMD's
 					   flows (engine_opts.own_cgroup) */
+	int fanout_group;		/* live: the PACKET_FANOUT group the
+					   device's socket joined (this run
+					   sees its share of the flows), or
+					   0 */
 };
 
 struct engine;

@@ -208,6 +208,7 @@ void engine_describe(const struct engine *e, struct engine_desc *d)
 	d->tunnels = e->o.tunnels;
 	d->switch_tunnels = e->o.switch_tunnels;
 	d->own_only = e->o.own_cgroup != 0;
+	d->fanout_group = e->live ? e->o.live.fanout_group : 0;
 	if (attr_active(e->attr)) {
 		attr_get_stats(e->attr, &st);
 		d->attrib = st.source;

@@ -239,15 +239,19 @@ void fmt_head(const struct fmt_head *h, char lines[][256], size_t len)
 	const struct engine_desc *d = h->d;
 	const struct model_totals *t = h->mt;
 	const char *base = strrchr(d->source, '/');
-	char el[32], r[6][24], tot[2][24], state[48];
+	char el[32], r[6][24], tot[2][24], state[48], fan[32] = "";
 
 	/* the file's name and the state first: they are what 80 columns
-	 * must show */
+	 * must show; then whether this run sees only its fanout group's
+	 * share */
 	base = base && base[1] ? base + 1 : d->source;
 	fmt_hms(h->elapsed_ns, el, sizeof(el));
 	state_of(h, state, sizeof(state));
-	snprintf(lines[0], len, "%s - %s %s%s - %s%s%s%s%s - porttop",
-		 base, state, el, h->frozen ? " - display paused" : "",
+	if (d->fanout_group)
+		snprintf(fan, sizeof(fan), " - fanout group %d",
+			 d->fanout_group);
+	snprintf(lines[0], len, "%s - %s %s%s%s - %s%s%s%s%s - porttop",
+		 base, state, el, h->frozen ? " - display paused" : "", fan,
 		 d->filter[0] ? "filter '" : "no filter", d->filter,
 		 d->filter[0] ? "'" : "", d->notice ? " - " : "",
 		 d->notice ? d->notice : "");

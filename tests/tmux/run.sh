@@ -26,7 +26,8 @@
 # (SKIP without ../shared): gre.pcap and vxlan.pcap of ../shared/zeek at
 # 80x24 and 200x50, each --tunnels mode's header and rows against that
 # mode's report; a view started in outer.  As root, a live view on lo at
-# 80x24: the packets line ends with the process share, T.  After every exit: the status, stderr
+# 80x24: the packets line ends with the process share, T; a fanout group's
+# member says so in its header.  After every exit: the status, stderr
 # empty (no sanitizer report), and `stty -a` shows icanon and echo.
 #
 # Output: one line per check, "ok NAME", "FAIL NAME: reason" or
@@ -488,6 +489,12 @@ if [ "$(id -u)" = 0 ]; then
 	check live-80-tunnels "^flows, tunnels outer: [0-9]+ live "
 	keys q
 	after_exit live-80-quit 0
+	# a member of a fanout group says it sees its share
+	fresh
+	cmd "$PORTTOP -i lo --fanout-group 9 2>$tmp/err; echo \"rc=\$?\""
+	check live-80-fanout "^lo - live [0-9:]+ - fanout group 9 - no filter - porttop$"
+	keys q
+	after_exit live-80-fanout-quit 0
 	T resize-window -t v -x 160 -y 40
 else
 	echo "SKIP live-80: capturing on lo needs root"
