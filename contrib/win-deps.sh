@@ -50,11 +50,29 @@ if [ -n "$need" ]; then
 	echo "win-deps: installing$need"
 	$sudo apt-get install -y --no-install-recommends $need
 fi
-if ! grep -rqs '^deb-src .*bookworm' /etc/apt/sources.list /etc/apt/sources.list.d/ &&
-   ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/; then
-	echo "win-deps: adding a deb-src line for bookworm"
-	echo "deb-src http://deb.debian.org/debian bookworm main" |
-		$sudo tee /etc/apt/sources.list.d/porttop-deb-src.list >/dev/null
+# The deb-src entry must carry the Signed-By of the deb822 entry for the
+# same mirror and suite (Debian 12's debian.sources), or apt refuses every
+# source list ("Conflicting values set for option Signed-By"); the one-line
+# file an earlier version of this script wrote without it is replaced.
+lists=/etc/apt/sources.list.d
+if [ -f $lists/porttop-deb-src.list ]; then
+	$sudo rm -f $lists/porttop-deb-src.list
+	$sudo apt-get update -qq
+fi
+if ! grep -rqs '^deb-src .*bookworm' /etc/apt/sources.list $lists/ &&
+   ! grep -rqs '^Types:.*deb-src' $lists/; then
+	echo "win-deps: adding a deb-src entry for bookworm"
+	key=$(cat $lists/*.sources 2>/dev/null | awk -v RS= '
+		/URIs:[^\n]*deb\.debian\.org\/debian([\/ ]|\n|$)/ &&
+		/Suites:[^\n]* bookworm( |\n|$)/ {
+			if (match($0, /Signed-By: *[^\n]*/)) {
+				v = substr($0, RSTART, RLENGTH)
+				sub(/Signed-By: */, "", v); print v; exit
+			}
+		}')
+	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\n%s' \
+		"${key:+Signed-By: $key
+}" | $sudo tee $lists/porttop-deb-src.sources >/dev/null
 	$sudo apt-get update -qq
 fi
 
