@@ -176,15 +176,22 @@ static void gone_put(struct attr *a, const struct attr_sock *s)
 	__atomic_store_n(&a->gone_head, a->gone_head + 1, __ATOMIC_RELEASE);
 }
 
-size_t attr_gone_take(struct attr *a, struct ft_gone *out, size_t max)
+size_t attr_gone_take(struct attr *a, struct ft_gone *out, size_t max,
+		      int64_t until_ns)
 {
 	uint64_t head, n = 0;
 
 	if (!a || !a->gone)
 		return 0;
 	head = __atomic_load_n(&a->gone_head, __ATOMIC_ACQUIRE);
-	for (; a->gone_tail + n != head && n < max; n++)
-		out[n] = a->gone[(a->gone_tail + n) % GONE_SLOTS];
+	for (; a->gone_tail + n != head && n < max; n++) {
+		const struct ft_gone *g = &a->gone[(a->gone_tail + n) %
+						   GONE_SLOTS];
+
+		if (g->ts_ns > until_ns)
+			break;
+		out[n] = *g;
+	}
 	__atomic_store_n(&a->gone_tail, a->gone_tail + n, __ATOMIC_RELEASE);
 	return n;
 }

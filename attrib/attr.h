@@ -171,20 +171,25 @@ int attr_flow_note(struct attr *a, const struct ft_view *v,
 		   char comment[2][ATTR_NOTE_MAX]);
 
 /* attr_want: ask the service to look a new flow's sockets up now (the
- * flow table calls it, in the capture thread, for each new flow: see
+ * flow table calls it, in its writer's thread, for each new flow: see
  * ft_set_new_flow).  Never blocks: requests beyond a bounded queue are
  * dropped and counted.  a may be NULL (ignored). */
 void attr_want(struct attr *a, const struct ft_key *k);
 
-/* attr_gone_take: up to max UDP sockets that closed since the last call,
+/* attr_gone_take: up to max UDP sockets that closed since the last call
+ * and at or before until_ns (CLOCK_REALTIME ns: the newest packet the
+ * caller is about to put in the table; the later ones wait for the
+ * packets stamped after them, as the table keeps 16 closes a tuple),
  * oldest first, as eBPF saw them (the kernel's stamp of the close, turned
  * into CLOCK_REALTIME, the clock of live packets), for the engine to end
  * the flows they owned at the close (ft_owner_gone): a packet after it is
  * another socket's.  eBPF only: the tables (sock_diag, /proc/net) notice
- * a close a poll later, too late to tell packets apart.  Capture thread
- * only; never blocks.  Returns how many; a full ring (4096) drops the
+ * a close a poll later, too late to tell packets apart.  One thread only
+ * (the flow table's writer: the capture thread, or --threads' table
+ * thread); never blocks.  Returns how many; a full ring (4096) drops the
  * newest, counted in attr_stats.lost. */
-size_t attr_gone_take(struct attr *a, struct ft_gone *out, size_t max);
+size_t attr_gone_take(struct attr *a, struct ft_gone *out, size_t max,
+		      int64_t until_ns);
 
 /* attr_horizon: CLOCK_REALTIME ns up to which the service has taken in
  * the socket events (the start of its last completed poll of eBPF's ring:

@@ -68,10 +68,10 @@ struct flow_rec {
 /* CONSUMER_BEHIND: this consumer may get its flows, ticks and finish
  * on a thread of the engine's other than the capture thread, some
  * batches of packets behind it (--threads, core/pipe.h), in the same
- * order as ever, named as ever (the table thread names them): it reads
- * no owners of flows (a file's comments are read ahead by then) and does
- * nothing with packets that must line up with its flows.  Without it the
- * run keeps one thread. */
+ * order as ever, named and owned as ever (the table thread looks them
+ * up; the engine keeps one thread for a file with process comments,
+ * read ahead by then): it does nothing with packets that must line up
+ * with its flows.  Without it the run keeps one thread. */
 #define CONSUMER_BEHIND 0x8
 
 struct consumer {

@@ -23,6 +23,9 @@
 #define DRAIN_NS	(500 * NS_PER_MS)	/* a stopped device: reading
 						   what it had, at most */
 #define HOLD_SLOTS	4096	/* flows waiting at most */
+#define QUIET_LAG_NS	(2 * CAP_READ_TIMEOUT_MS * NS_PER_MS)	/* a quiet
+				   device may still hold packets this old
+				   (the ring's block not yet handed over) */
 #define HORIZON_WAIT_NS	(200 * NS_PER_MS)	/* socket events awaited, at
 						   most (owners_in) */
 #define HORIZON_SLICE_NS (10 * NS_PER_MS)	/* stop and staleness
@@ -50,6 +53,9 @@ struct loop {
 	int64_t next_tick;		/* consumers' next tick: wall time
 					   (a device) or packet time (a
 					   file) */
+	int quiet;			/* a device: the last read found
+					   nothing (all the kernel had is
+					   read) */
 	/* --threads with names: the batch's frames (pipe_frames) */
 	uint8_t *fbuf;			/* PIPE_BATCH_BYTES + PIPE_FRAME_MAX */
 	uint32_t fbytes;
@@ -162,6 +168,7 @@ static void deliver(struct engine *e, const struct ft_view *v)
 /* The pipe's consumer thread: a flow the table thread completed. */
 static void hand_on_piped(void *arg, const struct flow_rec *f)
 {
+	kept(arg, f);
 	hand_on(arg, f, 0);
 }
 
@@ -243,8 +250,12 @@ static void wait_horizon(struct engine *e, int64_t ts)
  * libpcap's ring, in no set order: a batch whose newest UDP datagram is
  * newer than what the service has taken in waits for it (a poll, 20 to
  * 40 ms).  Only a capture thread that has caught up with the kernel's
- * ring ever waits, so the wait costs latency, not throughput. */
-static void owners_in(struct engine *e, const struct dec_pkt *p, unsigned n)
+ * ring ever waits, so the wait costs latency, not throughput; with
+ * --threads the table thread waits, and the capture thread reads on.
+ * The closes taken are those up to the newest of p's n packets, or up to
+ * until (CLOCK_REALTIME ns; INT64_MIN: none further). */
+static void owners_in(struct engine *e, const struct dec_pkt *p, unsigned n,
+		      int64_t until)
 {
 	struct ft_gone g[64];
 	int64_t newest = 0;
@@ -252,24 +263,47 @@ static void owners_in(struct engine *e, const struct dec_pkt *p, unsigned n)
 
 	if (!e->live || !attr_horizon(e->attr))
 		return;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		if (p[i].proto == P_UDP && p[i].ts_ns > newest)
 			newest = p[i].ts_ns;
+		if (p[i].ts_ns > until)
+			until = p[i].ts_ns;
+	}
 	if (newest > attr_horizon(e->attr))
 		wait_horizon(e, newest);
-	while ((k = attr_gone_take(e->attr, g, 64)) > 0)
+	/* the closes up to these packets (a reader behind the kernel would
+	 * otherwise put more closes of a tuple than the table keeps before
+	 * the packets between them), or up to `until` */
+	while ((k = attr_gone_take(e->attr, g, 64, until)) > 0)
 		for (size_t i = 0; i < k; i++)
 			ft_owner_gone(e->ft, &g[i]);
+}
+
+/* The closes that can have no packet left unread on a device the last
+ * read found quiet (the packets of an unfinished ring block excepted),
+ * or none beyond the batch's. */
+static int64_t quiet_until(const struct loop *l)
+{
+	return l->quiet ? real_ns() - QUIET_LAG_NS : INT64_MIN;
+}
+
+/* The pipe's table thread: a batch is about to go through the table, or
+ * (none) the capture thread found the device quiet. */
+static void owners_in_piped(void *arg, const struct dec_pkt *p, unsigned n,
+			    int64_t until)
+{
+	owners_in(arg, p, n, until);
 }
 
 static void flush_batch(struct engine *e, struct loop *l)
 {
 	struct pipe_frames f = { l->fbuf, l->foff, l->flen, l->fbytes };
 
-	if (e->pipe) {	/* a file: no owners to take in */
+	if (e->pipe) {	/* owners: in the table thread (owners_in_piped) */
 		pipe_records(e->pipe, l->batch, l->nb, &f);
 	} else {
-		owners_in(e, l->batch, l->nb);
+		if (l->nb || l->quiet)
+			owners_in(e, l->batch, l->nb, quiet_until(l));
 		ft_packets(e->ft, l->batch, l->nb);
 	}
 	l->nb = 0;
@@ -280,6 +314,8 @@ static void flush_batch(struct engine *e, struct loop *l)
 static void publish(struct engine *e, struct loop *l)
 {
 	flush_batch(e, l);
+	if (e->pipe && e->live)	/* a quiet link's flows end on time */
+		pipe_flush(e->pipe, quiet_until(l));
 	publish_stats(e, l);
 	l->last_pub = mono_ns();
 }
@@ -471,6 +507,7 @@ static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
 	unsigned n = 0;
 
 	l->read++;
+	l->quiet = 0;
 	e->read_now = l->read;
 	if (pk->ts_ns > l->now_ns)
 		l->now_ns = pk->ts_ns;
@@ -512,7 +549,7 @@ static void end_of_input(struct engine *e, struct loop *l)
 	dec_flush(&e->dec);
 	release(e, UINT64_MAX);	/* no note can come now */
 	e->hold = 0;
-	if (e->pipe)	/* the table flushed, every flow handed on */
+	if (e->pipe)	/* the table flushed (or kept), its flows handed on */
 		pipe_end(e->pipe);
 	else if (!e->o.keep_flows)
 		ft_flush(e->ft);
@@ -569,6 +606,7 @@ void *engine_thread(void *arg)
 	while (!LOAD(e->stop)) {
 		rc = cap_next(e->cap, &pk, e->err);
 		if (rc == CAP_TIMEOUT) {	/* a quiet device */
+			l.quiet = 1;
 			publish(e, &l);
 			if (mono_ns() >= l.next_tick)
 				tick(e, &l, l.now_ns);
@@ -626,18 +664,24 @@ int engine_add(struct engine *e, const struct consumer *c)
 	return 0;
 }
 
-/* --threads: the pipeline when what comes out is the same: a file
- * without process comments (no owners to be read behind the packets),
- * no view (it reads the table), every consumer of flows or ticks
+/* --threads: the pipeline when what comes out is the same: a device
+ * (its owners come from the kernel, looked up in the table thread, where
+ * the sockets that closed are taken in too; a view reads the table the
+ * table thread writes) or a file without process comments (they would
+ * be read ahead of the table) nor a view (its replay's pace and pause
+ * are the capture thread's), every consumer of flows or ticks
  * CONSUMER_BEHIND.  Otherwise, or when the threads cannot start, one
- * thread.  PORTTOP_SAY_THREADS in the environment: a line on stderr
- * says which (for the tests). */
+ * thread.  PORTTOP_SAY_THREADS in the environment: a line on stderr says
+ * which (for the tests). */
 static void start_pipe(struct engine *e)
 {
 	struct pipe_hooks h = { .arg = e, .flow = hand_on_piped,
-				.names = e->nnames ? e->names : NULL };
-	int ok = e->o.threads > 1 && !e->live && !e->attr &&
-		 !e->o.keep_flows && !e->o.ft.publish;
+				.records = e->live ? owners_in_piped : NULL,
+				.names = e->nnames ? e->names : NULL,
+				.keep = e->o.keep_flows };
+	int ok = e->o.threads > 1 &&
+		 (e->live || (!e->attr && !e->o.keep_flows &&
+			      !e->o.ft.publish));
 
 	for (int i = 0; ok && i < e->ncons; i++) {
 		const struct consumer *c = &e->cons[i];

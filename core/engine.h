@@ -106,10 +106,11 @@ struct engine_opts {
 	int threads;			/* --threads: above 1, the flow table
 					   and the consumers on threads of
 					   their own (core/pipe.h), when the
-					   output is the same: a file without
-					   process comments, no view, every
-					   flow consumer CONSUMER_BEHIND;
-					   else, and 0 or 1, one thread */
+					   output is the same: a device or a
+					   file without process comments, no
+					   view, every flow consumer
+					   CONSUMER_BEHIND; else, and 0 or 1,
+					   one thread */
 	uint64_t own_cgroup;		/* porttop run: hand on only the flows
 					   with an end owned by a process of
 					   this cgroup v2 (attr_end.cgroup);

@@ -5,7 +5,7 @@
  * the capture thread to the table thread, RECS at a time; ended flows
  * from the table thread to the consumer thread, VIEWS at a time.  A
  * producer fills a slot in place and hands it over whole; a slot may
- * close with a mark (a tick, the end) that the next stage passes on
+ * close with a mark (a tick, a flush, the end) that the next stage passes on
  * after the slot's contents, so marks keep their place among the flows.
  * A ring's head is written by its producer only, its tail by its
  * consumer only, with release stores read by acquire loads (Lamport's
@@ -39,7 +39,7 @@
 #define SC_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
 #define LINE __attribute__((aligned(64)))
 
-enum mark { MARK_NONE = 0, MARK_TICK, MARK_END };
+enum mark { MARK_NONE = 0, MARK_TICK, MARK_FLUSH, MARK_END };
 
 struct rec_slot {
 	uint32_t n;
@@ -130,7 +130,8 @@ static void *ring_claim(struct ring *r)
 }
 
 /* Hand the slot over; a sleeping consumer is woken once WAKE_FILL
- * slots wait, or at once for a mark (urgent: a tick, the end). */
+ * slots wait, or at once when urgent (a flush, the end: a tick waits
+ * with the flows, a file has one every 100 ms of packet time). */
 static void ring_publish(struct ring *r, int urgent)
 {
 	SC_STORE(r->head, r->head + 1);
@@ -195,7 +196,7 @@ static void flow_mark(struct pipe *p, enum mark m, int64_t now)
 
 	s->mark = (uint8_t)m;
 	s->now = now;
-	ring_publish(&p->rout, m == MARK_END);
+	ring_publish(&p->rout, m != MARK_TICK);
 	p->ffill = NULL;
 }
 
@@ -210,27 +211,29 @@ void pipe_ended(struct pipe *p, const struct flow_rec *f)
 	}
 }
 
-/* A slot's records through the table (which ends flows: pipe_ended);
- * with names, batch by batch, each after its frames were read for
- * names, as the capture thread does alone. */
+/* A slot's records through the table (which ends flows: pipe_ended),
+ * as the capture thread does alone: a batch at a time (with names, each
+ * after its frames were read for names), each after hooks.records. */
 static void take_slot(struct pipe *p, const struct rec_slot *s)
 {
-	uint32_t from = 0;
+	uint32_t from = 0, b = 0;
 
-	if (!p->h.names) {
-		ft_packets(p->ft, s->p, s->n);
-		return;
-	}
-	for (uint32_t b = 0; b < s->nb; b++) {
-		uint32_t to = s->bend[b];
+	while (from < s->n) {
+		uint32_t to = p->h.names ? s->bend[b++] :
+			      s->n - from > FT_BATCH ? from + FT_BATCH : s->n;
 
-		for (uint32_t i = from; i < to; i++)
+		for (uint32_t i = from; p->h.names && i < to; i++)
 			if (s->flen[i])
 				nm_packet(p->h.names, s->arena + s->foff[i],
 					  s->flen[i], &s->p[i]);
+		if (p->h.records)
+			p->h.records(p->h.arg, s->p + from, to - from,
+				     INT64_MIN);
 		ft_packets(p->ft, s->p + from, to - from);
 		from = to;
 	}
+	if (s->mark == MARK_FLUSH && s->now != INT64_MIN && p->h.records)
+		p->h.records(p->h.arg, NULL, 0, s->now);	/* quiet */
 }
 
 static void *table_thread(void *arg)
@@ -245,10 +248,13 @@ static void *table_thread(void *arg)
 
 		take_slot(p, s);
 		ring_release(&p->rin);
-		if (m == MARK_TICK) {
-			flow_mark(p, MARK_TICK, now);
+		if (m == MARK_TICK || m == MARK_FLUSH) {
+			flow_mark(p, m, now);
 		} else if (m == MARK_END) {
-			ft_flush(p->ft);
+			if (p->h.keep)	/* a view's: as of the end */
+				ft_republish(p->ft);
+			else
+				ft_flush(p->ft);
 			flow_mark(p, MARK_END, 0);
 			return NULL;
 		}
@@ -299,7 +305,7 @@ static void rec_mark(struct pipe *p, enum mark m, int64_t now)
 
 	s->mark = (uint8_t)m;
 	s->now = now;
-	ring_publish(&p->rin, m == MARK_END);
+	ring_publish(&p->rin, m != MARK_TICK);
 	p->rfill = NULL;
 }
 
@@ -351,6 +357,11 @@ void pipe_tick(struct pipe *p, int64_t now_ns)
 {
 	if (p->h.tick)	/* (a tick closes a slot early: none when unheard) */
 		rec_mark(p, MARK_TICK, now_ns);
+}
+
+void pipe_flush(struct pipe *p, int64_t quiet_ns)
+{
+	rec_mark(p, MARK_FLUSH, quiet_ns);
 }
 
 void pipe_end(struct pipe *p)

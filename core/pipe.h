@@ -16,18 +16,21 @@
  *
  * What runs behind the packets: the consumers see a flow some batches
  * after the capture thread read the packet that ended it, so the
- * engine uses the pipeline only for consumers that read no owners (a
- * file's process comments are read ahead by then) and do nothing on
- * packets that must line up with their flows (CONSUMER_BEHIND).  Names
- * are learnt in the table thread instead when a consumer reads them:
- * the capture thread hands each batch's frames on with its records, and
- * the table thread feeds them to the names (nm_packet) before the
- * batch's records go through the table, as the capture thread does
- * alone, and names each flow as it ends (nm_flow).
+ * engine uses the pipeline only for consumers that do nothing on
+ * packets that must line up with their flows (CONSUMER_BEHIND), and not
+ * for a file with process comments (read ahead of the table by then).
+ * Live, owners are looked up in the table thread as flows end, and the
+ * sockets that closed are taken in there before each batch
+ * (hooks.records).  Names are learnt in the table thread instead when a
+ * consumer reads them: the capture thread hands each batch's frames on
+ * with its records, and the table thread feeds them to the names
+ * (nm_packet) before the batch's records go through the table, as the
+ * capture thread does alone, and names each flow as it ends (nm_flow).
  */
 #ifndef PORTTOP_PIPE_H
 #define PORTTOP_PIPE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../decode/dec.h"
@@ -39,13 +42,22 @@ struct pipe;
 
 /* What the pipe calls in the consumer thread: flow for every flow
  * pipe_ended handed on, tick where the capture thread ticked (after the
- * flows ended before it).  names: learnt in the table thread from the
- * frames pipe_records carries (NULL: none carried). */
+ * flows ended before it).  In the table thread: records, with each
+ * batch of records (the capture thread's, or FT_BATCH of them; in
+ * capture order; until INT64_MIN) before it goes through the table, and
+ * with none (r NULL, n 0) and a quiet pipe_flush's until after the
+ * records before it (live: the sockets that closed, ft_owner_gone; NULL:
+ * nothing); names, learnt from the frames pipe_records carries
+ * (NULL: none carried). */
 struct pipe_hooks {
 	void *arg;
 	void (*flow)(void *arg, const struct flow_rec *f);
 	void (*tick)(void *arg, int64_t now_ns);
+	void (*records)(void *arg, const struct dec_pkt *r, unsigned n,
+			int64_t until);
 	struct nm_names *names;
+	bool keep;	/* at pipe_end, leave the flows in the table for a
+			   view (ft_republish) instead of ending them */
 };
 
 /* A batch's frames, for the names: record i's frame is
@@ -82,13 +94,22 @@ void pipe_records(struct pipe *p, const struct dec_pkt *r, unsigned n,
  * when hooks.tick is NULL). */
 void pipe_tick(struct pipe *p, int64_t now_ns);
 
+/* pipe_flush: the records handed so far through the table now, and the
+ * flows ended so far on to the consumers, without waiting for slots to
+ * fill: live, where a slot of a quiet link could wait for minutes.
+ * quiet_ns: INT64_MIN, or (a device the capture thread found quiet) the
+ * CLOCK_REALTIME ns before which it has read every packet, handed to
+ * hooks.records.  Capture thread. */
+void pipe_flush(struct pipe *p, int64_t quiet_ns);
+
 /* pipe_ended: f, just ended by the table, with its owners and names, to
  * the consumer thread.  Table thread (from the table's done callback). */
 void pipe_ended(struct pipe *p, const struct flow_rec *f);
 
-/* pipe_end: the input ended: the table ends every flow left (ft_flush),
- * the consumers get them, and both threads stop; returns once they
- * have.  Capture thread, once. */
+/* pipe_end: the input ended: the table ends every flow left (ft_flush;
+ * hooks.keep: publishes them as of the end instead), the consumers get
+ * them, and both threads stop; returns once they have.  Capture thread,
+ * once. */
 void pipe_end(struct pipe *p);
 
 /* pipe_free: stop the threads if pipe_end was not called (what is left

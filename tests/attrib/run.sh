@@ -49,6 +49,12 @@
 #                     closed, the next process's datagram began a new flow);
 #                     when eBPF lost events (dropped, recursion misses) an
 #                     orig end may be missed ("gone", "denied"), never wrong
+#   threads-short-tcp bpf-short-tcp with --threads 2, live: the flow
+#                     table and the owners' lookups in the pipeline's table
+#                     thread (stderr says the run used it): 100 %
+#   threads-tuple-reuse  bpf-tuple-reuse with --threads 2: the closed
+#                     sockets are taken in by the table thread, before the
+#                     datagrams stamped after them: split, as on one thread
 #   diag-tuple-reuse  --attrib diag; 3 such clients, each holding its
 #                     socket 1.5 s (a sock_diag dump sees each): one flow
 #                     (polling cannot tell their datagrams apart), 3+3
@@ -104,7 +110,7 @@ NSLIST=() SUITE=attrib NS_ENTER=nsenter
 . tests/lib/ns.sh
 
 ALL_CHECKS=(bpf-short-tcp bpf-short-udp bpf-ipv6 bpf-tuple-reuse
-	diag-tuple-reuse diag-long diag-short
+	threads-short-tcp threads-tuple-reuse diag-tuple-reuse diag-long diag-short
 	unprivileged no-tracefs netns-same-tuple procs-report batch-processes
 	pcapng-roundtrip listener-events drop-privileges)
 if [ $# -gt 0 ]; then CHECKS=("$@"); else CHECKS=("${ALL_CHECKS[@]}"); fi
@@ -204,10 +210,14 @@ CLIENT_WRAP=()
 # (PT_WRAP: a command put before it, which must exec it); waits until it
 # captures and, for reports, has said which attribution it uses.
 PT_WRAP=()
+PT_OPTS=()	# options for every run (--threads 2); then stderr says the
+		# threads each run used (PORTTOP_SAY_THREADS, threads_ok)
 pt_start() {
-	local run=$1 ns=$2 pid
+	local run=$1 ns=$2 pid say=()
 	shift 2
-	bgrun "$run" "$ns" "${PT_WRAP[@]}" "$PORTTOP" -i lo "$@"
+	[ ${#PT_OPTS[@]} -eq 0 ] || say=(env PORTTOP_SAY_THREADS=1)
+	bgrun "$run" "$ns" "${PT_WRAP[@]}" "${say[@]}" "$PORTTOP" -i lo \
+		"${PT_OPTS[@]}" "$@"
 	pid=$BGPID
 	PT[$run]=$pid
 	case " $* " in *" --attrib bpf "*) PTBPF[$run]=1 ;; *) PTBPF[$run]= ;; esac
@@ -267,6 +277,12 @@ judge() {
 }
 
 # attrib_line RUN REGEX: porttop's "attribution:" line matches REGEX
+# threads_ok RUN: with PT_OPTS, RUN used the pipeline's threads
+threads_ok() {
+	[ ${#PT_OPTS[@]} -eq 0 ] || grep -q '^porttop: threads: 3 ' "$tmp/$1.err" ||
+		{ VERDICT="${PT_OPTS[*]}: stderr does not say the run used the pipeline: $(grep -m1 '^porttop: threads' "$tmp/$1.err")"; return 1; }
+}
+
 attrib_line() {
 	local l
 	l=$(grep -m1 '^porttop: attribution' "$tmp/$1.err")
@@ -392,7 +408,7 @@ check_bpf_short() {	# NAME PROTO HOST N PORT [CLIENT-OPTIONS]
 	bpf_ok "$name" || return
 	if ! short_run "$name" "$NA" bpf "$proto" "$host" "$n" "$port" "$@"; then
 		fail "$name" "$VERDICT" "$tmp/$name.err"
-	elif ! attrib_line "$name" 'attribution: bpf'; then
+	elif ! attrib_line "$name" 'attribution: bpf' || ! threads_ok "$name"; then
 		fail "$name" "$VERDICT"
 	else
 		judge "$name" "$name" "$tmp/$name-srv.truth" "$tmp/$name-cli.truth" -- --need all
@@ -457,7 +473,7 @@ check_reuse() {
 	grep -qE '[1-9]' "$tmp/$name.bpf" 2>/dev/null && lossy=--lossy
 	if [ $rc -ne 0 ]; then
 		fail "$name" "$VERDICT" "$tmp/$name.err"
-	elif ! attrib_line "$name" "attribution: $mode"; then
+	elif ! attrib_line "$name" "attribution: $mode" || ! threads_ok "$name"; then
 		fail "$name" "$VERDICT"
 	elif py reuse "$tmp/$name-cli.truth" -- "$tmp/$name.out" "$sport" \
 		"$verdict" $lossy >"$tmp/$name.verdict" 2>&1; then
@@ -468,6 +484,14 @@ check_reuse() {
 }
 T0=$(now_us)
 want bpf-tuple-reuse && { check_reuse bpf-tuple-reuse bpf 300 7040 26000 split; timing bpf-tuple-reuse "$T0"; }
+T0=$(now_us)
+want threads-short-tcp && { PT_OPTS=(--threads 2)
+	check_bpf_short threads-short-tcp tcp 127.0.0.1 1000 7050
+	PT_OPTS=(); timing threads-short-tcp "$T0"; }
+T0=$(now_us)
+want threads-tuple-reuse && { PT_OPTS=(--threads 2)
+	check_reuse threads-tuple-reuse bpf 300 7051 27000 split
+	PT_OPTS=(); timing threads-tuple-reuse "$T0"; }
 T0=$(now_us)
 want diag-tuple-reuse && { check_reuse diag-tuple-reuse diag 3 7041 26100 merged --linger 1500; timing diag-tuple-reuse "$T0"; }
 

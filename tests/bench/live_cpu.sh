@@ -2,7 +2,8 @@
 # live_cpu.sh — CPU per captured packet, live: porttop against tcpdump -w /dev/null.
 #
 # Usage: tests/bench/live_cpu.sh [--rate R] [--seconds S] [--runs N] [-B KIB]
-#                                [--only LIST] [--no-warmup] [--pcap FILE]
+#                                [--threads N] [--only LIST] [--no-warmup]
+#                                [--pcap FILE]
 #   --rate R      tcpreplay --pps rate (k and M suffixes; "top" is --topspeed,
 #                 250000*S packets); default 100k: a fixed rate, so that every
 #                 capturer sees the same packets at the same pace
@@ -11,6 +12,8 @@
 #                 in order; the medians are reported
 #   -B KIB        capture buffer of every capturer (default 8192: porttop's
 #                 own default, given to tcpdump too)
+#   --threads N   porttop's --threads N for every porttop capturer (the
+#                 capture thread then reads and decodes only)
 #   --only LIST   comma-separated subset of: tcpdump porttop-report porttop
 #                 porttop-view (default all four; tcpdump is needed for the
 #                 ratios)
@@ -38,7 +41,7 @@ export TZ=UTC LC_ALL=C
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="$ROOT/../shared"
 ALL_CAPS=(tcpdump porttop-report porttop porttop-view)
-RATE=100k; SECS=5; RUNS=3; WARMUP=1; BUF=8192; ONLY="tcpdump,porttop-report,porttop,porttop-view"; PCAP=""
+RATE=100k; SECS=5; RUNS=3; WARMUP=1; BUF=8192; THREADS=""; ONLY="tcpdump,porttop-report,porttop,porttop-view"; PCAP=""
 TOP_PPS=250000
 DRAIN=2
 usage() { echo "live_cpu.sh: $1 (see --help)" >&2; exit 2; }
@@ -52,6 +55,8 @@ while [ $# -gt 0 ]; do
     --runs=*) RUNS="${1#*=}" ;;
     -B) BUF="${2:-}"; shift ;;
     -B*) BUF="${1#-B}" ;;
+    --threads) THREADS="${2:-}"; shift ;;
+    --threads=*) THREADS="${1#*=}" ;;
     --only) ONLY="${2:-}"; shift ;;
     --only=*) ONLY="${1#*=}" ;;
     --no-warmup) WARMUP=0 ;;
@@ -67,6 +72,7 @@ if ! [[ "$SECS" =~ ^[0-9]+(\.[0-9]+)?$ ]] || ! awk -v s="$SECS" 'BEGIN {exit !(s
 fi
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || usage "--runs needs a positive integer"
 [[ "$BUF" =~ ^[1-9][0-9]*$ ]] || usage "-B needs a positive integer (KiB)"
+[ -z "$THREADS" ] || [[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || usage "--threads needs a positive integer"
 IFS=, read -r -a CAPS <<<"$ONLY"
 [ ${#CAPS[@]} -gt 0 ] || usage "--only needs at least one capturer"
 for c in "${CAPS[@]}"; do
@@ -140,8 +146,9 @@ done
 # --- report ------------------------------------------------------------------------
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 per() { awk -v c="$1" -v n="$2" 'BEGIN {if (n > 0) printf "%.0f", c / n; else print "-"}'; }
-printf '\nporttop live CPU benchmark %s  %s  %s pps asked, %s s a replay, -B %s, %s runs\n' \
-  "$(date -u '+%Y-%m-%d %H:%M UTC')" "${PCAP#"$ROOT"/}" "$RATE" "$SECS" "$BUF" "$RUNS"
+printf '\nporttop live CPU benchmark %s  %s  %s pps asked, %s s a replay, -B %s%s, %s runs\n' \
+  "$(date -u '+%Y-%m-%d %H:%M UTC')" "${PCAP#"$ROOT"/}" "$RATE" "$SECS" "$BUF" \
+  "${THREADS:+, porttop --threads $THREADS}" "$RUNS"
 printf 'cores %s; load average before start %s, at the end %s\n' "$(nproc)" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-15s %9s %10s %11s %9s %11s %9s  %s\n' capturer "pps" "packets" "capture ns" "x tcpdump" "process ns" "x tcpdump" "capture-thread ns/packet, each run"
 for c in "${CAPS[@]}"; do

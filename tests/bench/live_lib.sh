@@ -4,7 +4,8 @@
 #
 # The sourcing script sets ME (its name, for messages), ROOT, SHARED, CAPS
 # (the capturers: tcpdump porttop porttop-view porttop-report), PCAP (or ""
-# for .bench/bench-small.pcap), BUF (-B KIB or ""), SECS and TOP_PPS
+# for .bench/bench-small.pcap), BUF (-B KIB or ""), THREADS (porttop's
+# --threads N, or "" for none), SECS and TOP_PPS
 # (replay), DRAIN (seconds before SIGINT), optionally BEFORE_SIGINT (a
 # function stop_cap calls with the capturer's name after the drain, before
 # SIGINT), then calls live_setup.
@@ -92,6 +93,8 @@ live_setup() {
     sleep 0.02
   done
   BOPT=(); BTXT=""; [ -z "$BUF" ] || { BOPT=(-B "$BUF"); BTXT=" -B $BUF"; }
+  POPT=("${BOPT[@]}"); PTXT="$BTXT"   # porttop's: -B and --threads
+  [ -z "${THREADS:-}" ] || { POPT+=(--threads "$THREADS"); PTXT+=" --threads $THREADS"; }
 }
 
 # rate_pps R: PPS=(the tcpreplay --pps rate of R: k and M suffixes; 0 for
@@ -149,9 +152,9 @@ TIMEF='%x %U %S'   # exit status, user s, system s (all threads, at exit)
 cmdline() {  # the capturer's command line as documented (for the header)
   case "$1" in
     tcpdump)        echo "tcpdump -i lrecv -n -s 256$BTXT -w /dev/null" ;;
-    porttop)        echo "porttop -i lrecv$BTXT --batch --format json -d 0.5 > \$TMP/porttop.out" ;;
-    porttop-view)   echo "porttop -i lrecv$BTXT -d 0.5   (the interactive view, in tmux, 200x50)" ;;
-    porttop-report) echo "porttop -i lrecv$BTXT --report ports > /dev/null" ;;
+    porttop)        echo "porttop -i lrecv$PTXT --batch --format json -d 0.5 > \$TMP/porttop.out" ;;
+    porttop-view)   echo "porttop -i lrecv$PTXT -d 0.5   (the interactive view, in tmux, 200x50)" ;;
+    porttop-report) echo "porttop -i lrecv$PTXT --report ports > /dev/null" ;;
   esac
 }
 
@@ -168,18 +171,18 @@ start_cap() {
       WPID=$! ;;
     porttop)
       ip netns exec "$NS_R" /usr/bin/time -f "$TIMEF" -o "$TMPD/$c.time" \
-        "${PIN[@]}" "$PORTTOP" -i lrecv "${BOPT[@]}" --batch --format json -d 0.5 >"$TMPD/$c.out" 2>"$TMPD/$c.err" &
+        "${PIN[@]}" "$PORTTOP" -i lrecv "${POPT[@]}" --batch --format json -d 0.5 >"$TMPD/$c.out" 2>"$TMPD/$c.err" &
       WPID=$! ;;
     porttop-report)
       ip netns exec "$NS_R" /usr/bin/time -f "$TIMEF" -o "$TMPD/$c.time" \
-        "${PIN[@]}" "$PORTTOP" -i lrecv "${BOPT[@]}" --report ports >/dev/null 2>"$TMPD/$c.err" &
+        "${PIN[@]}" "$PORTTOP" -i lrecv "${POPT[@]}" --report ports >/dev/null 2>"$TMPD/$c.err" &
       WPID=$! ;;
     porttop-view)
       w="$TMPD/view.sh"
       { echo '#!/bin/sh'
         printf 'echo $$ >%q\n' "$TMPD/$c.pid"
         printf 'exec ip netns exec %q /usr/bin/time -f %q -o %q %s %q -i lrecv %s -d 0.5 2>%q\n' \
-          "$NS_R" "$TIMEF" "$TMPD/$c.time" "${PIN[*]}" "$PORTTOP" "${BOPT[*]}" "$TMPD/$c.err"
+          "$NS_R" "$TIMEF" "$TMPD/$c.time" "${PIN[*]}" "$PORTTOP" "${POPT[*]}" "$TMPD/$c.err"
       } >"$w"; chmod +x "$w"
       tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s ptloss -x 200 -y 50 "$w" ||
         { WHY="tmux new-session failed"; return 1; }

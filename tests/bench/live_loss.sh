@@ -2,7 +2,7 @@
 # live_loss.sh — live capture loss: porttop against tcpdump -w /dev/null.
 #
 # Usage: tests/bench/live_loss.sh [--rates LIST] [--seconds S] [-B KIB] [--only LIST]
-#                                 [--pcap FILE] [--cpu N]
+#                                 [--pcap FILE] [--cpu N] [--threads N]
 #   --rates LIST  comma-separated rates for tcpreplay --pps (k and M suffixes);
 #                 "top" is --topspeed (default 25k,50k,100k,200k,400k,top)
 #   --seconds S   length of a step at the asked rate (default 4): tcpreplay
@@ -15,6 +15,7 @@
 #                 by ../shared/bench/make-bench-pcap.sh --small, as bench.sh does)
 #   --cpu N       run each capturer, all its threads, on CPU N alone (taskset)
 #                 and tcpreplay on the other CPUs: what one core holds
+#   --threads N   porttop's --threads N for every porttop capturer
 # Env: PORTTOP=path overrides the binary (default ./porttop at the repo root).
 #
 # Two network namespaces made here, joined by one veth pair; nothing touches
@@ -38,7 +39,7 @@ export TZ=UTC LC_ALL=C
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="$ROOT/../shared"
 ALL_CAPS=(tcpdump porttop porttop-view porttop-report)
-RATES="25k,50k,100k,200k,400k,top"; SECS=4; BUF=""; ONLY="tcpdump,porttop,porttop-view"; PCAP=""; CPU_ONE=""
+RATES="25k,50k,100k,200k,400k,top"; SECS=4; BUF=""; THREADS=""; ONLY="tcpdump,porttop,porttop-view"; PCAP=""; CPU_ONE=""
 PIN=()			# the capturers' command prefix (--cpu: taskset)
 TOP_PPS=250000		# "top": sized for what tcpreplay reaches on a 2-core VM
 DRAIN=2			# seconds after the replay before SIGINT
@@ -51,6 +52,8 @@ while [ $# -gt 0 ]; do
     --seconds=*) SECS="${1#*=}" ;;
     -B) BUF="${2:-}"; shift ;;
     -B*) BUF="${1#-B}" ;;
+    --threads) THREADS="${2:-}"; shift ;;
+    --threads=*) THREADS="${1#*=}" ;;
     --only) ONLY="${2:-}"; shift ;;
     --only=*) ONLY="${1#*=}" ;;
     --pcap) PCAP="${2:-}"; shift ;;
@@ -66,6 +69,7 @@ if ! [[ "$SECS" =~ ^[0-9]+(\.[0-9]+)?$ ]] || ! awk -v s="$SECS" 'BEGIN {exit !(s
   usage "--seconds needs a positive number"
 fi
 [ -z "$BUF" ] || [[ "$BUF" =~ ^[1-9][0-9]*$ ]] || usage "-B needs a positive integer (KiB)"
+[ -z "$THREADS" ] || [[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || usage "--threads needs a positive integer"
 NCPU="$(nproc --all)"
 if [ -n "$CPU_ONE" ]; then
   if ! [[ "$CPU_ONE" =~ ^[0-9]+$ ]] || [ "$CPU_ONE" -ge "$NCPU" ] || [ "$NCPU" -lt 2 ]; then

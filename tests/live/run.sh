@@ -76,6 +76,12 @@
 #                          packet the third did
 #   fanout-mismatch        joining group 7 on another device while it is
 #                          in use: exit 2, one line naming the group
+#   threads-live           --report with --threads 2 (its table thread
+#                          running) and without, and --batch --threads 2,
+#                          at once, on the traffic of fanout-group: the
+#                          same flows, field for field, and the same
+#                          packets read; the last tick's totals are the
+#                          report's
 # Every porttop run must also leave no sanitizer report on stderr.
 #
 # Not root, or no network namespaces: every check is SKIPped, exit 0.
@@ -91,7 +97,7 @@ NSLIST=() SUITE=live
 CHECKS=(batch-json-vs-tcpdump report-live sigint-and-sigterm write-pcap
 	write-pcapng filter-live interface-gone no-such-device permission
 	drops-visible events-live-vs-file sighup disk-full duration-quiet-link
-	stalled-stdout fanout-group fanout-mismatch)
+	stalled-stdout fanout-group fanout-mismatch threads-live)
 
 need_root_porttop "network namespaces, packet capture"
 
@@ -413,11 +419,13 @@ def summary_read(err):
     return tuple(int(x.group(1)) if x else None for x in (m, k, o))
 
 
-def check_fanout(every, shares):
+def check_fanout(every, shares, wa='the run outside the group',
+                 wb='its members'):
     """every: (out, err) of a run outside the group; shares: the group's
-    runs.  Each share is a sound report with some flows; no flow is in two
-    shares; together they hold every flow of `every`, field for field, and
-    its packets.  Exit 3 (the check is skipped) when a kernel dropped."""
+    runs (wa, wb: what to call them).  Each share is a sound report with
+    some flows; no flow is in two shares; together they hold every flow of
+    `every`, field for field, and its packets.  Exit 3 (the check is
+    skipped) when a kernel dropped."""
     runs = [every] + shares
     for out, err in runs:
         check_report(out, err, {'errors': 0, 'count': None, 'min': 1,
@@ -444,12 +452,31 @@ def check_fanout(every, shares):
             if k in seen:
                 bad('%s: in two members of the group (a flow split)' % name(k))
             seen[k] = r
-    same_rows(whole, seen, 'the run outside the group', 'its members')
+    same_rows(whole, seen, wa, wb)
     if sum(c[0] for c in counts[1:]) != counts[0][0]:
-        bad('%d packets read outside the group, %s by its members'
-            % (counts[0][0], ' + '.join(str(c[0]) for c in counts[1:])))
+        bad('%d packets read by %s, %s by %s' % (counts[0][0], wa, ' + '.join(
+            str(c[0]) for c in counts[1:]), wb))
     print('# %d flows, %d packets: %s' % (len(whole), counts[0][0], ', '.join(
         '%d packets' % c[0] for c in counts[1:])), file=sys.stderr)
+
+
+def check_batch_totals(out, err, batch):
+    """The last tick of a --batch run on the packets of a --report run
+    (out, err): the packets it read, the wire bytes of all its flows
+    (ended, and live at the end) each way."""
+    ticks = [r for r in jsonl(batch, '--batch output') if r.get('type') == 'tick']
+    if not ticks or ticks[-1].get('ended') is not True:
+        bad('--batch: no last tick ("ended": true)')
+        return
+    last, rows = ticks[-1], jsonl(out, 'report')
+    if last.get('packets') != summary_read(err)[0]:
+        bad('--batch: last tick %r packets, the report read %r'
+            % (last.get('packets'), summary_read(err)[0]))
+    for d in ('orig', 'resp'):
+        total = sum(r.get(d + '_wire_bytes', 0) for r in rows)
+        if last.get(d + '_bytes_total') != total:
+            bad('--batch: last tick %s_bytes_total %r, the report\'s flows '
+                'add up to %d' % (d, last.get(d + '_bytes_total'), total))
 
 
 def check_ticks(batch):
@@ -475,6 +502,9 @@ def main(a):
         return
     elif a[0] == 'fanout':
         check_fanout((a[1], a[2]), [(a[i], a[i + 1]) for i in range(3, len(a), 2)])
+    elif a[0] == 'same':
+        check_fanout((a[1], a[2]), [(a[3], a[4])], 'one thread', '--threads 2')
+        check_batch_totals(a[1], a[2], a[5])
     elif a[0] == 'batch':
         check_batch(a[1], a[2], int(a[3]))
     elif a[0] == 'ticks':
@@ -1209,6 +1239,72 @@ check_fanout() {
 }
 check_fanout
 timing fanout-group "$T0"
+
+# ---- threads-live -------------------------------------------------------------
+# Two --report runs on vethA, one with --threads 2, and --batch --threads
+# 2: the table threads must run (a thread named pt-table), the second
+# must report what the first does (live.py same: fanout-group's check with
+# one member), the last tick must count its packets and bytes.
+
+T0=$(now_us)
+check_threads_live() {
+	local name=threads-live r rc n
+	declare -A TP
+	for r in t1 t2 tb; do
+		case $r in
+		tb) bgrun $r "$NA" "$PORTTOP" -i vethA --batch --format json \
+			-d 0.2 --threads 2 ;;
+		*) bgrun $r "$NA" "$PORTTOP" -i vethA --report flows \
+			--format json $([ $r = t1 ] || echo --threads 2) ;;
+		esac
+		TP[$r]=$BGPID
+		if ! porttop_ready "${TP[$r]}"; then
+			fail $name "porttop $r did not start" "$tmp/$r.err"
+			kill -INT "${TP[@]}" 2>/dev/null
+			return
+		fi
+	done
+	for r in t2 tb; do
+		for n in $(seq 250); do	# the pipe starts with the capture
+			grep -qx pt-table /proc/"${TP[$r]}"/task/*/comm 2>/dev/null && break
+			sleep 0.02
+		done
+		if ! grep -qx pt-table /proc/"${TP[$r]}"/task/*/comm 2>/dev/null; then
+			fail $name "$r, --threads 2: no pt-table thread (threads: $(cat /proc/"${TP[$r]}"/task/*/comm 2>/dev/null | tr '\n' ' '))"
+			kill -INT "${TP[@]}" 2>/dev/null
+			return
+		fi
+	done
+	make_burst
+	ina "$PYTHON" "$tmp/live.py" send-flows "$B4" 9999 40 32 2>>"$tmp/traffic.err"
+	ina "$PYTHON" "$tmp/live.py" send-flows "$B4" 9999 8 3000 2>>"$tmp/traffic.err"
+	sleep 0.4	# the last ACKs on their way
+	kill -INT "${TP[@]}"
+	for r in t1 t2 tb; do
+		wait_exit "${TP[$r]}" 5
+		if [ "$RC" -ne 0 ]; then
+			fail $name "porttop $r: exit $RC after SIGINT" "$tmp/$r.err"
+			return
+		fi
+	done
+	if ! no_sanitizer_report "$tmp/t1.err" "$tmp/t2.err" "$tmp/tb.err"; then
+		fail $name "sanitizer report" "$tmp/t1.err" "$tmp/t2.err" "$tmp/tb.err"
+		return
+	fi
+	py same "$tmp/t1.out" "$tmp/t1.err" "$tmp/t2.out" "$tmp/t2.err" \
+		"$tmp/tb.out" >"$tmp/threads.verdict" 2>"$tmp/threads.note"
+	rc=$?
+	if [ $rc -eq 3 ]; then
+		skip $name "$(head -n1 "$tmp/threads.verdict")"
+	elif [ $rc -ne 0 ]; then
+		fail $name "$(head -n1 "$tmp/threads.verdict")" "$tmp/threads.verdict"
+	else
+		ok $name
+		sed 's/^# /# threads-live: /' "$tmp/threads.note"
+	fi
+}
+check_threads_live
+timing threads-live "$T0"
 
 # ---- 8. drops-visible -------------------------------------------------------
 # The kernel's drop counters: kernel_drops and if_drops in every tick of
