@@ -77,9 +77,9 @@ struct pipe {
 	struct ft_table *ft;
 	struct pipe_hooks h;
 	struct ring rin, rout;		/* records in, flows out */
-	struct rec_slot *rfill;		/* capture thread: filling */
 	uint8_t *arena;			/* SLOTS * ARENA bytes (names) */
-	struct flow_slot *ffill;	/* table thread: filling */
+	LINE struct rec_slot *rfill;	/* capture thread: filling */
+	LINE struct flow_slot *ffill;	/* table thread: filling */
 	pthread_t table, cons;
 	int started;			/* threads running: 0, 1, 2 */
 	int ended;			/* pipe_end done */
