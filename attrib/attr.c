@@ -211,13 +211,22 @@ int64_t attr_horizon_wait(struct attr *a, int64_t ts, int64_t wait_ns)
 	pthread_mutex_lock(&a->hmu);
 	/* the condition's clock is the wall clock: the deadline is set
 	 * again from the monotonic one at each wake, so that a clock step
-	 * cannot stretch the wait */
+	 * cannot stretch the wait.  A poll begun from ts + the margin on
+	 * covers ts: until then the wait is a sleep, then each turn kicks
+	 * the poll (the one under way may have begun earlier, the next one
+	 * begins later): two kicks at most, rather than a kick a poll. */
 	while (attr_horizon(a) < ts && (left = stop - mono_ns()) > 0) {
-		int64_t end = real_ns() + left;
-		struct timespec until = { end / NS_PER_S, end % NS_PER_S };
+		int64_t now = real_ns(), end = now + left;
+		int64_t covered = ts + HORIZON_MARGIN_NS;
+		struct timespec until;
 
-		if (pthread_cond_timedwait(&a->hcv, &a->hmu, &until) != 0)
-			break;	/* timed out */
+		if (now >= covered && a->events->kick)
+			a->events->kick(a->ev_state);
+		else if (covered < end)
+			end = covered;
+		until.tv_sec = end / NS_PER_S;
+		until.tv_nsec = end % NS_PER_S;
+		pthread_cond_timedwait(&a->hcv, &a->hmu, &until);
 	}
 	pthread_mutex_unlock(&a->hmu);
 	return attr_horizon(a);
@@ -403,15 +412,18 @@ static void *run(void *arg)
 			next = mono_ns() + every;
 		}
 		/* events stamped before t0 are in once the poll returns
-		 * (attr_horizon); the clocks' offset turns eBPF's stamps
-		 * into packets' */
+		 * (attr_horizon), but for those a program was still writing
+		 * (microseconds; a kicked poll returns at once, so a margin
+		 * is kept); the clocks' offset turns eBPF's stamps into
+		 * packets' */
 		int64_t t0 = real_ns();
 
 		__atomic_store_n(&a->rt_off_ns, t0 - mono_ns(),
 				 __ATOMIC_RELAXED);
 		if (a->events) {
 			a->events->poll(a->ev_state, attr_put_sock, a, POLL_MS);
-			__atomic_store_n(&a->horizon_ns, t0, __ATOMIC_RELEASE);
+			__atomic_store_n(&a->horizon_ns, t0 - HORIZON_MARGIN_NS,
+					 __ATOMIC_RELEASE);
 			pthread_mutex_lock(&a->hmu);
 			pthread_cond_broadcast(&a->hcv);
 			pthread_mutex_unlock(&a->hmu);

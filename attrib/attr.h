@@ -192,17 +192,20 @@ size_t attr_gone_take(struct attr *a, struct ft_gone *out, size_t max,
 		      int64_t until_ns);
 
 /* attr_horizon: CLOCK_REALTIME ns up to which the service has taken in
- * the socket events (the start of its last completed poll of eBPF's ring:
- * a packet stamped before it finds its socket's close in attr_gone_take
- * if there was one), or 0 when there are no events (no eBPF, a file, the
- * thread not started).  Any thread. */
+ * the socket events (the start of its last completed poll of eBPF's ring,
+ * less 1 ms for events still being written: a packet stamped before it
+ * finds its socket's close in attr_gone_take if there was one), or 0 when
+ * there are no events (no eBPF, a file, the thread not started).  Any
+ * thread. */
 int64_t attr_horizon(const struct attr *a);
 
 /* attr_horizon_wait: until attr_horizon reaches ts (CLOCK_REALTIME ns) or
- * wait_ns passed, asleep: the thread wakes waiters at each new horizon
- * (every poll of eBPF's ring, 20 ms at most apart), where a 1 ms polling
- * loop cost the capture thread a sixth of its time (tests/bench/README.md,
- * "Live CPU per packet").  Returns attr_horizon; at once when it is 0. */
+ * wait_ns passed, asleep: the thread wakes waiters at each new horizon.
+ * Once a poll begun now would cover ts, it kicks the service's poll
+ * (attr_backend.kick) rather than wait out its 20 ms sleep: a wait of up
+ * to 40 ms filled a small capture buffer at high rates (64 % of the
+ * packets dropped at 200 kpps with -B 512; tests/bench/README.md, "The
+ * horizon kicked").  Returns attr_horizon; at once when it is 0. */
 int64_t attr_horizon_wait(struct attr *a, int64_t ts, int64_t wait_ns);
 
 /* A local listener: a TCP socket in LISTEN, or a bound UDP socket with no

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 
 #include <bpf/btf.h>
@@ -30,6 +32,9 @@
 struct bpf_state {
 	struct attr_bpf *skel;
 	struct ring_buffer *rb;
+	int ep, kick;			/* epoll of rb's epoll and kick, an
+					   eventfd that ends a poll's wait
+					   (-1: none) */
 	struct bpf_link *release;	/* cgroup/sock_release, may be NULL */
 	attr_sock_fn fn;		/* the sink of the poll() under way */
 	void *arg;
@@ -192,9 +197,29 @@ static void bpf_close(void *state)
 	if (!s)
 		return;
 	bpf_link__destroy(s->release);
+	if (s->ep >= 0)
+		close(s->ep);
+	if (s->kick >= 0)
+		close(s->kick);
 	ring_buffer__free(s->rb);
 	attr_bpf__destroy(s->skel);
 	free(s);
+}
+
+/* The poll's own epoll: the ring buffer's (an epoll fd polls as readable
+ * when its set is) and the kick.  0, or -1 with errno. */
+static int open_kick(struct bpf_state *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if ((s->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
+	    (s->ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		return -1;
+	ev.data.fd = ring_buffer__epoll_fd(s->rb);
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+		return -1;
+	ev.data.fd = s->kick;
+	return epoll_ctl(s->ep, EPOLL_CTL_ADD, s->kick, &ev);
 }
 
 /* open: check the kernel can, load, attach the tracepoints and the
@@ -222,6 +247,7 @@ static int bpf_open(void **state, char *err, size_t errlen)
 		snprintf(err, errlen, "eBPF off: out of memory");
 		return -ENOMEM;
 	}
+	s->ep = s->kick = -1;
 	first_warn[0] = '\0';
 	s->skel = attr_bpf__open();
 	if (!s->skel) {
@@ -260,7 +286,7 @@ static int bpf_open(void **state, char *err, size_t errlen)
 	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event,
 				 s, NULL);
-	if (!s->rb) {
+	if (!s->rb || open_kick(s) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "eBPF off: ring buffer: %s",
 			 strerror(-r));
@@ -277,24 +303,41 @@ fail:
 	return r < 0 ? r : -EINVAL;
 }
 
-/* poll: sleep up to timeout_ms (less if the ring fills up), then deliver
- * everything waiting.  Returns the number delivered, or -errno. */
+/* poll: sleep up to timeout_ms (less if the ring fills up or a kick
+ * comes), then deliver everything waiting.  Returns the number
+ * delivered, or -errno. */
 static int bpf_poll(void *state, attr_sock_fn fn, void *arg, int timeout_ms)
 {
 	struct bpf_state *s = state;
+	struct epoll_event ev[2];
+	uint64_t n;
 	int r;
 
 	s->fn = fn;
 	s->arg = arg;
 	s->n = 0;
 	/* Without wakeups epoll usually just times out: that is the sleep. */
-	r = ring_buffer__poll(s->rb, timeout_ms);
-	if (r < 0 && r != -EINTR)
-		return r;
+	r = epoll_wait(s->ep, ev, 2, timeout_ms);
+	if (r < 0 && errno != EINTR)
+		return -errno;
+	if (read(s->kick, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return -errno;
 	r = ring_buffer__consume(s->rb);
 	if (r < 0)
 		return r;
 	return s->n;
+}
+
+/* kick: a waiter (the flow table's writer, attr_horizon_wait) needs the
+ * events up to now: the poll under way, or the next one, returns at once
+ * instead of sleeping out its 20 ms. */
+static void bpf_kick(void *state)
+{
+	struct bpf_state *s = state;
+	uint64_t one = 1;
+
+	if (write(s->kick, &one, sizeof(one)) < 0)
+		return;	/* EAGAIN: kicked already */
 }
 
 /* dropped: events the program could not send (ring full). */
@@ -312,6 +355,7 @@ const struct attr_backend attr_backend_bpf = {
 	.dump = NULL,
 	.lookup = NULL,
 	.poll = bpf_poll,
+	.kick = bpf_kick,
 	.dropped = bpf_dropped,
 	.close = bpf_close,
 };

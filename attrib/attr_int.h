@@ -24,6 +24,10 @@
 #define RESCAN_MIN_NS	(100LL * 1000000)	/* inode map rescans, at most
 						   every 100 ms */
 #define POLL_MS		20
+#define HORIZON_MARGIN_NS (1000 * 1000)	/* attr_horizon: events stamped
+					   this close to a poll's start may
+					   still be on their way into the
+					   ring */
 
 /* A lookup request: a flow's tuple as first seen. */
 struct want {

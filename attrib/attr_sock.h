@@ -99,6 +99,9 @@ struct attr_backend {
 	/* Events that came since the last call, waiting at most timeout_ms
 	 * (NULL: no events).  Returns the number delivered. */
 	int (*poll)(void *state, attr_sock_fn fn, void *arg, int timeout_ms);
+	/* End the wait of a poll under way, or of the next one, at once
+	 * (any thread; NULL: polls always wait their timeout). */
+	void (*kick)(void *state);
 	/* Counters a back end keeps for the header (e.g. events the BPF
 	 * program dropped); NULL when it keeps none. */
 	uint64_t (*dropped)(void *state);

@@ -248,9 +248,9 @@ static void wait_horizon(struct engine *e, int64_t ts)
  * datagrams of processes that bind one port in turn make a flow each.
  * eBPF's events come through the service's thread, the packets through
  * libpcap's ring, in no set order: a batch whose newest UDP datagram is
- * newer than what the service has taken in waits for it (a poll, 20 to
- * 40 ms).  Only a capture thread that has caught up with the kernel's
- * ring ever waits, so the wait costs latency, not throughput; with
+ * newer than what the service has taken in waits for it (1 ms after the
+ * datagram, then a kicked poll: attr_horizon_wait).  Only a capture
+ * thread that has caught up with the kernel's ring ever waits; with
  * --threads the table thread waits, and the capture thread reads on.
  * The closes taken are those up to the newest of p's n packets, or up to
  * until (CLOCK_REALTIME ns; INT64_MIN: none further). */
