@@ -1190,9 +1190,49 @@ timing no-such-device/permission "$T0"
 # 55 flows or so, a member with none has odds of 2^-54.
 # While the group is in use, joining it on lo (another device) fails.
 
+# flows_and_stop NAME RUN=PID...: the burst and 48 UDP flows more (8 of
+# 3000-byte datagrams, fragmented), then SIGINT to every run; 1 (said with
+# fail) when one did not exit 0 or left a sanitizer report
+flows_and_stop() {
+	local name=$1 r pids=() errs=()
+	shift
+	for r in "$@"; do pids+=("${r#*=}"); errs+=("$tmp/${r%%=*}.err"); done
+	make_burst
+	ina "$PYTHON" "$tmp/live.py" send-flows "$B4" 9999 40 32 2>>"$tmp/traffic.err"
+	ina "$PYTHON" "$tmp/live.py" send-flows "$B4" 9999 8 3000 2>>"$tmp/traffic.err"
+	sleep 0.4	# the last ACKs on their way
+	kill -INT "${pids[@]}"
+	for r in "$@"; do
+		wait_exit "${r#*=}" 5
+		if [ "$RC" -ne 0 ]; then
+			fail $name "porttop ${r%%=*}: exit $RC after SIGINT" "$tmp/${r%%=*}.err"
+			return 1
+		fi
+	done
+	no_sanitizer_report "${errs[@]}" ||
+		{ fail $name "sanitizer report" "${errs[@]}"; return 1; }
+}
+
+# py_verdict NAME VERB ARGS...: live.py VERB ARGS judges; its exit 3 is a
+# skip (the kernel dropped), its "# " lines are notes
+py_verdict() {
+	local name=$1 verb=$2 rc
+	shift 2
+	py "$verb" "$@" >"$tmp/$verb.verdict" 2>"$tmp/$verb.note"
+	rc=$?
+	if [ $rc -eq 3 ]; then
+		skip $name "$(head -n1 "$tmp/$verb.verdict")"
+	elif [ $rc -ne 0 ]; then
+		fail $name "$(head -n1 "$tmp/$verb.verdict")" "$tmp/$verb.verdict"
+	else
+		ok $name
+		sed "s/^# /# $name: /" "$tmp/$verb.note"
+	fi
+}
+
 T0=$(now_us)
 check_fanout() {
-	local name=fanout-group r rc
+	local name=fanout-group r
 	declare -A FP
 	for r in fa fb every; do
 		bgrun $r "$NA" "$PORTTOP" -i vethA --report flows --format json \
@@ -1209,33 +1249,10 @@ check_fanout() {
 	done
 	open_fails fanout-mismatch "fanout group 7" -- \
 		ip netns exec "$NA" "$PORTTOP" -i lo --fanout-group 7 --report flows
-	make_burst
-	ina "$PYTHON" "$tmp/live.py" send-flows "$B4" 9999 40 32 2>>"$tmp/traffic.err"
-	ina "$PYTHON" "$tmp/live.py" send-flows "$B4" 9999 8 3000 2>>"$tmp/traffic.err"
-	sleep 0.4	# the last ACKs on their way
-	kill -INT "${FP[@]}"
-	for r in fa fb every; do
-		wait_exit "${FP[$r]}" 5
-		if [ "$RC" -ne 0 ]; then
-			fail $name "porttop $r: exit $RC after SIGINT" "$tmp/$r.err"
-			return
-		fi
-	done
-	if ! no_sanitizer_report "$tmp/fa.err" "$tmp/fb.err" "$tmp/every.err"; then
-		fail $name "sanitizer report" "$tmp/fa.err" "$tmp/fb.err" "$tmp/every.err"
+	flows_and_stop $name fa="${FP[fa]}" fb="${FP[fb]}" every="${FP[every]}" ||
 		return
-	fi
-	py fanout "$tmp/every.out" "$tmp/every.err" "$tmp/fa.out" "$tmp/fa.err" \
-		"$tmp/fb.out" "$tmp/fb.err" >"$tmp/fanout.verdict" 2>"$tmp/fanout.note"
-	rc=$?
-	if [ $rc -eq 3 ]; then
-		skip $name "$(head -n1 "$tmp/fanout.verdict")"
-	elif [ $rc -ne 0 ]; then
-		fail $name "$(head -n1 "$tmp/fanout.verdict")" "$tmp/fanout.verdict"
-	else
-		ok $name
-		sed 's/^# /# fanout-group: /' "$tmp/fanout.note"
-	fi
+	py_verdict $name fanout "$tmp/every.out" "$tmp/every.err" \
+		"$tmp/fa.out" "$tmp/fa.err" "$tmp/fb.out" "$tmp/fb.err"
 }
 check_fanout
 timing fanout-group "$T0"
@@ -1248,7 +1265,7 @@ timing fanout-group "$T0"
 
 T0=$(now_us)
 check_threads_live() {
-	local name=threads-live r rc n
+	local name=threads-live r n
 	declare -A TP
 	for r in t1 t2 tb; do
 		case $r in
@@ -1275,33 +1292,10 @@ check_threads_live() {
 			return
 		fi
 	done
-	make_burst
-	ina "$PYTHON" "$tmp/live.py" send-flows "$B4" 9999 40 32 2>>"$tmp/traffic.err"
-	ina "$PYTHON" "$tmp/live.py" send-flows "$B4" 9999 8 3000 2>>"$tmp/traffic.err"
-	sleep 0.4	# the last ACKs on their way
-	kill -INT "${TP[@]}"
-	for r in t1 t2 tb; do
-		wait_exit "${TP[$r]}" 5
-		if [ "$RC" -ne 0 ]; then
-			fail $name "porttop $r: exit $RC after SIGINT" "$tmp/$r.err"
-			return
-		fi
-	done
-	if ! no_sanitizer_report "$tmp/t1.err" "$tmp/t2.err" "$tmp/tb.err"; then
-		fail $name "sanitizer report" "$tmp/t1.err" "$tmp/t2.err" "$tmp/tb.err"
+	flows_and_stop $name t1="${TP[t1]}" t2="${TP[t2]}" tb="${TP[tb]}" ||
 		return
-	fi
-	py same "$tmp/t1.out" "$tmp/t1.err" "$tmp/t2.out" "$tmp/t2.err" \
-		"$tmp/tb.out" >"$tmp/threads.verdict" 2>"$tmp/threads.note"
-	rc=$?
-	if [ $rc -eq 3 ]; then
-		skip $name "$(head -n1 "$tmp/threads.verdict")"
-	elif [ $rc -ne 0 ]; then
-		fail $name "$(head -n1 "$tmp/threads.verdict")" "$tmp/threads.verdict"
-	else
-		ok $name
-		sed 's/^# /# threads-live: /' "$tmp/threads.note"
-	fi
+	py_verdict $name same "$tmp/t1.out" "$tmp/t1.err" "$tmp/t2.out" \
+		"$tmp/t2.err" "$tmp/tb.out"
 }
 check_threads_live
 timing threads-live "$T0"
