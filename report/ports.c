@@ -614,7 +614,9 @@ static void log4_add(struct ports *t, const struct seen *k)
 			uint64_t *nl = vmem_alloc(cap * sizeof(*nl));
 
 			if (nl) {
-				memcpy(nl, t->log4, t->log4_n * sizeof(*nl));
+				if (t->log4_n)	/* (the first: log4 NULL) */
+					memcpy(nl, t->log4,
+					       t->log4_n * sizeof(*nl));
 				vmem_free(t->log4,
 					  t->log4_cap * sizeof(*nl));
 				t->log4 = nl;
