@@ -55,9 +55,10 @@ fi
 # source list ("Conflicting values set for option Signed-By"); the one-line
 # file an earlier version of this script wrote without it is replaced.
 lists=/etc/apt/sources.list.d
+update=""
 if [ -f $lists/porttop-deb-src.list ]; then
 	$sudo rm -f $lists/porttop-deb-src.list
-	$sudo apt-get update -qq
+	update=1
 fi
 if ! grep -rqs '^deb-src .*bookworm' /etc/apt/sources.list $lists/ &&
    ! grep -rqs '^Types:.*deb-src' $lists/; then
@@ -73,8 +74,9 @@ if ! grep -rqs '^deb-src .*bookworm' /etc/apt/sources.list $lists/ &&
 	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\n%s' \
 		"${key:+Signed-By: $key
 }" | $sudo tee $lists/porttop-deb-src.sources >/dev/null
-	$sudo apt-get update -qq
+	update=1
 fi
+[ -z "$update" ] || $sudo apt-get update -qq	# once for either change
 
 mkdir -p "$dir/bin" "$dir/include" "$dir/lib" "$dir/src"
 cat > "$dir/src/mingw.cmake" <<EOF
