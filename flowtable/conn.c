@@ -141,7 +141,6 @@ void conn_init(struct ft_flow *f, const struct dec_pkt *p, uint64_t id,
 	f->in_use = 1;
 	f->id = id;
 	f->first_ns = f->last_ns = f->prev_ns = p->ts_ns;
-	f->uid = ft_uid(p->ts_ns, id);
 	f->hidden = p->hidden;
 	f->levels = ft_levels(p);
 	memcpy(f->tun, p->tun, sizeof(f->tun));
@@ -868,7 +867,6 @@ void conn_view(const struct ft_flow *f, uint8_t end, int64_t now_ns,
 	memcpy(v->history, f->history, f->hist_len);
 	memset(v->history + f->hist_len, 0,
 	       sizeof(v->history) - f->hist_len);
-	v->uid = f->uid;
 	v->missed_bytes = f->missed_bytes;
 	memcpy(v->parents, f->parents, sizeof(v->parents));
 	v->nparents = f->nparents;

@@ -117,7 +117,6 @@ struct ft_flow {
 	uint8_t icmp_verdict;	  /* enum ft_port_state from ICMP, 0 none */
 	uint32_t icmp_errors;
 	/* Zeek's conn.log beyond the state machine */
-	uint64_t uid;		  /* ft_uid(first_ns, id) */
 	uint64_t missed_bytes;	  /* content gaps, both ways (gap.c) */
 	uint64_t parents[FT_MAX_PARENTS];	/* uids of the flows that
 						   carried it (tunnels) */

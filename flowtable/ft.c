@@ -64,8 +64,13 @@ struct ft_table {
 	uint32_t hwm;		/* records ever handed out: 0..hwm-1 */
 	int64_t now;		/* latest packet time seen */
 	uint64_t next_id;	/* creation ids, hidden flows included */
-	uint64_t layer_uid[DEC_MAX_LAYERS];	/* the flow of each layer of
-						   the frame being counted */
+	struct {			/* the flow of each layer of the frame
+					   being counted: what its uid is
+					   hashed from (copied: the inner
+					   flow's record may move or evict it) */
+		int64_t first_ns;
+		uint64_t id;
+	} layer[DEC_MAX_LAYERS];
 	struct ft_stats st;
 	struct gone_tab *gone;	/* sockets that closed; NULL until one */
 	uint32_t gone_epoch;	/* closes taken (flows compare theirs) */
@@ -505,11 +510,14 @@ static void tunnel_parent(struct ft_table *t, struct ft_flow *f,
 {
 	uint64_t parent;
 
-	if (p->layer < DEC_MAX_LAYERS)
-		t->layer_uid[p->layer] = f->uid;
+	if (p->layer < DEC_MAX_LAYERS) {
+		t->layer[p->layer].first_ns = f->first_ns;
+		t->layer[p->layer].id = f->id;
+	}
 	if (p->layer == 0 || p->layer >= DEC_MAX_LAYERS)
 		return;
-	parent = t->layer_uid[p->layer - 1];
+	parent = ft_uid(t->layer[p->layer - 1].first_ns,
+			t->layer[p->layer - 1].id);
 	for (int i = 0; i < f->nparents; i++)
 		if (f->parents[i] == parent)
 			return;

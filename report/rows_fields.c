@@ -206,7 +206,7 @@ static struct cell *flow_zeek_cells(struct cell *c, const struct ft_view *v,
 {
 	size_t n = 0;
 
-	ft_uid_text(v->uid, room->uid);
+	ft_uid_text(ft_view_uid(v), room->uid);
 	STR(room->uid);
 	room->tunnel[0] = '\0';
 	for (int i = 0; i < DEC_MAX_CHAIN && v->tun[i]; i++)

@@ -255,7 +255,7 @@ static void flow_ids(const struct view *v, struct lines *L)
 			     b, sizeof(b)), v->df.e.orig_p, v->df.e.resp_p);
 	if (f->key.vlan != DEC_NO_VLAN)
 		add(L, "%-13s %u", "vlan", f->key.vlan);
-	ft_uid_text(f->uid, b);
+	ft_uid_text(ft_view_uid(f), b);
 	add(L, "%-13s %s", "uid", b);
 	for (int i = 0; i < DEC_MAX_CHAIN && f->tun[i]; i++)
 		n += (size_t)snprintf(t + n, sizeof(t) - n, "%s%s", i ? "/" : "",

@@ -58,11 +58,11 @@ static void uids_are_stable_and_distinct(void **state)
 		assert_int_equal(ndone, 3);
 		for (int i = 0; i < 3; i++) {
 			if (run == 0)
-				first[i] = done[i].uid;
+				first[i] = ft_view_uid(&done[i]);
 			else
-				assert_true(done[i].uid == first[i]);
+				assert_true(ft_view_uid(&done[i]) == first[i]);
 			for (int k = 0; k < i; k++)
-				assert_true(done[i].uid != done[k].uid);
+				assert_true(ft_view_uid(&done[i]) != ft_view_uid(&done[k]));
 		}
 	}
 	/* the same time and id give the same uid on every host, the time in
@@ -109,7 +109,7 @@ static void parents_are_the_carriers(void **state)
 
 		for (int j = 0; j < ndone; j++)
 			found += done[j].key.proto == P_UDP &&
-				 done[j].uid == done[i].parents[k];
+				 ft_view_uid(&done[j]) == done[i].parents[k];
 		assert_int_equal(found, 1);
 	}
 	/* the outer flows have no parents and no chain */
@@ -178,7 +178,7 @@ static void hidden_envelope(void **state)
 	finish(t);
 	assert_int_equal(ndone, 2);
 	assert_true(done[0].parents[0] == done[1].parents[0]);
-	assert_true(done[0].uid != done[1].uid);
+	assert_true(ft_view_uid(&done[0]) != ft_view_uid(&done[1]));
 	for (int i = 0; i < ndone; i++)
 		assert_int_equal(done[i].key.proto, P_TCP);
 }
