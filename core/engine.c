@@ -671,7 +671,10 @@ int engine_add(struct engine *e, const struct consumer *c)
  * be read ahead of the table) nor a view (its replay's pace and pause
  * are the capture thread's), every consumer of flows or ticks
  * CONSUMER_BEHIND.  Otherwise, or when the threads cannot start, one
- * thread.  PORTTOP_SAY_THREADS in the environment: a line on stderr says
+ * thread.  No --threads: a device gets the pipeline when it has a CPU of
+ * its own (lib/thread.h), as the capture thread then drains the kernel's
+ * ring sooner for less CPU in all; a file one thread, the least CPU for
+ * the same output.  PORTTOP_SAY_THREADS in the environment: a line on stderr says
  * which (for the tests). */
 static void start_pipe(struct engine *e)
 {
@@ -679,9 +682,10 @@ static void start_pipe(struct engine *e)
 				.records = e->live ? owners_in_piped : NULL,
 				.names = e->nnames ? e->names : NULL,
 				.keep = e->o.keep_flows };
-	int ok = e->o.threads > 1 &&
-		 (e->live || (!e->attr && !e->o.keep_flows &&
-			      !e->o.ft.publish));
+	int n = e->o.threads ? e->o.threads :
+		e->live ? thread_live_default() : 1;
+	int ok = n > 1 && (e->live || (!e->attr && !e->o.keep_flows &&
+				       !e->o.ft.publish));
 
 	for (int i = 0; ok && i < e->ncons; i++) {
 		const struct consumer *c = &e->cons[i];

@@ -109,8 +109,9 @@ struct engine_opts {
 					   output is the same: a device or a
 					   file without process comments, no
 					   view, every flow consumer
-					   CONSUMER_BEHIND; else, and 0 or 1,
-					   one thread */
+					   CONSUMER_BEHIND; else, and 1, one
+					   thread; 0: a device
+					   thread_live_default(), a file 1 */
 	uint64_t own_cgroup;		/* porttop run: hand on only the flows
 					   with an end owned by a process of
 					   this cgroup v2 (attr_end.cgroup);

@@ -23,4 +23,11 @@ int thread_start(pthread_t *t, const pthread_attr_t *attr,
  * tests/bench/live_cpu.sh finds the capture thread.  Windows: nothing. */
 void thread_name(const char *name);
 
+/* thread_live_default: the --threads a live capture gets when none is
+ * given: 2 (core/pipe.h's pipeline) when this process may run on two or
+ * more CPUs (Linux: its sched_getaffinity(2) mask, so taskset and cgroup
+ * cpusets count), else 1.  Windows: 1, as the pipeline has never run on
+ * a live Npcap capture (wine captures nothing). */
+int thread_live_default(void);
+
 #endif

@@ -1,4 +1,5 @@
 /* thread_linux.c - see thread.h. */
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -22,4 +23,13 @@ int thread_start(pthread_t *t, const pthread_attr_t *attr,
 void thread_name(const char *name)
 {
 	prctl(PR_SET_NAME, name, 0, 0, 0);	/* the kernel cuts it to 15 */
+}
+
+int thread_live_default(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return 1;	/* (more than CPU_SETSIZE CPUs: EINVAL) */
+	return CPU_COUNT(&set) > 1 ? 2 : 1;
 }

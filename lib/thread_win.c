@@ -13,3 +13,8 @@ void thread_name(const char *name)
 {
 	(void)name;	/* SetThreadDescription is Windows 10 1607 on */
 }
+
+int thread_live_default(void)
+{
+	return 1;	/* see thread.h */
+}

@@ -12,8 +12,9 @@
 #                 in order; the medians are reported
 #   -B KIB        capture buffer of every capturer (default 8192: porttop's
 #                 own default, given to tcpdump too)
-#   --threads N   porttop's --threads N for every porttop capturer (the
-#                 capture thread then reads and decodes only)
+#   --threads N   porttop's --threads N for every porttop capturer (none:
+#                 porttop's default, on 2 CPUs or more the pipeline, whose
+#                 capture thread reads and decodes only; 1: one thread)
 #   --only LIST   comma-separated subset of: tcpdump porttop-report porttop
 #                 porttop-view (default all four; tcpdump is needed for the
 #                 ratios)

@@ -15,7 +15,9 @@
 #                 by ../shared/bench/make-bench-pcap.sh --small, as bench.sh does)
 #   --cpu N       run each capturer, all its threads, on CPU N alone (taskset)
 #                 and tcpreplay on the other CPUs: what one core holds
-#   --threads N   porttop's --threads N for every porttop capturer
+#   --threads N   porttop's --threads N for every porttop capturer (none:
+#                 porttop's default, the pipeline when it may use 2 CPUs
+#                 or more; with --cpu, one thread)
 # Env: PORTTOP=path overrides the binary (default ./porttop at the repo root).
 #
 # Two network namespaces made here, joined by one veth pair; nothing touches

@@ -76,9 +76,11 @@
 #                          packet the third did
 #   fanout-mismatch        joining group 7 on another device while it is
 #                          in use: exit 2, one line naming the group
-#   threads-live           --report with --threads 2 (its table thread
-#                          running) and without, and --batch --threads 2,
-#                          at once, on the traffic of fanout-group: the
+#   threads-live           --report with --threads 1 (no table thread)
+#                          and without --threads (with 2 CPUs or more,
+#                          the default: a table thread running; else
+#                          --threads 2), and --batch --threads 2, at
+#                          once, on the traffic of fanout-group: the
 #                          same flows, field for field, and the same
 #                          packets read; the last tick's totals are the
 #                          report's
@@ -503,7 +505,7 @@ def main(a):
     elif a[0] == 'fanout':
         check_fanout((a[1], a[2]), [(a[i], a[i + 1]) for i in range(3, len(a), 2)])
     elif a[0] == 'same':
-        check_fanout((a[1], a[2]), [(a[3], a[4])], 'one thread', '--threads 2')
+        check_fanout((a[1], a[2]), [(a[3], a[4])], '--threads 1', 'the pipeline')
         check_batch_totals(a[1], a[2], a[5])
     elif a[0] == 'batch':
         check_batch(a[1], a[2], int(a[3]))
@@ -1258,21 +1260,27 @@ check_fanout
 timing fanout-group "$T0"
 
 # ---- threads-live -------------------------------------------------------------
-# Two --report runs on vethA, one with --threads 2, and --batch --threads
-# 2: the table threads must run (a thread named pt-table), the second
-# must report what the first does (live.py same: fanout-group's check with
-# one member), the last tick must count its packets and bytes.
+# Two --report runs on vethA, one with --threads 1 and one without
+# --threads (a device's default: the pipeline when porttop may use two
+# CPUs; nproc counts the same affinity mask), and --batch --threads 2: the
+# table threads must run (a thread named pt-table) and the first must have
+# none, the second must report what the first does (live.py same:
+# fanout-group's check with one member), the last tick must count its
+# packets and bytes.
 
 T0=$(now_us)
 check_threads_live() {
-	local name=threads-live r n
+	local name=threads-live r n t2=()
 	declare -A TP
+	[ "$(nproc)" -gt 1 ] || t2=(--threads 2)
 	for r in t1 t2 tb; do
 		case $r in
 		tb) bgrun $r "$NA" "$PORTTOP" -i vethA --batch --format json \
 			-d 0.2 --threads 2 ;;
-		*) bgrun $r "$NA" "$PORTTOP" -i vethA --report flows \
-			--format json $([ $r = t1 ] || echo --threads 2) ;;
+		t1) bgrun $r "$NA" "$PORTTOP" -i vethA --report flows \
+			--format json --threads 1 ;;
+		t2) bgrun $r "$NA" "$PORTTOP" -i vethA --report flows \
+			--format json "${t2[@]}" ;;
 		esac
 		TP[$r]=$BGPID
 		if ! porttop_ready "${TP[$r]}"; then
@@ -1287,11 +1295,16 @@ check_threads_live() {
 			sleep 0.02
 		done
 		if ! grep -qx pt-table /proc/"${TP[$r]}"/task/*/comm 2>/dev/null; then
-			fail $name "$r, --threads 2: no pt-table thread (threads: $(cat /proc/"${TP[$r]}"/task/*/comm 2>/dev/null | tr '\n' ' '))"
+			fail $name "$r, ${t2[*]:-no --threads with $(nproc) CPUs}: no pt-table thread (threads: $(cat /proc/"${TP[$r]}"/task/*/comm 2>/dev/null | tr '\n' ' '))"
 			kill -INT "${TP[@]}" 2>/dev/null
 			return
 		fi
 	done
+	if grep -qx pt-table /proc/"${TP[t1]}"/task/*/comm 2>/dev/null; then
+		fail $name "t1, --threads 1: a pt-table thread runs"
+		kill -INT "${TP[@]}" 2>/dev/null
+		return
+	fi
 	flows_and_stop $name t1="${TP[t1]}" t2="${TP[t2]}" tb="${TP[tb]}" ||
 		return
 	py_verdict $name same "$tmp/t1.out" "$tmp/t1.err" "$tmp/t2.out" \
