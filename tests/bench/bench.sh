@@ -160,7 +160,18 @@ for t in "${TOOLS[@]}"; do
 done
 
 # --- timed runs, interleaved ---------------------------------------------------
+# Each round also times the read loop pinned to each CPU: a virtual
+# machine's CPUs can run at different speeds (a busy host), and
+# --threads 2 goes at the pace of the slower one.
+declare -A CPUW
+CPUS=()
+[ -z "${STATE[readloop]:-}" ] && selected readloop && [ "$(nproc)" -gt 1 ] &&
+  CPUS=($(seq 0 $(($(nproc) - 1))))
 for r in $(seq 1 "$RUNS"); do
+  for c in "${CPUS[@]}"; do
+    /usr/bin/time -f '%e' -o "$TMPD/time" taskset -c "$c" "$READLOOP" "$PCAP" >/dev/null 2>&1 &&
+      CPUW[$c]+="$(cat "$TMPD/time") "
+  done
   for t in "${TOOLS[@]}"; do
     [ -z "${STATE[$t]:-}" ] || continue
     set_cmd "$t"
@@ -218,4 +229,9 @@ else
 fi
 x="$(ratio porttop-flows-t2 porttop-flows)"
 [ "$x" = - ] || echo "porttop --report flows --format json --threads 2: ${x}x one thread"
+if [ ${#CPUS[@]} -gt 0 ]; then
+  line="readloop pinned to each CPU (taskset -c N, medians):"
+  for c in "${CPUS[@]}"; do line+=" cpu$c $(median <<<"${CPUW[$c]:-}") s"; done
+  echo "$line (--threads 2 goes at the pace of the slower)"
+fi
 exit "$FAILED"
