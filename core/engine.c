@@ -520,7 +520,7 @@ static void take(struct engine *e, struct loop *l, const struct cap_pkt *pk)
 		attr_file_packet(e->attr, n ? p : NULL, pk);
 	if (l->fbuf)	/* names, in the pipe's table thread */
 		stage(l, pk, n, ds == DEC_OK);
-	else
+	else if (e->nlearn)
 		for (unsigned i = 0; ds == DEC_OK && i < n; i++)
 			nm_packet(e->names, pk->data, pk->caplen, &p[i]);
 	for (int i = 0; i < e->ncons; i++)
@@ -661,6 +661,9 @@ int engine_add(struct engine *e, const struct consumer *c)
 		e->nleft++;
 	if (c->flow && !(c->flags & CONSUMER_NO_NAMES))
 		e->nnames++;
+	if ((c->flow && !(c->flags & CONSUMER_NO_NAMES)) ||
+	    (c->flags & CONSUMER_NAME_TABLE))
+		e->nlearn++;
 	return 0;
 }
 

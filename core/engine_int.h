@@ -50,6 +50,10 @@ struct engine {
 	int ncons, nleft;		/* consumers; of which CONSUMER_LEFT */
 	int nnames;			/* consumers reading names: those
 					   without CONSUMER_NO_NAMES */
+	int nlearn;			/* consumers reading names from
+					   flow_rec.name or the table
+					   (CONSUMER_NAME_TABLE): the
+					   packets' names are learnt */
 	char notice[256];		/* why a live capture was not possible */
 	char attr_msg[256];		/* engine_attrib_msg */
 	pthread_t thread;

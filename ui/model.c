@@ -29,7 +29,9 @@ struct consumer model_consumer(struct model *m)
 {
 	return (struct consumer){ .name = "view", .arg = m,
 				  .flags = CONSUMER_ALL_TUNNELS |
-					   CONSUMER_NO_NAMES | CONSUMER_BEHIND,
+					   CONSUMER_NO_NAMES |
+					   CONSUMER_NAME_TABLE |
+					   CONSUMER_BEHIND,
 				  .flow = model_ended };
 }
 
