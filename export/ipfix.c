@@ -109,8 +109,10 @@ struct ipfix *ipfix_open(const struct ipfix_opts *o, struct engine *e,
 
 struct consumer ipfix_consumer(struct ipfix *x)
 {
+	/* the records carry no names (ipfix_rec.h) */
 	return (struct consumer){ .name = "ipfix", .arg = x,
-				  .flags = CONSUMER_LEFT, .flow = on_flow,
+				  .flags = CONSUMER_LEFT | CONSUMER_NO_NAMES,
+				  .flow = on_flow,
 				  .tick = on_tick, .finish = on_finish,
 				  .status = ipfix_status };
 }

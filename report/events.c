@@ -472,8 +472,10 @@ static void events_finish(void *arg, int64_t now_ns)
 
 struct consumer events_consumer(struct events *ev)
 {
+	/* flow events name processes and ports, not addresses */
 	return (struct consumer){ .name = "events", .arg = ev,
-				  .flags = CONSUMER_LEFT, .flow = events_flow,
+				  .flags = CONSUMER_LEFT | CONSUMER_NO_NAMES,
+				  .flow = events_flow,
 				  .finish = events_finish };
 }
 
