@@ -654,16 +654,16 @@ void *engine_thread(void *arg)
 
 int engine_add(struct engine *e, const struct consumer *c)
 {
+	int reads;
+
 	if (e->ncons == ENGINE_MAX_CONSUMERS || e->started)
 		return -1;
 	e->cons[e->ncons++] = *c;
 	if (c->flags & CONSUMER_LEFT)
 		e->nleft++;
-	if (c->flow && !(c->flags & CONSUMER_NO_NAMES))
-		e->nnames++;
-	if ((c->flow && !(c->flags & CONSUMER_NO_NAMES)) ||
-	    (c->flags & CONSUMER_NAME_TABLE))
-		e->nlearn++;
+	reads = c->flow && !(c->flags & CONSUMER_NO_NAMES);
+	e->nnames += reads;
+	e->nlearn += reads || (c->flags & CONSUMER_NAME_TABLE);
 	return 0;
 }
 
@@ -677,8 +677,8 @@ int engine_add(struct engine *e, const struct consumer *c)
  * thread.  No --threads: a device gets the pipeline when it has a CPU of
  * its own (lib/thread.h), as the capture thread then drains the kernel's
  * ring sooner for less CPU in all; a file one thread, the least CPU for
- * the same output.  PORTTOP_SAY_THREADS in the environment: a line on stderr says
- * which (for the tests). */
+ * the same output.  PORTTOP_SAY_THREADS in the environment: a line on
+ * stderr says which (for the tests). */
 static void start_pipe(struct engine *e)
 {
 	struct pipe_hooks h = { .arg = e, .flow = hand_on_piped,
