@@ -77,8 +77,8 @@ struct flow_rec {
  * table itself (engine_names, nm_flow: the view's model, for the rows it
  * keeps).  The packets' names (DNS answers, SNI, HTTP Host) are learnt
  * only when a consumer reads flow_rec.name or says this: a ports,
- * services or processes report shows no names, and learning them was 6 %
- * of a ports report's time. */
+ * services or processes report shows no names, and learning them was
+ * 12 % of a ports report's time (1.42 -> 1.25 s without). */
 #define CONSUMER_NAME_TABLE 0x10
 
 struct consumer {
