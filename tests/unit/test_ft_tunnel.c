@@ -62,7 +62,8 @@ static void uids_are_stable_and_distinct(void **state)
 			else
 				assert_true(ft_view_uid(&done[i]) == first[i]);
 			for (int k = 0; k < i; k++)
-				assert_true(ft_view_uid(&done[i]) != ft_view_uid(&done[k]));
+				assert_true(ft_view_uid(&done[i]) !=
+					    ft_view_uid(&done[k]));
 		}
 	}
 	/* the same time and id give the same uid on every host, the time in
