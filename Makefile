@@ -158,13 +158,15 @@ test-tsan:
 		build/san-thread/tests/test_engine_consumers \
 		build/san-thread/tests/test_attr_threads \
 		build/san-thread/tests/test_events \
-		build/san-thread/tests/test_ipfix
+		build/san-thread/tests/test_ipfix \
+		build/san-thread/tests/test_nm_tab
 	build/san-thread/tests/test_ft_readers
 	build/san-thread/tests/test_engine_model
 	build/san-thread/tests/test_engine_consumers
 	build/san-thread/tests/test_attr_threads
 	build/san-thread/tests/test_events
 	build/san-thread/tests/test_ipfix
+	build/san-thread/tests/test_nm_tab
 
 # Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, the
 # threaded tests under TSan, the kept fuzz crash inputs under ASan+UBSan,

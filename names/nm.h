@@ -94,8 +94,8 @@ struct nm_stats {
 				   packet: any snaplen below its ~1250
 				   bytes loses the name) */
 	uint64_t bad;		/* malformed (lengths, pointers) */
-	uint64_t forgotten;	/* still valid entries replaced (full
-				   buckets) */
+	uint64_t forgotten;	/* still valid entries replaced (a full
+				   table, names/nm_tab.h) */
 	uint64_t full;		/* names the text pool had no room for */
 };
 void nm_get_stats(const struct nm_names *n, struct nm_stats *s);

@@ -1,19 +1,21 @@
 /*
  * nm_tab.h - a bounded table of names keyed by 40 bytes (names/
  * internal): addresses and their names, flows' tuples and theirs.  One
- * writer (the capture thread), any number of readers (the view's
- * thread), never blocking each other: buckets of NM_WAYS slots, each
- * read under its own sequence counter (lib/seqlock.h), as the attribution
- * cache does (attrib/attr_cache.c).  A key lives only in its bucket,
- * chosen by the run's SipHash key (strangers choose the keys); a full
- * bucket replaces the entry that expires first.
+ * writer (the capture thread, or the table thread under --threads), any
+ * number of readers (the view's thread), never blocking each other:
+ * each slot read under its own sequence counter (lib/seqlock.h), as the
+ * attribution cache does (attrib/attr_cache.c).  A full table replaces
+ * the entry a clock hand reaches first that is expired or was not put
+ * again since the hand last passed it.  Which entries stay depends only
+ * on the order of the puts, never on the run's SipHash key (which keys
+ * the index: strangers choose the keys), so a run's names, and its count
+ * of forgotten ones, are the same every run.
  */
 #ifndef PORTTOP_NM_TAB_H
 #define PORTTOP_NM_TAB_H
 
 #include <stdint.h>
 
-#define NM_WAYS 8
 #define NM_KEY 40
 
 /* One entry.  Times are packet times, ns since the epoch. */
@@ -31,7 +33,8 @@ struct nm_ent {
 
 struct nm_tab;
 
-/* nm_tab_new: room for (at least) entries entries; NULL out of memory. */
+/* nm_tab_new: room for entries entries (rounded up to a power of two);
+ * 93 bytes each (slot, index, hash, chance).  NULL out of memory. */
 struct nm_tab *nm_tab_new(uint32_t entries);
 void nm_tab_free(struct nm_tab *t);
 
@@ -41,7 +44,8 @@ void nm_tab_free(struct nm_tab *t);
 int nm_tab_put(struct nm_tab *t, const struct nm_ent *e, int64_t now);
 
 /* nm_tab_get: a consistent copy of key's entry into *e; 1 when found.
- * Any thread. */
+ * Any thread; a reader may miss a key while the writer moves many others
+ * (64 tries), never gets a torn or another key's entry. */
 int nm_tab_get(const struct nm_tab *t, const uint8_t *key, struct nm_ent *e);
 
 #endif
