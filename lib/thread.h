@@ -26,8 +26,9 @@ void thread_name(const char *name);
 /* thread_live_default: the --threads a live capture gets when none is
  * given: 2 (core/pipe.h's pipeline) when this process may run on two or
  * more CPUs (Linux: its sched_getaffinity(2) mask, so taskset and cgroup
- * cpusets count), else 1.  Windows: 1, as the pipeline has never run on
- * a live Npcap capture (wine captures nothing). */
+ * cpusets count; the online CPUs when the mask is too large to read),
+ * else 1.  Windows: 1, as the pipeline has never run on a live Npcap
+ * capture (wine captures nothing). */
 int thread_live_default(void);
 
 #endif

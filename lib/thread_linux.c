@@ -2,6 +2,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "thread.h"
 
@@ -29,7 +30,8 @@ int thread_live_default(void)
 {
 	cpu_set_t set;
 
+	/* EINVAL: more than CPU_SETSIZE (1024) CPUs; the online count */
 	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return 1;	/* (more than CPU_SETSIZE CPUs: EINVAL) */
+		return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	return CPU_COUNT(&set) > 1 ? 2 : 1;
 }
