@@ -162,11 +162,19 @@ done
 # --- timed runs, interleaved ---------------------------------------------------
 # Each round also times the read loop pinned to each CPU: a virtual
 # machine's CPUs can run at different speeds (a busy host), and
-# --threads 2 goes at the pace of the slower one.
+# --threads 2 goes at the pace of the slower one.  The CPUs are the ones
+# this script may run on (Cpus_allowed_list: "0-1", or "2,5-7" under
+# taskset), not 0 to nproc-1.
+allowed_cpus() {
+  local list r
+  list="$(awk '/^Cpus_allowed_list:/ {print $2}' /proc/self/status)"
+  IFS=, read -r -a list <<<"$list"
+  for r in "${list[@]}"; do seq "${r%-*}" "${r#*-}"; done
+}
 declare -A CPUW
 CPUS=()
 [ -z "${STATE[readloop]:-}" ] && selected readloop && [ "$(nproc)" -gt 1 ] &&
-  CPUS=($(seq 0 $(($(nproc) - 1))))
+  mapfile -t CPUS < <(allowed_cpus)
 for r in $(seq 1 "$RUNS"); do
   for c in "${CPUS[@]}"; do
     /usr/bin/time -f '%e' -o "$TMPD/time" taskset -c "$c" "$READLOOP" "$PCAP" >/dev/null 2>&1 &&
