@@ -26,7 +26,29 @@ struct attr_cache {
 	uint32_t mask;		/* buckets - 1 */
 	struct slot *slots;	/* (mask + 1) * ATTR_WAYS */
 	uint64_t *used;		/* (mask + 1) * ATTR_WAYS bits */
+	uint32_t *ports;	/* entries per (TCP or UDP, local port) */
 };
+
+/* Every key attr_cache_get is asked for an end shares its protocol and
+ * local port (attr_lookup.c's probes change the addresses only), and
+ * most ends asked for are remote, or a port no socket here has: a count
+ * of the entries per port answers those without hashing a key (the
+ * view asks for both ends of every flow it shows, each refresh: four
+ * SipHashes an end were a third of its thread).  512 KiB.  The writer
+ * counts an entry before storing it and uncounts it after removing it,
+ * so a count of 0 means no entry a reader could find. */
+static uint32_t *port_count(const struct attr_cache *c,
+			    const struct attr_key *k)
+{
+	return &c->ports[(size_t)(k->proto == 17) << 16 | k->lport];
+}
+
+static void count(struct attr_cache *c, const struct attr_key *k, int d)
+{
+	uint32_t *n = port_count(c, k);
+
+	__atomic_store_n(n, *n + (uint32_t)d, __ATOMIC_RELAXED);
+}
 
 static size_t nslots(const struct attr_cache *c)
 {
@@ -53,7 +75,8 @@ struct attr_cache *attr_cache_new(uint32_t entries)
 	c->mask = b - 1;
 	c->slots = calloc((size_t)b * ATTR_WAYS, sizeof(struct slot));
 	c->used = calloc((size_t)b * ATTR_WAYS / 64 + 1, sizeof(uint64_t));
-	if (!c->slots || !c->used) {
+	c->ports = calloc(2 << 16, sizeof(*c->ports));
+	if (!c->slots || !c->used || !c->ports) {
 		attr_cache_free(c);
 		return NULL;
 	}
@@ -65,6 +88,7 @@ void attr_cache_free(struct attr_cache *c)
 	if (c) {
 		free(c->slots);
 		free(c->used);
+		free(c->ports);
 		free(c);
 	}
 }
@@ -101,10 +125,17 @@ int attr_cache_put(struct attr_cache *c, const struct attr_entry *e)
 		    (victim->e.used && x->seen_ns < victim->e.seen_ns))
 			victim = &b[i];
 	}
-	lost = victim->e.used && !victim->e.closed_ns &&
-	       memcmp(&victim->e.key, &e->key, sizeof(e->key)) != 0;
+	struct attr_key was = victim->e.key;
+	int had = victim->e.used,
+	    same = had && !memcmp(&was, &e->key, sizeof(e->key));
+
+	lost = had && !victim->e.closed_ns && !same;
+	if (e->used && !same)
+		count(c, &e->key, 1);
 	store(victim, e);
 	mark(c, (size_t)(victim - c->slots), 1);
+	if (had && (!same || !e->used))
+		count(c, &was, -1);
 	return lost;
 }
 
@@ -117,12 +148,17 @@ int attr_cache_put(struct attr_cache *c, const struct attr_entry *e)
 int attr_cache_get(const struct attr_cache *c, const struct attr_key *k,
 		   struct attr_entry *e)
 {
-	const struct slot *b = bucket(c, k);
-	size_t first = (size_t)(b - c->slots);	/* a multiple of ATTR_WAYS */
-	uint64_t bits = __atomic_load_n(&c->used[first / 64],
-					__ATOMIC_RELAXED) >> (first % 64);
+	const struct slot *b;
+	size_t first;
+	uint64_t bits;
 	struct attr_key kk;
 
+	if (!__atomic_load_n(port_count(c, k), __ATOMIC_RELAXED))
+		return 0;	/* before the hash */
+	b = bucket(c, k);
+	first = (size_t)(b - c->slots);	/* a multiple of ATTR_WAYS */
+	bits = __atomic_load_n(&c->used[first / 64], __ATOMIC_RELAXED) >>
+	       (first % 64);
 	_Static_assert(64 % ATTR_WAYS == 0, "a bucket's bits in one word");
 	SEQLOCK_DATA(struct attr_key);
 	for (int i = 0; i < ATTR_WAYS; i++) {
@@ -177,9 +213,12 @@ static void age_one(const struct attr_cache *cc, size_t i, void *arg)
 	if (!e.used)
 		return;
 	if (e.closed_ns && g->now - e.closed_ns > g->keep_ns) {
+		struct attr_key was = e.key;
+
 		memset(&e, 0, sizeof(e));
 		store(&c->slots[i], &e);
 		mark(c, i, 0);
+		count(c, &was, -1);
 	} else if (!e.closed_ns && e.seen_ns < g->before &&
 		   e.owner.src != g->spare &&
 		   (!g->listeners_only || e.listener || e.key.proto == 17)) {

@@ -8,6 +8,9 @@
  * its own sequence counter (the flow table's seqlock, ft.c).  A full
  * bucket replaces its least recently refreshed slot.  The bucket comes
  * from the run's SipHash key (keyhash.h): strangers cannot aim at one.
+ * A count of entries per (TCP or UDP, local port) lets a lookup on a
+ * port no socket has return before hashing (most ends asked for are
+ * remote).
  */
 #ifndef PORTTOP_ATTR_CACHE_H
 #define PORTTOP_ATTR_CACHE_H

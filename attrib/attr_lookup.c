@@ -24,12 +24,21 @@ int attr_is_local(const struct attr *a, const uint8_t *addr, int ipv)
 {
 	static const uint8_t lo6[16] = { [15] = 1 };
 	struct local_data d;
+	uint32_t q;
 
 	if ((ipv == 4 && addr[0] == 127) ||
 	    (ipv == 6 && !memcmp(addr, lo6, 16)))
 		return 1;
-	seqlock_load(&a->local.seq, &d, &a->local.d, sizeof(d));
-	for (uint64_t k = 0; k < d.n && k < MAX_LOCAL; k++)
+	/* the addresses there are, not all MAX_LOCAL slots (1.5 KiB): this
+	 * runs for every end of every flow the view shows, each refresh */
+	do {
+		q = seqlock_begin(&a->local.seq);
+		seqlock_copy(&d.n, &a->local.d.n, sizeof(d.n));
+		if (d.n > MAX_LOCAL)
+			d.n = MAX_LOCAL;
+		seqlock_copy(d.a, a->local.d.a, d.n * sizeof(d.a[0]));
+	} while (seqlock_retry(&a->local.seq, q));
+	for (uint64_t k = 0; k < d.n; k++)
 		if (d.a[k].ipv == (uint64_t)ipv &&
 		    !memcmp(d.a[k].addr, addr, ipv == 4 ? 4 : 16))
 			return 1;

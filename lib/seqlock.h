@@ -36,21 +36,40 @@ static inline void seqlock_store(uint32_t *seq, void *dst, const void *src,
 	__atomic_store_n(seq, q + 2, __ATOMIC_RELEASE);
 }
 
+/* seqlock_begin, seqlock_copy, seqlock_retry: a reader's consistent
+ * snapshot made of several copies (a count, then as many items as it
+ * says): q = seqlock_begin(seq), copy with seqlock_copy (n bytes, a
+ * multiple of 8), and start again while seqlock_retry(seq, q). */
+static inline uint32_t seqlock_begin(const uint32_t *seq)
+{
+	return __atomic_load_n(seq, __ATOMIC_ACQUIRE);
+}
+
+static inline void seqlock_copy(void *dst, const void *src, size_t n)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	for (size_t i = 0; i < n / 8; i++)
+		d[i] = __atomic_load_n(&s[i], __ATOMIC_ACQUIRE);
+}
+
+static inline int seqlock_retry(const uint32_t *seq, uint32_t q)
+{
+	return (q & 1) || __atomic_load_n(seq, __ATOMIC_RELAXED) != q;
+}
+
 /* seqlock_load: any thread copies n bytes from src (under *seq) to dst, a
  * consistent snapshot; never blocks the writer, retries while it writes. */
 static inline void seqlock_load(const uint32_t *seq, void *dst,
 				const void *src, size_t n)
 {
-	uint32_t q1, q2;
+	uint32_t q;
 
 	do {
-		q1 = __atomic_load_n(seq, __ATOMIC_ACQUIRE);
-		uint64_t *d = dst;
-		const uint64_t *s = src;
-		for (size_t i = 0; i < n / 8; i++)
-			d[i] = __atomic_load_n(&s[i], __ATOMIC_ACQUIRE);
-		q2 = __atomic_load_n(seq, __ATOMIC_RELAXED);
-	} while ((q1 & 1) || q1 != q2);
+		q = seqlock_begin(seq);
+		seqlock_copy(dst, src, n);
+	} while (seqlock_retry(seq, q));
 }
 
 #endif

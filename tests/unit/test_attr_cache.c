@@ -80,6 +80,47 @@ static void closed_ones_are_not_overflow(void **state)
 	attr_cache_free(c);
 }
 
+static void find_each(void *arg, const struct attr_entry *e)
+{
+	struct attr_entry got;
+
+	assert_true(attr_cache_get(arg, &e->key, &got));
+	assert_int_equal(got.owner.pid, e->owner.pid);
+}
+
+/* Lookups on a port no entry has are answered from a count per port;
+ * entries that share a port stay found as others on it are replaced,
+ * refreshed and aged out, and a port whose last entry went is empty. */
+static void port_counts(void **state)
+{
+	struct attr_cache *c = attr_cache_new(64);
+	struct attr_entry e, got;
+
+	(void)state;
+	assert_non_null(c);
+	for (uint32_t i = 0; i < 300; i++) {	/* 5 ports, 60 peers each */
+		e = entry(i, i, i % 3 == 0);
+		e.key.lport = (uint16_t)(1000 + i % 5);
+		e.key.rport = (uint16_t)(2000 + i / 5);
+		attr_cache_put(c, &e);
+		if (i % 7 == 0)			/* refreshed */
+			attr_cache_put(c, &e);
+	}
+	assert_true(attr_cache_each(c, find_each, c) > 0);
+	e.key.lport = 999;
+	assert_false(attr_cache_get(c, &e.key, &got));
+	/* closed at their seen time + 1, kept 10: aged out by 1000 */
+	attr_cache_age(c, 0, 1000, 10, -1, 0);
+	attr_cache_each(c, find_each, c);
+	for (uint32_t i = 0; i < 300; i += 3) {
+		e = entry(i, i, 1);
+		e.key.lport = (uint16_t)(1000 + i % 5);
+		e.key.rport = (uint16_t)(2000 + i / 5);
+		assert_false(attr_cache_get(c, &e.key, &got));
+	}
+	attr_cache_free(c);
+}
+
 static int setup(void **state)
 {
 	static const uint8_t seed[16] = { 9 };
@@ -93,6 +134,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(overflow_counted),
 		cmocka_unit_test(closed_ones_are_not_overflow),
+		cmocka_unit_test(port_counts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
