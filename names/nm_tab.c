@@ -16,7 +16,7 @@
 
 SEQLOCK_DATA(struct nm_ent);
 
-#define GET_TRIES 64	/* index moves a reader waits out before a miss */
+#define GET_TRIES 64	/* probes a shift disturbed before a miss */
 
 struct slot {
 	uint32_t seq;		/* odd while the writer updates e */
@@ -155,14 +155,15 @@ int nm_tab_put(struct nm_tab *t, const struct nm_ent *e, int64_t now)
 }
 
 /* A reader probing while the writer shifts the index may pass the
- * position its key moved back to: a miss counts only when no shift ran
- * meanwhile. */
+ * position its key moved back to: moves is a seqlock over the index (a
+ * shift is short: waited out, as seqlock_load waits out a store), and a
+ * miss counts only when no shift ran meanwhile. */
 int nm_tab_get(const struct nm_tab *t, const uint8_t *key, struct nm_ent *e)
 {
 	uint32_t h = (uint32_t)keyhash(key, NM_KEY);
 
-	for (int tries = 0; tries < GET_TRIES; tries++) {
-		uint32_t m = __atomic_load_n(&t->moves, __ATOMIC_ACQUIRE);
+	for (int tries = 0; tries < GET_TRIES;) {
+		uint32_t m = seqlock_begin(&t->moves);
 		uint32_t i = h & t->imask, x;
 
 		if (m & 1)
@@ -177,8 +178,9 @@ int nm_tab_get(const struct nm_tab *t, const uint8_t *key, struct nm_ent *e)
 				return 1;
 			i = (i + 1) & t->imask;
 		}
-		if (__atomic_load_n(&t->moves, __ATOMIC_ACQUIRE) == m)
+		if (!seqlock_retry(&t->moves, m))
 			return 0;
+		tries++;
 	}
 	return 0;
 }

@@ -44,8 +44,9 @@ void nm_tab_free(struct nm_tab *t);
 int nm_tab_put(struct nm_tab *t, const struct nm_ent *e, int64_t now);
 
 /* nm_tab_get: a consistent copy of key's entry into *e; 1 when found.
- * Any thread; a reader may miss a key while the writer moves many others
- * (64 tries), never gets a torn or another key's entry. */
+ * Any thread; it waits out the writer's moves of index entries, and
+ * misses a key present only after 64 probes in a row that moves
+ * disturbed; never gets a torn or another key's entry. */
 int nm_tab_get(const struct nm_tab *t, const uint8_t *key, struct nm_ent *e);
 
 #endif
