@@ -38,10 +38,13 @@ struct attr_key {
 /* Sockets remembered per tuple: the one now and those before it (a tuple
  * reused by processes one after another: attr_flow picks the one whose
  * time covered the flow).  An ended flow may be looked up up to 200 ms
- * late (the engine waits that long for eBPF's events); short-lived
- * clients take a tuple every ~15 ms, so 8 was too few (a fresh-clone
- * run named the socket of 16 clients later). */
-#define ATTR_GENS 32
+ * late (the engine waits that long for eBPF's events).  Short-lived
+ * clients took a tuple every ~15 ms on one host, so 8 were too few (a
+ * fresh-clone run named the socket of 16 clients later); every 1.1-1.3
+ * ms on another, where 32 were too few (bpf-tuple-reuse: 136-236 of 300
+ * flows "gone").  255, the most `gen` holds, cover 280 ms at that pace;
+ * each new socket of a tuple moves its older ones down (attr_history). */
+#define ATTR_GENS 255
 
 /* One socket and its owner. */
 struct attr_entry {
