@@ -1,8 +1,9 @@
 # porttop - see README.md.  `make`, `make test`, `make check`, `make bench`,
 # `make windows` (porttop.exe with MinGW-w64, README "Windows"),
 # `make install` (PREFIX, DESTDIR).  `make test SAN=address,undefined` runs
-# the suite on a sanitizer build; `make test-tsan` runs the threaded test
-# under ThreadSanitizer; `make check` runs all three (what CI runs).
+# the suite on a sanitizer build; `make test-tsan` runs the threaded tests
+# and the threads suite under ThreadSanitizer; `make check` runs all three
+# (what CI runs).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -167,6 +168,9 @@ test-tsan:
 	build/san-thread/tests/test_events
 	build/san-thread/tests/test_ipfix
 	build/san-thread/tests/test_nm_tab
+	$(MAKE) SAN=thread build/san-thread/porttop
+	PORTTOP=$(abspath build/san-thread/porttop) \
+		TSAN_OPTIONS=halt_on_error=1 tests/run.sh threads
 
 # Everything CI runs (.ci/run): the suite plain and under ASan+UBSan, the
 # threaded tests under TSan, the kept fuzz crash inputs under ASan+UBSan,

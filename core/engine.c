@@ -209,7 +209,7 @@ void engine_flow_ended(void *arg, const struct ft_view *v)
 {
 	struct engine *e = arg;
 
-	if (e->pipe) {	/* the table thread: on to the consumer thread */
+	if (e->pipe) {	/* the table's thread: on to the consumers' */
 		struct flow_rec f;
 
 		f.v = *v;
@@ -299,7 +299,8 @@ static void flush_batch(struct engine *e, struct loop *l)
 {
 	struct pipe_frames f = { l->fbuf, l->foff, l->flen, l->fbytes };
 
-	if (e->pipe) {	/* owners: in the table thread (owners_in_piped) */
+	if (e->pipe_table) {	/* owners: in the table thread
+				   (owners_in_piped) */
 		pipe_records(e->pipe, l->batch, l->nb, &f);
 	} else {
 		if (l->nb || l->quiet)
@@ -674,37 +675,51 @@ int engine_add(struct engine *e, const struct consumer *c)
  * be read ahead of the table) nor a view (its replay's pace and pause
  * are the capture thread's), every consumer of flows or ticks
  * CONSUMER_BEHIND.  Otherwise, or when the threads cannot start, one
- * thread.  No --threads: a device gets the pipeline when it has a CPU of
- * its own (lib/thread.h), as the capture thread then drains the kernel's
- * ring sooner for less CPU in all; a file one thread, the least CPU for
- * the same output.  PORTTOP_SAY_THREADS in the environment: a line on
- * stderr says which (for the tests). */
+ * thread.  Two threads: the table on the second, or the consumers when
+ * one is CONSUMER_HEAVY (pipe.h says why).  No --threads: a device gets
+ * three threads when it has a CPU of its own (lib/thread.h), as the
+ * capture thread then drains the kernel's ring sooner for less CPU in
+ * all; a file one thread, the least CPU for the same output.
+ * PORTTOP_SAY_THREADS in the environment: a line on stderr says which
+ * (for the tests). */
 static void start_pipe(struct engine *e)
 {
+	static const char *said[2][2] = {
+		{ "1", "2 (capture and table, consumers)" },
+		{ "2 (capture and consumers, table)",
+		  "3 (capture, table, consumers)" } };
 	struct pipe_hooks h = { .arg = e, .flow = hand_on_piped,
-				.records = e->live ? owners_in_piped : NULL,
-				.names = e->nnames ? e->names : NULL,
 				.keep = e->o.keep_flows };
 	int n = e->o.threads ? e->o.threads :
 		e->live ? thread_live_default() : 1;
 	int ok = n > 1 && (e->live || (!e->attr && !e->o.keep_flows &&
 				       !e->o.ft.publish));
+	int heavy = 0;
 
 	for (int i = 0; ok && i < e->ncons; i++) {
 		const struct consumer *c = &e->cons[i];
 
 		ok = !(c->flow || c->tick) || (c->flags & CONSUMER_BEHIND);
+		heavy |= c->flow && (c->flags & CONSUMER_HEAVY);
 		if (c->tick)
 			h.tick = tick_consumers;
+	}
+	h.table_thread = n > 2 || !heavy;
+	h.consumer_thread = n > 2 || heavy;
+	h.bursts = heavy;
+	if (h.table_thread) {	/* what the capture thread does alone */
+		h.records = e->live ? owners_in_piped : NULL;
+		h.names = e->nnames ? e->names : NULL;
 	}
 	if (ok && h.names &&	/* the frames the names are read from */
 	    !(e->fbuf = malloc(PIPE_BATCH_BYTES + PIPE_FRAME_MAX)))
 		ok = 0;
-	if (ok)
-		e->pipe = pipe_new(e->ft, &h);
+	if (ok && (e->pipe = pipe_new(e->ft, &h)))
+		e->pipe_table = h.table_thread;
 	if (getenv("PORTTOP_SAY_THREADS"))
-		fprintf(stderr, "porttop: threads: %s\n", e->pipe ?
-			"3 (capture, table, consumers)" : "1");
+		fprintf(stderr, "porttop: threads: %s\n",
+			said[e->pipe && h.table_thread]
+			    [e->pipe && h.consumer_thread]);
 }
 
 enum pt_status engine_start(struct engine *e, struct pt_err *err)

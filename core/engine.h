@@ -103,15 +103,16 @@ struct engine_opts {
 	bool own_netns;			/* porttop run --netns private: the
 					   listeners are only those of
 					   porttop's namespace, all CMD's */
-	int threads;			/* --threads: above 1, the flow table
-					   and the consumers on threads of
-					   their own (core/pipe.h), when the
-					   output is the same: a device or a
-					   file without process comments, no
-					   view, every flow consumer
-					   CONSUMER_BEHIND; else, and 1, one
-					   thread; 0: a device
-					   thread_live_default(), a file 1 */
+	int threads;			/* --threads: 2, the flow table on a
+					   thread of its own (core/pipe.h);
+					   3 and above, the consumers on a
+					   third; when the output is the
+					   same: a device or a file without
+					   process comments, no view, every
+					   flow consumer CONSUMER_BEHIND;
+					   else, and 1, one thread; 0: a
+					   device thread_live_default(), a
+					   file 1 */
 	uint64_t own_cgroup;		/* porttop run: hand on only the flows
 					   with an end owned by a process of
 					   this cgroup v2 (attr_end.cgroup);

@@ -26,9 +26,13 @@ struct engine {
 	int live;			/* cap is a device */
 	const struct dec_link *link;	/* decoder for cap's link type */
 	struct ft_table *ft;
-	struct pipe *pipe;		/* --threads: the table and the
-					   consumers on threads of their own;
-					   NULL: all in the capture thread */
+	struct pipe *pipe;		/* --threads: the table or the
+					   consumers or both on threads of
+					   their own; NULL: all in the
+					   capture thread */
+	int pipe_table;			/* the pipe has a table thread (else
+					   the capture thread runs the table,
+					   as without a pipe) */
 	uint8_t *fbuf;			/* the pipe's names: a batch's frames
 					   (NULL: names read in the capture
 					   thread) */

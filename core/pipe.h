@@ -1,8 +1,15 @@
 /*
- * pipe.h - the engine's work on three threads (--threads): the capture
- * thread reads, decodes and counts packets; a table thread runs them
- * through the flow table; a consumer thread hands the ended flows and
- * the ticks to the consumers.  Internal to core/.
+ * pipe.h - the engine's work on two or three threads (--threads): the
+ * capture thread reads, decodes and counts packets; a table thread runs
+ * them through the flow table; a consumer thread hands the ended flows
+ * and the ticks to the consumers.  On two threads the capture thread
+ * does the work of one of the others: two threads on two CPUs leave
+ * none waiting for a CPU.  Which one is the engine's choice (engine.c,
+ * start_pipe): a ports report's folding is light, so the capture thread
+ * takes it, and reading and folding then weigh about what the table
+ * does (perf: 1155 and 1273 samples on the benchmark capture); a flows
+ * report's writing outweighs the table, so the capture thread runs the
+ * table instead.  Internal to core/.
  *
  * A pipeline, not shards: the one table sees the same records in the
  * same order as on one thread, and the consumers get the same flows and
@@ -58,6 +65,24 @@ struct pipe_hooks {
 	struct nm_names *names;
 	bool keep;	/* at pipe_end, leave the flows in the table for a
 			   view (ft_republish) instead of ending them */
+	/* The threads besides the capture thread; at least one: */
+	bool table_thread;	/* the table on a thread of its own; false:
+				   the capture thread runs it (and learns
+				   the names, looks up the owners) as on
+				   one thread, and hands the flows it ends
+				   to pipe_ended */
+	bool consumer_thread;	/* flow and tick on a thread of their own;
+				   false: on the capture thread, in
+				   pipe_records, pipe_tick, pipe_flush and
+				   pipe_end, a batch or more behind the
+				   table */
+	bool bursts;	/* the ended flows wait in a ring of 65,536 (27
+			   MiB), not 2,048: for consumers as heavy as the
+			   table, which are otherwise idle while the
+			   table reads packets and then keep it waiting
+			   when a timeout ends tens of thousands of flows
+			   at once (the benchmark capture's flows report
+			   on two threads: 3.3 s, 2.1 s with bursts) */
 };
 
 /* A batch's frames, for the names: record i's frame is
@@ -70,14 +95,14 @@ struct pipe_frames {
 };
 
 /* pipe_new: the table thread for ft (its done callback must call
- * pipe_ended) and the consumer thread, both running.  NULL with errno
- * (ENOMEM, or pthread_create's). */
+ * pipe_ended) and (hooks.consumer_thread) the consumer thread, running.
+ * NULL with errno (ENOMEM, or pthread_create's). */
 struct pipe *pipe_new(struct ft_table *ft, const struct pipe_hooks *h);
 
 /* pipe_records: a batch of n records (dec_frame's, in capture order, at
  * most PIPE_BATCH), with their frames when hooks.names is set, to the
- * table thread.  Waits while the table thread is a ring behind.  Capture
- * thread. */
+ * table thread (hooks.table_thread only).  Waits while the table thread
+ * is a ring behind.  Capture thread. */
 #define PIPE_BATCH 128
 #define PIPE_BATCH_BYTES (64u << 10)	/* frames that end a batch: the
 					   capture thread flushes once its
@@ -99,11 +124,12 @@ void pipe_tick(struct pipe *p, int64_t now_ns);
  * fill: live, where a slot of a quiet link could wait for minutes.
  * quiet_ns: INT64_MIN, or (a device the capture thread found quiet) the
  * CLOCK_REALTIME ns before which it has read every packet, handed to
- * hooks.records.  Capture thread. */
+ * hooks.records.  Two threads: returns once the consumers had them (the
+ * table's work on at most a ring of records).  Capture thread. */
 void pipe_flush(struct pipe *p, int64_t quiet_ns);
 
 /* pipe_ended: f, just ended by the table, with its owners and names, to
- * the consumer thread.  Table thread (from the table's done callback). */
+ * the consumers.  The table's thread (from the table's done callback). */
 void pipe_ended(struct pipe *p, const struct flow_rec *f);
 
 /* pipe_end: the input ended: the table ends every flow left (ft_flush;

@@ -32,6 +32,6 @@ int thread_live_default(void)
 
 	/* EINVAL: more than CPU_SETSIZE (1024) CPUs; the online count */
 	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
-	return CPU_COUNT(&set) > 1 ? 2 : 1;
+		return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 3 : 1;
+	return CPU_COUNT(&set) > 1 ? 3 : 1;
 }

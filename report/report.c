@@ -321,11 +321,13 @@ void report_add(void *report, const struct flow_rec *f)
 
 struct consumer report_consumer(struct report *r)
 {
-	/* port, service and process rows have no names */
+	/* port, service and process rows have no names; flows written
+	 * as they come out of the reorder window cost a row each */
 	return (struct consumer){ .name = "report", .arg = r,
 				  .flags = CONSUMER_BEHIND |
 					   (r->kind == REP_FLOWS ? 0 :
-					    CONSUMER_NO_NAMES),
+					    CONSUMER_NO_NAMES) |
+					   (r->win ? CONSUMER_HEAVY : 0),
 				  .flow = report_add };
 }
 

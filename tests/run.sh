@@ -2,8 +2,8 @@
 # tests/run.sh [SUITE...] - run porttop's test suites and add them up.
 # Suites: arch (no call or include cycles between files, calls along the
 # data flow, short functions), unit (cmocka), golden (expected outputs),
-# threads (--threads 2 against one thread, byte for byte, on the golden
-# tests and every golden and oracle capture),
+# threads (--threads 2 and 3 against one thread, byte for byte, on the
+# golden tests and every golden and oracle capture),
 # oracle (tshark and Zeek on ../shared), corrupt (damaged inputs), live
 # (live capture in network namespaces; needs root, else its checks SKIP),
 # attrib (process attribution against real processes' ground truth, in

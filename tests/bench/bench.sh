@@ -5,7 +5,7 @@
 #   --small      use the ~200k-packet capture (CI smoke run) instead of the 5M one
 #   --runs N     timed runs per tool (default 3); medians are reported
 #   --only LIST  comma-separated subset of: readloop porttop-flows porttop-flows-t2
-#                porttop-ports porttop-ports-t2
+#                porttop-flows-t3 porttop-ports porttop-ports-t2 porttop-ports-t3
 #                softflowd softflowd-all argus tcpdump ndpiReader tshark
 # Env: PORTTOP=path overrides the binary (default ./porttop at the repo root).
 #
@@ -23,7 +23,7 @@ set -euo pipefail
 export TZ=UTC LC_ALL=C
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="$ROOT/../shared"
-ALL_TOOLS=(readloop porttop-flows porttop-flows-t2 porttop-ports porttop-ports-t2 softflowd softflowd-all argus tcpdump ndpiReader tshark)
+ALL_TOOLS=(readloop porttop-flows porttop-flows-t2 porttop-flows-t3 porttop-ports porttop-ports-t2 porttop-ports-t3 softflowd softflowd-all argus tcpdump ndpiReader tshark)
 SMALL=0; RUNS=3; ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -105,9 +105,12 @@ set_cmd() {  # CMD = tool $1's timed command; its stdout goes to /dev/null
     readloop)      CMD=("$READLOOP" "$PCAP") ;;
     porttop-flows) CMD=("$PORTTOP" -r "$PCAP" --report flows --format json -q) ;;
     porttop-ports) CMD=("$PORTTOP" -r "$PCAP" --report ports -q) ;;
-    # issue 16, several cores: the same reports on the pipeline's threads
+    # issue 16, several cores: the same reports on the pipeline's two threads
+    # (the report on the capture thread) and three (on a thread of its own)
     porttop-flows-t2) CMD=("$PORTTOP" -r "$PCAP" --report flows --format json -q --threads 2) ;;
+    porttop-flows-t3) CMD=("$PORTTOP" -r "$PCAP" --report flows --format json -q --threads 3) ;;
     porttop-ports-t2) CMD=("$PORTTOP" -r "$PCAP" --report ports -q --threads 2) ;;
+    porttop-ports-t3) CMD=("$PORTTOP" -r "$PCAP" --report ports -q --threads 3) ;;
     # -p: keep softflowd out of /var/run (it unlinks its pid file at exit); no -c:
     # with a control socket it waits for softflowctl after EOF instead of exiting
     softflowd)     CMD=(softflowd -r "$PCAP" -d -p "$TMPD/sfd.pid") ;;
@@ -235,8 +238,11 @@ if [ "$x" = - ]; then
 else
   echo "porttop --report ports --threads 2: ${x}x one thread (target >= 1.7x: $(meets "${PPS[porttop-ports-t2]} >= 1.7 * ${PPS[porttop-ports]}")); load before start $LOAD0"
 fi
-x="$(ratio porttop-flows-t2 porttop-flows)"
-[ "$x" = - ] || echo "porttop --report flows --format json --threads 2: ${x}x one thread"
+for t in ports-t3 flows-t2 flows-t3; do
+  r="${t%-t*}"; f=""; [ "$r" = ports ] || f=" --format json"
+  x="$(ratio "porttop-$t" "porttop-$r")"
+  [ "$x" = - ] || echo "porttop --report $r$f --threads ${t##*-t}: ${x}x one thread"
+done
 if [ ${#CPUS[@]} -gt 0 ]; then
   line="readloop pinned to each CPU (taskset -c N, medians):"
   for c in "${CPUS[@]}"; do line+=" cpu$c $(median <<<"${CPUW[$c]:-}") s"; done

@@ -17,7 +17,7 @@
 #            names them ../shared/pcaps/NAME, and their tests SKIP when the
 #            file is not there.
 #   GOLDEN_OPTS  options put before every test's own (split at spaces):
-#            tests/threads/run.sh runs every test with "--threads 2",
+#            tests/threads/run.sh runs every test with "--threads 3",
 #            whose output must be the same expected files.
 #
 # Output: exactly one line per test, then nothing else:

@@ -76,14 +76,16 @@
 #                          packet the third did
 #   fanout-mismatch        joining group 7 on another device while it is
 #                          in use: exit 2, one line naming the group
-#   threads-live           --report with --threads 1 (no table thread)
-#                          and without --threads (with 2 CPUs or more,
-#                          the default: a table thread running; else
-#                          --threads 2), and --batch --threads 2, at
-#                          once, on the traffic of fanout-group: the
-#                          same flows, field for field, and the same
-#                          packets read; the last tick's totals are the
-#                          report's
+#   threads-live           --report flows with --threads 1 (no table
+#                          thread), without --threads (with 2 CPUs or
+#                          more, the default: table and consumer
+#                          threads; else --threads 3) and with
+#                          --threads 2 (a consumer thread, no table
+#                          thread), and --batch --threads 2 (a table
+#                          thread, no consumer thread), at once, on the
+#                          traffic of fanout-group: the same flows,
+#                          field for field, and the same packets read;
+#                          the last tick's totals are the report's
 # Every porttop run must also leave no sanitizer report on stderr.
 #
 # Not root, or no network namespaces: every check is SKIPped, exit 0.
@@ -507,6 +509,9 @@ def main(a):
     elif a[0] == 'same':
         check_fanout((a[1], a[2]), [(a[3], a[4])], '--threads 1', 'the pipeline')
         check_batch_totals(a[1], a[2], a[5])
+        if len(a) > 7:              # and the flows report on two threads
+            check_fanout((a[1], a[2]), [(a[6], a[7])], '--threads 1',
+                         'two threads')
     elif a[0] == 'batch':
         check_batch(a[1], a[2], int(a[3]))
     elif a[0] == 'ticks':
@@ -1260,20 +1265,40 @@ check_fanout
 timing fanout-group "$T0"
 
 # ---- threads-live -------------------------------------------------------------
-# Two --report runs on vethA, one with --threads 1 and one without
-# --threads (a device's default: the pipeline when porttop may use two
-# CPUs; nproc counts the same affinity mask), and --batch --threads 2: the
-# table threads must run (a thread named pt-table) and the first must have
-# none, the second must report what the first does (live.py same:
-# fanout-group's check with one member), the last tick must count its
-# packets and bytes.
+# Three --report runs on vethA, one with --threads 1, one without
+# --threads (a device's default: three threads when porttop may use two
+# CPUs; nproc counts the same affinity mask; else --threads 3) and one
+# with --threads 2, and --batch --threads 2, at once.  Their threads
+# (named in /proc/PID/task/*/comm): the first has no table thread
+# (pt-table); the second a table thread and a consumer thread
+# (pt-consumers); the flows report on two threads a consumer thread and
+# no table thread (its rows outweigh the table: core/pipe.h); --batch on
+# two a table thread and no consumer thread.  The second and third must
+# report what the first does (live.py same: fanout-group's check with
+# one member), the last tick must count its packets and bytes.
+
+# thread_is PID NAME yes|no: PID has (yes: within 5 s, as a thread names
+# itself once it runs) or has not a thread named NAME
+thread_is() {
+	local n
+	for n in $(seq 250); do
+		grep -qx "$2" /proc/"$1"/task/*/comm 2>/dev/null && break
+		[ "$3" = no ] && return 0
+		sleep 0.02
+	done
+	if grep -qx "$2" /proc/"$1"/task/*/comm 2>/dev/null; then
+		[ "$3" = yes ]
+	else
+		[ "$3" = no ]
+	fi
+}
 
 T0=$(now_us)
 check_threads_live() {
-	local name=threads-live r n t2=()
+	local name=threads-live r want t2=()
 	declare -A TP
-	[ "$(nproc)" -gt 1 ] || t2=(--threads 2)
-	for r in t1 t2 tb; do
+	[ "$(nproc)" -gt 1 ] || t2=(--threads 3)
+	for r in t1 t2 tf tb; do
 		case $r in
 		tb) bgrun $r "$NA" "$PORTTOP" -i vethA --batch --format json \
 			-d 0.2 --threads 2 ;;
@@ -1281,6 +1306,8 @@ check_threads_live() {
 			--format json --threads 1 ;;
 		t2) bgrun $r "$NA" "$PORTTOP" -i vethA --report flows \
 			--format json "${t2[@]}" ;;
+		tf) bgrun $r "$NA" "$PORTTOP" -i vethA --report flows \
+			--format json --threads 2 ;;
 		esac
 		TP[$r]=$BGPID
 		if ! porttop_ready "${TP[$r]}"; then
@@ -1289,26 +1316,19 @@ check_threads_live() {
 			return
 		fi
 	done
-	for r in t2 tb; do
-		for n in $(seq 250); do	# the pipe starts with the capture
-			grep -qx pt-table /proc/"${TP[$r]}"/task/*/comm 2>/dev/null && break
-			sleep 0.02
-		done
-		if ! grep -qx pt-table /proc/"${TP[$r]}"/task/*/comm 2>/dev/null; then
-			fail $name "$r, ${t2[*]:-no --threads with $(nproc) CPUs}: no pt-table thread (threads: $(cat /proc/"${TP[$r]}"/task/*/comm 2>/dev/null | tr '\n' ' '))"
-			kill -INT "${TP[@]}" 2>/dev/null
-			return
-		fi
-	done
-	if grep -qx pt-table /proc/"${TP[t1]}"/task/*/comm 2>/dev/null; then
-		fail $name "t1, --threads 1: a pt-table thread runs"
+	for want in "t1 pt-table no" "t2 pt-table yes" "t2 pt-consumers yes" \
+		    "tf pt-consumers yes" "tf pt-table no" "tb pt-table yes" \
+		    "tb pt-consumers no"; do
+		set -- $want
+		thread_is "${TP[$1]}" "$2" "$3" && continue
+		fail $name "$1 ($(tr '\0' ' ' </proc/"${TP[$1]}"/cmdline | cut -d' ' -f3-), $(nproc) CPUs): a $2 thread: $3, expected (threads: $(cat /proc/"${TP[$1]}"/task/*/comm 2>/dev/null | tr '\n' ' '))"
 		kill -INT "${TP[@]}" 2>/dev/null
 		return
-	fi
-	flows_and_stop $name t1="${TP[t1]}" t2="${TP[t2]}" tb="${TP[tb]}" ||
-		return
+	done
+	flows_and_stop $name t1="${TP[t1]}" t2="${TP[t2]}" tf="${TP[tf]}" \
+		tb="${TP[tb]}" || return
 	py_verdict $name same "$tmp/t1.out" "$tmp/t1.err" "$tmp/t2.out" \
-		"$tmp/t2.err" "$tmp/tb.out"
+		"$tmp/t2.err" "$tmp/tb.out" "$tmp/tf.out" "$tmp/tf.err"
 }
 check_threads_live
 timing threads-live "$T0"
