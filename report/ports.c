@@ -26,6 +26,12 @@
 
 #define DEF_SERVICES	65536u
 #define DEF_DISTINCT	(1u << 22)
+/* The distinct log's repeat filter (log4_add): 4096 words, 32 KiB,
+ * direct-mapped by a fixed multiplicative hash (colliding words cost
+ * only its help), drop 41 % of the benchmark capture's 2.2M words before
+ * they are logged and sorted. */
+#define LOG4_RECENT_BITS 12
+#define LOG4_RECENT	(1u << LOG4_RECENT_BITS)
 
 /* A (protocol, port, role, address) seen. */
 struct seen {
@@ -58,6 +64,9 @@ struct ports {
 	size_t set_cap, set_n;
 	uint64_t *log4;		/* defer_distinct: narrow keys (log4_word) */
 	size_t log4_n, log4_cap;
+	uint64_t log4_recent[LOG4_RECENT];	/* word | 1 last logged at
+						   each slot since the last
+						   compaction (0: none) */
 	uint32_t tick;
 	struct ports_stats st;
 };
@@ -579,6 +588,10 @@ static int log4_compact(struct ports *t)
 
 	if (!tmp)
 		return -1;
+	/* what is logged next is a repeat only of what this leaves (what
+	 * max_distinct drops below must be logged again to be dropped
+	 * again, as without the filter) */
+	memset(t->log4_recent, 0, sizeof(t->log4_recent));
 	n = sort_unique_u64(t->log4, t->log4_n, tmp);
 	vmem_free(tmp, len);
 	for (size_t i = 0; i < n; i++) {
@@ -603,6 +616,13 @@ static int log4_compact(struct ports *t)
  * is compacted first and doubled only when that left it half full. */
 static void log4_add(struct ports *t, const struct seen *k)
 {
+	uint64_t w = log4_word(k);
+	uint64_t *r = &t->log4_recent[(w * 0x9e3779b97f4a7c15u) >>
+				      (64 - LOG4_RECENT_BITS)];
+
+	if (*r == (w | 1))
+		return;	/* a repeat: the compaction would drop it */
+	*r = w | 1;
 	if (t->log4_n == t->log4_cap) {
 		size_t cap = t->log4_cap ? t->log4_cap : LOG4_SORT;
 
@@ -628,7 +648,7 @@ static void log4_add(struct ports *t, const struct seen *k)
 			return;
 		}
 	}
-	t->log4[t->log4_n++] = log4_word(k);
+	t->log4[t->log4_n++] = w;
 }
 
 void ports_settle(struct ports *t)

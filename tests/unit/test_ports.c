@@ -337,6 +337,39 @@ static void deferred(void **state)
 	ports_free(h);
 }
 
+/* defer_distinct's repeat filter (log4_add): a client seen again and
+ * again counts once, the first and the repeats alike, also the one whose
+ * log word is 0 (0.0.0.0 to TCP port 0: the filter's empty slot must not
+ * take it for a repeat); a repeat after a settle is not a new client. */
+static void deferred_repeats(void **state)
+{
+	struct ports_config dc = { .defer_distinct = true };
+	struct ports *d = ports_new(&dc);
+	long p0, p80;
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		struct ft_view v = flow(i % 3, 1000 + i, 9, 80, 1, FT_CS_SF);
+		struct ft_view z = flow(0, 1000 + i, 9, 0, 1, FT_CS_SF);
+
+		memset(z.key.a, 0, sizeof(z.key.a));	/* 0.0.0.0 */
+		add(d, v);
+		add(d, z);
+	}
+	ports_settle(d);
+	p0 = ports_find(d, 6, 0);
+	p80 = ports_find(d, 6, 80);
+	assert_true(p0 >= 0 && p80 >= 0);
+	assert_int_equal(ports_port(d, (size_t)p0)->clients, 1);
+	assert_int_equal(ports_port(d, (size_t)p80)->clients, 3);
+	assert_int_equal(ports_port(d, (size_t)p80)->servers, 1);
+	add(d, flow(1, 999, 9, 80, 2, FT_CS_SF));
+	add(d, flow(4, 999, 9, 80, 2, FT_CS_SF));
+	ports_settle(d);
+	assert_int_equal(ports_port(d, (size_t)p80)->clients, 4);
+	ports_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +380,7 @@ int main(void)
 		cmocka_unit_test(many_clients),
 		cmocka_unit_test(bounds),
 		cmocka_unit_test(deferred),
+		cmocka_unit_test(deferred_repeats),
 		cmocka_unit_test(listeners),
 	};
 
