@@ -18,13 +18,27 @@
 # wine against this build: reports and corrupt inputs; SKIPs without
 # MinGW or wine).  Default: all.  Every suite
 # prints one line per test: "ok NAME", "FAIL NAME", "SKIP NAME: reason"
-# (cmocka binaries print TAP, converted here).
-# Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir).
+# (cmocka binaries print TAP, converted here).  A suite still running
+# after SUITE_TIMEOUT seconds (default 1200), or a unit test binary or
+# an oracle after UNIT_TIMEOUT (600), is stopped (timeout(1): TERM to its
+# process group, KILL 10 s later) and counted as failed: a hung test must
+# not take CI's 90 minutes with it.
+# Env: PORTTOP (binary, default ./porttop), BUILD (unit test dir),
+# SUITE_TIMEOUT, UNIT_TIMEOUT.
 set -u
 cd "$(dirname "$0")/.."
 PORTTOP=${PORTTOP:-./porttop}
 BUILD=${BUILD:-build/release}
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-600}
 export PORTTOP TZ=UTC
+# why RC SECS: what an exit status says (124, 137: timeout(1) stopped it)
+why() {
+	case $1 in
+	124|137) echo "stopped after $2 s (timed out)" ;;
+	*) echo "exited $1" ;;
+	esac
+}
 suites=${*:-arch unit golden threads oracle corrupt check run live attrib ipfix names tmux windows}
 out=tests/out
 mkdir -p "$out"
@@ -37,7 +51,8 @@ for s in $suites; do
 			[ -x "$t" ] || continue
 			n=$(basename "$t")
 			# Threaded tests have their own TSan build (make test-tsan).
-			CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$out/$n.log" 2>&1
+			CMOCKA_MESSAGE_OUTPUT=TAP timeout -k 10 "$UNIT_TIMEOUT" \
+				"$t" > "$out/$n.log" 2>&1
 			rc=$?
 			# cmocka 1.1 writes a skip() as "not ok N # SKIP NAME";
 			# its reason is the test's last "SKIP: why" message.
@@ -56,7 +71,7 @@ for s in $suites; do
 				}
 				print }' "$out/$n.log" > "$out/$n.res"
 			if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/$n.res"; then
-				echo "FAIL $n: exited $rc (see $out/$n.log)" >> "$out/$n.res"
+				echo "FAIL $n: $(why $rc "$UNIT_TIMEOUT") (see $out/$n.log)" >> "$out/$n.res"
 			fi
 			while IFS= read -r l; do
 				case "$l" in
@@ -67,7 +82,8 @@ for s in $suites; do
 			done < "$out/$n.res"
 		done ;;
 	arch|golden|threads|corrupt|check|run|live|attrib|ipfix|names|tmux|windows)
-		tests/$s/run.sh > "$out/$s.log" 2>&1
+		timeout -k 10 "$SUITE_TIMEOUT" tests/$s/run.sh \
+			> "$out/$s.log" 2>&1
 		rc=$?
 		while IFS= read -r l; do
 			case "$l" in
@@ -76,8 +92,10 @@ for s in $suites; do
 			"FAIL"*) fail=$((fail + 1)); echo "  $s: $l" ;;
 			esac
 		done < "$out/$s.log"
-		if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/$s.log"; then
-			fail=$((fail + 1)); echo "  $s: FAIL: exited $rc (see $out/$s.log)"
+		if [ $rc -eq 124 ] || [ $rc -eq 137 ] ||
+		   { [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/$s.log"; }; then
+			fail=$((fail + 1))
+			echo "  $s: FAIL: $(why $rc "$SUITE_TIMEOUT") (see $out/$s.log)"
 		fi ;;
 	oracle)
 		shared=${SHARED:-../shared}
@@ -87,7 +105,8 @@ for s in $suites; do
 			continue
 		fi
 		for o in tshark zeek; do
-			python3 tests/oracle/check_$o.py > "$out/oracle-$o.log" 2>&1
+			timeout -k 10 "$UNIT_TIMEOUT" python3 \
+				tests/oracle/check_$o.py > "$out/oracle-$o.log" 2>&1
 			rc=$?
 			while IFS= read -r l; do
 				case "$l" in
@@ -97,7 +116,7 @@ for s in $suites; do
 			done < "$out/oracle-$o.log"
 			if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out/oracle-$o.log"; then
 				fail=$((fail + 1))
-				echo "  oracle-$o: FAIL: exited $rc (see $out/oracle-$o.log)"
+				echo "  oracle-$o: FAIL: $(why $rc "$UNIT_TIMEOUT") (see $out/oracle-$o.log)"
 			fi
 			grep -E '^[0-9]+ captures' "$out/oracle-$o.log" | sed "s/^/  oracle-$o: /"
 		done ;;
