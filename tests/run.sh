@@ -45,6 +45,7 @@ mkdir -p "$out"
 pass=0 fail=0 skip=0
 
 for s in $suites; do
+	t0=$(date +%s)
 	case $s in
 	unit)
 		for t in "$BUILD"/tests/test_*; do
@@ -122,6 +123,7 @@ for s in $suites; do
 		done ;;
 	*) echo "tests/run.sh: unknown suite $s" >&2; exit 2 ;;
 	esac
+	echo "  $s: $(($(date +%s) - t0)) s"	# against SUITE_TIMEOUT
 done
 
 echo "tests: $pass passed, $fail failed, $skip skipped (logs in $out/)"
