@@ -26,10 +26,10 @@ void thread_name(const char *name);
 /* thread_live_default: the --threads a live capture gets when none is
  * given: 3 (core/pipe.h's pipeline, the consumers on a thread of their
  * own, so the capture thread does least per packet) when this process
- * may run on two or more CPUs (Linux: its sched_getaffinity(2) mask, so taskset and cgroup
- * cpusets count; the online CPUs when the mask is too large to read),
- * else 1.  Windows: 1, as the pipeline has never run on a live Npcap
- * capture (wine captures nothing). */
+ * may run on two or more CPUs (Linux: its sched_getaffinity(2) mask, so
+ * taskset and cgroup cpusets count; the online CPUs when the mask is too
+ * large to read), else 1.  Windows: 1, as the pipeline has never run on
+ * a live Npcap capture (wine captures nothing). */
 int thread_live_default(void);
 
 #endif
