@@ -126,13 +126,15 @@ child_of() {  # PID: its child (the capturer that /usr/bin/time forked), within 
   done
   return 1
 }
-porttop_ready() {  # PID: porttop catches SIGINT and SIGTERM (its device is open)
+porttop_ready() {  # PID: porttop catches SIGINT and SIGTERM and its capture thread
+  # runs (its device is open: tests/lib/ns.sh says why both)
   local m comm
   for _ in $(seq "$WAIT_TICKS"); do
     alive "$1" || return 1
     comm="$(cat "/proc/$1/comm" 2>/dev/null)"
     m="$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)"
-    [ "$comm" = porttop ] && [ -n "$m" ] && [ $((16#$m & 0x4002)) -eq $((0x4002)) ] && return 0
+    [ "$comm" = porttop ] && [ -n "$m" ] && [ $((16#$m & 0x4002)) -eq $((0x4002)) ] &&
+      grep -qx pt-capture /proc/"$1"/task/*/comm 2>/dev/null && return 0
     sleep 0.02
   done
   return 1

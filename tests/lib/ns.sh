@@ -187,10 +187,15 @@ quiet_file() {
 }
 
 # porttop_ready PID: wait (5 s at most) until porttop, started by bgrun,
-# catches SIGINT and SIGTERM.  porttop installs those handlers right after
-# the device is open and its capture thread runs (run_open, engine_start,
-# then sig_catch in ui/run.c and ui/batch.c), so from then on every packet
-# on the link is its; and a signal from then on ends it cleanly.
+# catches SIGINT and SIGTERM and its capture thread runs (a thread named
+# pt-capture: core/engine.c starts it once the device is open and its
+# filter set, so from then on every packet on the link is its).  The
+# handlers alone are not enough: porttop installs them before it opens
+# the device (porttop.c, sig_catch before engine_open, for `porttop
+# run`), and a slow start (asking container runtimes, a sanitizer
+# build) let a check's traffic pass before the capture began (names-
+# runtime-missing: "0 packets read").  A signal from then on ends it
+# cleanly.
 porttop_ready() {
 	local pid=$1 m comm
 	for _ in $(seq 250); do
@@ -199,7 +204,8 @@ porttop_ready() {
 		m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
 		# SIGINT is bit 1, SIGTERM bit 14 (0x4002)
 		if [ "$comm" = porttop ] && [ -n "$m" ] &&
-		   [ $((16#$m & 0x4002)) -eq $((0x4002)) ]; then
+		   [ $((16#$m & 0x4002)) -eq $((0x4002)) ] &&
+		   grep -qx pt-capture /proc/"$pid"/task/*/comm 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.02
