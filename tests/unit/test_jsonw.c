@@ -5,7 +5,9 @@
  * objects, and a buffer that is too small; the number writer
  * (jsonw_digits, jsonw_int, jsonw_fixed) against printf on every power of
  * ten and its neighbours, the limits, and 200,000 pseudo-random values
- * of every magnitude.
+ * of every magnitude; the short cuts (jsonw_str's one pass, jsonw_member's
+ * fixed-width copy, jsonw_uint in place) against the long way, in buffers
+ * of every size around the text.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -187,6 +189,104 @@ static void objects(void **state)
 	assert_int_equal(small[6], 'Z');
 }
 
+/* What f writes into a buffer of cap bytes (guarded by 'Z's past it):
+ * the text, or "FULL" when it did not fit; never a byte past cap. */
+static const char *into(size_t cap, void (*f)(struct jsonw *, const void *),
+			const void *arg, char *out)
+{
+	char b[160];
+	struct jsonw w;
+
+	assert_true(cap + 32 <= sizeof(b));
+	memset(b, 'Z', sizeof(b));
+	jsonw_init(&w, b, cap);
+	f(&w, arg);
+	for (size_t i = cap; i < sizeof(b); i++)
+		assert_int_equal(b[i], 'Z');
+	if (w.full)
+		return strcpy(out, "FULL");
+	assert_true(w.len <= cap);
+	memcpy(out, b, w.len);
+	out[w.len] = '\0';
+	return out;
+}
+
+static void put_str(struct jsonw *w, const void *s)
+{
+	jsonw_str(w, s);
+}
+
+static void put_strn(struct jsonw *w, const void *s)
+{
+	jsonw_strn(w, s, strlen(s));
+}
+
+static void put_member(struct jsonw *w, const void *arg)
+{
+	const int *how = arg;	/* {comma, null} */
+	static const char q[JSONW_MEMBER + 1] = ",\"orig_frag_wire_bytes\":null";
+
+	w->comma = how[0];
+	jsonw_member(w, q, 24, how[1]);
+}
+
+static void put_key(struct jsonw *w, const void *arg)
+{
+	const int *how = arg;
+
+	w->comma = how[0];
+	jsonw_key(w, "orig_frag_wire_bytes");
+	if (how[1])
+		jsonw_null(w);
+}
+
+static void put_uint(struct jsonw *w, const void *v)
+{
+	jsonw_uint(w, *(const uint64_t *)v);
+}
+
+static void put_uint_printf(struct jsonw *w, const void *v)
+{
+	char t[24];
+	int n = snprintf(t, sizeof(t), "%" PRIu64, *(const uint64_t *)v);
+
+	jsonw_raw(w, t, (size_t)n);
+}
+
+static void short_cuts(void **state)
+{
+	char s[80], a[160], b[160];
+	static const uint64_t nums[] = { 0, 7, 10, 99, 12345678901234ull,
+					 UINT64_MAX };
+
+	(void)state;
+	/* plain strings of 0..79 bytes, and with a byte to escape or a
+	 * UTF-8 sequence at each place */
+	for (size_t len = 0; len < sizeof(s); len++) {
+		for (int k = -1; k < (int)len; k++) {
+			memset(s, 'a', len);
+			s[len] = '\0';
+			if (k >= 0)
+				s[k] = "\"\\\n\xc3"[k % 4];
+			for (size_t cap = 0; cap <= len + 12 && cap <= 120; cap++)
+				assert_string_equal(into(cap, put_str, s, a),
+						    into(cap, put_strn, s, b));
+		}
+	}
+	for (int how = 0; how < 4; how++) {
+		int h[2] = { how & 1, how >> 1 };
+
+		for (size_t cap = 0; cap <= 40; cap++)
+			assert_string_equal(into(cap, put_member, h, a),
+					    into(cap, put_key, h, b));
+	}
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		for (size_t cap = 0; cap <= 24; cap++)
+			assert_string_equal(into(cap, put_uint, &nums[i], a),
+					    into(cap, put_uint_printf, &nums[i],
+						 b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +294,7 @@ int main(void)
 		cmocka_unit_test(numbers_as_printf),
 		cmocka_unit_test(strings),
 		cmocka_unit_test(objects),
+		cmocka_unit_test(short_cuts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
