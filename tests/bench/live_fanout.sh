@@ -76,7 +76,7 @@ start() {
     P[$i]=$!
   done
   for i in $(seq "$1"); do
-    porttop_ready "${P[$i]}" ||
+    porttop_ready "${P[$i]}" "$WAIT_TICKS" ||
       { echo "$ME: porttop did not start: $(head -c 300 "$TMPD/m$i.err")" >&2; exit 1; }
   done
 }

@@ -18,6 +18,9 @@ WAIT_TICKS=1500
 # --- Debian packages, installed only when a command is missing (as bench.sh) --
 # shellcheck source=tests/bench/ensure.sh
 . "$(dirname "${BASH_SOURCE[0]}")/ensure.sh"
+# alive, porttop_ready
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/proc.sh"
 selected() { [[ " ${CAPS[*]} " == *" $1 "* ]]; }
 
 # cleanup: everything live_setup made (the EXIT trap).
@@ -109,11 +112,6 @@ rate_pps() {
 }
 
 # --- helpers ---------------------------------------------------------------------
-alive() {  # PID: running, not a zombie
-  local st
-  st="$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [ -n "$st" ] && [ "${st%% *}" != Z ]
-}
 child_of() {  # PID: its child (the capturer that /usr/bin/time forked), within 30 s
   local c
   for _ in $(seq "$WAIT_TICKS"); do
@@ -122,19 +120,6 @@ child_of() {  # PID: its child (the capturer that /usr/bin/time forked), within 
     c="${c%% *}"; c="${c%%$'\n'*}"
     [ -n "$c" ] && { echo "$c"; return 0; }
     alive "$1" || return 1
-    sleep 0.02
-  done
-  return 1
-}
-porttop_ready() {  # PID: porttop catches SIGINT and SIGTERM and its capture thread
-  # runs (its device is open: tests/lib/ns.sh says why both)
-  local m comm
-  for _ in $(seq "$WAIT_TICKS"); do
-    alive "$1" || return 1
-    comm="$(cat "/proc/$1/comm" 2>/dev/null)"
-    m="$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)"
-    [ "$comm" = porttop ] && [ -n "$m" ] && [ $((16#$m & 0x4002)) -eq $((0x4002)) ] &&
-      grep -qx pt-capture /proc/"$1"/task/*/comm 2>/dev/null && return 0
     sleep 0.02
   done
   return 1
@@ -197,9 +182,9 @@ start_cap() {
   fi
   case "$c" in
     tcpdump) wait_for "$TMPD/$c.err" '^tcpdump: listening on' ;;
-    porttop-view) porttop_ready "$CPID" && for _ in $(seq "$WAIT_TICKS"); do
+    porttop-view) porttop_ready "$CPID" "$WAIT_TICKS" && for _ in $(seq "$WAIT_TICKS"); do
                     view_pane | grep -q '^packets: [0-9]* captured' && break; sleep 0.02; done ;;
-    *) porttop_ready "$CPID" ;;
+    *) porttop_ready "$CPID" "$WAIT_TICKS" ;;
   esac || { WHY="did not open lrecv: $(head -c 300 "$TMPD/$c.err" | tr '\n' ' ')"; kill -KILL "$CPID" 2>/dev/null; return 1; }
   return 0
 }

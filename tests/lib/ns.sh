@@ -18,6 +18,9 @@ if [ -z "${PYTHON:-}" ]; then
 fi
 TZ=UTC LC_ALL=C
 export TZ LC_ALL
+# alive, porttop_ready
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proc.sh"
 PIDS=()			# background processes we started
 TIMES=()
 
@@ -128,12 +131,6 @@ bgrun() {
 	PIDS+=("$BGPID")
 }
 
-alive() {	# PID: running (not a zombie)
-	local st
-	st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "${st%% *}" != Z ]
-}
-
 # wait_exit PID SECONDS: wait for PID to end, SECONDS at most (tenths ok).
 # RC: its exit status, or 124 when it hung (then it is SIGKILLed);
 # EXIT_MS: how long it took.
@@ -180,33 +177,6 @@ quiet_file() {
 		else
 			same=0
 			last=$size
-		fi
-		sleep 0.02
-	done
-	return 1
-}
-
-# porttop_ready PID: wait (5 s at most) until porttop, started by bgrun,
-# catches SIGINT and SIGTERM and its capture thread runs (a thread named
-# pt-capture: core/engine.c starts it once the device is open and its
-# filter set, so from then on every packet on the link is its).  The
-# handlers alone are not enough: porttop installs them before it opens
-# the device (porttop.c, sig_catch before engine_open, for `porttop
-# run`), and a slow start (asking container runtimes, a sanitizer
-# build) let a check's traffic pass before the capture began (names-
-# runtime-missing: "0 packets read").  A signal from then on ends it
-# cleanly.
-porttop_ready() {
-	local pid=$1 m comm
-	for _ in $(seq 250); do
-		alive "$pid" || return 1
-		comm=$(cat "/proc/$pid/comm" 2>/dev/null)
-		m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
-		# SIGINT is bit 1, SIGTERM bit 14 (0x4002)
-		if [ "$comm" = porttop ] && [ -n "$m" ] &&
-		   [ $((16#$m & 0x4002)) -eq $((0x4002)) ] &&
-		   grep -qx pt-capture /proc/"$pid"/task/*/comm 2>/dev/null; then
-			return 0
 		fi
 		sleep 0.02
 	done
