@@ -1,8 +1,9 @@
 /*
  * test_rows.c - the row writer (report/rows.c) on hand-made rows: the
  * text-row API (rep_table_*, rep_text_*) writes what the text report
- * writes; a line wider than the writer's buffer is written whole; nulls
- * are "-" in text, empty in CSV and null in JSON.  The golden tests check
+ * writes; a line wider than the writer's buffer is written whole, and a
+ * CSV or text line whose fields cross the buffer's end at every place is
+ * the same line; nulls are "-" in text, empty in CSV and null in JSON.  The golden tests check
  * whole reports of real captures byte for byte.
  */
 #include <setjmp.h>
@@ -100,6 +101,74 @@ static void wide_line_is_whole(void **state)
 	free(line);
 }
 
+/* The n-th comma-separated field of a CSV line, copied into out. */
+static const char *csv_field(const char *line, int n, char *out, size_t cap)
+{
+	size_t len;
+
+	for (; n > 0; n--)
+		line = strchr(line, ',') + 1;
+	len = strcspn(line, ",\n");
+	assert_true(len < cap);
+	memcpy(out, line, len);
+	out[len] = '\0';
+	return out;
+}
+
+/* Names of every length from 1 to 1,100 bytes at both ends, so that
+ * fields cross the end of the writer's buffer at every place: the CSV
+ * row has the names and, in every other field, what it has without
+ * them (the name fields' source and miss change with the name); the
+ * text row ends in the resp name after the same columns as ever. */
+static void long_fields_cross_the_buffer(void **state)
+{
+	struct flow_rec f = flow(0, 80);
+	const void *rows[1] = { &f };
+	char *base, *csv, *text, *text1 = NULL, name[1101];
+	char a[1200], b[1200];
+	int nf = 1;
+
+	(void)state;
+	CAPTURE(base, rep_write(out_, REP_FLOWS, REP_CSV, rows, 1));
+	for (const char *c = base; *c != '\n'; c++)
+		nf += *c == ',';
+	for (size_t len = 1; len < sizeof(name); len++) {
+		size_t pre;
+
+		memset(name, 'a' + (int)(len % 26), len);
+		name[len] = '\0';
+		f.name[FT_ORIG].name = f.name[FT_RESP].name = name;
+		CAPTURE(csv, rep_write(out_, REP_FLOWS, REP_CSV, rows, 1));
+		const char *row = strchr(csv, '\n') + 1;
+
+		assert_int_equal(strlen(row) - 1, strcspn(row, "\n"));
+		for (int i = 0; i < nf; i++) {
+			const char *key = csv_field(csv, i, b, sizeof(b));
+
+			csv_field(row, i, a, sizeof(a));
+			if (!strcmp(key, "orig_name") ||
+			    !strcmp(key, "resp_name"))
+				assert_string_equal(a, name);
+			else if (strncmp(key, "orig_name_", 10) &&
+				 strncmp(key, "resp_name_", 10))
+				assert_string_equal(a, csv_field(strchr(base,
+							'\n') + 1, i, b,
+							sizeof(b)));
+		}
+		CAPTURE(text, rep_write(out_, REP_FLOWS, REP_TEXT, rows, 1));
+		pre = strlen(text) - len - 1;
+		assert_string_equal(text + pre, strcat(strcpy(a, name), "\n"));
+		if (!text1)
+			text1 = strdup(text);	/* its columns before the name */
+		else
+			assert_memory_equal(text, text1, pre);
+		free(csv);
+		free(text);
+	}
+	free(text1);
+	free(base);
+}
+
 static void nulls_in_each_format(void **state)
 {
 	struct rep_proc p;
@@ -137,6 +206,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_api_is_the_report),
 		cmocka_unit_test(wide_line_is_whole),
+		cmocka_unit_test(long_fields_cross_the_buffer),
 		cmocka_unit_test(nulls_in_each_format),
 	};
 
