@@ -138,7 +138,7 @@ static void line_col(struct line *l, char sep, const char *s, int width)
 	size_t pad = w > len ? w - len : 0;
 
 	if (l->n + 1 + pad + len < sizeof(l->b)) {
-		/* it fits (nearly always): no line_put a piece */
+		/* it fits (nearly always): written in place */
 		char *p = l->b + l->n;
 
 		if (sep)
