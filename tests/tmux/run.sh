@@ -415,7 +415,10 @@ report_rows() {	# FILE MODE: "proto orig_h" per row (orig_h only when
 		awk -F, -v p="$withp" 'NR > 1 { print (p ? $4 " " : "") $6 }' | sort
 }
 screen_rows() {	# the table's rows the same way
-	screen | awk '/^(PROTO|ORIG) /{ t = 1; p = $1 == "PROTO"; next }
+	screen | screen_rows_of
+}
+screen_rows_of() {	# screen_rows of the screen text on stdin
+	awk '/^(PROTO|ORIG) /{ t = 1; p = $1 == "PROTO"; next }
 		t && /^ *$/ { exit }	# the rows end before the footer
 		t { o = $(1 + p); if (o ~ /^[0-9.]+:[0-9]+$/)
 		sub(/:[0-9]+$/, "", o); print (p ? $1 " " : "") o }' | sort
@@ -426,20 +429,25 @@ tunnel_mode() {	# NAME FILE MODE: the screen shows MODE's rows
 		fail "$1" "no 'flows, tunnels $tm:' header: $(screen | sed -n 3p)"
 		return
 	fi
-	withp=0
-	screen | grep -q "^PROTO " && withp=1
-	want=$(report_rows "$2" "$tm")
-	n=$(printf '%s\n' "$want" | grep -c .)
+	# both ways: the table may drop its PROTO column as wider rows come
+	# in, so which one the screen shows is read at each look
+	want_p=$(withp=1; report_rows "$2" "$tm")
+	want_o=$(withp=0; report_rows "$2" "$tm")
+	n=$(printf '%s\n' "$want_p" | grep -c .)
 	if [ "$n" -gt 0 ] && wait_true tunnel_same; then
 		ok "$1"
 	else
 		fail "$1" "header '$(screen | sed -n 3p)', rows '$(screen_rows | tr '\n' ';')', report ($n) '$(printf '%s' "$want" | tr '\n' ';')'"
 	fi
 }
-tunnel_same() {	# live + ended in the header, and the rows, are $want's
-	h=$(screen | sed -n "s/^flows, tunnels $tm: \([0-9]*\) live .*, \([0-9]*\) ended,.*/\1 \2/p")
+tunnel_same() {	# live + ended in the header, and the rows, are the report's
+	local s
+	s=$(screen)
+	want=$want_o
+	printf '%s\n' "$s" | grep -q "^PROTO " && want=$want_p
+	h=$(printf '%s\n' "$s" | sed -n "s/^flows, tunnels $tm: \([0-9]*\) live .*, \([0-9]*\) ended,.*/\1 \2/p")
 	[ -n "$h" ] && [ $(( ${h% *} + ${h#* } )) = "$n" ] &&
-	[ "$(screen_rows)" = "$want" ]
+	[ "$(printf '%s\n' "$s" | screen_rows_of)" = "$want" ]
 }
 for size in 80x24 200x50; do
 	T resize-window -t v -x "${size%x*}" -y "${size#*x}"
