@@ -96,6 +96,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* A byte a string carries as it is: printable ASCII but '"' and '\'. */
+static int plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -106,9 +112,8 @@ void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 		unsigned char c = p[i];
 		size_t k;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			for (k = i; k < n && p[k] >= 0x20 && p[k] < 0x80 &&
-				    p[k] != '"' && p[k] != '\\'; k++)
+		if (plain(c)) {
+			for (k = i; k < n && plain(p[k]); k++)
 				;
 			put(w, s + i, k - i);	/* a plain run at once */
 			i = k;
@@ -153,13 +158,8 @@ void jsonw_str(struct jsonw *w, const char *s)
 	lim = p + (w->cap - w->len < 64 ? w->cap - w->len : 64);
 	if (p < lim)
 		*p++ = '"';
-	for (; *q && p < lim - 1; q++) {
-		unsigned char c = (unsigned char)*q;
-
-		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-			break;
-		*p++ = (char)c;
-	}
+	for (; *q && p < lim - 1 && plain((unsigned char)*q); q++)
+		*p++ = *q;
 	if (*q || p >= lim) {
 		jsonw_strn(w, s, strlen(s));
 		return;

@@ -42,7 +42,8 @@ void jsonw_key(struct jsonw *w, const char *key);
 void jsonw_keyn(struct jsonw *w, const char *key, size_t n);
 void jsonw_close(struct jsonw *w);
 
-/* jsonw_raw: n bytes of text as they are (JSON the caller made). */
+/* jsonw_raw: n bytes of text as they are (JSON the caller made); full
+ * when they do not fit, as every writer here. */
 void jsonw_raw(struct jsonw *w, const char *s, size_t n);
 
 /* jsonw_member: a key written from its member text q, ',"key":null'
@@ -61,7 +62,8 @@ static inline void jsonw_member(struct jsonw *w,
 	if (JSONW_MEMBER > w->cap - w->len) {
 		jsonw_raw(w, q + skip, n);	/* near the end: n bytes */
 	} else {
-		/* the whole width (the bytes past n are overwritten next) */
+		/* the whole width: the bytes past n lie past len, outside
+		 * the text (and within cap) */
 		memcpy(w->buf + w->len, q + skip, JSONW_MEMBER);
 		w->len += n;
 	}

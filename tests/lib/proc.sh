@@ -10,9 +10,9 @@ alive() {	# PID: running (not a zombie)
 
 # porttop_ready PID [TICKS]: wait (TICKS times 20 ms, default 250: 5 s)
 # until porttop catches SIGINT and SIGTERM and its capture thread runs
-# (a thread named pt-capture: core/engine.c starts it once the device is open and its
-# filter set, so from then on every packet on the link is its).  The
-# handlers alone are not enough: porttop installs them before it opens
+# (a thread named pt-capture: core/engine.c starts it once the device is
+# open and its filter set, so from then on every packet on the link is
+# its).  The handlers alone are not enough: porttop installs them before it opens
 # the device (porttop.c, sig_catch before engine_open, for `porttop
 # run`), and a slow start (asking container runtimes, a sanitizer
 # build) let a check's traffic pass before the capture began (names-
