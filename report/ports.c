@@ -167,9 +167,11 @@ static uint64_t svc_hash(const struct svc_key *k)
 }
 
 /* The first slot service hash h probes, into the cache while the flow's
- * port row is folded: one random touch per ended flow, most of
- * ports_add's time when waited for. */
-static void svc_prefetch(const struct ports *t, uint64_t h)
+ * port row is folded: one random touch per ended flow.  Inlined always:
+ * as a function of its own that only prefetches, GCC 12 at -O2 dropped
+ * its calls as calls without effect. */
+static inline __attribute__((always_inline)) void
+svc_prefetch(const struct ports *t, uint64_t h)
 {
 	if (t->c.no_service_rows && t->cap_sst)
 		__builtin_prefetch(&t->sst[h & (t->cap_sst - 1)], 1);
