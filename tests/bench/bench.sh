@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # bench.sh — time porttop against peer flow tools on one large capture.
 #
-# Usage: tests/bench/bench.sh [--small] [--runs N] [--only LIST]
+# Usage: tests/bench/bench.sh [--small] [--runs N] [--only LIST] [--instructions]
 #   --small      use the ~200k-packet capture (CI smoke run) instead of the 5M one
 #   --runs N     timed runs per tool (default 3); medians are reported
+#   --instructions  count each tool's instructions once (valgrind's cachegrind)
+#                instead of timing it: the same on every run, however busy the
+#                host (default tools: readloop porttop-ports porttop-flows
+#                softflowd; one thread only)
 #   --only LIST  comma-separated subset of: readloop porttop-flows porttop-flows-t2
 #                porttop-flows-t3 porttop-ports porttop-ports-t2 porttop-ports-t3
 #                softflowd softflowd-all argus tcpdump ndpiReader tshark
@@ -24,10 +28,11 @@ export TZ=UTC LC_ALL=C
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="$ROOT/../shared"
 ALL_TOOLS=(readloop porttop-flows porttop-flows-t2 porttop-flows-t3 porttop-ports porttop-ports-t2 porttop-ports-t3 softflowd softflowd-all argus tcpdump ndpiReader tshark)
-SMALL=0; RUNS=3; ONLY=""
+SMALL=0; RUNS=3; ONLY=""; INSTR=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --small) SMALL=1 ;;
+    --instructions) INSTR=1 ;;
     --runs) RUNS="${2:-}"; shift ;;
     --runs=*) RUNS="${1#*=}" ;;
     --only) ONLY="${2:-}"; shift ;;
@@ -39,10 +44,13 @@ while [ $# -gt 0 ]; do
 done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs needs a positive integer" >&2; exit 2; }
 TOOLS=("${ALL_TOOLS[@]}")
+[ "$INSTR" = 0 ] || TOOLS=(readloop porttop-ports porttop-flows softflowd)
 if [ -n "$ONLY" ]; then
   IFS=, read -r -a TOOLS <<<"$ONLY"
   for t in "${TOOLS[@]}"; do
     [[ " ${ALL_TOOLS[*]} " == *" $t "* ]] || { echo "bench.sh: unknown tool '$t' (known: ${ALL_TOOLS[*]})" >&2; exit 2; }
+    # valgrind runs threads one at a time, and the pipeline's waits spin
+    [[ "$INSTR" = 0 || "$t" != *-t[23] ]] || { echo "bench.sh: --instructions counts one thread only, not $t" >&2; exit 2; }
   done
 fi
 selected() { [[ " ${TOOLS[*]} " == *" $1 "* ]]; }
@@ -61,6 +69,7 @@ selected argus && NEED+=(argus:argus-server racount:argus-client)
 selected tcpdump && NEED+=(tcpdump:tcpdump)
 selected ndpiReader && NEED+=(ndpiReader:libndpi-bin)
 selected tshark && NEED+=(tshark:tshark)
+[ "$INSTR" = 0 ] || NEED+=(valgrind:valgrind)
 ensure "${NEED[@]}"
 
 # --- the capture, the read loop, scratch space --------------------------------
@@ -161,6 +170,34 @@ for t in "${TOOLS[@]}"; do
   fi
   MISS[$t]=$([ "$n" = "$PKTS" ] && echo all || echo "-$((PKTS - n))")
 done
+
+# --- or instructions, counted once ----------------------------------------------
+# cachegrind without its cache simulation: every instruction a tool's
+# threads retire, startup included (porttop's dynamic linking is about 18
+# million: 85 a packet on the small capture, 4 on the 5M one).
+if [ "$INSTR" = 1 ]; then
+  declare -A IR
+  for t in "${TOOLS[@]}"; do
+    [ -z "${STATE[$t]:-}" ] || continue
+    set_cmd "$t"
+    echo "bench.sh: counting $t" >&2
+    if valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+         "${CMD[@]}" >/dev/null 2>"$TMPD/err"; then
+      IR[$t]="$(awk '/ I +refs:/ {gsub(",", "", $NF); print $NF}' "$TMPD/err")"
+    else
+      fail "$t" "valgrind: exit status $?: $(tail -n2 "$TMPD/err" | tr '\n' ' ')"
+    fi
+  done
+  printf 'porttop instructions %s  .bench/%s: %s packets  (cachegrind, one run each)\n' \
+    "$(date -u +%Y-%m-%d)" "$NAME" "$PKTS"
+  printf '%-14s %14s %10s %12s\n' tool instructions "per packet" "of ports'"
+  for t in "${TOOLS[@]}"; do
+    if [ -n "${STATE[$t]:-}" ]; then printf '%-14s %s\n' "$t" "${STATE[$t]}"; continue; fi
+    awk -v t="$t" -v i="${IR[$t]}" -v p="$PKTS" -v r="${IR[porttop-ports]:-0}" 'BEGIN {
+      printf "%-14s %14.0f %10.0f %12s\n", t, i, i / p, (r > 0 ? sprintf("%.2fx", i / r) : "-") }'
+  done
+  exit "$FAILED"
+fi
 
 # --- timed runs, interleaved ---------------------------------------------------
 # Each round also times the read loop pinned to each CPU: a virtual
