@@ -14,11 +14,12 @@ VERSION := 0.1.0
 
 comma := ,
 BUILD := build/$(if $(SAN),san-$(subst $(comma),-,$(SAN)),release)
-# porttop itself (not a sanitizer build) is optimised across files: -O3
-# and link-time optimisation take 13 % of the instructions of a ports
-# report off (cachegrind; tests/bench/README.md).  The objects are fat,
-# so that the unit tests and fuzz programs link their plain code, fast.
-LTO := $(if $(SAN),,-flto=auto)
+# porttop itself (not a sanitizer build) is also optimised across files:
+# -O3 and link-time optimisation take 13 % of the instructions of a ports
+# report off -O2's (cachegrind; tests/bench/README.md).  The objects are
+# fat, so that the unit tests and fuzz programs link their plain code,
+# fast.  `make LTO=` builds without it.
+LTO ?= $(if $(SAN),,-flto=auto)
 NO_LTO := $(if $(LTO),-fno-lto)
 SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all)
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
