@@ -18,8 +18,10 @@ BUILD := build/$(if $(SAN),san-$(subst $(comma),-,$(SAN)),release)
 # -O3 and link-time optimisation take 13 % of the instructions of a ports
 # report off -O2's (cachegrind; tests/bench/README.md).  The objects are
 # fat, so that the unit tests and fuzz programs link their plain code,
-# fast.  `make LTO=` builds without it.
-LTO ?= $(if $(SAN),,-flto=auto)
+# fast (GCC's fat objects: with another compiler, no LTO).  `make LTO=`
+# builds without it.
+CC_IS_GCC := $(shell $(CC) -v 2>&1 | grep -q '^gcc version' && echo 1)
+LTO ?= $(if $(SAN),,$(if $(CC_IS_GCC),-flto=auto))
 NO_LTO := $(if $(LTO),-fno-lto)
 SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all)
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
