@@ -222,6 +222,27 @@ static uint16_t icmp_counterpart(int v6, uint16_t type, uint16_t code,
 	return code;
 }
 
+/* memcmp(a, b, 16)'s sign, in two 8-byte words read as big-endian
+ * numbers: inline, where a call to memcmp was 1.3 % of a ports report's
+ * instructions (one a packet). */
+static inline int addr_cmp(const uint8_t *a, const uint8_t *b)
+{
+	for (int i = 0; i < 16; i += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			x = __builtin_bswap64(x);
+			y = __builtin_bswap64(y);
+#endif
+			return x < y ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
 static void make_key(const struct dec_pkt *p, struct ft_key *k)
 {
 	uint16_t sp = 0, dp = 0;
@@ -243,7 +264,7 @@ static void make_key(const struct dec_pkt *p, struct ft_key *k)
 		k->flags |= FT_K_ONEWAY;
 		swap = 0;
 	} else {
-		int c = memcmp(p->src, p->dst, 16);
+		int c = addr_cmp(p->src, p->dst);
 
 		swap = c > 0 || (c == 0 && sp > dp);
 	}
